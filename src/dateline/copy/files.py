@@ -1,0 +1,66 @@
+"""Parse a wire file from disk in either format, sniffing it when asked to."""
+
+import datetime
+from pathlib import Path
+from typing import Literal
+
+from dateline.copy.errors import CopyError
+from dateline.copy.model import ParseResult
+from dateline.copy.reuters import parse_reuters_sgml
+from dateline.copy.text import MAX_TEXT_BYTES, parse_text, too_big
+
+MAX_SGML_BYTES = 64 * 1024 * 1024
+_SNIFF_BYTES = 64 * 1024
+_REUTERS_MARK = b"<REUTERS"
+
+Format = Literal["auto", "text", "reuters-sgml"]
+
+
+def parse_file(
+    path: Path,
+    *,
+    format: Format = "auto",
+    now: datetime.datetime,
+    year_hint_date: datetime.date | None = None,
+) -> ParseResult:
+    """Parse the file at ``path`` as one text story or a Reuters SGML batch.
+
+    ``"auto"`` picks Reuters SGML for a ``.sgm`` name or a ``<REUTERS`` tag in
+    the first 64 KiB, else text. Sizes are checked before the whole file is
+    read. Raises :class:`CopyError` naming the file when it cannot be read, is
+    too big, does not match a forced ``format``, or fails to parse.
+    """
+    name = path.name
+    try:
+        if not path.is_file():
+            raise CopyError(f"{name}: not a file")
+        size = path.stat().st_size
+        with path.open("rb") as stream:
+            head = stream.read(_SNIFF_BYTES)
+    except OSError as error:
+        raise CopyError(f"{name}: cannot read the file ({error.strerror})") from None
+    sniffed_sgml = path.suffix.lower() == ".sgm" or _REUTERS_MARK in head
+    chosen = format if format != "auto" else ("reuters-sgml" if sniffed_sgml else "text")
+    if chosen == "text":
+        if format == "text" and _REUTERS_MARK in head:
+            raise CopyError(f"--format text but {name} holds Reuters SGML (<REUTERS> elements)")
+        if size > MAX_TEXT_BYTES:
+            raise too_big(name, size)
+        story = parse_text(_read(path), name=name, now=now, year_hint_date=year_hint_date)
+        return ParseResult(stories=[story])
+    if size > MAX_SGML_BYTES:
+        raise CopyError(
+            f"{name}: {size:,} bytes is over the {MAX_SGML_BYTES // (1024 * 1024)} MB limit "
+            "for one Reuters SGML file"
+        )
+    data = _read(path)
+    if format == "reuters-sgml" and _REUTERS_MARK not in data:
+        raise CopyError(f"--format reuters-sgml but {name} holds no <REUTERS> elements")
+    return parse_reuters_sgml(data, name=name)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise CopyError(f"{path.name}: cannot read the file ({error.strerror})") from None

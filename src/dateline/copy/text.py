@@ -1,0 +1,87 @@
+"""Parse one plain-text story: headline line, then paragraphs."""
+
+import datetime
+
+from dateline.copy.dateline import split_dateline
+from dateline.copy.encoding import decode
+from dateline.copy.errors import CopyError
+from dateline.copy.furniture import strip_furniture
+from dateline.copy.language import detect_language, direction_for
+from dateline.copy.model import ParsedStory
+from dateline.copy.paragraphs import split_paragraphs, take_byline, to_blocks
+
+MAX_TEXT_BYTES = 10 * 1024 * 1024
+MAX_HEADLINE_CHARS = 300
+
+
+def too_big(name: str, size: int) -> CopyError:
+    """The error for a text story over :data:`MAX_TEXT_BYTES`."""
+    return CopyError(
+        f"{name}: {size:,} bytes is over the {MAX_TEXT_BYTES // (1024 * 1024)} MB limit "
+        "for one text story"
+    )
+
+
+def parse_text(
+    data: bytes,
+    *,
+    name: str,
+    now: datetime.datetime,
+    year_hint_date: datetime.date | None = None,
+) -> ParsedStory:
+    """Parse the bytes of one plain-text story.
+
+    The first non-empty line (after page furniture is removed) is the headline;
+    an optional ``By …`` line follows; the first paragraph after it is the lead,
+    with its dateline split off. A dateline month and day without a year take
+    the most recent such date not after ``year_hint_date`` if given, else not
+    after ``now``.
+
+    Raises :class:`CopyError` naming ``name`` for data over
+    :data:`MAX_TEXT_BYTES`, empty or whitespace-only data, binary data, no
+    headline (none left after furniture, or a first line over 300 characters),
+    or no text after the headline.
+    """
+    if len(data) > MAX_TEXT_BYTES:
+        raise too_big(name, len(data))
+    if not data:
+        raise CopyError(f"{name}: the file is empty")
+    text, warnings = decode(data, name=name)
+    if not text.strip():
+        raise CopyError(f"{name}: the file holds only whitespace")
+    lines, stripped = strip_furniture(text.split("\n"))
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None:
+        raise CopyError(f"{name}: no headline found (only page furniture such as {stripped[0]!r})")
+    headline = " ".join(lines[first].split())
+    if len(headline) > MAX_HEADLINE_CHARS:
+        raise CopyError(
+            f"{name}: no headline found (the first line is {len(headline):,} characters "
+            f"long; a headline has at most {MAX_HEADLINE_CHARS})"
+        )
+    byline, paragraphs = take_byline(split_paragraphs(lines[first + 1 :], hard_wrapped=False))
+    if not paragraphs:
+        raise CopyError(f"{name}: no story text after the headline")
+    reference = year_hint_date or now.date()
+    dateline, lead = split_dateline(paragraphs[0], reference=reference)
+    rest = paragraphs[1:]
+    if not lead.strip() and rest:  # the dateline stood on a line of its own
+        lead, rest = rest[0], rest[1:]
+    if dateline is None:
+        warnings.append(f"{name}: no dateline found at the start of the lead")
+    language = detect_language(" ".join([headline, *paragraphs]))
+    return ParsedStory(
+        headline=headline,
+        language=language,
+        direction=direction_for(language),
+        dateline=dateline,
+        lead=lead.strip(),
+        blocks=to_blocks(rest, detect_headings=True),
+        stripped=stripped,
+        warnings=warnings,
+        source_name=name,
+        source_id=None,
+        published_at=None,
+        tags={},
+        byline=byline,
+    )

@@ -1,0 +1,82 @@
+"""Load the demo editions and stories (content/catalog.toml), keeping whatever is already there.
+
+The stories are plain wire copy, imported through the same parser and import path as real copy.
+"""
+
+import dataclasses
+import datetime
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from dateline.copy import parse_text
+from dateline.editions.models import Edition, FollowLink
+from dateline.stories.importing import ImportTarget, StorySkipped, import_story
+from dateline.stories.models import Section
+
+CONTENT_DIR = Path(__file__).with_name("content")
+
+
+@dataclass
+class DemoReport:
+    editions_created: int = 0
+    stories_created: int = 0
+    stories_kept: int = 0
+
+
+def load_demo(content_dir: Path = CONTENT_DIR) -> DemoReport:
+    catalog = tomllib.loads((content_dir / "catalog.toml").read_text(encoding="utf-8"))
+    report = DemoReport()
+    editions = {}
+    for position, entry in enumerate(catalog["editions"]):
+        edition, created = _edition(entry, position)
+        editions[edition.code] = edition
+        report.editions_created += created
+    now = timezone.now()
+    for entry in catalog["stories"]:
+        edition = editions[entry["edition"]]
+        path = content_dir / entry["file"]
+        parsed = parse_text(path.read_bytes(), name=path.name, now=now)
+        parsed = dataclasses.replace(
+            parsed,
+            source_id=f"demo:{entry['file']}",
+            tags={"keyword": list(entry.get("tags", []))},
+            published_at=now - datetime.timedelta(hours=entry.get("hours_ago", 1)),
+        )
+        target = ImportTarget(
+            edition=edition,
+            section=Section.objects.get(edition=edition, slug=entry["section"]),
+            publish=True,
+        )
+        try:
+            import_story(parsed, target)
+        except StorySkipped:
+            report.stories_kept += 1
+        else:
+            report.stories_created += 1
+    return report
+
+
+def _edition(entry: dict, position: int) -> tuple[Edition, bool]:
+    existing = Edition.objects.filter(code=entry["code"]).first()
+    if existing is not None:
+        return existing, False
+    with transaction.atomic():
+        edition = Edition.objects.create(
+            code=entry["code"],
+            name=entry["name"],
+            language=entry["language"],
+            calendar=entry.get("calendar", "gregorian"),
+            timezone=entry.get("timezone", "UTC"),
+            is_default=entry.get("default", False)
+            and not Edition.objects.filter(is_default=True).exists(),
+            position=position,
+        )
+        for index, link in enumerate(entry.get("follow", [])):
+            FollowLink.objects.create(edition=edition, position=index, **link)
+        for index, section in enumerate(entry.get("sections", [])):
+            Section.objects.create(edition=edition, position=index, **section)
+    return edition, True

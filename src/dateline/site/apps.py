@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class SiteConfig(AppConfig):
+    name = "dateline.site"
+    label = "site"
+    verbose_name = "Public site"
+
+    def ready(self) -> None:
+        from dateline.site import chrome
+
+        chrome.connect_purge()

@@ -1,0 +1,73 @@
+"""An edition's page furniture (its sections, follow links, the other editions), cached.
+
+Every public page needs it and it changes rarely, so it comes from the cache (in-process or
+Redis) instead of three queries per request; saving an edition, section or follow link purges it.
+"""
+
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+
+from dateline.editions.models import Edition, FollowLink
+from dateline.stories.models import Section
+
+CACHE_KEY = "site:chrome:v1"
+CACHE_SECONDS = 3600
+
+
+@dataclass(frozen=True)
+class EditionChrome:
+    edition: Edition
+    sections: tuple[Section, ...]
+    follow_links: tuple[FollowLink, ...]
+
+    def section(self, slug: str) -> Section | None:
+        return next((s for s in self.sections if s.slug == slug), None)
+
+
+@dataclass(frozen=True)
+class SiteChrome:
+    editions: tuple[EditionChrome, ...]
+
+    def edition(self, code: str) -> EditionChrome | None:
+        return next((e for e in self.editions if e.edition.code == code), None)
+
+    @property
+    def default(self) -> EditionChrome | None:
+        marked = [e for e in self.editions if e.edition.is_default]
+        return (marked or list(self.editions) or [None])[0]
+
+
+def site_chrome() -> SiteChrome:
+    chrome = cache.get(CACHE_KEY)
+    if chrome is None:
+        chrome = _build()
+        cache.set(CACHE_KEY, chrome, CACHE_SECONDS)
+    return chrome
+
+
+def _build() -> SiteChrome:
+    editions = list(Edition.objects.order_by("position", "code"))
+    sections = list(Section.objects.order_by("position", "name"))
+    links = list(FollowLink.objects.order_by("position", "pk"))
+    return SiteChrome(
+        editions=tuple(
+            EditionChrome(
+                edition=edition,
+                sections=tuple(s for s in sections if s.edition_id == edition.pk),
+                follow_links=tuple(link for link in links if link.edition_id == edition.pk),
+            )
+            for edition in editions
+        )
+    )
+
+
+def purge(**_kwargs) -> None:
+    cache.delete(CACHE_KEY)
+
+
+def connect_purge() -> None:
+    for model in (Edition, Section, FollowLink):
+        post_save.connect(purge, sender=model, dispatch_uid=f"chrome-save-{model.__name__}")
+        post_delete.connect(purge, sender=model, dispatch_uid=f"chrome-delete-{model.__name__}")

@@ -1,0 +1,63 @@
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = (
+        "Serve the site with gunicorn and run the background task worker beside it; "
+        "Ctrl-C stops both."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=settings.PORT)
+        parser.add_argument("--workers", type=int, default=settings.WEB_WORKERS)
+        parser.add_argument(
+            "--no-worker", action="store_true", help="serve pages only (workers run elsewhere)"
+        )
+
+    def handle(self, *args, host, port, workers, no_worker, **options):
+        processes = []
+        if not no_worker:
+            processes.append(subprocess.Popen([sys.executable, "-m", "dateline", "db_worker"]))
+        processes.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "dateline.config.wsgi:application",
+                    "--bind",
+                    f"{host}:{port}",
+                    "--workers",
+                    str(workers),
+                    "--worker-class",
+                    "gthread",
+                    "--threads",
+                    "4",
+                    "--access-logfile",
+                    "-",
+                ]
+            )
+        )
+        self.stdout.write(f"Dateline is serving http://{host}:{port}/  (Ctrl-C to stop)")
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        try:
+            while all(process.poll() is None for process in processes):
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            for process in processes:
+                if process.poll() is None:
+                    process.terminate()
+            for process in processes:
+                process.wait(timeout=30)
+        failed = [p for p in processes if p.returncode not in (0, -signal.SIGTERM, None)]
+        if failed:
+            sys.exit(failed[0].returncode)

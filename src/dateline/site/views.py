@@ -1,0 +1,104 @@
+"""The public pages. Each view: find the edition, run one query or two, render."""
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.encoding import iri_to_uri
+
+from dateline.discovery.related import related_stories
+from dateline.editions.labels import labels_for
+from dateline.site.chrome import EditionChrome, site_chrome
+from dateline.site.pagination import page_of
+from dateline.stories.models import Story, Tag
+
+
+def edition_chrome(code: str) -> EditionChrome:
+    chrome = site_chrome().edition(code)
+    if chrome is None:
+        raise Http404("No such edition")
+    return chrome
+
+
+def render_page(request: HttpRequest, chrome: EditionChrome, template: str, **context):
+    edition = chrome.edition
+    return TemplateResponse(
+        request,
+        f"site/{template}",
+        {"chrome": chrome, "edition": edition, "labels": edition.labels, **context},
+    )
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    default = site_chrome().default
+    if default is None:
+        raise Http404("No edition has been set up yet")
+    return redirect("site:front", edition=default.edition.code)
+
+
+def front(request: HttpRequest, edition: str) -> HttpResponse:
+    chrome = edition_chrome(edition)
+    stories = Story.objects.public().in_edition(chrome.edition).for_listing()
+    return render_page(
+        request, chrome, "front.html", page=page_of(stories, request.GET.get("page"))
+    )
+
+
+def section(request: HttpRequest, edition: str, slug: str) -> HttpResponse:
+    chrome = edition_chrome(edition)
+    current = chrome.section(slug)
+    if current is None:
+        raise Http404("No such section")
+    stories = Story.objects.public().in_section(current).for_listing()
+    page = page_of(stories, request.GET.get("page"))
+    return render_page(request, chrome, "section.html", section=current, page=page)
+
+
+def tag(request: HttpRequest, edition: str, slug: str) -> HttpResponse:
+    chrome = edition_chrome(edition)
+    current = get_object_or_404(Tag, slug=slug)
+    stories = Story.objects.public().in_edition(chrome.edition).tagged(current).for_listing()
+    page = page_of(stories, request.GET.get("page"))
+    return render_page(request, chrome, "tag.html", tag=current, page=page)
+
+
+def article(request: HttpRequest, edition: str, code: int, slug: str = "") -> HttpResponse:
+    chrome = edition_chrome(edition)
+    story = get_object_or_404(
+        Story.objects.public().select_related("section").defer("body"),
+        code=code,
+        edition=chrome.edition,
+    )
+    if slug != story.slug:
+        # An old or mistyped slug still finds the story; search engines learn the right URL.
+        path = iri_to_uri(f"/{edition}/news/{story.code}/{story.slug}")
+        return HttpResponseRedirect(path, status=301)
+    tags = list(story.tags.all())
+    related = related_stories(story, [t.pk for t in tags])
+    return render_page(request, chrome, "article.html", story=story, tags=tags, related=related)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The friendly 404, in the edition the URL points into when there is one."""
+    code = request.path.strip("/").split("/", 1)[0]
+    chrome = site_chrome().edition(code) or site_chrome().default
+    if chrome is None:
+        labels = labels_for("en")
+        context = {"chrome": None, "edition": None, "labels": labels}
+        return TemplateResponse(request, "site/404.html", context, status=404)
+    response = render_page(request, chrome, "404.html")
+    response.status_code = 404
+    return response
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page touches neither the database nor the cache: either may be what failed."""
+    language = request.path.strip("/").split("/", 1)[0]
+    labels = labels_for(language)
+    direction = "rtl" if language in {"fa", "ar"} else "ltr"
+    context = {
+        "labels": labels,
+        "language": language if language in {"fa", "ar"} else "en",
+        "direction": direction,
+    }
+    response = TemplateResponse(request, "site/500.html", context, status=500)
+    return response.render()

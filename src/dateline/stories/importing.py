@@ -1,0 +1,71 @@
+"""Wire copy → stories: one parsed story at a time, each in its own transaction."""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from dateline.copy import ParsedStory
+from dateline.editions.models import Edition
+from dateline.stories.actions import create_story, publish_story
+from dateline.stories.models import Section, Story
+from dateline.stories.tagging import tags_for
+
+
+class StorySkipped(Exception):
+    """The story was not stored; the message says why, for the import summary."""
+
+
+@dataclass
+class ImportTarget:
+    """Where imported stories go; `edition=None` picks the edition of the story's language."""
+
+    edition: Edition | None
+    section: Section | None
+    publish: bool
+    editions_by_language: dict[str, Edition] = field(default_factory=dict)
+    default_edition: Edition | None = None
+
+    def edition_for(self, parsed: ParsedStory) -> Edition:
+        if self.edition is not None:
+            return self.edition
+        edition = self.editions_by_language.get(parsed.language) or self.default_edition
+        if edition is None:
+            raise StorySkipped("no edition exists yet; run `dateline loaddemo` or add one")
+        return edition
+
+
+def import_story(parsed: ParsedStory, target: ImportTarget) -> Story:
+    """Store one parsed story, published if asked; all or nothing.
+
+    Raises StorySkipped when the story was imported before or cannot be stored whole.
+    """
+    if parsed.source_id and Story.objects.filter(source_id=parsed.source_id).exists():
+        raise StorySkipped(f"already imported as {parsed.source_id}")
+    edition = target.edition_for(parsed)
+    dateline = parsed.dateline
+    try:
+        with transaction.atomic():
+            story = create_story(
+                edition=edition,
+                section=target.section,
+                headline=parsed.headline,
+                lead=parsed.lead,
+                body=parsed.body_markdown(),
+                language=parsed.language,
+                byline=parsed.byline,
+                tags=tags_for(
+                    (vocabulary, label)
+                    for vocabulary, labels in parsed.tags.items()
+                    for label in labels
+                ),
+                dateline_place=(dateline.place or "") if dateline else "",
+                dateline_date=dateline.date if dateline else None,
+                dateline_source=(dateline.source or "") if dateline else "",
+                source_id=parsed.source_id,
+            )
+            if target.publish:
+                publish_story(story, at=parsed.published_at)
+    except ValidationError as error:
+        raise StorySkipped("; ".join(error.messages)) from error
+    return story

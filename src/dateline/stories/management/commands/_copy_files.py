@@ -1,0 +1,65 @@
+"""What `dateline parse` and `dateline import` share: finding files and reading options."""
+
+import datetime
+from collections.abc import Iterator
+from pathlib import Path
+
+from django.core.management.base import CommandError, CommandParser
+
+FORMATS = ["auto", "text", "reuters-sgml"]
+
+
+def add_copy_arguments(parser: CommandParser) -> None:
+    parser.add_argument("paths", nargs="+", metavar="FILE|DIR", help="files or directories")
+    parser.add_argument("--format", choices=FORMATS, default="auto", help="default: auto")
+    parser.add_argument(
+        "--date",
+        type=iso_date,
+        help="for datelines without a year: take the latest such date not after this "
+        "(YYYY-MM-DD; default: now)",
+    )
+
+
+def iso_date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"--date {text!r}: expected a date as YYYY-MM-DD") from None
+
+
+def expand_paths(paths: list[str]) -> Iterator[tuple[Path, str | None]]:
+    """Each file under the given paths, in name order, with a problem message or None.
+
+    A missing path or an unreadable file or directory yields its problem instead of stopping
+    the whole run.
+    """
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            try:
+                children = sorted(p for p in path.rglob("*") if not _hidden(p, path))
+            except OSError as error:
+                yield path, f"cannot list the directory ({error.strerror})"
+                continue
+            for child in children:
+                if not child.is_dir():
+                    yield child, _problem_with(child)
+        elif path.exists() or path.is_symlink():
+            yield path, _problem_with(path)
+        else:
+            yield path, "no such file or directory"
+
+
+def _hidden(path: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(root).parts)
+
+
+def _problem_with(path: Path) -> str | None:
+    """Why the file cannot be read, or None. Checked up front so a run reports every bad file."""
+    if path.exists() and not path.is_file():
+        return "not a regular file"  # a FIFO or device would block or never end
+    try:
+        with path.open("rb"):
+            return None
+    except OSError as error:
+        return f"cannot be read ({error.strerror})"

@@ -1,0 +1,44 @@
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SEED = SHARED / "seed" / "irna-en-84299330.txt"
+REUTERS = SHARED / "data" / "reuters21578"
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Tests serve static files straight from the apps, so the suite needs no collectstatic run;
+    # tests/site/test_static.py exercises the hashed, compressed production storage itself.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.WHITENOISE_USE_FINDERS = True
+    settings.WHITENOISE_AUTOREFRESH = True
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: cached edition furniture must not leak between
+    tests whose database rows were rolled back."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def seed_path() -> Path:
+    if not SEED.is_file():
+        pytest.skip(f"the seed document is not at {SEED} (../shared is absent)")
+    return SEED
+
+
+@pytest.fixture
+def reuters_dir() -> Path:
+    if not REUTERS.is_dir():
+        pytest.skip(f"Reuters-21578 is not at {REUTERS} (../shared is absent)")
+    return REUTERS

@@ -1,0 +1,58 @@
+"""Building blocks for tests: real rows made through the real actions."""
+
+import datetime
+import itertools
+
+from django.utils import timezone
+
+from dateline.editions.models import Edition, FollowLink
+from dateline.stories.actions import create_story, publish_story
+from dateline.stories.models import Section, Story
+from dateline.stories.tagging import tags_for
+
+_numbers = itertools.count(1)
+
+
+def make_edition(code: str = "en", language: str | None = None, **fields) -> Edition:
+    edition = Edition.objects.create(
+        code=code,
+        name=fields.pop("name", f"Edition {code}"),
+        language=language or code,
+        is_default=fields.pop("is_default", code == "en"),
+        **fields,
+    )
+    FollowLink.objects.create(
+        edition=edition,
+        network="Twitter",
+        handle=f"@Dateline{code.upper()}",
+        url=f"https://twitter.com/Dateline{code.upper()}",
+    )
+    return edition
+
+
+def make_section(edition: Edition, slug: str = "politics", name: str | None = None) -> Section:
+    return Section.objects.create(edition=edition, slug=slug, name=name or slug.title())
+
+
+def make_story(
+    edition: Edition,
+    *,
+    headline: str | None = None,
+    section: Section | None = None,
+    tags: tuple[str, ...] = (),
+    published: bool = True,
+    published_at: datetime.datetime | None = None,
+    **fields,
+) -> Story:
+    story = create_story(
+        edition=edition,
+        headline=headline or f"Story number {next(_numbers)}",
+        lead=fields.pop("lead", "A lead paragraph that says what happened."),
+        body=fields.pop("body", "A second paragraph.\n\n## A sub-heading\n\nA third paragraph."),
+        section=section,
+        tags=tags_for(("keyword", name) for name in tags),
+        **fields,
+    )
+    if published:
+        publish_story(story, at=published_at or timezone.now() - datetime.timedelta(minutes=5))
+    return story

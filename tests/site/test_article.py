@@ -1,0 +1,97 @@
+"""The seed article, imported, on its public page."""
+
+import urllib.request
+
+import pytest
+from bs4 import BeautifulSoup
+
+from tests.factories import make_story
+from tests.site.conftest import page
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_article_page_over_http(live_server, seed_story):
+    # Over a real socket, as a reader's browser would fetch it.
+    url = live_server.url + seed_story.get_absolute_url()
+    with urllib.request.urlopen(urllib.request.Request(url)) as response:
+        assert response.status == 200
+        assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+        soup = BeautifulSoup(response.read(), "html.parser")
+    assert soup.h1.get_text() == (
+        "Lavrov’s visit to Tehran amid JCPOA talks heralds bright prospects for ties with Russia"
+    )
+    lead = soup.select_one(".story-body p.lead")
+    assert lead.select_one(".dateline").get_text() == "Moscow, April 18, IRNA –"
+    assert lead.get_text().startswith("Moscow, April 18, IRNA – Analysts believe")
+    assert [h.get_text() for h in soup.select(".story-body h2")] == [
+        "No alternative to JCPOA",
+        "High level of Russia-Iran ties",
+        "Ready to help Iran in fighting COVID-19",
+        "Results of Lavrov’s visit to Tehran",
+    ]
+    assert soup.select_one("section.related h2").get_text() == "Related News"
+    follow = soup.select_one("ul.follow a")
+    assert " ".join(follow.get_text().split()) == "Follow us on Twitter @DatelineEN"
+    assert follow["href"] == "https://twitter.com/DatelineEN"
+    assert soup.select_one("#comments") is not None
+    assert soup.html["lang"] == "en" and soup.html["dir"] == "ltr"
+    body_text = soup.select_one(".story-body").get_text()
+    for furniture in ("Related News", "Your Comment", "You are replying to", "Follow us"):
+        assert furniture not in body_text
+
+
+def test_article_shows_time_section_and_tags_linking_to_tag_pages(client, editions):
+    en, _ = editions
+    story = make_story(en, section=en.sections.get(), tags=("Caspian Sea", "Trade"))
+    soup = page(client.get(story.get_absolute_url()))
+    assert soup.select_one(".story-header time")["datetime"] == story.published_at.isoformat()
+    assert soup.select_one(".kicker a")["href"] == "/en/section/world/"
+    tag_links = {a.get_text(): a["href"] for a in soup.select(".tags a")}
+    assert tag_links == {"Caspian Sea": "/en/tag/caspian-sea/", "Trade": "/en/tag/trade/"}
+    assert client.get("/en/tag/caspian-sea/").status_code == 200
+
+
+def test_related_news_shares_a_tag_or_the_section_and_is_public_only(client, editions):
+    en, fa = editions
+    story = make_story(en, tags=("Water",))
+    sharing_tag = make_story(en, tags=("Water",), headline="Dams fill up")
+    unrelated = make_story(en, tags=("Football",), headline="Cup final")
+    draft = make_story(en, tags=("Water",), headline="Draft about water", published=False)
+    other_edition = make_story(fa, tags=("Water",), headline="آب")
+    soup = page(client.get(story.get_absolute_url()))
+    related = [a.get_text() for a in soup.select("section.related a")]
+    assert related == [sharing_tag.headline]
+    assert unrelated.headline not in related and draft.headline not in related
+    assert other_edition.headline not in related
+
+
+@pytest.mark.parametrize("wrong", ["wrong-slug", "", "lavrov"])
+def test_wrong_or_old_slug_redirects_permanently(client, seed_story, wrong):
+    path = f"/en/news/{seed_story.code}/{wrong}".rstrip("/")
+    response = client.get(path)
+    assert response.status_code == 301
+    assert response["Location"] == seed_story.get_absolute_url()
+
+
+def test_story_is_not_found_in_another_edition_or_as_a_draft(client, editions):
+    en, _ = editions
+    story = make_story(en)
+    draft = make_story(en, published=False)
+    assert client.get(f"/fa/news/{story.code}/{story.slug}").status_code == 404
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_persian_article_has_a_persian_slug_and_rtl_page(client, editions):
+    _, fa = editions
+    story = make_story(fa, headline="بارش باران در تهران", lead="باران بارید.")
+    response = client.get(story.get_absolute_url())
+    soup = page(response)
+    assert soup.html["dir"] == "rtl" and soup.html["lang"] == "fa"
+    assert soup.select_one("section.related h2").get_text() == "اخبار مرتبط"
+
+
+def test_article_page_query_count(client, seed_story, django_assert_max_num_queries):
+    client.get(seed_story.get_absolute_url())  # warm the edition cache
+    with django_assert_max_num_queries(3):
+        assert client.get(seed_story.get_absolute_url()).status_code == 200

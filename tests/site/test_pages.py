@@ -1,0 +1,100 @@
+"""Edition fronts, section and tag pages, pagination, errors."""
+
+import datetime
+
+import pytest
+from bs4 import BeautifulSoup
+from django.utils import timezone
+
+from dateline.site.pagination import PER_PAGE
+from tests.factories import make_story
+from tests.site.conftest import page
+
+pytestmark = pytest.mark.django_db
+
+
+def test_root_goes_to_the_default_edition(client, editions):
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == "/en/"
+
+
+def test_front_lists_latest_public_stories_of_its_edition(client, editions):
+    en, fa = editions
+    now = timezone.now()
+    older = make_story(en, headline="Older", published_at=now - datetime.timedelta(hours=3))
+    newer = make_story(en, headline="Newer", published_at=now - datetime.timedelta(hours=1))
+    make_story(en, headline="Unpublished", published=False)
+    make_story(fa, headline="فارسی")
+    soup = page(client.get("/en/"))
+    assert [a.get_text() for a in soup.select(".story-list h3 a")] == ["Newer", "Older"]
+    assert soup.select_one(".story-list h3 a")["href"] == newer.get_absolute_url()
+    assert older.headline == "Older"
+
+
+def test_persian_front_is_right_to_left(client, editions):
+    soup = page(client.get("/fa/"))
+    assert soup.html["dir"] == "rtl"
+    assert soup.html["lang"] == "fa"
+
+
+def test_section_page_lists_only_its_section(client, editions):
+    en, _ = editions
+    world = en.sections.get()
+    make_story(en, headline="In world", section=world)
+    make_story(en, headline="No section")
+    soup = page(client.get("/en/section/world/"))
+    assert soup.h1.get_text() == "World"
+    assert [a.get_text() for a in soup.select(".story-list h3 a")] == ["In world"]
+    assert soup.select_one('nav.sections a[aria-current="page"]').get_text() == "World"
+
+
+def test_pagination_walks_through_all_stories(client, editions, django_assert_max_num_queries):
+    en, _ = editions
+    now = timezone.now()
+    for minutes in range(PER_PAGE + 3):
+        make_story(en, published_at=now - datetime.timedelta(minutes=minutes + 1))
+    first = page(client.get("/en/"))
+    assert len(first.select(".story-list > li")) == PER_PAGE
+    assert first.select_one('a[rel="next"]')["href"] == "?page=2"
+    with django_assert_max_num_queries(1):
+        second = page(client.get("/en/?page=2"))
+    assert len(second.select(".story-list > li")) == 3
+    assert second.select_one('a[rel="next"]') is None
+    assert second.select_one('a[rel="prev"]')["href"] == "?page=1"
+
+
+@pytest.mark.parametrize("bad", ["0", "-1", "abc", "99"])
+def test_bad_page_number_is_not_found(client, editions, bad):
+    make_story(editions[0])
+    assert client.get(f"/en/?page={bad}").status_code == 404
+
+
+def test_friendly_404_in_the_edition_of_the_url(client, editions):
+    response = client.get("/fa/section/nothing-here/")
+    assert response.status_code == 404
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert soup.html["dir"] == "rtl"
+    assert soup.h1.get_text() == "صفحه پیدا نشد"
+    assert client.get("/xx/").status_code == 404
+    assert client.get("/en/tag/no-such-tag/").status_code == 404
+
+
+def test_friendly_500_needs_neither_database_nor_cache(rf, settings):
+    from dateline.site.views import server_error
+
+    response = server_error(rf.get("/fa/news/1/x"))
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert response.status_code == 500
+    assert soup.html["dir"] == "rtl" and soup.h1.get_text() == "خطایی رخ داد"
+
+
+def test_edition_changes_reach_pages_at_once(client, editions):
+    en, _ = editions
+    page(client.get("/en/"))  # fills the cache
+    en.name = "Renamed Service"
+    en.save()
+    assert page(client.get("/en/")).select_one(".brand").get_text() == "Renamed Service"
+
+
+def test_no_edition_yet_is_a_404_not_a_crash(client, db):
+    assert client.get("/").status_code == 404

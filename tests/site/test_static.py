@@ -1,0 +1,16 @@
+from django.core.management import call_command
+from django.test import override_settings
+
+
+def test_collectstatic_writes_hashed_and_compressed_files(tmp_path):
+    storages = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    with override_settings(STATIC_ROOT=tmp_path, STORAGES=storages):
+        call_command("collectstatic", "--noinput", verbosity=0)
+    names = {path.name for path in (tmp_path / "site").iterdir()}
+    hashed_css = [n for n in names if n.startswith("site.") and n.endswith(".css")]
+    assert any(n.count(".") == 2 for n in hashed_css)  # site.<hash>.css
+    assert any(n.endswith(".css.gz") for n in names)
+    assert (tmp_path / "staticfiles.json").is_file()

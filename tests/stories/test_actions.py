@@ -1,0 +1,100 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+
+from dateline.stories.actions import create_story, publish_story
+from dateline.stories.models import Status, Story, StoryChange
+from dateline.stories.signals import story_changed
+from tests.factories import make_edition, make_section, make_story
+
+pytestmark = pytest.mark.django_db
+
+
+def test_create_story_renders_the_body_once_and_logs_the_change():
+    edition = make_edition("en")
+    story = create_story(
+        edition=edition, headline="  Rail   link opens ", lead="Trains ran.", body="## Why\n\nText."
+    )
+    assert story.headline == "Rail link opens"
+    assert story.slug == "rail-link-opens"
+    assert story.body_html == "<h2>Why</h2>\n<p>Text.</p>\n"
+    assert story.status == Status.DRAFT
+    assert story.version == 1
+    assert list(story.changes.values_list("action", "version")) == [("created", 1)]
+
+
+def test_persian_headline_keeps_a_persian_slug():
+    edition = make_edition("fa")
+    story = create_story(edition=edition, headline="افتتاح خط آهن", lead="قطار حرکت کرد.")
+    assert story.slug == "افتتاح-خط-آهن"
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"headline": "   ", "lead": "x"}, "headline"),
+        ({"headline": "x" * 301, "lead": "x"}, "headline"),
+        ({"headline": "Fine", "lead": "  "}, "lead"),
+    ],
+)
+def test_broken_story_is_refused_naming_the_field(fields, field):
+    edition = make_edition("en")
+    with pytest.raises(ValidationError) as error:
+        create_story(edition=edition, **fields)
+    assert field in error.value.message_dict
+    assert Story.objects.count() == 0
+
+
+def test_section_of_another_edition_is_refused():
+    en, fa = make_edition("en"), make_edition("fa")
+    with pytest.raises(ValidationError, match="belongs to another edition"):
+        create_story(edition=en, headline="H", lead="L", section=make_section(fa))
+
+
+def test_a_failure_midway_leaves_no_half_written_story(monkeypatch):
+    edition = make_edition("en")
+
+    def failing_log(*args, **kwargs):
+        raise IntegrityError("change log unavailable")
+
+    monkeypatch.setattr(StoryChange.objects, "create", failing_log)
+    with pytest.raises(IntegrityError):
+        create_story(edition=edition, headline="H", lead="L", body="B")
+    assert Story.objects.count() == 0
+
+
+def test_publish_sends_story_changed_after_commit(django_capture_on_commit_callbacks):
+    edition = make_edition("en")
+    story = make_story(edition, published=False)
+    received = []
+
+    def receiver(sender, story, change, **kwargs):
+        received.append((story.code, change.action))
+
+    story_changed.connect(receiver)
+    try:
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            publish_story(story)
+        assert received == []  # nothing goes out before the transaction commits
+        for callback in callbacks:
+            callback()
+    finally:
+        story_changed.disconnect(receiver)
+    assert received == [(story.code, "published")]
+    assert story.status == Status.PUBLISHED
+
+
+def test_change_sequence_numbers_increase():
+    edition = make_edition("en")
+    make_story(edition)
+    make_story(edition)
+    ids = list(StoryChange.objects.values_list("id", flat=True))
+    assert ids == sorted(ids) and len(set(ids)) == 4
+
+
+def test_killed_story_cannot_be_published_again():
+    edition = make_edition("en")
+    story = make_story(edition)
+    story.status = Status.KILLED
+    with pytest.raises(ValidationError, match="killed"):
+        publish_story(story)

@@ -1,0 +1,184 @@
+"""`dateline import`: stores wire copy one transaction per story and reports what it did."""
+
+import io
+import os
+import shutil
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from dateline.stories.models import Story
+from tests.factories import make_edition, make_section
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editions():
+    en = make_edition("en")
+    fa = make_edition("fa")
+    make_section(en, "world")
+    return en, fa
+
+
+def run_import(*args) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import", *map(str, args), stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_seed_is_imported_published_and_its_url_printed(editions, seed_path):
+    out, err = run_import(seed_path, "--publish", "--section", "world", "--edition", "en")
+    story = Story.objects.public().get()
+    assert out.strip() == story.get_absolute_url()
+    assert out.startswith(f"/en/news/{story.code}/lavrovs-visit-to-tehran")
+    assert story.dateline_place == "Moscow"
+    assert story.dateline_source == "IRNA"
+    assert (story.dateline_date.month, story.dateline_date.day) == (4, 18)
+    assert story.body_html.count("<h2>") == 4
+    assert story.section.slug == "world"
+    assert "imported 1; skipped 0" in err
+
+
+def test_date_option_fixes_the_year_of_a_yearless_dateline(editions, seed_path):
+    run_import(seed_path, "--date", "2021-04-20")
+    assert Story.objects.get().dateline_date.isoformat() == "2021-04-18"
+
+
+def test_importing_the_same_copy_twice_keeps_one_story(editions, reuters_dir, tmp_path):
+    # Reuters stories carry an id; the second run skips them as already imported.
+    sample = tmp_path / "reut2-000.sgm"
+    shutil.copy(reuters_dir / "reut2-000.sgm", sample)
+    run_import(sample)
+    first = Story.objects.count()
+    _out, err = run_import(sample)
+    assert Story.objects.count() == first
+    assert f"{first:,} already imported" in err
+    assert "imported 0;" in err
+
+
+def test_reuters_file_maps_fields_and_tags(editions, reuters_dir):
+    _out, err = run_import(reuters_dir / "reut2-000.sgm", "--publish")
+    story = Story.objects.get(source_id="reuters21578:1")
+    assert story.headline.startswith("BAHIA COCOA REVIEW")
+    assert story.dateline_place.startswith("SALVADOR")
+    assert story.published_at.year == 1987
+    assert {t.slug for t in story.tags.all()} >= {"cocoa", "el-salvador", "usa", "uruguay"}
+    assert "no body" in err  # briefs are counted, not stored
+    assert Story.objects.filter(lead="").count() == 0
+
+
+def test_no_edition_yet_is_a_clear_error(seed_path):
+    with pytest.raises(CommandError, match="no edition exists yet"):
+        run_import(seed_path)
+
+
+def test_unknown_section_names_the_known_ones(editions, seed_path):
+    with pytest.raises(CommandError, match=r"--section sport: no such section \(there are world\)"):
+        run_import(seed_path, "--section", "sport")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.txt", b"", "empty"),
+        ("blank.txt", b"  \n\n \r\n", "empty"),
+        ("photo.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary"),
+        ("furniture.txt", b"Related News\n\nYour Comment\n", "headline"),
+    ],
+)
+def test_bad_file_is_named_with_its_problem_and_nothing_is_stored(
+    editions, tmp_path, name, content, message
+):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(CommandError, match="nothing could be imported"):
+        run_import(path)
+    assert Story.objects.count() == 0
+
+
+def test_bad_file_message(editions, tmp_path):
+    path = tmp_path / "empty.txt"
+    path.write_bytes(b"")
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import", str(path), stdout=io.StringIO(), stderr=err)
+    assert "empty.txt" in err.getvalue() and "empty" in err.getvalue()
+
+
+def test_huge_file_is_refused_without_reading_it(editions, tmp_path):
+    path = tmp_path / "huge.txt"
+    with path.open("wb") as handle:
+        handle.truncate(50 * 1024 * 1024)  # a sparse 50 MB file
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import", str(path), stdout=io.StringIO(), stderr=err)
+    assert "huge.txt" in err.getvalue() and "limit" in err.getvalue()
+
+
+def test_wrong_format_is_named(editions, seed_path):
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command(
+            "import",
+            str(seed_path),
+            "--format",
+            "reuters-sgml",
+            stdout=io.StringIO(),
+            stderr=err,
+        )
+    assert "irna-en-84299330.txt" in err.getvalue() and "REUTERS" in err.getvalue()
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
+def test_directory_with_an_unreadable_file_imports_the_rest(editions, seed_path, tmp_path):
+    shutil.copy(seed_path, tmp_path / "good.txt")
+    locked = tmp_path / "locked.txt"
+    locked.write_text("Headline\n\nBody.\n")
+    locked.chmod(0)
+    _out, err = run_import(tmp_path)
+    assert Story.objects.count() == 1
+    assert "locked.txt: cannot be read" in err
+
+
+def test_directory_with_a_dangling_link_reports_it_and_imports_the_rest(
+    editions, seed_path, tmp_path
+):
+    shutil.copy(seed_path, tmp_path / "good.txt")
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "deleted-meanwhile.txt")
+    _out, err = run_import(tmp_path)
+    assert Story.objects.count() == 1
+    assert "gone.txt: cannot be read (No such file or directory)" in err
+
+
+def test_directory_with_a_bad_file_imports_the_rest_and_exits_zero(editions, seed_path, tmp_path):
+    shutil.copy(seed_path, tmp_path / "good.txt")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / ".hidden").write_bytes(b"\x00\x01")
+    _out, err = run_import(tmp_path)
+    assert Story.objects.count() == 1
+    assert "empty.txt" in err
+    assert ".hidden" not in err
+    assert "imported 1" in err
+
+
+def test_missing_path_is_named(editions, tmp_path):
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import", str(tmp_path / "nope.txt"), stdout=io.StringIO(), stderr=err)
+    assert "nope.txt: no such file or directory" in err.getvalue()
+
+
+def test_hostile_copy_is_stored_as_text(editions, tmp_path):
+    path = tmp_path / "hostile.txt"
+    path.write_text(
+        "Headline <script>alert(1)</script>\n\n"
+        "Tehran, IRNA – A lead with <img src=x onerror=alert(1)> in it.\n\n"
+        "# not a heading\n\n'); DROP TABLE stories_story; --\n",
+        encoding="utf-8",
+    )
+    run_import(path, "--publish")
+    story = Story.objects.get()
+    assert "<script>" not in story.body_html and "<img" not in story.body_html
+    assert "DROP TABLE" in story.body_html
+    assert story.headline == "Headline <script>alert(1)</script>"
