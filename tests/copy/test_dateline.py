@@ -164,3 +164,37 @@ def test_format_then_split_round_trips() -> None:
         "IRNA",
         "Body.",
     )
+
+
+@pytest.mark.parametrize(
+    ("lead", "place", "date", "source"),
+    [
+        ("Tabriz, November 24, Dateline – Rail", "Tabriz", datetime.date(2026, 11, 24), "Dateline"),
+        (
+            "Rasht, Nov 27, Caspian News Agency – Rain",
+            "Rasht",
+            datetime.date(2026, 11, 27),
+            "Caspian News Agency",
+        ),
+        ("اصفهان- دیت‌لاین- بارش", "اصفهان", None, "دیت‌لاین"),
+        ("بندر عباس- خبرگزاری جنوب- کشتی", "بندر عباس", None, "خبرگزاری جنوب"),
+    ],
+)
+def test_an_agency_not_in_the_known_list_is_read_from_its_position(
+    lead: str, place: str, date: datetime.date | None, source: str
+) -> None:
+    dateline, _rest = split_dateline(lead, reference=TODAY)
+    assert dateline is not None
+    assert (dateline.place, dateline.date, dateline.source) == (place, date, source)
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "In a surprise, Officials said - nothing changed.",
+        "SALVADOR, Brazil - no date, so Brazil stays part of the place.",
+    ],
+)
+def test_a_trailing_capitalised_word_without_a_date_is_not_taken_for_an_agency(lead: str) -> None:
+    dateline, _rest = split_dateline(lead, reference=TODAY)
+    assert dateline is None or dateline.source is None

@@ -33,7 +33,6 @@ AGENCIES = (
     "ISNA", "Mehr", "Tasnim", "Fars", "PTI", "ANI", "IANS", "Anadolu", "Bernama", "Antara",
     "KUNA", "WAM", "SPA", "QNA", "MENA", "SANA", "Interfax", "EFE", "ANSA",
 )  # fmt: skip
-PERSIAN_AGENCIES = ("ایرنا", "ایسنا", "ایلنا", "مهر", "تسنیم", "فارس", "واحد مرکزی خبر")
 MAX_PREFIX_CHARS = 80
 _MAX_PLACE_PARTS = 3  # "Lake Success, N.Y., USA"
 _YEAR_SEARCH_SPAN = 9  # long enough to reach a leap year from any year
@@ -55,9 +54,13 @@ _STRICT_PLACE_PART = re.compile(
 )
 # In a field known to be a dateline (Reuters <DATELINE>), any words without digits.
 _LENIENT_PLACE_PART = re.compile(r"[^\W\d_][^\d,()]{0,60}")
+# Any agency, including one not in AGENCIES (a newsroom's own name), when it stands after the
+# date: "Tabriz, November 24, Dateline –". Without a date it could be a region ("SALVADOR, Brazil").
+_SOURCE_AFTER_DATE = re.compile(r",\s*([^\W\d_][\w.&'’-]*(?: [^\W\d_][\w.&'’-]*){0,2})\s*$")
+_PERSIAN_WORDS = r"[\u0600-\u06ff]+(?:[ \u200c]+[\u0600-\u06ff]+){0,2}"
+# Persian style is "place- source-": two short runs of Persian words, each closed by a dash.
 _PERSIAN = re.compile(
-    r"\s*(?P<place>[\u0600-\u06ff]+(?:[ \u200c][\u0600-\u06ff]+){0,2})\s*[-–—]\s*"
-    r"(?P<source>" + "|".join(PERSIAN_AGENCIES) + r")\s*[-–—]\s*"
+    rf"\s*(?P<place>{_PERSIAN_WORDS})\s*[-–—]\s*(?P<source>{_PERSIAN_WORDS})\s*[-–—]\s*"
 )
 
 
@@ -128,6 +131,9 @@ def _parse_head(
     source = None
     if match := _PAREN_SOURCE.search(head) or _AGENCY_SOURCE.search(head):
         source = " ".join(match[1].split())
+        head = head[: match.start()]
+    elif (match := _SOURCE_AFTER_DATE.search(head)) and _DATE_SUFFIX.search(head[: match.start()]):
+        source = match[1]
         head = head[: match.start()]
     date = None
     if match := _DATE_SUFFIX.search(head):
