@@ -1,0 +1,1 @@
+"""Dateline's benchmarks; `python bench/run.py --help` (or `make bench`) runs them."""

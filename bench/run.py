@@ -1,0 +1,102 @@
+"""Dateline's benchmarks: `python bench/run.py [--quick] [--only parse|import|article]`.
+
+- parse:   Reuters-21578 (22 files) through the pure wire-copy parser, stories per second,
+           median of several runs, in memory and with file I/O. Target ≥ 5,000 stories/s.
+- import:  the parsed Reuters stories stored through `import_story`, one transaction each,
+           rendered and published, into a fresh SQLite database; stories per second, latency
+           per story, database size. Target ≥ 1,000 stories/s.
+- article: the article page's server cost in-process (median and p95 ms over 1,000 requests
+           after warm-up, queries per request, page size) beside a minimal plain-Django page
+           measured in the same run through the same middleware. Targets: ≤ 2 ms median,
+           ≤ 6 queries, ≤ 3 × the minimal page. The edition front page is shown for information.
+
+Each benchmark runs in its own Python process (and its own temporary database), so none
+inherits another's caches or heap. Targets are reported as met or not met; a missed target
+never fails the run, only a benchmark that breaks does. The table goes to stdout, the JSON to
+bench/results/bench-<UTC timestamp>.json and bench/results/latest.json.
+"""
+
+import argparse
+import datetime
+import importlib
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+# Run as a script, Python puts bench/ itself first on the path; the modules are bench.*.
+if sys.path[0] == str(BENCH_DIR):
+    sys.path[0] = str(BENCH_DIR.parent)
+
+BENCHMARKS = {"parse": "bench.parse", "import": "bench.import_", "article": "bench.article"}
+CHILD_TIMEOUT_SECONDS = 600
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = _arguments(argv)
+    if options.child:
+        return _child(options)
+    from bench import report
+
+    started = datetime.datetime.now(datetime.UTC)
+    names = [options.only] if options.only else list(BENCHMARKS)
+    rows = []
+    for name in names:
+        rows += _in_child_process(name, options.quick)
+    print(report.table(rows))
+    path = report.write_json(_document(rows, options, started, report.machine()), started)
+    print(f"\nJSON: {path.relative_to(BENCH_DIR.parent)} (and bench/results/latest.json)")
+    return 1 if any("error" in row for row in rows) else 0
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--quick", action="store_true", help="fewer runs, 3 Reuters files")
+    parser.add_argument("--only", choices=BENCHMARKS, help="run one benchmark")
+    parser.add_argument("--child", choices=BENCHMARKS, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def _child(options: argparse.Namespace) -> int:
+    """Run one benchmark in this process and write its rows to --out."""
+    module = importlib.import_module(BENCHMARKS[options.child])
+    rows = module.run(quick=options.quick)
+    options.out.write_text(json.dumps(rows), encoding="utf-8")
+    return 0
+
+
+def _in_child_process(name: str, quick: bool) -> list[dict]:
+    """The rows of benchmark `name`, run by a fresh interpreter; an error row if it breaks."""
+    with tempfile.TemporaryDirectory(prefix="dateline-bench-") as scratch:
+        out = Path(scratch) / "rows.json"
+        command = [sys.executable, __file__, "--child", name, "--out", str(out)]
+        started = time.perf_counter()
+        try:
+            completed = subprocess.run(
+                command + (["--quick"] if quick else []), timeout=CHILD_TIMEOUT_SECONDS
+            )
+        except subprocess.TimeoutExpired:
+            return [{"name": name, "error": f"over {CHILD_TIMEOUT_SECONDS} s; stopped"}]
+        print(f"{name}: done in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+        if completed.returncode != 0 or not out.exists():
+            return [{"name": name, "error": f"exit status {completed.returncode}, see above"}]
+        return json.loads(out.read_text(encoding="utf-8"))
+
+
+def _document(rows, options, started, machine) -> dict:
+    return {
+        "started_at": started.isoformat(),
+        "finished_at": datetime.datetime.now(datetime.UTC).isoformat(),
+        "quick": options.quick,
+        "only": options.only,
+        "machine": machine,
+        "results": rows,
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main())
