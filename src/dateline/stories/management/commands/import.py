@@ -60,8 +60,7 @@ class Command(BaseCommand):
                 finally:
                     progress.update()
                 imported += 1
-                for warning in parsed.warnings:
-                    warnings.append(f"{parsed.source_name}: {warning}")
+                warnings.extend(parsed.warnings)  # each names its file or story already
                 if publish:
                     self.stdout.write(story.get_absolute_url())
         progress.close()
