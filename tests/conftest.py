@@ -3,9 +3,7 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-SEED = SHARED / "seed" / "irna-en-84299330.txt"
-REUTERS = SHARED / "data" / "reuters21578"
+from tests.paths import REUTERS, SEED
 
 
 def pytest_configure(config):

@@ -4,7 +4,7 @@ import datetime
 from pathlib import Path
 
 import pytest
-from copy_support import DATA, NOW, SHARED
+from copy_support import DATA, NOW, REUTERS
 
 from dateline.copy import CopyError, ParseResult, parse_file, parse_reuters_sgml
 
@@ -128,7 +128,7 @@ def test_parse_file_sniffs_sgml(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def collection() -> list[tuple[str, ParseResult]]:
-    root = SHARED / "data" / "reuters21578"
+    root = REUTERS
     if not root.is_dir():
         pytest.skip("../shared/data/reuters21578 is not present")
     return [

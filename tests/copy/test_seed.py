@@ -26,11 +26,6 @@ BODY_PARAGRAPHS = 15
 
 
 @pytest.fixture
-def seed_path(shared: Path) -> Path:
-    return shared / "seed" / "irna-en-84299330.txt"
-
-
-@pytest.fixture
 def story(seed_path: Path) -> ParsedStory:
     return parse_text(seed_path.read_bytes(), name=seed_path.name, now=NOW)
 

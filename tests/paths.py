@@ -1,0 +1,7 @@
+"""Where the shared corpora live: `../shared` beside the repository, as CI lays it out."""
+
+from pathlib import Path
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SEED = SHARED / "seed" / "irna-en-84299330.txt"
+REUTERS = SHARED / "data" / "reuters21578"
