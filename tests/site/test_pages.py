@@ -26,8 +26,8 @@ def test_front_lists_latest_public_stories_of_its_edition(client, editions):
     make_story(en, headline="Unpublished", published=False)
     make_story(fa, headline="فارسی")
     soup = page(client.get("/en/"))
-    assert [a.get_text() for a in soup.select(".story-list h3 a")] == ["Newer", "Older"]
-    assert soup.select_one(".story-list h3 a")["href"] == newer.get_absolute_url()
+    assert [a.get_text() for a in soup.select(".story-list h2 a")] == ["Newer", "Older"]
+    assert soup.select_one(".story-list h2 a")["href"] == newer.get_absolute_url()
     assert older.headline == "Older"
 
 
@@ -44,7 +44,7 @@ def test_section_page_lists_only_its_section(client, editions):
     make_story(en, headline="No section")
     soup = page(client.get("/en/section/world/"))
     assert soup.h1.get_text() == "World"
-    assert [a.get_text() for a in soup.select(".story-list h3 a")] == ["In world"]
+    assert [a.get_text() for a in soup.select(".story-list h2 a")] == ["In world"]
     assert soup.select_one('nav.sections a[aria-current="page"]').get_text() == "World"
 
 
