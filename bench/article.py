@@ -44,6 +44,8 @@ def run(quick: bool) -> list[dict]:
 
         setup_test_environment()  # 'testserver' becomes an allowed host
         article_url, related = _load_content()
+        if not related:
+            say("article: warning: Related News is empty, so the page is lighter than in use")
         say(f"article: {article_url} with {related} related stories; {rounds * per_round} requests")
         pages = [
             Page("minimal", MINIMAL_URL),

@@ -79,4 +79,4 @@ def _database_size(var_dir) -> int:
 
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return sum(path.stat().st_size for path in var_dir.glob("dateline.sqlite3*"))
+    return (var_dir / "dateline.sqlite3").stat().st_size

@@ -1,5 +1,6 @@
 """What the benchmarks share: where the data lives, sample summaries and result rows."""
 
+import math
 import statistics
 import sys
 from collections.abc import Sequence
@@ -27,8 +28,8 @@ def say(message: str) -> None:
 def percentile(samples: Sequence[float], fraction: float) -> float:
     """Nearest-rank percentile: the smallest sample with `fraction` of them at or below it."""
     ordered = sorted(samples)
-    rank = max(1, round(fraction * len(ordered) + 0.4999))
-    return ordered[min(rank, len(ordered)) - 1]
+    rank = max(1, math.ceil(fraction * len(ordered)))
+    return ordered[rank - 1]
 
 
 def summary(samples: Sequence[float], unit: str) -> dict:

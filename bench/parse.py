@@ -44,8 +44,12 @@ def _parse_blobs(blobs: list[tuple[str, bytes]]) -> tuple[int, int]:
 
 def _parse_paths(paths: list[Path]) -> tuple[int, int]:
     now = datetime.datetime.now(datetime.UTC)
-    results = [parse_file(path, now=now) for path in paths]
-    return sum(len(r.stories) for r in results), sum(len(r.without_body) for r in results)
+    stories = briefs = 0
+    for path in paths:
+        result = parse_file(path, now=now)
+        stories += len(result.stories)
+        briefs += len(result.without_body)
+    return stories, briefs
 
 
 def _seconds(work, argument) -> float:

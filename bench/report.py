@@ -26,9 +26,14 @@ def machine() -> dict:
         "machine": platform.machine(),
         "cpu_count": os.cpu_count(),
         "cpus_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
-        "load_average": os.getloadavg() if hasattr(os, "getloadavg") else None,
+        "load_average_before": load_average(),
         "git": _git_revision(),
     }
+
+
+def load_average() -> tuple[float, float, float] | None:
+    """Runnable processes over 1, 5 and 15 minutes: how much else the machine was doing."""
+    return os.getloadavg() if hasattr(os, "getloadavg") else None
 
 
 def _git_revision() -> str | None:

@@ -42,12 +42,14 @@ def main(argv: list[str] | None = None) -> int:
     from bench import report
 
     started = datetime.datetime.now(datetime.UTC)
+    machine = report.machine()
     names = [options.only] if options.only else list(BENCHMARKS)
     rows = []
     for name in names:
         rows += _in_child_process(name, options.quick)
     print(report.table(rows))
-    path = report.write_json(_document(rows, options, started, report.machine()), started)
+    machine["load_average_after"] = report.load_average()
+    path = report.write_json(_document(rows, options, started, machine), started)
     print(f"\nJSON: {path.relative_to(BENCH_DIR.parent)} (and bench/results/latest.json)")
     return 1 if any("error" in row for row in rows) else 0
 
