@@ -5,8 +5,10 @@ into English / World so that Related News is filled), each page is requested thr
 test client and the full middleware stack: warm-up first, then interleaved rounds so that noise
 from the shared machine falls on every page alike. Reports median and p95 milliseconds, database
 queries per request (one request after warm-up, cached site furniture as in production), page
-size, and the article/minimal ratio. The edition front page is measured the same way, for
-information.
+size, and the article/minimal ratio. The article is measured twice: as readers get it (the
+page cache on, so after the first request it is served from the cache) and rendered on every
+request (page cache off: the cost of a miss, three queries). The edition front page is measured
+the same way, for information.
 """
 
 import dataclasses
@@ -29,6 +31,7 @@ TARGET_RATIO = 3
 class Page:
     name: str
     url: str
+    page_cache_seconds: int = 60  # as deployed; 0 renders on every request (a cache miss)
     timings_ms: list[float] = dataclasses.field(default_factory=list)
     queries: int = 0
     size_bytes: int = 0
@@ -50,6 +53,7 @@ def run(quick: bool) -> list[dict]:
         pages = [
             Page("minimal", MINIMAL_URL),
             Page("article", article_url),
+            Page("article rendered", article_url, page_cache_seconds=0),
             Page("front", FRONT_URL),
         ]
         with override_settings(ROOT_URLCONF="bench.urls"):
@@ -86,17 +90,20 @@ def _load_content() -> tuple[str, int]:
     return story.get_absolute_url(), len(related)
 
 
-def _get(client, url: str):
-    response = client.get(url)
+def _get(client, page: Page):
+    from django.conf import settings
+
+    settings.PAGE_CACHE_SECONDS = page.page_cache_seconds
+    response = client.get(page.url)
     if response.status_code != 200:
-        raise RuntimeError(f"GET {url} answered {response.status_code}, not 200")
+        raise RuntimeError(f"GET {page.url} answered {response.status_code}, not 200")
     return response
 
 
 def _warm_up(client, pages: list[Page], requests: int) -> None:
     for page in pages:
         for _ in range(requests):
-            page.size_bytes = len(_get(client, page.url).content)
+            page.size_bytes = len(_get(client, page).content)
 
 
 def _count_queries(client, page: Page) -> None:
@@ -104,7 +111,7 @@ def _count_queries(client, page: Page) -> None:
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as captured:
-        _get(client, page.url)
+        _get(client, page)
     page.queries = len(captured.captured_queries)
 
 
@@ -115,11 +122,11 @@ def _timed_rounds(client, pages: list[Page], rounds: int, per_round: int) -> Non
         for page in pages[shift:] + pages[:shift]:
             for _ in range(per_round):
                 started = time.perf_counter_ns()
-                _get(client, page.url)
+                _get(client, page)
                 page.timings_ms.append((time.perf_counter_ns() - started) / 1e6)
 
 
-def _rows(minimal: Page, article: Page, front: Page, *, related: int) -> list[dict]:
+def _rows(minimal: Page, article: Page, rendered: Page, front: Page, *, related: int) -> list[dict]:
     baseline = statistics.median(minimal.timings_ms)
     rows = _page_rows(minimal, None, None)
     rows += _page_rows(article, TARGET_MEDIAN_MS, TARGET_QUERIES, related_stories=related)
@@ -131,6 +138,12 @@ def _rows(minimal: Page, article: Page, front: Page, *, related: int) -> list[di
             target=(AT_MOST, TARGET_RATIO),
         )
     )
+    rows += _page_rows(rendered, None, None)
+    rows.append(
+        row(
+            "article rendered/minimal ratio", statistics.median(rendered.timings_ms) / baseline, "×"
+        )
+    )
     rows += _page_rows(front, None, None)
     rows.append(row("front/minimal ratio", statistics.median(front.timings_ms) / baseline, "×"))
     return rows
@@ -138,7 +151,8 @@ def _rows(minimal: Page, article: Page, front: Page, *, related: int) -> list[di
 
 def _page_rows(page: Page, median_target, queries_target, **notes) -> list[dict]:
     samples = summary(page.timings_ms, "ms per request")
-    label = f"page {page.name} ({page.url})" if page.name != "article" else "page article"
+    shown_url = page.name in ("minimal", "front")  # the article's URL is too long for the table
+    label = f"page {page.name} ({page.url})" if shown_url else f"page {page.name}"
     return [
         row(
             f"{label}: median",

@@ -1,3 +1,4 @@
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,9 @@ def pytest_configure(config):
     }
     settings.WHITENOISE_USE_FINDERS = True
     settings.WHITENOISE_AUTOREFRESH = True
+    if settings.CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
+        # The embedded file cache, in a directory of the test run's own, not a dev server's.
+        settings.CACHES["default"]["LOCATION"] = tempfile.mkdtemp(prefix="dateline-test-cache-")
 
 
 @pytest.fixture(autouse=True)

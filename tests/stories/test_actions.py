@@ -51,13 +51,14 @@ def test_section_of_another_edition_is_refused():
         create_story(edition=en, headline="H", lead="L", section=make_section(fa))
 
 
+@pytest.mark.django_db(transaction=True)  # a real transaction, as in production, not a savepoint
 def test_a_failure_midway_leaves_no_half_written_story(monkeypatch):
     edition = make_edition("en")
 
     def failing_log(*args, **kwargs):
         raise IntegrityError("change log unavailable")
 
-    monkeypatch.setattr(StoryChange.objects, "create", failing_log)
+    monkeypatch.setattr(StoryChange.objects, "bulk_create", failing_log)
     with pytest.raises(IntegrityError):
         create_story(edition=edition, headline="H", lead="L", body="B")
     assert Story.objects.count() == 0

@@ -127,7 +127,17 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Files, not process memory: the web processes, the worker and commands such as
+    # `dateline import` must all see one cache, or a purge in one leaves the others stale.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": VAR_DIR / "cache",
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
+# Whole public pages are cached until any story or edition changes (site/page_cache.py).
+PAGE_CACHE_SECONDS = env.integer("DATELINE_PAGE_CACHE_SECONDS", 60)
 
 # --- Background tasks: Django's tasks framework, queued in the database ------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

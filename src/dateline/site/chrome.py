@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 
 from dateline.editions.models import Edition, FollowLink
+from dateline.site.page_cache import new_generation
 from dateline.stories.models import Section
 
 CACHE_KEY = "site:chrome:v1"
@@ -65,6 +66,7 @@ def _build() -> SiteChrome:
 
 def purge(**_kwargs) -> None:
     cache.delete(CACHE_KEY)
+    new_generation()  # every cached page shows the furniture too
 
 
 def connect_purge() -> None:

@@ -8,6 +8,7 @@ from django.utils.encoding import iri_to_uri
 from dateline.discovery.related import related_stories
 from dateline.editions.labels import labels_for
 from dateline.site.chrome import EditionChrome, site_chrome
+from dateline.site.page_cache import cached_page
 from dateline.site.pagination import page_of
 from dateline.stories.models import Story, Tag
 
@@ -35,6 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("site:front", edition=default.edition.code)
 
 
+@cached_page
 def front(request: HttpRequest, edition: str) -> HttpResponse:
     chrome = edition_chrome(edition)
     stories = Story.objects.public().in_edition(chrome.edition).for_listing()
@@ -43,6 +45,7 @@ def front(request: HttpRequest, edition: str) -> HttpResponse:
     )
 
 
+@cached_page
 def section(request: HttpRequest, edition: str, slug: str) -> HttpResponse:
     chrome = edition_chrome(edition)
     current = chrome.section(slug)
@@ -53,6 +56,7 @@ def section(request: HttpRequest, edition: str, slug: str) -> HttpResponse:
     return render_page(request, chrome, "section.html", section=current, page=page)
 
 
+@cached_page
 def tag(request: HttpRequest, edition: str, slug: str) -> HttpResponse:
     chrome = edition_chrome(edition)
     current = get_object_or_404(Tag, slug=slug)
@@ -61,6 +65,7 @@ def tag(request: HttpRequest, edition: str, slug: str) -> HttpResponse:
     return render_page(request, chrome, "tag.html", tag=current, page=page)
 
 
+@cached_page
 def article(request: HttpRequest, edition: str, code: int, slug: str = "") -> HttpResponse:
     chrome = edition_chrome(edition)
     story = get_object_or_404(

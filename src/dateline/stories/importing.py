@@ -3,12 +3,13 @@
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from dateline.copy import ParsedStory
 from dateline.editions.models import Edition
-from dateline.stories.actions import create_story, publish_story
-from dateline.stories.models import Section, Story
+from dateline.stories.actions import create_story
+from dateline.stories.models import Section, Story, Tag
 from dateline.stories.tagging import tags_for
 
 
@@ -25,6 +26,8 @@ class ImportTarget:
     publish: bool
     editions_by_language: dict[str, Edition] = field(default_factory=dict)
     default_edition: Edition | None = None
+    # Tags met earlier in this run, by slug: most wire copy repeats a small vocabulary.
+    known_tags: dict[str, Tag] = field(default_factory=dict)
 
     def edition_for(self, parsed: ParsedStory) -> Edition:
         if self.edition is not None:
@@ -40,13 +43,11 @@ def import_story(parsed: ParsedStory, target: ImportTarget) -> Story:
 
     Raises StorySkipped when the story was imported before or cannot be stored whole.
     """
-    if parsed.source_id and Story.objects.filter(source_id=parsed.source_id).exists():
-        raise StorySkipped(f"already imported as {parsed.source_id}")
     edition = target.edition_for(parsed)
     dateline = parsed.dateline
     try:
         with transaction.atomic():
-            story = create_story(
+            return create_story(
                 edition=edition,
                 section=target.section,
                 headline=parsed.headline,
@@ -55,17 +56,24 @@ def import_story(parsed: ParsedStory, target: ImportTarget) -> Story:
                 language=parsed.language,
                 byline=parsed.byline,
                 tags=tags_for(
-                    (vocabulary, label)
-                    for vocabulary, labels in parsed.tags.items()
-                    for label in labels
+                    (
+                        (vocabulary, label)
+                        for vocabulary, labels in parsed.tags.items()
+                        for label in labels
+                    ),
+                    known=target.known_tags,
                 ),
                 dateline_place=(dateline.place or "") if dateline else "",
                 dateline_date=dateline.date if dateline else None,
                 dateline_source=(dateline.source or "") if dateline else "",
                 source_id=parsed.source_id,
+                publish_at=(parsed.published_at or timezone.now()) if target.publish else None,
             )
-            if target.publish:
-                publish_story(story, at=parsed.published_at)
-    except ValidationError as error:
-        raise StorySkipped("; ".join(error.messages)) from error
-    return story
+    except (ValidationError, IntegrityError) as error:
+        target.known_tags.clear()  # tags created in the rolled-back transaction are gone again
+        if isinstance(error, ValidationError):
+            raise StorySkipped("; ".join(error.messages)) from error
+        # The unique source id is the duplicate check: no query up front for the usual case.
+        if parsed.source_id and Story.objects.filter(source_id=parsed.source_id).exists():
+            raise StorySkipped(f"already imported as {parsed.source_id}") from error
+        raise

@@ -1,13 +1,20 @@
+from collections.abc import Sequence
+
 from django.db import transaction
 
 from dateline.stories.models import Story, StoryChange
 from dateline.stories.signals import story_changed
 
 
-def record_change(story: Story, action: StoryChange.Action) -> StoryChange:
-    """Log the change (its id is the sequence number) and fan it out once the write commits."""
-    change = StoryChange.objects.create(story=story, version=story.version, action=action)
-    transaction.on_commit(
-        lambda: story_changed.send(sender=Story, story=story, change=change), robust=True
+def record_changes(story: Story, actions: Sequence[StoryChange.Action]) -> list[StoryChange]:
+    """Log the changes in order (their ids are the sequence numbers), in one insert, and fan
+    each out once the write commits."""
+    changes = StoryChange.objects.bulk_create(
+        StoryChange(story=story, version=story.version, action=action) for action in actions
     )
-    return change
+    for change in changes:
+        transaction.on_commit(
+            lambda change=change: story_changed.send(sender=Story, story=story, change=change),
+            robust=True,
+        )
+    return changes

@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from dateline.editions.models import Edition
-from dateline.stories.actions.changes import record_change
-from dateline.stories.models import Section, Story, StoryChange, Tag
+from dateline.stories.actions.changes import record_changes
+from dateline.stories.models import Section, Status, Story, StoryChange, Tag
 from dateline.stories.rendering import render_body
 
 MAX_SLUG_LENGTH = 120
@@ -35,10 +35,13 @@ def create_story(
     dateline_source: str = "",
     source_id: str | None = None,
     created_by=None,
+    publish_at: datetime.datetime | None = None,
 ) -> Story:
-    """Write a new draft story (version 1) and log its creation.
+    """Write a new story (version 1) and log its creation.
 
-    Raises ValidationError naming the field when the story would be broken.
+    The story is a draft, unless `publish_at` is given: then it is created published with that
+    publication time, as wire copy that arrives ready is, and both changes (created, published)
+    are logged. Raises ValidationError naming the field when the story would be broken.
     """
     headline = " ".join(headline.split())
     lead = lead.strip()
@@ -50,11 +53,23 @@ def create_story(
         )
     if not lead:
         raise ValidationError({"lead": "A story needs a lead paragraph."})
+    for field, value in (
+        ("byline", byline),
+        ("dateline_place", dateline_place),
+        ("dateline_source", dateline_source),
+        ("source_id", source_id or ""),
+    ):
+        limit = Story._meta.get_field(field).max_length
+        if len(value) > limit:
+            raise ValidationError({field: f"{len(value)} characters is over the limit of {limit}."})
     if section is not None and section.edition_id != edition.pk:
         raise ValidationError({"section": f"Section '{section.slug}' belongs to another edition."})
 
+    if publish_at is not None and timezone.is_naive(publish_at):
+        raise ValidationError({"published_at": "The publication time must carry a time zone."})
     now = timezone.now()
-    with transaction.atomic():
+    # savepoint=False: inside a caller's transaction (an import) this joins it, costing nothing.
+    with transaction.atomic(savepoint=False):
         story = Story.objects.create(
             edition=edition,
             section=section,
@@ -72,9 +87,17 @@ def create_story(
             created_by=created_by,
             created_at=now,
             updated_at=now,
+            status=Status.DRAFT if publish_at is None else Status.PUBLISHED,
+            published_at=publish_at,
         )
-        tags = list(tags)
-        if tags:
-            story.tags.add(*tags)
-        record_change(story, StoryChange.Action.CREATED)
+        # Straight into the link table: `story.tags.add()` would first look for existing links,
+        # and a new story has none.
+        Story.tags.through.objects.bulk_create(
+            Story.tags.through(story_id=story.pk, tag_id=tag.pk)
+            for tag in {t.pk: t for t in tags}.values()
+        )
+        actions = [StoryChange.Action.CREATED]
+        if publish_at is not None:
+            actions.append(StoryChange.Action.PUBLISHED)
+        record_changes(story, actions)
     return story

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from dateline.stories.actions.changes import record_change
+from dateline.stories.actions.changes import record_changes
 from dateline.stories.models import Status, Story, StoryChange
 
 
@@ -18,10 +18,10 @@ def publish_story(story: Story, *, at: datetime.datetime | None = None) -> Story
     if at is not None and timezone.is_naive(at):
         raise ValidationError("The publication time must carry a time zone.")
     now = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         story.status = Status.PUBLISHED
         story.published_at = at or now
         story.updated_at = now
         story.save(update_fields=["status", "published_at", "updated_at"])
-        record_change(story, StoryChange.Action.PUBLISHED)
+        record_changes(story, [StoryChange.Action.PUBLISHED])
     return story
