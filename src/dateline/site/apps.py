@@ -7,8 +7,6 @@ class SiteConfig(AppConfig):
     verbose_name = "Public site"
 
     def ready(self) -> None:
-        from dateline.site import chrome, page_cache
-        from dateline.stories.signals import story_changed
+        from dateline.site import chrome
 
         chrome.connect_purge()
-        story_changed.connect(page_cache.new_generation, dispatch_uid="site-pages")

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 
 from dateline.editions.models import Edition, FollowLink
-from dateline.site.page_cache import new_generation
+from dateline.site.page_cache import retire_all_pages
 from dateline.stories.models import Section
 
 CACHE_KEY = "site:chrome:v1"
@@ -66,7 +66,7 @@ def _build() -> SiteChrome:
 
 def purge(**_kwargs) -> None:
     cache.delete(CACHE_KEY)
-    new_generation()  # every cached page shows the furniture too
+    retire_all_pages()  # every cached page shows the furniture too
 
 
 def connect_purge() -> None:
