@@ -96,3 +96,12 @@ def test_article_page_query_count(client, seed_story, settings, django_assert_ma
     client.get(seed_story.get_absolute_url())  # warm the edition furniture
     with django_assert_max_num_queries(3):
         assert client.get(seed_story.get_absolute_url()).status_code == 200
+
+
+def test_story_with_neither_tags_nor_section_has_an_empty_related_block(client, editions):
+    en, _ = editions
+    lonely = make_story(en)
+    make_story(en, headline="Something else")
+    soup = page(client.get(lonely.get_absolute_url()))
+    assert soup.select("section.related a") == []
+    assert soup.select_one("section.related .empty") is not None

@@ -27,7 +27,7 @@ class Section(models.Model):
     """A desk of one edition (Politics, Economy, …), with its own front page."""
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="sections")
-    slug = models.SlugField(max_length=60, allow_unicode=True)
+    slug = models.SlugField(max_length=60, allow_unicode=True, db_index=False)  # see Meta
     name = models.CharField(max_length=100)
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -68,14 +68,23 @@ class Story(models.Model):
     """
 
     code = models.BigAutoField(primary_key=True)
-    edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="stories")
+    # No single-column indexes on edition and section: the composite indexes in Meta start with
+    # them and serve the same lookups, and every index is one more write per story.
+    edition = models.ForeignKey(
+        Edition, on_delete=models.PROTECT, related_name="stories", db_index=False
+    )
     section = models.ForeignKey(
-        Section, on_delete=models.PROTECT, null=True, blank=True, related_name="stories"
+        Section,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stories",
+        db_index=False,
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="stories")
 
     headline = models.CharField(max_length=300)
-    slug = models.SlugField(max_length=120, allow_unicode=True)
+    slug = models.SlugField(max_length=120, allow_unicode=True, db_index=False)  # found by code
     language = models.CharField(max_length=16)
     byline = models.CharField(max_length=200, blank=True)
     dateline_place = models.CharField(max_length=120, blank=True)
