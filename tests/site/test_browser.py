@@ -81,3 +81,26 @@ def test_pages_work_on_a_phone_sized_screen(live_server, stories, browser):
     page.goto(live_server.url + english.get_absolute_url())
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
+
+
+@pytest.fixture
+def editor_account():
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_superuser("editor", "editor@example.org", "a-long-passphrase")
+
+
+def test_newsroom_sign_in_works_under_the_content_security_policy(
+    live_server, editor_account, browser
+):
+    page = browser.new_page()
+    problems = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("response", lambda r: problems.append(r.url) if r.status >= 400 else None)
+    page.goto(live_server.url + "/newsroom/login/")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", "a-long-passphrase")
+    page.click("input[type=submit]")
+    page.wait_for_url(live_server.url + "/newsroom/")
+    assert "Dateline newsroom" in page.title()
+    assert problems == []

@@ -98,3 +98,9 @@ def test_edition_changes_reach_pages_at_once(client, editions):
 
 def test_no_edition_yet_is_a_404_not_a_crash(client, db):
     assert client.get("/").status_code == 404
+
+
+def test_favicon_requests_find_the_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith(".svg")

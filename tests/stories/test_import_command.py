@@ -182,3 +182,29 @@ def test_hostile_copy_is_stored_as_text(editions, tmp_path):
     assert "<script>" not in story.body_html and "<img" not in story.body_html
     assert "DROP TABLE" in story.body_html
     assert story.headline == "Headline <script>alert(1)</script>"
+
+
+def test_persian_copy_goes_to_the_persian_edition_by_its_language(editions, tmp_path):
+    _, fa = editions
+    path = tmp_path / "khabar.txt"
+    path.write_text(
+        "افتتاح خط آهن رشت\n\nرشت- ایرنا- نخستین قطار باری امروز حرکت کرد.\n\nادامه خبر.\n",
+        encoding="utf-8",
+    )
+    out, _err = run_import(path, "--publish")
+    story = Story.objects.get()
+    assert story.edition == fa
+    assert (story.dateline_place, story.dateline_source) == ("رشت", "ایرنا")
+    assert out.startswith(f"/fa/news/{story.code}/")
+
+
+def test_a_file_of_briefs_only_imports_nothing_and_fails(editions, tmp_path):
+    path = tmp_path / "briefs.sgm"
+    path.write_text(
+        '<REUTERS TOPICS="NO" NEWID="9001"><DATE>26-FEB-1987 15:01:01.79</DATE>'
+        '<TEXT TYPE="BRIEF"><TITLE>SHORT ITEM ONLY</TITLE></TEXT></REUTERS>\n'
+    )
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="nothing could be imported"):
+        call_command("import", str(path), stdout=io.StringIO(), stderr=err)
+    assert "imported 0; skipped 1 (1 no body)" in err.getvalue()

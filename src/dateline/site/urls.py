@@ -6,6 +6,7 @@ app_name = "site"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("<slug:edition>/", views.front, name="front"),
     path("<slug:edition>/section/<str:slug>/", views.section, name="section"),
     path("<slug:edition>/tag/<str:slug>/", views.tag, name="tag"),

@@ -1,8 +1,14 @@
 """The public pages. Each view: find the edition, run one query or two, render."""
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+)
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.utils.encoding import iri_to_uri
 
 from dateline.discovery.related import related_stories
@@ -34,6 +40,11 @@ def home(request: HttpRequest) -> HttpResponse:
     if default is None:
         raise Http404("No edition has been set up yet")
     return redirect("site:front", edition=default.edition.code)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on pages that name no icon (the admin's, files)."""
+    return HttpResponsePermanentRedirect(static("site/favicon.svg"))
 
 
 @cached_page
@@ -76,7 +87,7 @@ def article(request: HttpRequest, edition: str, code: int, slug: str = "") -> Ht
     if slug != story.slug:
         # An old or mistyped slug still finds the story; search engines learn the right URL.
         path = iri_to_uri(f"/{edition}/news/{story.code}/{story.slug}")
-        return HttpResponseRedirect(path, status=301)
+        return HttpResponsePermanentRedirect(path)
     tags = list(story.tags.all())
     related = related_stories(story, [t.pk for t in tags])
     return render_page(request, chrome, "article.html", story=story, tags=tags, related=related)

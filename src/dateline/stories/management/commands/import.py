@@ -31,19 +31,16 @@ class Command(BaseCommand):
         now = timezone.now()
         imported = 0
         skipped: Counter[str] = Counter()
-        failures = 0
         warnings: list[str] = []
         progress = tqdm(unit=" stories", desc="importing", disable=None, file=sys.stderr)
         for path, problem in expand_paths(paths):
             if problem:
                 self.stderr.write(f"{path}: {problem}")
-                failures += 1
                 continue
             try:
                 result = parse_file(path, format=format, now=now, year_hint_date=date)
             except CopyError as error:
                 self.stderr.write(str(error))
-                failures += 1
                 continue
             warnings.extend(result.warnings)
             if result.without_body:
@@ -54,7 +51,6 @@ class Command(BaseCommand):
                 except StorySkipped as reason:
                     skipped[self._reason_kind(str(reason))] += 1
                     if not str(reason).startswith("already imported"):
-                        failures += 1
                         self.stderr.write(f"{parsed.source_name}: skipped: {reason}")
                     continue
                 finally:
@@ -65,7 +61,8 @@ class Command(BaseCommand):
                     self.stdout.write(story.get_absolute_url())
         progress.close()
         self._summarise(imported, skipped, warnings)
-        if imported == 0 and (failures or not skipped):
+        # A re-run that finds everything already there has nothing left to do: not a failure.
+        if imported == 0 and not skipped["already imported"]:
             raise CommandError("nothing could be imported")
 
     def _target(self, edition_code, section_slug, publish) -> ImportTarget:
