@@ -7,6 +7,7 @@ from bs4 import BeautifulSoup
 from django.utils import timezone
 
 from dateline.site.pagination import PER_PAGE
+from dateline.site.views import FRONT_LATEST, FRONT_PER_SECTION
 from tests.factories import make_story
 from tests.site.conftest import page
 
@@ -50,17 +51,45 @@ def test_section_page_lists_only_its_section(client, editions):
 
 def test_pagination_walks_through_all_stories(client, editions, django_assert_max_num_queries):
     en, _ = editions
+    world = en.sections.get()
     now = timezone.now()
     for minutes in range(PER_PAGE + 3):
-        make_story(en, published_at=now - datetime.timedelta(minutes=minutes + 1))
-    first = page(client.get("/en/"))
+        make_story(en, section=world, published_at=now - datetime.timedelta(minutes=minutes + 1))
+    first = page(client.get("/en/section/world/"))
     assert len(first.select(".story-list > li")) == PER_PAGE
     assert first.select_one('a[rel="next"]')["href"] == "?page=2"
     with django_assert_max_num_queries(2):  # the page cache's generation, then the list
-        second = page(client.get("/en/?page=2"))
+        second = page(client.get("/en/section/world/?page=2"))
     assert len(second.select(".story-list > li")) == 3
     assert second.select_one('a[rel="next"]') is None
     assert second.select_one('a[rel="prev"]')["href"] == "?page=1"
+
+
+def test_front_shows_the_latest_and_a_block_per_section(client, editions):
+    en, _ = editions
+    world = en.sections.get()
+    empty = en.sections.create(slug="sport", name="Sport")
+    now = timezone.now()
+    for hours in range(FRONT_LATEST + 2):
+        make_story(
+            en, headline=f"News {hours}", published_at=now - datetime.timedelta(hours=hours + 1)
+        )
+    for hours in range(FRONT_PER_SECTION + 2):
+        make_story(
+            en,
+            section=world,
+            headline=f"World {hours}",
+            published_at=now - datetime.timedelta(days=2, hours=hours),
+        )
+    soup = page(client.get("/en/"))
+    assert len(soup.select(".story-list > li")) == FRONT_LATEST
+    blocks = soup.select(".section-block")
+    assert [b.h2.get_text() for b in blocks] == ["World"]  # a section with no story has no block
+    assert [a.get_text() for a in blocks[0].select("h3 a")] == [
+        f"World {hours}" for hours in range(FRONT_PER_SECTION)
+    ]
+    assert empty.name not in [b.h2.get_text() for b in blocks]
+    assert not page(client.get("/en/?page=2")).select(".section-block")
 
 
 @pytest.mark.parametrize("bad", ["0", "-1", "abc", "99"])

@@ -18,6 +18,9 @@ from dateline.site.page_cache import cached_page
 from dateline.site.pagination import page_of
 from dateline.stories.models import Story, Tag
 
+FRONT_LATEST = 10
+FRONT_PER_SECTION = 4
+
 
 def edition_chrome(code: str) -> EditionChrome:
     chrome = site_chrome().edition(code)
@@ -50,10 +53,14 @@ def favicon(request: HttpRequest) -> HttpResponse:
 @cached_page
 def front(request: HttpRequest, edition: str) -> HttpResponse:
     chrome = edition_chrome(edition)
-    stories = Story.objects.public().in_edition(chrome.edition).for_listing()
-    return render_page(
-        request, chrome, "front.html", page=page_of(stories, request.GET.get("page"))
-    )
+    public = Story.objects.public().in_edition(chrome.edition)
+    page = page_of(public.for_listing(), request.GET.get("page"), per_page=FRONT_LATEST)
+    by_section: dict[int, list[Story]] = {}
+    if page.number == 1:  # the section blocks lead readers on; older pages are the archive
+        for story in public.latest_per_section(FRONT_PER_SECTION):
+            by_section.setdefault(story.section_id, []).append(story)
+    blocks = [(s, by_section[s.pk]) for s in chrome.sections if s.pk in by_section]
+    return render_page(request, chrome, "front.html", page=page, section_blocks=blocks)
 
 
 @cached_page

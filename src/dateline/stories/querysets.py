@@ -1,4 +1,5 @@
 from django.db import models
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 
@@ -45,4 +46,17 @@ class StoryQuerySet(models.QuerySet):
                 "section__name",
                 "section__edition_id",
             )
+        )
+
+    def latest_per_section(self, per_section: int) -> "StoryQuerySet":
+        """The newest `per_section` stories of every section, in one query (a window function,
+        which SQLite and PostgreSQL both run)."""
+        newest_first = [models.F("published_at").desc(), models.F("code").desc()]
+        return (
+            self.filter(section__isnull=False)
+            .annotate(
+                rank=models.Window(RowNumber(), partition_by="section_id", order_by=newest_first)
+            )
+            .filter(rank__lte=per_section)
+            .for_listing()
         )
