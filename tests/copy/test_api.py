@@ -8,7 +8,7 @@ import dateline.copy
 
 PUBLIC = {
     "MAX_TEXT_BYTES", "Block", "CopyError", "Dateline", "ParseResult", "ParsedStory",
-    "ReutersBatch", "detect_language", "direction_for", "format_dateline", "parse_file",
+    "detect_language", "direction_for", "format_dateline", "parse_file",
     "parse_reuters_sgml", "parse_text",
 }  # fmt: skip
 

@@ -8,7 +8,7 @@ from dateline.copy.errors import CopyError
 from dateline.copy.files import parse_file
 from dateline.copy.language import detect_language, direction_for
 from dateline.copy.model import Block, Dateline, ParsedStory, ParseResult
-from dateline.copy.reuters import ReutersBatch, parse_reuters_sgml
+from dateline.copy.reuters import parse_reuters_sgml
 from dateline.copy.text import MAX_TEXT_BYTES, parse_text
 
 __all__ = [
@@ -18,7 +18,6 @@ __all__ = [
     "Dateline",
     "ParseResult",
     "ParsedStory",
-    "ReutersBatch",
     "detect_language",
     "direction_for",
     "format_dateline",

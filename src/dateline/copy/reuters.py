@@ -14,9 +14,6 @@ from dateline.copy.errors import CopyError
 from dateline.copy.model import ParsedStory, ParseResult
 from dateline.copy.paragraphs import split_paragraphs, to_blocks
 
-ReutersBatch = ParseResult
-"""What :func:`parse_reuters_sgml` returns: stories, ``without_body`` names, warnings."""
-
 TAG_VOCABULARIES = {"topic": "TOPICS", "place": "PLACES", "person": "PEOPLE", "org": "ORGS"}
 _MONTHS = {
     abbr: number
