@@ -1,0 +1,48 @@
+"""Every kind of public page passes axe-core's WCAG 2.1 A and AA rules in a real Chromium."""
+
+import pytest
+
+from tests.factories import make_story
+from tests.site.test_browser import browser  # noqa: F401  (the shared Chromium fixture)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+@pytest.fixture
+def paths(editions):
+    en, fa = editions
+    story = make_story(
+        en,
+        section=en.sections.get(),
+        tags=("Water",),
+        body="Second paragraph.\n\n## A sub-heading\n\nThird, with a [link](https://example.org).",
+    )
+    make_story(en, tags=("Water",), headline="Dams fill up after autumn rain")
+    persian = make_story(fa, section=fa.sections.get(), headline="بارش باران", lead="باران بارید.")
+    return [
+        "/en/",
+        "/fa/",
+        "/en/section/world/",
+        "/en/tag/water/",
+        story.get_absolute_url(),
+        persian.get_absolute_url(),
+        "/en/no-such-page/",
+    ]
+
+
+def test_public_pages_have_no_wcag_violations(live_server, paths, browser):  # noqa: F811
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    reports = {}
+    for viewport in ({"width": 1280, "height": 900}, {"width": 360, "height": 740}):
+        page = browser.new_page(viewport=viewport)
+        for path in paths:
+            page.goto(live_server.url + path)
+            results = axe.run(page, options=WCAG_AA)
+            if results.violations_count:
+                reports[(path, viewport["width"])] = results.generate_report()
+        page.close()
+    assert not reports, "\n".join(f"{key}:\n{report}" for key, report in reports.items())
