@@ -136,7 +136,9 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": VAR_DIR / "cache",
-            "OPTIONS": {"MAX_ENTRIES": 20_000},
+            # Each write lists the directory to decide whether to cull, so the bound is also
+            # the cost of a cache miss: 5,000 files list in a few milliseconds.
+            "OPTIONS": {"MAX_ENTRIES": 5_000},
         }
     }
 # Whole public pages are cached until any story or edition changes (site/page_cache.py).
