@@ -1,6 +1,7 @@
 import datetime
 from collections.abc import Iterable
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -34,7 +35,7 @@ def create_story(
     dateline_date: datetime.date | None = None,
     dateline_source: str = "",
     source_id: str | None = None,
-    created_by=None,
+    created_by: AbstractBaseUser | None = None,
     publish_at: datetime.datetime | None = None,
 ) -> Story:
     """Write a new story (version 1) and log its creation.
