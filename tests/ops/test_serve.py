@@ -1,18 +1,14 @@
 """`dateline serve`, as `make run` starts it: pages over HTTP and a live task worker."""
 
-import os
 import signal
 import socket
-import subprocess
-import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
-PROJECT = Path(__file__).resolve().parents[2]
+from tests.processes import dateline_env, run_dateline, start_dateline
 
 
 def free_port() -> int:
@@ -40,30 +36,15 @@ def wait_for(check, seconds: float) -> bool:
 
 @pytest.fixture
 def site_env(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATELINE_", "DATABASE_URL"))}
-    env.pop("REDIS_URL", None)
-    env.update(DATELINE_VAR_DIR=str(tmp_path / "var"), DATELINE_LOG_LEVEL="WARNING")
+    env = dateline_env(tmp_path / "var")
     for command in (["migrate", "-v0"], ["collectstatic", "--noinput", "-v0"], ["loaddemo"]):
-        subprocess.run(
-            [sys.executable, "-m", "dateline", *command],
-            env=env,
-            cwd=PROJECT,
-            check=True,
-            capture_output=True,
-            timeout=180,
-        )
+        run_dateline(*command, env=env, check=True)
     return env
 
 
 def test_serve_answers_pages_and_runs_the_worker(site_env, tmp_path):
     port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "dateline", "serve", "--port", str(port), "--workers", "1"],
-        env=site_env,
-        cwd=PROJECT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    server = start_dateline("serve", "--port", str(port), "--workers", "1", env=site_env)
     try:
         base = f"http://127.0.0.1:{port}"
         assert wait_for(lambda: fetch(base + "/healthz")[0] == 200, 30), "server did not start"
@@ -72,20 +53,10 @@ def test_serve_answers_pages_and_runs_the_worker(site_env, tmp_path):
         assert BeautifulSoup(body, "html.parser").html["dir"] == "rtl"
 
         mark = tmp_path / "mark.txt"
-        subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                "import django; django.setup();"
-                "from tests.ops.worker_tasks import leave_a_mark;"
-                f"leave_a_mark.enqueue({str(mark)!r})",
-            ],
-            env={**site_env, "DJANGO_SETTINGS_MODULE": "dateline.config.settings"},
-            cwd=PROJECT,
-            check=True,
-            capture_output=True,
-            timeout=60,
+        enqueue = (
+            f"from tests.ops.worker_tasks import leave_a_mark; leave_a_mark.enqueue({str(mark)!r})"
         )
+        run_dateline("shell", "-v0", "-c", enqueue, env=site_env, check=True)
         assert wait_for(mark.exists, 30), "the worker did not run the queued task"
     finally:
         server.send_signal(signal.SIGTERM)

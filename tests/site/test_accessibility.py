@@ -2,37 +2,26 @@
 
 import pytest
 
-from tests.factories import make_story
-from tests.site.test_browser import browser  # noqa: F401  (the shared Chromium fixture)
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 
 @pytest.fixture
-def paths(editions):
-    en, fa = editions
-    story = make_story(
-        en,
-        section=en.sections.get(),
-        tags=("Water",),
-        body="Second paragraph.\n\n## A sub-heading\n\nThird, with a [link](https://example.org).",
-    )
-    make_story(en, tags=("Water",), headline="Dams fill up after autumn rain")
-    persian = make_story(fa, section=fa.sections.get(), headline="بارش باران", lead="باران بارید.")
+def paths(browsed_stories):
+    english, persian = browsed_stories
     return [
         "/en/",
         "/fa/",
         "/en/section/world/",
         "/en/tag/water/",
-        story.get_absolute_url(),
+        english.get_absolute_url(),
         persian.get_absolute_url(),
         "/en/no-such-page/",
     ]
 
 
-def test_public_pages_have_no_wcag_violations(live_server, paths, browser):  # noqa: F811
+def test_public_pages_have_no_wcag_violations(live_server, paths, browser):
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()

@@ -1,56 +1,12 @@
 """The pages in a real browser: Debian's Chromium driven by Playwright."""
 
-import os
-import shutil
-
 import pytest
-
-from tests.factories import make_story
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-# Without these, Chromium reaches for Google's services, which this closed network refuses.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def browser():
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("DATELINE_REQUIRE_BROWSER"):
-            pytest.fail(f"no Chromium at {CHROMIUM}; install Debian's chromium package")
-        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium to run browser tests)")
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def stories(editions):
-    en, fa = editions
-    english = make_story(
-        en,
-        section=en.sections.get(),
-        tags=("Water",),
-        body="Second paragraph.\n\n## Sub-heading\n\nThird.",
-    )
-    make_story(en, tags=("Water",), headline="Dams fill up after autumn rain")
-    persian = make_story(fa, headline="بارش باران در تهران", lead="تهران- ایرنا- باران بارید.")
-    return english, persian
-
-
-def test_article_renders_with_no_policy_violations_or_errors(live_server, stories, browser):
-    english, _ = stories
+def test_article_renders_with_no_policy_violations_or_errors(live_server, browsed_stories, browser):
+    english, _ = browsed_stories
     page = browser.new_page()
     problems = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
@@ -66,7 +22,7 @@ def test_article_renders_with_no_policy_violations_or_errors(live_server, storie
     assert problems == []
 
 
-def test_persian_front_is_laid_out_right_to_left(live_server, stories, browser):
+def test_persian_front_is_laid_out_right_to_left(live_server, browsed_stories, browser):
     page = browser.new_page(viewport={"width": 1200, "height": 800})
     page.goto(live_server.url + "/fa/")
     assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
@@ -75,8 +31,8 @@ def test_persian_front_is_laid_out_right_to_left(live_server, stories, browser):
     assert brand["x"] > 1200 / 2
 
 
-def test_pages_work_on_a_phone_sized_screen(live_server, stories, browser):
-    english, _ = stories
+def test_pages_work_on_a_phone_sized_screen(live_server, browsed_stories, browser):
+    english, _ = browsed_stories
     page = browser.new_page(viewport={"width": 360, "height": 740})
     page.goto(live_server.url + english.get_absolute_url())
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")

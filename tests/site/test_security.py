@@ -1,13 +1,10 @@
 """Secure by default: CSP without inline code, security headers, unknown hosts refused."""
 
-import os
-import subprocess
-import sys
-
 import pytest
 from bs4 import BeautifulSoup
 
 from tests.factories import make_story
+from tests.processes import dateline_env, run_dateline
 
 pytestmark = pytest.mark.django_db
 
@@ -64,51 +61,35 @@ def test_unknown_host_is_refused(client, editions):
     assert client.get("/en/", HTTP_HOST="127.0.0.1:8000").status_code == 200
 
 
-def run_dateline(*args, **env) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("DATELINE_")}
-    environment.update(env)
-    return subprocess.run(
-        [sys.executable, "-m", "dateline", *args],
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
-def test_production_profile_passes_the_deploy_check_without_warnings():
-    result = run_dateline(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
+def test_production_profile_passes_the_deploy_check_without_warnings(tmp_path):
+    env = dateline_env(
+        tmp_path,
         DATELINE_PROFILE="production",
         SECRET_KEY="k" * 20 + "Zq8#vR2!mX9@pL4$wT7%nB1^cY6&hJ3*dF5(",
         DATELINE_ALLOWED_HOSTS="news.example.org",
     )
+    result = run_dateline("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
 
 
-def test_production_profile_refuses_to_start_without_a_secret_key():
-    result = run_dateline(
-        "check",
-        DATELINE_PROFILE="production",
-        DATELINE_ALLOWED_HOSTS="news.example.org",
-        SECRET_KEY="",
+def test_production_profile_refuses_to_start_without_a_secret_key(tmp_path):
+    env = dateline_env(
+        tmp_path, DATELINE_PROFILE="production", DATELINE_ALLOWED_HOSTS="news.example.org"
     )
+    result = run_dateline("check", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
 
 
-def test_production_profile_refuses_to_start_without_hosts():
-    result = run_dateline("check", DATELINE_PROFILE="production", SECRET_KEY="x" * 60)
+def test_production_profile_refuses_to_start_without_hosts(tmp_path):
+    env = dateline_env(tmp_path, DATELINE_PROFILE="production", SECRET_KEY="x" * 60)
+    result = run_dateline("check", env=env)
     assert result.returncode != 0
     assert "DATELINE_ALLOWED_HOSTS" in result.stderr
 
 
-def test_a_mistyped_switch_is_named():
-    result = run_dateline("check", DATELINE_DEBUG="maybe")
+def test_a_mistyped_switch_is_named(tmp_path):
+    result = run_dateline("check", env=dateline_env(tmp_path, DATELINE_DEBUG="maybe"))
     assert result.returncode != 0
     assert "DATELINE_DEBUG='maybe'" in result.stderr
