@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from dateline.copy import parse_text
 from dateline.editions.models import Edition, FollowLink
-from dateline.stories.importing import ImportTarget, StorySkipped, import_story
+from dateline.stories.importing import AlreadyImported, ImportTarget, import_story
 from dateline.stories.models import Section
 
 CONTENT_DIR = Path(__file__).with_name("content")
@@ -53,7 +53,7 @@ def load_demo(content_dir: Path = CONTENT_DIR) -> DemoReport:
         )
         try:
             import_story(parsed, target)
-        except StorySkipped:
+        except AlreadyImported:
             report.stories_kept += 1
         else:
             report.stories_created += 1

@@ -17,6 +17,10 @@ class StorySkipped(Exception):
     """The story was not stored; the message says why, for the import summary."""
 
 
+class AlreadyImported(StorySkipped):
+    """The same copy (by its source id) is stored already: nothing to do, nothing wrong."""
+
+
 @dataclass
 class ImportTarget:
     """Where imported stories go; `edition=None` picks the edition of the story's language."""
@@ -75,5 +79,5 @@ def import_story(parsed: ParsedStory, target: ImportTarget) -> Story:
             raise StorySkipped("; ".join(error.messages)) from error
         # The unique source id is the duplicate check: no query up front for the usual case.
         if parsed.source_id and Story.objects.filter(source_id=parsed.source_id).exists():
-            raise StorySkipped(f"already imported as {parsed.source_id}") from error
+            raise AlreadyImported(f"already imported as {parsed.source_id}") from error
         raise

@@ -7,7 +7,12 @@ from tqdm import tqdm
 
 from dateline.copy import CopyError, parse_file
 from dateline.editions.models import Edition
-from dateline.stories.importing import ImportTarget, StorySkipped, import_story
+from dateline.stories.importing import (
+    AlreadyImported,
+    ImportTarget,
+    StorySkipped,
+    import_story,
+)
 from dateline.stories.management.commands._copy_files import add_copy_arguments, expand_paths
 from dateline.stories.models import Section
 
@@ -48,10 +53,12 @@ class Command(BaseCommand):
             for parsed in result.stories:
                 try:
                     story = import_story(parsed, target)
+                except AlreadyImported:
+                    skipped["already imported"] += 1
+                    continue
                 except StorySkipped as reason:
-                    skipped[self._reason_kind(str(reason))] += 1
-                    if not str(reason).startswith("already imported"):
-                        self.stderr.write(f"{parsed.source_name}: skipped: {reason}")
+                    skipped["invalid"] += 1
+                    self.stderr.write(f"{parsed.source_name}: skipped: {reason}")
                     continue
                 finally:
                     progress.update()
@@ -103,10 +110,6 @@ class Command(BaseCommand):
             editions_by_language={e.language: e for e in reversed(editions)},
             default_edition=Edition.objects.default(),
         )
-
-    @staticmethod
-    def _reason_kind(reason: str) -> str:
-        return "already imported" if reason.startswith("already imported") else "invalid"
 
     def _summarise(self, imported: int, skipped: Counter[str], warnings: list[str]) -> None:
         for warning in warnings[:WARNINGS_SHOWN]:
