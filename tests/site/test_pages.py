@@ -131,5 +131,5 @@ def test_no_edition_yet_is_a_404_not_a_crash(client, db):
 
 def test_favicon_requests_find_the_icon(client):
     response = client.get("/favicon.ico")
-    assert response.status_code == 301
+    assert response.status_code == 302
     assert response["Location"].endswith(".svg")

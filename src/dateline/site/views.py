@@ -46,8 +46,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def favicon(request: HttpRequest) -> HttpResponse:
-    """Browsers ask for /favicon.ico on pages that name no icon (the admin's, files)."""
-    return HttpResponsePermanentRedirect(static("site/favicon.svg"))
+    """Browsers ask for /favicon.ico on pages that name no icon (the admin's, files).
+    Not a permanent redirect: the icon's hashed name changes with the icon."""
+    return redirect(static("site/favicon.svg"))
 
 
 @cached_page
