@@ -11,8 +11,9 @@ from django.template.response import TemplateResponse
 from django.templatetags.static import static
 from django.utils.encoding import iri_to_uri
 
+from dateline.copy import direction_for
 from dateline.discovery.related import related_stories
-from dateline.editions.labels import labels_for
+from dateline.editions.labels import LABELS, labels_for
 from dateline.site.chrome import EditionChrome, site_chrome
 from dateline.site.page_cache import cached_page
 from dateline.site.pagination import page_of
@@ -101,28 +102,30 @@ def article(request: HttpRequest, edition: str, code: int, slug: str = "") -> Ht
     return render_page(request, chrome, "article.html", story=story, tags=tags, related=related)
 
 
+def _first_path_segment(request: HttpRequest) -> str:
+    return request.path.strip("/").split("/", 1)[0]
+
+
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """The friendly 404, in the edition the URL points into when there is one."""
-    code = request.path.strip("/").split("/", 1)[0]
-    chrome = site_chrome().edition(code) or site_chrome().default
-    if chrome is None:
-        labels = labels_for("en")
-        context = {"chrome": None, "edition": None, "labels": labels}
+    chrome = site_chrome()
+    edition_chrome_or_default = chrome.edition(_first_path_segment(request)) or chrome.default
+    if edition_chrome_or_default is None:
+        context = {"chrome": None, "edition": None, "labels": labels_for("en")}
         return TemplateResponse(request, "site/404.html", context, status=404)
-    response = render_page(request, chrome, "404.html")
+    response = render_page(request, edition_chrome_or_default, "404.html")
     response.status_code = 404
     return response
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """The 500 page touches neither the database nor the cache: either may be what failed."""
-    language = request.path.strip("/").split("/", 1)[0]
-    labels = labels_for(language)
-    direction = "rtl" if language in {"fa", "ar"} else "ltr"
+    """The 500 page touches neither the database nor the cache: either may be what failed, so
+    its language is guessed from the URL's first segment (an edition code such as 'fa')."""
+    segment = _first_path_segment(request)
+    language = segment if segment in LABELS else "en"
     context = {
-        "labels": labels,
-        "language": language if language in {"fa", "ar"} else "en",
-        "direction": direction,
+        "labels": labels_for(language),
+        "language": language,
+        "direction": direction_for(language),
     }
-    response = TemplateResponse(request, "site/500.html", context, status=500)
-    return response.render()
+    return TemplateResponse(request, "site/500.html", context, status=500).render()
