@@ -1,6 +1,7 @@
 """Parse a wire file from disk in either format, sniffing it when asked to."""
 
 import datetime
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -34,33 +35,37 @@ def parse_file(
     try:
         if not path.is_file():
             raise CopyError(f"{name}: not a file")
-        size = path.stat().st_size
+        # One open: sniff the head, check the size for the chosen format, then read the rest.
         with path.open("rb") as stream:
+            size = os.fstat(stream.fileno()).st_size
             head = stream.read(_SNIFF_BYTES)
+            chosen = _chosen_format(path, head, format)
+            _check_size(name, size, chosen)
+            data = head + stream.read()
     except OSError as error:
         raise CopyError(f"{name}: cannot read the file ({error.strerror})") from None
-    sniffed_sgml = path.suffix.lower() == ".sgm" or _REUTERS_MARK in head
-    chosen = format if format != "auto" else ("reuters-sgml" if sniffed_sgml else "text")
     if chosen == "text":
-        if format == "text" and _REUTERS_MARK in head:
-            raise CopyError(f"--format text but {name} holds Reuters SGML (<REUTERS> elements)")
-        if size > MAX_TEXT_BYTES:
-            raise too_big(name, size)
-        story = parse_text(_read(path), name=name, now=now, year_hint_date=year_hint_date)
+        story = parse_text(data, name=name, now=now, year_hint_date=year_hint_date)
         return ParseResult(stories=[story])
-    if size > MAX_SGML_BYTES:
-        raise CopyError(
-            f"{name}: {size:,} bytes is over the {MAX_SGML_BYTES // (1024 * 1024)} MB limit "
-            "for one Reuters SGML file"
-        )
-    data = _read(path)
     if format == "reuters-sgml" and _REUTERS_MARK not in data:
         raise CopyError(f"--format reuters-sgml but {name} holds no <REUTERS> elements")
     return parse_reuters_sgml(data, name=name)
 
 
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as error:
-        raise CopyError(f"{path.name}: cannot read the file ({error.strerror})") from None
+def _chosen_format(path: Path, head: bytes, format: Format) -> Format:
+    sniffed_sgml = path.suffix.lower() == ".sgm" or _REUTERS_MARK in head
+    if format == "text" and _REUTERS_MARK in head:
+        raise CopyError(f"--format text but {path.name} holds Reuters SGML (<REUTERS> elements)")
+    if format != "auto":
+        return format
+    return "reuters-sgml" if sniffed_sgml else "text"
+
+
+def _check_size(name: str, size: int, chosen: Format) -> None:
+    if chosen == "text" and size > MAX_TEXT_BYTES:
+        raise too_big(name, size)
+    if chosen == "reuters-sgml" and size > MAX_SGML_BYTES:
+        raise CopyError(
+            f"{name}: {size:,} bytes is over the {MAX_SGML_BYTES // (1024 * 1024)} MB limit "
+            "for one Reuters SGML file"
+        )
