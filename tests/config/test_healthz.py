@@ -1,0 +1,26 @@
+"""Health checks answer on either scheme in the production profile; everything else redirects."""
+
+from tests.processes import dateline_env, run_dateline
+
+PRODUCTION = {
+    "DATELINE_PROFILE": "production",
+    "SECRET_KEY": "k" * 20 + "Zq8#vR2!mX9@pL4$wT7%nB1^cY6&hJ3*dF5(",
+    "DATELINE_ALLOWED_HOSTS": "news.example.org",
+}
+PROBE = """
+from django.test import Client
+client = Client(HTTP_HOST="news.example.org")
+for path, secure in (("/healthz", False), ("/healthz", True), ("/en/", False)):
+    response = client.get(path, secure=secure)
+    print(path, secure, response.status_code, response.content.decode()[:20] or "-")
+"""
+
+
+def test_healthz_answers_ok_over_plain_http_and_https_in_production(tmp_path):
+    result = run_dateline("shell", "-v0", "-c", PROBE, env=dateline_env(tmp_path, **PRODUCTION))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "/healthz False 200 ok" in lines
+    assert "/healthz True 200 ok" in lines
+    # The exemption is for the health check alone: pages still move to HTTPS.
+    assert "/en/ False 301 -" in lines
