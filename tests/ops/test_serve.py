@@ -62,3 +62,15 @@ def test_serve_answers_pages_and_runs_the_worker(site_env, tmp_path):
         server.send_signal(signal.SIGTERM)
         output = server.communicate(timeout=30)[0].decode()
     assert server.returncode == 0, output
+
+
+def test_serve_on_a_port_in_use_says_so_and_names_the_variable(tmp_path):
+    with socket.socket() as occupant:
+        occupant.bind(("127.0.0.1", 0))
+        occupant.listen()
+        port = occupant.getsockname()[1]
+        result = run_dateline("serve", "--port", str(port), env=dateline_env(tmp_path))
+    assert result.returncode != 0
+    assert f"cannot serve on 127.0.0.1:{port}" in result.stderr
+    assert f"PORT={port + 1} make run" in result.stderr
+    assert "is serving" not in result.stdout

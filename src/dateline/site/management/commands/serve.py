@@ -1,10 +1,11 @@
 import signal
+import socket
 import subprocess
 import sys
 import time
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, host, port, workers, no_worker, **options):
+        ensure_port_is_free(host, port)
         processes = []
         if not no_worker:
             processes.append(subprocess.Popen([sys.executable, "-m", "dateline", "db_worker"]))
@@ -61,3 +63,18 @@ class Command(BaseCommand):
         failed = [p for p in processes if p.returncode not in (0, -signal.SIGTERM, None)]
         if failed:
             sys.exit(failed[0].returncode)
+
+
+def ensure_port_is_free(host: str, port: int) -> None:
+    """Say plainly that the port is taken before claiming to serve, rather than leave gunicorn
+    to retry and print "Connection in use" five times."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise CommandError(
+                f"cannot serve on {host}:{port}: {error.strerror or error}. "
+                f"Another program is using that port; choose another with PORT={port + 1} make run "
+                f"or dateline serve --port {port + 1}"
+            ) from None
