@@ -1,12 +1,15 @@
 """What the benchmarks share: where the data lives, sample summaries and result rows."""
 
 import math
+import os
 import statistics
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-SHARED_DIR = Path(__file__).resolve().parents[1].parent / "shared"
+SHARED_DIR = Path(
+    os.environ.get("DATELINE_SHARED_DIR") or Path(__file__).resolve().parents[1].parent / "shared"
+)
 REUTERS_DIR = SHARED_DIR / "data" / "reuters21578"
 SEED_STORY = SHARED_DIR / "seed" / "irna-en-84299330.txt"
 

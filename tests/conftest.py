@@ -35,12 +35,16 @@ def _fresh_cache():
 @pytest.fixture
 def seed_path() -> Path:
     if not SEED.is_file():
-        pytest.skip(f"the seed document is not at {SEED} (../shared is absent)")
+        pytest.skip(
+            f"the seed document is not at {SEED} (../shared is absent; set DATELINE_SHARED_DIR)"
+        )
     return SEED
 
 
 @pytest.fixture
 def reuters_dir() -> Path:
     if not REUTERS.is_dir():
-        pytest.skip(f"Reuters-21578 is not at {REUTERS} (../shared is absent)")
+        pytest.skip(
+            f"Reuters-21578 is not at {REUTERS} (../shared is absent; set DATELINE_SHARED_DIR)"
+        )
     return REUTERS
