@@ -7,11 +7,18 @@ from dateline.stories.querysets import StoryQuerySet
 
 
 class Status(models.TextChoices):
+    """Where a story is in the workflow; `stories.workflow` says which moves are legal.
+
+    An embargoed story is PUBLISHED with `embargo_until` in the future: out on the wire, public
+    nowhere until then. A SCHEDULED story becomes PUBLISHED at `published_at`, by the worker.
+    """
+
     DRAFT = "draft", "Draft"
     SUBMITTED = "submitted", "Submitted"
     APPROVED = "approved", "Approved"
     SCHEDULED = "scheduled", "Scheduled"
     PUBLISHED = "published", "Published"
+    UNPUBLISHED = "unpublished", "Unpublished"
     KILLED = "killed", "Killed"
 
 
@@ -30,11 +37,19 @@ class Section(models.Model):
     slug = models.SlugField(max_length=60, allow_unicode=True, db_index=False)  # see Meta
     name = models.CharField(max_length=100)
     position = models.PositiveSmallIntegerField(default=0)
+    is_default = models.BooleanField(
+        default=False, help_text="Where stories go when neither the import nor a mapping says."
+    )
 
     class Meta:
         ordering = ["edition", "position", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["edition", "slug"], name="unique_section_per_edition")
+            models.UniqueConstraint(fields=["edition", "slug"], name="unique_section_per_edition"),
+            models.UniqueConstraint(
+                fields=["edition"],
+                condition=models.Q(is_default=True),
+                name="one_default_section_per_edition",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -107,6 +122,17 @@ class Story(models.Model):
         blank=True,
         related_name="+",
     )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_stories",
+        help_text="The reporter or editor who has the story; none for wire copy not yet taken up.",
+    )
+    source_name = models.CharField(
+        max_length=300, blank=True, editable=False, help_text="The file or feed it came from."
+    )
     source_id = models.CharField(
         max_length=200,
         unique=True,
@@ -128,6 +154,17 @@ class Story(models.Model):
             models.Index(
                 fields=["section", "status", "-published_at"], name="story_section_latest"
             ),
+            # The release sweep and the newsroom's scheduled list: few rows, found at once.
+            models.Index(
+                fields=["published_at"],
+                condition=models.Q(status="scheduled"),
+                name="story_scheduled",
+            ),
+            models.Index(
+                fields=["embargo_until"],
+                condition=models.Q(embargo_until__isnull=False),
+                name="story_embargoed",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -136,25 +173,114 @@ class Story(models.Model):
     def get_absolute_url(self) -> str:
         return f"/{self.edition.code}/news/{self.code}/{self.slug}"
 
+    @property
+    def is_embargoed(self) -> bool:
+        return self.embargo_until is not None and self.embargo_until > timezone.now()
+
 
 class StoryChange(models.Model):
-    """One row per change of a story, in order.
+    """One row per change of a story, in order: the audit log (who, why) and the feed.
 
-    The id is the change's sequence number: later, subscribers pull "everything after N" and
-    the search and related indexes catch up from it.
+    The id is the change's sequence number: subscribers pull "everything after N" and the
+    search and related indexes catch up from it.
     """
 
     class Action(models.TextChoices):
         CREATED = "created", "Created"
+        EDITED = "edited", "Edited"
+        TAKEN = "taken", "Taken up"
+        SUBMITTED = "submitted", "Submitted"
+        APPROVED = "approved", "Approved"
+        SCHEDULED = "scheduled", "Scheduled"
+        EMBARGOED = "embargoed", "Embargoed"
         PUBLISHED = "published", "Published"
+        RELEASED = "released", "Embargo lifted"
+        UNPUBLISHED = "unpublished", "Unpublished"
+        CORRECTED = "corrected", "Corrected"
+        KILLED = "killed", "Killed"
+        RESTORED = "restored", "Revision restored"
 
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="changes")
     version = models.PositiveIntegerField()
     action = models.CharField(max_length=16, choices=Action.choices)
     at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who made the change; none for the system (import, scheduled release).",
+    )
+    note = models.TextField(blank=True, help_text="Why: a correction note, a kill reason, …")
 
     class Meta:
         ordering = ["id"]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.action} {self.story_id} v{self.version}"
+
+
+class Revision(models.Model):
+    """The full content of one version of a story, so any two can be compared or one restored."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField()
+    headline = models.CharField(max_length=300)
+    lead = models.TextField()
+    body = models.TextField(blank=True)
+    byline = models.CharField(max_length=200, blank=True)
+    dateline_place = models.CharField(max_length=120, blank=True)
+    dateline_date = models.DateField(null=True, blank=True)
+    dateline_source = models.CharField(max_length=60, blank=True)
+    tags = models.JSONField(default=list, help_text="[[vocabulary, name], …] as saved.")
+    saved_at = models.DateTimeField(default=timezone.now)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["story", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["story", "version"], name="one_revision_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.story_id} v{self.version}"
+
+
+class Correction(models.Model):
+    """A visible, dated note on a published story that was changed after publication."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="corrections")
+    version = models.PositiveIntegerField(help_text="The version the correction made.")
+    note = models.TextField()
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["story", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.story_id} v{self.version}: {self.note[:40]}"
+
+
+class SectionMapping(models.Model):
+    """Editors' rule: stories of this edition carrying this tag go to this section, unless the
+    import names a section. The first mapped tag of a story, in the story's tag order, wins."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="+")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="+")
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        ordering = ["edition", "tag__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "tag"], name="one_section_per_tag")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tag} → {self.section}"
