@@ -28,6 +28,9 @@ LABELS: dict[str, dict[str, str]] = {
         "tagged": "Stories tagged",
         "no_stories": "No stories yet.",
         "editions": "Editions",
+        "front_description": "The latest news from {edition}, as it happens.",
+        "section_description": "{section}: the latest news from {edition}.",
+        "tag_description": "News tagged {tag}, from {edition}.",
     },
     "fa": {
         "follow_us_on": "ما را دنبال کنید در",
@@ -52,6 +55,9 @@ LABELS: dict[str, dict[str, str]] = {
         "tagged": "اخبار با برچسب",
         "no_stories": "هنوز خبری نیست.",
         "editions": "نسخه‌ها",
+        "front_description": "آخرین اخبار {edition}، همزمان با رخدادها.",
+        "section_description": "{section}: آخرین اخبار {edition}.",
+        "tag_description": "اخبار با برچسب {tag}، از {edition}.",
     },
 }
 

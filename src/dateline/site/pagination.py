@@ -1,9 +1,17 @@
+import re
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.http import Http404
 
 PER_PAGE = 20
+# No list is paged deeper than this many rows: an OFFSET that large is slow on any database,
+# and a page number from a URL must never reach the database as an out-of-range integer.
+MAX_OFFSET = 100_000
+# What the site links to: ASCII digits, no sign, no spaces, no leading zero, no "1_000", no
+# Persian or Arabic-Indic digits (int() takes all of those; each would be one more cache entry
+# and one more URL for the same page).
+PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,8}")
 
 
 @dataclass(frozen=True)
@@ -17,17 +25,31 @@ class Page:
         return self.number > 1
 
 
+def max_page(per_page: int) -> int:
+    """The deepest page a list of `per_page` rows a page is served to."""
+    return MAX_OFFSET // per_page + 1
+
+
+def page_number(raw_number: str | None, per_page: int = PER_PAGE) -> int:
+    """The page a `?page=` value asks for (1 when absent). Anything else the site would not
+    link to (malformed, 0, past the deepest page) is a 404, decided without a query."""
+    if raw_number is None:
+        return 1
+    if not PAGE_NUMBER.fullmatch(raw_number):
+        raise Http404("No such page")
+    number = int(raw_number)
+    if number > max_page(per_page):
+        raise Http404("No such page")
+    return number
+
+
 def page_of(queryset: QuerySet, raw_number: str | None, per_page: int = PER_PAGE) -> Page:
     """One page of a list, without a COUNT(*): fetch one row more than shown to see if more
     follow. A malformed page number, or one past the end, is a 404."""
-    try:
-        number = int(raw_number or "1")
-    except ValueError:
-        raise Http404("No such page") from None
-    if number < 1:
-        raise Http404("No such page")
+    number = page_number(raw_number, per_page)
     start = (number - 1) * per_page
     rows = list(queryset[start : start + per_page + 1])
     if not rows and number > 1:
         raise Http404("No such page")
-    return Page(items=rows[:per_page], number=number, has_next=len(rows) > per_page)
+    has_next = len(rows) > per_page and number < max_page(per_page)
+    return Page(items=rows[:per_page], number=number, has_next=has_next)

@@ -82,6 +82,10 @@ def tag(request: HttpRequest, edition: str, slug: str) -> HttpResponse:
     current = get_object_or_404(Tag, slug=slug)
     stories = Story.objects.public().in_edition(chrome.edition).tagged(current).for_listing()
     page = page_of(stories, request.GET.get("page"))
+    if not page.items:
+        # Tags are shared by all editions and made on import, embargoed copy included: a tag
+        # no public story of this edition carries must not confirm that such a story exists.
+        raise Http404("No such tag")
     return render_page(request, chrome, "tag.html", tag=current, page=page)
 
 
