@@ -4,6 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DATELINE := $(VENV)/bin/dateline
 STAMP := $(VENV)/.installed
+# The Nu Html Checker for tests/site/test_html_validity.py: npm's vnu-jar, run with Java.
+VNU_VERSION := 26.9.27
+VNU_STAMP := .tools/.vnu-jar-$(VNU_VERSION)
 
 .PHONY: setup run test bench lint lock devdata clean
 
@@ -13,8 +16,16 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $@
 
-## setup: virtual environment, locked dependencies, database schema, static files (idempotent)
-setup: $(STAMP)
+$(VNU_STAMP):
+	@if command -v npm >/dev/null 2>&1 && command -v java >/dev/null 2>&1; then \
+		npm install --prefix .tools --no-save --no-audit --no-fund --loglevel=error vnu-jar@$(VNU_VERSION) \
+		&& touch $@; \
+	else \
+		echo "skipped: the HTML checker (vnu-jar) needs npm and java; the HTML validity test will skip"; \
+	fi
+
+## setup: virtual environment, locked dependencies, database schema, static files, HTML checker (idempotent)
+setup: $(STAMP) $(VNU_STAMP)
 	$(DATELINE) migrate --noinput --verbosity 0
 	$(DATELINE) collectstatic --noinput --verbosity 0
 
