@@ -6,7 +6,7 @@ import itertools
 from django.utils import timezone
 
 from dateline.editions.models import Edition, FollowLink
-from dateline.stories.actions import create_story, publish_story
+from dateline.stories.actions import create_story, publish_story, schedule_story
 from dateline.stories.models import Section, Story
 from dateline.stories.tagging import tags_for
 
@@ -54,5 +54,9 @@ def make_story(
         **fields,
     )
     if published:
-        publish_story(story, at=published_at or timezone.now() - datetime.timedelta(minutes=5))
+        at = published_at or timezone.now() - datetime.timedelta(minutes=5)
+        if at > timezone.now():  # a future time is a schedule, released by the worker
+            schedule_story(story, at=at)
+        else:
+            publish_story(story, at=at)
     return story

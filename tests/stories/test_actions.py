@@ -2,9 +2,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
-from dateline.stories.actions import create_story, publish_story
+from dateline.stories.actions import create_story, kill_story, publish_story
 from dateline.stories.models import Status, Story, StoryChange
 from dateline.stories.signals import story_changed
+from dateline.stories.workflow import IllegalTransition
 from tests.factories import make_edition, make_section, make_story
 
 pytestmark = pytest.mark.django_db
@@ -96,6 +97,8 @@ def test_change_sequence_numbers_increase():
 def test_killed_story_cannot_be_published_again():
     edition = make_edition("en")
     story = make_story(edition)
-    story.status = Status.KILLED
-    with pytest.raises(ValidationError, match="killed"):
+    kill_story(story, reason="The source withdrew the claim.")
+    with pytest.raises(IllegalTransition, match="is killed: it cannot be published"):
         publish_story(story)
+    story.refresh_from_db()
+    assert story.status == Status.KILLED

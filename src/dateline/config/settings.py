@@ -146,6 +146,9 @@ PAGE_CACHE_SECONDS = env.integer("DATELINE_PAGE_CACHE_SECONDS", 60)
 
 # --- Background tasks: Django's tasks framework, queued in the database ------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Each worker also sweeps for scheduled stories and embargoes that are due, at start and then
+# this often: the safety net under each story's own queued release task.
+RELEASE_SWEEP_SECONDS = env.integer("DATELINE_RELEASE_SWEEP_SECONDS", 15)
 
 # --- Internationalisation ----------------------------------------------------------------------
 LANGUAGE_CODE = "en"

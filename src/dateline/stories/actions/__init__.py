@@ -1,10 +1,36 @@
-"""The only writers of stories: one module per state change (create, publish, …).
+"""The only writers of stories: one module per state change (create, edit, submit, approve,
+publish, schedule, embargo, release, unpublish, correct, kill, restore, take).
 
-Views, the admin, the API and commands all call these, so the checks, the version counter and
-the change log are applied the same way everywhere.
+Views, the admin, the API and commands all call these, so the role and state checks, the
+version counter, the revisions and the change log are applied the same way everywhere.
 """
 
+from dateline.stories.actions.approve import approve_story
+from dateline.stories.actions.correct import correct_story
 from dateline.stories.actions.create import create_story
+from dateline.stories.actions.edit import edit_story
+from dateline.stories.actions.embargo import embargo_story
+from dateline.stories.actions.kill import kill_story
 from dateline.stories.actions.publish import publish_story
+from dateline.stories.actions.release import release_due
+from dateline.stories.actions.restore import restore_revision
+from dateline.stories.actions.schedule import schedule_story
+from dateline.stories.actions.submit import submit_story
+from dateline.stories.actions.take import take_story
+from dateline.stories.actions.unpublish import unpublish_story
 
-__all__ = ["create_story", "publish_story"]
+__all__ = [
+    "approve_story",
+    "correct_story",
+    "create_story",
+    "edit_story",
+    "embargo_story",
+    "kill_story",
+    "publish_story",
+    "release_due",
+    "restore_revision",
+    "schedule_story",
+    "submit_story",
+    "take_story",
+    "unpublish_story",
+]

@@ -26,7 +26,7 @@ class Command(BaseCommand):
         ensure_port_is_free(host, port)
         processes = []
         if not no_worker:
-            processes.append(subprocess.Popen([sys.executable, "-m", "dateline", "db_worker"]))
+            processes.append(subprocess.Popen([sys.executable, "-m", "dateline", "worker"]))
         processes.append(
             subprocess.Popen(
                 [

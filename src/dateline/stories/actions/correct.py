@@ -1,0 +1,40 @@
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from dateline.stories.actions.changes import locked, mirror, record_changes
+from dateline.stories.actions.versions import save_new_version
+from dateline.stories.content import clean_content
+from dateline.stories.models import Correction, Story, StoryChange, Tag
+from dateline.stories.revisions import CONTENT_FIELDS
+from dateline.stories.workflow import EditConflict, require
+
+
+def correct_story(
+    story: Story | int,
+    *,
+    note: str,
+    by=None,
+    base_version: int | None = None,
+    tags: Iterable[Tag] | None = None,
+    **content,
+) -> Story:
+    """Change a published story and say so on its page: a dated correction note readers see,
+    a new version, and a 'corrected' change carrying the note. `base_version`, when given,
+    guards against a save that landed in between, as for an edit."""
+    note = " ".join(note.split())
+    if not note:
+        raise ValidationError({"note": "A correction needs a note saying what was corrected."})
+    with transaction.atomic():
+        current = locked(story)
+        require(by, StoryChange.Action.CORRECTED, current)
+        if base_version is not None and current.version != base_version:
+            raise EditConflict(current, base_version)
+        merged = {field: getattr(current, field) for field in CONTENT_FIELDS}
+        merged.update(content)
+        save_new_version(current, clean_content(**merged), tags, by=by)
+        Correction.objects.create(story=current, version=current.version, note=note)
+        record_changes(current, [StoryChange.Action.CORRECTED], by=by, note=note)
+    mirror(story, current)
+    return current

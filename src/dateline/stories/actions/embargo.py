@@ -1,0 +1,25 @@
+import datetime
+
+from dateline.stories.actions.changes import state_change
+from dateline.stories.actions.release import queue_release
+from dateline.stories.actions.schedule import require_future
+from dateline.stories.models import Status, Story, StoryChange
+from dateline.stories.workflow import IllegalTransition
+
+
+def embargo_story(
+    story: Story | int, *, until: datetime.datetime, by=None, note: str = ""
+) -> Story:
+    """Published for the wire now, public nowhere before `until`; at `until` the worker logs
+    the release, so cached pages show the story at once."""
+    until = require_future(until, "until")
+    with state_change(story, StoryChange.Action.EMBARGOED, by=by, note=note) as current:
+        if current.status == Status.PUBLISHED and not current.is_embargoed:
+            raise IllegalTransition(
+                f"Story {current.code} is public already: an embargo can no longer hold it."
+            )
+        current.status = Status.PUBLISHED
+        current.published_at = until
+        current.embargo_until = until
+    queue_release(current, until)
+    return current

@@ -1,0 +1,16 @@
+from django.core.exceptions import ValidationError
+
+from dateline.stories.actions.changes import state_change
+from dateline.stories.models import Status, Story, StoryChange
+
+
+def kill_story(story: Story | int, *, by=None, reason: str) -> Story:
+    """Withdraw a story for good: it leaves every public surface, its page answers 410 with a
+    short notice, and nothing can publish it again (killed is a final state)."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValidationError({"reason": "A kill needs a reason; it goes into the audit log."})
+    with state_change(story, StoryChange.Action.KILLED, by=by, note=reason) as current:
+        current.status = Status.KILLED
+        current.embargo_until = None
+    return current

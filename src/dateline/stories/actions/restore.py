@@ -1,0 +1,33 @@
+from django.db import transaction
+
+from dateline.stories.actions.changes import locked, mirror, record_changes
+from dateline.stories.actions.versions import save_new_version
+from dateline.stories.content import clean_content
+from dateline.stories.models import Story, StoryChange
+from dateline.stories.revisions import CONTENT_FIELDS
+from dateline.stories.tagging import tags_for
+from dateline.stories.workflow import IllegalTransition, require
+
+
+def restore_revision(story: Story | int, *, version: int, by=None, note: str = "") -> Story:
+    """Bring back the content of an earlier version as a new version; nothing is overwritten,
+    the history keeps every step."""
+    with transaction.atomic():
+        current = locked(story)
+        require(by, StoryChange.Action.RESTORED, current)
+        revision = current.revisions.filter(version=version).first()
+        if revision is None:
+            raise IllegalTransition(f"Story {current.code} has no version {version}.")
+        if version == current.version:
+            raise IllegalTransition(f"Version {version} is the current version of {current.code}.")
+        content = clean_content(**{field: getattr(revision, field) for field in CONTENT_FIELDS})
+        tags = tags_for((vocabulary, name) for vocabulary, name in revision.tags)
+        save_new_version(current, content, tags, by=by)
+        record_changes(
+            current,
+            [StoryChange.Action.RESTORED],
+            by=by,
+            note=note or f"restored version {version}",
+        )
+    mirror(story, current)
+    return current

@@ -1,0 +1,28 @@
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from dateline.stories.actions.changes import state_change
+from dateline.stories.actions.release import queue_release
+from dateline.stories.models import Status, Story, StoryChange
+
+
+def require_future(at: datetime.datetime, field: str) -> datetime.datetime:
+    if timezone.is_naive(at):
+        raise ValidationError({field: "The time must carry a time zone, e.g. 2026-12-01T09:00Z."})
+    if at <= timezone.now():
+        raise ValidationError({field: f"{at.isoformat()} has passed: choose a later time."})
+    return at
+
+
+def schedule_story(story: Story | int, *, at: datetime.datetime, by=None, note: str = "") -> Story:
+    """Publish at `at`: the worker makes it public then, exactly once (stories.actions.release).
+    Until then it is public nowhere, not even on the wire."""
+    at = require_future(at, "at")
+    with state_change(story, StoryChange.Action.SCHEDULED, by=by, note=note) as current:
+        current.status = Status.SCHEDULED
+        current.published_at = at
+        current.embargo_until = None
+    queue_release(current, at)
+    return current

@@ -1,0 +1,71 @@
+"""A story's content as writers send it: checked and normalised the same way for every writer
+(create, edit, correct, restore), so no entry point can store what another would refuse."""
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.utils.text import slugify
+
+from dateline.stories.models import Section, Story, Tag
+
+MAX_SLUG_LENGTH = 120
+# Plain-text fields with a length limit, checked before the database would refuse them.
+_LIMITED = ("byline", "dateline_place", "dateline_source")
+
+
+def slug_for(headline: str) -> str:
+    """A readable URL slug; Persian and other scripts are kept, not transliterated."""
+    slug = slugify(headline, allow_unicode=True)[:MAX_SLUG_LENGTH].strip("-")
+    return slug or "story"
+
+
+def clean_content(
+    *,
+    headline: str,
+    lead: str,
+    body: str = "",
+    byline: str = "",
+    dateline_place: str = "",
+    dateline_date: datetime.date | None = None,
+    dateline_source: str = "",
+) -> dict:
+    """The content fields, normalised; raises ValidationError naming each field at fault."""
+    headline = " ".join(headline.split())
+    lead = lead.strip()
+    errors = {}
+    if not headline:
+        errors["headline"] = "A story needs a headline."
+    elif len(headline) > Story._meta.get_field("headline").max_length:
+        errors["headline"] = f"The headline is {len(headline)} characters long; 300 is the limit."
+    if not lead:
+        errors["lead"] = "A story needs a lead paragraph."
+    values = {
+        "byline": byline,
+        "dateline_place": dateline_place,
+        "dateline_source": dateline_source,
+    }
+    for field in _LIMITED:
+        limit = Story._meta.get_field(field).max_length
+        if len(values[field]) > limit:
+            errors[field] = f"{len(values[field])} characters is over the limit of {limit}."
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "headline": headline,
+        "lead": lead,
+        "body": body,
+        "byline": byline.strip(),
+        "dateline_place": dateline_place.strip(),
+        "dateline_date": dateline_date,
+        "dateline_source": dateline_source.strip(),
+    }
+
+
+def check_section(section: Section | None, edition) -> None:
+    if section is not None and section.edition_id != edition.pk:
+        raise ValidationError({"section": f"Section '{section.slug}' belongs to another edition."})
+
+
+def unique_tags(tags: Iterable[Tag]) -> list[Tag]:
+    return list({tag.pk: tag for tag in tags}.values())
