@@ -1,7 +1,16 @@
 """Cached pages cost one indexed read and are retired by any story change, from any process."""
 
 import pytest
+from django.http import (
+    HttpResponse,
+    HttpResponseGone,
+    HttpResponseNotFound,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+    HttpResponseServerError,
+)
 
+from dateline.site.page_cache import cached_page
 from tests.factories import make_story
 from tests.site.conftest import page
 
@@ -54,3 +63,63 @@ def test_caching_can_be_turned_off(client, editions, settings, django_assert_num
     client.get("/en/")
     with django_assert_num_queries(2):  # latest stories and section blocks; no cache read
         client.get("/en/")
+
+
+def test_a_redirect_is_never_replayed_as_a_page(client, editions):
+    en, _ = editions
+    story = make_story(en, headline="The right headline")
+    for old in (f"/en/news/{story.code}/an-old-headline", f"/en/news/{story.code}"):
+        for attempt in (1, 2, 3):
+            response = client.get(old)
+            assert response.status_code == 301, (old, attempt)
+            assert response["Location"] == story.get_absolute_url(), (old, attempt)
+    assert page(client.get(story.get_absolute_url())).h1.get_text() == "The right headline"
+
+
+@pytest.mark.parametrize(
+    "path", ["/en/no-such-page/", "/en/section/no-such/", "/en/tag/no-such/", "/en/news/999/x"]
+)
+def test_a_not_found_page_stays_not_found(client, editions, path):
+    make_story(editions[0])
+    assert client.get("/en/").status_code == 200  # a page in the cache, found
+    first = client.get(path)
+    second = client.get(path)
+    assert first.status_code == second.status_code == 404
+    assert second.content == first.content
+    assert second["Content-Type"] == "text/html; charset=utf-8"
+
+
+def test_only_a_query_string_apart_is_another_page(client, editions):
+    make_story(editions[0])
+    assert client.get("/en/").status_code == 200
+    assert client.get("/en/?page=2").status_code == 404
+    assert client.get("/en/?page=1").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        lambda: HttpResponseNotFound("<p>gone</p>"),
+        lambda: HttpResponseGone("<p>killed</p>"),
+        lambda: HttpResponsePermanentRedirect("/en/elsewhere"),
+        lambda: HttpResponseRedirect("/en/elsewhere"),
+        lambda: HttpResponseServerError("<p>broken</p>"),
+        lambda: HttpResponse(status=204),
+    ],
+)
+def test_only_a_200_is_kept(rf, db, answer):
+    """A view may answer anything; what the cache replays is always a 200, so nothing else may
+    go in (an old slug's redirect would come back as a blank page)."""
+    calls = []
+
+    @cached_page
+    def view(request):
+        calls.append(request)
+        return answer()
+
+    first = view(rf.get("/en/some-page/"))
+    second = view(rf.get("/en/some-page/"))
+    assert len(calls) == 2
+    assert second.status_code == first.status_code != 200
+    assert second.content == first.content
+    assert second.get("Location") == first.get("Location")

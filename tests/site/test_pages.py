@@ -1,6 +1,7 @@
 """Edition fronts, section and tag pages, pagination, errors."""
 
 import datetime
+import re
 
 import pytest
 from bs4 import BeautifulSoup
@@ -133,3 +134,57 @@ def test_favicon_requests_find_the_icon(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 302
     assert response["Location"].endswith(".svg")
+
+
+# HTML's "valid global date and time string": at most three digits of a second's fraction.
+HTML_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})")
+
+
+def test_every_time_element_has_a_datetime_html_accepts(client, editions):
+    en, fa = editions
+    when = timezone.now().replace(microsecond=123456) - datetime.timedelta(hours=1)
+    story = make_story(en, section=en.sections.get(), tags=("Water",), published_at=when)
+    make_story(en, section=en.sections.get(), tags=("Water",), published_at=when)
+    persian = make_story(fa, section=fa.sections.get(), published_at=when)
+    paths = ["/en/", "/fa/", "/en/section/world/", "/en/tag/water/"]
+    paths += [story.get_absolute_url(), persian.get_absolute_url()]
+    for path in paths:
+        times = page(client.get(path)).find_all("time")
+        assert times, path
+        for time in times:
+            assert HTML_DATETIME.fullmatch(time["datetime"]), (path, time["datetime"])
+            shown = datetime.datetime.fromisoformat(time["datetime"])
+            assert shown == when.replace(microsecond=0), path
+
+
+def description(response) -> str:
+    metas = page(response).find_all("meta", attrs={"name": "description"})
+    assert len(metas) == 1, metas
+    return metas[0]["content"]
+
+
+def test_fronts_sections_and_tags_describe_themselves(client, editions):
+    en, fa = editions
+    make_story(en, section=en.sections.get(), tags=("Caspian Sea",))
+    make_story(fa, section=fa.sections.get(), tags=("دریای خزر",))
+    front = description(client.get("/en/"))
+    assert "Dateline English" in front and "news" in front
+    front_fa = description(client.get("/fa/"))
+    assert "دیت‌لاین فارسی" in front_fa and "اخبار" in front_fa
+    section = description(client.get("/en/section/world/"))
+    assert "World" in section and "Dateline English" in section
+    section_fa = description(client.get("/fa/section/world/"))
+    assert "جهان" in section_fa and "دیت‌لاین فارسی" in section_fa and "news" not in section_fa
+    tag = description(client.get("/en/tag/caspian-sea/"))
+    assert "Caspian Sea" in tag and "Dateline English" in tag
+    tag_fa = description(client.get("/fa/tag/دریای-خزر/"))
+    assert "دریای خزر" in tag_fa and "برچسب" in tag_fa
+    assert len({front, section, tag}) == 3
+
+
+def test_every_language_has_every_label():
+    from dateline.editions.labels import LABELS
+
+    for language, labels in LABELS.items():
+        assert labels.keys() == LABELS["en"].keys(), language
+        assert all(text.strip() for text in labels.values()), language

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from dateline.stories.models import Status, Story
-from tests.factories import make_edition, make_story
+from tests.factories import make_edition, make_section, make_story
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +61,16 @@ def test_listing_is_newest_first_within_an_edition(edition):
     make_story(other)
     listed = list(Story.objects.public().in_edition(edition).for_listing())
     assert [s.code for s in listed] == [new.code, old.code]
+
+
+def test_a_listing_loads_everything_a_list_shows_in_one_query(edition, django_assert_num_queries):
+    section = make_section(edition, "world", "World")
+    for _ in range(3):
+        make_story(edition, section=section)
+    make_story(edition, language="fa", headline="سلام")
+    with django_assert_num_queries(1):
+        shown = [
+            (s.headline, s.lead, s.language, s.slug, s.published_at, s.section and s.section.name)
+            for s in Story.objects.public().in_edition(edition).for_listing()
+        ]
+    assert [row[2] for row in shown] == ["fa", "en", "en", "en"]
