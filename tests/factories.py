@@ -60,3 +60,16 @@ def make_story(
         else:
             publish_story(story, at=at)
     return story
+
+
+def make_member(username: str, role: str, editions: tuple[Edition, ...] = (), **fields):
+    """A newsroom member with a role, working on `editions`."""
+    from dateline.accounts.models import User
+
+    member = User.objects.create_user(
+        username=username, password=fields.pop("password", "correct horse battery"), **fields
+    )
+    member.role = role
+    member.save(update_fields=["role"])
+    member.editions.set(editions)
+    return member

@@ -16,7 +16,7 @@ def embargo_story(
     with state_change(story, StoryChange.Action.EMBARGOED, by=by, note=note) as current:
         if current.status == Status.PUBLISHED and not current.is_embargoed:
             raise IllegalTransition(
-                f"Story {current.code} is public already: an embargo can no longer hold it."
+                f"Story {current.code} is published and public already: an embargo cannot hold it."
             )
         current.status = Status.PUBLISHED
         current.published_at = until

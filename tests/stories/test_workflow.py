@@ -1,0 +1,331 @@
+"""The workflow's rules, at the actions every screen and command calls: who may make which
+change, from which state, and what each change writes (versions, revisions, the audit log)."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from dateline.stories import actions
+from dateline.stories.models import Correction, Status, Story, StoryChange
+from dateline.stories.revisions import difference
+from dateline.stories.tagging import tags_for
+from dateline.stories.workflow import (
+    EditConflict,
+    IllegalTransition,
+    NotAllowed,
+    offered_actions,
+)
+from tests.factories import make_edition, make_member
+
+pytestmark = pytest.mark.django_db
+Action = StoryChange.Action
+SOON = datetime.timedelta(hours=1)
+
+
+@pytest.fixture
+def newsroom():
+    en = make_edition("en")
+    fa = make_edition("fa")
+    return {
+        "en": en,
+        "reporter": make_member("rita", "reporter", (en,)),
+        "other_reporter": make_member("omid", "reporter", (en,)),
+        "editor": make_member("eddie", "editor", (en,)),
+        "fa_editor": make_member("farah", "editor", (fa,)),
+        "chief": make_member("chloe", "chief_editor"),
+        "moderator": make_member("mo", "comment_moderator", (en,)),
+        "nobody": make_member("nora", "", (en,)),
+        "anonymous": AnonymousUser(),
+    }
+
+
+def story_in(newsroom, status: str) -> Story:
+    """A story of the reporter's, brought to `status` by the system (which may do anything)."""
+    story = actions.create_story(
+        edition=newsroom["en"], headline="Dam opens", lead="Water flows.", by=newsroom["reporter"]
+    )
+    if status in (Status.SUBMITTED, Status.APPROVED):
+        actions.submit_story(story)
+    if status == Status.APPROVED:
+        actions.approve_story(story)
+    if status == Status.PUBLISHED:
+        actions.publish_story(story)
+    if status == Status.SCHEDULED:
+        actions.schedule_story(story, at=timezone.now() + SOON)
+    return story
+
+
+# Each action: the state it starts from, and how to make it.
+CHANGES = {
+    Action.EDITED: (
+        Status.DRAFT,
+        lambda s, by: actions.edit_story(s, base_version=s.version, by=by, lead="New lead."),
+    ),
+    Action.SUBMITTED: (Status.DRAFT, lambda s, by: actions.submit_story(s, by=by)),
+    Action.APPROVED: (Status.SUBMITTED, lambda s, by: actions.approve_story(s, by=by)),
+    Action.PUBLISHED: (Status.APPROVED, lambda s, by: actions.publish_story(s, by=by)),
+    Action.SCHEDULED: (
+        Status.APPROVED,
+        lambda s, by: actions.schedule_story(s, at=timezone.now() + SOON, by=by),
+    ),
+    Action.EMBARGOED: (
+        Status.APPROVED,
+        lambda s, by: actions.embargo_story(s, until=timezone.now() + SOON, by=by),
+    ),
+    Action.UNPUBLISHED: (Status.PUBLISHED, lambda s, by: actions.unpublish_story(s, by=by)),
+    Action.CORRECTED: (
+        Status.PUBLISHED,
+        lambda s, by: actions.correct_story(s, note="Fixed the dam's name.", by=by),
+    ),
+    Action.KILLED: (Status.PUBLISHED, lambda s, by: actions.kill_story(s, reason="Legal", by=by)),
+    Action.RESTORED: (
+        Status.DRAFT,
+        lambda s, by: actions.restore_revision(s, version=1, by=by),
+    ),
+}
+# Who may make each change to a draft-stage story of the reporter's, in the English edition.
+ALLOWED = {
+    Action.EDITED: {"reporter", "editor", "chief"},
+    Action.SUBMITTED: {"reporter", "editor", "chief"},
+    Action.APPROVED: {"editor", "chief"},
+    Action.PUBLISHED: {"editor", "chief"},
+    Action.SCHEDULED: {"editor", "chief"},
+    Action.EMBARGOED: {"editor", "chief"},
+    Action.UNPUBLISHED: {"editor", "chief"},
+    Action.CORRECTED: {"editor", "chief"},
+    Action.KILLED: {"chief"},
+    Action.RESTORED: {"editor", "chief"},
+}
+PEOPLE = (
+    "reporter",
+    "other_reporter",
+    "editor",
+    "fa_editor",
+    "chief",
+    "moderator",
+    "nobody",
+    "anonymous",
+)
+
+
+@pytest.mark.parametrize("person", PEOPLE)
+@pytest.mark.parametrize("action", list(CHANGES))
+def test_role_by_action_matrix(newsroom, action, person):
+    start, make = CHANGES[action]
+    story = story_in(newsroom, start)
+    if action == Action.RESTORED:
+        actions.edit_story(story, base_version=1, lead="Second version.")
+    changes_before = story.changes.count()
+    if person in ALLOWED[action]:
+        make(story, newsroom[person])
+        last = story.changes.order_by("-id").first()
+        assert last.action == action
+        assert last.actor == newsroom[person]
+    else:
+        with pytest.raises(NotAllowed):
+            make(story, newsroom[person])
+        assert story.changes.count() == changes_before
+        story.refresh_from_db()
+        assert story.status == start
+
+
+def test_only_the_reporters_own_story_and_only_before_an_editor_has_it(newsroom):
+    reporter = newsroom["reporter"]
+    story = story_in(newsroom, Status.APPROVED)
+    with pytest.raises(NotAllowed, match="an editor has it"):
+        actions.edit_story(story, base_version=1, by=reporter, lead="Sneaky change.")
+    theirs = actions.create_story(
+        edition=newsroom["en"], headline="Other", lead="Lead.", by=newsroom["other_reporter"]
+    )
+    with pytest.raises(NotAllowed, match="only their own"):
+        actions.submit_story(theirs, by=reporter)
+
+
+def test_a_reporter_cannot_create_a_story_published(newsroom):
+    with pytest.raises(NotAllowed):
+        actions.create_story(
+            edition=newsroom["en"],
+            headline="H",
+            lead="L",
+            by=newsroom["reporter"],
+            publish_at=timezone.now(),
+        )
+    assert not Story.objects.exists()
+
+
+def test_an_editor_works_only_on_their_editions(newsroom):
+    with pytest.raises(NotAllowed, match="does not work on"):
+        actions.create_story(
+            edition=newsroom["en"], headline="H", lead="L", by=newsroom["fa_editor"]
+        )
+
+
+@pytest.mark.parametrize(
+    ("status", "change"),
+    [
+        (Status.DRAFT, lambda s: actions.approve_story(s)),
+        (Status.DRAFT, lambda s: actions.unpublish_story(s)),
+        (Status.DRAFT, lambda s: actions.correct_story(s, note="n")),
+        (Status.PUBLISHED, lambda s: actions.submit_story(s)),
+        (Status.PUBLISHED, lambda s: actions.publish_story(s)),
+        (Status.PUBLISHED, lambda s: actions.schedule_story(s, at=timezone.now() + SOON)),
+        (Status.PUBLISHED, lambda s: actions.embargo_story(s, until=timezone.now() + SOON)),
+        (Status.SUBMITTED, lambda s: actions.submit_story(s)),
+    ],
+)
+def test_an_illegal_transition_names_the_state_and_changes_nothing(newsroom, status, change):
+    story = story_in(newsroom, status)
+    before = list(story.changes.values_list("id", flat=True))
+    with pytest.raises(IllegalTransition, match=f"is {status}"):
+        change(story)
+    story.refresh_from_db()
+    assert story.status == status
+    assert list(story.changes.values_list("id", flat=True)) == before
+
+
+def test_killed_is_final(newsroom):
+    story = story_in(newsroom, Status.PUBLISHED)
+    actions.kill_story(story, reason="Court order")
+    for change in (
+        lambda: actions.publish_story(story),
+        lambda: actions.edit_story(story, base_version=story.version, lead="x"),
+        lambda: actions.restore_revision(story, version=1),
+        lambda: actions.kill_story(story, reason="again"),
+    ):
+        with pytest.raises(IllegalTransition, match="is killed"):
+            change()
+    assert story.changes.last().note == "Court order"
+
+
+def test_a_kill_needs_a_reason_and_a_correction_a_note(newsroom):
+    story = story_in(newsroom, Status.PUBLISHED)
+    with pytest.raises(ValidationError, match="reason"):
+        actions.kill_story(story, reason="  ")
+    with pytest.raises(ValidationError, match="note"):
+        actions.correct_story(story, note="")
+    story.refresh_from_db()
+    assert story.status == Status.PUBLISHED and story.version == 1
+
+
+def test_times_must_be_in_the_future_and_aware(newsroom):
+    story = story_in(newsroom, Status.APPROVED)
+    with pytest.raises(ValidationError, match="has passed"):
+        actions.schedule_story(story, at=timezone.now() - SOON)
+    with pytest.raises(ValidationError, match="time zone"):
+        actions.embargo_story(story, until=datetime.datetime(2030, 1, 1, 9))
+    with pytest.raises(ValidationError, match="schedule"):
+        actions.publish_story(story, at=timezone.now() + SOON)
+
+
+def test_an_embargoed_story_is_published_for_the_wire_and_public_nowhere(newsroom):
+    story = story_in(newsroom, Status.APPROVED)
+    actions.embargo_story(story, until=timezone.now() + SOON)
+    story.refresh_from_db()
+    assert story.status == Status.PUBLISHED and story.is_embargoed
+    assert not Story.objects.public().filter(pk=story.pk).exists()
+    # An embargo can be moved while it holds, not put on a story already public.
+    actions.embargo_story(story, until=timezone.now() + 2 * SOON)
+    public = story_in(newsroom, Status.PUBLISHED)
+    with pytest.raises(IllegalTransition, match="public already"):
+        actions.embargo_story(public, until=timezone.now() + SOON)
+
+
+def test_every_content_save_is_a_version_with_its_full_revision(newsroom):
+    editor = newsroom["editor"]
+    story = story_in(newsroom, Status.DRAFT)
+    actions.edit_story(
+        story,
+        base_version=1,
+        by=editor,
+        headline="Dam opens early",
+        tags=tags_for([("keyword", "Water")]),
+    )
+    assert story.version == 2
+    assert story.slug == "dam-opens-early"
+    second = story.revisions.get(version=2)
+    assert (second.headline, second.lead, second.tags) == (
+        "Dam opens early",
+        "Water flows.",
+        [["keyword", "Water"]],
+    )
+    assert second.saved_by == editor
+    assert list(story.revisions.values_list("version", flat=True)) == [1, 2]
+
+
+def test_a_save_based_on_an_old_version_is_refused_and_nothing_is_lost(newsroom):
+    story = story_in(newsroom, Status.DRAFT)
+    actions.edit_story(story.pk, base_version=1, by=newsroom["editor"], lead="First editor's.")
+    with pytest.raises(EditConflict) as conflict:
+        actions.edit_story(story.pk, base_version=1, by=newsroom["chief"], lead="Second's.")
+    assert conflict.value.story.version == 2
+    story.refresh_from_db()
+    assert story.lead == "First editor's."
+    assert story.version == 2
+    assert story.changes.filter(action=Action.EDITED).count() == 1
+
+
+def test_difference_between_versions_reads_word_by_word(newsroom):
+    story = story_in(newsroom, Status.DRAFT)
+    actions.edit_story(story, base_version=1, headline="Dam opens at dawn")
+    old, new = story.revisions.order_by("version")
+    (headline,) = difference(old, new)
+    assert headline.label == "Headline"
+    assert [(s.op, s.text) for s in headline.segments] == [
+        (" ", "Dam opens"),
+        ("+", " at dawn"),
+    ]
+
+
+def test_restoring_a_version_adds_a_new_one(newsroom):
+    story = story_in(newsroom, Status.DRAFT)
+    actions.edit_story(story, base_version=1, headline="Wrong headline")
+    actions.restore_revision(story, version=1, by=newsroom["editor"])
+    assert (story.version, story.headline) == (3, "Dam opens")
+    assert story.changes.last().note == "restored version 1"
+    with pytest.raises(IllegalTransition, match="no version 9"):
+        actions.restore_revision(story, version=9)
+
+
+def test_a_correction_is_a_dated_note_and_a_new_version(newsroom):
+    story = story_in(newsroom, Status.PUBLISHED)
+    actions.correct_story(
+        story, note="An earlier version named the wrong dam.", lead="The Karun dam opened."
+    )
+    correction = Correction.objects.get(story=story)
+    assert (correction.version, correction.note) == (2, "An earlier version named the wrong dam.")
+    assert story.lead == "The Karun dam opened."
+    assert Story.objects.public().filter(pk=story.pk).exists()
+
+
+def test_taking_up_incoming_copy_makes_it_yours(newsroom):
+    wire = actions.create_story(edition=newsroom["en"], headline="Wire", lead="Copy.")
+    assert wire.owner is None
+    actions.take_story(wire, by=newsroom["reporter"])
+    assert wire.owner == newsroom["reporter"]
+    with pytest.raises(NotAllowed, match="already taken"):
+        actions.take_story(wire, by=newsroom["other_reporter"])
+
+
+def test_screens_offer_only_what_the_person_may_do(newsroom):
+    story = story_in(newsroom, Status.SUBMITTED)
+    reporter_offers = {offer.action for offer in offered_actions(newsroom["reporter"], story)}
+    editor_offers = {offer.action for offer in offered_actions(newsroom["editor"], story)}
+    assert reporter_offers == {Action.EDITED}
+    assert {Action.APPROVED, Action.PUBLISHED, Action.SCHEDULED} <= editor_offers
+    assert Action.KILLED not in editor_offers
+    assert offered_actions(newsroom["anonymous"], story) == []
+
+
+def test_the_audit_log_says_who_and_why(newsroom):
+    story = story_in(newsroom, Status.PUBLISHED)
+    actions.unpublish_story(story, by=newsroom["editor"], note="Waiting for confirmation")
+    last = story.changes.last()
+    assert (last.action, last.actor, last.note) == (
+        Action.UNPUBLISHED,
+        newsroom["editor"],
+        "Waiting for confirmation",
+    )
+    assert not Story.objects.public().filter(pk=story.pk).exists()
