@@ -136,3 +136,15 @@ def test_a_story_of_another_language_carries_its_own_language_and_direction(clie
     assert (other["lang"], other["dir"]) == ("en", "ltr")
     same = next(a for a in links if a.get_text() != "Hello world")
     assert not same.has_attr("lang")  # the page's own language needs no mark
+
+
+def test_a_dateline_keeps_the_story_direction_and_isolates_place_and_source(client, mixed):
+    english, _, persian, _ = mixed
+    dateline = page(client.get(english.get_absolute_url())).select_one(".lead .dateline")
+    assert dateline["dir"] == "ltr"  # an English dateline, whatever script its place is in
+    assert [b.get_text() for b in dateline.find_all("bdi")] == ["تهران", "IRNA"]
+    assert dateline.get_text() == "تهران, IRNA –"
+    dateline = page(client.get(persian.get_absolute_url())).select_one(".lead .dateline")
+    assert dateline["dir"] == "rtl"
+    assert [b.get_text() for b in dateline.find_all("bdi")] == ["London", "Reuters"]
+    assert dateline.get_text() == "London- Reuters-"

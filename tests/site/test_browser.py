@@ -40,6 +40,39 @@ def test_pages_work_on_a_phone_sized_screen(live_server, browsed_stories, browse
 
 
 @pytest.fixture
+def mixed_datelines(editions):
+    """A Persian place in an English dateline; English place and source in a Persian one."""
+    from tests.factories import make_story
+
+    en, fa = editions
+    english = make_story(en, dateline_place="تهران", dateline_source="IRNA")
+    persian = make_story(
+        fa,
+        headline="گفت‌وگوها در لندن",
+        lead="خبرنگاران گفتند.",
+        dateline_place="London",
+        dateline_source="Reuters",
+    )
+    return english, persian
+
+
+def test_a_dateline_reads_place_first_in_either_direction(live_server, mixed_datelines, browser):
+    english, persian = mixed_datelines
+    page = browser.new_page(viewport={"width": 1200, "height": 800})
+
+    def place_and_source_x() -> tuple[float, float]:
+        place, source = page.locator(".lead .dateline bdi").all()
+        return place.bounding_box()["x"], source.bounding_box()["x"]
+
+    page.goto(live_server.url + english.get_absolute_url())
+    place_x, source_x = place_and_source_x()
+    assert place_x < source_x  # "تهران, IRNA –": the place on the left
+    page.goto(live_server.url + persian.get_absolute_url())
+    place_x, source_x = place_and_source_x()
+    assert place_x > source_x  # "London- Reuters-" read from the right: the place first
+
+
+@pytest.fixture
 def editor_account():
     from django.contrib.auth import get_user_model
 

@@ -188,3 +188,19 @@ def test_every_language_has_every_label():
     for language, labels in LABELS.items():
         assert labels.keys() == LABELS["en"].keys(), language
         assert all(text.strip() for text in labels.values()), language
+
+
+def test_friendly_500_renders_even_without_collected_static_files(rf, monkeypatch):
+    """No manifest (collectstatic never ran) makes every static() call raise; the error page
+    must still say something rather than answer an empty 500."""
+    from dateline.site import views
+
+    def missing(path):
+        raise ValueError(f"Missing staticfiles manifest entry for '{path}'")
+
+    monkeypatch.setattr(views, "static", missing)
+    response = views.server_error(rf.get("/en/news/1/x"))
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert response.status_code == 500
+    assert soup.h1.get_text() == "Something went wrong"
+    assert soup.find("link", rel="stylesheet") is None

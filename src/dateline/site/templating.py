@@ -5,6 +5,7 @@ import datetime
 from django.templatetags.static import static
 from django.urls import reverse
 from jinja2 import Environment
+from markupsafe import Markup, escape
 
 from dateline.copy import direction_for, format_dateline
 from dateline.site.formatting import format_published
@@ -28,6 +29,24 @@ def dateline_of(story) -> str:
     )
 
 
+def dateline_html(story) -> Markup:
+    """The dateline with its place and source each isolated (`<bdi>`): a Persian place in an
+    English dateline, or an English source in a Persian one, keeps the agency order of the
+    parts ("place- source-" read from the right in Persian). Put it in an element carrying
+    the story's direction."""
+    text = dateline_of(story)
+    spans: list[tuple[int, int]] = []
+    for part in (story.dateline_place, story.dateline_source):
+        at = text.find(part) if part else -1
+        if at >= 0 and not any(at < end and at + len(part) > start for start, end in spans):
+            spans.append((at, at + len(part)))
+    html, done = Markup(), 0
+    for start, end in sorted(spans):
+        html += escape(text[done:start]) + Markup("<bdi>%s</bdi>") % text[start:end]
+        done = end
+    return html + escape(text[done:])
+
+
 def machine_time(moment: datetime.datetime) -> str:
     """A `<time datetime>` value HTML accepts: whole seconds (HTML allows three fraction digits
     at most; Python prints six), in UTC."""
@@ -37,7 +56,8 @@ def machine_time(moment: datetime.datetime) -> str:
 def environment(**options) -> Environment:
     env = Environment(**options)  # noqa: S701  (Django's backend turns autoescape on)
     env.globals.update(static=static, url=lambda name, **kw: reverse(name, kwargs=kw))
-    env.globals.update(story_url=story_url, dateline_of=dateline_of, direction_of=direction_for)
+    env.globals.update(story_url=story_url, dateline_of=dateline_of, dateline_html=dateline_html)
+    env.globals.update(direction_of=direction_for)
     env.filters["machine_time"] = machine_time
     env.filters["published"] = lambda moment, edition: format_published(
         moment, language=edition.language, timezone_name=edition.timezone

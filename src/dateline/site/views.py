@@ -131,5 +131,15 @@ def server_error(request: HttpRequest) -> HttpResponse:
         "labels": labels_for(language),
         "language": language,
         "direction": direction_for(language),
+        "stylesheet": _stylesheet_or_none(),
     }
     return TemplateResponse(request, "site/500.html", context, status=500).render()
+
+
+def _stylesheet_or_none() -> str | None:
+    """The stylesheet's URL, or None when even that fails (a deployment without collected
+    static files has no manifest): an unstyled error page beats an empty response."""
+    try:
+        return static("site/site.css")
+    except Exception:  # whatever broke, the error page must still render
+        return None
