@@ -131,11 +131,15 @@ def test_a_story_of_another_language_carries_its_own_language_and_direction(clie
         "en",
         "ltr",
     )
-    links = page(client.get("/fa/")).select(".story-list h2 a")
-    other = next(a for a in links if a.get_text() == "Hello world")
-    assert (other["lang"], other["dir"]) == ("en", "ltr")
-    same = next(a for a in links if a.get_text() != "Hello world")
-    assert not same.has_attr("lang")  # the page's own language needs no mark
+    front = page(client.get("/fa/"))
+    for selector in (".story-list h2", ".section-block h3"):
+        headings = front.select(selector)
+        other = next(h for h in headings if h.get_text() == "Hello world")
+        assert (other["lang"], other["dir"]) == ("en", "ltr"), selector
+        same = next(h for h in headings if h.get_text() != "Hello world")
+        assert not same.has_attr("lang"), selector  # the page's own language needs no mark
+    lead = front.find("p", string="It rained.")
+    assert (lead["lang"], lead["dir"]) == ("en", "ltr")
 
 
 def test_a_dateline_keeps_the_story_direction_and_isolates_place_and_source(client, mixed):

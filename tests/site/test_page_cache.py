@@ -123,3 +123,22 @@ def test_only_a_200_is_kept(rf, db, answer):
     assert second.status_code == first.status_code != 200
     assert second.content == first.content
     assert second.get("Location") == first.get("Location")
+
+
+def test_a_new_deployment_does_not_serve_the_pages_of_the_one_before(rf, db, monkeypatch):
+    from dateline.site import page_cache
+
+    calls = []
+
+    @cached_page
+    def view(request):
+        calls.append(request)
+        return HttpResponse(f"<p>rendered by {page_cache.CODE_VERSION}</p>")
+
+    view(rf.get("/en/"))
+    view(rf.get("/en/"))
+    assert len(calls) == 1  # cached
+    monkeypatch.setattr(page_cache, "CODE_VERSION", "changed-templates")
+    assert view(rf.get("/en/")).content == b"<p>rendered by changed-templates</p>"
+    assert len(calls) == 2
+    assert page_cache._code_version() == page_cache._code_version()  # the same in every process

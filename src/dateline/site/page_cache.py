@@ -2,8 +2,9 @@
 
 A page is stored under the current *generation*: the newest story change's sequence number
 (one indexed `MAX(id)` read, so a change committed by any process, even one that crashed before
-its signals ran, retires every cached page at once and nothing has to be written on publish)
-plus a token replaced whenever an edition's furniture is saved. Only 200 responses to GET/HEAD
+its signals ran, retires every cached page at once and nothing has to be written on publish),
+a token replaced whenever an edition's furniture is saved, and a digest of the code and
+templates (a deployment retires the pages of the one before). Only 200 responses to GET/HEAD
 are kept, for `PAGE_CACHE_SECONDS` (0 turns caching off). That time also bounds how late a
 story whose embargo or publication time passes without an action shows up in lists: no change
 marks that moment.
@@ -13,6 +14,7 @@ import hashlib
 import secrets
 from collections.abc import Callable
 from functools import wraps
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -24,9 +26,24 @@ from dateline.stories.models import StoryChange
 FURNITURE_KEY = "site:pages:furniture"
 
 
+def _code_version() -> str:
+    """A digest of the code and templates that render pages: a deployment that changes how a
+    page looks must not serve the pages its predecessor cached (the cache outlives processes),
+    and during a rolling restart old and new processes each keep to their own pages."""
+    package = Path(__file__).resolve().parents[1]  # dateline/
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".html", ".css") and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+CODE_VERSION = _code_version()
+
+
 def current_generation() -> str:
     furniture = cache.get(FURNITURE_KEY) or retire_all_pages()
-    return f"{furniture}.{_last_change_id()}"
+    return f"{CODE_VERSION}.{furniture}.{_last_change_id()}"
 
 
 def retire_all_pages() -> str:
