@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -284,3 +285,7 @@ class SectionMapping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tag} → {self.section}"
+
+    def clean(self) -> None:
+        if self.section_id and self.edition_id and self.section.edition_id != self.edition_id:
+            raise ValidationError({"section": "Choose a section of the same edition."})
