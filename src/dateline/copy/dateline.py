@@ -5,7 +5,7 @@ Recognised shapes (any of en dash, em dash, hyphen or double hyphen ends them)::
     Moscow, April 18, IRNA –          LONDON, Nov 26 (Reuters) -
     WASHINGTON (AP) —                 BEIJING, Nov. 27 (Xinhua) --
     Tehran, IRNA --                   SALVADOR, Brazil, Feb 26 -
-    تهران- ایرنا-
+    London, 18th April, IRNA –        تهران- ایرنا-
 """
 
 import datetime
@@ -37,12 +37,14 @@ MAX_PREFIX_CHARS = 80
 _MAX_PLACE_PARTS = 3  # "Lake Success, N.Y., USA"
 _YEAR_SEARCH_SPAN = 9  # long enough to reach a leap year from any year
 
-_SEPARATOR = re.compile(r"\s*(?:--|[–—]|(?<=\s)-|-(?=\s|$))\s*")
+# The dash that ends a dateline; the whitespace around it is taken by _separator(), not by a
+# leading \s* in the pattern, which a search would rescan from every space of a long run.
+_SEPARATOR_DASH = re.compile(r"--|[–—]|(?<=\s)-|-(?=\s|$)")
 _PAREN_SOURCE = re.compile(r"\s*\(([^()\n]{1,40})\)\s*$")
 _AGENCY_SOURCE = re.compile(r",\s*(" + "|".join(AGENCIES) + r")\s*$", re.IGNORECASE)
 _DATE_SUFFIX = re.compile(
     rf"(?:^|[,\s])\s*(?:(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?"
-    rf"|(?P<day_first>\d{{1,2}})\s+(?P<month_second>{_MONTH})\.?)"
+    rf"|(?P<day_first>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month_second>{_MONTH})\.?)"
     r"(?:,?\s+(?P<year>\d{4}))?,?\s*$",
     re.IGNORECASE,
 )
@@ -93,14 +95,15 @@ def split_dateline(paragraph: str, *, reference: datetime.date) -> tuple[Datelin
         raw = paragraph[: persian.end()].strip()
         dateline = Dateline(persian["place"], None, persian["source"], raw)
         return dateline, paragraph[persian.end() :]
-    separator = _SEPARATOR.search(paragraph)
-    if not separator or not 0 < separator.start() <= MAX_PREFIX_CHARS:
+    separator = _separator(paragraph)
+    if not separator or not 0 < separator[0] <= MAX_PREFIX_CHARS:
         return None, paragraph
-    raw = paragraph[: separator.end()].strip()
-    dateline = _parse_head(paragraph[: separator.start()], raw, reference, None, strict=True)
+    start, end = separator
+    raw = paragraph[:end].strip()
+    dateline = _parse_head(paragraph[:start], raw, reference, None, strict=True)
     if dateline is None:
         return None, paragraph
-    return dateline, paragraph[separator.end() :]
+    return dateline, paragraph[end:]
 
 
 def parse_dateline(
@@ -120,9 +123,23 @@ def parse_dateline(
     persian = _PERSIAN.match(text)
     if persian:
         return Dateline(persian["place"], None, persian["source"], raw)
-    separator = _SEPARATOR.search(text)
-    head = text[: separator.start()] if separator else text
+    separator = _separator(text)
+    head = text[: separator[0]] if separator else text
     return _parse_head(head, raw, reference, year, strict=False)
+
+
+def _separator(text: str) -> tuple[int, int] | None:
+    """``(start, end)`` of the first separator dash with the whitespace on both sides: what a
+    search for ``\\s*(?:dash)\\s*`` finds, in time linear in ``text``."""
+    dash = _SEPARATOR_DASH.search(text)
+    if dash is None:
+        return None
+    start, end = dash.span()
+    while start > 0 and text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and text[end].isspace():
+        end += 1
+    return start, end
 
 
 def _parse_head(

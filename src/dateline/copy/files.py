@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
+from dateline.copy.characters import printable_name
 from dateline.copy.errors import CopyError
 from dateline.copy.model import ParseResult
 from dateline.copy.reuters import parse_reuters_sgml
@@ -29,9 +30,10 @@ def parse_file(
     ``"auto"`` picks Reuters SGML for a ``.sgm`` name or a ``<REUTERS`` tag in
     the first 64 KiB, else text. Sizes are checked before the whole file is
     read. Raises :class:`CopyError` naming the file when it cannot be read, is
-    too big, does not match a forced ``format``, or fails to parse.
+    too big, does not match a forced ``format``, or fails to parse. The name in
+    messages and story names is printable (:func:`printable_name`).
     """
-    name = path.name
+    name = printable_name(path.name)
     try:
         if not path.is_file():
             raise CopyError(f"{name}: not a file")
@@ -39,7 +41,7 @@ def parse_file(
         with path.open("rb") as stream:
             size = os.fstat(stream.fileno()).st_size
             head = stream.read(_SNIFF_BYTES)
-            chosen = _chosen_format(path, head, format)
+            chosen = _chosen_format(path, name, head, format)
             _check_size(name, size, chosen)
             data = head + stream.read()
     except OSError as error:
@@ -52,10 +54,10 @@ def parse_file(
     return parse_reuters_sgml(data, name=name)
 
 
-def _chosen_format(path: Path, head: bytes, format: Format) -> Format:
+def _chosen_format(path: Path, name: str, head: bytes, format: Format) -> Format:
     sniffed_sgml = path.suffix.lower() == ".sgm" or _REUTERS_MARK in head
     if format == "text" and _REUTERS_MARK in head:
-        raise CopyError(f"--format text but {path.name} holds Reuters SGML (<REUTERS> elements)")
+        raise CopyError(f"--format text but {name} holds Reuters SGML (<REUTERS> elements)")
     if format != "auto":
         return format
     return "reuters-sgml" if sniffed_sgml else "text"

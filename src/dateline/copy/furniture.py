@@ -32,7 +32,10 @@ _LINE_PATTERNS = (
     "ارسال به دوستان",
     r"کد خبر:? ?[\d۰-۹]+",
 )
-_FURNITURE = re.compile(r"\s*(?:" + "|".join(_LINE_PATTERNS) + r")\s*[:.*]*\s*", re.IGNORECASE)
+# Possessive (``*+``) runs around the line: with plain ``\s*[:.*]*\s*`` a long run of spaces
+# that does not end the line would be split between the two ``\s*`` in every possible way
+# (quadratic time). The classes do not overlap, so giving nothing back changes no match.
+_FURNITURE = re.compile(r"\s*+(?:" + "|".join(_LINE_PATTERNS) + r")\s*+[:.*]*+\s*+", re.IGNORECASE)
 
 
 def is_furniture(line: str) -> bool:

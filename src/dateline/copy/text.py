@@ -2,6 +2,12 @@
 
 import datetime
 
+from dateline.copy.characters import (
+    describe_removed_bidi,
+    has_visible_character,
+    printable_name,
+    strip_bidi_controls,
+)
 from dateline.copy.dateline import split_dateline
 from dateline.copy.encoding import decode
 from dateline.copy.errors import CopyError
@@ -37,16 +43,25 @@ def parse_text(
     the most recent such date not after ``year_hint_date`` if given, else not
     after ``now``.
 
+    Bidirectional embedding, override and isolate controls are removed from
+    the whole text (a warning counts them), so no field of the story keeps
+    any.
+
     Raises :class:`CopyError` naming ``name`` for data over
     :data:`MAX_TEXT_BYTES`, empty or whitespace-only data, binary data, no
     headline (none left after furniture, or a first line over 300 characters),
-    or no text after the headline.
+    a headline or lead with no visible character (only zero-width or other
+    invisible characters), or no text after the headline or its dateline.
     """
+    name = printable_name(name)
     if len(data) > MAX_TEXT_BYTES:
         raise too_big(name, len(data))
     if not data:
         raise CopyError(f"{name}: the file is empty")
     text, warnings = decode(data, name=name)
+    text, removed = strip_bidi_controls(text)
+    if removed:
+        warnings.append(f"{name}: {describe_removed_bidi(removed)}")
     if not text.strip():
         raise CopyError(f"{name}: the file holds only whitespace")
     lines, stripped = strip_furniture(text.split("\n"))
@@ -59,6 +74,8 @@ def parse_text(
             f"{name}: no headline found (the first line is {len(headline):,} characters "
             f"long; a headline has at most {MAX_HEADLINE_CHARS})"
         )
+    if not has_visible_character(headline):
+        raise CopyError(f"{name}: headline has no visible characters")
     byline, paragraphs = take_byline(split_paragraphs(lines[first + 1 :], hard_wrapped=False))
     if not paragraphs:
         raise CopyError(f"{name}: no story text after the headline")
@@ -67,6 +84,10 @@ def parse_text(
     rest = paragraphs[1:]
     if not lead.strip() and rest:  # the dateline stood on a line of its own
         lead, rest = rest[0], rest[1:]
+    if not lead.strip():
+        raise CopyError(f"{name}: no story text after the dateline")
+    if not has_visible_character(lead):
+        raise CopyError(f"{name}: lead has no visible characters")
     if dateline is None:
         warnings.append(f"{name}: no dateline found at the start of the lead")
     language = detect_language(" ".join([headline, *paragraphs]))

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from dateline.copy import ParsedStory
+from dateline.copy.characters import strip_bidi_controls
 from dateline.editions.models import Edition
 from dateline.stories.actions import create_story
 from dateline.stories.models import Section, Story, Tag
@@ -61,7 +62,9 @@ def import_story(parsed: ParsedStory, target: ImportTarget) -> Story:
                 byline=parsed.byline,
                 tags=tags_for(
                     (
-                        (vocabulary, label)
+                        # The parser strips bidi controls; tags set by other callers
+                        # (the demo catalog) get the same treatment as the text.
+                        (vocabulary, strip_bidi_controls(label)[0])
                         for vocabulary, labels in parsed.tags.items()
                         for label in labels
                     ),

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from dateline.copy.characters import has_visible_character, strip_bidi_controls
 from dateline.editions.models import Edition
 from dateline.stories.actions.changes import record_changes
 from dateline.stories.content import check_section, clean_content, slug_for, unique_tags
@@ -41,10 +42,20 @@ def create_story(
     that publication time, as wire copy that arrives ready is, and both changes (created,
     published) are logged. Raises ValidationError naming the field when the story would be
     broken, NotAllowed when `by` may not write in this edition or publish.
+
+    Bidirectional embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069),
+    which can show text in an order other than the stored one, are removed from every text
+    field. A headline or lead with no visible character (only zero-width spaces, direction
+    marks and the like) is refused like an empty one, and nothing is written.
     """
     require_allowed(by, StoryChange.Action.CREATED, edition=edition)
     if publish_at is not None:
         require_allowed(by, StoryChange.Action.PUBLISHED, edition=edition)
+    headline, lead, body, byline, dateline_place, dateline_source = (
+        strip_bidi_controls(text)[0]
+        for text in (headline, lead, body, byline, dateline_place, dateline_source)
+    )
+    _refuse_invisible(headline=headline, lead=lead)
     content = clean_content(
         headline=headline,
         lead=lead,
@@ -91,3 +102,15 @@ def create_story(
             actions.append(StoryChange.Action.PUBLISHED)
         record_changes(story, actions, by=by)
     return story
+
+
+def _refuse_invisible(**fields: str) -> None:
+    """Refuse a field that has characters but none a reader could see (an empty one is
+    clean_content's to refuse)."""
+    errors = {
+        name: f"The {name} has no visible characters."
+        for name, value in fields.items()
+        if value.strip() and not has_visible_character(value)
+    }
+    if errors:
+        raise ValidationError(errors)

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from django.core.management.base import CommandError, CommandParser
 
+from dateline.copy.characters import printable_name
+
 FORMATS = ["auto", "text", "reuters-sgml"]
 
 
@@ -18,6 +20,12 @@ def add_copy_arguments(parser: CommandParser) -> None:
         help="for datelines without a year: take the latest such date not after this "
         "(YYYY-MM-DD; default: now)",
     )
+
+
+def display_path(path: Path) -> str:
+    """The path as it may be printed: bytes that are not UTF-8 as ``\\xNN``, control and bidi
+    characters escaped (a strict UTF-8 stdout would refuse the raw surrogate escapes)."""
+    return printable_name(str(path))
 
 
 def iso_date(text: str) -> datetime.date:

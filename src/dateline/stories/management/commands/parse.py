@@ -4,7 +4,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from dateline.copy import CopyError, parse_file
-from dateline.stories.management.commands._copy_files import add_copy_arguments, expand_paths
+from dateline.stories.management.commands._copy_files import (
+    add_copy_arguments,
+    display_path,
+    expand_paths,
+)
 
 
 class Command(BaseCommand):
@@ -18,7 +22,7 @@ class Command(BaseCommand):
         printed = 0
         for path, problem in expand_paths(paths):
             if problem:
-                self.stderr.write(f"{path}: {problem}")
+                self.stderr.write(f"{display_path(path)}: {problem}")
                 continue
             try:
                 result = parse_file(path, format=format, now=now, year_hint_date=date)
@@ -32,7 +36,8 @@ class Command(BaseCommand):
                 printed += 1
             if result.without_body:
                 self.stderr.write(
-                    f"{path}: {len(result.without_body)} stories without a body were left out"
+                    f"{display_path(path)}: {len(result.without_body)} stories without a body "
+                    "were left out"
                 )
         if printed == 0:
             raise CommandError("no story could be parsed")
