@@ -137,3 +137,10 @@ def test_the_deepest_page_served_offers_no_next(editions, monkeypatch):
 def test_the_deepest_page_stays_within_a_database_integer():
     for per_page in (1, FRONT_LATEST, PER_PAGE):
         assert pagination.max_page(per_page) * per_page + 1 < 2**31
+
+
+def test_a_later_front_page_names_itself_as_canonical(client, two_full_pages):
+    first = page(client.get("/en/")).find("link", rel="canonical")["href"]
+    second = page(client.get("/en/?page=2")).find("link", rel="canonical")["href"]
+    assert first == "http://testserver/en/"
+    assert second == "http://testserver/en/?page=2"  # not page 1: its stories are others
