@@ -6,6 +6,7 @@ DATELINE_PROFILE=production behind TLS. docs/operating.md lists every variable.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_tasks_db",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -66,6 +68,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a refused sign-in into the lock-out page (429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "dateline.config.urls"
@@ -211,6 +215,56 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# --- Sign-in throttling: django-axes, by account and by address (decision 0011) ----------------
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out sign-in before any password is checked. It needs the request,
+    # so tests call client.login(request=HttpRequest(), ...) or use client.force_login().
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failures are rows in the database: one shared count for every process and machine, on SQLite
+# and PostgreSQL alike, that survives restarts and cache clears.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# Each on its own: failures for one account from any addresses lock the account; failures from
+# one address for any accounts lock the address.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = env.integer("DATELINE_LOGIN_FAILURE_LIMIT", 5)
+if AXES_FAILURE_LIMIT < 1:
+    raise ImproperlyConfigured("DATELINE_LOGIN_FAILURE_LIMIT: expected a whole number, 1 or more")
+_cool_off_minutes = env.integer("DATELINE_LOGIN_COOLOFF_MINUTES", 15)
+if _cool_off_minutes < 1:
+    raise ImproperlyConfigured("DATELINE_LOGIN_COOLOFF_MINUTES: expected a whole number, 1 or more")
+AXES_COOLOFF_TIME = timedelta(minutes=_cool_off_minutes)
+# A try while locked out counts and starts the cool-off again (the page says so).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+# Axes' own reset on success would also wipe the signing-in address's failures against *other*
+# accounts; dateline.accounts.throttling forgets only that account's failures from that address.
+AXES_RESET_ON_SUCCESS = False
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "dateline.accounts.throttling.locked_out"
+AXES_CLIENT_IP_CALLABLE = "dateline.accounts.throttling.client_address"
+AXES_CLIENT_STR_CALLABLE = "dateline.accounts.throttling.describe_client"
+# Logged and stored in clear: the username and the address. Masked: the password (always).
+AXES_SENSITIVE_PARAMETERS = ["csrfmiddlewaretoken"]
+# How many proxies in front of Dateline append to X-Forwarded-For (production only: the
+# embedded server is reached directly, and a header any client can write is never trusted).
+TRUSTED_PROXIES = env.integer("DATELINE_TRUSTED_PROXIES", 1 if PRODUCTION else 0)
+if TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("DATELINE_TRUSTED_PROXIES: expected a whole number, 0 or more")
+if TRUSTED_PROXIES and not PRODUCTION:
+    raise ImproperlyConfigured(
+        "DATELINE_TRUSTED_PROXIES applies only with DATELINE_PROFILE=production"
+    )
+
+# Staff sessions (HttpOnly and SameSite=Lax above; Secure in production): a session lasts a
+# long shift, then the desk signs in again. Django's default, two weeks, is long for shared
+# newsroom machines.
+SESSION_COOKIE_AGE = env.integer("DATELINE_SESSION_HOURS", 12) * 3600
+if SESSION_COOKIE_AGE <= 0:
+    raise ImproperlyConfigured(
+        "DATELINE_SESSION_HOURS: expected a whole number of hours, 1 or more"
+    )
+
 # --- Serving -----------------------------------------------------------------------------------
 PORT = env.integer("PORT", 8000)
 WEB_WORKERS = env.integer("DATELINE_WEB_WORKERS", 2)
@@ -221,4 +275,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DATELINE_LOG_LEVEL", "INFO")},
+    # Each failed sign-in and each lock-out is a WARNING with the username and the address, on
+    # the console; axes' INFO lines (start-up banner, clean-ups) are chatter.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
