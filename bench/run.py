@@ -1,4 +1,4 @@
-"""Dateline's benchmarks: `python bench/run.py [--quick] [--only parse|import|article]`.
+"""Dateline's benchmarks: `python bench/run.py [--quick] [--only parse|import|article|release]`.
 
 - parse:   Reuters-21578 (22 files) through the pure wire-copy parser, stories per second,
            median of several runs, in memory and with file I/O. Target ≥ 5,000 stories/s.
@@ -9,6 +9,9 @@
            after warm-up, queries per request, page size) beside a minimal plain-Django page
            measured in the same run through the same middleware. Targets: ≤ 2 ms median,
            ≤ 6 queries, ≤ 3 × the minimal page. The edition front page is shown for information.
+- release: scheduled time → story visible on its page, over HTTP from a real `dateline serve`
+           (gunicorn and the worker) on SQLite: median and worst over 100 stories.
+           Targets: ≤ 2 s median, ≤ 5 s worst.
 
 Each benchmark runs in its own Python process (and its own temporary database), so none
 inherits another's caches or heap. Targets are reported as met or not met; a missed target
@@ -31,7 +34,12 @@ BENCH_DIR = Path(__file__).resolve().parent
 if sys.path[0] == str(BENCH_DIR):
     sys.path[0] = str(BENCH_DIR.parent)
 
-BENCHMARKS = {"parse": "bench.parse", "import": "bench.import_", "article": "bench.article"}
+BENCHMARKS = {
+    "parse": "bench.parse",
+    "import": "bench.import_",
+    "article": "bench.article",
+    "release": "bench.release",
+}
 CHILD_TIMEOUT_SECONDS = 600
 
 

@@ -3,13 +3,17 @@
 Every release is a conditional UPDATE ("still scheduled, and due"), so however many workers
 race, or however often a killed worker's task is retried and the sweep runs, one of them makes
 the change and logs it; the others update no row and log nothing. The log entry is what tells
-the page cache, search and the wire that the story is out.
+the page cache, search and the wire that the story is out. Why per-story tasks and a sweep, and
+what a SIGKILL at each moment leaves: docs/decisions/0012-scheduled-release-exactly-once.md.
 """
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from dateline.stories.actions.changes import record_changes
@@ -27,45 +31,68 @@ def queue_release(story: Story, at: datetime.datetime) -> None:
     transaction.on_commit(lambda: release_story.using(run_after=at).enqueue(story.pk))
 
 
+@dataclass(frozen=True)
+class _Hold:
+    """A story held until a time: the state it waits in, the time, what its release writes."""
+
+    status: str
+    time_field: str
+    release: dict
+    action: str
+    note: str
+
+    def due(self, now: datetime.datetime):
+        return Story.objects.filter(status=self.status, **{f"{self.time_field}__lte": now})
+
+
+_SCHEDULED = _Hold(
+    Status.SCHEDULED,
+    "published_at",
+    {"status": Status.PUBLISHED},
+    StoryChange.Action.PUBLISHED,
+    SCHEDULED_NOTE,
+)
+_EMBARGOED = _Hold(
+    Status.PUBLISHED,
+    "embargo_until",
+    {"embargo_until": None},
+    StoryChange.Action.RELEASED,
+    EMBARGO_NOTE,
+)
+
+
 def release_due(
     codes: Iterable[int] | None = None, *, now: datetime.datetime | None = None
 ) -> list[StoryChange]:
-    """Release every due story (or the due ones among `codes`); returns the changes logged."""
+    """Release every due story (or the due ones among `codes`), the longest waiting first, so
+    that the change log tells them in the order they fell due; returns the changes logged."""
     now = now or timezone.now()
-    scheduled = Story.objects.filter(status=Status.SCHEDULED, published_at__lte=now)
-    embargoed = Story.objects.filter(status=Status.PUBLISHED, embargo_until__lte=now)
-    if codes is not None:
-        codes = list(codes)
-        scheduled, embargoed = scheduled.filter(pk__in=codes), embargoed.filter(pk__in=codes)
+    codes = None if codes is None else list(codes)
+    waiting = []
+    for hold in (_SCHEDULED, _EMBARGOED):
+        due = hold.due(now) if codes is None else hold.due(now).filter(pk__in=codes)
+        waiting += [(at, code, hold) for code, at in due.values_list("pk", hold.time_field)]
     changes = []
-    for code in scheduled.values_list("pk", flat=True):
-        changes += _release(
-            code,
-            scheduled.filter(pk=code),
-            {"status": Status.PUBLISHED},
-            StoryChange.Action.PUBLISHED,
-            SCHEDULED_NOTE,
-        )
-    for code in embargoed.values_list("pk", flat=True):
-        changes += _release(
-            code,
-            embargoed.filter(pk=code),
-            {"embargo_until": None},
-            StoryChange.Action.RELEASED,
-            EMBARGO_NOTE,
-        )
+    for _at, code, hold in sorted(waiting, key=lambda waits: waits[:2]):
+        changes += _release(code, hold, now)
     return changes
 
 
-def _release(code: int, due, fields: dict, action: str, note: str) -> list[StoryChange]:
+def _release(code: int, hold: _Hold, now: datetime.datetime) -> list[StoryChange]:
+    """Release one story if it is still due. The UPDATE's own conditions decide, in the one
+    statement that writes, so of any number of tries, in any processes, exactly one updates
+    the row and logs the change; the others update nothing and log nothing."""
     with transaction.atomic():
-        if not due.update(updated_at=timezone.now(), **fields):
+        if not hold.due(now).filter(pk=code).update(updated_at=timezone.now(), **hold.release):
             return []  # another worker, or an earlier run, released it first
-        return record_changes(Story.objects.get(pk=code), [action], note=note)
+        return record_changes(Story.objects.get(pk=code), [hold.action], note=hold.note)
 
 
 def overdue(*, grace: datetime.timedelta = datetime.timedelta(minutes=1)):
-    """Scheduled stories still waiting well past their time: the worker is down or behind."""
-    return Story.objects.filter(
-        status=Status.SCHEDULED, published_at__lte=timezone.now() - grace
-    ).order_by("published_at")
+    """Stories whose publication or embargo time passed more than `grace` ago and that are
+    still not released, the longest waiting first: the worker is down or behind."""
+    cutoff = timezone.now() - grace
+    late = Q(status=Status.SCHEDULED, published_at__lte=cutoff) | Q(
+        status=Status.PUBLISHED, embargo_until__lte=cutoff
+    )
+    return Story.objects.filter(late).order_by(Coalesce("embargo_until", "published_at"), "pk")

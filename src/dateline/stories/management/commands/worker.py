@@ -1,14 +1,20 @@
 import logging
+import os
 import threading
-import time
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.core.management.base import CommandError
+from django.db import close_old_connections, connections
+from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 
 from dateline.stories.actions.release import release_due
 
 logger = logging.getLogger("dateline.worker")
+
+# How long a stopping worker waits for a sweep under way to finish. Stopping in the middle of
+# one is safe too (each release is its own transaction); waiting only keeps the log tidy.
+STOP_WAIT_SECONDS = 10
 
 
 class Command(DatabaseWorkerCommand):
@@ -19,26 +25,51 @@ class Command(DatabaseWorkerCommand):
     )
 
     def handle(self, *args, **options):
-        sweep()  # what fell due while no worker ran
         interval = settings.RELEASE_SWEEP_SECONDS
-        threading.Thread(target=sweep_every, args=(interval,), daemon=True).start()
-        super().handle(*args, **options)
+        if interval <= 0:
+            raise CommandError(
+                f"DATELINE_RELEASE_SWEEP_SECONDS={interval}: expected a whole number of "
+                "seconds, 1 or more"
+            )
+        if options.get("reload") and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true":
+            # The autoreloader's parent only starts and restarts the child that runs tasks;
+            # the child comes back through here and sweeps.
+            return super().handle(*args, **options)
+        sweep()  # what fell due while no worker ran
+        stop = threading.Event()
+        sweeper = threading.Thread(
+            target=sweep_every, args=(interval, stop), name="release-sweep", daemon=True
+        )
+        sweeper.start()
+        try:
+            return super().handle(*args, **options)
+        finally:
+            stop.set()
+            sweeper.join(timeout=STOP_WAIT_SECONDS)
 
 
-def sweep() -> None:
+def sweep() -> int:
+    """Release whatever is due; how many releases were logged. Never raises: a locked or
+    unreachable database now must not end the worker, and the next sweep retries."""
     try:
         changes = release_due()
     except Exception:
-        # A locked or unreachable database now must not end the worker; the next sweep retries.
-        logger.exception("release sweep failed")
-        return
-    finally:
+        logger.exception("release sweep failed; the next sweep retries")
+        changes = []
+    try:
         close_old_connections()
+    except Exception:
+        logger.exception("release sweep: closing the database connection failed")
     for change in changes:
         logger.info("released story %s (%s, change #%s)", change.story_id, change.action, change.pk)
+    return len(changes)
 
 
-def sweep_every(seconds: float) -> None:
-    while True:
-        time.sleep(seconds)
-        sweep()
+def sweep_every(seconds: float, stop: threading.Event) -> None:
+    """Sweep every `seconds` until `stop` is set. Each sweep catches its own failures, so this
+    thread outlives any database trouble; it ends only with the worker."""
+    try:
+        while not stop.wait(seconds):
+            sweep()
+    finally:
+        connections.close_all()  # this thread's own connections
