@@ -198,3 +198,65 @@ def test_an_agency_not_in_the_known_list_is_read_from_its_position(
 def test_a_trailing_capitalised_word_without_a_date_is_not_taken_for_an_agency(lead: str) -> None:
     dateline, _rest = split_dateline(lead, reference=TODAY)
     assert dateline is None or dateline.source is None
+
+
+@pytest.mark.parametrize(
+    ("lead", "place", "date", "source"),
+    [
+        ("Moscow, April 18th, IRNA – Talks.", "Moscow", datetime.date(2026, 4, 18), "IRNA"),
+        ("LONDON, March 1st (Reuters) - Shares.", "LONDON", datetime.date(2026, 3, 1), "Reuters"),
+        ("Tehran, April 2nd, IRNA – Talks.", "Tehran", datetime.date(2026, 4, 2), "IRNA"),
+        ("PARIS, Oct. 3rd (AFP) — Rain.", "PARIS", datetime.date(2026, 10, 3), "AFP"),
+        ("Kabul, Nov 21st – Snow.", "Kabul", datetime.date(2026, 11, 21), None),
+        ("Tehran, 18th April, IRNA - Talks.", "Tehran", datetime.date(2026, 4, 18), "IRNA"),
+        ("Tehran, 1st April 2021, IRNA - Talks.", "Tehran", datetime.date(2021, 4, 1), "IRNA"),
+        ("Delhi, 22nd Dec (PTI) - Smog.", "Delhi", datetime.date(2025, 12, 22), "PTI"),
+    ],
+)
+def test_ordinal_days(lead: str, place: str, date: datetime.date, source: str | None) -> None:
+    dateline, rest = split_dateline(lead, reference=TODAY)
+    assert dateline is not None
+    assert (dateline.place, dateline.date, dateline.source) == (place, date, source)
+    assert rest == lead.split(dateline.raw, 1)[1].strip()
+
+
+@pytest.mark.parametrize(
+    ("field", "date"),
+    [
+        ("  LONDON, March 1st - ", datetime.date(1987, 3, 1)),
+        ("NEW YORK, 2nd April -", datetime.date(1987, 4, 2)),
+    ],
+)
+def test_ordinal_days_in_a_dateline_field(field: str, date: datetime.date) -> None:
+    dateline = parse_dateline(field, reference=None, year=1987)
+    assert dateline is not None
+    assert dateline.date == date
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "تهران- ایرنا- رئیس جمهور گفت",
+        "تهران – ایرنا – رئیس جمهور گفت",
+        "تهران—ایرنا—رئیس جمهور گفت",
+        "تهران — ایرنا — رئیس جمهور گفت",
+        "تهران- ایرنا – رئیس جمهور گفت",
+        "تهران – ایرنا- رئیس جمهور گفت",
+        "تهران-ایرنا-رئیس جمهور گفت",
+    ],
+)
+def test_persian_dateline_with_any_dash(lead: str) -> None:
+    dateline, rest = split_dateline(lead, reference=TODAY)
+    assert dateline is not None
+    assert (dateline.place, dateline.date, dateline.source) == ("تهران", None, "ایرنا")
+    assert dateline.raw == lead[: len(lead) - len(rest)].strip()
+    assert rest == "رئیس جمهور گفت"
+    assert parse_dateline(dateline.raw, reference=TODAY) == dateline
+
+
+@pytest.mark.parametrize("dash", ["-", "–", "—"])
+def test_multi_word_persian_place_and_source_with_any_dash(dash: str) -> None:
+    lead = f"بندر عباس{dash} خبرگزاری جنوب{dash} کشتی رسید"
+    dateline, rest = split_dateline(lead, reference=TODAY)
+    assert dateline is not None
+    assert (dateline.place, dateline.source, rest) == ("بندر عباس", "خبرگزاری جنوب", "کشتی رسید")

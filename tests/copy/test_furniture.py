@@ -1,10 +1,77 @@
 """Page furniture is recognised on whole lines only and kept out of the story."""
 
+import re
+
 import pytest
 from copy_support import NOW
 
 from dateline.copy import parse_text
-from dateline.copy.furniture import is_furniture, strip_furniture
+from dateline.copy.furniture import _LINE_PATTERNS, is_furniture, strip_furniture
+
+# Every kind of line the module knows, in each of its spellings: English first, then Persian.
+ENGLISH_FURNITURE = [
+    "Follow us on Twitter @IrnaEnglish",
+    "Follow us on Instagram @irna_1313",
+    "follow us on Telegram",
+    "Follow us on Google+",
+    "Related News",
+    "Related stories",
+    "RELATED ARTICLES",
+    "Related content",
+    "Your Comment",
+    "You are replying to: .",
+    "You are replying to: Ali's comment",
+    "Share",
+    "Share this",
+    "Share this story",
+    "Share this article",
+    "Share this page",
+    "Share on Facebook",
+    "Print",
+    "Print this",
+    "Print this story",
+    "Print this article",
+    "Print this page",
+    "Send to friend",
+    "Send to friends",
+    "Send to a friend",
+    "Email this story",
+    "E-mail this article",
+    "email this page",
+    "Tag",
+    "Tags",
+    "Comment",
+    "Comments",
+    "Most viewed",
+    "Most visited",
+    "Most read",
+    "Most popular",
+    "Read more",
+    "News ID: 84299330",
+    "News ID 84299330",
+    "news id:84299330",
+]
+PERSIAN_FURNITURE = [
+    "اخبار مرتبط",
+    "خبرهای مرتبط",
+    "نظر شما",
+    "نظرات",
+    "اشتراک گذاری",
+    "اشتراک\u200cگذاری",
+    "اشتراکگذاری",
+    "چاپ",
+    "برچسب ها",
+    "برچسب\u200cها",
+    "برچسبها",
+    "پربازدیدترین",
+    "پربازدیدترین ها",
+    "پربازدیدترین\u200cها",
+    "ارسال به دوستان",
+    "کد خبر: ۸۴۲۹۹۳۳۰",
+    "کد خبر ۸۴۲۹۹۳۳۰",
+    "کد خبر:84299330",
+    "کد خبر:۸۴۲۹۹۳۳۰",
+]
 
 
 @pytest.mark.parametrize(
@@ -37,6 +104,38 @@ from dateline.copy.furniture import is_furniture, strip_furniture
 )
 def test_furniture_lines(line: str) -> None:
     assert is_furniture(line)
+
+
+@pytest.mark.parametrize("line", ENGLISH_FURNITURE + PERSIAN_FURNITURE)
+def test_every_known_furniture_line(line: str) -> None:
+    assert is_furniture(line)
+    assert is_furniture(f"  {line} :")  # around it: whitespace and trailing ":", "." or "*"
+    assert is_furniture(f"\t{line}.*  ")
+    assert not is_furniture(f"A sentence about {line}")
+    if not line.startswith("You are replying to:"):  # whatever follows is the quoted comment
+        assert not is_furniture(f"{line} in a sentence that goes on")
+
+
+@pytest.mark.parametrize("pattern", _LINE_PATTERNS)
+def test_every_pattern_of_the_module_has_examples_here(pattern: str) -> None:
+    """A line added to the module needs its examples above, in each spelling it allows."""
+    own = re.compile(pattern, re.IGNORECASE)
+    examples = [
+        line
+        for line in ENGLISH_FURNITURE + PERSIAN_FURNITURE
+        if own.fullmatch(line.replace("\u200c", " "))
+    ]
+    assert examples, f"no example of furniture line {pattern!r}"
+
+
+def test_persian_furniture_is_stripped_from_a_persian_story() -> None:
+    data = ("\n".join(["چاپ", "افتتاح خط آهن", "", "رشت- ایرنا- قطار حرکت کرد.", ""])
+            + "\n".join(PERSIAN_FURNITURE)).encode()  # fmt: skip
+    story = parse_text(data, name="khabar.txt", now=NOW)
+    assert story.headline == "افتتاح خط آهن"
+    assert story.lead == "قطار حرکت کرد."
+    assert story.blocks == []
+    assert story.stripped == ["چاپ", *PERSIAN_FURNITURE]
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,8 @@
 """Reuters-21578 SGML: hand-written fixtures and the real collection."""
 
 import datetime
+import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -168,3 +170,171 @@ def test_collection_first_story(collection: list[tuple[str, ParseResult]]) -> No
     assert story.tags["place"] == ["el-salvador", "usa", "uruguay"]
     assert story.lead.startswith("Showers continued throughout the week")
     assert story.blocks[-1].text.endswith("after carnival which ends midday on February 27.")
+
+
+def _element(
+    newid: int,
+    text: str,
+    *,
+    date: str = "<DATE>26-FEB-1987 15:01:01.79</DATE>",
+    tags: str = "<TOPICS><D>cocoa</D></TOPICS>",
+) -> str:
+    return f'<REUTERS TOPICS="YES" NEWID="{newid}">\n{date}\n{tags}\n{text}\n</REUTERS>\n'
+
+
+def _story_text(
+    title: str = "COCOA REVIEW", dateline: str | None = "SALVADOR, Feb 26 - ", body: str = ""
+) -> str:
+    dateline_element = f"<DATELINE>{dateline}</DATELINE>" if dateline is not None else ""
+    body = body or "Showers continued in the Bahia cocoa zone.\n Reuter\n&#3;"
+    return f"<TEXT>&#2;\n<TITLE>{title}</TITLE>\n{dateline_element}<BODY>{body}</BODY></TEXT>"
+
+
+def _parse(*elements: str) -> ParseResult:
+    return parse_reuters_sgml("".join(elements).encode(), name="crafted.sgm")
+
+
+# -- malformed structure is named, and never rescanned -------------------------------------
+
+
+def test_start_tag_without_its_closing_bracket_is_named_with_its_offset() -> None:
+    with pytest.raises(
+        CopyError, match=r"^crafted\.sgm: <REUTERS> start tag is not closed at offset 0$"
+    ):
+        _parse("<REUTERS " * 1000)
+
+
+def test_an_unclosed_start_tag_after_good_elements_is_a_warning() -> None:
+    good = _element(1, _story_text())
+    result = _parse(good, '<REUTERS NEWID="2" ')
+    assert [s.source_id for s in result.stories] == ["reuters21578:1"]
+    assert result.warnings == [
+        f"crafted.sgm: <REUTERS> start tag is not closed at offset {len(good)}; "
+        "the rest of the file is ignored"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "warning"),
+    [
+        ("<TEXT>&#2;\n<TITLE>COCOA</TITLE><BODY>Rain fell.</BODY>", "unclosed <TEXT>"),
+        ('<TEXT TYPE="NORM"', "<TEXT> start tag is not closed"),
+        ("<TEXT>&#2;\n<TITLE>COCOA<BODY>Rain fell.</BODY></TEXT>", "unclosed <TITLE>"),
+        ("<TEXT>&#2;\n<TITLE>COCOA</TITLE><BODY>Rain fell.</TEXT>", "unclosed <BODY>"),
+    ],
+)
+def test_an_unclosed_story_element_leaves_the_story_out_with_a_warning(
+    text: str, warning: str
+) -> None:
+    result = _parse(_element(7, text))
+    assert result.stories == []
+    assert result.without_body == ["crafted.sgm#NEWID=7"]
+    assert result.warnings == [f"crafted.sgm#NEWID=7: {warning}"]
+
+
+def test_an_unclosed_dateline_leaves_the_story_without_one() -> None:
+    text = "<TEXT>&#2;\n<TITLE>COCOA</TITLE><DATELINE>SALVADOR, Feb 26 - <BODY>Rain.</BODY></TEXT>"
+    (story,) = _parse(_element(8, text)).stories
+    assert story.dateline is None
+    assert story.lead == "Rain."
+    assert story.warnings == ["crafted.sgm#NEWID=8: unclosed <DATELINE>"]
+
+
+def test_unclosed_tag_lists_keep_what_was_closed() -> None:
+    tags = "<TOPICS><D>cocoa</D><D>coffee</TOPICS>\n<PLACES><D>usa</D>\n<ORGS><D>ico</D></ORGS>"
+    (story,) = _parse(_element(9, _story_text(), tags=tags)).stories
+    assert story.tags == {"topic": ["cocoa"], "place": [], "person": [], "org": ["ico"]}
+    assert story.warnings == [
+        "crafted.sgm#NEWID=9: unclosed <D> in <TOPICS>",
+        "crafted.sgm#NEWID=9: unclosed <PLACES>",
+    ]
+
+
+# -- the year of a dateline is the year of <DATE> ------------------------------------------
+
+
+def test_dateline_year_is_the_year_of_each_story_date() -> None:
+    def dated(newid: int, dateline: str, date: str) -> str:
+        return _element(newid, _story_text(dateline=dateline), date=f"<DATE>{date}</DATE>")
+
+    result = _parse(
+        dated(1, "LONDON, March 2 - ", "2-MAR-1987 10:00:00.00"),
+        dated(2, "LONDON, March 2 - ", "2-MAR-1991 10:00:00.00"),
+        dated(3, "TOKYO, March 3 - ", "2-MAR-1979 23:30:00.00"),
+    )
+    dates = [story.dateline.date for story in result.stories if story.dateline]
+    # A dateline day after the <DATE> (local date ahead of GMT) keeps the year of <DATE>: it is
+    # not walked back a year to the latest March 3 before the date.
+    assert dates == [
+        datetime.date(1987, 3, 2),
+        datetime.date(1991, 3, 2),
+        datetime.date(1979, 3, 3),
+    ]
+
+
+@pytest.mark.parametrize("date", ["<DATE>soon</DATE>", "<DATE></DATE>", ""])
+def test_without_a_readable_date_the_dateline_keeps_no_date(date: str) -> None:
+    (story,) = _parse(_element(4, _story_text(dateline="PARIS, June 19 - "), date=date)).stories
+    assert story.published_at is None
+    assert story.dateline is not None
+    assert (story.dateline.place, story.dateline.date) == ("PARIS", None)
+    (warning,) = story.warnings
+    assert warning.startswith("crafted.sgm#NEWID=4: no readable <DATE>")
+
+
+def test_collection_dateline_years_are_1987(collection: list[tuple[str, ParseResult]]) -> None:
+    years = Counter(
+        s.dateline.date.year
+        for _, batch in collection
+        for s in batch.stories
+        if s.dateline and s.dateline.date
+    )
+    assert set(years) == {1987}
+
+
+# -- bidirectional controls and invisible text ---------------------------------------------
+
+
+def test_bidi_controls_are_stripped_from_every_field_raw_or_as_character_references() -> None:
+    text = _story_text(
+        title="COCOA \u202eWEIV&#8238;ER",
+        dateline="SAL&#x202B;VADOR\u2066, Feb 26 - ",
+        body="Showers \u2067continued&#8297;.\n    Second \u202dparagraph.\n Reuter\n&#3;",
+    )
+    tags = "<TOPICS><D>co&#8234;coa</D></TOPICS><PLACES><D>\u2068usa</D></PLACES>"
+    (story,) = _parse(_element(5, text, tags=tags)).stories
+    assert story.headline == "COCOA WEIVER"
+    assert story.dateline is not None
+    assert story.dateline.place == "SALVADOR"
+    assert story.lead == "Showers continued."
+    assert [block.text for block in story.blocks] == ["Second paragraph."]
+    assert story.tags["topic"] == ["cocoa"]
+    assert story.tags["place"] == ["usa"]
+    dumped = json.dumps(story.to_json_dict(), ensure_ascii=False)
+    assert not set(dumped) & set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+    assert story.warnings == [
+        "crafted.sgm#NEWID=5: removed 9 bidirectional control characters ("
+        "U+202A LEFT-TO-RIGHT EMBEDDING ×1, U+202B RIGHT-TO-LEFT EMBEDDING ×1, "
+        "U+202D LEFT-TO-RIGHT OVERRIDE ×1, U+202E RIGHT-TO-LEFT OVERRIDE ×2, "
+        "U+2066 LEFT-TO-RIGHT ISOLATE ×1, U+2067 RIGHT-TO-LEFT ISOLATE ×1, "
+        "U+2068 FIRST STRONG ISOLATE ×1, U+2069 POP DIRECTIONAL ISOLATE ×1)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "reason"),
+    [
+        ("&#8203;", "Rain fell.", "headline has no visible characters"),
+        ("\u200b\u2060 \u200e", "Rain fell.", "headline has no visible characters"),
+        ("\u202e\u200f", "Rain fell.", "headline has no visible characters"),
+        ("COCOA", "&#8203;", "lead has no visible characters"),
+        ("COCOA", "\u200b\n\n    Rain fell.", "lead has no visible characters"),
+    ],
+)
+def test_invisible_headline_or_lead_is_refused_with_the_reason(
+    title: str, body: str, reason: str
+) -> None:
+    result = _parse(_element(6, _story_text(title=title, body=body)), _element(7, _story_text()))
+    assert [s.source_id for s in result.stories] == ["reuters21578:7"]
+    assert result.without_body == []
+    assert f"crafted.sgm#NEWID=6: {reason}; skipped" in result.warnings
