@@ -42,6 +42,11 @@ test: setup
 bench: setup
 	$(PY) bench/run.py
 
+## mutate: mutation testing (mutmut) with the score per module; MODULE=dateline.stories.querysets for one (docs/mutation.md)
+.PHONY: mutate
+mutate: $(STAMP)
+	$(PY) scripts/mutate.py $(MODULE)
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

@@ -12,8 +12,7 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
-@cache
-def _markdown() -> MarkdownIt:
+def _new_markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": False})
     md.disable(["image", "code", "fence", "hr", "table"], ignoreInvalid=True)
 
@@ -25,6 +24,11 @@ def _markdown() -> MarkdownIt:
     md.add_render_rule("heading_open", demoted_heading)
     md.add_render_rule("heading_close", demoted_heading)
     return md
+
+
+# Built once per process. Not `@cache` on the builder: mutmut leaves decorated functions alone,
+# and this is where the safety settings live (docs/mutation.md).
+_markdown = cache(_new_markdown)
 
 
 def render_body(markdown: str) -> str:

@@ -1,0 +1,210 @@
+"""The story querysets: the edges of `public()`, and the lists every page starts from."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from dateline.stories.models import Status, Story
+from tests.factories import make_edition, make_section, make_story
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime.datetime(2025, 3, 20, 9, 30, tzinfo=datetime.UTC)
+TICK = datetime.timedelta(microseconds=1)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Django's clock stopped at NOW, so "exactly now" is a moment a test can name."""
+    monkeypatch.setattr(timezone, "now", lambda: NOW)
+    return NOW
+
+
+@pytest.fixture
+def edition():
+    return make_edition("en")
+
+
+def codes(queryset) -> set[int]:
+    return set(queryset.values_list("code", flat=True))
+
+
+def story_with(edition, **state) -> Story:
+    """A story put straight into a state no action writes yet (kill, schedule, embargo)."""
+    story = make_story(edition, published=False)
+    Story.objects.filter(pk=story.pk).update(**state)
+    return story
+
+
+@pytest.mark.parametrize(
+    ("state", "public"),
+    [
+        ({"status": Status.PUBLISHED, "published_at": NOW}, True),
+        ({"status": Status.PUBLISHED, "published_at": NOW - TICK}, True),
+        ({"status": Status.PUBLISHED, "published_at": NOW + TICK}, False),
+        ({"status": Status.PUBLISHED, "published_at": None}, False),
+        ({"status": Status.PUBLISHED, "published_at": NOW, "embargo_until": NOW}, True),
+        ({"status": Status.PUBLISHED, "published_at": NOW, "embargo_until": NOW - TICK}, True),
+        ({"status": Status.PUBLISHED, "published_at": NOW, "embargo_until": NOW + TICK}, False),
+        ({"status": Status.PUBLISHED, "published_at": NOW - TICK, "embargo_until": None}, True),
+        ({"status": Status.KILLED, "published_at": NOW - datetime.timedelta(days=3)}, False),
+        ({"status": Status.DRAFT, "published_at": NOW - datetime.timedelta(days=3)}, False),
+        ({"status": Status.SUBMITTED, "published_at": NOW - TICK}, False),
+        ({"status": Status.APPROVED, "published_at": NOW - TICK}, False),
+        ({"status": Status.SCHEDULED, "published_at": NOW - TICK}, False),
+        ({"status": Status.SCHEDULED, "published_at": NOW + TICK}, False),
+    ],
+    ids=[
+        "published-exactly-now",
+        "published-a-moment-ago",
+        "published-a-moment-ahead",
+        "published-without-a-time",
+        "embargo-ends-exactly-now",
+        "embargo-ended-a-moment-ago",
+        "embargo-ends-a-moment-ahead",
+        "no-embargo",
+        "killed-after-publication",
+        "draft-with-a-publication-time",
+        "submitted",
+        "approved",
+        "scheduled-in-the-past",
+        "scheduled-in-the-future",
+    ],
+)
+def test_public_at_the_edges(clock, edition, state, public):
+    story = story_with(edition, **state)
+    assert codes(Story.objects.public()) == ({story.code} if public else set())
+
+
+def test_public_is_decided_when_the_query_runs_not_when_it_is_built(edition, monkeypatch):
+    story = story_with(edition, status=Status.PUBLISHED, published_at=NOW)
+    monkeypatch.setattr(timezone, "now", lambda: NOW - TICK)
+    before = Story.objects.public()
+    assert codes(before) == set()
+    monkeypatch.setattr(timezone, "now", lambda: NOW)
+    assert codes(Story.objects.public()) == {story.code}
+
+
+def test_public_keeps_the_public_and_only_those_among_many(clock, edition):
+    shown = [
+        story_with(edition, status=Status.PUBLISHED, published_at=NOW - TICK),
+        story_with(edition, status=Status.PUBLISHED, published_at=NOW, embargo_until=NOW),
+    ]
+    story_with(edition, status=Status.PUBLISHED, published_at=NOW + TICK)
+    story_with(edition, status=Status.KILLED, published_at=NOW - TICK)
+    story_with(edition, status=Status.PUBLISHED, published_at=NOW, embargo_until=NOW + TICK)
+    assert codes(Story.objects.public()) == {s.code for s in shown}
+
+
+def test_public_narrows_a_queryset_it_is_chained_onto(clock, edition):
+    other = make_edition("fa")
+    here = story_with(edition, status=Status.PUBLISHED, published_at=NOW)
+    story_with(other, status=Status.PUBLISHED, published_at=NOW)
+    assert codes(Story.objects.in_edition(edition).public()) == {here.code}
+
+
+def test_in_edition_in_section_and_tagged_each_narrow_to_their_own(edition):
+    other = make_edition("fa")
+    world, sport = make_section(edition, "world"), make_section(edition, "sport")
+    in_world = make_story(edition, section=world, tags=("Water",))
+    in_sport = make_story(edition, section=sport, tags=("Water", "Oil"))
+    elsewhere = make_story(other, tags=("Oil",))
+    water = in_world.tags.get()
+    oil = elsewhere.tags.get()
+
+    assert codes(Story.objects.in_edition(edition)) == {in_world.code, in_sport.code}
+    assert codes(Story.objects.in_edition(other)) == {elsewhere.code}
+    assert codes(Story.objects.in_section(world)) == {in_world.code}
+    assert codes(Story.objects.in_section(sport)) == {in_sport.code}
+    assert codes(Story.objects.tagged(water)) == {in_world.code, in_sport.code}
+    assert codes(Story.objects.tagged(oil)) == {in_sport.code, elsewhere.code}
+
+
+def test_latest_is_newest_first_and_breaks_ties_by_the_higher_code(edition):
+    at = timezone.now() - datetime.timedelta(hours=1)
+    first = make_story(edition, published_at=at)
+    second = make_story(edition, published_at=at)
+    older = make_story(edition, published_at=at - datetime.timedelta(minutes=1))
+    newer = make_story(edition, published_at=at + datetime.timedelta(minutes=1))
+    assert [s.code for s in Story.objects.latest()] == [
+        newer.code,
+        second.code,
+        first.code,
+        older.code,
+    ]
+
+
+def test_a_listing_reads_everything_it_shows_in_one_query(edition, django_assert_num_queries):
+    world = make_section(edition, "world", "World")
+    make_story(edition, section=world, headline="Rail link opens")
+    make_story(edition, section=world, headline="Port reopens")
+    with django_assert_num_queries(1):
+        shown = [
+            (
+                s.code,
+                s.slug,
+                s.headline,
+                s.lead,
+                s.published_at,
+                s.edition_id,
+                s.section.slug,
+                s.section.name,
+                s.section.edition_id,
+            )
+            for s in Story.objects.public().for_listing()
+        ]
+    assert [row[2] for row in shown] == ["Port reopens", "Rail link opens"]
+    assert {row[6:] for row in shown} == {("world", "World", edition.pk)}
+    assert {row[5] for row in shown} == {edition.pk}
+
+
+def test_a_listing_leaves_the_body_unread(edition):
+    make_story(edition, body="A long body.")
+    listed = Story.objects.for_listing().get()
+    assert {"body", "body_html"} <= listed.get_deferred_fields()
+
+
+def test_latest_per_section_keeps_the_newest_of_each_section(edition):
+    """Stories are written out of publication order, so neither the order of writing nor the
+    news code alone tells which are newest."""
+    world, sport = make_section(edition, "world"), make_section(edition, "sport")
+    base = timezone.now() - datetime.timedelta(days=1)
+
+    def story(section, hours):
+        return make_story(
+            edition, section=section, published_at=base + datetime.timedelta(hours=hours)
+        )
+
+    world_newest = story(world, 10)
+    story(world, 5)
+    story(world, 1)
+    world_second = story(world, 8)
+    sport_second = story(sport, 7)
+    sport_newest = story(sport, 9)
+    story(sport, 2)
+    make_story(edition, published_at=base + datetime.timedelta(hours=11))  # no section
+
+    listed = list(Story.objects.public().latest_per_section(2))
+    by_section: dict[str, list[int]] = {}
+    for s in listed:
+        by_section.setdefault(s.section.slug, []).append(s.code)
+    assert {slug: sorted(found) for slug, found in by_section.items()} == {
+        "world": sorted([world_newest.code, world_second.code]),
+        "sport": sorted([sport_newest.code, sport_second.code]),
+    }
+    # The whole list is in listing order: newest first.
+    assert [s.code for s in listed] == [
+        world_newest.code,
+        sport_newest.code,
+        world_second.code,
+        sport_second.code,
+    ]
+
+
+def test_latest_per_section_breaks_ties_by_the_higher_code(edition):
+    world = make_section(edition, "world")
+    at = timezone.now() - datetime.timedelta(hours=1)
+    make_story(edition, section=world, published_at=at)
+    later_code = make_story(edition, section=world, published_at=at)
+    assert [s.code for s in Story.objects.latest_per_section(1)] == [later_code.code]

@@ -1,0 +1,123 @@
+"""Tags for labels, and the memo an import keeps of the tags it has met."""
+
+import pytest
+
+from dateline.copy import ParsedStory
+from dateline.stories.importing import ImportTarget, StorySkipped, import_story
+from dateline.stories.models import Story, Tag
+from dateline.stories.tagging import MAX_TAG_LENGTH, tags_for
+from tests.factories import make_edition
+
+
+def parsed(headline: str, tags: dict[str, list[str]], source_id: str | None = None) -> ParsedStory:
+    return ParsedStory(
+        headline=headline,
+        language="en",
+        direction="ltr",
+        dateline=None,
+        lead="A lead paragraph.",
+        blocks=[],
+        stripped=[],
+        warnings=[],
+        source_name="test.txt",
+        source_id=source_id,
+        published_at=None,
+        tags=tags,
+    )
+
+
+@pytest.mark.django_db(transaction=True)  # real transactions: a rollback really removes rows
+def test_a_rolled_back_import_leaves_no_memo_of_the_tags_it_created():
+    edition = make_edition("en")
+    target = ImportTarget(edition=edition, section=None, publish=True)
+    broken = parsed("x" * 301, {"places": ["Caspian Sea"], "topics": ["Energy"]})  # too long
+
+    with pytest.raises(StorySkipped, match="headline"):
+        import_story(broken, target)
+    assert not Tag.objects.exists()  # the tags were created, then rolled back with the story
+
+    story = import_story(parsed("Caspian talks resume", {"places": ["Caspian Sea"]}), target)
+    story = Story.objects.get(pk=story.pk)
+    assert [(t.slug, t.name) for t in story.tags.all()] == [("caspian-sea", "Caspian Sea")]
+    assert Tag.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_duplicate_import_keeps_the_memo_consistent_for_the_next_story():
+    edition = make_edition("en")
+    target = ImportTarget(edition=edition, section=None, publish=False)
+    import_story(parsed("First", {"places": ["Oman"]}, source_id="wire:1"), target)
+    with pytest.raises(StorySkipped, match="already imported"):
+        import_story(
+            parsed("First again", {"places": ["Oman", "Gulf"]}, source_id="wire:1"), target
+        )
+    story = import_story(parsed("Second", {"places": ["Oman", "Gulf"]}, source_id="wire:2"), target)
+    assert sorted(t.slug for t in Story.objects.get(pk=story.pk).tags.all()) == ["gulf", "oman"]
+    assert sorted(Tag.objects.values_list("slug", flat=True)) == ["gulf", "oman"]
+
+
+@pytest.mark.django_db
+def test_labels_are_matched_by_slug_and_keep_their_first_spelling():
+    tags = tags_for(
+        [("place", "Caspian Sea"), ("place", "caspian-sea"), ("place", " CASPIAN  sea ")]
+    )
+    assert [(t.slug, t.name, t.vocabulary) for t in tags] == [
+        ("caspian-sea", "Caspian Sea", "place")
+    ]
+    again = tags_for([("keyword", "caspian sea")])
+    assert again[0].pk == tags[0].pk
+    assert Tag.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_tags_come_back_in_the_order_of_their_labels():
+    tags = tags_for(
+        [("keyword", "Oil"), ("keyword", "Gas"), ("keyword", "Oil"), ("topic", "Ports")]
+    )
+    assert [t.slug for t in tags] == ["oil", "gas", "ports"]
+
+
+@pytest.mark.django_db
+def test_unknown_vocabulary_becomes_a_keyword_and_known_ones_are_kept():
+    tags = tags_for([("orgs", "OPEC"), ("person", "Jane Doe"), ("org", "IAEA")])
+    assert {t.slug: t.vocabulary for t in tags} == {
+        "opec": "keyword",
+        "jane-doe": "person",
+        "iaea": "org",
+    }
+
+
+@pytest.mark.django_db
+def test_labels_without_a_slug_are_skipped_and_persian_is_kept():
+    tags = tags_for([("keyword", "   "), ("keyword", "!!!"), ("keyword", "دریای خزر")])
+    assert [(t.slug, t.name) for t in tags] == [("دریای-خزر", "دریای خزر")]
+
+
+@pytest.mark.django_db
+def test_long_labels_are_cut_to_the_column_length():
+    label = "Talks " * 40
+    (tag,) = tags_for([("keyword", label)])
+    assert len(tag.name) == MAX_TAG_LENGTH
+    assert tag.name == " ".join(label.split())[:MAX_TAG_LENGTH]
+    assert len(tag.slug) <= MAX_TAG_LENGTH
+    assert not tag.slug.endswith("-")
+
+
+@pytest.mark.django_db
+def test_the_memo_saves_every_query_for_tags_met_before(django_assert_num_queries):
+    known: dict[str, Tag] = {}
+    Tag.objects.create(slug="oil", name="Oil")
+    with django_assert_num_queries(3):  # find the known one, insert the rest, read them back
+        first = tags_for([("keyword", "Oil"), ("keyword", "Gas"), ("keyword", "Ports")], known)
+    assert set(known) == {"oil", "gas", "ports"}
+    with django_assert_num_queries(0):
+        second = tags_for([("keyword", "Ports"), ("keyword", "Oil")], known)
+    assert [t.pk for t in second] == [first[2].pk, first[0].pk]
+
+
+@pytest.mark.django_db
+def test_existing_tags_cost_one_query_and_no_insert(django_assert_num_queries):
+    Tag.objects.create(slug="oil", name="Oil", vocabulary="topic")
+    with django_assert_num_queries(1):
+        (tag,) = tags_for([("keyword", "OIL")])
+    assert (tag.name, tag.vocabulary) == ("Oil", "topic")  # the stored tag, not the new label
