@@ -1,12 +1,17 @@
 """`dateline import`: stores wire copy one transaction per story and reports what it did."""
 
+import dataclasses
 import io
 import os
+import re
 import shutil
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
+from dateline.copy import parse_text
+from dateline.stories.importing import ImportTarget, StorySkipped, import_story
 from dateline.stories.models import Story
 from tests.factories import make_edition, make_section
 
@@ -208,3 +213,86 @@ def test_a_file_of_briefs_only_imports_nothing_and_fails(editions, tmp_path):
     with pytest.raises(CommandError, match="nothing could be imported"):
         call_command("import", str(path), stdout=io.StringIO(), stderr=err)
     assert "imported 0; skipped 1 (1 no body)" in err.getvalue()
+
+
+def _strict_utf8() -> io.TextIOWrapper:
+    """An output that refuses what cannot be encoded, as a strict UTF-8 terminal or pipe does."""
+    return io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict", newline="")
+
+
+def _written(stream: io.TextIOWrapper) -> str:
+    stream.flush()
+    return stream.buffer.getvalue().decode("utf-8")
+
+
+def test_file_names_that_are_not_utf8_are_printed_escaped(editions, tmp_path):
+    (tmp_path / os.fsdecode(b"story-\xff.txt")).write_text(
+        "Headline\n\nA lead without a dateline.\n", encoding="utf-8"
+    )
+    (tmp_path / os.fsdecode(b"empty-\xfe.txt")).write_bytes(b"")
+    (tmp_path / os.fsdecode(b"zwsp-\xfd.txt")).write_text(
+        "\u200b\n\nTehran, IRNA – Talks.\n", encoding="utf-8"
+    )
+    out, err = _strict_utf8(), _strict_utf8()
+    call_command("import", str(tmp_path), "--publish", stdout=out, stderr=err)
+    story = Story.objects.get()
+    assert _written(out).strip() == story.get_absolute_url()
+    messages = _written(err)
+    assert "empty-\\xfe.txt: the file is empty" in messages
+    assert "zwsp-\\xfd.txt: headline has no visible characters" in messages
+    assert "warning: story-\\xff.txt: no dateline found at the start of the lead" in messages
+
+
+def test_bidi_controls_never_reach_a_stored_story(editions, tmp_path):
+    path = tmp_path / "spoof.txt"
+    path.write_text(
+        "Talks \u202eresume\u202c\n\nBy Ali \u2066Rezaei\u2069\n\n"
+        "Teh\u202bran, IRNA – Talks \u2067resumed\u2069.\n\nNext \u202dsteps.\n",
+        encoding="utf-8",
+    )
+    _out, err = run_import(path)
+    story = Story.objects.get()
+    stored = [
+        story.headline, story.lead, story.body, story.body_html, story.byline,
+        story.dateline_place, story.dateline_source,
+    ]  # fmt: skip
+    assert stored[:2] == ["Talks resume", "Talks resumed."]
+    assert (story.byline, story.dateline_place) == ("By Ali Rezaei", "Tehran")
+    assert not set("".join(stored)) & set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+    assert "removed 8 bidirectional control characters" in err
+
+
+def test_reuters_story_with_an_invisible_headline_is_skipped_with_the_reason(editions, tmp_path):
+    path = tmp_path / "zwsp.sgm"
+    path.write_text(
+        '<REUTERS NEWID="9002"><DATE>26-FEB-1987 15:01:01.79</DATE><TEXT>'
+        "<TITLE>&#8203;&#8206;</TITLE><BODY>Showers continued.</BODY></TEXT></REUTERS>\n"
+        '<REUTERS NEWID="9003"><DATE>26-FEB-1987 15:01:01.79</DATE><TEXT>'
+        "<TITLE>COCOA</TITLE><BODY>Showers continued.</BODY></TEXT></REUTERS>\n"
+    )
+    _out, err = run_import(path)
+    assert list(Story.objects.values_list("source_id", flat=True)) == ["reuters21578:9003"]
+    assert "zwsp.sgm#NEWID=9002: headline has no visible characters; skipped" in err
+
+
+@pytest.mark.parametrize(
+    ("headline", "lead", "reason"),
+    [
+        ("\u200b", "A lead.", "The headline has no visible characters."),
+        ("\u2060\u200e \u200f", "A lead.", "The headline has no visible characters."),
+        ("Headline", "\u200b\u00ad", "The lead has no visible characters."),
+    ],
+)
+def test_invisible_copy_that_bypasses_the_parser_is_refused_on_import(
+    editions, headline, lead, reason
+):
+    # What the demo loader does: a parsed story changed after parsing. create_story refuses it.
+    parsed = dataclasses.replace(
+        parse_text(b"Headline\n\nTehran, IRNA - A lead.\n", name="x.txt", now=timezone.now()),
+        headline=headline,
+        lead=lead,
+    )
+    target = ImportTarget(edition=editions[0], section=None, publish=True)
+    with pytest.raises(StorySkipped, match=re.escape(reason)):
+        import_story(parsed, target)
+    assert Story.objects.count() == 0

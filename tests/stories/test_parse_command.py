@@ -2,11 +2,13 @@
 
 import io
 import json
+import os
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from dateline.stories.models import Story
+from tests.processes import dateline_env, run_dateline
 
 
 def run_parse(*args) -> tuple[list[dict], str]:
@@ -65,3 +67,45 @@ def test_only_bad_files_is_an_error(tmp_path):
     with pytest.raises(CommandError, match="no story could be parsed"):
         call_command("parse", str(tmp_path / "binary.bin"), stdout=io.StringIO(), stderr=err)
     assert "binary.bin" in err.getvalue() and "binary" in err.getvalue()
+
+
+def test_file_names_that_are_not_utf8_print_escaped_on_a_strict_utf8_stdout(tmp_path, seed_path):
+    # A name the file system holds as bytes that are not UTF-8 (0xFF) reaches Python as a
+    # surrogate escape, which a strict UTF-8 stdout refuses: the command used to die with
+    # "UnicodeEncodeError: surrogates not allowed" in the middle of its JSON lines.
+    copy_dir = tmp_path / "copy"
+    copy_dir.mkdir()
+    story = copy_dir / os.fsdecode(b"story-\xff.txt")
+    story.write_bytes(seed_path.read_bytes())
+    (copy_dir / os.fsdecode(b"empty-\xfe.txt")).write_bytes(b"")
+    briefs = copy_dir / os.fsdecode(b"briefs-\xfd.sgm")
+    briefs.write_bytes(
+        b'<REUTERS NEWID="1"><DATE>26-FEB-1987 15:01:01.79</DATE>'
+        b'<TEXT TYPE="BRIEF"><TITLE>SHORT ITEM ONLY</TITLE></TEXT></REUTERS>\n'
+    )
+    env = dateline_env(tmp_path / "var", PYTHONIOENCODING="utf-8:strict")
+    result = run_dateline("parse", str(copy_dir), str(story), "--date", "2021-05-01", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "UnicodeEncodeError" not in result.stderr
+    stories = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [s["source"] for s in stories] == ["story-\\xff.txt", "story-\\xff.txt"]
+    assert "empty-\\xfe.txt: the file is empty" in result.stderr
+    assert f"{tmp_path}/copy/briefs-\\xfd.sgm: 1 stories without a body" in result.stderr
+
+
+def test_a_missing_path_that_is_not_utf8_is_named_escaped(tmp_path):
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="no story could be parsed"):
+        call_command(
+            "parse", os.fsdecode(b"/nowhere/gone-\xff.txt"), stdout=io.StringIO(), stderr=err
+        )
+    assert err.getvalue() == "/nowhere/gone-\\xff.txt: no such file or directory\n"
+
+
+def test_invisible_headline_is_refused_with_the_reason(tmp_path):
+    path = tmp_path / "zwsp.txt"
+    path.write_text("\u200b\n\nTehran, IRNA – Talks resumed.\n", encoding="utf-8")
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="no story could be parsed"):
+        call_command("parse", str(path), stdout=io.StringIO(), stderr=err)
+    assert err.getvalue() == "zwsp.txt: headline has no visible characters\n"
