@@ -1,6 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.utils import timezone
 
 from dateline.stories.actions import create_story, kill_story, publish_story
 from dateline.stories.models import Status, Story, StoryChange
@@ -102,3 +103,65 @@ def test_killed_story_cannot_be_published_again():
         publish_story(story)
     story.refresh_from_db()
     assert story.status == Status.KILLED
+
+
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+def test_bidi_controls_are_removed_from_every_text_field():
+    edition = make_edition("en")
+    story = create_story(
+        edition=edition,
+        headline="Rail \u202elink\u202c opens",
+        lead="Trains \u2067ran\u2069.",
+        body="## \u202bWhy\u202c\n\nText \u2066here\u2069.",
+        byline="By Ali \u202dRezaei\u202c",
+        dateline_place="Teh\u2068ran\u2069",
+        dateline_source="IR\u202aNA",
+    )
+    story.refresh_from_db()
+    fields = {
+        "headline": "Rail link opens",
+        "slug": "rail-link-opens",
+        "lead": "Trains ran.",
+        "body": "## Why\n\nText here.",
+        "body_html": "<h2>Why</h2>\n<p>Text here.</p>\n",
+        "byline": "By Ali Rezaei",
+        "dateline_place": "Tehran",
+        "dateline_source": "IRNA",
+    }
+    assert {name: getattr(story, name) for name in fields} == fields
+    revision = story.revisions.get()
+    assert not set(str(vars(revision))) & set(BIDI_CONTROLS)
+
+
+def test_direction_marks_and_joiners_are_kept():
+    edition = make_edition("fa")
+    story = create_story(edition=edition, headline="می\u200cرود\u200f", lead="قطار\u200e حرکت کرد.")
+    assert (story.headline, story.lead) == ("می\u200cرود\u200f", "قطار\u200e حرکت کرد.")
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        (
+            {"headline": "\u200b", "lead": "L"},
+            "headline",
+            "The headline has no visible characters.",
+        ),
+        ({"headline": "\u200e\u200f", "lead": "L"}, "headline", "no visible characters"),
+        ({"headline": "\u2060 \u200b", "lead": "L"}, "headline", "no visible characters"),
+        ({"headline": "\u00ad\u3164", "lead": "L"}, "headline", "no visible characters"),
+        ({"headline": "\u0301", "lead": "L"}, "headline", "no visible characters"),
+        ({"headline": "H", "lead": "\u200b"}, "lead", "The lead has no visible characters."),
+        ({"headline": "H", "lead": "\u200b\n\u2060"}, "lead", "no visible characters"),
+        ({"headline": "\u202e\u2066", "lead": "L"}, "headline", "A story needs a headline."),
+    ],
+)
+def test_invisible_headline_or_lead_is_refused_and_nothing_is_written(fields, field, message):
+    edition = make_edition("en")
+    with pytest.raises(ValidationError) as error:
+        create_story(edition=edition, publish_at=timezone.now(), **fields)
+    assert message in error.value.message_dict[field][0]
+    assert Story.objects.count() == 0
+    assert StoryChange.objects.count() == 0
