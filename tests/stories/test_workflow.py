@@ -329,3 +329,27 @@ def test_the_audit_log_says_who_and_why(newsroom):
         "Waiting for confirmation",
     )
     assert not Story.objects.public().filter(pk=story.pk).exists()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda s: actions.edit_story(s, base_version=s.version, headline="\u200b\u2060"),
+        lambda s: actions.correct_story(s, note="n", lead="\u200b"),
+    ],
+)
+def test_every_content_save_refuses_invisible_text(newsroom, change):
+    story = story_in(newsroom, Status.PUBLISHED)
+    with pytest.raises(ValidationError, match="no visible characters"):
+        change(story)
+    story.refresh_from_db()
+    assert (story.version, story.headline) == (1, "Dam opens")
+
+
+def test_every_content_save_strips_bidi_controls(newsroom):
+    story = story_in(newsroom, Status.DRAFT)
+    actions.edit_story(
+        story, base_version=1, headline="Dam \u202eopens", dateline_place="\u2066Tehran\u2069"
+    )
+    assert (story.headline, story.dateline_place) == ("Dam opens", "Tehran")
+    assert story.revisions.get(version=2).headline == "Dam opens"

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 
+from dateline.copy.characters import has_visible_character, strip_bidi_controls
 from dateline.stories.models import Section, Story, Tag
 
 MAX_SLUG_LENGTH = 120
@@ -30,10 +31,24 @@ def clean_content(
     dateline_date: datetime.date | None = None,
     dateline_source: str = "",
 ) -> dict:
-    """The content fields, normalised; raises ValidationError naming each field at fault."""
+    """The content fields, normalised; raises ValidationError naming each field at fault.
+
+    Bidirectional embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069),
+    which can show text in an order other than the stored one, are removed from every text
+    field. A headline or lead with no visible character (only zero-width spaces, direction
+    marks and the like) is refused like an empty one.
+    """
+    headline, lead, body, byline, dateline_place, dateline_source = (
+        strip_bidi_controls(text)[0]
+        for text in (headline, lead, body, byline, dateline_place, dateline_source)
+    )
     headline = " ".join(headline.split())
     lead = lead.strip()
-    errors = {}
+    errors = {
+        name: f"The {name} has no visible characters."
+        for name, value in (("headline", headline), ("lead", lead))
+        if value and not has_visible_character(value)
+    }
     if not headline:
         errors["headline"] = "A story needs a headline."
     elif len(headline) > Story._meta.get_field("headline").max_length:
