@@ -353,3 +353,8 @@ def test_every_content_save_strips_bidi_controls(newsroom):
     )
     assert (story.headline, story.dateline_place) == ("Dam opens", "Tehran")
     assert story.revisions.get(version=2).headline == "Dam opens"
+
+
+def test_tag_names_lose_bidi_controls_whoever_writes_them(newsroom):
+    (tag,) = tags_for([("keyword", "\u202eretaW")])
+    assert tag.name == "retaW"
