@@ -1,4 +1,4 @@
-"""Dateline's benchmarks: `python bench/run.py [--quick] [--only parse|import|article|release]`.
+"""Dateline's benchmarks: `python bench/run.py [--quick] [--only NAME]`.
 
 - parse:   Reuters-21578 (22 files) through the pure wire-copy parser, stories per second,
            median of several runs, in memory and with file I/O. Target ≥ 5,000 stories/s.
@@ -12,6 +12,10 @@
 - release: scheduled time → story visible on its page, over HTTP from a real `dateline serve`
            (gunicorn and the worker) on SQLite: median and worst over 100 stories.
            Targets: ≤ 2 s median, ≤ 5 s worst.
+- newsroom: the newsroom's story list (filtered and not), Incoming and the audit log at
+           100,000 stories (bulk-written), signed in, through the test client: median and p95
+           ms, queries per request at 2,500 and at 100,000 stories. Targets: ≤ 150 ms median
+           for the list; no query added by the table's size.
 
 Each benchmark runs in its own Python process (and its own temporary database), so none
 inherits another's caches or heap. Targets are reported as met or not met; a missed target
@@ -39,6 +43,7 @@ BENCHMARKS = {
     "import": "bench.import_",
     "article": "bench.article",
     "release": "bench.release",
+    "newsroom": "bench.newsroom",
 }
 CHILD_TIMEOUT_SECONDS = 600
 

@@ -47,7 +47,9 @@ INSTALLED_APPS = [
     "dateline.stories",
     "dateline.site",
     "dateline.demo",
-    "django.contrib.admin",
+    "dateline.newsroom",
+    # Django's admin with the newsroom's site: chief editors only, at /newsroom/admin/.
+    "dateline.newsroom.admin_app.NewsroomAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

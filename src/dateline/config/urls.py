@@ -2,9 +2,6 @@ from django.contrib import admin
 from django.http import HttpResponse
 from django.urls import include, path
 
-admin.site.site_header = "Dateline newsroom"
-admin.site.site_title = "Dateline newsroom"
-
 
 def healthz(request):
     """For load balancers: the process is up and answering (no database round trip)."""
@@ -12,7 +9,9 @@ def healthz(request):
 
 
 urlpatterns = [
-    path("newsroom/", admin.site.urls),
+    # Django's admin, for chief editors only (dateline.newsroom.admin_site), inside the newsroom.
+    path("newsroom/admin/", admin.site.urls),
+    path("newsroom/", include("dateline.newsroom.urls")),
     path("healthz", healthz),
     path("", include("dateline.site.urls")),
 ]

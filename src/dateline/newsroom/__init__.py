@@ -1,0 +1,1 @@
+"""The newsroom's screens: plain Django views over `stories.actions`, for reporters and editors."""

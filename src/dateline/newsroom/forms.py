@@ -1,0 +1,232 @@
+"""The newsroom's forms. They only read what a person typed; the checks that decide whether a
+story may be written (and the messages) belong to `stories.actions`, whose ValidationErrors
+the views put back on these forms, field by field."""
+
+import datetime
+import re
+import zoneinfo
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils import timezone
+
+from dateline.copy import direction_for
+from dateline.stories.models import Section, Status, Story, StoryChange
+from dateline.stories.revisions import CONTENT_FIELDS
+
+# Keywords are separated by commas, Latin or Arabic-script (Persian copy uses "،").
+TAG_SEPARATORS = re.compile(r"[,،]")
+LOCAL_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S"
+
+
+class Form(forms.Form):
+    """Labels without Django's trailing colon."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class SignInForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": (
+            "Please enter the correct username and password. Both may be case-sensitive."
+        ),
+    }
+
+
+def tag_names(text: str) -> list[str]:
+    names = (" ".join(part.split()) for part in TAG_SEPARATORS.split(text or ""))
+    return list(dict.fromkeys(name for name in names if name))
+
+
+def edition_zone(edition) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(edition.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
+def local_input_value(moment: datetime.datetime | None, edition) -> str:
+    """A time as a datetime-local input shows it: the edition's wall clock, no zone."""
+    if moment is None:
+        return ""
+    return moment.astimezone(edition_zone(edition)).strftime(LOCAL_TIME_FORMAT)
+
+
+class SectionChoice(forms.ModelChoiceField):
+    def __init__(self, *args, with_edition: bool = False, **kwargs):
+        self.with_edition = with_edition
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, section: Section) -> str:
+        return f"{section.edition.name}: {section.name}" if self.with_edition else section.name
+
+
+class StoryForm(Form):
+    """A story's content as the edit and new-story screens send it. `base_version` is the
+    version the writer started from (EditConflict when another save landed since);
+    `base_section` the section then, so a conflict can tell whose section change it was."""
+
+    headline = forms.CharField(max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+    dateline_place = forms.CharField(label="Place", required=False, max_length=120)
+    dateline_date = forms.DateField(
+        label="Date", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    dateline_source = forms.CharField(label="Source", required=False, max_length=60)
+    byline = forms.CharField(required=False, max_length=200)
+    lead = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), strip=False)
+    body = forms.CharField(
+        label="Body (Markdown)",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text="Paragraphs separated by a blank line; ## for a sub-heading.",
+    )
+    tags = forms.CharField(
+        label="Keywords",
+        required=False,
+        help_text="Separated by commas.",
+        max_length=2000,
+    )
+    section = SectionChoice(queryset=Section.objects.none(), required=False, empty_label="None")
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    base_section = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    correction_note = forms.CharField(
+        label="Correction note",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Shown to readers under the story, dated.",
+    )
+
+    def __init__(self, *args, story: Story | None = None, editions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.story = story
+        if story is not None:
+            self.fields["section"].queryset = Section.objects.filter(edition=story.edition_id)
+            language = story.language
+        else:
+            self.fields["edition"] = forms.ModelChoiceField(
+                queryset=editions, empty_label=None, label="Edition"
+            )
+            self.order_fields(["edition"])
+            self.fields["section"].queryset = Section.objects.filter(
+                edition__in=editions
+            ).select_related("edition")
+            self.fields["section"].with_edition = True
+            self.fields["language"] = forms.CharField(
+                widget=forms.HiddenInput, required=False, max_length=16
+            )
+            language = ""
+        if language:
+            for name in ("headline", "byline", "dateline_place", "lead", "body", "tags"):
+                self.fields[name].widget.attrs.update(lang=language, dir=direction_for(language))
+        else:
+            for name in ("headline", "byline", "dateline_place", "lead", "body", "tags"):
+                self.fields[name].widget.attrs.update(dir="auto")
+
+    def clean(self):
+        """Browsers send a textarea's line breaks as CRLF; stories keep LF, so a save that
+        changed nothing else does not differ from the last version in every paragraph."""
+        cleaned = super().clean()
+        for name in ("headline", "lead", "body", "correction_note"):
+            if isinstance(cleaned.get(name), str):
+                cleaned[name] = cleaned[name].replace("\r\n", "\n").replace("\r", "\n")
+        return cleaned
+
+    @classmethod
+    def initial_for(cls, story: Story) -> dict:
+        return {
+            **{field: getattr(story, field) for field in CONTENT_FIELDS},
+            "tags": ", ".join(tag.name for tag in story.tags.all()),
+            "section": story.section_id,
+            "base_version": story.version,
+            "base_section": story.section_id,
+        }
+
+    def content(self) -> dict:
+        """The content fields, as the actions take them."""
+        return {field: self.cleaned_data[field] for field in CONTENT_FIELDS}
+
+    def tag_names(self) -> list[str]:
+        return tag_names(self.cleaned_data.get("tags", ""))
+
+
+class NoteForm(Form):
+    """What every workflow button may carry: a note for the audit log."""
+
+    note = forms.CharField(required=False, max_length=1000, label="Note (optional)")
+
+
+class ScheduleForm(NoteForm):
+    at = forms.DateTimeField(
+        label="Publish at",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "step": 1}),
+    )
+
+
+class EmbargoForm(NoteForm):
+    until = forms.DateTimeField(
+        label="Embargo until",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "step": 1}),
+    )
+
+
+class KillForm(Form):
+    reason = forms.CharField(
+        label="Reason for killing it",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Why the story is withdrawn; it goes into the audit log.",
+    )
+
+
+def parse_in_zone(form: forms.Form, edition) -> bool:
+    """Validate `form`, reading datetime-local values on the edition's clock."""
+    with timezone.override(edition_zone(edition)):
+        return form.is_valid()
+
+
+class StoryFilterForm(Form):
+    """The story list's filters; an unknown value is an error shown on the filter, not a 500."""
+
+    status = forms.ChoiceField(choices=[("", "Any state"), *Status.choices], required=False)
+    edition = forms.ChoiceField(required=False)
+    section = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    owner = forms.ChoiceField(required=False, label="Author")
+
+    def __init__(self, *args, editions, sections, owners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["edition"].choices = [("", "Any edition")] + [
+            (edition.code, edition.name) for edition in editions
+        ]
+        several = len(editions) > 1
+        self.fields["section"].choices = [("", "Any section")] + [
+            (s.pk, f"{s.edition.name}: {s.name}" if several else s.name) for s in sections
+        ]
+        self.fields["owner"].choices = [("", "Anyone"), ("none", "Nobody (wire)")] + [
+            (str(member.pk), str(member)) for member in owners
+        ]
+
+
+class AuditFilterForm(Form):
+    actor = forms.ChoiceField(required=False, label="Member")
+    action = forms.ChoiceField(
+        choices=[("", "Any change"), *StoryChange.Action.choices], required=False
+    )
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["actor"].choices = [("", "Anyone"), ("system", "The system")] + [
+            (str(member.pk), str(member)) for member in members
+        ]
+
+
+class PasteForm(Form):
+    copy = forms.CharField(
+        label="Wire copy",
+        widget=forms.Textarea(attrs={"rows": 8, "dir": "auto"}),
+        help_text="Plain text: headline on the first line, then the dateline and lead, then "
+        "the body. It fills the form below; nothing is saved until you create the story.",
+        strip=False,
+    )

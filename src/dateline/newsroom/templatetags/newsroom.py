@@ -1,0 +1,44 @@
+"""Small helpers for the newsroom's Django templates."""
+
+import datetime
+
+from django import template
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+
+from dateline.newsroom.forms import edition_zone
+from dateline.site.templating import machine_time
+
+register = template.Library()
+# A `<time datetime>` value HTML accepts (whole seconds, UTC), as the public pages write it.
+register.filter("machine_time", machine_time)
+
+
+@register.filter
+def on_clock(moment: datetime.datetime | None, edition) -> str:
+    """A time on the edition's wall clock, e.g. '28 Nov 2026, 09:41 +0330'."""
+    if moment is None:
+        return ""
+    return moment.astimezone(edition_zone(edition)).strftime("%-d %b %Y, %H:%M %Z")
+
+
+@register.filter
+def member_name(member) -> str:
+    if member is None:
+        return "the system"
+    return member.byline or member.get_full_name() or member.get_username()
+
+
+@register.simple_tag
+def options(bound_field) -> str:
+    """The <option>s of a filter's choice field, built directly: Django's select widget renders
+    a template per option, which on the story list cost more than its queries."""
+    chosen = str(bound_field.value() or "")
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (value, mark_safe(" selected") if str(value) == chosen else "", label)
+            for value, label in bound_field.field.choices
+        ),
+    )

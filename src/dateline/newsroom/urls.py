@@ -1,0 +1,23 @@
+from django.urls import path
+
+from dateline.newsroom.views import lists, session, stories
+
+app_name = "newsroom"
+
+urlpatterns = [
+    path("", lists.story_list, name="stories"),
+    path("login/", session.SignInView.as_view(), name="login"),
+    path("logout/", session.SignOutView.as_view(), name="logout"),
+    path("password/", session.PasswordChangeView.as_view(), name="password"),
+    path("incoming/", lists.incoming, name="incoming"),
+    path("scheduled/", lists.scheduled, name="scheduled"),
+    path("audit/", lists.audit_log, name="audit"),
+    path("preview/", stories.render_preview, name="render-preview"),
+    path("stories/new/", stories.new, name="new"),
+    path("stories/<int:code>/", stories.edit, name="edit"),
+    path("stories/<int:code>/history/", lists.history, name="history"),
+    path("stories/<int:code>/preview/", stories.private_preview, name="preview"),
+    path("stories/<int:code>/presence/", stories.heartbeat, name="presence"),
+    path("stories/<int:code>/restore/", stories.restore, name="restore"),
+    path("stories/<int:code>/<slug:slug>/", stories.move, name="move"),
+]

@@ -1,0 +1,49 @@
+"""Signing in and out, and changing one's password.
+
+The sign-in is Django's LoginView with the newsroom's form: every attempt goes through
+`authenticate()`, so django-axes counts failures and its middleware answers a locked-out
+attempt with the lock-out page (decision 0011). Changing the password keeps this session and
+ends every other one (Django's `update_session_auth_hash`).
+"""
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
+
+from dateline.newsroom.access import NO_STORE, signed_in
+from dateline.newsroom.forms import SignInForm
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "newsroom/login.html"
+    template_engine = "django"
+    authentication_form = SignInForm
+    next_page = reverse_lazy("newsroom:stories")
+    extra_context = {"title": "Sign in"}
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        response["Cache-Control"] = NO_STORE
+        return response
+
+
+class SignOutView(auth_views.LogoutView):
+    """POST only (Django's LogoutView refuses GET): a link cannot sign anyone out."""
+
+    next_page = reverse_lazy("newsroom:login")
+
+
+@method_decorator(signed_in, name="dispatch")
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "newsroom/password_change.html"
+    template_engine = "django"
+    success_url = reverse_lazy("newsroom:stories")
+    title = "Change your password"
+
+    def form_valid(self, form):
+        response = super().form_valid(form)  # saves, then update_session_auth_hash
+        messages.success(
+            self.request, "Password changed. Your other sessions have been signed out."
+        )
+        return response

@@ -1,0 +1,562 @@
+"""Writing and moving one story: the new-story and edit screens, the workflow buttons, the
+conflict screen, the live preview and the private preview, presence.
+
+Each view reads the request, calls one action of `stories.actions` with `by=request.user`
+(the actions hold the rules) and shows what came back: ValidationError on the form's fields,
+NotAllowed as a 403 page, IllegalTransition as a message (409), EditConflict as the conflict
+screen (409).
+"""
+
+import types
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from dateline.copy import CopyError, parse_text
+from dateline.discovery.related import related_stories
+from dateline.newsroom import presence
+from dateline.newsroom.access import (
+    NO_STORE,
+    forbidden,
+    member_editions,
+    member_required,
+    story_for,
+)
+from dateline.newsroom.forms import (
+    EmbargoForm,
+    KillForm,
+    NoteForm,
+    PasteForm,
+    ScheduleForm,
+    StoryForm,
+    edition_zone,
+    local_input_value,
+    parse_in_zone,
+)
+from dateline.newsroom.merging import reapply
+from dateline.site.chrome import site_chrome
+from dateline.site.templating import dateline_of
+from dateline.stories import actions
+from dateline.stories.content import clean_content
+from dateline.stories.models import Status, Story, StoryChange
+from dateline.stories.rendering import render_body
+from dateline.stories.revisions import CONTENT_FIELDS, difference, revision_of
+from dateline.stories.tagging import tags_for
+from dateline.stories.workflow import (
+    EditConflict,
+    IllegalTransition,
+    NotAllowed,
+    offered_actions,
+)
+
+Action = StoryChange.Action
+
+
+# The workflow buttons: URL word, form, and how the form's data makes the change.
+class Move(types.SimpleNamespace):
+    slug: str
+    form: type
+    make: object
+    done: str
+
+
+MOVES = {
+    Action.TAKEN: Move(
+        slug="take",
+        form=NoteForm,
+        make=lambda story, by, data: actions.take_story(story, by=by, note=data["note"]),
+        done="taken up: it is yours",
+    ),
+    Action.SUBMITTED: Move(
+        slug="submit",
+        form=NoteForm,
+        make=lambda story, by, data: actions.submit_story(story, by=by, note=data["note"]),
+        done="submitted to the editors",
+    ),
+    Action.APPROVED: Move(
+        slug="approve",
+        form=NoteForm,
+        make=lambda story, by, data: actions.approve_story(story, by=by, note=data["note"]),
+        done="approved",
+    ),
+    Action.PUBLISHED: Move(
+        slug="publish",
+        form=NoteForm,
+        make=lambda story, by, data: actions.publish_story(story, by=by, note=data["note"]),
+        done="published",
+    ),
+    Action.SCHEDULED: Move(
+        slug="schedule",
+        form=ScheduleForm,
+        make=lambda story, by, data: actions.schedule_story(
+            story, at=data["at"], by=by, note=data["note"]
+        ),
+        done="scheduled",
+    ),
+    Action.EMBARGOED: Move(
+        slug="embargo",
+        form=EmbargoForm,
+        make=lambda story, by, data: actions.embargo_story(
+            story, until=data["until"], by=by, note=data["note"]
+        ),
+        done="embargoed",
+    ),
+    Action.UNPUBLISHED: Move(
+        slug="unpublish",
+        form=NoteForm,
+        make=lambda story, by, data: actions.unpublish_story(story, by=by, note=data["note"]),
+        done="unpublished",
+    ),
+    Action.KILLED: Move(
+        slug="kill",
+        form=KillForm,
+        make=lambda story, by, data: actions.kill_story(story, by=by, reason=data["reason"]),
+        done="killed",
+    ),
+}
+MOVE_BY_SLUG = {move.slug: action for action, move in MOVES.items()}
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = NO_STORE
+    return response
+
+
+def _put_errors(form, error: ValidationError, aliases: dict | None = None) -> None:
+    """An action's ValidationError onto the form: by field where the form has it."""
+    aliases = aliases or {}
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, problems in error.message_dict.items():
+        name = aliases.get(name, name)
+        for problem in problems:
+            form.add_error(name if name in form.fields else None, problem)
+
+
+def _tags(form: StoryForm):
+    return tags_for(("keyword", name) for name in form.tag_names())
+
+
+# --- the edit screen ---------------------------------------------------------------------------
+
+
+def _move_forms(story: Story, offers, bound: dict | None = None) -> list[dict]:
+    bound = bound or {}
+    forms = []
+    for offer in offers:
+        move = MOVES.get(offer.action)
+        if move is None:
+            continue
+        form = bound.get(offer.action)
+        if form is None:
+            initial = {}
+            if offer.action == Action.SCHEDULED and story.status == Status.SCHEDULED:
+                initial["at"] = local_input_value(story.published_at, story.edition)
+            if offer.action == Action.EMBARGOED and story.is_embargoed:
+                initial["until"] = local_input_value(story.embargo_until, story.edition)
+            form = move.form(initial=initial, prefix=move.slug)
+        forms.append(
+            {
+                "action": offer.action,
+                "slug": move.slug,
+                "label": offer.label,
+                "form": form,
+                "url": reverse("newsroom:move", args=[story.pk, move.slug]),
+            }
+        )
+    return forms
+
+
+def _edit_page(
+    request: HttpRequest,
+    story: Story,
+    *,
+    form: StoryForm | None = None,
+    bound_moves: dict | None = None,
+    preview=None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    offers = offered_actions(request.user, story)
+    offered = {offer.action for offer in offers}
+    if form is None:
+        form = StoryForm(initial=StoryForm.initial_for(story), story=story)
+    can_edit = Action.EDITED in offered or Action.CORRECTED in offered
+    if not can_edit:
+        for field in form.fields.values():
+            field.disabled = True
+    others = presence.touch(story.pk, request.user)
+    context = {
+        "title": story.headline,
+        "story": story,
+        "form": form,
+        "can_edit": can_edit,
+        "can_save": Action.EDITED in offered,
+        "can_correct": Action.CORRECTED in offered,
+        "can_restore": Action.RESTORED in offered,
+        "moves": _move_forms(story, offers, bound_moves),
+        "others": others,
+        "zone": edition_zone(story.edition),
+        "preview": preview,
+        "error": error,
+        "is_public": Story.objects.public().filter(pk=story.pk).exists(),
+        "corrections": list(story.corrections.order_by("at")),
+        "last_change": story.changes.select_related("actor").order_by("-id").first(),
+        "heartbeat": presence.HEARTBEAT_SECONDS,
+    }
+    return _no_store(render(request, "newsroom/edit.html", context, status=status, using="django"))
+
+
+def _preview_of(data: dict, language: str):
+    """What the preview pane shows for typed (unsaved) content."""
+    text = types.SimpleNamespace(
+        headline=" ".join((data.get("headline") or "").split()),
+        lead=(data.get("lead") or "").strip(),
+        dateline_place=(data.get("dateline_place") or "").strip(),
+        dateline_date=data.get("dateline_date") or None,
+        dateline_source=(data.get("dateline_source") or "").strip(),
+        byline=(data.get("byline") or "").strip(),
+        language=language or "en",
+    )
+    text.dateline = dateline_of(text)
+    text.body_html = render_body(data.get("body") or "")
+    return text
+
+
+@member_required
+def edit(request: HttpRequest, code: int) -> HttpResponse:
+    story = story_for(request, code)
+    if request.method == "GET":
+        return _edit_page(request, story)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["GET", "POST"])
+    form = StoryForm(request.POST, story=story)
+    wanted = request.POST.get("action", "save")
+    if wanted == "preview":
+        form.is_valid()  # for cleaned dates; the preview shows what was typed, errors or not
+        data = {**request.POST.dict(), **getattr(form, "cleaned_data", {})}
+        return _edit_page(request, story, form=form, preview=_preview_of(data, story.language))
+    if not form.is_valid():
+        return _edit_page(request, story, form=form)
+    base_version = form.cleaned_data["base_version"] or story.version
+    section = form.cleaned_data["section"]
+    try:
+        if wanted == "correct":
+            if section != story.section:
+                form.add_error("section", "A correction keeps the section: save the move first.")
+                return _edit_page(request, story, form=form)
+            saved = actions.correct_story(
+                story.pk,
+                note=form.cleaned_data["correction_note"],
+                by=request.user,
+                base_version=base_version,
+                tags=_tags(form),
+                **form.content(),
+            )
+            messages.success(request, f"Corrected: version {saved.version}, with the note.")
+        else:
+            if _unchanged(story, form) and base_version == story.version:
+                messages.info(request, "Nothing changed, so nothing was saved.")
+                return redirect("newsroom:edit", code=story.pk)
+            saved = actions.edit_story(
+                story.pk,
+                base_version=base_version,
+                by=request.user,
+                tags=_tags(form),
+                section=section,
+                **form.content(),
+            )
+            messages.success(request, f"Saved as version {saved.version}.")
+    except EditConflict as conflict:
+        return _conflict_page(request, story, form, conflict)
+    except NotAllowed as refusal:
+        return forbidden(request, str(refusal))
+    except IllegalTransition as refusal:
+        return _edit_page(request, story, form=form, error=str(refusal), status=409)
+    except ValidationError as error:
+        _put_errors(form, error, {"note": "correction_note"})
+        return _edit_page(request, story, form=form)
+    return redirect("newsroom:edit", code=story.pk)
+
+
+def _unchanged(story: Story, form: StoryForm) -> bool:
+    """Whether saving the form would store what the story holds already (as the action
+    would normalise it): then no new version is made."""
+    try:
+        typed = clean_content(**form.content())
+    except ValidationError:
+        return False
+    section = form.cleaned_data["section"]
+    return (
+        all(typed[field] == getattr(story, field) for field in CONTENT_FIELDS)
+        and form.tag_names() == [tag.name for tag in story.tags.all()]
+        and (section.pk if section else None) == story.section_id
+    )
+
+
+# --- the conflict screen -----------------------------------------------------------------------
+
+
+def _conflict_page(
+    request: HttpRequest, story: Story, form: StoryForm, conflict: EditConflict
+) -> HttpResponse:
+    """Another save landed since the version this edit started from. Nothing was written:
+    show what they changed (base → current, with who and when), and a form holding this
+    person's edits re-applied on the current version, to check and save again."""
+    current = Story.objects.select_related("edition", "section", "owner").get(pk=story.pk)
+    revisions = {
+        revision.version: revision
+        for revision in current.revisions.filter(
+            version__in=[conflict.base_version, current.version]
+        )
+    }
+    current_tags = list(current.tags.all())
+    latest = revisions.get(current.version) or revision_of(current, current_tags)
+    base = revisions.get(conflict.base_version)
+    typed = form.cleaned_data
+    mine = {
+        **form.content(),
+        "tags": form.tag_names(),
+        "section": typed["section"].pk if typed["section"] else None,
+    }
+    if base is None:  # a base version that never existed: nothing to compare, keep all typed
+        base = latest
+    merged = reapply(base, typed.get("base_section"), current, [t.name for t in current_tags], mine)
+    reapplied = StoryForm(
+        initial={
+            **merged.values,
+            "base_version": current.version,
+            "base_section": current.section_id,
+            "correction_note": typed.get("correction_note", ""),
+        },
+        story=current,
+    )
+    for name in merged.clashes:
+        if name in reapplied.fields:
+            reapplied.fields[
+                name
+            ].help_text = (
+                "You both changed this. Your text is here; theirs is in the changes above."
+            )
+    between = list(
+        current.changes.filter(version__gt=conflict.base_version)
+        .select_related("actor")
+        .order_by("id")
+    )
+    offers = {offer.action for offer in offered_actions(request.user, current)}
+    context = {
+        "title": f"Conflict: {current.headline}",
+        "story": current,
+        "base_version": conflict.base_version,
+        "differences": difference(base, latest),
+        "between": between,
+        "merged": merged,
+        "form": reapplied,
+        "typed": mine | {"tags": ", ".join(mine["tags"])},
+        "typed_note": typed.get("correction_note", ""),
+        "zone": edition_zone(current.edition),
+        "can_save": Action.EDITED in offers,
+        "can_correct": Action.CORRECTED in offers,
+        "latest": latest,
+    }
+    return _no_store(render(request, "newsroom/conflict.html", context, status=409, using="django"))
+
+
+# --- the workflow buttons ----------------------------------------------------------------------
+
+
+@require_POST
+@member_required
+def move(request: HttpRequest, code: int, slug: str) -> HttpResponse:
+    action = MOVE_BY_SLUG.get(slug)
+    story = story_for(request, code)
+    if action is None:
+        return forbidden(request, f"There is no change called '{slug}'.")
+    step = MOVES[action]
+    form = step.form(request.POST, prefix=step.slug)
+    if not parse_in_zone(form, story.edition):
+        return _edit_page(request, story, bound_moves={action: form})
+    try:
+        step.make(story.pk, request.user, form.cleaned_data)
+    except NotAllowed as refusal:
+        return forbidden(request, str(refusal))
+    except IllegalTransition as refusal:
+        return _edit_page(request, story, error=str(refusal), status=409)
+    except ValidationError as error:
+        _put_errors(form, error)
+        return _edit_page(request, story, bound_moves={action: form})
+    messages.success(request, f"Story {story.pk} {step.done}.")
+    return redirect("newsroom:edit", code=story.pk)
+
+
+# --- a new story, and pasted wire copy ---------------------------------------------------------
+
+
+def _new_page(request, form, paste_form, *, preview=None, status=200) -> HttpResponse:
+    context = {
+        "title": "New story",
+        "form": form,
+        "paste_form": paste_form,
+        "preview": preview,
+    }
+    return _no_store(render(request, "newsroom/new.html", context, status=status, using="django"))
+
+
+def _parsed_initial(parsed, edition_id) -> dict:
+    dateline = parsed.dateline
+    keywords = [name for names in parsed.tags.values() for name in names]
+    return {
+        "edition": edition_id,
+        "headline": parsed.headline,
+        "byline": parsed.byline,
+        "dateline_place": (dateline.place or "") if dateline else "",
+        "dateline_date": dateline.date if dateline else None,
+        "dateline_source": (dateline.source or "") if dateline else "",
+        "lead": parsed.lead,
+        "body": parsed.body_markdown(),
+        "tags": ", ".join(dict.fromkeys(keywords)),
+        "language": parsed.language,
+    }
+
+
+@member_required
+def new(request: HttpRequest) -> HttpResponse:
+    editions = member_editions(request.user)
+    if request.method == "GET":
+        return _new_page(request, StoryForm(editions=editions), PasteForm())
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["GET", "POST"])
+    wanted = request.POST.get("action", "create")
+    if wanted == "paste":
+        paste_form = PasteForm(request.POST)
+        if not paste_form.is_valid():
+            return _new_page(request, StoryForm(editions=editions), paste_form)
+        try:
+            parsed = parse_text(
+                paste_form.cleaned_data["copy"].encode("utf-8"),
+                name="The pasted copy",
+                now=timezone.now(),
+            )
+        except CopyError as error:
+            paste_form.add_error("copy", str(error))
+            return _new_page(request, StoryForm(editions=editions), paste_form)
+        initial = _parsed_initial(parsed, request.POST.get("edition") or None)
+        messages.info(request, "The form is filled from the pasted copy: check it, then create.")
+        return _new_page(request, StoryForm(initial=initial, editions=editions), PasteForm())
+    form = StoryForm(request.POST, editions=editions)
+    if wanted == "preview":
+        form.is_valid()
+        data = {**request.POST.dict(), **getattr(form, "cleaned_data", {})}
+        language = request.POST.get("language", "")
+        return _new_page(request, form, PasteForm(), preview=_preview_of(data, language))
+    if not form.is_valid():
+        return _new_page(request, form, PasteForm())
+    try:
+        story = actions.create_story(
+            edition=form.cleaned_data["edition"],
+            section=form.cleaned_data["section"],
+            tags=_tags(form),
+            language=form.cleaned_data.get("language", ""),
+            by=request.user,
+            **form.content(),
+        )
+    except NotAllowed as refusal:
+        return forbidden(request, str(refusal))
+    except ValidationError as error:
+        _put_errors(form, error)
+        return _new_page(request, form, PasteForm())
+    messages.success(request, f"Story {story.pk} created as a draft.")
+    return redirect("newsroom:edit", code=story.pk)
+
+
+# --- previews ----------------------------------------------------------------------------------
+
+
+@require_POST
+@member_required
+def render_preview(request: HttpRequest) -> HttpResponse:
+    """The live preview's fragment: what the form holds, rendered as the article's text is.
+    Nothing is saved. Fetched by newsroom.js as the person types."""
+    form = StoryForm(request.POST, editions=member_editions(request.user))
+    form.is_valid()
+    data = {**request.POST.dict(), **getattr(form, "cleaned_data", {})}
+    preview = _preview_of(data, request.POST.get("language", ""))
+    return _no_store(
+        render(request, "newsroom/_preview.html", {"preview": preview}, using="django")
+    )
+
+
+@member_required
+def private_preview(request: HttpRequest, code: int) -> HttpResponse:
+    """The story as its public page would show it, in any state, for the newsroom only:
+    never indexed, never stored by a browser or proxy."""
+    story = story_for(request, code)
+    chrome = site_chrome().edition(story.edition.code)
+    tags = list(story.tags.all())
+    if story.published_at is None:  # a draft: as if it were published now (not saved)
+        story.published_at = timezone.now()
+    context = {
+        "chrome": chrome,
+        "edition": chrome.edition if chrome else story.edition,
+        "labels": story.edition.labels,
+        "story": story,
+        "tags": tags,
+        "related": related_stories(story, [tag.pk for tag in tags]),
+        "corrections": list(story.corrections.order_by("at", "pk")),
+        "status_label": Status(story.status).label,
+        "edit_url": reverse("newsroom:edit", args=[story.pk]),
+    }
+    response = TemplateResponse(request, "newsroom/preview.html", context, using="jinja2")
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return _no_store(response)
+
+
+# --- presence ----------------------------------------------------------------------------------
+
+
+@require_POST
+@member_required
+def heartbeat(request: HttpRequest, code: int) -> HttpResponse:
+    """The edit screen's heartbeat: keep my line fresh, answer with who else has it open.
+    `leave` (sent as the page goes away) drops my line at once."""
+    story = story_for(request, code)
+    if request.POST.get("leave"):
+        presence.leave(story.pk, request.user)
+        return _no_store(JsonResponse({"others": []}))
+    zone = edition_zone(story.edition)
+    others = [
+        {"name": present.name, "since": present.since.astimezone(zone).strftime("%H:%M")}
+        for present in presence.touch(story.pk, request.user)
+    ]
+    return _no_store(JsonResponse({"others": others}))
+
+
+# --- restoring an earlier version (from the history screen) ------------------------------------
+
+
+@require_POST
+@member_required
+def restore(request: HttpRequest, code: int) -> HttpResponse:
+    story = story_for(request, code)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        messages.error(request, "Choose a version to restore.")
+        return redirect("newsroom:history", code=story.pk)
+    try:
+        saved = actions.restore_revision(story.pk, version=version, by=request.user)
+    except NotAllowed as refusal:
+        return forbidden(request, str(refusal))
+    except (IllegalTransition, ValidationError) as refusal:
+        message = "; ".join(refusal.messages) if hasattr(refusal, "messages") else str(refusal)
+        messages.error(request, message)
+        return redirect("newsroom:history", code=story.pk)
+    messages.success(request, f"Version {version} restored as version {saved.version}.")
+    return redirect("newsroom:history", code=story.pk)

@@ -1,0 +1,148 @@
+"""Two people save the same version: one wins, the other gets the conflict screen with the
+first one's changes and their own text kept. Never last-write-wins; nothing is lost."""
+
+import pytest
+
+from dateline.stories.models import Status
+from tests.newsroom.conftest import client_for, form_data, html, post, story_in
+
+pytestmark = pytest.mark.django_db
+
+
+def field(page, name) -> str:
+    element = page.find(attrs={"name": name})
+    if element.name == "textarea":
+        return element.get_text().removeprefix("\n")  # HTML drops the first line break
+    return element.get("value", "")
+
+
+@pytest.fixture
+def two_editors(newsroom):
+    story = story_in(
+        newsroom,
+        Status.DRAFT,
+        headline="Dam opens on the river",
+        lead="Water flows through the new dam.",
+        body="First paragraph.\n\nSecond paragraph.",
+    )
+    return story, client_for(newsroom["editor"]), client_for(newsroom["chief"])
+
+
+def test_the_second_save_of_one_version_gets_the_conflict_screen(newsroom, two_editors):
+    story, eddie, chloe = two_editors
+    # Both open version 1.
+    opened = form_data(story)
+    first = post(
+        eddie,
+        f"/newsroom/stories/{story.pk}/",
+        {**opened, "headline": "Dam opens on the Karun"},
+    )
+    assert first.status_code == 302
+    second = post(
+        chloe,
+        f"/newsroom/stories/{story.pk}/",
+        {**opened, "lead": "Water flows through the new dam at last.", "tags": "Water"},
+    )
+    assert second.status_code == 409
+    story.refresh_from_db()
+    # Eddie's save stands; Chloe's was not written over it.
+    assert (story.version, story.headline, story.lead) == (
+        2,
+        "Dam opens on the Karun",
+        "Water flows through the new dam.",
+    )
+    page = html(second)
+    assert "Your save was not made" in page.find(role="alert").get_text()
+    # What Eddie changed, word by word, with who and when.
+    between = page.select_one(".changes-between").get_text(" ", strip=True)
+    assert "Eddie Editor : edited, version 2" in between
+    [headline_change] = page.select(".differences dd")
+    assert headline_change.find("del").get_text() == "river"
+    assert headline_change.find("ins").get_text() == "Karun"
+    # Chloe's edit re-applied on version 2: her lead and tag, and Eddie's headline.
+    form = page.find("form", id="story-form")
+    assert field(form, "base_version") == "2"
+    assert field(form, "headline") == "Dam opens on the Karun"
+    assert field(form, "lead").strip() == "Water flows through the new dam at last."
+    assert field(form, "tags") == "Water"
+    assert page.select_one(".notice") is None  # no field changed by both
+    # ...and exactly what she typed, beside it.
+    assert "Water flows through the new dam at last." in page.select_one(".typed").get_text()
+    # Saving the re-applied form keeps both people's work.
+    again = {
+        name: field(form, name)
+        for name in [
+            "headline",
+            "dateline_place",
+            "dateline_date",
+            "dateline_source",
+            "byline",
+            "lead",
+            "body",
+            "tags",
+            "base_version",
+            "base_section",
+        ]
+    }
+    again["section"] = form.find("select", {"name": "section"}).find("option", selected=True)[
+        "value"
+    ]
+    response = post(chloe, f"/newsroom/stories/{story.pk}/", {**again, "action": "save"})
+    assert response.status_code == 302
+    story.refresh_from_db()
+    assert (story.version, story.headline, story.lead) == (
+        3,
+        "Dam opens on the Karun",
+        "Water flows through the new dam at last.",
+    )
+    assert [t.name for t in story.tags.all()] == ["Water"]
+
+
+def test_a_field_both_changed_keeps_the_second_persons_text_and_says_so(newsroom, two_editors):
+    story, eddie, chloe = two_editors
+    opened = form_data(story)
+    post(eddie, f"/newsroom/stories/{story.pk}/", {**opened, "lead": "Eddie's lead."})
+    response = post(chloe, f"/newsroom/stories/{story.pk}/", {**opened, "lead": "Chloe's lead."})
+    assert response.status_code == 409
+    page = html(response)
+    assert "You both changed: Lead" in page.select_one(".notice").get_text(" ", strip=True)
+    assert field(page.find("form", id="story-form"), "lead").strip() == "Chloe's lead."
+    assert "You both changed this" in page.find(id="id_lead_helptext").get_text()
+    assert page.find(id="id_headline_helptext") is None
+    diff = page.select_one(".differences dd")
+    assert "Eddie's" in diff.find("ins").get_text()
+    story.refresh_from_db()
+    assert story.lead == "Eddie's lead."
+
+
+def test_a_section_only_the_other_moved_stays_moved(newsroom, two_editors):
+    story, eddie, chloe = two_editors
+    opened = form_data(story)
+    post(eddie, f"/newsroom/stories/{story.pk}/", {**opened, "section": newsroom["economy"].pk})
+    page = html(post(chloe, f"/newsroom/stories/{story.pk}/", {**opened, "byline": "By Chloe"}))
+    chosen = page.find("select", {"name": "section"}).find("option", selected=True)
+    assert chosen["value"] == str(newsroom["economy"].pk)
+    assert field(page.find("form", id="story-form"), "byline") == "By Chloe"
+
+
+def test_a_correction_conflict_keeps_the_note(newsroom):
+    story = story_in(newsroom, Status.PUBLISHED)
+    opened = form_data(story, action="correct")
+    eddie, chloe = client_for(newsroom["editor"]), client_for(newsroom["chief"])
+    first = post(
+        eddie,
+        f"/newsroom/stories/{story.pk}/",
+        {**opened, "headline": "Dam opens, officials say", "correction_note": "Attribution."},
+    )
+    assert first.status_code == 302
+    second = post(
+        chloe,
+        f"/newsroom/stories/{story.pk}/",
+        {**opened, "lead": "Water now flows.", "correction_note": "The lead was wrong."},
+    )
+    assert second.status_code == 409
+    page = html(second)
+    assert field(page.find("form", id="story-form"), "correction_note").strip() == (
+        "The lead was wrong."
+    )
+    assert story.corrections.count() == 1

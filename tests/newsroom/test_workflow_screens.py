@@ -1,0 +1,356 @@
+"""The role × action matrix through the screens: each workflow change as a member makes it, by
+posting the screen's own form; only the allowed ones happen, and a refused one changes nothing."""
+
+import datetime
+import zoneinfo
+
+import pytest
+from django.utils import timezone
+
+from dateline.stories import actions
+from dateline.stories.models import Status, StoryChange
+from tests.newsroom.conftest import client_for, form_data, html, post, story_in
+
+pytestmark = pytest.mark.django_db
+Action = StoryChange.Action
+TEHRAN = zoneinfo.ZoneInfo("Asia/Tehran")
+
+
+def local_in_an_hour() -> str:
+    """A datetime-local value an hour ahead, on the English edition's (Tehran's) clock."""
+    moment = timezone.now().astimezone(TEHRAN) + datetime.timedelta(hours=1)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def wire_story(newsroom):
+    """Wire copy in the Incoming queue: made by the system, no owner."""
+    return actions.create_story(
+        edition=newsroom["en"],
+        headline="Wire: port traffic rises",
+        lead="Port traffic rose.",
+        source_id="reuters21578:7",
+        source_name="reut2-000.sgm",
+    )
+
+
+def restorable(newsroom):
+    story = story_in(newsroom, Status.DRAFT)
+    actions.edit_story(story, base_version=1, lead="The second version's lead.")
+    story.refresh_from_db()
+    return story
+
+
+# Each change: how to bring a story to where it can start, and the form that asks for it.
+CHANGES = {
+    Action.EDITED: (
+        lambda n: story_in(n, Status.DRAFT),
+        lambda s: (f"/newsroom/stories/{s.pk}/", form_data(s, lead="A new lead.")),
+    ),
+    Action.TAKEN: (wire_story, lambda s: (f"/newsroom/stories/{s.pk}/take/", {})),
+    Action.SUBMITTED: (
+        lambda n: story_in(n, Status.DRAFT),
+        lambda s: (f"/newsroom/stories/{s.pk}/submit/", {"submit-note": "Ready."}),
+    ),
+    Action.APPROVED: (
+        lambda n: story_in(n, Status.SUBMITTED),
+        lambda s: (f"/newsroom/stories/{s.pk}/approve/", {}),
+    ),
+    Action.PUBLISHED: (
+        lambda n: story_in(n, Status.APPROVED),
+        lambda s: (f"/newsroom/stories/{s.pk}/publish/", {}),
+    ),
+    Action.SCHEDULED: (
+        lambda n: story_in(n, Status.APPROVED),
+        lambda s: (f"/newsroom/stories/{s.pk}/schedule/", {"schedule-at": local_in_an_hour()}),
+    ),
+    Action.EMBARGOED: (
+        lambda n: story_in(n, Status.APPROVED),
+        lambda s: (f"/newsroom/stories/{s.pk}/embargo/", {"embargo-until": local_in_an_hour()}),
+    ),
+    Action.UNPUBLISHED: (
+        lambda n: story_in(n, Status.PUBLISHED),
+        lambda s: (f"/newsroom/stories/{s.pk}/unpublish/", {}),
+    ),
+    Action.CORRECTED: (
+        lambda n: story_in(n, Status.PUBLISHED),
+        lambda s: (
+            f"/newsroom/stories/{s.pk}/",
+            form_data(
+                s, action="correct", lead="The corrected lead.", correction_note="Dam's name."
+            ),
+        ),
+    ),
+    Action.KILLED: (
+        lambda n: story_in(n, Status.PUBLISHED),
+        lambda s: (f"/newsroom/stories/{s.pk}/kill/", {"kill-reason": "Legal advice."}),
+    ),
+    Action.RESTORED: (
+        restorable,
+        lambda s: (f"/newsroom/stories/{s.pk}/restore/", {"version": "1"}),
+    ),
+}
+WRITERS = {"reporter", "other_reporter", "editor", "chief"}
+ALLOWED = {
+    Action.EDITED: {"reporter", "editor", "chief"},
+    Action.TAKEN: WRITERS,  # wire copy is nobody's yet
+    Action.SUBMITTED: {"reporter", "editor", "chief"},
+    Action.APPROVED: {"editor", "chief"},
+    Action.PUBLISHED: {"editor", "chief"},
+    Action.SCHEDULED: {"editor", "chief"},
+    Action.EMBARGOED: {"editor", "chief"},
+    Action.UNPUBLISHED: {"editor", "chief"},
+    Action.CORRECTED: {"editor", "chief"},
+    Action.KILLED: {"chief"},
+    Action.RESTORED: {"editor", "chief"},
+}
+PEOPLE = (
+    "reporter",
+    "other_reporter",
+    "editor",
+    "fa_editor",
+    "chief",
+    "moderator",
+    "nobody",
+    "anonymous",
+)
+
+
+def refusal_status(person: str) -> int:
+    if person == "anonymous":
+        return 302  # to the sign-in page
+    if person == "fa_editor":
+        return 404  # another edition's story: not even its existence
+    return 403
+
+
+def snapshot(story):
+    story.refresh_from_db()
+    return (story.status, story.version, story.owner_id, story.lead, story.changes.count())
+
+
+@pytest.mark.parametrize("person", PEOPLE)
+@pytest.mark.parametrize("action", list(CHANGES))
+def test_role_by_action_matrix_through_the_screens(newsroom, action, person):
+    prepare, ask = CHANGES[action]
+    story = prepare(newsroom)
+    before = snapshot(story)
+    member = newsroom[person]
+    path, data = ask(story)
+    response = post(client_for(member), path, data)
+    if person in ALLOWED[action]:
+        assert response.status_code == 302, html(response).find(role="alert")
+        last = story.changes.order_by("-id").first()
+        assert (last.action, last.actor) == (action, member)
+        assert snapshot(story) != before
+    else:
+        assert response.status_code == refusal_status(person)
+        if person == "anonymous":
+            assert response["Location"].startswith("/newsroom/login/")
+        assert snapshot(story) == before
+
+
+def test_the_edit_screen_offers_only_the_moves_the_member_may_make(newsroom):
+    story = story_in(newsroom, Status.SUBMITTED)
+
+    def buttons(person) -> set[str]:
+        page = html(client_for(newsroom[person]).get(f"/newsroom/stories/{story.pk}/"))
+        moves = {form["action"].rstrip("/").rsplit("/", 1)[1] for form in page.select("form.move")}
+        if page.find("button", {"value": "save"}):
+            moves.add("save")
+        return moves
+
+    assert buttons("reporter") == {"save"}
+    assert buttons("editor") == {"save", "approve", "publish", "schedule", "embargo"}
+    assert buttons("chief") == {"save", "approve", "publish", "schedule", "embargo", "kill"}
+    # Another reporter sees the story, read-only, with no button at all.
+    page = html(client_for(newsroom["other_reporter"]).get(f"/newsroom/stories/{story.pk}/"))
+    assert page.select("form.move") == []
+    assert page.find("textarea", {"name": "lead"}).has_attr("disabled")
+
+
+def test_a_schedule_is_read_on_the_editions_clock(newsroom):
+    story = story_in(newsroom, Status.APPROVED)
+    post(
+        client_for(newsroom["editor"]),
+        f"/newsroom/stories/{story.pk}/schedule/",
+        {"schedule-at": "2099-03-01T09:30"},
+    )
+    story.refresh_from_db()
+    assert story.status == Status.SCHEDULED
+    # 09:30 in Tehran (UTC+03:30) is 06:00 UTC.
+    assert story.published_at == datetime.datetime(2099, 3, 1, 6, 0, tzinfo=datetime.UTC)
+
+
+def test_errors_are_shown_on_the_form_and_nothing_changes(newsroom):
+    editor = client_for(newsroom["editor"])
+    approved = story_in(newsroom, Status.APPROVED)
+    # A time that has passed: the action's own message, on the field.
+    response = post(
+        editor, f"/newsroom/stories/{approved.pk}/schedule/", {"schedule-at": "2001-01-01T09:00"}
+    )
+    assert response.status_code == 200
+    errors = html(response).select("form.move-schedule .errorlist")
+    assert "has passed: choose a later time" in errors[0].get_text()
+    # Not a time at all.
+    response = post(editor, f"/newsroom/stories/{approved.pk}/embargo/", {"embargo-until": "soon"})
+    assert html(response).select("form.move-embargo .errorlist")
+    approved.refresh_from_db()
+    assert approved.status == Status.APPROVED
+    # A kill without a reason (the chief's form).
+    published = story_in(newsroom, Status.PUBLISHED)
+    response = post(
+        client_for(newsroom["chief"]),
+        f"/newsroom/stories/{published.pk}/kill/",
+        {"kill-reason": " "},
+    )
+    assert html(response).select("form.move-kill .errorlist")
+    published.refresh_from_db()
+    assert published.status == Status.PUBLISHED
+    # A correction without a note.
+    response = post(
+        editor,
+        f"/newsroom/stories/{published.pk}/",
+        form_data(published, action="correct", lead="Changed.", correction_note=""),
+    )
+    assert response.status_code == 200
+    note_errors = html(response).find(id="id_correction_note_error")
+    assert "needs a note" in note_errors.get_text()
+    assert html(response).find("textarea", {"name": "lead"}).get_text().strip() == "Changed."
+    # An empty headline, from the action's check.
+    draft = story_in(newsroom, Status.DRAFT)
+    response = post(editor, f"/newsroom/stories/{draft.pk}/", form_data(draft, headline=""))
+    assert html(response).find(id="id_headline_error")
+    assert snapshot(published)[1] == 1 and snapshot(draft)[1] == 1
+
+
+def test_an_illegal_move_is_a_plain_message(newsroom):
+    story = story_in(newsroom, Status.PUBLISHED)
+    response = post(client_for(newsroom["editor"]), f"/newsroom/stories/{story.pk}/approve/")
+    assert response.status_code == 409
+    assert html(response).find(role="alert").get_text(strip=True) == (
+        f"Story {story.pk} is published: it cannot be approved."
+    )
+
+
+def test_a_refusal_is_a_403_page_with_the_reason(newsroom):
+    story = story_in(newsroom, Status.SUBMITTED)
+    response = post(client_for(newsroom["reporter"]), f"/newsroom/stories/{story.pk}/approve/")
+    assert response.status_code == 403
+    reason = html(response).find(role="alert").get_text()
+    assert reason == "rita (reporter) may not make the change 'Approved'."
+
+
+def test_an_unknown_move_is_refused(newsroom):
+    story = story_in(newsroom, Status.DRAFT)
+    response = post(client_for(newsroom["chief"]), f"/newsroom/stories/{story.pk}/release/")
+    assert response.status_code == 403
+    assert story.changes.count() == 1
+
+
+def test_a_post_without_the_csrf_token_is_refused(newsroom):
+    story = story_in(newsroom, Status.SUBMITTED)
+    response = client_for(newsroom["editor"]).post(f"/newsroom/stories/{story.pk}/approve/")
+    assert response.status_code == 403
+    story.refresh_from_db()
+    assert story.status == Status.SUBMITTED
+
+
+def test_saving_unchanged_text_makes_no_version(newsroom):
+    story = story_in(newsroom, Status.DRAFT, tags=[])
+    response = post(
+        client_for(newsroom["editor"]), f"/newsroom/stories/{story.pk}/", form_data(story)
+    )
+    assert response.status_code == 302
+    story.refresh_from_db()
+    assert story.version == 1
+
+
+def test_line_breaks_as_browsers_send_them_are_stored_as_plain_newlines(newsroom):
+    story = story_in(newsroom, Status.DRAFT, body="One.\n\nTwo.", tags=[])
+    editor = client_for(newsroom["editor"])
+    crlf = form_data(story, body="One.\r\n\r\nTwo.", lead=story.lead + "\r\n")
+    assert post(editor, f"/newsroom/stories/{story.pk}/", crlf).status_code == 302
+    story.refresh_from_db()
+    assert story.version == 1  # the same text: no new version
+    split = form_data(story, body="One.\r\n\r\nTwo,\r\n\r\nthree.")
+    assert post(editor, f"/newsroom/stories/{story.pk}/", split).status_code == 302
+    story.refresh_from_db()
+    assert (story.version, story.body) == (2, "One.\n\nTwo,\n\nthree.")
+    # A new paragraph break alone is a change too.
+    broken = form_data(story, body="One.\n\nTwo,\n\n\n\nthree.")
+    post(editor, f"/newsroom/stories/{story.pk}/", broken)
+    story.refresh_from_db()
+    assert story.version == 3
+
+
+def test_an_edit_saves_every_field_through_the_action(newsroom):
+    story = story_in(newsroom, Status.DRAFT)
+    data = form_data(
+        story,
+        headline="Dam opens  early",
+        dateline_place="Isfahan",
+        dateline_date="2026-11-20",
+        dateline_source="IRNA",
+        byline="Rita R.",
+        body="New body.\n\n## Sub\n\nMore.",
+        tags="Water, Dams، آب",
+        section=newsroom["economy"].pk,
+    )
+    response = post(client_for(newsroom["reporter"]), f"/newsroom/stories/{story.pk}/", data)
+    assert response.status_code == 302
+    story.refresh_from_db()
+    assert story.version == 2
+    assert (story.headline, story.dateline_place, story.dateline_source, story.byline) == (
+        "Dam opens early",
+        "Isfahan",
+        "IRNA",
+        "Rita R.",
+    )
+    assert story.dateline_date == datetime.date(2026, 11, 20)
+    assert "<h2>Sub</h2>" in story.body_html
+    assert [t.name for t in story.tags.order_by("pk")] == ["Water", "Dams", "آب"]
+    assert story.section == newsroom["economy"]
+    assert story.changes.order_by("-id").first().actor == newsroom["reporter"]
+
+
+def test_a_section_of_another_edition_is_refused(newsroom):
+    story = story_in(newsroom, Status.DRAFT)
+    response = post(
+        client_for(newsroom["chief"]),
+        f"/newsroom/stories/{story.pk}/",
+        form_data(story, section=newsroom["fa_world"].pk, lead="Changed."),
+    )
+    assert response.status_code == 200
+    assert html(response).find(id="id_section_error")
+    assert snapshot(story)[1] == 1
+
+
+def test_a_new_story_is_created_as_the_members_draft(newsroom):
+    browser = client_for(newsroom["reporter"])
+    page = html(browser.get("/newsroom/stories/new/"))
+    # A reporter of the English edition is offered that edition only.
+    assert [o.get_text() for o in page.find("select", {"name": "edition"}).find_all("option")] == [
+        "Dateline English"
+    ]
+    data = {
+        "edition": newsroom["en"].pk,
+        "headline": "Rain returns",
+        "lead": "Rain fell on Tehran.",
+        "body": "More rain is due.",
+        "tags": "Weather",
+        "section": newsroom["world"].pk,
+        "action": "create",
+    }
+    response = post(browser, "/newsroom/stories/new/", data)
+    assert response.status_code == 302
+    story = newsroom["en"].stories.get(headline="Rain returns")
+    assert response["Location"] == f"/newsroom/stories/{story.pk}/"
+    assert (story.status, story.owner, story.section) == (
+        Status.DRAFT,
+        newsroom["reporter"],
+        newsroom["world"],
+    )
+    # Another edition than one's own is not a choice.
+    response = post(browser, "/newsroom/stories/new/", {**data, "edition": newsroom["fa"].pk})
+    assert html(response).find(id="id_edition_error")
+    assert newsroom["fa"].stories.count() == 0

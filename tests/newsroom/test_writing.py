@@ -1,0 +1,248 @@
+"""Writing a story: pasted wire copy fills the form, the preview (live and without JavaScript),
+the private preview of any story, presence, history and restoring a version."""
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from dateline.newsroom import presence
+from dateline.stories import actions
+from dateline.stories.models import Status, Story
+from tests.newsroom.conftest import client_for, form_data, html, post, story_in
+
+pytestmark = pytest.mark.django_db
+
+WIRE_COPY = """Caspian states agree on rail link
+
+By Sara Karimi
+
+Moscow, April 18, IRNA – Caspian foreign ministers agreed on Friday to build a rail link.
+
+Funding
+
+The cost will be shared by the five countries, officials said.
+
+A second paragraph of the body.
+"""
+
+
+def value(page, name) -> str:
+    element = page.find(attrs={"name": name})
+    if element.name == "textarea":
+        return element.get_text().removeprefix("\n")  # HTML drops the first line break
+    if element.name == "select":
+        chosen = element.find("option", selected=True)
+        return chosen["value"] if chosen else ""
+    return element.get("value", "")
+
+
+def test_pasted_wire_copy_fills_the_new_story_form(newsroom):
+    browser = client_for(newsroom["reporter"])
+    response = post(
+        browser,
+        "/newsroom/stories/new/",
+        {"action": "paste", "copy": WIRE_COPY, "edition": newsroom["en"].pk},
+    )
+    assert response.status_code == 200
+    page = html(response)
+    form = page.find("form", id="story-form")
+    assert value(form, "headline") == "Caspian states agree on rail link"
+    assert value(form, "byline") == "By Sara Karimi"
+    assert (value(form, "dateline_place"), value(form, "dateline_source")) == ("Moscow", "IRNA")
+    assert value(form, "dateline_date").endswith("-04-18")
+    assert value(form, "lead").strip() == (
+        "Caspian foreign ministers agreed on Friday to build a rail link."
+    )
+    body = value(form, "body")
+    assert "## Funding" in body
+    assert "The cost will be shared by the five countries, officials said." in body
+    assert value(form, "edition") == str(newsroom["en"].pk)
+    # Nothing is saved until the story is created.
+    assert not Story.objects.exists()
+    # Creating it from the filled form keeps the sub-heading.
+    data = {
+        name: value(form, name)
+        for name in [
+            "edition",
+            "headline",
+            "byline",
+            "dateline_place",
+            "dateline_date",
+            "dateline_source",
+            "lead",
+            "body",
+            "tags",
+            "language",
+        ]
+    }
+    response = post(browser, "/newsroom/stories/new/", {**data, "action": "create"})
+    assert response.status_code == 302
+    story = Story.objects.get()
+    assert "<h2>Funding</h2>" in story.body_html
+    assert (story.byline, story.dateline_place, story.owner) == (
+        "By Sara Karimi",
+        "Moscow",
+        newsroom["reporter"],
+    )
+
+
+def test_copy_that_cannot_be_parsed_is_explained_on_the_paste_box(newsroom):
+    response = post(
+        client_for(newsroom["reporter"]),
+        "/newsroom/stories/new/",
+        {"action": "paste", "copy": "\u200b\n"},
+    )
+    assert response.status_code == 200
+    error = html(response).find(id="id_copy_error")
+    assert "The pasted copy" in error.get_text()
+    assert html(response).find("details", class_="paste").has_attr("open")
+
+
+def test_the_preview_button_shows_the_rendered_body_without_saving(newsroom):
+    story = story_in(newsroom, Status.DRAFT)
+    response = post(
+        client_for(newsroom["reporter"]),
+        f"/newsroom/stories/{story.pk}/",
+        form_data(
+            story,
+            action="preview",
+            body="First.\n\n## Sub-heading\n\n<script>alert(1)</script> [a link](https://example.org)",
+            dateline_place="Tehran",
+            dateline_source="IRNA",
+        ),
+    )
+    assert response.status_code == 200
+    pane = html(response).find(id="preview-pane")
+    assert pane.find("h2").get_text() == "Sub-heading"
+    assert pane.find("script") is None
+    assert "<script>alert(1)</script>" in pane.get_text()  # shown as text, never run
+    assert pane.find("a")["href"] == "https://example.org"
+    assert pane.select_one(".dateline").get_text().startswith("Tehran")
+    # The typed text stays in the form; the story is unchanged.
+    assert "Sub-heading" in html(response).find("textarea", {"name": "body"}).get_text()
+    story.refresh_from_db()
+    assert story.version == 1 and "Sub-heading" not in story.body
+
+
+def test_the_live_preview_endpoint_renders_markdown_and_saves_nothing(newsroom):
+    browser = client_for(newsroom["reporter"])
+    response = post(
+        browser,
+        "/newsroom/preview/",
+        {"headline": "Live", "lead": "Lead.", "body": "# Big\n\n*em*"},
+    )
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+    fragment = html(response)
+    assert fragment.select_one(".preview-headline").get_text() == "Live"
+    assert fragment.find("h2").get_text() == "Big"  # demoted: the page's h1 is the headline
+    assert fragment.find("em").get_text() == "em"
+    assert browser.get("/newsroom/preview/").status_code == 405
+    assert not Story.objects.exists()
+
+
+def test_the_private_preview_shows_any_story_as_its_page_would_but_never_for_search(newsroom):
+    story = story_in(newsroom, Status.DRAFT, headline="Draft on the dam", dateline_place="Tehran")
+    response = client_for(newsroom["editor"]).get(f"/newsroom/stories/{story.pk}/preview/")
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    page = html(response)
+    assert page.find("meta", attrs={"name": "robots"})["content"] == "noindex, nofollow"
+    assert page.find("h1").get_text() == "Draft on the dam"
+    assert page.select_one(".story-body h2").get_text() == "Next"
+    assert "Private preview, draft" in page.select_one(".preview-banner").get_text()
+    # The public page says nothing of it.
+    assert client_for(None).get(story.get_absolute_url()).status_code == 404
+    # Killed stories too.
+    published = story_in(newsroom, Status.PUBLISHED)
+    actions.kill_story(published, reason="Legal")
+    killed = client_for(newsroom["chief"]).get(f"/newsroom/stories/{published.pk}/preview/")
+    assert killed.status_code == 200
+    assert "killed" in html(killed).select_one(".preview-banner").get_text()
+
+
+def test_presence_shows_who_else_has_the_story_open(newsroom):
+    story = story_in(newsroom, Status.DRAFT)
+    eddie, chloe = client_for(newsroom["editor"]), client_for(newsroom["chief"])
+    assert html(eddie.get(f"/newsroom/stories/{story.pk}/")).select(".presence-line") == []
+    page = html(chloe.get(f"/newsroom/stories/{story.pk}/"))
+    [line] = page.select(".presence-line")
+    opened = timezone.now().astimezone(datetime.timezone(datetime.timedelta(hours=3, minutes=30)))
+    assert line.get_text() == f"Open by Eddie Editor since {opened:%H:%M}"
+    # The heartbeat answers the same, as JSON.
+    answer = post(eddie, f"/newsroom/stories/{story.pk}/presence/").json()
+    assert [other["name"] for other in answer["others"]] == ["Chloe Chief"]
+    # Leaving drops the line at once.
+    post(chloe, f"/newsroom/stories/{story.pk}/presence/", {"leave": "1"})
+    assert post(eddie, f"/newsroom/stories/{story.pk}/presence/").json() == {"others": []}
+
+
+def test_presence_fades_without_a_heartbeat(newsroom, monkeypatch):
+    story = story_in(newsroom, Status.DRAFT)
+    presence.touch(story.pk, newsroom["editor"])
+    assert [p.name for p in presence.others(story.pk, newsroom["chief"])] == ["Eddie Editor"]
+    later = timezone.now() + datetime.timedelta(seconds=presence.TTL_SECONDS + 1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert presence.others(story.pk, newsroom["chief"]) == []
+    cache.clear()
+
+
+def test_history_lists_every_change_and_the_difference_between_two_versions(newsroom):
+    story = story_in(newsroom, Status.DRAFT, lead="Water flows through the new dam.")
+    actions.edit_story(
+        story, base_version=1, by=newsroom["editor"], lead="Water pours through the new dam."
+    )
+    actions.edit_story(story, base_version=2, by=newsroom["chief"], headline="Dam opens early")
+    actions.submit_story(story, by=newsroom["reporter"], note="Ready for the desk.")
+    browser = client_for(newsroom["editor"])
+    page = html(browser.get(f"/newsroom/stories/{story.pk}/history/"))
+    rows = [[td.get_text() for td in tr.find_all("td")] for tr in page.select("tbody tr")]
+    assert [(r[2], r[3], r[4], r[5]) for r in rows] == [
+        ("Rita Reporter", "Created", "1", ""),
+        ("Eddie Editor", "Edited", "2", ""),
+        ("Chloe Chief", "Edited", "3", ""),
+        ("Rita Reporter", "Submitted", "3", "Ready for the desk."),
+    ]
+    # By default, the last version against the one before.
+    [headline] = page.select(".differences dd")
+    assert headline.find("del").get_text() == "on the river"
+    assert headline.find("ins").get_text() == "early"
+    # Any two, chosen.
+    page = html(browser.get(f"/newsroom/stories/{story.pk}/history/?from=1&to=3"))
+    labels = [dt.get_text() for dt in page.select(".differences dt")]
+    assert labels == ["Headline", "Lead"]
+    lead = page.select(".differences dd")[1]
+    assert [d.get_text() for d in lead.find_all("del")] == ["flows"]
+    assert [i.get_text() for i in lead.find_all("ins")] == ["pours"]
+    assert lead.get_text() == "Water flowspours through the new dam."
+    # A version that does not exist falls back to the defaults.
+    assert browser.get(f"/newsroom/stories/{story.pk}/history/?from=99&to=x").status_code == 200
+
+
+def test_an_editor_restores_an_earlier_version_from_the_history(newsroom):
+    story = story_in(newsroom, Status.DRAFT, lead="The first lead.")
+    actions.edit_story(story, base_version=1, lead="The second lead.")
+    editor, reporter = client_for(newsroom["editor"]), client_for(newsroom["reporter"])
+    page = html(editor.get(f"/newsroom/stories/{story.pk}/history/"))
+    restore = page.select("form[action$='/restore/']")
+    assert [form.find("input", {"name": "version"})["value"] for form in restore] == ["1"]
+    # Reporters get no restore button, and a forged request changes nothing.
+    assert not html(reporter.get(f"/newsroom/stories/{story.pk}/history/")).select(
+        "form[action$='/restore/']"
+    )
+    assert (
+        post(reporter, f"/newsroom/stories/{story.pk}/restore/", {"version": "1"}).status_code
+        == 403
+    )
+    response = post(editor, f"/newsroom/stories/{story.pk}/restore/", {"version": "1"})
+    assert response["Location"] == f"/newsroom/stories/{story.pk}/history/"
+    story.refresh_from_db()
+    assert (story.version, story.lead) == (3, "The first lead.")
+    # Restoring the current version is refused with the reason.
+    response = post(editor, f"/newsroom/stories/{story.pk}/restore/", {"version": "3"}, follow=True)
+    assert "is the current version" in html(response).select_one(".messages").get_text()
+    story.refresh_from_db()
+    assert story.version == 3
