@@ -7,7 +7,8 @@ are not what is measured). Each screen is requested through Django's test client
 middleware stack, signed in: warm-up, then interleaved rounds; median and p95 milliseconds of
 server time. Queries per request are counted at 2,500 stories and again at 100,000: a list
 that pages without COUNT(*) and counts states in one GROUP BY runs the same number at both.
-Targets: ≤ 150 ms median for the story list, filtered or not; no query added by the size.
+Targets: ≤ 150 ms median for the story list, filtered or not; no query added by the size. A
+minimal plain-Django page, measured in the same rounds, shows what the machine costs at the time.
 """
 
 import dataclasses
@@ -61,6 +62,7 @@ def run(quick: bool) -> list[dict]:
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
         desk = _newsroom()
         screens = _screens(desk)
+        settings.ROOT_URLCONF = "bench.urls"  # the site's URLs and /bench-minimal, for reference
         clients = {name: _signed_in(Client(), desk[name]) for name in ("chief", "reporter")}
         _add_stories(desk, FIRST_SIZE)
         for screen in screens:
@@ -123,6 +125,8 @@ def _screens(desk) -> list[Screen]:
     section = desk["sections"][2].pk
     author = desk["members"][4].pk
     return [
+        # A plain Django page through the same middleware: what the machine itself costs now.
+        Screen("minimal page (reference)", "/bench-minimal"),
         Screen("list", "/newsroom/"),
         Screen("list drafts", "/newsroom/?status=draft"),
         Screen("list killed (rare)", "/newsroom/?status=killed"),
@@ -212,6 +216,9 @@ def _rows(screens: list[Screen], total: int) -> list[dict]:
     for screen in screens:
         samples = summary(screen.timings_ms, "ms per request")
         is_list = screen.name.startswith("list")
+        if screen.url == "/bench-minimal":
+            rows.append(row(f"newsroom {screen.name}: median", samples["median"], "ms"))
+            continue
         rows.append(
             row(
                 f"newsroom {screen.name}: median",

@@ -39,6 +39,7 @@ def test_members_without_a_writing_role_are_refused_every_story_screen(newsroom,
         response = browser.get(path)
         assert response.status_code == 403, path
         assert "no newsroom role for stories" in html(response).find(role="alert").get_text()
+        assert html(response).select("nav.nav") == []  # no links to screens they cannot open
     # ...and every write, with nothing written.
     for path in [
         f"/newsroom/stories/{story.pk}/submit/",
@@ -66,6 +67,8 @@ def test_writers_open_every_screen(newsroom, person):
         response = browser.get(path)
         assert response.status_code == 200, path
         assert response["Cache-Control"] == "private, no-store", path
+        if not path.endswith("/preview/"):  # the preview has the public page's look
+            assert html(response).select_one("nav.nav a[href='/newsroom/incoming/']"), path
 
 
 def test_a_story_of_another_edition_is_not_found(newsroom):

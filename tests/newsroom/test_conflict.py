@@ -146,3 +146,14 @@ def test_a_correction_conflict_keeps_the_note(newsroom):
         "The lead was wrong."
     )
     assert story.corrections.count() == 1
+
+
+def test_a_save_that_does_not_name_its_base_version_is_refused(newsroom, two_editors):
+    story, eddie, _ = two_editors
+    data = form_data(story, lead="Whose version was this?")
+    del data["base_version"]
+    response = post(eddie, f"/newsroom/stories/{story.pk}/", data)
+    assert response.status_code == 200
+    assert "which version it was opened at" in html(response).find(role="alert").get_text()
+    story.refresh_from_db()
+    assert story.version == 1

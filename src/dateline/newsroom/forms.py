@@ -130,6 +130,11 @@ class StoryForm(Form):
         """Browsers send a textarea's line breaks as CRLF; stories keep LF, so a save that
         changed nothing else does not differ from the last version in every paragraph."""
         cleaned = super().clean()
+        if self.story is not None and cleaned.get("base_version") is None:
+            # Without it a save could not tell that another landed first: refused, not guessed.
+            raise forms.ValidationError(
+                "This form does not say which version it was opened at: open the story again."
+            )
         for name in ("headline", "lead", "body", "correction_note"):
             if isinstance(cleaned.get(name), str):
                 cleaned[name] = cleaned[name].replace("\r\n", "\n").replace("\r", "\n")

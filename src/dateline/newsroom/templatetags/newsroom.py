@@ -6,8 +6,10 @@ from django import template
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
+from dateline.newsroom.access import WRITING_ROLES
 from dateline.newsroom.forms import edition_zone
 from dateline.site.templating import machine_time
+from dateline.stories.workflow import role_of
 
 register = template.Library()
 # A `<time datetime>` value HTML accepts (whole seconds, UTC), as the public pages write it.
@@ -20,6 +22,12 @@ def on_clock(moment: datetime.datetime | None, edition) -> str:
     if moment is None:
         return ""
     return moment.astimezone(edition_zone(edition)).strftime("%-d %b %Y, %H:%M %Z")
+
+
+@register.filter
+def writes_stories(user) -> bool:
+    """Whether the story screens are open to this account (the top bar links them)."""
+    return role_of(user) in WRITING_ROLES
 
 
 @register.filter

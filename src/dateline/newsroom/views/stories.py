@@ -245,7 +245,7 @@ def edit(request: HttpRequest, code: int) -> HttpResponse:
         return _edit_page(request, story, form=form, preview=_preview_of(data, story.language))
     if not form.is_valid():
         return _edit_page(request, story, form=form)
-    base_version = form.cleaned_data["base_version"] or story.version
+    base_version = form.cleaned_data["base_version"]
     section = form.cleaned_data["section"]
     try:
         if wanted == "correct":
