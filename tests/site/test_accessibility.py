@@ -2,6 +2,9 @@
 
 import pytest
 
+from dateline.stories.actions import correct_story, kill_story
+from tests.factories import make_story
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
@@ -10,6 +13,12 @@ WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a",
 @pytest.fixture
 def paths(browsed_stories):
     english, persian = browsed_stories
+    en, fa = english.edition, persian.edition
+    corrected = [
+        correct_story(make_story(en, tags=("Water",)), note="An earlier version misnamed it."),
+        correct_story(make_story(fa, headline="سد کرج", lead="سد پر شد."), note="اصلاح شد."),
+    ]
+    withdrawn = [kill_story(make_story(edition), reason="Withdrawn.") for edition in (en, fa)]
     return [
         "/en/",
         "/fa/",
@@ -17,6 +26,8 @@ def paths(browsed_stories):
         "/en/tag/water/",
         english.get_absolute_url(),
         persian.get_absolute_url(),
+        *[story.get_absolute_url() for story in corrected],
+        *[story.get_absolute_url() for story in withdrawn],  # 410, in English and Persian
         "/en/no-such-page/",
     ]
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from dateline.site.pagination import PER_PAGE
 from dateline.site.views import FRONT_LATEST, server_error
+from dateline.stories.actions import correct_story, kill_story
 from tests.factories import make_story
 from tests.processes import PROJECT
 
@@ -71,6 +72,19 @@ def pages(client, editions, seed_story_or_none) -> dict[str, bytes]:
         dateline_source="ایرنا",
     )
     make_story(fa, section=fa.sections.get(), tags=("آب",), headline="سدها پر شدند")
+    corrected = {
+        "en": correct_story(
+            make_story(en, section=world, byline="Sara Ahmadi", dateline_place="Karaj"),
+            note="An earlier version misnamed the dam.",
+        ),
+        "fa": correct_story(
+            make_story(fa, headline="سد کرج", lead="سد پر شد.", dateline_place="کرج"),
+            note="نام سد اصلاح شد.",
+        ),
+    }
+    withdrawn = {
+        edition.code: kill_story(make_story(edition), reason="Withdrawn.") for edition in (en, fa)
+    }
     paths = {
         "front-en": "/en/",
         "front-en-page-2": "/en/?page=2",
@@ -82,6 +96,10 @@ def pages(client, editions, seed_story_or_none) -> dict[str, bytes]:
         "tag-fa": "/fa/tag/آب/",
         "article-en": english.get_absolute_url(),
         "article-fa": persian.get_absolute_url(),
+        "article-en-corrected": corrected["en"].get_absolute_url(),
+        "article-fa-corrected": corrected["fa"].get_absolute_url(),
+        "withdrawn-en": withdrawn["en"].get_absolute_url(),
+        "withdrawn-fa": withdrawn["fa"].get_absolute_url(),
         "not-found-en": "/en/no-such-page/",
         "not-found-fa": "/fa/section/no-such-section/",
     }
@@ -90,7 +108,7 @@ def pages(client, editions, seed_story_or_none) -> dict[str, bytes]:
     found = {}
     for name, path in paths.items():
         response = client.get(path)
-        expected = 404 if name.startswith("not-found") else 200
+        expected = {"not-found": 404, "withdrawn": 410}.get(name.rsplit("-", 1)[0], 200)
         assert response.status_code == expected, (path, response.status_code)
         found[name] = response.content
     found["server-error"] = server_error(RequestFactory().get("/fa/news/1/x")).content

@@ -31,6 +31,11 @@ LABELS: dict[str, dict[str, str]] = {
         "front_description": "The latest news from {edition}, as it happens.",
         "section_description": "{section}: the latest news from {edition}.",
         "tag_description": "News tagged {tag}, from {edition}.",
+        "updated": "Updated",
+        "corrections": "Corrections",
+        "correction_on": "Correction, {date}:",
+        "withdrawn_title": "This story has been withdrawn",
+        "withdrawn_text": "It was withdrawn on {date} and is no longer available.",
     },
     "fa": {
         "follow_us_on": "ما را دنبال کنید در",
@@ -58,6 +63,11 @@ LABELS: dict[str, dict[str, str]] = {
         "front_description": "آخرین اخبار {edition}، همزمان با رخدادها.",
         "section_description": "{section}: آخرین اخبار {edition}.",
         "tag_description": "اخبار با برچسب {tag}، از {edition}.",
+        "updated": "به‌روزرسانی",
+        "corrections": "اصلاحیه‌ها",
+        "correction_on": "اصلاحیه، {date}:",
+        "withdrawn_title": "این خبر پس گرفته شده است",
+        "withdrawn_text": "این خبر در {date} پس گرفته شد و دیگر در دسترس نیست.",
     },
 }
 

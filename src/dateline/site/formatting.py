@@ -58,3 +58,13 @@ def format_published(moment: datetime.datetime, *, language: str, timezone_name:
         text = f"{local.day} {FA_GREGORIAN_MONTHS[local.month - 1]} {local.year}، {local:%H:%M}"
         return text.translate(PERSIAN_DIGITS)
     return f"{local.day} {EN_MONTHS[local.month - 1]} {local.year}, {local:%H:%M}"
+
+
+def format_day(moment: datetime.datetime, *, language: str, timezone_name: str) -> str:
+    """'28 November 2026' in the edition's time zone; Persian words and digits for fa."""
+    local = local_time(moment, timezone_name)
+    if language.startswith("fa"):
+        return f"{local.day} {FA_GREGORIAN_MONTHS[local.month - 1]} {local.year}".translate(
+            PERSIAN_DIGITS
+        )
+    return f"{local.day} {EN_MONTHS[local.month - 1]} {local.year}"

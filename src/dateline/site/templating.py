@@ -8,7 +8,7 @@ from jinja2 import Environment
 from markupsafe import Markup, escape
 
 from dateline.copy import direction_for, format_dateline
-from dateline.site.formatting import format_published
+from dateline.site.formatting import format_day, format_published
 
 
 def story_url(edition_code: str, story) -> str:
@@ -60,6 +60,9 @@ def environment(**options) -> Environment:
     env.globals.update(direction_of=direction_for)
     env.filters["machine_time"] = machine_time
     env.filters["published"] = lambda moment, edition: format_published(
+        moment, language=edition.language, timezone_name=edition.timezone
+    )
+    env.filters["day"] = lambda moment, edition: format_day(
         moment, language=edition.language, timezone_name=edition.timezone
     )
     return env

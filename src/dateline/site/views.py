@@ -1,5 +1,8 @@
 """The public pages. Each view: find the edition, run one query or two, render."""
 
+import datetime
+
+from django.db.models import Exists, OuterRef
 from django.http import (
     Http404,
     HttpRequest,
@@ -17,7 +20,7 @@ from dateline.editions.labels import LABELS, labels_for
 from dateline.site.chrome import EditionChrome, site_chrome
 from dateline.site.page_cache import cached_page
 from dateline.site.pagination import page_of
-from dateline.stories.models import Story, Tag
+from dateline.stories.models import Correction, Status, Story, StoryChange, Tag
 
 FRONT_LATEST = 10
 FRONT_PER_SECTION = 4
@@ -92,18 +95,75 @@ def tag(request: HttpRequest, edition: str, slug: str) -> HttpResponse:
 @cached_page
 def article(request: HttpRequest, edition: str, code: int, slug: str = "") -> HttpResponse:
     chrome = edition_chrome(edition)
-    story = get_object_or_404(
-        Story.objects.public().select_related("section").defer("body"),
-        code=code,
-        edition=chrome.edition,
-    )
+    corrected = Exists(Correction.objects.filter(story=OuterRef("pk")))
+    try:
+        story = (
+            Story.objects.public()
+            .select_related("section")
+            .defer("body")
+            .annotate(corrected=corrected)
+            .get(code=code, edition=chrome.edition)
+        )
+    except Story.DoesNotExist:
+        return withdrawn_or_not_found(request, chrome, code)
     if slug != story.slug:
         # An old or mistyped slug still finds the story; search engines learn the right URL.
         path = iri_to_uri(f"/{edition}/news/{story.code}/{story.slug}")
         return HttpResponsePermanentRedirect(path)
     tags = list(story.tags.all())
     related = related_stories(story, [t.pk for t in tags])
-    return render_page(request, chrome, "article.html", story=story, tags=tags, related=related)
+    # Only a corrected story pays a query for its notes (most never have one).
+    corrections = list(story.corrections.all()) if story.corrected else []
+    return render_page(
+        request,
+        chrome,
+        "article.html",
+        story=story,
+        tags=tags,
+        related=related,
+        corrections=corrections,
+    )
+
+
+def withdrawn_or_not_found(request: HttpRequest, chrome: EditionChrome, code: int):
+    """410 with a short, dated notice for a killed story readers once saw; for any other story
+    that is not public, the 404 an unknown code gets, so that its existence does not leak.
+
+    The notice shows nothing of the story, not even its headline (nor its slug: any slug of a
+    withdrawn story's URL answers the same 410, never a redirect to the canonical one). It is
+    never cached: the page cache keeps only 200s.
+    """
+    at = withdrawn_at(chrome.edition, code)
+    if at is None:
+        raise Http404("No such story")
+    response = render_page(request, chrome, "withdrawn.html", withdrawn_at=at)
+    response.status_code = 410
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def withdrawn_at(edition, code: int) -> datetime.datetime | None:
+    """When story `code` of `edition` was killed, if readers saw it before: it has a
+    'published' or 'released' change and its publication time had come when it was killed.
+
+    That last condition keeps a story imported with a future publication time and killed
+    before it a 404. Its cost: a story public once, then unpublished, scheduled again for
+    later and killed before that time, is a 404 too (never a 410 for one never seen).
+    One query for a code that is not a killed story (most 404s), two for one that is.
+    """
+    killed = Story.objects.filter(pk=code, edition=edition, status=Status.KILLED)
+    published_at = next(iter(killed.values_list("published_at", flat=True)[:1]), None)
+    if published_at is None:
+        return None
+    Action = StoryChange.Action
+    changes = list(
+        StoryChange.objects.filter(
+            story_id=code, action__in=(Action.PUBLISHED, Action.RELEASED, Action.KILLED)
+        ).values_list("action", "at")
+    )
+    killed_at = max((at for action, at in changes if action == Action.KILLED), default=None)
+    was_out = any(action != Action.KILLED for action, _at in changes)
+    return killed_at if was_out and killed_at and killed_at >= published_at else None
 
 
 def _first_path_segment(request: HttpRequest) -> str:
