@@ -173,6 +173,10 @@ def test_incoming_shows_untaken_wire_copy_with_its_source_and_a_take_button(news
     reporter = client_for(newsroom["reporter"])
     page = reporter.get("/newsroom/incoming/")
     assert headlines(page) == ["Wire: port traffic rises"]
+    later = actions.create_story(
+        edition=newsroom["en"], headline="Wire: later copy", lead="L.", source_id="r:43"
+    )
+    assert headlines(reporter.get("/newsroom/incoming/")) == [later.headline, wire.headline]
     row = html(page).select_one(".incoming-row")
     assert "reut2-003.sgm" in row.select_one(".source").get_text()
     assert row.select_one(".source code").get_text() == "reuters21578:42"
@@ -181,7 +185,7 @@ def test_incoming_shows_untaken_wire_copy_with_its_source_and_a_take_button(news
     assert post(reporter, take["action"]).status_code == 302
     wire.refresh_from_db()
     assert wire.owner == newsroom["reporter"]
-    assert headlines(reporter.get("/newsroom/incoming/")) == []
+    assert headlines(reporter.get("/newsroom/incoming/")) == [later.headline]
     # Taken: a second member's take is refused and changes nothing.
     assert post(client_for(newsroom["other_reporter"]), take["action"]).status_code == 403
     wire.refresh_from_db()

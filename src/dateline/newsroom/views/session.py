@@ -6,11 +6,13 @@ attempt with the lock-out page (decision 0011). Changing the password keeps this
 ends every other one (Django's `update_session_auth_hash`).
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 
+from dateline.accounts.throttling import cool_off_minutes
 from dateline.newsroom.access import NO_STORE, signed_in
 from dateline.newsroom.forms import SignInForm
 
@@ -20,7 +22,14 @@ class SignInView(auth_views.LoginView):
     template_engine = "django"
     authentication_form = SignInForm
     next_page = reverse_lazy("newsroom:stories")
-    extra_context = {"title": "Sign in"}
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "title": "Sign in",
+            "failure_limit": settings.AXES_FAILURE_LIMIT,
+            "cool_off_minutes": cool_off_minutes(),
+        }
 
     def dispatch(self, request, *args, **kwargs):
         response = super().dispatch(request, *args, **kwargs)
