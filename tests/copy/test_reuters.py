@@ -148,10 +148,17 @@ def test_collection_counts(collection: list[tuple[str, ParseResult]]) -> None:
     assert sum(1 for s in stories if s.dateline is not None) == WITH_DATELINE
     assert len({s.source_id for s in stories}) == len(stories)
     assert all(s.headline and s.lead for s in stories)
-    # NEWID=17192 has <DATE>31-MAR-1987 605:12:19.12</DATE>; no other date is unreadable.
-    undated = [s for s in stories if s.published_at is None]
-    assert [s.source_id for s in undated] == ["reuters21578:17192"]
-    assert undated[0].warnings == ["reut2-017.sgm#NEWID=17192: no readable <DATE>"]
+    assert all(s.published_at is not None for s in stories)
+    # NEWID=17192 has <DATE>31-MAR-1987 605:12:19.12</DATE>: dated from its day, with a warning
+    # naming the story and the date. No other date is unreadable.
+    date_warnings = [w for s in stories for w in s.warnings if "<DATE>" in w]
+    assert date_warnings == [
+        "reut2-017.sgm#NEWID=17192: no readable <DATE> time in '31-MAR-1987 605:12:19.12': "
+        "dated 1987-03-31 00:00 UTC from its day"
+    ]
+    (story,) = [s for s in stories if s.source_id == "reuters21578:17192"]
+    assert story.published_at == datetime.datetime(1987, 3, 31, tzinfo=datetime.UTC)
+    assert story.dateline is not None and story.dateline.date == datetime.date(1987, 3, 31)
 
 
 def test_collection_bad_byte_warning(collection: list[tuple[str, ParseResult]]) -> None:
@@ -270,6 +277,41 @@ def test_dateline_year_is_the_year_of_each_story_date() -> None:
         datetime.date(1991, 3, 2),
         datetime.date(1979, 3, 3),
     ]
+
+
+@pytest.mark.parametrize(
+    ("date", "time", "warning"),
+    [
+        (
+            "<DATE>31-MAR-1987 605:12:19.12</DATE>",
+            datetime.datetime(1987, 3, 31, tzinfo=datetime.UTC),
+            "no readable <DATE> time in '31-MAR-1987 605:12:19.12': dated 1987-03-31 00:00 UTC "
+            "from its day",
+        ),
+        (
+            "<DATE> 2-MAR-1987 25:61:00.00</DATE>",
+            datetime.datetime(1987, 3, 2, tzinfo=datetime.UTC),
+            "no readable <DATE> time in '2-MAR-1987 25:61:00.00': dated 1987-03-02 00:00 UTC "
+            "from its day",
+        ),
+        (
+            "<DATE>2-MAR-1987</DATE>",
+            datetime.datetime(1987, 3, 2, tzinfo=datetime.UTC),
+            "no readable <DATE> time in '2-MAR-1987': dated 1987-03-02 00:00 UTC from its day",
+        ),
+        ("<DATE>31-FEB-1987 10:00:00.00</DATE>", None, "no readable <DATE> in '31-FEB-1987 1"),
+        ("<DATE>soon</DATE>", None, "no readable <DATE> in 'soon'"),
+    ],
+)
+def test_a_malformed_date_dates_the_story_from_what_can_be_read_and_says_so(
+    date: str, time: datetime.datetime | None, warning: str
+) -> None:
+    (story,) = _parse(_element(4, _story_text(dateline="PARIS, March 2 - "), date=date)).stories
+    assert story.published_at == time  # never the clock
+    (found,) = story.warnings  # naming the story and quoting its date
+    assert found.startswith(f"crafted.sgm#NEWID=4: {warning}")
+    assert story.dateline is not None  # and its year comes from the day that was read
+    assert story.dateline.date == (datetime.date(1987, 3, 2) if time else None)
 
 
 @pytest.mark.parametrize("date", ["<DATE>soon</DATE>", "<DATE></DATE>", ""])

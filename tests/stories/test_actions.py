@@ -60,7 +60,8 @@ def test_a_failure_midway_leaves_no_half_written_story(monkeypatch):
     def failing_log(*args, **kwargs):
         raise IntegrityError("change log unavailable")
 
-    monkeypatch.setattr(StoryChange.objects, "bulk_create", failing_log)
+    # The change log is written last, after the story, its tag links and its revision.
+    monkeypatch.setattr("dateline.stories.actions.create.record_changes_of", failing_log)
     with pytest.raises(IntegrityError):
         create_story(edition=edition, headline="H", lead="L", body="B")
     assert Story.objects.count() == 0

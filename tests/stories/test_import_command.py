@@ -35,8 +35,8 @@ def run_import(*args) -> tuple[str, str]:
 def test_seed_is_imported_published_and_its_url_printed(editions, seed_path):
     out, err = run_import(seed_path, "--publish", "--section", "world", "--edition", "en")
     story = Story.objects.public().get()
-    assert out.strip() == story.get_absolute_url()
-    assert out.startswith(f"/en/news/{story.code}/lavrovs-visit-to-tehran")
+    assert out == f"published {story.get_absolute_url()}\n"
+    assert out.startswith(f"published /en/news/{story.code}/lavrovs-visit-to-tehran")
     assert story.dateline_place == "Moscow"
     assert story.dateline_source == "IRNA"
     assert (story.dateline_date.month, story.dateline_date.day) == (4, 18)
@@ -200,7 +200,7 @@ def test_persian_copy_goes_to_the_persian_edition_by_its_language(editions, tmp_
     story = Story.objects.get()
     assert story.edition == fa
     assert (story.dateline_place, story.dateline_source) == ("رشت", "ایرنا")
-    assert out.startswith(f"/fa/news/{story.code}/")
+    assert out.startswith(f"published /fa/news/{story.code}/")
 
 
 def test_a_file_of_briefs_only_imports_nothing_and_fails(editions, tmp_path):
@@ -236,7 +236,7 @@ def test_file_names_that_are_not_utf8_are_printed_escaped(editions, tmp_path):
     out, err = _strict_utf8(), _strict_utf8()
     call_command("import", str(tmp_path), "--publish", stdout=out, stderr=err)
     story = Story.objects.get()
-    assert _written(out).strip() == story.get_absolute_url()
+    assert _written(out).strip() == f"published {story.get_absolute_url()}"
     messages = _written(err)
     assert "empty-\\xfe.txt: the file is empty" in messages
     assert "zwsp-\\xfd.txt: headline has no visible characters" in messages

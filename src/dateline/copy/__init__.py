@@ -4,7 +4,7 @@ Pure standard-library Python; nothing here may import Django.
 """
 
 from dateline.copy.dateline import format_dateline
-from dateline.copy.errors import CopyError
+from dateline.copy.errors import CopyError, NotWireCopy
 from dateline.copy.files import parse_file
 from dateline.copy.language import detect_language, direction_for
 from dateline.copy.model import Block, Dateline, ParsedStory, ParseResult
@@ -16,6 +16,7 @@ __all__ = [
     "Block",
     "CopyError",
     "Dateline",
+    "NotWireCopy",
     "ParseResult",
     "ParsedStory",
     "detect_language",

@@ -17,6 +17,32 @@ _REUTERS_MARK = b"<REUTERS"
 
 Format = Literal["auto", "text", "reuters-sgml"]
 
+# What a directory import takes: plain text and Reuters SGML, the formats there are parsers
+# for. Any other suffix (.dtd, .xml, .json, .html, .pdf, none) is passed over, with its name.
+WIRE_SUFFIXES = (".txt", ".sgm", ".sgml")
+_SGML_SUFFIXES = (".sgm", ".sgml")
+# File names that say "documentation" whatever the suffix (README.txt, LICENSE, …).
+_DOCUMENTATION_NAMES = frozenset(
+    ("README", "READ_ME", "LICENSE", "LICENCE", "COPYING", "CHANGES", "CHANGELOG", "INSTALL",
+     "AUTHORS")
+)  # fmt: skip
+
+
+def not_wire_copy_by_name(path: Path) -> str | None:
+    """Why a file met in a directory is not wire copy by its name, or None.
+
+    A suffix other than :data:`WIRE_SUFFIXES` (case aside), or a documentation name such as
+    ``README.txt``. A file named on its own is taken whatever its name; the content checks of
+    the parsers apply to every file.
+    """
+    if path.name.split(".")[0].upper() in _DOCUMENTATION_NAMES:
+        return f"documentation by its name ({printable_name(path.name)})"
+    if path.suffix.lower() not in WIRE_SUFFIXES:
+        taken = ", ".join(WIRE_SUFFIXES)
+        suffix = printable_name(path.suffix) if path.suffix else "no suffix"
+        return f"{suffix} is not a wire-copy suffix ({taken})"
+    return None
+
 
 def parse_file(
     path: Path,
@@ -27,7 +53,7 @@ def parse_file(
 ) -> ParseResult:
     """Parse the file at ``path`` as one text story or a Reuters SGML batch.
 
-    ``"auto"`` picks Reuters SGML for a ``.sgm`` name or a ``<REUTERS`` tag in
+    ``"auto"`` picks Reuters SGML for a ``.sgm`` or ``.sgml`` name or a ``<REUTERS`` tag in
     the first 64 KiB, else text. Sizes are checked before the whole file is
     read. Raises :class:`CopyError` naming the file when it cannot be read, is
     too big, does not match a forced ``format``, or fails to parse. The name in
@@ -55,7 +81,7 @@ def parse_file(
 
 
 def _chosen_format(path: Path, name: str, head: bytes, format: Format) -> Format:
-    sniffed_sgml = path.suffix.lower() == ".sgm" or _REUTERS_MARK in head
+    sniffed_sgml = path.suffix.lower() in _SGML_SUFFIXES or _REUTERS_MARK in head
     if format == "text" and _REUTERS_MARK in head:
         raise CopyError(f"--format text but {name} holds Reuters SGML (<REUTERS> elements)")
     if format != "auto":

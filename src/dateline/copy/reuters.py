@@ -38,10 +38,10 @@ _MONTHS = {
 _REUTERS = "REUTERS"
 _NEWID = re.compile(r'\bNEWID="(\d+)"')
 _TEXT_TYPE = re.compile(r'\bTYPE="(\w+)"')
-# Starts only at "<DATE>" and every part is bounded or a run of one class: linear.
-_DATE = re.compile(
-    r"<DATE>\s*(\d{1,2})-([A-Za-z]{3})-(\d{4})\s+(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,2}))?"
-)
+# Matched at the start of the <DATE> text only; every part is bounded or a run of one class.
+_DAY = re.compile(r"\s*(\d{1,2})-([A-Za-z]{3})-(\d{4})")
+_TIME = re.compile(r"\s+(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,2}))?")
+_DATE_QUOTED = 40  # characters of a bad <DATE> quoted in its warning
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -200,7 +200,7 @@ def _parse_story(
     content raises :class:`_Refused`.
     """
     cleaner = _Cleaner()
-    published_at = _published_at(element)
+    published_at, date_problem = _published_at(element)
     text_element = _text_element(element, problems)
     if text_element is None:
         return None
@@ -224,7 +224,7 @@ def _parse_story(
         raise _Refused("headline has no visible characters")
     if not has_visible_character(paragraphs[0]):
         raise _Refused("lead has no visible characters")
-    warnings = [] if published_at else ["no readable <DATE>"]
+    warnings = [date_problem] if date_problem else []
     dateline = None
     if (field := _first_element(content, "DATELINE", problems)) is not None:
         dateline = parse_dateline(
@@ -261,17 +261,47 @@ def _body_paragraphs(sgml_body: str, cleaner: _Cleaner) -> list[str]:
     return split_paragraphs(lines, hard_wrapped=True)
 
 
-def _published_at(element: str) -> datetime.datetime | None:
-    match = _DATE.search(element)
-    if match is None or match[2].upper() not in _MONTHS:
+def _published_at(element: str) -> tuple[datetime.datetime | None, str | None]:
+    """The time in the first ``<DATE>`` (UTC), and what was wrong with it, or None.
+
+    ``26-FEB-1987 15:01:01.79`` is read whole. When only the day can be read (the collection
+    has ``31-MAR-1987 605:12:19.12``) the story is dated that day at 00:00 UTC, with a warning
+    quoting the date: never from the clock. No readable day gives no time, and a warning.
+    """
+    start = element.find("<DATE>")
+    if start < 0:
+        return None, "no readable <DATE>"
+    start += len("<DATE>")
+    end = element.find("<", start)  # the end tag, or whatever markup comes first
+    raw = element[start : end if end >= 0 else len(element)]
+    quoted = " ".join(raw[: _DATE_QUOTED * 2].split())
+    quoted = quoted if len(quoted) <= _DATE_QUOTED else quoted[: _DATE_QUOTED - 1] + "…"
+    day = _DAY.match(raw)
+    midnight = _moment(day[3], day[2], day[1]) if day else None
+    if midnight is None:
+        return None, f"no readable <DATE> in {quoted!r}"
+    time = _TIME.match(raw, day.end())
+    if time is not None:
+        hour, minute, second, centis = time.groups()
+        try:
+            return midnight.replace(
+                hour=int(hour), minute=int(minute), second=int(second),
+                microsecond=int(centis.ljust(2, "0")) * 10_000 if centis else 0,
+            ), None  # fmt: skip
+        except ValueError:
+            pass
+    return midnight, (
+        f"no readable <DATE> time in {quoted!r}: dated {midnight:%Y-%m-%d} 00:00 UTC from its day"
+    )
+
+
+def _moment(year: str, month: str, day: str) -> datetime.datetime | None:
+    """Midnight UTC of the day, or None when there is no such day."""
+    number = _MONTHS.get(month.upper())
+    if number is None:
         return None
-    day, _, year, hour, minute, second, centis = match.groups()
     try:
-        return datetime.datetime(
-            int(year), _MONTHS[match[2].upper()], int(day), int(hour), int(minute),
-            int(second), int(centis.ljust(2, "0")) * 10_000 if centis else 0,
-            tzinfo=datetime.UTC,
-        )  # fmt: skip
+        return datetime.datetime(int(year), number, int(day), tzinfo=datetime.UTC)
     except ValueError:
         return None
 

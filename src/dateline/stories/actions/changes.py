@@ -1,12 +1,16 @@
+import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from django.db import transaction
 from django.utils import timezone
 
+from dateline.stories.actions import bulk
 from dateline.stories.models import Story, StoryChange
 from dateline.stories.signals import story_changed
 from dateline.stories.workflow import require
+
+logger = logging.getLogger(__name__)
 
 
 def record_changes(
@@ -14,16 +18,44 @@ def record_changes(
 ) -> list[StoryChange]:
     """Log the changes in order (their ids are the sequence numbers), in one insert, and fan
     each out once the write commits. `by` is who made them (None: the system), `note` why."""
-    changes = StoryChange.objects.bulk_create(
-        StoryChange(story=story, version=story.version, action=action, actor=by, note=note)
-        for action in actions
-    )
-    for change in changes:
-        transaction.on_commit(
-            lambda change=change: story_changed.send(sender=Story, story=story, change=change),
-            robust=True,
+    return record_changes_of([(story, action) for action in actions], by=by, note=note)
+
+
+def record_changes_of(
+    changes: Sequence[tuple[Story, StoryChange.Action]], *, by=None, note: str = ""
+) -> list[StoryChange]:
+    """`record_changes` for changes of many stories at once (an import's batch): one insert
+    for all, ids increasing in the order given, one `story_changed` per change on commit."""
+    actor = by.pk if by is not None else None
+    now = timezone.now()
+    logged = [
+        bulk.build(
+            StoryChange,
+            {"story": story, "actor": by},
+            story_id=story.pk,
+            version=story.version,
+            action=action,
+            at=now,
+            actor_id=actor,
+            note=note,
         )
-    return changes
+        for story, action in changes
+    ]
+    bulk.insert(logged)  # the ids come back in order
+    fan_out = [(story, change) for (story, _), change in zip(changes, logged, strict=True)]
+    # One callback for the lot: registering one per change costs more than the insert.
+    transaction.on_commit(lambda: _send_each(fan_out), robust=True)
+    return logged
+
+
+def _send_each(fan_out: list[tuple[Story, StoryChange]]) -> None:
+    """`story_changed` for each change in order. A receiver that raises is logged and the next
+    change still goes out, as with one robust on_commit callback per change."""
+    for story, change in fan_out:
+        try:
+            story_changed.send(sender=Story, story=story, change=change)
+        except Exception:
+            logger.exception("a story_changed receiver failed on change %s", change.pk)
 
 
 def locked(story: Story | int) -> Story:

@@ -1,20 +1,24 @@
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from dateline.copy.characters import has_visible_character, strip_bidi_controls
 from dateline.editions.models import Edition
-from dateline.stories.actions.changes import record_changes
+from dateline.stories.actions import bulk
+from dateline.stories.actions.changes import record_changes_of
 from dateline.stories.content import check_section, clean_content, slug_for, unique_tags
 from dateline.stories.models import Section, Status, Story, StoryChange, Tag
 from dateline.stories.rendering import render_body
 from dateline.stories.revisions import revision_of
 from dateline.stories.workflow import require_allowed
 
-__all__ = ["create_story", "slug_for"]
+__all__ = ["NewStory", "create_stories", "create_story", "new_story", "slug_for"]
+
+_SOURCE_ID_LIMIT = Story._meta.get_field("source_id").max_length
+_SOURCE_NAME_LIMIT = Story._meta.get_field("source_name").max_length
 
 
 def create_story(
@@ -48,14 +52,64 @@ def create_story(
     field. A headline or lead with no visible character (only zero-width spaces, direction
     marks and the like) is refused like an empty one, and nothing is written.
     """
+    new = new_story(
+        edition=edition,
+        headline=headline,
+        lead=lead,
+        body=body,
+        language=language,
+        section=section,
+        tags=tags,
+        byline=byline,
+        dateline_place=dateline_place,
+        dateline_date=dateline_date,
+        dateline_source=dateline_source,
+        source_id=source_id,
+        source_name=source_name,
+        by=by,
+        publish_at=publish_at,
+    )
+    return create_stories([new], by=by)[0]
+
+
+@dataclass
+class NewStory:
+    """A story checked by `new_story`, not written yet, with the tags it will carry."""
+
+    story: Story
+    tags: list[Tag]
+
+
+def new_story(
+    *,
+    edition: Edition,
+    headline: str,
+    lead: str,
+    body: str = "",
+    language: str = "",
+    section: Section | None = None,
+    tags: Iterable[Tag] = (),
+    byline: str = "",
+    dateline_place: str = "",
+    dateline_date: datetime.date | None = None,
+    dateline_source: str = "",
+    source_id: str | None = None,
+    source_name: str = "",
+    by=None,
+    publish_at: datetime.datetime | None = None,
+    body_html: str | None = None,
+) -> NewStory:
+    """Everything `create_story` checks and computes, without writing: the Story row (no code
+    yet) and its tags, for `create_stories`. Raises as `create_story` does.
+
+    `body_html` is the HTML of `body` when the caller has it already, exactly what
+    `render_body(body)` gives (an import renders its copy's plain paragraphs directly, see
+    `importing.plain_body_html`); it is used only if checking left `body` as it was.
+    """
     require_allowed(by, StoryChange.Action.CREATED, edition=edition)
     if publish_at is not None:
         require_allowed(by, StoryChange.Action.PUBLISHED, edition=edition)
-    headline, lead, body, byline, dateline_place, dateline_source = (
-        strip_bidi_controls(text)[0]
-        for text in (headline, lead, body, byline, dateline_place, dateline_source)
-    )
-    _refuse_invisible(headline=headline, lead=lead)
+    # Strips bidi controls from every text field and refuses an invisible headline or lead.
     content = clean_content(
         headline=headline,
         lead=lead,
@@ -65,52 +119,71 @@ def create_story(
         dateline_date=dateline_date,
         dateline_source=dateline_source,
     )
-    limit = Story._meta.get_field("source_id").max_length
-    if source_id is not None and len(source_id) > limit:
-        raise ValidationError({"source_id": f"{len(source_id)} characters is over {limit}."})
+    if source_id is not None and len(source_id) > _SOURCE_ID_LIMIT:
+        raise ValidationError(
+            {"source_id": f"{len(source_id)} characters is over {_SOURCE_ID_LIMIT}."}
+        )
     check_section(section, edition)
     if publish_at is not None and timezone.is_naive(publish_at):
         raise ValidationError({"published_at": "The publication time must carry a time zone."})
     now = timezone.now()
-    tags = unique_tags(tags)
+    by_id = by.pk if by is not None else None
+    story = bulk.build(
+        Story,
+        {"edition": edition, "section": section, "created_by": by, "owner": by},
+        edition_id=edition.pk,
+        section_id=section.pk if section is not None else None,
+        slug=slug_for(content["headline"]),
+        language=language or edition.language,
+        body_html=body_html
+        if body_html is not None and content["body"] == body
+        else render_body(content["body"]),
+        source_id=source_id,
+        source_name=source_name[:_SOURCE_NAME_LIMIT],
+        created_by_id=by_id,
+        owner_id=by_id,
+        created_at=now,
+        updated_at=now,
+        status=Status.DRAFT if publish_at is None else Status.PUBLISHED,
+        published_at=publish_at,
+        **content,
+    )
+    return NewStory(story, unique_tags(tags))
+
+
+def create_stories(new: Sequence[NewStory], *, by=None) -> list[Story]:
+    """Write stories `new_story` checked, in one insert per table whatever their number: the
+    stories, their tag links, their revisions (version 1) and their changes (created, then
+    published for a published story), in order, so change ids increase story after story.
+    `story_changed` is sent for each change once the write commits.
+
+    All or nothing: inside a caller's transaction this joins it (an import's batch), else it
+    is its own. A story whose source id is taken fails the whole write with IntegrityError.
+    """
+    stories = [item.story for item in new]
+    link = Story.tags.through
     # savepoint=False: inside a caller's transaction (an import) this joins it, costing nothing.
     with transaction.atomic(savepoint=False):
-        story = Story.objects.create(
-            edition=edition,
-            section=section,
-            slug=slug_for(content["headline"]),
-            language=language or edition.language,
-            body_html=render_body(content["body"]),
-            source_id=source_id,
-            source_name=source_name[: Story._meta.get_field("source_name").max_length],
-            created_by=by,
-            owner=by,
-            created_at=now,
-            updated_at=now,
-            status=Status.DRAFT if publish_at is None else Status.PUBLISHED,
-            published_at=publish_at,
-            **content,
+        # Codes come back from the insert (RETURNING, on SQLite and PostgreSQL alike).
+        bulk.insert(stories)
+        # Straight into the link table: `story.tags.add()` would first look for existing
+        # links, and a new story has none.
+        bulk.insert_rows(
+            link,
+            ("story_id", "tag_id"),
+            [(item.story.pk, tag.pk) for item in new for tag in item.tags],
         )
-        # Straight into the link table: `story.tags.add()` would first look for existing links,
-        # and a new story has none.
-        Story.tags.through.objects.bulk_create(
-            Story.tags.through(story_id=story.pk, tag_id=tag.pk) for tag in tags
+        bulk.insert([revision_of(item.story, item.tags, by=by) for item in new], returning_pk=False)
+        record_changes_of(
+            [
+                (story, action)
+                for story in stories
+                for action in (
+                    [StoryChange.Action.CREATED]
+                    if story.status == Status.DRAFT
+                    else [StoryChange.Action.CREATED, StoryChange.Action.PUBLISHED]
+                )
+            ],
+            by=by,
         )
-        revision_of(story, tags, by=by).save()
-        actions = [StoryChange.Action.CREATED]
-        if publish_at is not None:
-            actions.append(StoryChange.Action.PUBLISHED)
-        record_changes(story, actions, by=by)
-    return story
-
-
-def _refuse_invisible(**fields: str) -> None:
-    """Refuse a field that has characters but none a reader could see (an empty one is
-    clean_content's to refuse)."""
-    errors = {
-        name: f"The {name} has no visible characters."
-        for name, value in fields.items()
-        if value.strip() and not has_visible_character(value)
-    }
-    if errors:
-        raise ValidationError(errors)
+    return stories

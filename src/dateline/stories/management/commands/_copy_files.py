@@ -7,6 +7,8 @@ from pathlib import Path
 from django.core.management.base import CommandError, CommandParser
 
 from dateline.copy.characters import printable_name
+from dateline.copy.errors import NotWireCopy
+from dateline.copy.files import not_wire_copy_by_name
 
 FORMATS = ["auto", "text", "reuters-sgml"]
 
@@ -17,8 +19,9 @@ def add_copy_arguments(parser: CommandParser) -> None:
     parser.add_argument(
         "--date",
         type=iso_date,
-        help="for datelines without a year: take the latest such date not after this "
-        "(YYYY-MM-DD; default: now)",
+        help="the date of copy that carries none (YYYY-MM-DD; default: today): datelines "
+        "without a year take the latest such date not after it, and `import --publish` "
+        "publishes such copy on it",
     )
 
 
@@ -39,7 +42,10 @@ def expand_paths(paths: list[str]) -> Iterator[tuple[Path, str | None]]:
     """Each file under the given paths, in name order, with a problem message or None.
 
     A missing path or an unreadable file or directory yields its problem instead of stopping
-    the whole run.
+    the whole run. In a directory, hidden files are left out silently, and a file that is not
+    wire copy by its name (a suffix other than .txt, .sgm, .sgml; a README) yields the reason
+    it is passed over, starting "passed over, not wire copy:"; a file named on the command
+    line is taken whatever its name.
     """
     for raw in paths:
         path = Path(raw)
@@ -50,7 +56,11 @@ def expand_paths(paths: list[str]) -> Iterator[tuple[Path, str | None]]:
                 yield path, f"cannot list the directory ({error.strerror})"
                 continue
             for child in children:
-                if not child.is_dir():
+                if child.is_dir():
+                    continue
+                if (reason := not_wire_copy_by_name(child)) is not None:
+                    yield child, f"{NotWireCopy.PREFIX}: {reason}"
+                else:
                     yield child, _problem_with(child)
         elif path.exists() or path.is_symlink():
             yield path, _problem_with(path)

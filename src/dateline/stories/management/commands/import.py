@@ -1,76 +1,124 @@
+"""`dateline import`: wire copy into stories, in batches; one line per story imported on stdout,
+everything else on stderr (docs/operating.md, "Importing copy")."""
+
+import json
 import sys
 from collections import Counter
+from collections.abc import Iterator
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from tqdm import tqdm
 
-from dateline.copy import CopyError, parse_file
+from dateline.copy import CopyError, NotWireCopy, ParsedStory, parse_file
 from dateline.editions.models import Edition
-from dateline.stories.importing import (
-    AlreadyImported,
-    ImportTarget,
-    StorySkipped,
-    import_story,
+from dateline.stories.importing import AlreadyImported, Imported, ImportTarget, import_stories
+from dateline.stories.management.commands._copy_files import (
+    add_copy_arguments,
+    display_path,
+    expand_paths,
 )
-from dateline.stories.management.commands._copy_files import add_copy_arguments, expand_paths
-from dateline.stories.models import Section
-
-WARNINGS_SHOWN = 20
+from dateline.stories.models import Section, Story
 
 
 class Command(BaseCommand):
     help = (
-        "Import wire copy as stories, one transaction per story. Exits non-zero only when "
-        "nothing could be imported."
+        "Import wire copy as stories (drafts in the Incoming queue, or published with "
+        "--publish), in batches. Prints '<draft|published> <URL path>' per story imported "
+        "(--json: one JSON object per line); names on stderr each file passed over and why. "
+        "Exits non-zero only when nothing could be imported."
     )
 
     def add_arguments(self, parser):
         add_copy_arguments(parser)
         parser.add_argument("--publish", action="store_true", help="publish what is imported")
         parser.add_argument("--edition", metavar="E", help="edition code (default: by language)")
-        parser.add_argument("--section", metavar="S", help="section slug within the edition")
+        parser.add_argument(
+            "--section",
+            metavar="S",
+            help="section slug within the edition (default: by the edition's section mappings "
+            "of the story's tags, else the edition's default section)",
+        )
+        parser.add_argument(
+            "--json",
+            action="store_true",
+            dest="as_json",
+            help="one JSON object per story imported, not text",
+        )
 
-    def handle(self, *args, paths, format, date, publish, edition, section, **options):
+    def handle(self, *args, paths, format, date, publish, edition, section, as_json, **options):
         target = self._target(edition, section, publish)
-        now = timezone.now()
+        target.date = date
+        self._counts: Counter[str] = Counter()
+        self._warnings: list[str] = []
         imported = 0
         skipped: Counter[str] = Counter()
-        warnings: list[str] = []
         progress = tqdm(unit=" stories", desc="importing", disable=None, file=sys.stderr)
+        stories = self._parsed_stories(paths, format=format, date=date)
+        for outcome in import_stories(stories, target):
+            progress.update()
+            if outcome.story is not None:
+                imported += 1
+                self._warnings.extend(outcome.parsed.warnings)  # each names its story already
+                self.stdout.write(self._line(outcome, as_json=as_json))
+            elif isinstance(outcome.skipped, AlreadyImported):
+                skipped["already imported"] += 1
+            else:
+                skipped["invalid"] += 1
+                self.stderr.write(f"{outcome.parsed.source_name}: skipped: {outcome.skipped}")
+        progress.close()
+        skipped["no body"] += self._counts["no body"]
+        self._summarise(imported, +skipped)
+        # A re-run that finds everything already there has nothing left to do: not a failure.
+        if imported == 0 and not skipped["already imported"]:
+            raise CommandError("nothing could be imported")
+
+    def _parsed_stories(self, paths, *, format, date) -> Iterator[ParsedStory]:
+        """The stories of every file in turn; each file that gives none is named, with why."""
+        now = timezone.now()
         for path, problem in expand_paths(paths):
             if problem:
-                self.stderr.write(f"{path}: {problem}")
+                passed_over = problem.startswith(NotWireCopy.PREFIX)
+                self._counts["passed over" if passed_over else "unusable"] += 1
+                self.stderr.write(f"{display_path(path)}: {problem}")
                 continue
             try:
                 result = parse_file(path, format=format, now=now, year_hint_date=date)
             except CopyError as error:
+                passed_over = isinstance(error, NotWireCopy)
+                self._counts["passed over" if passed_over else "unusable"] += 1
                 self.stderr.write(str(error))
                 continue
-            warnings.extend(result.warnings)
-            if result.without_body:
-                skipped["no body"] += len(result.without_body)
-            for parsed in result.stories:
-                try:
-                    story = import_story(parsed, target)
-                except AlreadyImported:
-                    skipped["already imported"] += 1
-                    continue
-                except StorySkipped as reason:
-                    skipped["invalid"] += 1
-                    self.stderr.write(f"{parsed.source_name}: skipped: {reason}")
-                    continue
-                finally:
-                    progress.update()
-                imported += 1
-                warnings.extend(parsed.warnings)  # each names its file or story already
-                if publish:
-                    self.stdout.write(story.get_absolute_url())
-        progress.close()
-        self._summarise(imported, skipped, warnings)
-        # A re-run that finds everything already there has nothing left to do: not a failure.
-        if imported == 0 and not skipped["already imported"]:
-            raise CommandError("nothing could be imported")
+            self._warnings.extend(result.warnings)
+            self._counts["no body"] += len(result.without_body)
+            if not result.stories:
+                self._counts["unusable"] += 1
+                briefs = len(result.without_body)
+                self.stderr.write(
+                    f"{display_path(path)}: no story in it"
+                    + (f" ({briefs:,} without a body)" if briefs else "")
+                )
+            yield from result.stories
+
+    @staticmethod
+    def _line(outcome: Imported, *, as_json: bool) -> str:
+        story: Story = outcome.story
+        if not as_json:
+            return f"{story.status} {story.get_absolute_url()}"
+        return json.dumps(
+            {
+                "status": story.status,
+                "url": story.get_absolute_url(),
+                "code": story.code,
+                "edition": story.edition.code,
+                "section": story.section.slug if story.section else None,
+                "headline": story.headline,
+                "published_at": story.published_at.isoformat() if story.published_at else None,
+                "source_id": story.source_id,
+                "source_name": story.source_name,
+            },
+            ensure_ascii=False,
+        )
 
     def _target(self, edition_code, section_slug, publish) -> ImportTarget:
         editions = list(Edition.objects.all())
@@ -111,14 +159,20 @@ class Command(BaseCommand):
             default_edition=Edition.objects.default(),
         )
 
-    def _summarise(self, imported: int, skipped: Counter[str], warnings: list[str]) -> None:
-        for warning in warnings[:WARNINGS_SHOWN]:
+    def _summarise(self, imported: int, skipped: Counter[str]) -> None:
+        # Every warning: one left unshown is one nobody reads (a story dated from its day,
+        # an unreadable dateline). Each names its file or story.
+        for warning in self._warnings:
             self.stderr.write(f"warning: {warning}")
-        if len(warnings) > WARNINGS_SHOWN:
-            self.stderr.write(f"… and {len(warnings) - WARNINGS_SHOWN} more warnings")
         reasons = ", ".join(f"{count:,} {why}" for why, count in skipped.most_common())
+        files = [
+            f"{self._counts[kind]:,} {'file' if self._counts[kind] == 1 else 'files'} {kind}"
+            for kind in ("passed over", "unusable")
+            if self._counts[kind]
+        ]
         self.stderr.write(
             f"imported {imported:,}; skipped {skipped.total():,}"
             + (f" ({reasons})" if reasons else "")
-            + f"; {len(warnings):,} warnings"
+            + f"; {len(self._warnings):,} warnings"
+            + "".join(f"; {part}" for part in files)
         )
