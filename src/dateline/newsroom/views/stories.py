@@ -8,6 +8,8 @@ screen (409).
 """
 
 import types
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -58,69 +60,40 @@ from dateline.stories.workflow import (
 Action = StoryChange.Action
 
 
-# The workflow buttons: URL word, form, and how the form's data makes the change.
-class Move(types.SimpleNamespace):
+@dataclass(frozen=True)
+class Move:
+    """A workflow button: its URL word and label, its form (whose fields are the action's keyword
+    arguments: note, at, until, reason), the action, and what the message says it did."""
+
     slug: str
+    button: str
     form: type
-    make: object
+    change: Callable[..., Story]
     done: str
 
 
 MOVES = {
-    Action.TAKEN: Move(
-        slug="take",
-        form=NoteForm,
-        make=lambda story, by, data: actions.take_story(story, by=by, note=data["note"]),
-        done="taken up: it is yours",
-    ),
+    Action.TAKEN: Move("take", "Take", NoteForm, actions.take_story, "taken up: it is yours"),
     Action.SUBMITTED: Move(
-        slug="submit",
-        form=NoteForm,
-        make=lambda story, by, data: actions.submit_story(story, by=by, note=data["note"]),
-        done="submitted to the editors",
+        "submit",
+        "Submit to the editors",
+        NoteForm,
+        actions.submit_story,
+        "submitted to the editors",
     ),
-    Action.APPROVED: Move(
-        slug="approve",
-        form=NoteForm,
-        make=lambda story, by, data: actions.approve_story(story, by=by, note=data["note"]),
-        done="approved",
-    ),
-    Action.PUBLISHED: Move(
-        slug="publish",
-        form=NoteForm,
-        make=lambda story, by, data: actions.publish_story(story, by=by, note=data["note"]),
-        done="published",
-    ),
+    Action.APPROVED: Move("approve", "Approve", NoteForm, actions.approve_story, "approved"),
+    Action.PUBLISHED: Move("publish", "Publish now", NoteForm, actions.publish_story, "published"),
     Action.SCHEDULED: Move(
-        slug="schedule",
-        form=ScheduleForm,
-        make=lambda story, by, data: actions.schedule_story(
-            story, at=data["at"], by=by, note=data["note"]
-        ),
-        done="scheduled",
+        "schedule", "Schedule", ScheduleForm, actions.schedule_story, "scheduled"
     ),
-    Action.EMBARGOED: Move(
-        slug="embargo",
-        form=EmbargoForm,
-        make=lambda story, by, data: actions.embargo_story(
-            story, until=data["until"], by=by, note=data["note"]
-        ),
-        done="embargoed",
-    ),
+    Action.EMBARGOED: Move("embargo", "Embargo", EmbargoForm, actions.embargo_story, "embargoed"),
     Action.UNPUBLISHED: Move(
-        slug="unpublish",
-        form=NoteForm,
-        make=lambda story, by, data: actions.unpublish_story(story, by=by, note=data["note"]),
-        done="unpublished",
+        "unpublish", "Unpublish", NoteForm, actions.unpublish_story, "unpublished"
     ),
-    Action.KILLED: Move(
-        slug="kill",
-        form=KillForm,
-        make=lambda story, by, data: actions.kill_story(story, by=by, reason=data["reason"]),
-        done="killed",
-    ),
+    Action.KILLED: Move("kill", "Kill", KillForm, actions.kill_story, "killed"),
 }
 MOVE_BY_SLUG = {move.slug: action for action, move in MOVES.items()}
+CLASH_HELP = "You both changed this. Your text is here; theirs is in the changes above."
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:
@@ -164,9 +137,8 @@ def _move_forms(story: Story, offers, bound: dict | None = None) -> list[dict]:
             form = move.form(initial=initial, prefix=move.slug)
         forms.append(
             {
-                "action": offer.action,
                 "slug": move.slug,
-                "label": offer.label,
+                "button": move.button,
                 "form": form,
                 "url": reverse("newsroom:move", args=[story.pk, move.slug]),
             }
@@ -339,12 +311,7 @@ def _conflict_page(
         story=current,
     )
     for name in merged.clashes:
-        if name in reapplied.fields:
-            reapplied.fields[
-                name
-            ].help_text = (
-                "You both changed this. Your text is here; theirs is in the changes above."
-            )
+        reapplied.fields[name].help_text = CLASH_HELP
     between = list(
         current.changes.filter(version__gt=conflict.base_version)
         .select_related("actor")
@@ -361,10 +328,8 @@ def _conflict_page(
         "form": reapplied,
         "typed": mine | {"tags": ", ".join(mine["tags"])},
         "typed_note": typed.get("correction_note", ""),
-        "zone": edition_zone(current.edition),
         "can_save": Action.EDITED in offers,
         "can_correct": Action.CORRECTED in offers,
-        "latest": latest,
     }
     return _no_store(render(request, "newsroom/conflict.html", context, status=409, using="django"))
 
@@ -384,7 +349,7 @@ def move(request: HttpRequest, code: int, slug: str) -> HttpResponse:
     if not parse_in_zone(form, story.edition):
         return _edit_page(request, story, bound_moves={action: form})
     try:
-        step.make(story.pk, request.user, form.cleaned_data)
+        step.change(story.pk, by=request.user, **form.cleaned_data)
     except NotAllowed as refusal:
         return forbidden(request, str(refusal))
     except IllegalTransition as refusal:
