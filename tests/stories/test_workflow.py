@@ -358,3 +358,14 @@ def test_every_content_save_strips_bidi_controls(newsroom):
 def test_tag_names_lose_bidi_controls_whoever_writes_them(newsroom):
     (tag,) = tags_for([("keyword", "\u202eretaW")])
     assert tag.name == "retaW"
+
+
+def test_a_story_created_for_a_later_time_is_scheduled_and_released_by_the_worker(newsroom):
+    at = timezone.now() + SOON
+    story = actions.create_story(edition=newsroom["en"], headline="H", lead="L", publish_at=at)
+    assert story.status == Status.SCHEDULED
+    assert [c.action for c in story.changes.all()] == [Action.CREATED, Action.SCHEDULED]
+    assert not Story.objects.public().filter(pk=story.pk).exists()
+    assert actions.release_due(now=at - datetime.timedelta(seconds=1)) == []
+    (release,) = actions.release_due(now=at)
+    assert (release.story_id, release.action) == (story.pk, Action.PUBLISHED)

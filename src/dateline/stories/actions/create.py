@@ -9,6 +9,7 @@ from django.utils import timezone
 from dateline.editions.models import Edition
 from dateline.stories.actions import bulk
 from dateline.stories.actions.changes import record_changes_of
+from dateline.stories.actions.release import queue_release
 from dateline.stories.content import check_section, clean_content, slug_for, unique_tags
 from dateline.stories.models import Section, Status, Story, StoryChange, Tag
 from dateline.stories.rendering import render_body
@@ -44,7 +45,8 @@ def create_story(
     The story is a draft owned by `by` (None: the system, as for wire copy, which then waits
     in the Incoming queue), unless `publish_at` is given: then it is created published with
     that publication time, as wire copy that arrives ready is, and both changes (created,
-    published) are logged. Raises ValidationError naming the field when the story would be
+    published) are logged; a `publish_at` still to come makes it scheduled instead, released
+    by the worker at that time. Raises ValidationError naming the field when the story would be
     broken, NotAllowed when `by` may not write in this edition or publish.
 
     Bidirectional embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069),
@@ -144,11 +146,26 @@ def new_story(
         owner_id=by_id,
         created_at=now,
         updated_at=now,
-        status=Status.DRAFT if publish_at is None else Status.PUBLISHED,
+        status=_status_for(publish_at, now),
         published_at=publish_at,
         **content,
     )
     return NewStory(story, unique_tags(tags))
+
+
+def _status_for(publish_at: datetime.datetime | None, now: datetime.datetime) -> str:
+    """Draft without a time; published for a time that has come; scheduled for a later one,
+    so that the worker releases it and logs the moment (decision 0014), never the clock alone."""
+    if publish_at is None:
+        return Status.DRAFT
+    return Status.PUBLISHED if publish_at <= now else Status.SCHEDULED
+
+
+_FIRST_CHANGES = {
+    Status.DRAFT: [StoryChange.Action.CREATED],
+    Status.PUBLISHED: [StoryChange.Action.CREATED, StoryChange.Action.PUBLISHED],
+    Status.SCHEDULED: [StoryChange.Action.CREATED, StoryChange.Action.SCHEDULED],
+}
 
 
 def create_stories(new: Sequence[NewStory], *, by=None) -> list[Story]:
@@ -175,15 +192,10 @@ def create_stories(new: Sequence[NewStory], *, by=None) -> list[Story]:
         )
         bulk.insert([revision_of(item.story, item.tags, by=by) for item in new], returning_pk=False)
         record_changes_of(
-            [
-                (story, action)
-                for story in stories
-                for action in (
-                    [StoryChange.Action.CREATED]
-                    if story.status == Status.DRAFT
-                    else [StoryChange.Action.CREATED, StoryChange.Action.PUBLISHED]
-                )
-            ],
+            [(story, action) for story in stories for action in _FIRST_CHANGES[story.status]],
             by=by,
         )
+        for story in stories:
+            if story.status == Status.SCHEDULED:
+                queue_release(story, story.published_at)
     return stories
