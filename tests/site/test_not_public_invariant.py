@@ -226,8 +226,8 @@ def test_every_public_url_pattern_is_known_and_every_known_one_exists():
 # --- The workflow, written out again ----------------------------------------------------------
 
 NOT_YET_OUT = frozenset({"draft", "submitted", "approved", "scheduled", "unpublished"})
-# state -> the actions the model takes from it ('future': published for a time still to come,
-# as wire copy imported with a later date is; 'embargoed': published, embargo pending).
+# state -> the actions the model takes from it ('embargoed': published, embargo pending). Wire
+# copy imported with a later date starts 'scheduled', as any story with a time still to come.
 MODEL: dict[str, frozenset[str]] = {
     "draft": frozenset({"submit", "publish", "schedule", "embargo"}),
     "submitted": frozenset({"approve", "publish", "schedule", "embargo"}),
@@ -236,7 +236,6 @@ MODEL: dict[str, frozenset[str]] = {
     "unpublished": frozenset({"publish", "schedule", "embargo"}),
     "published": frozenset({"unpublish", "correct"}),
     "embargoed": frozenset({"embargo", "unpublish", "correct"}),
-    "future": frozenset({"unpublish", "correct"}),
     "killed": frozenset(),
 }
 TIMED = {"schedule", "embargo"}
@@ -279,15 +278,13 @@ class Model:
     def visible(self, now: datetime.datetime) -> bool:
         if self.state == "published":
             return True
-        # An embargo lifts, and a future publication time comes, by the clock alone; a schedule
-        # waits for the worker's release (`released`).
-        return self.state in ("embargoed", "future") and self.at <= now
+        # An embargo lifts by the clock alone; a schedule waits for the worker's release
+        # (`released`).
+        return self.state == "embargoed" and self.at <= now
 
     def released(self, now: datetime.datetime) -> "Model":
         if self.state in ("scheduled", "embargoed") and self.at <= now:
             return replace(self, state="published", seen=True)
-        if self.state == "future" and self.at <= now:
-            return replace(self, seen=True)
         return self
 
 
@@ -330,7 +327,7 @@ def started(spec: Spec, now: datetime.datetime) -> Model:
     return {
         "draft": Model("draft"),
         "wire": Model("published", seen=True),
-        "wire-future": Model("future", at=at),
+        "wire-future": Model("scheduled", at=at),
         "scheduled": Model("scheduled", at=at),
         "embargoed": Model("embargoed", at=at),
     }[spec.start]
