@@ -369,3 +369,12 @@ def test_a_story_created_for_a_later_time_is_scheduled_and_released_by_the_worke
     assert actions.release_due(now=at - datetime.timedelta(seconds=1)) == []
     (release,) = actions.release_due(now=at)
     assert (release.story_id, release.action) == (story.pk, Action.PUBLISHED)
+
+
+def test_an_embargo_is_offered_only_while_it_can_hold(newsroom):
+    public = story_in(newsroom, Status.PUBLISHED)
+    editor = newsroom["editor"]
+    assert Action.EMBARGOED not in {o.action for o in offered_actions(editor, public)}
+    held = story_in(newsroom, Status.APPROVED)
+    actions.embargo_story(held, until=timezone.now() + SOON)
+    assert Action.EMBARGOED in {o.action for o in offered_actions(editor, held)}

@@ -120,6 +120,10 @@ def require_legal(action: str, story: Story) -> None:
             f"Story {story.code} is {Status(story.status).label.lower()}: "
             f"it cannot be {Action(action).label.lower()}."
         )
+    if action == Action.EMBARGOED and story.status == Status.PUBLISHED and not story.is_embargoed:
+        raise IllegalTransition(
+            f"Story {story.code} is published and public already: an embargo cannot hold it."
+        )
 
 
 def require(person, action: str, story: Story) -> None:

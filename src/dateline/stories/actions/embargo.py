@@ -4,20 +4,16 @@ from dateline.stories.actions.changes import state_change
 from dateline.stories.actions.release import queue_release
 from dateline.stories.actions.schedule import require_future
 from dateline.stories.models import Status, Story, StoryChange
-from dateline.stories.workflow import IllegalTransition
 
 
 def embargo_story(
     story: Story | int, *, until: datetime.datetime, by=None, note: str = ""
 ) -> Story:
     """Published for the wire now, public nowhere before `until`; at `until` the worker logs
-    the release, so cached pages show the story at once."""
+    the release, so cached pages show the story at once. A story already public cannot be
+    embargoed (stories.workflow); a pending embargo can be moved."""
     until = require_future(until, "until")
     with state_change(story, StoryChange.Action.EMBARGOED, by=by, note=note) as current:
-        if current.status == Status.PUBLISHED and not current.is_embargoed:
-            raise IllegalTransition(
-                f"Story {current.code} is published and public already: an embargo cannot hold it."
-            )
         current.status = Status.PUBLISHED
         current.published_at = until
         current.embargo_until = until
