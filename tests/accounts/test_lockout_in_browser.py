@@ -14,7 +14,14 @@ def test_five_wrong_passwords_in_the_browser_end_on_the_lockout_page(live_server
     statuses, failed_loads = [], []
     page.on("response", lambda r: statuses.append(r.status) if r.request.method == "POST" else None)
     page.on("requestfailed", lambda r: failed_loads.append(r.url))
-    page.on("response", lambda r: failed_loads.append(r.url) if r.status == 404 else None)
+    # Chromium's own /favicon.ico probe is not the page's doing: whether its redirect target
+    # resolves depends on which static storage an earlier test in the run left configured.
+    page.on(
+        "response",
+        lambda r: (
+            failed_loads.append(r.url) if r.status == 404 and "favicon" not in r.url else None
+        ),
+    )
     for _ in range(5):
         page.goto(live_server.url + SIGN_IN)
         page.fill("#id_username", "editor")
