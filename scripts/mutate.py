@@ -122,7 +122,9 @@ def collect(modules: list[str]) -> dict[str, dict]:
             continue
         counts = Counter(status(code) for code in exit_codes.values())
         survivors = sorted(
-            name for name, code in exit_codes.items() if status(code) not in {"killed", "timeout"}
+            name
+            for name, code in exit_codes.items()
+            if status(code) in {"survived", "no tests", "suspicious"}
         )
         equivalent_here = [
             name
@@ -130,6 +132,7 @@ def collect(modules: list[str]) -> dict[str, dict]:
             if name in equivalent and status(exit_codes[name]) == "survived"
         ]
         counts["equivalent"] = len(equivalent_here)
+        counts["total"] = len(exit_codes)
         report[module] = {
             "counts": dict(counts),
             "survivors": [name for name in survivors if name not in equivalent_here],
@@ -153,8 +156,8 @@ def score(counts: Counter | dict) -> tuple[int, int, float | None]:
 
 
 def print_report(report: dict[str, dict]) -> None:
-    columns = ["killed", "timeout", "survived", "equivalent", "no tests", "not checked"]
-    header = f"{'module':<34}" + "".join(f"{c:>12}" for c in columns) + f"{'score':>9}"
+    columns = ["killed", "timeout", "survived", "equivalent", "no tests", "not checked", "total"]
+    header = f"{'module':<42}" + "".join(f"{c:>12}" for c in columns) + f"{'score':>9}"
     print()
     print(header)
     print("-" * len(header))
@@ -164,14 +167,14 @@ def print_report(report: dict[str, dict]) -> None:
         total.update(counts)
         percent = score(counts)[2]
         print(
-            f"{module:<34}"
+            f"{module:<42}"
             + "".join(f"{counts.get(c, 0):>12}" for c in columns)
             + (f"{percent:>8.1f}%" if percent is not None else f"{'-':>9}")
         )
     print("-" * len(header))
     percent = score(total)[2]
     print(
-        f"{'all':<34}"
+        f"{'all':<42}"
         + "".join(f"{total.get(c, 0):>12}" for c in columns)
         + (f"{percent:>8.1f}%" if percent is not None else f"{'-':>9}")
     )

@@ -1,0 +1,36 @@
+"""The 500 page speaks the language of the edition the URL points into, with the stylesheet."""
+
+import pytest
+from bs4 import BeautifulSoup
+from django.http import Http404
+from django.templatetags.static import static
+
+from dateline.site.views import home, server_error
+
+
+@pytest.mark.parametrize(
+    ("path", "language", "direction", "title"),
+    [
+        ("/fa/news/1/x", "fa", "rtl", "خطایی رخ داد"),
+        ("/en/news/1/x", "en", "ltr", "Something went wrong"),
+        ("/xx/news/1/x", "en", "ltr", "Something went wrong"),  # no such edition: English
+        ("/", "en", "ltr", "Something went wrong"),
+    ],
+)
+def test_the_500_page_is_in_the_language_of_the_url(rf, path, language, direction, title):
+    response = server_error(rf.get(path))
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert response.status_code == 500
+    assert (soup.html["lang"], soup.html["dir"]) == (language, direction)
+    assert soup.h1.get_text() == title
+
+
+def test_the_500_page_links_the_site_stylesheet(rf):
+    soup = BeautifulSoup(server_error(rf.get("/en/news/1/x")).content, "html.parser")
+    assert soup.find("link", rel="stylesheet")["href"] == static("site/site.css")
+
+
+@pytest.mark.django_db
+def test_without_an_edition_the_home_page_says_what_is_missing(rf):
+    with pytest.raises(Http404, match="No edition has been set up yet"):
+        home(rf.get("/"))

@@ -1,0 +1,78 @@
+"""Saving or deleting an edition, section or follow link purges the cached site furniture;
+saving anything else leaves it.
+
+The wiring is made once at start-up (`SiteConfig.ready`); these tests make it again, so that
+they check `connect_purge` itself rather than what start-up left behind.
+"""
+
+import pytest
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+
+from dateline.editions.models import Edition, FollowLink
+from dateline.site.chrome import CACHE_KEY, connect_purge, site_chrome
+from dateline.stories.models import Section, Tag
+from tests.factories import make_edition, make_section, make_story
+
+pytestmark = pytest.mark.django_db
+
+FURNITURE = (Edition, Section, FollowLink)
+
+
+def unwire():
+    for model in FURNITURE:
+        post_save.disconnect(sender=model, dispatch_uid=f"chrome-save-{model.__name__}")
+        post_delete.disconnect(sender=model, dispatch_uid=f"chrome-delete-{model.__name__}")
+
+
+@pytest.fixture
+def wired():
+    unwire()
+    connect_purge()
+    yield
+    unwire()
+    connect_purge()
+
+
+@pytest.fixture
+def furniture(wired):
+    edition = make_edition("en")
+    section = make_section(edition, "world", "World")
+    site_chrome()
+    assert cache.get(CACHE_KEY) is not None
+    return edition, section, edition.follow_links.get()
+
+
+def is_purged() -> bool:
+    return cache.get(CACHE_KEY) is None
+
+
+def test_saving_each_kind_of_furniture_purges(furniture):
+    for row in furniture:
+        site_chrome()
+        row.save()
+        assert is_purged(), type(row).__name__
+
+
+def test_deleting_each_kind_of_furniture_purges(furniture):
+    _, section, link = furniture
+    for row in (link, section):
+        site_chrome()
+        row.delete()
+        assert is_purged(), type(row).__name__
+    assert site_chrome().edition("en").sections == ()
+    assert site_chrome().edition("en").follow_links == ()
+
+
+def test_the_purge_shows_the_change_on_the_next_read(furniture):
+    _, section, _ = furniture
+    section.name = "Foreign"
+    section.save()
+    assert [s.name for s in site_chrome().edition("en").sections] == ["Foreign"]
+
+
+def test_stories_and_tags_leave_the_furniture_cached(furniture):
+    edition, section, _ = furniture
+    make_story(edition, section=section, tags=("Water",))
+    Tag.objects.create(slug="oil", name="Oil")
+    assert not is_purged()

@@ -1,0 +1,73 @@
+"""What the public templates can call: the globals and filters of the Jinja2 environment.
+
+Each test builds its own template engine, as Django does at start-up, so it checks how the
+environment is built rather than one an earlier test left in the process.
+"""
+
+import datetime
+
+import pytest
+from django.template.utils import EngineHandler
+from django.templatetags.static import static
+from django.urls import reverse
+
+from dateline.copy import format_dateline
+from dateline.site.formatting import format_published
+from tests.factories import make_edition, make_story
+
+MOMENT = datetime.datetime(2026, 4, 18, 10, 5, 9, 123456, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def jinja():
+    return EngineHandler()["jinja2"]
+
+
+def render(jinja, source: str, **context) -> str:
+    return jinja.from_string(source).render(context)
+
+
+def test_static_and_url(jinja):
+    assert render(jinja, "{{ static('site/site.css') }}") == static("site/site.css")
+    assert render(jinja, "{{ url('site:front', edition='fa') }}") == reverse(
+        "site:front", kwargs={"edition": "fa"}
+    )
+    assert render(jinja, "{{ url('site:home') }}") == reverse("site:home")
+
+
+@pytest.mark.django_db
+def test_story_url_and_datelines(jinja):
+    edition = make_edition("en")
+    story = make_story(
+        edition,
+        headline="Talks resume",
+        dateline_place="Vienna",
+        dateline_date=datetime.date(2026, 4, 18),
+        dateline_source="IRNA",
+    )
+    assert render(jinja, "{{ story_url('en', story) }}", story=story) == reverse(
+        "site:article", kwargs={"edition": "en", "code": story.code, "slug": "talks-resume"}
+    )
+    expected = format_dateline("Vienna", datetime.date(2026, 4, 18), "IRNA", language="en")
+    assert render(jinja, "{{ dateline_of(story) }}", story=story) == expected
+    html = render(jinja, "{{ dateline_html(story) }}", story=story)
+    assert "<bdi>Vienna</bdi>" in html and "<bdi>IRNA</bdi>" in html
+
+
+def test_direction_of(jinja):
+    assert render(jinja, "{{ direction_of('fa') }}-{{ direction_of('en') }}") == "rtl-ltr"
+
+
+def test_time_filters(jinja):
+    class Edition:
+        language = "fa"
+        timezone = "Asia/Tehran"
+
+    assert render(jinja, "{{ moment|machine_time }}", moment=MOMENT) == "2026-04-18T10:05:09Z"
+    assert render(jinja, "{{ moment|published(edition) }}", moment=MOMENT, edition=Edition) == (
+        format_published(MOMENT, language="fa", timezone_name="Asia/Tehran")
+    )
+
+
+def test_templates_escape_what_they_print(jinja):
+    assert render(jinja, "{{ text }}", text="<b>&</b>") == "&lt;b&gt;&amp;&lt;/b&gt;"
