@@ -1,0 +1,48 @@
+"""Datelines at the edges: where the prefix may end, flash markers, and the year of a bare date."""
+
+import datetime
+
+from dateline.copy.dateline import MAX_PREFIX_CHARS, parse_dateline, split_dateline
+
+REFERENCE = datetime.date(1987, 6, 20)
+
+
+def prefix_of_length(length: int) -> str:
+    tail = ", June 19, Reuters"
+    return "Saint X" + "x" * (length - len("Saint X") - len(tail)) + tail
+
+
+def test_a_dateline_may_run_up_to_the_limit():
+    head = prefix_of_length(MAX_PREFIX_CHARS)
+    assert len(head) == MAX_PREFIX_CHARS
+    dateline, rest = split_dateline(f"{head} – Talks resumed.", reference=REFERENCE)
+    assert dateline is not None
+    assert (dateline.date, dateline.source) == (datetime.date(1987, 6, 19), "Reuters")
+    assert rest == "Talks resumed."
+
+
+def test_a_dateline_past_the_limit_is_left_in_the_lead():
+    paragraph = f"{prefix_of_length(MAX_PREFIX_CHARS + 1)} – Talks resumed."
+    assert split_dateline(paragraph, reference=REFERENCE) == (None, paragraph)
+
+
+def test_a_lead_that_starts_with_a_dash_has_no_dateline():
+    paragraph = "– Talks resumed in Vienna, Reuters said."
+    assert split_dateline(paragraph, reference=REFERENCE) == (None, paragraph)
+
+
+def test_flash_markers_go_and_the_place_keeps_its_letters():
+    dateline = parse_dateline("****XIAMEN, June 19 -", reference=REFERENCE)
+    assert dateline is not None
+    assert dateline.place.upper() == "XIAMEN"
+    assert dateline.raw == "****XIAMEN, June 19 -"
+
+
+def test_a_bare_date_takes_its_year_from_the_reference():
+    dateline = parse_dateline("PARIS, June 19 -", reference=REFERENCE)
+    assert dateline is not None
+    assert dateline.date == datetime.date(1987, 6, 19)
+    assert parse_dateline("PARIS, June 19 -", reference=None).date is None
+    assert parse_dateline("PARIS, June 19 -", reference=None, year=1990).date == datetime.date(
+        1990, 6, 19
+    )
