@@ -73,6 +73,10 @@ def test_the_purge_shows_the_change_on_the_next_read(furniture):
 
 def test_stories_and_tags_leave_the_furniture_cached(furniture):
     edition, section, _ = furniture
-    make_story(edition, section=section, tags=("Water",))
-    Tag.objects.create(slug="oil", name="Oil")
+    story = make_story(edition, section=section, tags=("Water",))
+    tag = Tag.objects.create(slug="oil", name="Oil")
+    assert not is_purged()
+    tag.delete()
+    story.tags.clear()
+    Tag.objects.filter(slug="water").delete()
     assert not is_purged()

@@ -1,0 +1,38 @@
+"""The code version in every page-cache key covers the modules, templates and stylesheets that
+render pages, and nothing else: a deployment that changes how a page looks retires the pages
+cached before it, and one that does not keeps them."""
+
+from pathlib import Path
+
+import pytest
+
+from dateline.site.page_cache import _code_version
+
+
+def version_with_changed(monkeypatch, suffix: str) -> str:
+    """The version as it would be if every file ending in `suffix` read differently."""
+    read_bytes = Path.read_bytes
+
+    def changed(path: Path) -> bytes:
+        data = read_bytes(path)
+        return data + b"\n/* changed */" if path.suffix == suffix else data
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Path, "read_bytes", changed)
+        return _code_version()
+
+
+def test_the_version_is_a_short_stable_digest():
+    version = _code_version()
+    assert len(version) == 12 and int(version, 16) >= 0
+    assert _code_version() == version
+
+
+@pytest.mark.parametrize("suffix", [".py", ".html", ".css"])
+def test_a_changed_module_template_or_stylesheet_changes_the_version(monkeypatch, suffix):
+    assert version_with_changed(monkeypatch, suffix) != _code_version()
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".toml"])  # demo copy, its catalogue
+def test_other_files_leave_the_version(monkeypatch, suffix):
+    assert version_with_changed(monkeypatch, suffix) == _code_version()
