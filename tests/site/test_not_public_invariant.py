@@ -40,6 +40,8 @@ from django.utils import timezone
 from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 
+from dateline.comments.models import Comment
+from dateline.comments.notifications import delete_token
 from dateline.editions.models import Edition
 from dateline.site import pagination, views
 from dateline.stories.actions import (
@@ -161,6 +163,20 @@ def _plain(route: str, world: World) -> list[str]:
     return [fill(route)]
 
 
+def _comment_ids() -> list[int]:
+    """Every comment stored (the stories' own and any a test left), and one that is not."""
+    return [*Comment.objects.values_list("pk", flat=True), 10**9]
+
+
+def _comment_reports(route: str, world: World) -> list[str]:
+    return [fill(route, edition=e, comment=c) for e in world.editions for c in _comment_ids()]
+
+
+def _comment_deletions(route: str, world: World) -> list[str]:
+    tokens = [delete_token(c) for c in Comment.objects.all()] + ["not-a-token"]
+    return [fill(route, token=token) for token in tokens]
+
+
 # Each public URL pattern, as the root URLconf spells it, and how to fill it in. A new pattern
 # makes the property test fail until it has an entry here: say what its parameters (and query
 # parameters: ?page=, ?q=, …) range over, so that it is probed with every story's words.
@@ -174,6 +190,9 @@ EXPANSIONS: dict[str, Callable[[str, World], list[str]]] = {
     "<slug:edition>/news/<int:code>": _articles,
     "<slug:edition>/news/<int:code>/": _articles,
     "<slug:edition>/news/<int:code>/<str:slug>": _articles,
+    "<slug:edition>/news/<int:code>/comment": _articles,  # POST only: a GET is a 405
+    "<slug:edition>/comments/<int:comment>/report": _comment_reports,
+    "comments/delete/<str:token>": _comment_deletions,
 }
 
 
@@ -425,6 +444,19 @@ def build(spec: Spec, editions: dict, now: datetime.datetime) -> Story:
         schedule_story(story, at=at)
     elif spec.start == "embargoed":
         embargo_story(story, until=at)
+    # An approved comment quoting the story: its report page and the writer's delete link must
+    # not show it either while the story is not public.
+    comment = Comment.objects.create(
+        story=story,
+        story_version=1,
+        name="A reader",
+        email="reader@example.org",
+        email_hash="reader",
+        text=f"Quoting {field(spec.marker, 2)}",
+        text_hash=f"text-{spec.marker}",
+        status="approved",
+    )
+    Comment.objects.filter(pk=comment.pk).update(thread=comment)
     return story
 
 

@@ -1,6 +1,7 @@
 """Reading Dateline's environment variables: the only switch between embedded and scaled."""
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -39,6 +40,27 @@ def words(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+RATE_UNITS = {"s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}
+_RATE = re.compile(r"(\d+)/(\d*)(s|min|m|h|d)")
+
+
+def rates(name: str, default: str) -> list[tuple[int, int]]:
+    """Rate limits as (count, seconds) pairs from e.g. "1/15s,5/min": at most 1 in 15 seconds
+    and 5 a minute. Each must be COUNT/[N]UNIT with a count and N of 1 or more."""
+    raw = os.environ.get(name, default)
+    limits = []
+    for rule in raw.split(","):
+        match = _RATE.fullmatch(rule.strip())
+        count, multiple = (int(match[1]), int(match[2] or 1)) if match else (0, 0)
+        if not match or count < 1 or multiple < 1:
+            raise ImproperlyConfigured(
+                f"{name}={raw!r}: {rule.strip()!r} is not a rate such as 5/min or 1/15s "
+                "(COUNT/[N]UNIT, unit one of s, min, m, h, d)"
+            )
+        limits.append((count, multiple * RATE_UNITS[match[3]]))
+    return limits
 
 
 def kept_secret_key(var_dir: Path) -> str:

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "dateline.accounts",
     "dateline.editions",
     "dateline.stories",
+    "dateline.comments",
     "dateline.site",
     "dateline.demo",
     "dateline.newsroom",
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks_db",
     "axes",
+    "django_ratelimit",
 ]
 
 MIDDLEWARE = [
@@ -266,6 +268,48 @@ if SESSION_COOKIE_AGE <= 0:
     raise ImproperlyConfigured(
         "DATELINE_SESSION_HOURS: expected a whole number of hours, 1 or more"
     )
+
+# --- Reader comments (docs/comments.md) -------------------------------------------------------
+# Seconds a reader must spend between being shown the form and sending it (bots are faster).
+COMMENT_MIN_SECONDS = env.integer("DATELINE_COMMENT_MIN_SECONDS", 3)
+# Posts allowed per address and, separately, per email: comma-separated COUNT/PERIOD rules,
+# each of which must hold, e.g. "1/15s,5/min"; units s, min (or m), h, d.
+COMMENT_RATE = env.rates("DATELINE_COMMENT_RATE", "1/15s,5/min")
+COMMENT_MAX_DEPTH = env.integer("DATELINE_COMMENT_DEPTH", 3)
+if COMMENT_MAX_DEPTH < 1:
+    raise ImproperlyConfigured("DATELINE_COMMENT_DEPTH: expected a whole number, 1 or more")
+# Where links in mail sent outside a request (a moderator's command) point.
+SITE_URL = os.environ.get("DATELINE_SITE_URL", "http://localhost:8000")
+COMMENT_MAX_LENGTH = 5_000  # characters of comment text
+COMMENT_MAX_LINKS = 2  # more than this and a comment waits for a moderator
+# Counting posts in the file cache is not atomic (django-ratelimit says so in a check): two
+# posts at the same instant from one reader may both be counted as the first. One embedded
+# server makes that a small gap; with REDIS_URL the counts are exact (decision 0016).
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# --- Mail: what readers asked for (comment published, answered, delete link) ------------------
+# Embedded: each message is a file under var/mail ("console" prints them); production: SMTP.
+_mail_backend = os.environ.get("DATELINE_EMAIL_BACKEND", "smtp" if PRODUCTION else "file")
+_MAILER_MODULES = {"file": "filebased", "console": "console", "smtp": "smtp"}
+_MAILER_OPTIONS = {
+    "file": {"file_path": str(VAR_DIR / "mail")},
+    "console": {},
+    "smtp": {
+        "host": os.environ.get("DATELINE_EMAIL_HOST", "localhost"),
+        "port": env.integer("DATELINE_EMAIL_PORT", 25),
+    },
+}
+if _mail_backend not in _MAILER_OPTIONS:
+    raise ImproperlyConfigured(
+        f"DATELINE_EMAIL_BACKEND={_mail_backend!r}: expected one of {', '.join(_MAILER_OPTIONS)}"
+    )
+MAILERS = {
+    "default": {
+        "BACKEND": f"django.core.mail.backends.{_MAILER_MODULES[_mail_backend]}.EmailBackend",
+        "OPTIONS": _MAILER_OPTIONS[_mail_backend],
+    }
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DATELINE_EMAIL_FROM", "Dateline <comments@localhost>")
 
 # --- Serving -----------------------------------------------------------------------------------
 PORT = env.integer("PORT", 8000)

@@ -9,6 +9,14 @@ class Calendar(models.TextChoices):
     SOLAR_HIJRI = "solar_hijri", "Solar Hijri"
 
 
+class CommentPolicy(models.TextChoices):
+    """How reader comments are taken: set per edition, overridden per section and per story."""
+
+    PRE = "pre", "Pre-moderation: a moderator approves each comment first"
+    POST = "post", "Post-moderation: comments appear at once, moderators may remove them"
+    CLOSED = "closed", "Closed: no new comments"
+
+
 class EditionQuerySet(models.QuerySet):
     def default(self) -> "Edition | None":
         """The edition `/` leads to: the one marked default, else the first by position."""
@@ -27,6 +35,13 @@ class Edition(models.Model):
     )
     is_default = models.BooleanField(default=False)
     position = models.PositiveSmallIntegerField(default=0)
+    comment_policy = models.CharField(
+        max_length=8, choices=CommentPolicy.choices, default=CommentPolicy.PRE
+    )
+    comments_close_after_days = models.PositiveSmallIntegerField(
+        default=14,
+        help_text="Comments close this many days after publication; 0 keeps them open.",
+    )
 
     objects = EditionQuerySet.as_manager()
 

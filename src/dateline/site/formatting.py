@@ -68,3 +68,9 @@ def format_day(moment: datetime.datetime, *, language: str, timezone_name: str) 
             PERSIAN_DIGITS
         )
     return f"{local.day} {EN_MONTHS[local.month - 1]} {local.year}"
+
+
+def format_number(number: int, *, language: str) -> str:
+    """A count in the edition's digits: '12' or '۱۲'."""
+    text = str(number)
+    return text.translate(PERSIAN_DIGITS) if language.startswith("fa") else text

@@ -21,9 +21,13 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 
+from dateline.comments.models import ModerationEvent
 from dateline.stories.models import StoryChange
 
 FURNITURE_KEY = "site:pages:furniture"
+# Query parameters only the per-request comment form reads (site/comments.py): a page is cached
+# once, not once per comment a reader might reply to.
+PER_READER_PARAMETERS = frozenset({"reply", "comment"})
 
 
 def _code_version() -> str:
@@ -43,7 +47,7 @@ CODE_VERSION = _code_version()
 
 def current_generation() -> str:
     furniture = cache.get(FURNITURE_KEY) or retire_all_pages()
-    return f"{CODE_VERSION}.{furniture}.{_last_change_id()}"
+    return f"{CODE_VERSION}.{furniture}.{_last_change_ids()}"
 
 
 def retire_all_pages() -> str:
@@ -53,17 +57,27 @@ def retire_all_pages() -> str:
     return token
 
 
-def _last_change_id() -> int:
+def _last_change_ids() -> str:
+    """The newest story change and the newest comment moderation event, in one round trip: a
+    page shows stories and their approved comments, and either kind of change retires it."""
     # A plain cursor: the ORM would spend more building this one-liner than the database
     # spends answering it, on the path of every cached page.
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT MAX(id) FROM {StoryChange._meta.db_table}")  # noqa: S608
-        return cursor.fetchone()[0] or 0
+        cursor.execute(
+            f"SELECT (SELECT MAX(id) FROM {StoryChange._meta.db_table}),"  # noqa: S608
+            f" (SELECT MAX(id) FROM {ModerationEvent._meta.db_table})"
+        )
+        story_change, comment_event = cursor.fetchone()
+        return f"{story_change or 0}.{comment_event or 0}"
 
 
 def _page_key(request: HttpRequest, generation: str) -> str:
     # The host is part of the key: pages carry absolute canonical URLs.
-    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    query = request.GET.copy()
+    for name in PER_READER_PARAMETERS & query.keys():
+        del query[name]
+    path = request.path + (f"?{query.urlencode()}" if query else "")
+    address = f"{request.scheme}://{request.get_host()}{path}"
     return f"site:page:{generation}:{hashlib.sha256(address.encode()).hexdigest()[:32]}"
 
 

@@ -7,8 +7,9 @@ from django.urls import reverse
 from jinja2 import Environment
 from markupsafe import Markup, escape
 
+from dateline.comments.text import comment_html
 from dateline.copy import direction_for, format_dateline
-from dateline.site.formatting import format_day, format_published
+from dateline.site.formatting import format_day, format_number, format_published
 
 
 def story_url(edition_code: str, story) -> str:
@@ -57,7 +58,7 @@ def environment(**options) -> Environment:
     env = Environment(**options)  # noqa: S701  (Django's backend turns autoescape on)
     env.globals.update(static=static, url=lambda name, **kw: reverse(name, kwargs=kw))
     env.globals.update(story_url=story_url, dateline_of=dateline_of, dateline_html=dateline_html)
-    env.globals.update(direction_of=direction_for)
+    env.globals.update(direction_of=direction_for, comment_html=comment_html)
     env.filters["machine_time"] = machine_time
     env.filters["published"] = lambda moment, edition: format_published(
         moment, language=edition.language, timezone_name=edition.timezone
@@ -65,4 +66,5 @@ def environment(**options) -> Environment:
     env.filters["day"] = lambda moment, edition: format_day(
         moment, language=edition.language, timezone_name=edition.timezone
     )
+    env.filters["digits"] = lambda number, edition: format_number(number, language=edition.language)
     return env

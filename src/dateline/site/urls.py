@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dateline.site import views
+from dateline.site import comments, views
 
 app_name = "site"
 
@@ -12,5 +12,12 @@ urlpatterns = [
     path("<slug:edition>/tag/<str:slug>/", views.tag, name="tag"),
     path("<slug:edition>/news/<int:code>", views.article, name="article-code"),
     path("<slug:edition>/news/<int:code>/", views.article, name="article-code-slash"),
+    path("<slug:edition>/news/<int:code>/comment", comments.post_comment, name="comment-post"),
     path("<slug:edition>/news/<int:code>/<str:slug>", views.article, name="article"),
+    path(
+        "<slug:edition>/comments/<int:comment>/report",
+        comments.report_comment,
+        name="comment-report",
+    ),
+    path("comments/delete/<str:token>", comments.delete_own_comment, name="comment-delete"),
 ]

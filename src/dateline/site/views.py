@@ -14,10 +14,18 @@ from django.template.response import TemplateResponse
 from django.templatetags.static import static
 from django.utils.encoding import iri_to_uri
 
+from dateline.comments.policy import effective_policy
+from dateline.comments.threads import (
+    approved_count_of,
+    approved_counts,
+    article_thread,
+    single_thread,
+)
 from dateline.copy import direction_for
 from dateline.discovery.related import related_stories
 from dateline.editions.labels import LABELS, labels_for
 from dateline.site.chrome import EditionChrome, site_chrome
+from dateline.site.comments import with_comment_form
 from dateline.site.page_cache import cached_page
 from dateline.site.pagination import page_of
 from dateline.stories.models import Correction, Status, Story, StoryChange, Tag
@@ -35,6 +43,9 @@ def edition_chrome(code: str) -> EditionChrome:
 
 def render_page(request: HttpRequest, chrome: EditionChrome, template: str, **context):
     edition = chrome.edition
+    if "page" in context and "comment_counts" not in context:
+        ids = [story.pk for story in context["page"].items]
+        context["comment_counts"] = approved_counts(ids)
     return TemplateResponse(
         request,
         f"site/{template}",
@@ -92,6 +103,7 @@ def tag(request: HttpRequest, edition: str, slug: str) -> HttpResponse:
     return render_page(request, chrome, "tag.html", tag=current, page=page)
 
 
+@with_comment_form
 @cached_page
 def article(request: HttpRequest, edition: str, code: int, slug: str = "") -> HttpResponse:
     chrome = edition_chrome(edition)
@@ -101,7 +113,7 @@ def article(request: HttpRequest, edition: str, code: int, slug: str = "") -> Ht
             Story.objects.public()
             .select_related("section")
             .defer("body")
-            .annotate(corrected=corrected)
+            .annotate(corrected=corrected, comment_count=approved_count_of(OuterRef("pk")))
             .get(code=code, edition=chrome.edition)
         )
     except Story.DoesNotExist:
@@ -114,6 +126,11 @@ def article(request: HttpRequest, edition: str, code: int, slug: str = "") -> Ht
     related = related_stories(story, [t.pk for t in tags])
     # Only a corrected story pays a query for its notes (most never have one).
     corrections = list(story.corrections.all()) if story.corrected else []
+    root = request.GET.get("thread")
+    if root is not None:
+        thread = single_thread(story, root, request.GET.get("cpage"))
+    else:
+        thread = article_thread(story, request.GET.get("cpage"), request.GET.get("order"))
     return render_page(
         request,
         chrome,
@@ -122,6 +139,9 @@ def article(request: HttpRequest, edition: str, code: int, slug: str = "") -> Ht
         tags=tags,
         related=related,
         corrections=corrections,
+        thread=thread,
+        comment_count=story.comment_count,
+        comments_open=effective_policy(story, chrome.edition).is_open(),
     )
 
 

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from dateline.editions.models import Edition
+from dateline.editions.models import CommentPolicy, Edition
 from dateline.stories.querysets import StoryQuerySet
 
 
@@ -40,6 +40,12 @@ class Section(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     is_default = models.BooleanField(
         default=False, help_text="Where stories go when neither the import nor a mapping says."
+    )
+    comment_policy = models.CharField(
+        max_length=8,
+        choices=CommentPolicy.choices,
+        blank=True,
+        help_text="Blank: as the edition says.",
     )
 
     class Meta:
@@ -111,6 +117,12 @@ class Story(models.Model):
     body_html = models.TextField(blank=True, editable=False, help_text="`body`, rendered once.")
 
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    comment_policy = models.CharField(
+        max_length=8,
+        choices=CommentPolicy.choices,
+        blank=True,
+        help_text="Blank: as the section, or else the edition, says.",
+    )
     version = models.PositiveIntegerField(default=1)
     published_at = models.DateTimeField(null=True, blank=True)
     embargo_until = models.DateTimeField(null=True, blank=True)
@@ -203,6 +215,7 @@ class StoryChange(models.Model):
         CORRECTED = "corrected", "Corrected"
         KILLED = "killed", "Killed"
         RESTORED = "restored", "Revision restored"
+        COMMENTS = "comments", "Comment policy changed"
 
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="changes")
     version = models.PositiveIntegerField()

@@ -32,6 +32,7 @@ LEGAL_FROM: dict[str, frozenset[str]] = {
     Action.CORRECTED: frozenset({Status.PUBLISHED}),
     Action.KILLED: _NOT_KILLED,
     Action.RESTORED: _NOT_KILLED,
+    Action.COMMENTS: _NOT_KILLED,
 }
 
 _WRITERS = frozenset({Role.REPORTER, Role.EDITOR, Role.CHIEF_EDITOR})
@@ -48,6 +49,8 @@ ALLOWED_ROLES: dict[str, frozenset[str]] = {
     Action.UNPUBLISHED: _EDITORS,
     Action.CORRECTED: _EDITORS,
     Action.RESTORED: _EDITORS,
+    # Opening or closing a story's comments: an editor's call, or a comment moderator's.
+    Action.COMMENTS: _EDITORS | {Role.COMMENT_MODERATOR},
     Action.KILLED: frozenset({Role.CHIEF_EDITOR}),
 }
 # What a reporter may still change in a story of their own.

@@ -1,11 +1,13 @@
 """The only writers of stories: one module per state change (create, edit, submit, approve,
-publish, schedule, embargo, release, unpublish, correct, kill, restore, take).
+publish, schedule, embargo, release, unpublish, correct, kill, restore, take, and the
+comment policy).
 
 Views, the admin, the API and commands all call these, so the role and state checks, the
 version counter, the revisions and the change log are applied the same way everywhere.
 """
 
 from dateline.stories.actions.approve import approve_story
+from dateline.stories.actions.comment_policy import set_comment_policy
 from dateline.stories.actions.correct import correct_story
 from dateline.stories.actions.create import create_story
 from dateline.stories.actions.edit import edit_story
@@ -30,6 +32,7 @@ __all__ = [
     "release_due",
     "restore_revision",
     "schedule_story",
+    "set_comment_policy",
     "submit_story",
     "take_story",
     "unpublish_story",

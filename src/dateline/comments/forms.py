@@ -1,0 +1,69 @@
+"""The public comment form: what a reader may send, checked before anything is stored."""
+
+import unicodedata
+
+from django import forms
+from django.conf import settings
+
+from dateline.copy.characters import has_visible_character, strip_bidi_controls
+
+# Line breaks and tabs are text; every other control character (NUL, escape, …) is not.
+_ALLOWED_CONTROLS = {"\n", "\r", "\t"}
+
+
+def _plain_text(value: str, label: str, *, multiline: bool) -> str:
+    if "\ufffd" in value:
+        # Django decodes the post as UTF-8 and puts U+FFFD where bytes were not.
+        raise forms.ValidationError(f"The {label} is not valid UTF-8 text.")
+    allowed = _ALLOWED_CONTROLS if multiline else set()
+    if any(unicodedata.category(c) == "Cc" and c not in allowed for c in value):
+        raise forms.ValidationError(f"The {label} contains control characters, not text.")
+    value, _removed = strip_bidi_controls(value)
+    value = value.strip() if multiline else " ".join(value.split())
+    if not has_visible_character(value):
+        raise forms.ValidationError(f"The {label} has no visible characters.")
+    return value
+
+
+class CommentForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=80)
+    email = forms.EmailField(
+        label="Email", max_length=254, help_text="Required, never shown on the site."
+    )
+    text = forms.CharField(
+        label="Comment", max_length=settings.COMMENT_MAX_LENGTH, widget=forms.Textarea
+    )
+    notify = forms.BooleanField(
+        label="Email me when my comment is published or answered", required=False
+    )
+    parent = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    token = forms.CharField(max_length=300, widget=forms.HiddenInput)
+    # The honeypot: hidden from people by the stylesheet, filled in by form-filling bots.
+    website = forms.CharField(required=False, max_length=300)
+
+    error_messages = {"token": "This form could not be checked. Reload the page and try again."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["token"].error_messages["required"] = self.error_messages["token"]
+        self.fields["name"].error_messages["required"] = "Please give your name."
+        self.fields["email"].error_messages["required"] = (
+            "Please give your email address; it is never shown."
+        )
+        self.fields["text"].error_messages["required"] = "Please write your comment."
+        self.fields["text"].error_messages["max_length"] = (
+            f"Comments are limited to {settings.COMMENT_MAX_LENGTH:,} characters"
+            " (this one has %(show_value)s)."
+        )
+
+    def clean_name(self) -> str:
+        return _plain_text(self.cleaned_data["name"], "name", multiline=False)
+
+    def clean_text(self) -> str:
+        return _plain_text(self.cleaned_data["text"], "comment", multiline=True)
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"]
+        if any(unicodedata.category(c) == "Cc" for c in email):
+            raise forms.ValidationError("The email address contains control characters.")
+        return email.strip()

@@ -1,0 +1,187 @@
+"""The public side of comments: posting, reporting, the writer's delete link, and the form
+each article page gets for its reader.
+
+Article pages are cached whole for every reader, so nothing of one reader may be in them: the
+cached page holds a slot where the form goes, and `with_comment_form` renders the form into it
+on every request, with that reader's CSRF token, signed form token, errors and reply target.
+"""
+
+import re
+from functools import wraps
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_http_methods, require_POST
+
+from dateline.comments import moderation
+from dateline.comments.defences import address_hash, issue_token
+from dateline.comments.forms import CommentForm
+from dateline.comments.models import Comment, Status
+from dateline.comments.notifications import read_delete_token
+from dateline.comments.submitting import CommentRefused, FormInvalid, submit_comment
+from dateline.site.chrome import EditionChrome
+from dateline.site.templating import story_url
+from dateline.stories.models import Story
+
+FORM_SLOT = re.compile(rb"<!--comment-form (\d+) (\d+)-->")
+SENT_STATES = ("received", "published")
+FIELD_LABELS = {"name": "name", "email": "email", "text": "comment"}
+
+
+def with_comment_form(article_view):
+    """Fill the form slot of an article page, cached or fresh, for this request's reader."""
+
+    @wraps(article_view)
+    def view(request: HttpRequest, edition: str, code: int, slug: str = "") -> HttpResponse:
+        response = article_view(request, edition=edition, code=code, slug=slug)
+        if response.status_code >= 300 and not hasattr(request, "comment_refusal"):
+            return response
+        if hasattr(response, "render"):
+            response.render()
+        match = FORM_SLOT.search(response.content)
+        if match is None:
+            return response
+        form_html = comment_form_html(request, edition, int(match[1]), int(match[2]))
+        response.content = b"".join(
+            [response.content[: match.start()], form_html.encode(), response.content[match.end() :]]
+        )
+        # This copy of the page is one reader's (their tokens): no shared cache may keep it.
+        patch_cache_control(response, private=True, no_cache=True)
+        return response
+
+    return view
+
+
+def comment_form_html(request: HttpRequest, edition: str, code: int, version: int) -> str:
+    from dateline.site.views import edition_chrome
+
+    chrome = edition_chrome(edition)
+    form = getattr(request, "comment_form", None) or CommentForm()
+    refusal = getattr(request, "comment_refusal", None)
+    sent = request.GET.get("comment")
+    context = {
+        "labels": chrome.edition.labels,
+        "form": form,
+        "refusal": refusal.message if refusal and not isinstance(refusal, FormInvalid) else None,
+        "sent": sent if sent in SENT_STATES and refusal is None else None,
+        "token": issue_token(code, version),
+        "reply": _reply_target(request, code),
+        "action": f"/{edition}/news/{code}/comment",
+        "story_path": request.path,
+        "max_length": settings.COMMENT_MAX_LENGTH,
+        "field_labels": FIELD_LABELS,
+    }
+    return render_to_string("site/_comment_form.html", context, request=request)
+
+
+def _reply_target(request: HttpRequest, code: int) -> Comment | None:
+    """The comment named by ?reply= (or the form's parent, after a refused reply)."""
+    raw = request.POST.get("parent") if request.method == "POST" else request.GET.get("reply")
+    if not raw or not raw.isascii() or not raw.isdigit() or len(raw) > 18:
+        return None
+    return (
+        Comment.objects.filter(pk=int(raw), story_id=code, status=Status.APPROVED)
+        .only("pk", "name")
+        .first()
+    )
+
+
+def _public_story(chrome: EditionChrome, code: int) -> Story:
+    story = (
+        Story.objects.public()
+        .select_related("section")
+        .filter(code=code, edition=chrome.edition)
+        .first()
+    )
+    if story is None:
+        raise Http404("No such story")
+    story.edition = chrome.edition
+    return story
+
+
+@require_POST
+def post_comment(request: HttpRequest, edition: str, code: int) -> HttpResponse:
+    from dateline.site.views import article, edition_chrome, render_page
+
+    chrome = edition_chrome(edition)
+    story = _public_story(chrome, code)
+    try:
+        accepted = submit_comment(request, story, request.POST)
+    except CommentRefused as refused:
+        if refused.status == 429:
+            # A flood is answered cheaply: no article rendering per refused post.
+            response = render_page(
+                request, chrome, "comment_refused.html", story=story, message=refused.message
+            )
+            response.status_code = 429
+            response["Retry-After"] = "60"
+            return response
+        request.comment_refusal = refused
+        if isinstance(refused, FormInvalid):
+            request.comment_form = refused.form
+        response = article(request, edition=edition, code=code, slug=story.slug)
+        response.status_code = refused.status
+        return response
+    state = "published" if accepted.published else "received"
+    anchor = f"c{accepted.comment.pk}" if accepted.published else "comment-form"
+    response = HttpResponseRedirect(f"{story_url(edition, story)}?comment={state}#{anchor}")
+    response.status_code = 303
+    return response
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def report_comment(request: HttpRequest, edition: str, comment: int) -> HttpResponse:
+    """A page to confirm the report (GET), and the report itself (POST): never cached."""
+    from dateline.site.views import edition_chrome, render_page
+
+    chrome = edition_chrome(edition)
+    target = (
+        Comment.objects.filter(pk=comment, status=Status.APPROVED, story__in=Story.objects.public())
+        .filter(story__edition=chrome.edition)
+        .select_related("story")
+        .first()
+    )
+    if target is None:
+        raise Http404("No such comment")
+    done = False
+    if request.method == "POST":
+        moderation.report(target.pk, address_hash(request))
+        done = True
+    response = render_page(request, chrome, "comment_report.html", comment=target, done=done)
+    patch_cache_control(response, private=True, no_store=True)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def delete_own_comment(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the receipt: confirm (GET), then delete (POST)."""
+    from dateline.site.views import edition_chrome, render_page
+
+    comment_id = read_delete_token(token)
+    target = (
+        Comment.objects.filter(pk=comment_id).select_related("story__edition").first()
+        if comment_id
+        else None
+    )
+    if target is None:
+        raise Http404("This link is not valid.")
+    chrome = edition_chrome(target.story.edition.code)
+    done = target.status == Status.DELETED
+    if request.method == "POST" and not done:
+        moderation.delete_own(target.pk)
+        done = True
+    story_is_public = Story.objects.public().filter(pk=target.story_id).exists()
+    response = render_page(
+        request,
+        chrome,
+        "comment_delete.html",
+        comment=target,
+        done=done,
+        story_is_public=story_is_public,
+    )
+    patch_cache_control(response, private=True, no_store=True)
+    response["X-Robots-Tag"] = "noindex"
+    return response

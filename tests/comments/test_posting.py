@@ -1,0 +1,83 @@
+"""A reader's comment from the form to the page: held, approved, answered, nested."""
+
+import pytest
+
+from dateline.comments import moderation
+from dateline.comments.models import Comment, ModerationEvent, Status
+from tests.comments.conftest import page, post
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_article_page_has_the_form_under_your_comment(client, story):
+    soup = page(client.get(story.get_absolute_url()))
+    section = soup.select_one("section#comments")
+    assert section.find("h2", string="Your Comment") is not None
+    form = section.select_one("#comment-form form")
+    labels = [label.get_text(strip=True) for label in form.find_all("label")]
+    assert labels[:3] == ["Name", "Email", "Comment"]
+    assert form.select_one("input[name=csrfmiddlewaretoken]") is not None
+    assert len(form.find_all("button")) == 1
+
+
+def test_a_comment_waits_for_a_moderator_then_shows(client, story):
+    response = post(client, story, text="First <b>thoughts</b>")
+    assert response.status_code == 303
+    assert response["Location"].endswith("?comment=received#comment-form")
+    comment = Comment.objects.get()
+    assert comment.status == Status.PENDING
+    thanks = page(client.get(response["Location"]))
+    assert "will appear once a moderator approves it" in thanks.select_one("#comment-form").text
+    assert "First" not in thanks.select_one("#comments .comment-list, #comments .empty").text
+
+    moderation.approve([comment.pk])
+    shown = page(client.get(story.get_absolute_url()))
+    text = shown.select_one(f"#c{comment.pk} .comment-text")
+    assert text.get_text() == "First <b>thoughts</b>"  # escaped, as typed
+    assert shown.select_one("#comments-title .comment-count").text == "(1)"
+    assert ModerationEvent.objects.filter(action="approved", comment=comment).exists()
+
+
+def test_a_reply_is_nested_inside_its_parent(client, story):
+    post(client, story, text="Parent here")
+    parent = Comment.objects.get()
+    moderation.approve([parent.pk])
+    replying = page(client.get(story.get_absolute_url() + f"?reply={parent.pk}"))
+    line = replying.select_one("#comment-form .replying")
+    assert line.get("hidden") is None
+    assert line.get_text(" ", strip=True).startswith("You are replying to: Maryam")
+    post(client, story, text="Child here", parent=str(parent.pk), name="Ali")
+    child = Comment.objects.get(text="Child here")
+    moderation.approve([child.pk])
+    soup = page(client.get(story.get_absolute_url()))
+    assert soup.select_one(f"#c{parent.pk} > ol.replies > #c{child.pk}") is not None
+
+
+def test_deeper_replies_are_shown_flat_and_say_whom_they_answer(client, story, settings):
+    settings.COMMENT_MAX_DEPTH = 2
+    parent_id = None
+    for n in range(4):
+        extra = {"parent": str(parent_id)} if parent_id else {}
+        post(client, story, text=f"Level {n}", name=f"Writer {n}", **extra)
+        parent_id = Comment.objects.get(text=f"Level {n}").pk
+        moderation.approve([parent_id])
+    ids = {c.text: c.pk for c in Comment.objects.all()}
+    soup = page(client.get(story.get_absolute_url()))
+    root = soup.select_one(f"#c{ids['Level 0']}")
+    assert root.select_one(f":scope > ol.replies > #c{ids['Level 1']}") is not None
+    flat = root.select_one(f":scope > ol.replies > #c{ids['Level 2']}")
+    assert flat is not None and "flat" in flat["class"]
+    link = flat.select_one(".replying-to a")
+    assert link["href"] == f"#c{ids['Level 1']}" and link.text == "Writer 1"
+
+
+def test_the_cached_page_never_carries_one_readers_form_to_another(client, story):
+    from django.test import Client
+
+    post(client, story, text="", name="")  # refused: the form shows errors to this reader
+    other = Client()
+    soup = page(other.get(story.get_absolute_url()))
+    assert soup.select_one("#comment-form .form-errors") is None
+    token_a = page(client.get(story.get_absolute_url())).select_one("input[name=token]")["value"]
+    token_b = soup.select_one("input[name=token]")["value"]
+    assert token_a != token_b
