@@ -67,6 +67,8 @@ def read_token(token: str, story_code: int, now: float | None = None) -> FormTok
         raise TokenRefused(
             "This form could not be checked. Reload the page and try again."
         ) from None
+    if now - shown > TOKEN_MAX_AGE:
+        raise TokenRefused("This form has expired. Reload the page and send your comment again.")
     if story != story_code:
         raise TokenRefused("This form belongs to another story. Reload the page and try again.")
     if now - shown < settings.COMMENT_MIN_SECONDS:

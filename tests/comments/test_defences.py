@@ -1,0 +1,176 @@
+"""What a comment must get past: the token, the honeypot, bans, duplicates, words, links."""
+
+import time
+
+import pytest
+
+from dateline.comments import moderation
+from dateline.comments.defences import issue_token
+from dateline.comments.models import Ban, Comment, ModerationEvent, Status
+from dateline.comments.words import judge, normalise
+from dateline.editions.models import CommentPolicy
+from tests.comments.conftest import page, post
+
+pytestmark = pytest.mark.django_db
+
+
+def errors_of(response) -> str:
+    return page_text(response, "#comment-form .form-errors")
+
+
+def page_text(response, selector: str) -> str:
+    from bs4 import BeautifulSoup
+
+    found = BeautifulSoup(response.content, "html.parser").select_one(selector)
+    return found.get_text(" ", strip=True) if found else ""
+
+
+@pytest.fixture
+def open_story(story):
+    story.edition.comment_policy = CommentPolicy.POST
+    story.edition.save()
+    return story
+
+
+def test_a_form_sent_sooner_than_the_minimum_time_is_refused(client, story, settings):
+    settings.COMMENT_MIN_SECONDS = 3
+    response = post(client, story, token=issue_token(story.code, story.version))
+    assert response.status_code == 400
+    assert "quicker than anyone can read and write" in errors_of(response)
+    old_enough = issue_token(story.code, story.version, now=time.time() - 3.5)
+    assert post(client, story, token=old_enough).status_code == 303
+    assert Comment.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("token", "message"),
+    [
+        ("", "could not be checked"),
+        ("forged:token", "could not be checked"),
+        (None, "belongs to another story"),
+    ],
+)
+def test_a_missing_forged_or_borrowed_token_is_refused(client, story, token, message):
+    if token is None:
+        token = issue_token(story.code + 1, 1, now=time.time() - 60)
+    response = post(client, story, token=token)
+    assert response.status_code == 400
+    assert message in errors_of(response)
+    assert not Comment.objects.exists()
+
+
+def test_an_expired_token_asks_for_a_reload(client, story):
+    response = post(client, story, token=issue_token(story.code, 1, now=time.time() - 90_000))
+    assert response.status_code == 400
+    assert "expired" in errors_of(response)
+
+
+def test_the_honeypot_catches_form_filling_bots(client, story):
+    response = post(client, story, website="http://cheap-pills.example")
+    assert response.status_code == 400
+    assert not Comment.objects.exists()
+
+
+def test_the_same_text_twice_from_one_email_is_refused(client, story):
+    assert post(client, story, text="Same words").status_code == 303
+    again = post(client, story, text="  SAME   words ")
+    assert again.status_code == 409
+    assert "already sent this comment" in errors_of(again)
+    assert post(client, story, text="Same words", email="other@example.org").status_code == 303
+    assert Comment.objects.count() == 2
+
+
+def test_banned_email_and_banned_address_are_refused(client, story):
+    moderation.ban("email", "Troll@Example.org", reason="abuse")
+    refused = post(client, story, email="troll@example.org")
+    assert refused.status_code == 403
+    assert "not accepted" in errors_of(refused)
+    post(client, story, email="nice@example.org", ip="10.9.9.9", text="Fine")
+    address = Comment.objects.get().address_hash
+    moderation.ban("address", address, hashed=True)
+    assert post(client, story, email="new@example.org", ip="10.9.9.9").status_code == 403
+    assert post(client, story, email="new@example.org", ip="10.9.9.8").status_code == 303
+    assert Ban.objects.count() == 2
+    assert "10.9.9.9" not in str(list(Comment.objects.values()))  # addresses never stored
+
+
+def test_banned_words_refuse_and_suspect_words_hold_in_both_languages(client, open_story):
+    moderation.set_word("viagra", "banned")
+    moderation.set_word("كلاهبرداری", "suspect")  # typed with an Arabic kaf
+    refused = post(client, open_story, text="Buy VIÁGRA now")
+    assert refused.status_code == 400
+    assert "words this site does not publish" in errors_of(refused)
+    held = post(client, open_story, text="این یک کلاهبرداری است")  # Persian kaf
+    assert held.status_code == 303
+    comment = Comment.objects.get()
+    assert comment.status == Status.PENDING
+    assert "suspect words" in comment.held_because
+    assert post(client, open_story, text="A clean comment").status_code == 303
+    assert Comment.objects.get(text="A clean comment").status == Status.APPROVED
+
+
+def test_words_match_whole_words_only():
+    rules = [("banned", normalise("ass"))]
+    assert judge("a class act", rules).banned == ()
+    assert judge("what an ASS", rules).banned == ("ass",)
+
+
+@pytest.mark.parametrize(
+    ("typed", "normalised"),
+    [
+        ("Crème BRÛLÉE", "creme brulee"),
+        ("كتاب", "کتاب"),
+        ("مي‌روم", "میروم"),
+        ("سـلام", "سلام"),
+        ("عَلَم", "علم"),
+        ("۱۲۳", "123"),
+    ],
+)
+def test_normalising_folds_case_diacritics_and_letter_variants(typed, normalised):
+    assert normalise(typed) == normalised
+
+
+def test_more_links_than_allowed_wait_for_review(client, open_story, settings):
+    settings.COMMENT_MAX_LINKS = 2
+    post(client, open_story, text="See https://a.example.com and b.org")
+    post(client, open_story, text="See a.com b.org c.net")
+    two, three = Comment.objects.order_by("id")
+    assert two.status == Status.APPROVED
+    assert three.status == Status.PENDING and "links" in three.held_because
+
+
+def test_links_are_nofollow_ugc_and_nothing_else_is_markup(client, open_story):
+    post(client, open_story, text='Read https://example.org/a?b=1 <a href="javascript:x">me</a>')
+    soup = page(client.get(open_story.get_absolute_url()))
+    text = soup.select_one(".comment-text")
+    links = text.find_all("a")
+    assert [(a["href"], a["rel"]) for a in links] == [
+        ("https://example.org/a?b=1", ["nofollow", "ugc", "noopener"])
+    ]
+    assert '<a href="javascript:x">me</a>' in text.get_text()
+
+
+def test_readers_report_once_per_address_and_moderators_see_it(client, open_story):
+    post(client, open_story, text="Reportable")
+    comment = Comment.objects.get()
+    report_url = f"/en/comments/{comment.pk}/report"
+    form = page(client.get(report_url))
+    assert "Reportable" in form.text and form.find("button").text == "Report"
+    for _ in range(2):
+        done = client.post(report_url, REMOTE_ADDR="10.1.1.1")
+        assert "A moderator will look at this comment" in done.content.decode()
+    client.post(report_url, REMOTE_ADDR="10.1.1.2")
+    assert comment.reports.count() == 2
+    assert list(Comment.objects.reported()) == [comment]
+    assert ModerationEvent.objects.filter(action="reported").count() == 2
+    moderation.dismiss_reports([comment.pk])
+    assert not Comment.objects.reported().exists()
+
+
+def test_a_pending_comment_cannot_be_reported_or_replied_to(client, story):
+    post(client, story, text="Pending one")
+    pending = Comment.objects.get()
+    assert client.get(f"/en/comments/{pending.pk}/report").status_code == 404
+    reply = post(client, story, text="A reply", parent=str(pending.pk))
+    assert reply.status_code == 400
+    assert "not available" in errors_of(reply)

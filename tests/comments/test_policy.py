@@ -1,0 +1,90 @@
+"""Who decides whether a comment waits: edition, then section, then story; and the clock."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from dateline.comments.models import Comment, Status
+from dateline.editions.models import CommentPolicy
+from dateline.stories.actions import set_comment_policy
+from dateline.stories.models import StoryChange
+from dateline.stories.workflow import NotAllowed
+from tests.comments.conftest import page, post
+from tests.factories import make_member, make_section, make_story
+
+pytestmark = pytest.mark.django_db
+PRE, POST, CLOSED = CommentPolicy.PRE, CommentPolicy.POST, CommentPolicy.CLOSED
+
+
+@pytest.mark.parametrize(
+    ("edition", "section", "story", "expected"),
+    [
+        (PRE, "", "", Status.PENDING),
+        (POST, "", "", Status.APPROVED),
+        (PRE, POST, "", Status.APPROVED),
+        (POST, PRE, "", Status.PENDING),
+        (POST, PRE, POST, Status.APPROVED),
+        (PRE, POST, PRE, Status.PENDING),
+        (CLOSED, POST, "", Status.APPROVED),
+        (POST, CLOSED, "", None),
+        (POST, POST, CLOSED, None),
+        (CLOSED, "", "", None),
+        (CLOSED, "", PRE, Status.PENDING),
+    ],
+)
+def test_the_story_overrides_the_section_which_overrides_the_edition(
+    client, editions, edition, section, story, expected
+):
+    en = editions[0]
+    en.comment_policy = edition
+    en.save()
+    desk = make_section(en, "world")
+    desk.comment_policy = section
+    desk.save()
+    target = make_story(en, section=desk)
+    if story:
+        set_comment_policy(target, story)
+    response = post(client, target)
+    if expected is None:
+        assert response.status_code == 403
+        assert b"Comments on this story are closed." in response.content
+        assert not Comment.objects.exists()
+        assert page(client.get(target.get_absolute_url())).select_one("#comment-form") is None
+    else:
+        assert response.status_code == 303
+        assert Comment.objects.get().status == expected
+
+
+def test_comments_close_by_themselves_days_after_publication(client, editions):
+    en = editions[0]
+    en.comments_close_after_days = 3
+    en.save()
+    old = make_story(en, published_at=timezone.now() - datetime.timedelta(days=3, minutes=1))
+    recent = make_story(en, published_at=timezone.now() - datetime.timedelta(days=2))
+    assert post(client, old).status_code == 403
+    assert post(client, recent).status_code == 303
+    closed = page(client.get(old.get_absolute_url()))
+    assert closed.select_one(".comments-closed").text == "Comments on this story are closed."
+    assert closed.select_one("form.comment-form") is None
+
+
+def test_zero_days_keeps_comments_open(client, editions):
+    en = editions[0]
+    en.comments_close_after_days = 0
+    en.save()
+    ancient = make_story(en, published_at=timezone.now() - datetime.timedelta(days=4000))
+    assert post(client, ancient).status_code == 303
+
+
+def test_a_policy_change_is_a_logged_story_change_by_an_allowed_role(editions):
+    story = make_story(editions[0])
+    reporter = make_member("rita", "reporter", editions=[editions[0]])
+    with pytest.raises(NotAllowed):
+        set_comment_policy(story, CLOSED, by=reporter)
+    moderator = make_member("moe", "comment_moderator", editions=[editions[0]])
+    set_comment_policy(story, CLOSED, by=moderator, note="Legal asked")
+    change = StoryChange.objects.filter(story=story).last()
+    assert (change.action, change.actor, change.note) == ("comments", moderator, "Legal asked")
+    with pytest.raises(ValueError, match="Unknown comment policy"):
+        set_comment_policy(story, "sometimes")

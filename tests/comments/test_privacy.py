@@ -1,0 +1,111 @@
+"""The mail a commenter gets, deleting one's own comment, export and erasure, and which story
+version a comment answered."""
+
+import re
+
+import pytest
+from django.core import mail
+
+from dateline.comments import moderation
+from dateline.comments.models import Comment, ModerationEvent, Status
+from dateline.stories.actions import correct_story
+from tests.comments.conftest import page, post
+
+pytestmark = pytest.mark.django_db
+
+
+def delete_link(message) -> str:
+    return re.search(r"http://testserver(/comments/delete/\S+)", message.body)[1]
+
+
+def test_the_receipt_carries_a_link_that_deletes_the_comment(
+    client, story, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, story, text="Regrettable words")
+    comment = Comment.objects.get()
+    moderation.approve([comment.pk])
+    (receipt,) = mail.outbox
+    assert receipt.to == ["maryam@example.org"]
+    assert "Regrettable words" in receipt.body
+    link = delete_link(receipt)
+    confirm = page(client.get(link))
+    assert "Regrettable words" not in confirm.text  # a forwarded link shows nothing of it
+    assert confirm.find("button").text == "Delete my comment"
+    assert client.post(link).status_code == 200
+    comment.refresh_from_db()
+    assert (comment.status, comment.text, comment.name, comment.email) == ("deleted", "", "", "")
+    assert "Regrettable" not in client.get(story.get_absolute_url()).content.decode()
+    assert ModerationEvent.objects.filter(action="deleted", comment=comment).exists()
+    assert client.get(link[:-3] + "xyz").status_code == 404  # a tampered link
+
+
+def test_notification_on_approval_and_on_an_answer_when_asked(
+    client, story, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, story, text="Tell me", notify="on")
+        parent = Comment.objects.get()
+        moderation.approve([parent.pk])
+        post(
+            client,
+            story,
+            text="An answer",
+            email="b@example.org",
+            name="Bahar",
+            parent=str(parent.pk),
+        )
+        moderation.approve([Comment.objects.get(text="An answer").pk])
+    subjects = [(m.to[0], m.subject) for m in mail.outbox]
+    assert (
+        "maryam@example.org",
+        "Your comment on “Talks resume in Moscow” is published",
+    ) in subjects
+    assert ("maryam@example.org", "Bahar replied to your comment") in subjects
+    # Bahar did not ask: a receipt only.
+    assert [s for to, s in subjects if to == "b@example.org"] == [
+        "Your comment on “Talks resume in Moscow”"
+    ]
+
+
+def test_staff_export_and_erase_every_comment_of_an_email(client, story, editions):
+    post(client, story, text="One", email="Who@Example.org")
+    post(client, story, text="Two", email="who@example.org")
+    post(client, story, text="Other", email="else@example.org")
+    moderation.approve(moderation.pending_ids())
+    exported = moderation.export("WHO@example.org")
+    assert sorted(row["text"] for row in exported) == ["One", "Two"]
+    assert moderation.erase("who@example.org") == 2
+    assert list(Comment.objects.exclude(status=Status.DELETED).values_list("text", flat=True)) == [
+        "Other"
+    ]
+    assert moderation.export("who@example.org") == []
+    assert [e.action for e in ModerationEvent.objects.filter(comment=None)] == [
+        "exported",
+        "erased",
+        "exported",
+    ]
+
+
+def test_a_comment_says_which_version_of_the_story_it_answered(client, story):
+    post(client, story, text="On the first version")
+    moderation.approve(moderation.pending_ids())
+    correct_story(story, note="The talks resume on Monday.", lead="Talks resume on Monday.")
+    soup = page(client.get(story.get_absolute_url()))
+    assert "Written on an earlier version of this story (v1)" in soup.select_one(".comment").text
+    post(client, story, text="On the corrected version")
+    moderation.approve(moderation.pending_ids())
+    assert Comment.objects.get(text="On the corrected version").story_version == 2
+    assert len(page(client.get(story.get_absolute_url())).select(".earlier-version")) == 1
+
+
+def test_approving_retires_the_cached_page_at_once(client, story):
+    post(client, story, text="Soon visible")
+    assert "Soon visible" not in client.get(story.get_absolute_url()).content.decode()
+    moderation.approve(moderation.pending_ids())
+    assert "Soon visible" in client.get(story.get_absolute_url()).content.decode()
+    assert "1 comment" in client.get("/en/").content.decode()
+    moderation.reject(Comment.objects.values_list("pk", flat=True), reason="Off topic")
+    assert "Soon visible" not in client.get(story.get_absolute_url()).content.decode()
+    front = client.get("/en/").content.decode()
+    assert "1 comment" not in front
