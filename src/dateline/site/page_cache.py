@@ -1,8 +1,9 @@
 """Whole public pages, kept in the cache until something they show may have changed.
 
-A page is stored under the current *generation*: the newest story change's sequence number
-(one indexed `MAX(id)` read, so a change committed by any process, even one that crashed before
-its signals ran, retires every cached page at once and nothing has to be written on publish),
+A page is stored under the current *generation*: the newest story change's sequence number and
+the newest comment moderation event's (indexed `MAX(id)` reads in one query, so a change
+committed by any process, even one that crashed before its signals ran, retires every cached
+page at once and nothing has to be written on publish),
 a token replaced whenever an edition's furniture is saved, and a digest of the code and
 templates (a deployment retires the pages of the one before). Only 200 responses to GET/HEAD
 are kept, for `PAGE_CACHE_SECONDS` (0 turns caching off). That time also bounds how late a
