@@ -52,3 +52,14 @@ def test_every_demo_story_parses_cleanly_with_a_dateline(entry):
     assert parsed.warnings == []
     assert parsed.dateline is not None and parsed.dateline.source
     assert parsed.stripped == []
+
+
+def test_demo_comments_are_approved_threaded_and_loaded_once(client):
+    assert "5 reader comments added" in loaddemo()
+    assert "0 reader comments added" in loaddemo()
+    from dateline.comments.models import Comment
+
+    assert Comment.objects.filter(status="approved").count() == len(CATALOG["comments"])
+    reply = Comment.objects.get(name="Tom Becker")
+    page = client.get(reply.story.get_absolute_url()).content.decode()
+    assert f'id="c{reply.pk}"' in page and "Leila Ahmadi" in page

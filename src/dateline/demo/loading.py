@@ -12,10 +12,14 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from dateline.comments import moderation
+from dateline.comments.defences import email_hash, text_hash
+from dateline.comments.models import Comment
+from dateline.comments.words import normalise
 from dateline.copy import parse_text
 from dateline.editions.models import Edition, FollowLink
 from dateline.stories.importing import AlreadyImported, ImportTarget, import_story
-from dateline.stories.models import Section
+from dateline.stories.models import Section, Story
 
 CONTENT_DIR = Path(__file__).with_name("content")
 
@@ -25,6 +29,7 @@ class DemoReport:
     editions_created: int = 0
     stories_created: int = 0
     stories_kept: int = 0
+    comments_created: int = 0
 
 
 def load_demo(content_dir: Path = CONTENT_DIR) -> DemoReport:
@@ -57,7 +62,44 @@ def load_demo(content_dir: Path = CONTENT_DIR) -> DemoReport:
             report.stories_kept += 1
         else:
             report.stories_created += 1
+    report.comments_created = _comments(catalog.get("comments", []))
     return report
+
+
+def _comments(entries: list[dict]) -> int:
+    """The demo's reader comments, approved, on stories that have none yet."""
+    stories = {
+        entry["story"]: Story.objects.get(source_id=f"demo:{entry['story']}") for entry in entries
+    }
+    fresh = {path for path, story in stories.items() if not story.comments.exists()}
+    made: list[Comment] = []
+    with transaction.atomic():
+        for entry in entries:
+            if entry["story"] not in fresh:
+                made.append(None)
+                continue
+            story, parent = stories[entry["story"]], None
+            if "reply_to" in entry:
+                parent = made[entry["reply_to"]]
+            comment = Comment.objects.create(
+                story=story,
+                story_version=story.version,
+                parent=parent,
+                thread=parent.thread if parent else None,
+                depth=parent.depth + 1 if parent else 0,
+                name=entry["name"],
+                email_hash=email_hash(f"{entry['name']}@demo.invalid"),
+                text=entry["text"],
+                text_hash=text_hash(normalise(entry["text"])),
+            )
+            if parent is None:
+                Comment.objects.filter(pk=comment.pk).update(thread=comment)
+                comment.thread = comment
+            made.append(comment)
+        created = [c.pk for c in made if c is not None]
+        if created:
+            moderation.approve(created)
+    return len(created)
 
 
 def _edition(entry: dict, position: int) -> tuple[Edition, bool]:

@@ -10,5 +10,6 @@ class Command(BaseCommand):
         report = load_demo()
         self.stdout.write(
             f"demo content: {report.editions_created} editions and "
-            f"{report.stories_created} stories added, {report.stories_kept} stories already there"
+            f"{report.stories_created} stories added, {report.stories_kept} stories already there,"
+            f" {report.comments_created} reader comments added"
         )
