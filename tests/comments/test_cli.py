@@ -284,6 +284,18 @@ def test_an_id_that_is_not_a_whole_number_is_named(client, story, bad):
     assert statuses() == {waiting.pk: Status.PENDING}
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--status", "deleted"], "invalid choice: 'deleted'"),
+        (["--limit", "-1"], "'-1' is not a whole number, 0 or more"),
+        (["--story", "moscow"], "'moscow' is not a story code"),
+    ],
+)
+def test_a_malformed_list_gets_a_clear_error(args, message):
+    assert message in refused("list", *args)
+
+
 def test_an_unknown_user_is_named(client, story):
     waiting = posted(client, story, "Waiting.")
     assert "--as ghost: no such newsroom member" in refused(
@@ -300,6 +312,10 @@ def test_only_moderators_of_the_edition_may_moderate(client, story, editions):
 
     assert refused("approve", str(waiting.pk), "--as", "rita") == "rita may not moderate comments."
     assert refused("approve", "--all-pending", "--as", "rita") == "rita may not moderate comments."
+    make_member("nobody", "", ())  # no role and no editions: still refused, not "nothing to do"
+    assert (
+        refused("approve", "--all-pending", "--as", "nobody") == "nobody may not moderate comments."
+    )
     assert refused("approve", str(waiting.pk), "--as", "gone") == "gone may not moderate comments."
     # A moderator of another edition does not see the comment at all.
     assert refused("approve", str(waiting.pk), "--as", "farid") == f"No such comment: {waiting.pk}."
@@ -354,9 +370,10 @@ def test_erase_asks_for_yes_then_blanks_a_readers_comments(client, story, modera
     assert Comment.objects.filter(email="reader@example.org").count() == 2
     assert not ModerationEvent.objects.filter(action="erased").exists()
 
-    make_member("rita", "reporter", (story.edition,))
-    message = refused("erase", "--email", "reader@example.org", "--yes", "--as", "rita")
-    assert message == "rita may not moderate comments."
+    make_member("rita", "reporter", ())
+    for yes in ((), ("--yes",)):  # not even told how many there are
+        message = refused("erase", "--email", "reader@example.org", *yes, "--as", "rita")
+        assert message == "rita may not moderate comments."
     assert Comment.objects.filter(email="reader@example.org").count() == 2
 
     out, _ = comments("erase", "--email", "reader@example.org", "--yes", "--as", "mo")

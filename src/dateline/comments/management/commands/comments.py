@@ -22,10 +22,7 @@ from dateline.comments.models import Comment, Report, Status
 from dateline.stories.workflow import ActionRefused
 
 LIST_STATUSES = (
-    Status.PENDING,
-    Status.APPROVED,
-    Status.REJECTED,
-    Status.SPAM,
+    *(s.value for s in (Status.PENDING, Status.APPROVED, Status.REJECTED, Status.SPAM)),
     "reported",
 )
 # The decisions, the function that takes them and the status a comment has afterwards.
@@ -113,12 +110,14 @@ class Command(BaseCommand):
         listing.add_argument(
             "--status",
             choices=LIST_STATUSES,
-            default=Status.PENDING,
+            default=Status.PENDING.value,
             help="default pending; reported: with reports no moderator has looked at",
         )
         listing.add_argument("--story", type=story_code, metavar="CODE", help="one story's")
         listing.add_argument("--edition", metavar="CODE", help="on one edition's stories")
-        listing.add_argument("--limit", type=row_limit, default=100, help="0 for all (default 100)")
+        listing.add_argument(
+            "--limit", type=row_limit, default=100, metavar="N", help="0 for all (default 100)"
+        )
         listing.add_argument("--json", dest="as_json", action="store_true", help="a JSON array")
 
         for name in DECISIONS:
