@@ -1,5 +1,9 @@
 """Who may open the newsroom's screens, and which stories each member sees.
 
+The comment screens (`views.comments`) need a moderating role instead: comment moderator,
+editor or chief editor (`moderator_required`); a comment moderator gets no story screen. Which
+comments each of them sees is `comments.moderation.moderated_by`'s to say.
+
 Every story screen needs a signed-in member with a writing role (reporter, editor, chief
 editor): the anonymous are sent to the sign-in page, anyone else gets a 403. A member sees the
 stories of the editions they work on (a chief editor, all); any other story is a 404, so a
@@ -17,6 +21,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from dateline.accounts.models import Role
+from dateline.comments.moderation import MODERATING_ROLES
 from dateline.editions.models import Edition
 from dateline.stories.models import Story
 from dateline.stories.workflow import role_of
@@ -64,6 +69,23 @@ def member_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
             return forbidden(
                 request,
                 "Your account has no newsroom role for stories. Ask a chief editor for one.",
+            )
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+def moderator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A signed-in member who may moderate comments (comment moderator, editor, chief editor);
+    403 for anyone else (a reporter, an account with no role, a deactivated one)."""
+
+    @signed_in
+    @wraps(view)
+    def checked(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if role_of(request.user) not in MODERATING_ROLES:
+            return forbidden(
+                request,
+                "Your account has no role for comments. Ask a chief editor for one.",
             )
         return view(request, *args, **kwargs)
 

@@ -10,6 +10,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 
+from dateline.comments.models import ModerationEvent, WordRule
 from dateline.copy import direction_for
 from dateline.stories.models import Section, Status, Story, StoryChange
 from dateline.stories.revisions import CONTENT_FIELDS
@@ -235,3 +236,117 @@ class PasteForm(Form):
         "the body. It fills the form below; nothing is saved until you create the story.",
         strip=False,
     )
+
+
+# --- comments ------------------------------------------------------------------------------------
+
+QUEUE_STATUSES = [
+    ("pending", "Pending"),
+    ("reported", "Reported"),
+    ("approved", "Approved"),
+    ("rejected", "Rejected"),
+    ("spam", "Spam"),
+]
+
+
+class CommentFilterForm(Form):
+    """The moderation queue's filters; `status` is chosen by the tabs (pending when absent)."""
+
+    status = forms.ChoiceField(choices=QUEUE_STATUSES, required=False)
+    edition = forms.ChoiceField(required=False)
+    story = forms.IntegerField(label="Story code", required=False, min_value=1, max_value=2**63 - 1)
+
+    def __init__(self, *args, editions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["edition"].choices = [("", "Any edition")] + [
+            (edition.code, edition.name) for edition in editions
+        ]
+
+
+class CommentIdsField(forms.Field):
+    """The ticked comments: every value a comment id (whole number), none twice."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value) -> list[int]:
+        values = value if isinstance(value, list | tuple) else ([value] if value else [])
+        ids = []
+        for raw in values:
+            raw = str(raw).strip()
+            if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
+                raise forms.ValidationError("That is not a comment of this list.")
+            ids.append(int(raw))
+        return list(dict.fromkeys(ids))
+
+
+class BulkModerationForm(Form):
+    """What the queue's buttons send: the ticked comments, the button, a reason to reject."""
+
+    ACTIONS = {
+        "approve": "Approve",
+        "reject": "Reject",
+        "spam": "Mark as spam",
+        "dismiss": "Dismiss reports",
+    }
+
+    action = forms.ChoiceField(choices=list(ACTIONS.items()))
+    ids = CommentIdsField(required=False)
+    reason = forms.CharField(
+        label="Reason for rejecting",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}),
+        help_text="Needed to reject; kept with the comment and in the moderation log.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("ids") and "ids" not in self.errors:
+            self.add_error("ids", "Tick the comments first.")
+        if cleaned.get("action") == "reject" and not cleaned.get("reason", "").strip():
+            self.add_error("reason", "A rejection needs a reason: say why in this box.")
+        return cleaned
+
+
+class WordForm(Form):
+    phrase = forms.CharField(
+        label="Word or phrase",
+        max_length=100,
+        widget=forms.TextInput(attrs={"dir": "auto"}),
+        help_text="English or Persian; case, accents and Arabic letter forms do not matter. "
+        "A phrase already listed moves to the kind chosen here.",
+    )
+    kind = forms.ChoiceField(label="Kind", choices=[], widget=forms.RadioSelect)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = WordRule.Kind.choices
+        self.fields["kind"].initial = WordRule.Kind.SUSPECT
+
+
+class EmailBanForm(Form):
+    email = forms.EmailField(label="Email address", max_length=254)
+    reason = forms.CharField(label="Reason (optional)", required=False, max_length=500)
+
+
+class AddressBanForm(Form):
+    comment = forms.IntegerField(
+        label="Comment number",
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="Comments from the address this comment came from are refused. The address "
+        "itself is never kept, only a keyed hash of it.",
+    )
+    reason = forms.CharField(label="Reason (optional)", required=False, max_length=500)
+
+
+class PersonForm(Form):
+    email = forms.EmailField(label="Email address", max_length=254)
+
+
+class ModerationLogFilterForm(Form):
+    action = forms.ChoiceField(required=False, label="Action")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", "Anything"), *ModerationEvent.Action.choices]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dateline.newsroom.views import lists, session, stories
+from dateline.newsroom.views import comments, lists, session, stories
 
 app_name = "newsroom"
 
@@ -20,4 +20,12 @@ urlpatterns = [
     path("stories/<int:code>/presence/", stories.heartbeat, name="presence"),
     path("stories/<int:code>/restore/", stories.restore, name="restore"),
     path("stories/<int:code>/<slug:slug>/", stories.move, name="move"),
+    path("comments/", comments.queue, name="comments"),
+    path("comments/words/", comments.words, name="comment-words"),
+    path("comments/words/<int:rule_id>/remove/", comments.remove_word, name="comment-word-remove"),
+    path("comments/bans/", comments.bans, name="comment-bans"),
+    path("comments/bans/address/", comments.ban_address, name="comment-ban-address"),
+    path("comments/bans/<int:ban_id>/lift/", comments.lift_ban, name="comment-ban-lift"),
+    path("comments/people/", comments.people, name="comment-people"),
+    path("comments/log/", comments.log, name="comment-log"),
 ]

@@ -6,6 +6,7 @@ from django import template
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
+from dateline.comments.moderation import MODERATING_ROLES
 from dateline.newsroom.access import WRITING_ROLES
 from dateline.newsroom.forms import edition_zone
 from dateline.site.templating import machine_time
@@ -28,6 +29,12 @@ def on_clock(moment: datetime.datetime | None, edition) -> str:
 def writes_stories(user) -> bool:
     """Whether the story screens are open to this account (the top bar links them)."""
     return role_of(user) in WRITING_ROLES
+
+
+@register.filter
+def moderates_comments(user) -> bool:
+    """Whether the comment screens are open to this account."""
+    return role_of(user) in MODERATING_ROLES
 
 
 @register.filter

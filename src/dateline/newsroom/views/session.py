@@ -9,12 +9,14 @@ ends every other one (Django's `update_session_auth_hash`).
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 
 from dateline.accounts.throttling import cool_off_minutes
-from dateline.newsroom.access import NO_STORE, signed_in
+from dateline.comments.moderation import MODERATING_ROLES
+from dateline.newsroom.access import NO_STORE, WRITING_ROLES, signed_in
 from dateline.newsroom.forms import SignInForm
+from dateline.stories.workflow import role_of
 
 
 class SignInView(auth_views.LoginView):
@@ -22,6 +24,15 @@ class SignInView(auth_views.LoginView):
     template_engine = "django"
     authentication_form = SignInForm
     next_page = reverse_lazy("newsroom:stories")
+
+    def get_default_redirect_url(self):
+        """A comment moderator has no story screens: their home is the comment queue."""
+        if (
+            role_of(self.request.user) not in WRITING_ROLES
+            and role_of(self.request.user) in MODERATING_ROLES
+        ):
+            return reverse("newsroom:comments")
+        return super().get_default_redirect_url()
 
     def get_context_data(self, **kwargs):
         return {
