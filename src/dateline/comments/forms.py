@@ -25,12 +25,20 @@ def _plain_text(value: str, label: str, *, multiline: bool) -> str:
     return value
 
 
+class _TextareaField(forms.CharField):
+    """Line breaks as LF: a browser sends each as CR LF but counts it as one character against
+    the textarea's maxlength, so the length checked here counts it once too."""
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\r\n", "\n").replace("\r", "\n")
+
+
 class CommentForm(forms.Form):
     name = forms.CharField(label="Name", max_length=80)
     email = forms.EmailField(
         label="Email", max_length=254, help_text="Required, never shown on the site."
     )
-    text = forms.CharField(
+    text = _TextareaField(
         label="Comment", max_length=settings.COMMENT_MAX_LENGTH, widget=forms.Textarea
     )
     notify = forms.BooleanField(
@@ -45,7 +53,12 @@ class CommentForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["token"].error_messages["required"] = self.error_messages["token"]
+        for problem in ("required", "max_length"):
+            self.fields["token"].error_messages[problem] = self.error_messages["token"]
+        for problem in ("invalid", "min_value"):
+            self.fields["parent"].error_messages[problem] = (
+                "The comment you are replying to is not available any more."
+            )
         self.fields["name"].error_messages["required"] = "Please give your name."
         self.fields["email"].error_messages["required"] = (
             "Please give your email address; it is never shown."
@@ -55,6 +68,10 @@ class CommentForm(forms.Form):
             f"Comments are limited to {settings.COMMENT_MAX_LENGTH:,} characters"
             " (this one has %(show_value)s)."
         )
+
+    def add_error(self, field, error):
+        # A hidden field has no label for the reader to find: its errors are the form's.
+        super().add_error(None if field in ("token", "parent") else field, error)
 
     def clean_name(self) -> str:
         return _plain_text(self.cleaned_data["name"], "name", multiline=False)
