@@ -109,3 +109,18 @@ def test_approving_retires_the_cached_page_at_once(client, story):
     assert "Soon visible" not in client.get(story.get_absolute_url()).content.decode()
     front = client.get("/en/").content.decode()
     assert "1 comment" not in front
+
+
+def test_a_deleted_or_erased_comment_keeps_no_trace_and_leaves_the_report_queue(client, story):
+    post(client, story, text="Short", email="gone@example.org")
+    post(client, story, text="Also short", email="gone@example.org")
+    moderation.approve(moderation.pending_ids())
+    first, second = Comment.objects.order_by("id")
+    for comment in (first, second):
+        moderation.report(comment.pk, "some-address")
+    moderation.delete_own(first.pk)
+    moderation.erase("gone@example.org")
+    for comment in Comment.objects.all():
+        assert (comment.email_hash, comment.text_hash, comment.address_hash) == ("", "", "")
+    assert not Comment.objects.reported().exists()
+    assert moderation.export("gone@example.org") == []

@@ -145,13 +145,30 @@ def delete_own(comment_id: int) -> Comment | None:
     return comment
 
 
+BLANKED = [
+    "status",
+    "name",
+    "text",
+    "email",
+    "email_hash",
+    "text_hash",
+    "address_hash",
+    "moderated_at",
+]
+
+
 def _blank(comment: Comment) -> None:
+    """Forget everything of a comment but that it existed (its replies still answer it), and
+    close its reports: there is nothing left to judge."""
     comment.status = Status.DELETED
     comment.name = ""
     comment.text = ""
     comment.email = ""
+    comment.email_hash = ""
+    comment.text_hash = ""  # an unkeyed digest of a short text can be guessed back
     comment.address_hash = ""
     comment.moderated_at = timezone.now()
+    Report.objects.filter(comment=comment, resolved=False).update(resolved=True)
 
 
 # --- People ------------------------------------------------------------------------------------
@@ -189,11 +206,7 @@ def erase(email: str, *, by=None) -> int:
         comments = list(comments_of(email, by).select_for_update(of=("self",)))
         for comment in comments:
             _blank(comment)
-            comment.email_hash = ""
-        Comment.objects.bulk_update(
-            comments,
-            ["status", "name", "text", "email", "email_hash", "address_hash", "moderated_at"],
-        )
+        Comment.objects.bulk_update(comments, BLANKED)
         _log([], Action.ERASED, by, f"{len(comments)} comments of one email")
     return len(comments)
 
