@@ -2,16 +2,22 @@
 its bulk decisions, word lists, bans, a person's comments, the moderation log."""
 
 import json
+import subprocess
 
 import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from dateline.comments.defences import email_hash, keyed_hash, text_hash
 from dateline.comments.models import Ban, Comment, ModerationEvent, Report, Status, WordRule
 from dateline.comments.words import normalise
 from dateline.stories import actions
 from dateline.stories.models import Status as StoryStatus
+from tests.comments.conftest import post as post_comment
 from tests.factories import make_story
 from tests.newsroom.conftest import client_for, html, post, story_in
+from tests.newsroom.test_pages import vnu_command
 
 pytestmark = pytest.mark.django_db
 
@@ -139,8 +145,6 @@ def test_the_newsroom_bar_links_comments_for_editors_only(newsroom):
 
 
 def test_a_moderator_signing_in_lands_on_the_queue(newsroom):
-    from django.test import Client
-
     browser = Client()
     response = browser.post(
         "/newsroom/login/", {"username": "mo", "password": "correct horse battery"}
@@ -398,8 +402,6 @@ def test_a_word_list_entry_without_a_letter_is_refused_with_the_reason(newsroom)
 
 
 def test_a_banned_word_added_on_the_screen_refuses_a_readers_comment(newsroom, client, settings):
-    from tests.comments.conftest import post as post_comment
-
     settings.COMMENT_RATE = [(1000, 60)]
     story = make_story(newsroom["en"], headline="Talks resume")
     post(
@@ -459,18 +461,31 @@ def test_ban_the_address_of_a_comment_from_the_queue_and_from_the_bans_screen(
 ):
     comment = make_comment(story, address_hash=keyed_hash("address", "198.51.100.7"))
     browser = client_for(newsroom["moderator"])
-    button = rows(browser.get(QUEUE))[comment.pk].select_one("button[name=comment]")
-    assert button["formaction"] == "/newsroom/comments/bans/address/"
+    soup = html(browser.get(QUEUE + "?status=pending"))
+    button = soup.select_one(f"#comment-{comment.pk} button[name=comment]")
+    assert button["value"] == str(comment.pk)
+    form = soup.select_one(f"form#{button['form']}")  # its own form, not the bulk one
+    assert form["action"] == "/newsroom/comments/bans/address/"
+    assert form.select_one("input[name=next]")["value"] == QUEUE + "?status=pending"
     response = post(
         browser,
         "/newsroom/comments/bans/address/",
-        {"comment": comment.pk, "next": QUEUE + "?status=pending", "reason": "for rejecting"},
+        {"comment": comment.pk, "next": QUEUE + "?status=pending"},
     )
     assert response["Location"] == QUEUE + "?status=pending"
+    message = html(browser.get(response["Location"])).select_one(".messages").get_text()
+    assert f"address of comment {comment.pk} are refused" in message
     ban = Ban.objects.get()
     assert (ban.kind, ban.value_hash) == ("address", comment.address_hash)
     assert ban.reason == f"comment {comment.pk}"
     ban.delete()
+    response = post(
+        browser,
+        "/newsroom/comments/bans/address/",
+        {"comment": comment.pk, "next": "https://evil.example/newsroom/comments/"},
+    )
+    assert response["Location"] == "/newsroom/comments/bans/"
+    Ban.objects.all().delete()
     # From the bans screen, with a reason.
     response = post(
         browser, "/newsroom/comments/bans/address/", {"comment": comment.pk, "reason": "Flood"}
@@ -639,10 +654,6 @@ def test_no_comment_screen_has_inline_code_and_none_is_kept(comment_screens):
 
 
 def test_every_comment_screen_is_valid_html(comment_screens, tmp_path):
-    import subprocess
-
-    from tests.newsroom.test_pages import vnu_command
-
     command = vnu_command()
     for name, response in comment_screens.items():
         (tmp_path / f"{name}.html").write_bytes(response.content)
@@ -664,3 +675,18 @@ def test_a_post_without_the_csrf_token_is_refused(newsroom, story):
     assert response.status_code == 403
     comment.refresh_from_db()
     assert comment.status == Status.PENDING
+
+
+def test_the_queue_costs_the_same_queries_for_three_comments_or_forty(
+    newsroom, story, django_assert_max_num_queries
+):
+    browser = client_for(newsroom["editor"])
+    for n in range(3):
+        Report.objects.create(comment=make_comment(story, text=f"Few {n}."), address_hash="a")
+    browser.get(QUEUE)  # the session and the like, once
+    with CaptureQueriesContext(connection) as few:
+        assert browser.get(QUEUE).status_code == 200
+    for n in range(37):
+        Report.objects.create(comment=make_comment(story, text=f"Many {n}."), address_hash="a")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(rows(browser.get(QUEUE))) == 40

@@ -214,7 +214,6 @@ def _decide(request: HttpRequest, bulk: BulkModerationForm):
                 ids,
                 by=request.user,
                 reason=bulk.cleaned_data["reason"] if action == "reject" else "",
-                site=request.build_absolute_uri("/"),
             )
             messages.success(request, f"{_comments(len(changed)).capitalize()} {verb}.")
     except NotAllowed as refusal:
@@ -330,7 +329,8 @@ def bans(request: HttpRequest) -> HttpResponse:
 @moderator_required
 def ban_address(request: HttpRequest) -> HttpResponse:
     """Ban the address a comment came from (its keyed hash: addresses are never stored). From
-    the bans screen's form, or a comment's button in the queue (`comment` and `next`)."""
+    the bans screen's form, or a comment's button in the queue (`comment` and `next`: back
+    there, with the outcome as a message)."""
     from_queue = "next" in request.POST
     form = AddressBanForm(request.POST)
     if not form.is_valid():
@@ -346,8 +346,7 @@ def ban_address(request: HttpRequest) -> HttpResponse:
     elif not comment.address_hash:
         problem = f"Comment {number} keeps no address any more (deleted or erased)."
     if not problem:
-        # From the queue, the box beside the buttons holds a reason to reject, not to ban.
-        reason = "" if from_queue else form.cleaned_data["reason"].strip()
+        reason = form.cleaned_data["reason"].strip()
         try:
             moderation.ban(
                 Ban.Kind.ADDRESS,
