@@ -17,6 +17,10 @@
            100,000 stories (bulk-written), signed in, through the test client: median and p95
            ms, queries per request at 2,500 and at 100,000 stories. Targets: ≤ 150 ms median
            for the list; no query added by the table's size.
+- comments: the article page rendered (a cache miss) with 2,000 approved comments beside the
+           same page with none, in the same run: median ms, queries, comments drawn, and their
+           ratio (target ≤ 1.5); comment posts through the whole pipeline (the comment view
+           and `submit_comment`) on SQLite, comments per second (target ≥ 200/s).
 
 Each benchmark runs in its own Python process (and its own temporary database), so none
 inherits another's caches or heap. Targets are reported as met or not met; a missed target
@@ -45,6 +49,7 @@ BENCHMARKS = {
     "article": "bench.article",
     "release": "bench.release",
     "newsroom": "bench.newsroom",
+    "comments": "bench.comments",
 }
 CHILD_TIMEOUT_SECONDS = 600
 
