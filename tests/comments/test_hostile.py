@@ -177,12 +177,31 @@ def test_every_payload_is_stored_as_typed_and_shown_as_text(client, story, paylo
             assert comment.email in (payload.strip(), f"{payload.strip()}@example.org"), where
             assert comment.email not in str(item), where  # an email is never shown
 
+        if field == "name":
+            # Replying without JavaScript: the server writes the name into the form, as text.
+            replying = client.get(story.get_absolute_url(), {"reply": pk})
+            soup = assert_no_markup_from_readers(replying.content.decode(), "reply " + where)
+            assert soup.select_one("#comment-form .reply-name").get_text() == comment.name, where
+            assert soup.select_one("#comment-form input[name=parent]")["value"] == str(pk)
+
         report = client.get(f"/{story.edition.code}/comments/{pk}/report")
         assert report.status_code == 200, where
         soup = assert_no_markup_from_readers(report.content.decode(), "report " + where)
         quote = soup.select_one("blockquote.comment-quote")
         assert quote.select_one("bdi").get_text() == comment.name, where
         assert_plain_comment_text(quote.select_one("div"), comment.text, "report " + where)
+
+
+@pytest.mark.parametrize("parameter", ["reply", "comment", "cpage", "order", "thread"])
+def test_hostile_query_parameters_are_never_markup(client, story, xss_payloads, parameter):
+    post(client, story, text="Something to thread")
+    moderation.approve(moderation.pending_ids())
+    for payload in xss_payloads:
+        response = client.get(story.get_absolute_url(), {parameter: payload})
+        where = f"?{parameter}={payload!r}"
+        assert response.status_code in (200, 404), (where, response.status_code)
+        assert_no_markup_from_readers(response.content.decode(), where)
+        assert payload not in response.content.decode(), where
 
 
 # --- Input that is not a comment ------------------------------------------------------------------
@@ -372,41 +391,46 @@ def test_a_filled_honeypot_is_refused(client, story):
 
 # --- In a real browser ----------------------------------------------------------------------------
 @pytest.fixture
-def xss_story(client, story, xss_payloads, settings):
-    """The article with every XSS payload as an approved comment: as name, and as text."""
+def xss_story(client, story, xss_payloads):
+    """The article with every XSS payload as an approved comment, as name and as text; and
+    the ids of those comments."""
     for n, payload in enumerate(xss_payloads):
         post(client, story, text=payload, name=f"Text {n}", email=f"t{n}@example.org")
-        if len(payload.strip()) <= 80:
+        if len(payload.strip()) <= 80 and "\t" not in payload:
             post(client, story, name=payload, text=f"Name {n}", email=f"n{n}@example.org")
-    moderation.approve(moderation.pending_ids())
-    return story, Comment.objects.filter(status=Status.APPROVED).count()
+    ids = moderation.pending_ids()
+    assert len(ids) > len(xss_payloads)
+    moderation.approve(ids)
+    return story, ids
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_no_payload_runs_in_a_real_browser(live_server, xss_story, browser):
+    story, ids = xss_story
     page = browser.new_page()
     dialogs, problems = [], []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.on("request", lambda r: problems.append(r.url) if "cookie" in r.url.lower() else None)
-    story, count = xss_story
-    seen = 0
+    seen = []
     url = live_server.url + story.get_absolute_url()
     while url:
         assert page.goto(url).status == 200
-        page.wait_for_load_state("load")
-        seen += page.locator("li.comment").count()
-        # The in-place reply writes a reader's name into the page: as text, still.
-        for link in page.locator("a.reply-link").all()[:40]:
+        seen += page.locator("li.comment").evaluate_all("items => items.map(i => i.id)")
+        # The in-place reply writes each reader's name into the form: as text, still.
+        for link in page.locator("a.reply-link").all():
             link.click()
-            assert page.locator("#comment-form .reply-name").inner_text() == link.get_attribute(
-                "data-name"
-            )
+            shown = page.locator("#comment-form .reply-name").inner_text()
+            assert shown == link.get_attribute("data-name")
         following = page.locator("nav.pagination a[rel=next]")
         url = following.evaluate("a => a.href") if following.count() else None
+    assert sorted(seen) == sorted(f"c{pk}" for pk in ids)
+    for pk in ids:
+        # Replying without JavaScript (the server writes the name) and the report page.
+        assert page.goto(f"{live_server.url}{story.get_absolute_url()}?reply={pk}").status == 200
+        assert page.goto(f"{live_server.url}/{story.edition.code}/comments/{pk}/report").ok
     page.wait_for_timeout(300)
-    assert seen == count
     assert dialogs == []
     assert problems == []
