@@ -17,7 +17,9 @@ from dateline.stories.models import Status as StoryStatus
 from tests.comments.conftest import post as post_comment
 from tests.factories import make_story
 from tests.newsroom.conftest import client_for, html, post, story_in
+from tests.newsroom.test_browser import DESKTOP, PHONE, WCAG_AA, Watched, orm
 from tests.newsroom.test_pages import vnu_command
+from tests.site.conftest import browser  # noqa: F401  (Debian's Chromium, shared)
 
 pytestmark = pytest.mark.django_db
 
@@ -69,9 +71,9 @@ def rows(response) -> dict[int, object]:
     return {int(row["id"].removeprefix("comment-")): row for row in soup.select("li.comment-row")}
 
 
-def decide(browser, action: str, comments, query: str = "", **data):
+def decide(desk, action: str, comments, query: str = "", **data):
     return post(
-        browser,
+        desk,
         QUEUE + query,
         {"action": action, "ids": [c.pk for c in comments], **data},
     )
@@ -81,9 +83,9 @@ def decide(browser, action: str, comments, query: str = "", **data):
 
 
 def test_the_anonymous_are_sent_to_the_sign_in_page(newsroom):
-    browser = client_for(None)
+    desk = client_for(None)
     for path in SCREENS:
-        response = browser.get(path)
+        response = desk.get(path)
         assert response.status_code == 302, path
         assert response["Location"].startswith("/newsroom/login/?next="), path
 
@@ -92,9 +94,9 @@ def test_the_anonymous_are_sent_to_the_sign_in_page(newsroom):
 def test_members_who_do_not_moderate_are_refused_every_screen_and_change(newsroom, story, person):
     comment = make_comment(story)
     WordRule.objects.create(phrase="spam", kind="banned")
-    browser = client_for(newsroom[person])
+    desk = client_for(newsroom[person])
     for path in SCREENS:
-        response = browser.get(path)
+        response = desk.get(path)
         assert response.status_code == 403, path
         assert "no role for comments" in html(response).find(role="alert").get_text(), path
     writes = [
@@ -110,7 +112,7 @@ def test_members_who_do_not_moderate_are_refused_every_screen_and_change(newsroo
         ),
     ]
     for path, data in writes:
-        assert post(browser, path, data).status_code == 403, path
+        assert post(desk, path, data).status_code == 403, path
     comment.refresh_from_db()
     assert comment.status == Status.PENDING and comment.text
     assert WordRule.objects.count() == 1 and not Ban.objects.exists()
@@ -120,19 +122,19 @@ def test_members_who_do_not_moderate_are_refused_every_screen_and_change(newsroo
 @pytest.mark.parametrize("person", ["moderator", "editor", "chief"])
 def test_moderators_editors_and_chief_editors_open_every_screen(newsroom, story, person):
     make_comment(story)
-    browser = client_for(newsroom[person])
+    desk = client_for(newsroom[person])
     for path in SCREENS:
-        response = browser.get(path)
+        response = desk.get(path)
         assert response.status_code == 200, path
         assert response["Cache-Control"] == "private, no-store", path
         assert html(response).select_one("header a[href='/newsroom/comments/']"), path
 
 
 def test_a_comment_moderator_has_the_comments_and_no_story_screen(newsroom, story):
-    browser = client_for(newsroom["moderator"])
+    desk = client_for(newsroom["moderator"])
     for path in ["/newsroom/", f"/newsroom/stories/{story.pk}/", "/newsroom/audit/"]:
-        assert browser.get(path).status_code == 403, path
-    soup = html(browser.get(QUEUE))
+        assert desk.get(path).status_code == 403, path
+    soup = html(desk.get(QUEUE))
     assert [a["href"] for a in soup.select("header nav a")] == ["/newsroom/comments/"]
     assert soup.select_one("a.brand")["href"] == "/newsroom/comments/"
 
@@ -145,8 +147,8 @@ def test_the_newsroom_bar_links_comments_for_editors_only(newsroom):
 
 
 def test_a_moderator_signing_in_lands_on_the_queue(newsroom):
-    browser = Client()
-    response = browser.post(
+    desk = Client()
+    response = desk.post(
         "/newsroom/login/", {"username": "mo", "password": "correct horse battery"}
     )
     assert response.status_code == 302
@@ -202,25 +204,25 @@ def test_the_queue_shows_pending_comments_newest_first_with_what_a_moderator_nee
 
 def test_the_queue_pages_fifty_at_a_time(newsroom, story):
     made = [make_comment(story, text=f"Comment {n}.") for n in range(51)]
-    browser = client_for(newsroom["moderator"])
-    first = browser.get(QUEUE)
+    desk = client_for(newsroom["moderator"])
+    first = desk.get(QUEUE)
     assert len(rows(first)) == 50
     assert html(first).select_one(".pagination a[rel=next]")["href"] == "?page=2"
-    second = browser.get(QUEUE + "?page=2")
+    second = desk.get(QUEUE + "?page=2")
     assert list(rows(second)) == [made[0].pk]
-    assert browser.get(QUEUE + "?page=3").status_code == 404
+    assert desk.get(QUEUE + "?page=3").status_code == 404
 
 
 def test_bulk_approve_then_the_page_shows_the_change(newsroom, story):
     one, two, other = (make_comment(story, text=f"Comment {n}.") for n in range(3))
-    browser = client_for(newsroom["editor"])
-    response = decide(browser, "approve", [one, two])
+    desk = client_for(newsroom["editor"])
+    response = decide(desk, "approve", [one, two])
     assert response.status_code == 302
     assert response["Location"] == QUEUE
-    after = browser.get(response["Location"])
+    after = desk.get(response["Location"])
     assert "2 comments approved." in html(after).select_one(".messages").get_text()
     assert set(rows(after)) == {other.pk}
-    assert set(rows(browser.get(QUEUE + "?status=approved"))) == {one.pk, two.pk}
+    assert set(rows(desk.get(QUEUE + "?status=approved"))) == {one.pk, two.pk}
     one.refresh_from_db()
     assert one.status == Status.APPROVED and one.moderated_by == newsroom["editor"]
     events = ModerationEvent.objects.filter(action="approved")
@@ -232,9 +234,9 @@ def test_bulk_approve_then_the_page_shows_the_change(newsroom, story):
 
 def test_a_rejection_without_a_reason_is_refused_and_changes_nothing(newsroom, story):
     one, two = make_comment(story, text="One."), make_comment(story, text="Two.")
-    browser = client_for(newsroom["moderator"])
+    desk = client_for(newsroom["moderator"])
     for reason in ["", "   "]:
-        response = decide(browser, "reject", [one, two], reason=reason)
+        response = decide(desk, "reject", [one, two], reason=reason)
         assert response.status_code == 400
         soup = html(response)
         error = soup.select_one("#id_reason_error").get_text()
@@ -245,11 +247,11 @@ def test_a_rejection_without_a_reason_is_refused_and_changes_nothing(newsroom, s
     assert set(Comment.objects.values_list("status", flat=True)) == {Status.PENDING}
     assert not ModerationEvent.objects.exists()
 
-    response = decide(browser, "reject", [one], reason="Personal attack.")
+    response = decide(desk, "reject", [one], reason="Personal attack.")
     assert response.status_code == 302
     one.refresh_from_db()
     assert one.status == Status.REJECTED and one.reason == "Personal attack."
-    rejected = rows(browser.get(QUEUE + "?status=rejected"))
+    rejected = rows(desk.get(QUEUE + "?status=rejected"))
     assert "Reason: Personal attack." in rejected[one.pk].select_one(".reason").get_text()
     event = ModerationEvent.objects.get()
     assert (event.action, event.note, event.actor) == (
@@ -270,11 +272,11 @@ def test_nothing_ticked_is_a_form_error(newsroom, story):
 
 def test_marking_as_spam_moves_comments_to_the_spam_tab(newsroom, story):
     comment = make_comment(story, status=Status.APPROVED)
-    browser = client_for(newsroom["chief"])
-    response = decide(browser, "spam", [comment], query="?status=approved")
+    desk = client_for(newsroom["chief"])
+    response = decide(desk, "spam", [comment], query="?status=approved")
     assert response["Location"] == QUEUE + "?status=approved"
-    assert comment.pk not in rows(browser.get(QUEUE + "?status=approved"))
-    assert set(rows(browser.get(QUEUE + "?status=spam"))) == {comment.pk}
+    assert comment.pk not in rows(desk.get(QUEUE + "?status=approved"))
+    assert set(rows(desk.get(QUEUE + "?status=spam"))) == {comment.pk}
     assert ModerationEvent.objects.get().action == "spam"
 
 
@@ -295,19 +297,18 @@ def test_reported_comments_and_dismissing_their_reports(newsroom, story):
     quiet = make_comment(story, status=Status.APPROVED, text="Nobody minds.")
     Report.objects.create(comment=reported, address_hash="a")
     Report.objects.create(comment=reported, address_hash="b")
-    browser = client_for(newsroom["moderator"])
-    listed = rows(browser.get(QUEUE + "?status=reported"))
+    desk = client_for(newsroom["moderator"])
+    listed = rows(desk.get(QUEUE + "?status=reported"))
     assert list(listed) == [reported.pk]
     assert listed[reported.pk].select_one(".reports").get_text() == "2 open reports"
     buttons = {
-        b["value"]
-        for b in html(browser.get(QUEUE + "?status=reported")).select("button[name=action]")
+        b["value"] for b in html(desk.get(QUEUE + "?status=reported")).select("button[name=action]")
     }
     assert buttons == {"dismiss", "reject", "spam"}
 
-    response = decide(browser, "dismiss", [reported, quiet], query="?status=reported")
+    response = decide(desk, "dismiss", [reported, quiet], query="?status=reported")
     assert response.status_code == 302
-    assert rows(browser.get(QUEUE + "?status=reported")) == {}
+    assert rows(desk.get(QUEUE + "?status=reported")) == {}
     reported.refresh_from_db()
     assert reported.status == Status.APPROVED  # kept up
     assert not Report.objects.filter(resolved=False).exists()
@@ -324,16 +325,16 @@ def test_the_queue_filters_by_story_and_by_edition(newsroom, story, fa_story):
     on_first = make_comment(story, text="On the dam.")
     on_second = make_comment(second, text="On the bridge.")
     on_persian = make_comment(fa_story, text="دربارهٔ سد")
-    browser = client_for(newsroom["chief"])
-    assert set(rows(browser.get(QUEUE))) == {on_first.pk, on_second.pk, on_persian.pk}
-    assert set(rows(browser.get(QUEUE + f"?story={second.pk}"))) == {on_second.pk}
-    assert set(rows(browser.get(QUEUE + "?edition=fa"))) == {on_persian.pk}
-    assert set(rows(browser.get(QUEUE + f"?edition=fa&story={story.pk}"))) == set()
+    desk = client_for(newsroom["chief"])
+    assert set(rows(desk.get(QUEUE))) == {on_first.pk, on_second.pk, on_persian.pk}
+    assert set(rows(desk.get(QUEUE + f"?story={second.pk}"))) == {on_second.pk}
+    assert set(rows(desk.get(QUEUE + "?edition=fa"))) == {on_persian.pk}
+    assert set(rows(desk.get(QUEUE + f"?edition=fa&story={story.pk}"))) == set()
     # The counts follow the filters too.
-    soup = html(browser.get(QUEUE + "?edition=en"))
+    soup = html(desk.get(QUEUE + "?edition=en"))
     assert soup.select_one("nav.states a[aria-current=page] .count").get_text() == "2"
     # A bad filter is shown on the filter, not a 500.
-    response = browser.get(QUEUE + "?story=abc")
+    response = desk.get(QUEUE + "?story=abc")
     assert response.status_code == 200
     assert html(response).select_one("#id_story_error") is not None
 
@@ -362,19 +363,19 @@ def test_hostile_text_is_shown_escaped_as_typed(newsroom, story):
 
 
 def test_word_lists_add_and_remove_in_english_and_persian(newsroom):
-    browser = client_for(newsroom["moderator"])
+    desk = client_for(newsroom["moderator"])
     words = "/newsroom/comments/words/"
-    assert post(browser, words, {"phrase": "Cheap  Pills", "kind": "banned"}).status_code == 302
-    assert post(browser, words, {"phrase": "كتاب", "kind": "suspect"}).status_code == 302
-    soup = html(browser.get(words))
+    assert post(desk, words, {"phrase": "Cheap  Pills", "kind": "banned"}).status_code == 302
+    assert post(desk, words, {"phrase": "كتاب", "kind": "suspect"}).status_code == 302
+    soup = html(desk.get(words))
     banned = [li.select_one(".word").get_text() for li in soup.select("#list-banned + ul li")]
     suspect = [li.select_one(".word").get_text() for li in soup.select("#list-suspect + ul li")]
     assert banned == ["Cheap Pills"] and suspect == ["كتاب"]
     assert WordRule.objects.get(kind="suspect").normalised == "کتاب"  # Persian kaf
 
     rule = WordRule.objects.get(kind="banned")
-    assert post(browser, f"{words}{rule.pk}/remove/").status_code == 302
-    after = browser.get(words)
+    assert post(desk, f"{words}{rule.pk}/remove/").status_code == 302
+    after = desk.get(words)
     assert html(after).select("#list-banned + ul li") == []
     assert [li.select_one(".word").get_text() for li in html(after).select(".word-list li")] == [
         "كتاب"
@@ -427,20 +428,20 @@ def test_a_banned_word_added_on_the_screen_refuses_a_readers_comment(newsroom, c
 
 
 def test_ban_an_email_then_lift_it(newsroom):
-    browser = client_for(newsroom["moderator"])
+    desk = client_for(newsroom["moderator"])
     bans = "/newsroom/comments/bans/"
-    response = post(browser, bans, {"email-email": "Troll@Example.org ", "email-reason": "Abuse"})
+    response = post(desk, bans, {"email-email": "Troll@Example.org ", "email-reason": "Abuse"})
     assert response.status_code == 302
     ban = Ban.objects.get()
     assert (ban.kind, ban.value_hash) == ("email", email_hash("troll@example.org"))
     assert ban.created_by == newsroom["moderator"]
-    table = html(browser.get(bans)).select_one("table.bans")
+    table = html(desk.get(bans)).select_one("table.bans")
     assert "Abuse" in table.get_text() and ban.value_hash[:12] in table.get_text()
     assert "troll" not in table.get_text().lower()  # only the hash is kept
 
-    assert post(browser, f"{bans}{ban.pk}/lift/").status_code == 302
+    assert post(desk, f"{bans}{ban.pk}/lift/").status_code == 302
     assert not Ban.objects.exists()
-    assert "Nobody is banned." in html(browser.get(bans)).get_text()
+    assert "Nobody is banned." in html(desk.get(bans)).get_text()
     assert list(ModerationEvent.objects.order_by("id").values_list("action", "actor")) == [
         ("banned", newsroom["moderator"].pk),
         ("unbanned", newsroom["moderator"].pk),
@@ -460,27 +461,27 @@ def test_ban_the_address_of_a_comment_from_the_queue_and_from_the_bans_screen(
     newsroom, story, fa_story
 ):
     comment = make_comment(story, address_hash=keyed_hash("address", "198.51.100.7"))
-    browser = client_for(newsroom["moderator"])
-    soup = html(browser.get(QUEUE + "?status=pending"))
+    desk = client_for(newsroom["moderator"])
+    soup = html(desk.get(QUEUE + "?status=pending"))
     button = soup.select_one(f"#comment-{comment.pk} button[name=comment]")
     assert button["value"] == str(comment.pk)
     form = soup.select_one(f"form#{button['form']}")  # its own form, not the bulk one
     assert form["action"] == "/newsroom/comments/bans/address/"
     assert form.select_one("input[name=next]")["value"] == QUEUE + "?status=pending"
     response = post(
-        browser,
+        desk,
         "/newsroom/comments/bans/address/",
         {"comment": comment.pk, "next": QUEUE + "?status=pending"},
     )
     assert response["Location"] == QUEUE + "?status=pending"
-    message = html(browser.get(response["Location"])).select_one(".messages").get_text()
+    message = html(desk.get(response["Location"])).select_one(".messages").get_text()
     assert f"address of comment {comment.pk} are refused" in message
     ban = Ban.objects.get()
     assert (ban.kind, ban.value_hash) == ("address", comment.address_hash)
     assert ban.reason == f"comment {comment.pk}"
     ban.delete()
     response = post(
-        browser,
+        desk,
         "/newsroom/comments/bans/address/",
         {"comment": comment.pk, "next": "https://evil.example/newsroom/comments/"},
     )
@@ -488,17 +489,17 @@ def test_ban_the_address_of_a_comment_from_the_queue_and_from_the_bans_screen(
     Ban.objects.all().delete()
     # From the bans screen, with a reason.
     response = post(
-        browser, "/newsroom/comments/bans/address/", {"comment": comment.pk, "reason": "Flood"}
+        desk, "/newsroom/comments/bans/address/", {"comment": comment.pk, "reason": "Flood"}
     )
     assert response["Location"] == "/newsroom/comments/bans/"
     assert Ban.objects.get().reason == f"comment {comment.pk}: Flood"
     # A comment outside one's editions is not found; one erased keeps no address.
     other = make_comment(fa_story)
-    response = post(browser, "/newsroom/comments/bans/address/", {"comment": other.pk})
+    response = post(desk, "/newsroom/comments/bans/address/", {"comment": other.pk})
     assert response.status_code == 409
     assert "No comment" in html(response).select_one("#id_comment_error").get_text()
     Comment.objects.filter(pk=comment.pk).update(address_hash="")
-    response = post(browser, "/newsroom/comments/bans/address/", {"comment": comment.pk})
+    response = post(desk, "/newsroom/comments/bans/address/", {"comment": comment.pk})
     assert "keeps no address" in html(response).select_one("#id_comment_error").get_text()
     assert Ban.objects.count() == 1
 
@@ -544,9 +545,9 @@ def test_erase_asks_first_then_erases_every_comment_of_an_email(newsroom, story)
     one = make_comment(story, text="First of mine.", email="sara@example.org")
     two = make_comment(story, text="Second of mine.", email="sara@example.org")
     other = make_comment(story, text="Not hers.", email="other@example.org")
-    browser = client_for(newsroom["moderator"])
+    desk = client_for(newsroom["moderator"])
     asked = post(
-        browser, "/newsroom/comments/people/", {"email": "sara@example.org", "action": "erase"}
+        desk, "/newsroom/comments/people/", {"email": "sara@example.org", "action": "erase"}
     )
     assert asked.status_code == 200
     soup = html(asked)
@@ -558,7 +559,7 @@ def test_erase_asks_first_then_erases_every_comment_of_an_email(newsroom, story)
     assert not ModerationEvent.objects.exists()
 
     response = post(
-        browser,
+        desk,
         "/newsroom/comments/people/",
         {"email": "sara@example.org", "action": "erase", "confirm": "yes"},
     )
@@ -574,7 +575,7 @@ def test_erase_asks_first_then_erases_every_comment_of_an_email(newsroom, story)
         assert comment.address_hash == "" and comment.email_hash == ""
     other.refresh_from_db()
     assert other.text == "Not hers."
-    after = html(browser.get(response["Location"]))
+    after = html(desk.get(response["Location"]))
     assert "Erased 2 comments" in after.select_one(".messages").get_text()
     event = ModerationEvent.objects.get()
     assert (event.action, event.actor) == ("erased", newsroom["moderator"])
@@ -670,8 +671,8 @@ def test_every_comment_screen_is_valid_html(comment_screens, tmp_path):
 
 def test_a_post_without_the_csrf_token_is_refused(newsroom, story):
     comment = make_comment(story)
-    browser = client_for(newsroom["moderator"])
-    response = browser.post(QUEUE, {"action": "approve", "ids": [comment.pk]})
+    desk = client_for(newsroom["moderator"])
+    response = desk.post(QUEUE, {"action": "approve", "ids": [comment.pk]})
     assert response.status_code == 403
     comment.refresh_from_db()
     assert comment.status == Status.PENDING
@@ -680,13 +681,90 @@ def test_a_post_without_the_csrf_token_is_refused(newsroom, story):
 def test_the_queue_costs_the_same_queries_for_three_comments_or_forty(
     newsroom, story, django_assert_max_num_queries
 ):
-    browser = client_for(newsroom["editor"])
+    desk = client_for(newsroom["editor"])
     for n in range(3):
         Report.objects.create(comment=make_comment(story, text=f"Few {n}."), address_hash="a")
-    browser.get(QUEUE)  # the session and the like, once
+    desk.get(QUEUE)  # the session and the like, once
     with CaptureQueriesContext(connection) as few:
-        assert browser.get(QUEUE).status_code == 200
+        assert desk.get(QUEUE).status_code == 200
     for n in range(37):
         Report.objects.create(comment=make_comment(story, text=f"Many {n}."), address_hash="a")
     with django_assert_max_num_queries(len(few.captured_queries)):
-        assert len(rows(browser.get(QUEUE))) == 40
+        assert len(rows(desk.get(QUEUE))) == 40
+
+
+# --- in a browser --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def moderation_desk(newsroom):
+    """Comments enough to lay out: long words, Persian, hostile text, a report, a ban, a rule."""
+    story = story_in(newsroom, StoryStatus.PUBLISHED, headline="Dam opens on the river")
+    made = [
+        make_comment(story, text=HOSTILE_TEXT, held_because="more than 2 links"),
+        make_comment(story, text="A" * 300, name="Averyveryverylongnamewithoutspaces"),
+        make_comment(story, text="نظر من دربارهٔ این خبر", name="سارا", email="sara@example.org"),
+    ]
+    reported = make_comment(story, status=Status.APPROVED, text="Reported.")
+    Report.objects.create(comment=reported, address_hash="a")
+    WordRule.objects.create(phrase="کتاب", kind="suspect")
+    Ban.objects.create(kind="email", value_hash=email_hash("x@example.org"), reason="Abuse")
+    ModerationEvent.objects.create(comment=made[0], action="reported")
+    return made
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_moderator_ticks_every_comment_and_rejects_them_in_a_browser(
+    live_server,
+    moderation_desk,
+    browser,  # noqa: F811
+):
+    from axe_playwright_python.sync_playwright import Axe
+
+    base = live_server.url
+    mo = Watched(browser.new_context(viewport=DESKTOP), base)
+    page = mo.page
+    page.goto(base + "/newsroom/login/")
+    page.fill("#id_username", "mo")
+    page.fill("#id_password", "correct horse battery")
+    page.click("input[type=submit]")
+    page.wait_for_url(base + QUEUE)
+    assert page.locator("li.comment-row").count() == 3
+    page.check("#tick-all")  # newsroom.js shows the box and ticks the page with it
+    assert page.locator("input[name=ids]:checked").count() == 3
+    page.click("button[value=reject]")
+    page.wait_for_selector("#id_reason_error")
+    assert orm(lambda: set(Comment.objects.values_list("status", flat=True))) == {
+        Status.PENDING,
+        Status.APPROVED,
+    }
+    assert page.locator("input[name=ids]:checked").count() == 3  # kept
+    page.fill("#id_reason", "Off topic.")
+    page.click("button[value=reject]")
+    page.wait_for_selector(".messages >> text=3 comments rejected.")
+    assert page.locator("li.comment-row").count() == 0
+    assert orm(lambda: Comment.objects.filter(status=Status.REJECTED).count()) == 3
+    assert mo.problems == [
+        "Failed to load resource: the server responded with a status of 400 (Bad Request)"
+    ]  # the refused rejection, and nothing else
+
+    axe, reports, wide = Axe(), {}, []
+    paths = [QUEUE + "?status=rejected", QUEUE + "?status=reported", *SCREENS[2:]]
+    for viewport in (DESKTOP, PHONE):
+        viewer = Watched(browser.new_context(viewport=viewport), base)
+        viewer.page.goto(base + "/newsroom/login/")
+        viewer.page.fill("#id_username", "mo")
+        viewer.page.fill("#id_password", "correct horse battery")
+        viewer.page.click("input[type=submit]")
+        viewer.page.wait_for_url(base + QUEUE)
+        for path in paths:
+            viewer.page.goto(base + path)
+            results = axe.run(viewer.page, options=WCAG_AA)
+            if results.violations_count:
+                reports[(path, viewport["width"])] = results.generate_report()
+            if viewport is PHONE and not viewer.no_horizontal_scroll():
+                wide.append(path)
+        assert viewer.problems == []
+    assert not reports, "\n".join(f"{key}:\n{report}" for key, report in reports.items())
+    assert wide == []
