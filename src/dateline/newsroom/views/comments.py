@@ -168,7 +168,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         request.GET.get("page"),
         per_page=PER_PAGE,
     )
-    bulk = bulk or BulkModerationForm()
+    if bulk is None:
+        bulk = BulkModerationForm()
     ticked = set(getattr(bulk, "cleaned_data", {}).get("ids", []))
     return _page(
         request,
