@@ -296,7 +296,8 @@ def test_latin1_bytes_are_refused_as_not_utf8(client, story, field):
     body = urlencode(fields).encode() + f"&{field}=".encode() + "Caf\xe9 cr\xe8me".encode("latin-1")
     response = _post_raw(client, story, body, "application/x-www-form-urlencoded")
     stored = list(Comment.objects.values_list(field, flat=True))
-    assert "not valid UTF-8" in refused(response), stored
+    assert response.status_code == 400, f"accepted, the {field} stored as {stored}"
+    assert "not valid UTF-8" in refused(response)
     assert stored == []
 
 
@@ -325,14 +326,22 @@ def test_latin1_bytes_in_a_multipart_post_are_refused_as_not_utf8(client, story)
 
 
 def test_one_stray_latin1_byte_does_not_garble_the_rest(client, story):
-    """A post with one byte that is not UTF-8 is refused; never decoded whole as Latin-1, which
-    stores the other fields' UTF-8 as mojibake ("José" as "JosÃ©")."""
-    fields = form_data(story, name="José Müller")
-    body = urlencode({k: v for k, v in fields.items() if k != "text"}).encode()
-    body += b"&text=" + "10 \xb0C in the shade".encode("latin-1")
-    response = _post_raw(client, story, body, "application/x-www-form-urlencoded")
-    stored = list(Comment.objects.values_list("name", "text"))
-    assert "not valid UTF-8" in refused(response), stored
+    """A post with one byte that is not UTF-8 is refused; never decoded whole as Latin-1,
+    which would store the rest of the post's raw UTF-8 as mojibake ("José" as "JosÃ©")."""
+    fields = form_data(story)
+    raw_utf8 = b"&name=" + "José Müller".encode()
+    body = urlencode({k: v for k, v in fields.items() if k not in ("name", "text")}).encode()
+    content_type = "application/x-www-form-urlencoded"
+    # Raw UTF-8 (not percent-encoded) is read as UTF-8 when the whole body is UTF-8 …
+    ok = _post_raw(client, story, body + raw_utf8 + b"&text=" + "10 °C".encode(), content_type)
+    assert ok.status_code == 303
+    assert Comment.objects.get().name == "José Müller"
+    # … but one Latin-1 byte in another field turns it into mojibake.
+    body += raw_utf8 + b"&email=other%40example.org&text=" + "11 \xb0C".encode("latin-1")
+    response = _post_raw(client, story, body, content_type)
+    stored = list(Comment.objects.exclude(text="10 °C").values_list("name", "text"))
+    assert response.status_code == 400, f"accepted, stored as {stored}"
+    assert "not valid UTF-8" in refused(response)
     assert stored == []
 
 
