@@ -174,3 +174,13 @@ def test_a_pending_comment_cannot_be_reported_or_replied_to(client, story):
     reply = post(client, story, text="A reply", parent=str(pending.pk))
     assert reply.status_code == 400
     assert "not available" in errors_of(reply)
+
+
+def test_an_empty_ban_or_a_dismissal_of_nothing_changes_nothing(story):
+    from dateline.stories.workflow import ActionRefused
+
+    for kind in ("email", "address"):
+        with pytest.raises(ActionRefused, match="needs the"):
+            moderation.ban(kind, "  ", hashed=kind == "address")
+    assert moderation.dismiss_reports([12345]) == 0
+    assert not Ban.objects.exists() and not ModerationEvent.objects.exists()

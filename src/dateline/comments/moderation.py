@@ -116,6 +116,8 @@ def dismiss_reports(ids: Sequence[int], *, by=None) -> int:
     require_moderator(by)
     with transaction.atomic():
         comments = list(moderated_by(by).filter(pk__in=ids, reports__resolved=False).distinct())
+        if not comments:
+            return 0
         Report.objects.filter(comment__in=comments).update(resolved=True)
         _log(comments, Action.DISMISSED, by, "")
     return len(comments)
@@ -217,6 +219,8 @@ def ban(kind: str, value: str, *, by=None, reason: str = "", hashed: bool = Fals
     require_moderator(by)
     if kind not in Ban.Kind.values:
         raise ActionRefused(f"Unknown kind of ban {kind!r}: expected email or address.")
+    if not value.strip():
+        raise ActionRefused(f"A ban needs the {kind} to ban.")
     value_hash = value if hashed else email_hash(value)
     with transaction.atomic():
         banned, _created = Ban.objects.update_or_create(
