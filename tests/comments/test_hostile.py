@@ -199,6 +199,37 @@ def test_every_payload_is_stored_as_typed_and_shown_as_text(client, story, paylo
         assert_plain_comment_text(quote.select_one("div"), comment.text, "report " + where)
 
 
+LINKISH = [  # what a reader types, and how many links it makes
+    ('http://example.com/"onmouseover="alert(1)', 1),
+    ("https://example.com/<script>alert(1)</script>", 1),
+    ("see https://example.com/a?b=1&c=<b>2</b>, then", 1),
+    ("www.example.com/'><img src=x onerror=alert(1)>", 1),
+    ("HTTPS://EXAMPLE.COM/SHOUT", 1),
+    ("javascript:alert(1)", 0),
+    ("JaVaScRiPt:alert(document.cookie)", 0),
+    ("java\tscript:alert(1)", 0),
+    ("javascript://example.com/%0Aalert(1)", 0),
+    ("data:text/html,<script>alert(1)</script>", 0),
+    ("vbscript:msgbox(1)", 0),
+    ("//evil.example/path", 0),
+    ("mailto:someone@example.org", 0),
+    ("http://example.com?q=&lt;b&gt;&amp;", 1),
+    ("[click](javascript:alert(1)) <a href=javascript:alert(1)>x</a>", 0),
+    ("http://例え.jp/パス and http://xn--r8jz45g.jp", 2),
+]
+
+
+@pytest.mark.parametrize(("typed", "links"), LINKISH)
+def test_only_http_addresses_become_links(client, story, typed, links):
+    assert post(client, story, text=typed).status_code == 303
+    comment = Comment.objects.get()
+    moderation.approve([comment.pk])
+    html = client.get(story.get_absolute_url()).content.decode()
+    text = assert_no_markup_from_readers(html, typed).select_one(f"#c{comment.pk} .comment-text")
+    assert_plain_comment_text(text, typed, typed)
+    assert len(text.find_all("a")) == links
+
+
 @pytest.mark.parametrize("parameter", ["reply", "comment", "cpage", "order", "thread"])
 def test_hostile_query_parameters_are_never_markup(client, story, xss_payloads, parameter):
     post(client, story, text="Something to thread")
