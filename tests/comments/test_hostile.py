@@ -11,6 +11,7 @@ from urllib.parse import unquote, urlencode
 
 import pytest
 from bs4 import BeautifulSoup
+from django.test import Client
 
 from dateline.comments import moderation
 from dateline.comments.defences import issue_token
@@ -377,15 +378,24 @@ def test_one_stray_latin1_byte_does_not_garble_the_rest(client, story):
 
 
 @pytest.mark.parametrize("encoding", ["multipart", "urlencoded"])
-def test_a_huge_post_is_a_bad_request_not_a_server_error(client, story, encoding):
-    huge = "x" * (3 * 1024 * 1024)
+@pytest.mark.parametrize("csrf", [False, True], ids=["", "csrf checked"])
+def test_a_huge_post_is_a_bad_request_not_a_server_error(story, encoding, csrf):
+    """3 MB, over Django's DATA_UPLOAD_MAX_MEMORY_SIZE: refused before the form reads it
+    (with CSRF checked, as in production, by the middleware that reads the post first)."""
+    client = Client(enforce_csrf_checks=csrf)
+    fields = {"text": "x" * (3 * 1024 * 1024)}
+    if csrf:  # the reader's CSRF cookie and the form's token, as a browser has them
+        shown = BeautifulSoup(client.get(story.get_absolute_url()).content, "html.parser")
+        fields["csrfmiddlewaretoken"] = shown.select_one("[name=csrfmiddlewaretoken]")["value"]
     if encoding == "multipart":
-        response = post(client, story, text=huge)
+        response = post(client, story, **fields)
     else:
-        body = urlencode(form_data(story, text=huge)).encode()
+        body = urlencode(form_data(story, **fields)).encode()
         response = _post_raw(client, story, body, "application/x-www-form-urlencoded")
     assert response.status_code == 400
     assert Comment.objects.count() == 0
+    fields["text"] = "A comment of ordinary size."
+    assert post(client, story, **fields).status_code == 303  # the same reader, the same form
 
 
 @pytest.fixture
