@@ -101,6 +101,18 @@ def _public_story(chrome: EditionChrome, code: int) -> Story:
     return story
 
 
+def _body_is_utf8(request: HttpRequest) -> bool:
+    """Django decodes a form post that is not UTF-8 as Latin-1, silently: "Café" typed in
+    another encoding, or a stray byte, would be stored as mojibake. Refuse it instead."""
+    if request.content_type != "application/x-www-form-urlencoded":
+        return True  # multipart fields are decoded one by one; a bad one shows as U+FFFD
+    try:
+        request.body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 @require_POST
 def post_comment(request: HttpRequest, edition: str, code: int) -> HttpResponse:
     from dateline.site.views import article, edition_chrome, render_page
@@ -108,6 +120,8 @@ def post_comment(request: HttpRequest, edition: str, code: int) -> HttpResponse:
     chrome = edition_chrome(edition)
     story = _public_story(chrome, code)
     try:
+        if not _body_is_utf8(request):
+            raise CommentRefused("The comment is not valid UTF-8 text: please send it again.")
         accepted = submit_comment(request, story, request.POST)
     except CommentRefused as refused:
         if refused.status == 429:
