@@ -16,7 +16,7 @@ insert, the receipt mailed to a file as embedded Dateline does), each from its o
 (address and email) with its own text, the rate limit set high. Comments per second, median of
 several runs: through the test client (target ≥ 200/s), and `submit_comment` alone on a
 RequestFactory request; both with the edition's default pre-moderation (stored pending) and,
-for information, published on arrival (three more writes).
+for information, published on arrival (two more writes).
 """
 
 import datetime
