@@ -162,7 +162,8 @@ def test_readers_report_once_per_address_and_moderators_see_it(client, open_stor
     client.post(report_url, REMOTE_ADDR="10.1.1.2")
     assert comment.reports.count() == 2
     assert list(Comment.objects.reported()) == [comment]
-    assert ModerationEvent.objects.filter(action="reported").count() == 2
+    # A report retires no cached page: readers see nothing change.
+    assert not ModerationEvent.objects.filter(action="reported").exists()
     moderation.dismiss_reports([comment.pk])
     assert not Comment.objects.reported().exists()
 
@@ -184,3 +185,13 @@ def test_an_empty_ban_or_a_dismissal_of_nothing_changes_nothing(story):
             moderation.ban(kind, "  ", hashed=kind == "address")
     assert moderation.dismiss_reports([12345]) == 0
     assert not Ban.objects.exists() and not ModerationEvent.objects.exists()
+
+
+def test_a_report_leaves_every_cached_page_cached(client, open_story):
+    from dateline.site.page_cache import current_generation
+
+    post(client, open_story, text="Reportable")
+    comment = Comment.objects.get()
+    before = current_generation()
+    client.post(f"/en/comments/{comment.pk}/report", REMOTE_ADDR="10.1.1.9")
+    assert current_generation() == before

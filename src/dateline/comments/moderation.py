@@ -124,14 +124,16 @@ def dismiss_reports(ids: Sequence[int], *, by=None) -> int:
 
 
 def report(comment_id: int, address_hash: str) -> bool:
-    """A reader reports an approved comment; one report per comment and address counts."""
+    """A reader reports an approved comment; one report per comment and address counts.
+
+    The Report row is the record; no ModerationEvent is written, because every event retires
+    the cached pages (site.page_cache) and a report changes nothing readers see: anyone may
+    post one, and must not be able to empty the page cache with it."""
     with transaction.atomic():
         comment = Comment.objects.filter(pk=comment_id, status=Status.APPROVED).first()
         if comment is None:
             return False
-        _report, created = Report.objects.get_or_create(comment=comment, address_hash=address_hash)
-        if created:
-            _log([comment], Action.REPORTED, None, "")
+        Report.objects.get_or_create(comment=comment, address_hash=address_hash)
     return True
 
 
