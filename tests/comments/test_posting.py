@@ -36,6 +36,9 @@ def test_a_comment_waits_for_a_moderator_then_shows(client, story):
     assert text.get_text() == "First <b>thoughts</b>"  # escaped, as typed
     assert shown.select_one("#comments-title .comment-count").text == "(1)"
     assert ModerationEvent.objects.filter(action="approved", comment=comment).exists()
+    report = shown.select_one(f"#c{comment.pk} a.report-link")["href"]
+    assert report == f"/en/comments/{comment.pk}/report"
+    assert "First <b>thoughts</b>" in page(client.get(report)).text
 
 
 def test_a_reply_is_nested_inside_its_parent(client, story):
