@@ -2,7 +2,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 
 from tests.paths import REUTERS, SEED
 
@@ -20,18 +20,21 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.WHITENOISE_USE_FINDERS = True
     settings.WHITENOISE_AUTOREFRESH = True
-    if settings.CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
-        # The embedded file cache, in a directory of the test run's own, not a dev server's.
-        settings.CACHES["default"]["LOCATION"] = tempfile.mkdtemp(prefix="dateline-test-cache-")
+    for alias, cache_settings in settings.CACHES.items():
+        if cache_settings["BACKEND"].endswith("FileBasedCache"):
+            # The embedded file caches, in directories of the test run's own, not a dev server's.
+            cache_settings["LOCATION"] = tempfile.mkdtemp(prefix=f"dateline-test-{alias}-")
 
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache: cached edition furniture must not leak between
     tests whose database rows were rolled back."""
-    cache.clear()
+    for each in caches.all():
+        each.clear()
     yield
-    cache.clear()
+    for each in caches.all():
+        each.clear()
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dateline.accounts.models import Role
-from dateline.comments import notifications
+from dateline.comments import tasks
 from dateline.comments.defences import email_hash
 from dateline.comments.models import Ban, Comment, ModerationEvent, Report, Status, WordRule
 from dateline.comments.words import normalise
@@ -88,10 +88,7 @@ def decide(
         Report.objects.filter(comment__in=changed, resolved=False).update(resolved=True)
         _log(changed, action, by, reason)
         if action == Action.APPROVED:
-            site = site or settings.SITE_URL
-            transaction.on_commit(
-                lambda: [notifications.comment_published(c, site) for c in changed]
-            )
+            tasks.send_published.enqueue([c.pk for c in changed], site or settings.SITE_URL)
     return changed
 
 

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
-from dateline.comments import defences, notifications
+from dateline.comments import defences, tasks
 from dateline.comments.forms import CommentForm
 from dateline.comments.models import Ban, Comment, ModerationEvent, Status, WordRule
 from dateline.comments.policy import effective_policy
@@ -67,10 +68,10 @@ def submit_comment(request: HttpRequest, story: Story, data) -> Accepted:
     if not effective_policy(story).is_open():
         raise CommentRefused("Comments on this story are closed.", 403)
     email_hash = defences.email_hash(fields["email"])
-    if (
-        Ban.objects.filter(kind=Ban.Kind.EMAIL, value_hash=email_hash).exists()
-        or Ban.objects.filter(kind=Ban.Kind.ADDRESS, value_hash=address).exists()
-    ):
+    banned = Q(kind=Ban.Kind.EMAIL, value_hash=email_hash) | Q(
+        kind=Ban.Kind.ADDRESS, value_hash=address
+    )
+    if Ban.objects.filter(banned).exists():
         raise CommentRefused("Comments from you are not accepted on this site.", 403)
     normalised = normalise(fields["text"])
     text_hash = defences.text_hash(normalised)
@@ -101,6 +102,7 @@ def submit_comment(request: HttpRequest, story: Story, data) -> Accepted:
         text_hash=text_hash,
         notify=fields["notify"],
         status=Status.APPROVED if published else Status.PENDING,
+        moderated_at=timezone.now() if published else None,
         held_because="; ".join(held)[:200],
     )
     site = request.build_absolute_uri("/")
@@ -110,12 +112,10 @@ def submit_comment(request: HttpRequest, story: Story, data) -> Accepted:
             comment.thread = comment
             comment.save(update_fields=["thread"])
         if published:
-            comment.moderated_at = timezone.now()
-            comment.save(update_fields=["moderated_at"])
             ModerationEvent.objects.create(comment=comment, action=ModerationEvent.Action.PUBLISHED)
-        transaction.on_commit(lambda: notifications.comment_received(comment, site))
-        if published:
-            transaction.on_commit(lambda: notifications.comment_published(comment, site))
+            tasks.send_published.enqueue([comment.pk], site)
+        # Queued in the same transaction: mail for a comment that was not stored never goes.
+        tasks.send_receipt.enqueue(comment.pk, site)
     return Accepted(comment)
 
 

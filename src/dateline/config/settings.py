@@ -135,7 +135,13 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("DATELINE_CACHE_PREFIX", "dateline"),
-        }
+        },
+        # Counters of comment posts (django-ratelimit): the same Redis, their own prefix.
+        "limits": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("DATELINE_CACHE_PREFIX", "dateline") + ":limits",
+        },
     }
 else:
     # Files, not process memory: the web processes, the worker and commands such as
@@ -147,7 +153,14 @@ else:
             # Each write lists the directory to decide whether to cull, so the bound is also
             # the cost of a cache miss: 5,000 files list in a few milliseconds.
             "OPTIONS": {"MAX_ENTRIES": 5_000},
-        }
+        },
+        # Counters of comment posts (django-ratelimit) in a directory of their own: pages
+        # filling the cache above must not cull them, and each write lists only this one.
+        "limits": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": VAR_DIR / "limits",
+            "OPTIONS": {"MAX_ENTRIES": 2_000},
+        },
     }
 # Whole public pages are cached until any story or edition changes (site/page_cache.py).
 PAGE_CACHE_SECONDS = env.integer("DATELINE_PAGE_CACHE_SECONDS", 60)
@@ -286,6 +299,7 @@ COMMENT_MAX_LINKS = 2  # more than this and a comment waits for a moderator
 # posts at the same instant from one reader may both be counted as the first. One embedded
 # server makes that a small gap; with REDIS_URL the counts are exact (decision 0016).
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+RATELIMIT_USE_CACHE = "limits"
 
 # --- Mail: what readers asked for (comment published, answered, delete link) ------------------
 # Embedded: each message is a file under var/mail ("console" prints them); production: SMTP.
