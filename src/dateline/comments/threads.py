@@ -19,6 +19,20 @@ REPLIES_SHOWN = 30
 # Replies a page of one whole thread shows (`?thread=ID`).
 THREAD_PAGE = 200
 SHOWN = (Status.APPROVED, Status.DELETED)  # a deleted comment shows as a note if answered
+# What a thread shows of a comment: loading the hashes, email and moderation fields of every
+# drawn comment would cost more than drawing it.
+SHOWN_FIELDS = (
+    "id",
+    "story_id",
+    "story_version",
+    "parent_id",
+    "thread_id",
+    "depth",
+    "name",
+    "text",
+    "status",
+    "created_at",
+)
 
 
 @dataclass
@@ -67,7 +81,9 @@ def approved_counts(story_ids: list[int]) -> dict[int, int]:
 
 
 def _with_parent(queryset):
-    return queryset.annotate(parent_name=F("parent__name"), parent_status=F("parent__status"))
+    return queryset.only(*SHOWN_FIELDS).annotate(
+        parent_name=F("parent__name"), parent_status=F("parent__status")
+    )
 
 
 def article_thread(story: Story, raw_page: str | None, order: str | None) -> ThreadPage:
@@ -75,7 +91,8 @@ def article_thread(story: Story, raw_page: str | None, order: str | None) -> Thr
     number = page_number(raw_page, ROOTS_PER_PAGE)
     answered = Exists(Comment.objects.filter(thread=OuterRef("pk"), status=Status.APPROVED))
     roots = (
-        Comment.objects.filter(story=story, depth=0)
+        Comment.objects.only(*SHOWN_FIELDS)
+        .filter(story=story, depth=0)
         .filter(Q(status=Status.APPROVED) | Q(status=Status.DELETED) & answered)
         .order_by("-id" if order == "newest" else "id")
     )
