@@ -5,8 +5,8 @@ thread (three for an article: the count, the top-level page, the replies)."""
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from dateline.comments.models import Comment, Status
@@ -86,6 +86,28 @@ def _with_parent(queryset):
     )
 
 
+def _first_replies(roots: list[Comment]) -> list[Comment]:
+    """The first REPLIES_SHOWN + 1 replies of each thread (one more tells that more follow),
+    with the name and status of the comment each answers, in id order.
+
+    Written as SQL (standard: a window function, which SQLite and PostgreSQL both run) rather
+    than with the ORM: building this query with the ORM cost more than running it, about a
+    millisecond on every article page with comments.
+    """
+    table = Comment._meta.db_table
+    columns = ", ".join(f"c.{Comment._meta.get_field(name).column}" for name in SHOWN_FIELDS)
+    threads = ", ".join(["%s"] * len(roots))
+    sql = (
+        f"SELECT * FROM (SELECT {columns}, p.name AS parent_name, p.status AS parent_status,"  # noqa: S608
+        f" ROW_NUMBER() OVER (PARTITION BY c.thread_id ORDER BY c.id) AS reply_rank"
+        f" FROM {table} c LEFT OUTER JOIN {table} p ON p.id = c.parent_id"
+        f" WHERE c.thread_id IN ({threads}) AND c.depth > 0 AND c.status IN (%s, %s)) ranked"
+        f" WHERE reply_rank <= %s ORDER BY id"
+    )
+    params = [root.pk for root in roots] + list(SHOWN) + [REPLIES_SHOWN + 1]
+    return list(Comment.objects.raw(sql, params))
+
+
 def article_thread(story: Story, raw_page: str | None, order: str | None) -> ThreadPage:
     order = "newest" if order == "newest" else "oldest"
     number = page_number(raw_page, ROOTS_PER_PAGE)
@@ -102,17 +124,9 @@ def article_thread(story: Story, raw_page: str | None, order: str | None) -> Thr
         raise Http404("No such page of comments")
     has_next = len(root_rows) > ROOTS_PER_PAGE
     root_rows = root_rows[:ROOTS_PER_PAGE]
-    replies = []
-    if root_rows:
-        in_threads = Comment.objects.filter(thread__in=root_rows, depth__gt=0, status__in=SHOWN)
-        ranked = (
-            _with_parent(in_threads)
-            .annotate(rank=Window(RowNumber(), partition_by=F("thread_id"), order_by=F("id").asc()))
-            .order_by("id")
-        )
-        replies = list(ranked.filter(rank__lte=REPLIES_SHOWN + 1))
-    shown = [r for r in replies if r.rank <= REPLIES_SHOWN]
-    cut = {r.thread_id for r in replies if r.rank > REPLIES_SHOWN}
+    replies = _first_replies(root_rows) if root_rows else []
+    shown = [r for r in replies if r.reply_rank <= REPLIES_SHOWN]
+    cut = {r.thread_id for r in replies if r.reply_rank > REPLIES_SHOWN}
     nodes = build(root_rows, shown)
     for node in nodes:
         node.more_replies = node.comment.pk in cut
