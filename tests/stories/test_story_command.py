@@ -181,3 +181,24 @@ def test_exit_status_and_messages_in_a_real_process(tmp_path):
     malformed = run_dateline("story", "schedule", "7", "--at", "noon", env=env)
     assert malformed.returncode == 2
     assert "not an ISO-8601 time" in malformed.stderr
+
+
+def test_comments_opens_closes_and_inherits_as_an_allowed_member(en, client):
+    story = make_story(en)
+    out, _ = story_command("comments", str(story.code), "closed", "--note", "legal review")
+    assert out.startswith(f"comments closed {story.code} ")
+    story.refresh_from_db()
+    assert story.comment_policy == "closed"
+    assert b"Comments on this story are closed." in client.get(story.get_absolute_url()).content
+    change = story.changes.order_by("id").last()
+    assert (change.action, change.note) == ("comments", "legal review")
+    story_command("comments", str(story.code), "inherit")
+    story.refresh_from_db()
+    assert story.comment_policy == ""
+    make_member("rita", "reporter", editions=[en])
+    with pytest.raises(CommandError, match="may not make the change"):
+        story_command("comments", str(story.code), "post", "--as", "rita")
+    with pytest.raises(CommandError):
+        story_command("comments", str(story.code), "sometimes")
+    story.refresh_from_db()
+    assert story.comment_policy == ""

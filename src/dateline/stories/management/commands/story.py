@@ -22,6 +22,8 @@ SIMPLE_CHANGES = {
     "unpublish": (actions.unpublish_story, "unpublished"),
 }
 MAX_BODY_FILE = 1_000_000
+# `dateline story comments CODE POLICY`: the word on the command line, the value stored.
+COMMENT_POLICIES = {"pre": "pre", "post": "post", "closed": "closed", "inherit": ""}
 
 
 def iso_time(value: str) -> datetime.datetime:
@@ -39,7 +41,7 @@ def iso_time(value: str) -> datetime.datetime:
 class Command(BaseCommand):
     help = (
         "List, show and change stories: list, show, history, submit, approve, publish, "
-        "unpublish, schedule, embargo, correct, kill. Changes are checked against the roles "
+        "unpublish, schedule, embargo, correct, comments, kill. Changes are checked against the roles "
         "of --as USER; without it they are made as the system operator."
     )
 
@@ -87,6 +89,14 @@ class Command(BaseCommand):
         correct.add_argument("--lead")
         correct.add_argument("--body-file", type=Path, help="the new body, Markdown (UTF-8)")
         self._add_actor(correct)
+
+        comments = commands.add_parser(
+            "comments", help="open or close a story's comments, or leave it to its section"
+        )
+        comments.add_argument("code", type=int)
+        comments.add_argument("policy", choices=[*COMMENT_POLICIES])
+        comments.add_argument("--note", default="", help="why, for the audit log")
+        self._add_actor(comments)
 
         kill = commands.add_parser("kill", help="withdraw a story for good")
         kill.add_argument("code", type=int)
@@ -202,6 +212,14 @@ class Command(BaseCommand):
 
     def do_embargo(self, *, code, until, actor, **options):
         self._change(lambda s, by: actions.embargo_story(s, until=until, by=by), code, actor)
+
+    def do_comments(self, *, code, policy, note, actor, **options):
+        value = COMMENT_POLICIES[policy]
+        try:
+            story = actions.set_comment_policy(find(code), value, by=member(actor), note=note)
+        except ActionRefused as error:
+            raise CommandError(f"story {code}: {reason(error)}") from None
+        self.stdout.write(f"comments {policy} {story.code} {story.get_absolute_url()}")
 
     def do_kill(self, *, code, reason, actor, **options):
         self._change(lambda s, by: actions.kill_story(s, reason=reason, by=by), code, actor)
