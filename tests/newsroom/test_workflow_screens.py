@@ -160,8 +160,9 @@ def test_the_edit_screen_offers_only_the_moves_the_member_may_make(newsroom):
         return moves
 
     assert buttons("reporter") == {"save"}
-    assert buttons("editor") == {"save", "approve", "publish", "schedule", "embargo"}
-    assert buttons("chief") == {"save", "approve", "publish", "schedule", "embargo", "kill"}
+    editor_moves = {"save", "approve", "publish", "schedule", "embargo", "comments"}
+    assert buttons("editor") == editor_moves
+    assert buttons("chief") == editor_moves | {"kill"}
     # Another reporter sees the story, read-only, with no button at all.
     page = html(client_for(newsroom["other_reporter"]).get(f"/newsroom/stories/{story.pk}/"))
     assert page.select("form.move") == []

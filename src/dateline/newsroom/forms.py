@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from dateline.comments.models import ModerationEvent, WordRule
 from dateline.copy import direction_for
+from dateline.editions.models import CommentPolicy
 from dateline.stories.models import Section, Status, Story, StoryChange
 from dateline.stories.revisions import CONTENT_FIELDS
 
@@ -176,6 +177,14 @@ class EmbargoForm(NoteForm):
     until = forms.DateTimeField(
         label="Embargo until",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local", "step": 1}),
+    )
+
+
+class CommentPolicyForm(NoteForm):
+    policy = forms.ChoiceField(
+        label="Comments",
+        required=False,
+        choices=[("", "As the section or edition says"), *CommentPolicy.choices],
     )
 
 

@@ -31,6 +31,7 @@ from dateline.newsroom.access import (
     story_for,
 )
 from dateline.newsroom.forms import (
+    CommentPolicyForm,
     EmbargoForm,
     KillForm,
     NoteForm,
@@ -91,6 +92,13 @@ MOVES = {
         "unpublish", "Unpublish", NoteForm, actions.unpublish_story, "unpublished"
     ),
     Action.KILLED: Move("kill", "Kill", KillForm, actions.kill_story, "killed"),
+    Action.COMMENTS: Move(
+        "comments",
+        "Set comment policy",
+        CommentPolicyForm,
+        actions.set_comment_policy,
+        "given its comment policy",
+    ),
 }
 MOVE_BY_SLUG = {move.slug: action for action, move in MOVES.items()}
 CLASH_HELP = "You both changed this. Your text is here; theirs is in the changes above."
@@ -132,6 +140,8 @@ def _move_forms(story: Story, offers, bound: dict | None = None) -> list[dict]:
             initial = {}
             if offer.action == Action.SCHEDULED and story.status == Status.SCHEDULED:
                 initial["at"] = local_input_value(story.published_at, story.edition)
+            if offer.action == Action.COMMENTS:
+                initial["policy"] = story.comment_policy
             if offer.action == Action.EMBARGOED and story.is_embargoed:
                 initial["until"] = local_input_value(story.embargo_until, story.edition)
             form = move.form(initial=initial, prefix=move.slug)

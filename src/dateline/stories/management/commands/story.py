@@ -41,8 +41,8 @@ def iso_time(value: str) -> datetime.datetime:
 class Command(BaseCommand):
     help = (
         "List, show and change stories: list, show, history, submit, approve, publish, "
-        "unpublish, schedule, embargo, correct, comments, kill. Changes are checked against the roles "
-        "of --as USER; without it they are made as the system operator."
+        "unpublish, schedule, embargo, correct, comments, kill. Changes are checked against "
+        "the roles of --as USER; without it they are made as the system operator."
     )
 
     def add_arguments(self, parser):
