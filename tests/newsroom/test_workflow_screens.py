@@ -355,3 +355,23 @@ def test_a_new_story_is_created_as_the_members_draft(newsroom):
     response = post(browser, "/newsroom/stories/new/", {**data, "edition": newsroom["fa"].pk})
     assert html(response).find(id="id_edition_error")
     assert newsroom["fa"].stories.count() == 0
+
+
+def test_an_editor_closes_a_storys_comments_from_its_edit_screen(newsroom):
+    story = story_in(newsroom, Status.PUBLISHED)
+    editor = client_for(newsroom["editor"])
+    page = html(editor.get(f"/newsroom/stories/{story.pk}/"))
+    select = page.select_one("form.move[action$='/comments/'] select[name='comments-policy']")
+    assert [o["value"] for o in select.find_all("option")] == ["", "pre", "post", "closed"]
+    response = post(
+        editor,
+        f"/newsroom/stories/{story.pk}/comments/",
+        {"comments-policy": "closed", "comments-note": "Legal asked"},
+    )
+    assert response.status_code == 302
+    story.refresh_from_db()
+    assert story.comment_policy == "closed"
+    last = story.changes.order_by("-id").first()
+    assert (last.action, last.actor, last.note) == ("comments", newsroom["editor"], "Legal asked")
+    public = client_for(None).get(story.get_absolute_url()).content.decode()
+    assert "Comments on this story are closed." in public
