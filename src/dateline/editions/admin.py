@@ -10,5 +10,5 @@ class FollowLinkInline(admin.TabularInline):
 
 @admin.register(Edition)
 class EditionAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "language", "calendar", "is_default"]
+    list_display = ["name", "code", "language", "calendar", "comment_policy", "is_default"]
     inlines = [FollowLinkInline]

@@ -8,7 +8,7 @@ from dateline.stories.models import Section, SectionMapping, Tag
 
 @admin.register(Section)
 class SectionAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "edition", "position", "is_default"]
+    list_display = ["name", "slug", "edition", "position", "comment_policy", "is_default"]
     list_filter = ["edition"]
     prepopulated_fields = {"slug": ["name"]}
 
