@@ -87,3 +87,30 @@ def test_an_unreadable_date_of_forty_characters_is_quoted_whole():
 def test_only_the_first_date_counts():
     story = parsed("<DATE>26-FEB-1987 15:01:01.79</DATE><DATE>01-JAN-1990 00:00:00.00</DATE>")
     assert story.published_at == utc(1987, 2, 26, 15, 1, 1, 790_000)
+
+
+def test_a_date_right_after_the_story_start_tag_is_read():
+    data = (
+        b'<REUTERS NEWID="7"><DATE>26-FEB-1987 15:01:01.79</DATE>\n'
+        b"<TEXT>&#2;\n<TITLE>COCOA TALKS RESUME</TITLE>\n<BODY>Talks resumed.</BODY></TEXT>"
+        b"</REUTERS>\n"
+    )
+    (story,) = parse_reuters_sgml(data, name="dates.sgm").stories
+    assert story.published_at == utc(1987, 2, 26, 15, 1, 1, 790_000)
+    assert story.warnings == []
+
+
+def test_a_date_left_open_at_the_end_of_the_story_is_read_to_its_last_character():
+    data = (
+        b'<REUTERS NEWID="7">'
+        b"<TEXT>&#2;\n<TITLE>COCOA TALKS RESUME</TITLE>\n<BODY>Talks resumed.</BODY></TEXT>\n"
+        b"<DATE>26-FEB-1987 15:01:01.79</REUTERS>\n"
+    )
+    (story,) = parse_reuters_sgml(data, name="dates.sgm").stories
+    assert story.published_at == utc(1987, 2, 26, 15, 1, 1, 790_000)
+
+
+def test_an_unreadable_date_is_quoted_from_its_first_eighty_characters_only():
+    # The quote is built from a bounded prefix, so a date of any length costs the same.
+    story = parsed(f"<DATE>soon{' ' * 100}later</DATE>")
+    assert any("no readable <DATE> in 'soon'" in w for w in story.warnings)
