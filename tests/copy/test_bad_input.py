@@ -203,6 +203,33 @@ def test_sniffed_sgml_gets_the_sgml_limit(tmp_path: Path, reads: list[int]) -> N
     assert sum(reads) == MAX_TEXT_BYTES + 1
 
 
+def test_sgml_file_of_exactly_the_limit_is_read_and_parsed(
+    tmp_path: Path, reads: list[int]
+) -> None:
+    path = _sparse(tmp_path / "limit.sgm", MAX_SGML_BYTES, (DATA / "sample.sgm").read_bytes())
+    reads.clear()
+    # Read whole, then refused for what it holds (the zeros of the sparse file), not its size.
+    with pytest.raises(CopyError, match=r"^limit\.sgm: binary data, not text \(NUL byte"):
+        parse_file(path, now=NOW)
+    assert sum(reads) == MAX_SGML_BYTES
+
+
+def test_a_file_that_cannot_be_read_is_refused_with_the_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "locked.txt"
+    path.write_bytes(b"Headline\n\nTehran, IRNA - Talks resumed.\n")
+
+    def refuse(self: Path, *args: object, **kwargs: object) -> object:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "open", refuse)  # root reads any file whatever its mode
+    with pytest.raises(
+        CopyError, match=r"^locked\.txt: cannot read the file \(Permission denied\)$"
+    ):
+        parse_file(path, now=NOW)
+
+
 # -- invisible text and bidirectional controls ---------------------------------------------
 
 

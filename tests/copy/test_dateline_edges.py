@@ -46,3 +46,22 @@ def test_a_bare_date_takes_its_year_from_the_reference():
     assert parse_dateline("PARIS, June 19 -", reference=None, year=1990).date == datetime.date(
         1990, 6, 19
     )
+
+
+def test_a_source_of_several_words_keeps_one_space_between_them():
+    dateline = parse_dateline("LONDON, Nov 26 (Thomson   Reuters) -", reference=REFERENCE)
+    assert dateline is not None
+    assert dateline.source == "Thomson Reuters"
+
+
+def test_a_day_the_month_does_not_have_is_not_a_dateline():
+    paragraph = "PARIS, Feb 30 - Talks resumed."
+    assert split_dateline(paragraph, reference=REFERENCE) == (None, paragraph)
+    assert parse_dateline("PARIS, Feb 30, 1987 -", reference=None) is None
+
+
+def test_a_place_of_one_capital_letter_is_a_dateline():
+    dateline, rest = split_dateline("X - Talks resumed.", reference=REFERENCE)
+    assert dateline is not None
+    assert dateline.place == "X"
+    assert rest == "Talks resumed."
