@@ -1,10 +1,11 @@
 """Reuters SGML at the edges. A tag name only counts whole (``<REUTERSX>`` is another tag); an
 element may start right after its parent's start tag; of two elements the first counts, read up
 to its own end tag, and a stray end tag before it does not cut it short; a story left open is
-skipped without losing the next; a story without NEWID is named by its offset. In the text:
-character references to control characters are dropped, a last line "Reuter" after others is
-the sign-off, wrapped lines join, a short line is never a sub-heading, the first line of
-unprocessed copy is the headline."""
+skipped without losing the next; a story without NEWID is named by its offset; an empty ``<D>``
+hides no tag after it. In the text: character references to control characters are dropped, a
+last line "Reuter" after others is the sign-off, wrapped lines join, a short paragraph is never
+a sub-heading, the first line of unprocessed copy is the headline, and an unreadable dateline is
+quoted in a warning."""
 
 import datetime
 
