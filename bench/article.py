@@ -11,6 +11,7 @@ request (page cache off: the cost of a miss, three queries). The edition front p
 the same way, for information.
 """
 
+import collections.abc
 import dataclasses
 import datetime
 import statistics
@@ -32,6 +33,8 @@ class Page:
     name: str
     url: str
     page_cache_seconds: int = 60  # as deployed; 0 renders on every request (a cache miss)
+    # Run before each request, untimed: e.g. a story change elsewhere, which retires the page.
+    before: collections.abc.Callable[[], None] | None = None
     timings_ms: list[float] = dataclasses.field(default_factory=list)
     queries: int = 0
     size_bytes: int = 0
@@ -94,6 +97,8 @@ def _get(client, page: Page):
     from django.conf import settings
 
     settings.PAGE_CACHE_SECONDS = page.page_cache_seconds
+    if page.before is not None:
+        page.before()
     response = client.get(page.url)
     if response.status_code != 200:
         raise RuntimeError(f"GET {page.url} answered {response.status_code}, not 200")

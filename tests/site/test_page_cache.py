@@ -86,7 +86,8 @@ def test_a_redirect_is_never_replayed_as_a_page(client, editions):
 
 
 @pytest.mark.parametrize(
-    "path", ["/en/no-such-page/", "/en/section/no-such/", "/en/tag/no-such/", "/en/news/999/x"]
+    "path",
+    ["/en/no-such-page/", "/en/section/no-such/", "/en/tag/no-such/", "/en/news/999999999/x"],
 )
 def test_a_not_found_page_stays_not_found(client, editions, path):
     make_story(editions[0])

@@ -6,14 +6,17 @@ cached page holds a slot where the form goes, and `with_comment_form` renders th
 on every request, with that reader's CSRF token, signed form token, errors and reply target.
 """
 
+import hashlib
 import re
 from functools import wraps
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods, require_POST
+from markupsafe import Markup
 
 from dateline.comments import moderation
 from dateline.comments.defences import address_hash, issue_token
@@ -21,7 +24,9 @@ from dateline.comments.forms import CommentForm
 from dateline.comments.models import Comment, Status
 from dateline.comments.notifications import read_delete_token
 from dateline.comments.submitting import CommentRefused, FormInvalid, submit_comment
+from dateline.comments.threads import article_thread, single_thread
 from dateline.site.chrome import EditionChrome
+from dateline.site.page_cache import comment_generation
 from dateline.site.templating import story_url
 from dateline.stories.models import Story
 
@@ -52,6 +57,47 @@ def with_comment_form(article_view):
         return response
 
     return view
+
+
+def thread_html(request: HttpRequest, chrome: EditionChrome, story: Story, is_open: bool) -> Markup:
+    """The comment section of an article (count, threads, the form's slot), rendered, and kept
+    as long as pages are (PAGE_CACHE_SECONDS) under the moderation generation, the story's
+    version and the page of comments asked for.
+
+    Whole pages are retired by every story change anywhere; a thread only by a moderation
+    event, a new version of its story (it says which comments answered an earlier one), or a
+    change of the edition's furniture or the code. So the page of a story with thousands of
+    comments is re-rendered after another story's edit without drawing its thread again.
+    """
+    asked = [request.GET.get(name) for name in ("thread", "cpage", "order")]
+    seconds = settings.PAGE_CACHE_SECONDS
+    key = None
+    if seconds > 0:
+        parts = [comment_generation(), chrome.edition.code, story.code, story.version, is_open]
+        digest = hashlib.sha256(repr([*parts, *asked]).encode()).hexdigest()[:32]
+        key = f"site:thread:{digest}"
+        cached = cache.get(key)
+        if cached is not None:
+            return Markup(cached)  # noqa: S704  (our own template's output, escaped there)
+    root, raw_page, order = asked
+    if root is not None:
+        thread = single_thread(story, root, raw_page)
+    else:
+        thread = article_thread(story, raw_page, order)
+    edition = chrome.edition
+    context = {
+        "chrome": chrome,
+        "edition": edition,
+        "labels": edition.labels,
+        "story": story,
+        "thread": thread,
+        "comment_count": story.comment_count,
+        "comments_open": is_open,
+    }
+    html = render_to_string("site/_comments.html", context, request=request)
+    if key is not None:
+        cache.set(key, html, seconds)
+    return Markup(html)  # noqa: S704  (our own template's output, escaped there)
 
 
 def comment_form_html(request: HttpRequest, edition: str, code: int, version: int) -> str:

@@ -51,6 +51,15 @@ def current_generation() -> str:
     return f"{CODE_VERSION}.{furniture}.{_last_change_ids()}"
 
 
+def comment_generation() -> str:
+    """What a rendered comment thread depends on besides its story: code, furniture, and the
+    newest moderation event (not the newest story change: a thread outlives those)."""
+    furniture = cache.get(FURNITURE_KEY) or retire_all_pages()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MAX(id) FROM {ModerationEvent._meta.db_table}")  # noqa: S608
+        return f"{CODE_VERSION}.{furniture}.{cursor.fetchone()[0] or 0}"
+
+
 def retire_all_pages() -> str:
     """Make every cached page stale, for changes that are not story changes."""
     token = secrets.token_hex(8)

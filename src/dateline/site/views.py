@@ -15,17 +15,12 @@ from django.templatetags.static import static
 from django.utils.encoding import iri_to_uri
 
 from dateline.comments.policy import effective_policy
-from dateline.comments.threads import (
-    approved_count_of,
-    approved_counts,
-    article_thread,
-    single_thread,
-)
+from dateline.comments.threads import approved_count_of, approved_counts
 from dateline.copy import direction_for
 from dateline.discovery.related import related_stories
 from dateline.editions.labels import LABELS, labels_for
 from dateline.site.chrome import EditionChrome, site_chrome
-from dateline.site.comments import with_comment_form
+from dateline.site.comments import thread_html, with_comment_form
 from dateline.site.page_cache import cached_page
 from dateline.site.pagination import page_of
 from dateline.stories.models import Correction, Status, Story, StoryChange, Tag
@@ -126,11 +121,7 @@ def article(request: HttpRequest, edition: str, code: int, slug: str = "") -> Ht
     related = related_stories(story, [t.pk for t in tags])
     # Only a corrected story pays a query for its notes (most never have one).
     corrections = list(story.corrections.all()) if story.corrected else []
-    root = request.GET.get("thread")
-    if root is not None:
-        thread = single_thread(story, root, request.GET.get("cpage"))
-    else:
-        thread = article_thread(story, request.GET.get("cpage"), request.GET.get("order"))
+    is_open = effective_policy(story, chrome.edition).is_open()
     return render_page(
         request,
         chrome,
@@ -139,9 +130,7 @@ def article(request: HttpRequest, edition: str, code: int, slug: str = "") -> Ht
         tags=tags,
         related=related,
         corrections=corrections,
-        thread=thread,
-        comment_count=story.comment_count,
-        comments_open=effective_policy(story, chrome.edition).is_open(),
+        comments=thread_html(request, chrome, story, is_open),
     )
 
 

@@ -1,0 +1,59 @@
+"""A rendered thread outlives other stories' changes, and no moderation event or new version."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from dateline.comments import moderation
+from dateline.comments.models import Comment
+from dateline.stories.actions import correct_story, edit_story
+from tests.comments.conftest import page, post
+from tests.factories import make_story
+
+pytestmark = pytest.mark.django_db
+
+
+def thread_queries(client, url) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return [q["sql"] for q in queries.captured_queries if "comments_comment" in q["sql"]]
+
+
+def test_another_storys_change_re_renders_the_page_but_not_its_thread(client, story, editions):
+    post(client, story, text="Kept in the thread")
+    moderation.approve(moderation.pending_ids())
+    url = story.get_absolute_url()
+    assert "Kept in the thread" in client.get(url).content.decode()
+    other = make_story(editions[0], headline="Elsewhere")
+    edit_story(other, base_version=other.version, headline="Elsewhere, edited")
+    # The page was retired (a story changed), the thread was not: only the count is read.
+    sql = thread_queries(client, url)
+    assert len(sql) == 1 and "COUNT" in sql[0].upper()
+    assert "Kept in the thread" in client.get(url).content.decode()
+
+
+def test_a_moderation_event_or_a_new_version_redraws_the_thread(client, story):
+    post(client, story, text="First words")
+    moderation.approve(moderation.pending_ids())
+    url = story.get_absolute_url()
+    client.get(url)
+    moderation.reject(Comment.objects.values_list("pk", flat=True), reason="Off topic")
+    assert "First words" not in client.get(url).content.decode()
+    moderation.approve(Comment.objects.values_list("pk", flat=True))
+    assert "First words" in client.get(url).content.decode()
+    correct_story(story, note="Fixed a name.", lead="A corrected lead.")
+    soup = page(client.get(url))
+    assert soup.select_one(".earlier-version") is not None
+
+
+def test_each_page_of_comments_is_its_own(client, story, settings):
+    for n in range(25):
+        post(client, story, text=f"Comment number {n}", email=f"r{n}@example.org")
+    moderation.approve(moderation.pending_ids())
+    url = story.get_absolute_url()
+    first = page(client.get(url)).select(".comment-text")
+    second = page(client.get(url + "?cpage=2")).select(".comment-text")
+    newest = page(client.get(url + "?order=newest")).select(".comment-text")
+    assert first[0].text == "Comment number 0" and len(first) == 20
+    assert [c.text for c in second] == [f"Comment number {n}" for n in range(20, 25)]
+    assert newest[0].text == "Comment number 24"
