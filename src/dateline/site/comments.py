@@ -94,14 +94,15 @@ def thread_html(request: HttpRequest, chrome: EditionChrome, story: Story, is_op
         "comment_count": story.comment_count,
         "comments_open": is_open,
     }
-    html = render_to_string("site/_comments.html", context, request=request)
+    # No request in the context: what is cached must hold nothing of the reader who asked.
+    html = render_to_string("site/_comments.html", context)
     if key is not None:
         cache.set(key, html, seconds)
     return Markup(html)  # noqa: S704  (our own template's output, escaped there)
 
 
 def comment_form_html(request: HttpRequest, edition: str, code: int, version: int) -> str:
-    from dateline.site.views import edition_chrome
+    from dateline.site.views import edition_chrome  # the views import this module
 
     chrome = edition_chrome(edition)
     form = getattr(request, "comment_form", None) or CommentForm()
