@@ -195,3 +195,18 @@ def test_a_report_leaves_every_cached_page_cached(client, open_story):
     before = current_generation()
     client.post(f"/en/comments/{comment.pk}/report", REMOTE_ADDR="10.1.1.9")
     assert current_generation() == before
+
+
+def test_over_the_rate_a_reader_is_told_how_long_to_wait_others_are_not(client, story, settings):
+    settings.COMMENT_RATE = [(2, 60)]
+    for n in range(2):
+        assert post(client, story, text=f"Quick {n}", ip="10.5.5.5").status_code == 303
+    refused = post(client, story, text="Quick 2", ip="10.5.5.5")
+    assert refused.status_code == 429
+    wait = int(refused["Retry-After"])
+    assert 1 <= wait <= 60
+    assert f"Please wait {wait} second" in refused.content.decode()
+    # Another reader (another address and email) is unaffected.
+    other = post(client, story, text="Calm", ip="10.5.5.6", email="calm@example.org")
+    assert other.status_code == 303
+    assert Comment.objects.count() == 3

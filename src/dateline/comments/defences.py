@@ -79,11 +79,12 @@ def read_token(token: str, story_code: int, now: float | None = None) -> FormTok
 
 
 # --- Rate limits ---------------------------------------------------------------------------------
-def over_rate(request: HttpRequest, address: str, email: str) -> bool:
-    """Count this post against its address and its email; True if either is over any limit
-    of COMMENT_RATE. The counts live in the default cache (Redis with REDIS_URL), so they hold
-    across web processes."""
-    limited = False
+def seconds_over_rate(request: HttpRequest, address: str, email: str) -> int:
+    """Count this post against its address and its email. 0 if both are within every limit
+    of COMMENT_RATE; else how many seconds until the last limit exceeded lets them post again
+    (the limits are fixed windows). The counts live in the `limits` cache (Redis with
+    REDIS_URL), so they hold across web processes."""
+    wait = 0
     for count, seconds in settings.COMMENT_RATE:
         for who, key in (("address", address), ("email", email)):
             usage = get_usage(
@@ -94,5 +95,6 @@ def over_rate(request: HttpRequest, address: str, email: str) -> bool:
                 method=["POST"],
                 increment=True,
             )
-            limited = limited or bool(usage and usage["should_limit"])
-    return limited
+            if usage and usage["should_limit"]:
+                wait = max(wait, usage["time_left"], 1)
+    return wait

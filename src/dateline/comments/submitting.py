@@ -31,6 +31,16 @@ class CommentRefused(Exception):
         self.status = status
 
 
+class RateLimited(CommentRefused):
+    def __init__(self, seconds: int):
+        when = "a second" if seconds == 1 else f"{seconds} seconds"
+        super().__init__(
+            f"You are commenting too fast. Please wait {when} before sending another comment.",
+            429,
+        )
+        self.seconds = seconds
+
+
 class FormInvalid(CommentRefused):
     def __init__(self, form: CommentForm):
         super().__init__("Please correct the comment form.", 400)
@@ -50,11 +60,9 @@ def submit_comment(request: HttpRequest, story: Story, data) -> Accepted:
     """Store the comment in `data` (a POST) on public `story`, or raise CommentRefused."""
     address = defences.address_hash(request)
     raw_email = str(data.get("email", ""))[:254]
-    if defences.over_rate(request, address, defences.email_hash(raw_email)):
-        raise CommentRefused(
-            "You are commenting too fast. Please wait a minute before sending another comment.",
-            429,
-        )
+    wait = defences.seconds_over_rate(request, address, defences.email_hash(raw_email))
+    if wait:
+        raise RateLimited(wait)
     form = CommentForm(data)
     if not form.is_valid():
         raise FormInvalid(form)

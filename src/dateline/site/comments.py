@@ -23,7 +23,12 @@ from dateline.comments.defences import address_hash, issue_token
 from dateline.comments.forms import CommentForm
 from dateline.comments.models import Comment, Status
 from dateline.comments.notifications import read_delete_token
-from dateline.comments.submitting import CommentRefused, FormInvalid, submit_comment
+from dateline.comments.submitting import (
+    CommentRefused,
+    FormInvalid,
+    RateLimited,
+    submit_comment,
+)
 from dateline.comments.threads import article_thread, single_thread
 from dateline.site.chrome import EditionChrome
 from dateline.site.page_cache import comment_generation
@@ -171,13 +176,13 @@ def post_comment(request: HttpRequest, edition: str, code: int) -> HttpResponse:
             raise CommentRefused("The comment is not valid UTF-8 text: please send it again.")
         accepted = submit_comment(request, story, request.POST)
     except CommentRefused as refused:
-        if refused.status == 429:
+        if isinstance(refused, RateLimited):
             # A flood is answered cheaply: no article rendering per refused post.
             response = render_page(
                 request, chrome, "comment_refused.html", story=story, message=refused.message
             )
             response.status_code = 429
-            response["Retry-After"] = "60"
+            response["Retry-After"] = str(refused.seconds)
             return response
         request.comment_refusal = refused
         if isinstance(refused, FormInvalid):
