@@ -13,6 +13,8 @@ class Command(BaseCommand):
         "Serve the site with gunicorn and run the background task worker beside it; "
         "Ctrl-C stops both."
     )
+    # What it decides lives in the functions below, which tests/site/test_commands_in_process.py
+    # calls in the test process (mutmut cannot see into the `dateline serve` that tests/ops runs).
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
@@ -24,45 +26,74 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, workers, no_worker, **options):
         ensure_port_is_free(host, port)
-        processes = []
-        if not no_worker:
-            processes.append(subprocess.Popen([sys.executable, "-m", "dateline", "worker"]))
-        processes.append(
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "dateline.config.wsgi:application",
-                    "--bind",
-                    f"{host}:{port}",
-                    "--workers",
-                    str(workers),
-                    "--worker-class",
-                    "gthread",
-                    "--threads",
-                    "4",
-                    "--access-logfile",
-                    "-",
-                ]
-            )
-        )
-        self.stdout.write(f"Dateline is serving http://{host}:{port}/  (Ctrl-C to stop)")
-        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-        try:
-            while all(process.poll() is None for process in processes):
-                time.sleep(0.5)
-        except KeyboardInterrupt:
-            pass
-        finally:
-            for process in processes:
-                if process.poll() is None:
-                    process.terminate()
-            for process in processes:
-                process.wait(timeout=30)
-        failed = [p for p in processes if p.returncode not in (0, -signal.SIGTERM, None)]
-        if failed:
-            sys.exit(failed[0].returncode)
+        processes = [
+            subprocess.Popen(command)
+            for command in command_lines(host, port, workers, no_worker=no_worker)
+        ]
+        self.stdout.write(serving_message(host, port))
+        returncode = supervise(processes)
+        if returncode:
+            sys.exit(returncode)
+
+
+def worker_command() -> list[str]:
+    """The background task worker, as `dateline worker` runs it."""
+    return [sys.executable, "-m", "dateline", "worker"]
+
+
+def gunicorn_command(host: str, port: int, workers: int) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "dateline.config.wsgi:application",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        "4",
+        "--access-logfile",
+        "-",
+    ]
+
+
+def command_lines(host: str, port: int, workers: int, *, no_worker: bool) -> list[list[str]]:
+    """The processes `dateline serve` starts, in order: the worker (unless --no-worker), then
+    gunicorn."""
+    commands = [] if no_worker else [worker_command()]
+    commands.append(gunicorn_command(host, port, workers))
+    return commands
+
+
+def serving_message(host: str, port: int) -> str:
+    return f"Dateline is serving http://{host}:{port}/  (Ctrl-C to stop)"
+
+
+def _exit_on_sigterm(*_) -> None:
+    sys.exit(0)
+
+
+def supervise(processes: list[subprocess.Popen]) -> int:
+    """Wait while every process runs; when one exits, on Ctrl-C or on SIGTERM (which then
+    exits with 0), terminate the others and wait for them. Returns the exit code of the first
+    process that failed (ended otherwise than with 0 or by SIGTERM), or 0."""
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    try:
+        while all(process.poll() is None for process in processes):
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.terminate()
+        for process in processes:
+            process.wait(timeout=30)
+    failed = [p for p in processes if p.returncode not in (0, -signal.SIGTERM, None)]
+    return failed[0].returncode if failed else 0
 
 
 def ensure_port_is_free(host: str, port: int) -> None:

@@ -24,7 +24,13 @@ class Command(BaseCommand):
                 "the test suite runs from a source checkout with the dev dependencies: "
                 "run `make test` there"
             )
-        if pytest_args[:1] == ["--"]:
-            pytest_args = pytest_args[1:]
-        pytest = [sys.executable, "-m", "pytest", *pytest_args]
+        pytest = pytest_command(pytest_args)
         sys.exit(subprocess.run(pytest, cwd=settings.PROJECT_DIR, check=False).returncode)
+
+
+def pytest_command(pytest_args: list[str]) -> list[str]:
+    """The pytest command line for the arguments given after `dateline test`, less a leading
+    `--` (what separates them from the command's own)."""
+    if pytest_args[:1] == ["--"]:
+        pytest_args = pytest_args[1:]
+    return [sys.executable, "-m", "pytest", *pytest_args]

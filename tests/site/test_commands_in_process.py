@@ -1,0 +1,333 @@
+"""`dateline serve` and `dateline test` in the test process, where mutmut can see them.
+
+tests/ops starts the real commands; a started process imports the unmutated code, so those
+tests catch no mutant (docs/mutation.md). These call the commands' functions here, and start
+only tiny Python children of their own where a process is needed.
+"""
+
+import errno
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from dateline.site.management.commands import serve
+from dateline.site.management.commands.test import pytest_command
+
+SLEEPER = "import time; time.sleep(60)"
+
+
+@pytest.fixture
+def start():
+    """Start `python -c CODE` children; any still running at the end are killed."""
+    children = []
+
+    def start_child(code: str) -> subprocess.Popen:
+        child = subprocess.Popen([sys.executable, "-c", code])
+        children.append(child)
+        return child
+
+    yield start_child
+    for child in children:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+
+
+@pytest.fixture
+def sigterm_handler():
+    """`supervise` installs its own SIGTERM handler in this process: put back the suite's after
+    the test. Meanwhile SIGTERM raises an error rather than ending the test run, should
+    `supervise` fail to install its handler."""
+
+    def not_installed(*_):
+        raise AssertionError("supervise did not install its SIGTERM handler")
+
+    previous = signal.signal(signal.SIGTERM, not_installed)
+    yield
+    signal.signal(signal.SIGTERM, previous)
+
+
+@pytest.fixture
+def occupied_port():
+    """A port of 127.0.0.1 that another socket listens on."""
+    with socket.socket() as occupant:
+        occupant.bind(("127.0.0.1", 0))
+        occupant.listen()
+        yield occupant.getsockname()[1]
+
+
+def free_port(host: str = "127.0.0.1", family: socket.AddressFamily = socket.AF_INET) -> int:
+    with socket.socket(family) as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]
+
+
+def in_use_message(host: str, port: int) -> str:
+    return (
+        f"cannot serve on {host}:{port}: {os.strerror(errno.EADDRINUSE)}. "
+        f"Another program is using that port; choose another with PORT={port + 1} make run "
+        f"or dateline serve --port {port + 1}"
+    )
+
+
+# dateline serve: the port check
+
+
+def test_a_free_port_passes():
+    serve.ensure_port_is_free("127.0.0.1", free_port())
+
+
+def test_a_port_in_use_is_named_with_the_variable_to_choose_another(occupied_port):
+    with pytest.raises(CommandError) as raised:
+        serve.ensure_port_is_free("127.0.0.1", occupied_port)
+    assert str(raised.value) == in_use_message("127.0.0.1", occupied_port)
+
+
+def test_an_ipv6_host_is_checked_over_ipv6():
+    if not socket.has_ipv6:
+        pytest.skip("no IPv6 here")
+    try:
+        port = free_port("::1", socket.AF_INET6)
+    except OSError:
+        pytest.skip("no IPv6 loopback here")
+    serve.ensure_port_is_free("::1", port)
+    with socket.socket(socket.AF_INET6) as occupant:
+        occupant.bind(("::1", port))
+        occupant.listen()
+        with pytest.raises(CommandError) as raised:
+            serve.ensure_port_is_free("::1", port)
+    assert str(raised.value) == in_use_message("::1", port)
+
+
+def test_a_port_left_in_time_wait_counts_as_free_as_gunicorn_sees_it():
+    """gunicorn binds with SO_REUSEADDR, so a port whose last connection lingers in TIME_WAIT
+    (just after a restart) is free to it; the check must not refuse it."""
+    with socket.socket() as listener:  # the gunicorn stopped a moment ago
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+        with socket.create_connection(("127.0.0.1", port)) as client:
+            accepted, _ = listener.accept()
+            accepted.close()  # the server's side closes first: it is left in TIME_WAIT
+            client.recv(1)
+    with socket.socket() as plain, pytest.raises(OSError):  # without SO_REUSEADDR, it is taken
+        plain.bind(("127.0.0.1", port))
+    serve.ensure_port_is_free("127.0.0.1", port)
+
+
+@pytest.fixture
+def stopped_if_served(sigterm_handler):
+    """Should `serve` not refuse and start serving instead (a bug), SIGTERM stops it, as it
+    would stop the real command, rather than leave the test hanging."""
+    stop = threading.Timer(20, os.kill, (os.getpid(), signal.SIGTERM))
+    stop.start()
+    yield
+    stop.cancel()
+
+
+# --no-worker: were the port check broken, no task worker would start from the test process.
+
+
+def test_serve_on_a_port_in_use_refuses_before_starting_anything(
+    occupied_port, stopped_if_served, capsys
+):
+    with pytest.raises(CommandError) as raised:
+        call_command("serve", "--port", str(occupied_port), "--no-worker")
+    assert str(raised.value) == in_use_message("127.0.0.1", occupied_port)
+    assert "is serving" not in capsys.readouterr().out
+
+
+def test_serve_checks_the_port_of_the_settings_by_default(
+    occupied_port, settings, stopped_if_served
+):
+    settings.PORT = occupied_port
+    with pytest.raises(CommandError) as raised:
+        call_command("serve", "--no-worker")
+    assert str(raised.value) == in_use_message("127.0.0.1", occupied_port)
+
+
+# dateline serve: what it starts
+
+
+def test_gunicorn_command_line():
+    assert serve.gunicorn_command("0.0.0.0", 8123, 3) == [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "dateline.config.wsgi:application",
+        "--bind",
+        "0.0.0.0:8123",
+        "--workers",
+        "3",
+        "--worker-class",
+        "gthread",
+        "--threads",
+        "4",
+        "--access-logfile",
+        "-",
+    ]
+
+
+def test_worker_command_line():
+    assert serve.worker_command() == [sys.executable, "-m", "dateline", "worker"]
+
+
+def test_serve_starts_the_worker_then_gunicorn():
+    assert serve.command_lines("127.0.0.1", 8000, 2, no_worker=False) == [
+        serve.worker_command(),
+        serve.gunicorn_command("127.0.0.1", 8000, 2),
+    ]
+
+
+def test_serve_with_no_worker_starts_gunicorn_only():
+    assert serve.command_lines("127.0.0.1", 8000, 2, no_worker=True) == [
+        serve.gunicorn_command("127.0.0.1", 8000, 2)
+    ]
+
+
+def test_serving_message():
+    assert (
+        serve.serving_message("127.0.0.1", 8000)
+        == "Dateline is serving http://127.0.0.1:8000/  (Ctrl-C to stop)"
+    )
+
+
+# dateline serve: supervising what it started
+
+
+def test_when_one_process_ends_the_others_are_stopped(start, sigterm_handler):
+    running, done = start(SLEEPER), start("pass")
+    assert serve.supervise([running, done]) == 0
+    assert running.returncode == -signal.SIGTERM
+    assert done.returncode == 0
+
+
+def test_a_process_that_fails_stops_the_others_and_gives_its_exit_code(start, sigterm_handler):
+    running = start(SLEEPER)
+    failing = start("import sys, time; time.sleep(0.5); sys.exit(3)")
+    assert serve.supervise([running, failing]) == 3
+    assert running.returncode == -signal.SIGTERM
+
+
+def test_supervise_waits_while_all_run(start, sigterm_handler):
+    began = time.monotonic()
+    assert serve.supervise([start(SLEEPER), start("import time; time.sleep(1.5)")]) == 0
+    assert time.monotonic() - began >= 1.5
+
+
+def test_ctrl_c_stops_every_process_and_is_no_failure(start, sigterm_handler):
+    def interrupt(*_):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, 0.5)
+    try:
+        processes = [start(SLEEPER), start(SLEEPER)]
+        assert serve.supervise(processes) == 0
+    except KeyboardInterrupt:  # would stop the whole test run, not fail this test
+        pytest.fail("Ctrl-C escaped supervise")
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert [process.returncode for process in processes] == [-signal.SIGTERM] * 2
+
+
+def test_sigterm_stops_every_process_and_exits_with_0(start, sigterm_handler):
+    processes = [start(SLEEPER), start(SLEEPER)]
+    terminate_me = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGTERM))
+    terminate_me.start()
+    try:
+        with pytest.raises(SystemExit) as exited:
+            serve.supervise(processes)
+    finally:
+        terminate_me.cancel()
+    assert exited.value.code == 0
+    assert [process.returncode for process in processes] == [-signal.SIGTERM] * 2
+
+
+# dateline test
+
+
+def test_pytest_command_drops_the_leading_separator_only():
+    assert pytest_command(["--", "-k", "x", "--", "y"]) == [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-k",
+        "x",
+        "--",
+        "y",
+    ]
+    assert pytest_command(["-x", "--", "y"]) == [sys.executable, "-m", "pytest", "-x", "--", "y"]
+    assert pytest_command([]) == [sys.executable, "-m", "pytest"]
+
+
+@pytest.fixture
+def project(tmp_path, settings, monkeypatch):
+    """A project directory with a passing and a failing test, and a working directory
+    elsewhere: `dateline test` must run pytest in the project."""
+    project = tmp_path / "project"
+    (project / "tests").mkdir(parents=True)
+    (project / "tests" / "test_passes.py").write_text("def test_passes():\n    pass\n")
+    (project / "tests" / "test_fails.py").write_text("def test_fails():\n    assert False\n")
+    settings.PROJECT_DIR = project
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    return project
+
+
+# The child pytest needs neither Django nor a cache directory.
+QUIET = ["-q", "-p", "no:django", "-p", "no:cacheprovider"]
+
+
+def test_dateline_test_exits_with_0_when_the_tests_pass(project, capfd):
+    with pytest.raises(SystemExit) as exited:
+        call_command("test", "--", "tests/test_passes.py", *QUIET)
+    assert exited.value.code == 0
+    assert "1 passed" in capfd.readouterr().out
+
+
+def test_dateline_test_passes_on_the_exit_code_of_failing_tests(project, capfd):
+    with pytest.raises(SystemExit) as exited:
+        call_command("test", "tests/test_fails.py", *QUIET)
+    assert exited.value.code == pytest.ExitCode.TESTS_FAILED
+    assert "1 failed" in capfd.readouterr().out
+
+
+def test_dateline_test_passes_on_the_exit_code_when_nothing_is_selected(project, capfd):
+    with pytest.raises(SystemExit) as exited:
+        call_command("test", "--", "tests", "-k", "no_such_test", *QUIET)
+    assert exited.value.code == pytest.ExitCode.NO_TESTS_COLLECTED
+
+
+NOT_A_CHECKOUT = (
+    "the test suite runs from a source checkout with the dev dependencies: run `make test` there"
+)
+
+
+def test_dateline_test_outside_a_source_checkout_says_so(tmp_path, settings):
+    settings.PROJECT_DIR = tmp_path  # no tests/ here
+    with pytest.raises(CommandError) as raised:
+        call_command("test")
+    assert str(raised.value) == NOT_A_CHECKOUT
+
+
+def test_dateline_test_without_pytest_installed_says_so(project, monkeypatch):
+    raised = None
+    with monkeypatch.context() as patch:
+        patch.setitem(sys.modules, "pytest", None)  # find_spec("pytest") now finds nothing
+        try:
+            call_command("test")
+        except CommandError as error:
+            raised = error
+    assert str(raised) == NOT_A_CHECKOUT
