@@ -12,7 +12,8 @@ from django.templatetags.static import static
 from django.urls import reverse
 
 from dateline.copy import format_dateline
-from dateline.site.formatting import format_published
+from dateline.comments.text import comment_html
+from dateline.site.formatting import format_day, format_number, format_published
 from tests.factories import make_edition, make_story
 
 MOMENT = datetime.datetime(2026, 4, 18, 10, 5, 9, 123456, tzinfo=datetime.UTC)
@@ -67,6 +68,26 @@ def test_time_filters(jinja):
     assert render(jinja, "{{ moment|published(edition) }}", moment=MOMENT, edition=Edition) == (
         format_published(MOMENT, language="fa", timezone_name="Asia/Tehran")
     )
+
+
+def test_day_and_digits_filters(jinja):
+    class Edition:
+        language = "fa"
+        timezone = "Asia/Tehran"
+
+    # 22:00 UTC on 18 April is past midnight in Tehran: the day is the edition's, the 19th.
+    late = datetime.datetime(2026, 4, 18, 22, 0, tzinfo=datetime.UTC)
+    day = render(jinja, "{{ moment|day(edition) }}", moment=late, edition=Edition)
+    assert day == format_day(late, language="fa", timezone_name="Asia/Tehran") == "۱۹ آوریل ۲۰۲۶"
+    digits = render(jinja, "{{ n|digits(edition) }}", n=1250, edition=Edition)
+    assert digits == format_number(1250, language="fa") == "۱۲۵۰"
+
+
+def test_comment_html(jinja):
+    text = "First line\nsecond <b>line</b>\n\nNext paragraph"
+    html = render(jinja, "{{ comment_html(text) }}", text=text)
+    assert html == comment_html(text)
+    assert html == "<p>First line<br>second &lt;b&gt;line&lt;/b&gt;</p><p>Next paragraph</p>"
 
 
 def test_templates_escape_what_they_print(jinja):
