@@ -80,3 +80,19 @@ def test_stories_and_tags_leave_the_furniture_cached(furniture):
     story.tags.clear()
     Tag.objects.filter(slug="water").delete()
     assert not is_purged()
+
+
+def test_the_wiring_is_named_so_a_second_start_up_does_not_double_it(furniture):
+    """Each receiver is connected under its own name: `ready()` run again (a second app
+    registry, a reload) replaces it rather than adding one, and it can be taken off by name.
+    Taken off, saving the furniture leaves the cached copy alone."""
+    edition, section, link = furniture
+    connect_purge()  # again: still one receiver per signal and model
+    for model in FURNITURE:
+        assert post_save.disconnect(sender=model, dispatch_uid=f"chrome-save-{model.__name__}")
+        assert post_delete.disconnect(sender=model, dispatch_uid=f"chrome-delete-{model.__name__}")
+    site_chrome()
+    for row in (edition, section, link):
+        row.save()
+    link.delete()
+    assert not is_purged()
