@@ -3,9 +3,11 @@
 import datetime
 
 import pytest
+from bs4 import BeautifulSoup
 from markupsafe import Markup
 
 from dateline.site.templating import dateline_html, dateline_of
+from dateline.stories.actions import publish_story
 from tests.factories import make_edition, make_story
 
 pytestmark = pytest.mark.django_db
@@ -65,3 +67,12 @@ def test_markup_in_the_parts_is_escaped(en):
     assert "<b>" not in html
     assert "<bdi>&lt;b&gt;Vienna&lt;/b&gt;</bdi>" in html
     assert "<bdi>A&amp;B</bdi>" in html
+
+
+def test_a_dateline_without_a_place_keeps_its_date_whole(en, client):
+    """No place: the dateline opens with the date, and the source is isolated after it."""
+    dated = story(en, source="IRNA", day=datetime.date(2026, 4, 18))
+    assert dateline_html(dated) == "April 18, <bdi>IRNA</bdi> –"
+    publish_story(dated)
+    soup = BeautifulSoup(client.get(dated.get_absolute_url()).content, "html.parser")
+    assert soup.select_one("p.lead .dateline").get_text() == "April 18, IRNA –"
