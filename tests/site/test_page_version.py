@@ -36,3 +36,18 @@ def test_a_changed_module_template_or_stylesheet_changes_the_version(monkeypatch
 @pytest.mark.parametrize("suffix", [".txt", ".toml"])  # demo copy, its catalogue
 def test_other_files_leave_the_version(monkeypatch, suffix):
     assert version_with_changed(monkeypatch, suffix) == _code_version()
+
+
+def test_a_file_renamed_with_the_same_content_changes_the_version(monkeypatch):
+    """The names count as well as the contents: the 404 template saved under another name
+    (same place in the order, same bytes) makes a new version."""
+    relative_to = Path.relative_to
+
+    def renamed(path: Path, *others) -> Path:
+        name = relative_to(path, *others)
+        return name.with_name("404-renamed.html") if name.name == "404.html" else name
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Path, "relative_to", renamed)
+        moved = _code_version()
+    assert moved != _code_version()
