@@ -11,8 +11,8 @@ from django.template.utils import EngineHandler
 from django.templatetags.static import static
 from django.urls import reverse
 
-from dateline.copy import format_dateline
 from dateline.comments.text import comment_html
+from dateline.copy import format_dateline
 from dateline.site.formatting import format_day, format_number, format_published
 from tests.factories import make_edition, make_story
 
