@@ -21,9 +21,6 @@ class Status(models.TextChoices):
 
 
 class CommentQuerySet(models.QuerySet):
-    def approved(self) -> "CommentQuerySet":
-        return self.filter(status=Status.APPROVED)
-
     def reported(self) -> "CommentQuerySet":
         """Comments readers reported that no moderator has looked at since."""
         return self.filter(reports__resolved=False).distinct()
