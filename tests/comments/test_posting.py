@@ -4,7 +4,7 @@ import pytest
 
 from dateline.comments import moderation
 from dateline.comments.models import Comment, ModerationEvent, Status
-from tests.comments.conftest import page, post
+from tests.comments.conftest import form_data, page, post
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +84,11 @@ def test_the_cached_page_never_carries_one_readers_form_to_another(client, story
     token_a = page(client.get(story.get_absolute_url())).select_one("input[name=token]")["value"]
     token_b = soup.select_one("input[name=token]")["value"]
     assert token_a != token_b
+
+
+def test_a_comment_posted_through_another_editions_address_is_refused(client, story):
+    """The story is English: /fa/news/CODE/comment must not take a comment for it."""
+    url = f"/fa/news/{story.code}/comment"
+    response = client.post(url, form_data(story), REMOTE_ADDR="10.0.0.1")
+    assert response.status_code == 404
+    assert not Comment.objects.exists()

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 
 import pytest
 from django.core.management import call_command
@@ -218,6 +219,10 @@ def test_a_process_that_fails_stops_the_others_and_gives_its_exit_code(start, si
     assert running.returncode == -signal.SIGTERM
 
 
+def test_an_exit_code_of_1_is_a_failure_too(start, sigterm_handler):
+    assert serve.supervise([start(SLEEPER), start("import sys; sys.exit(1)")]) == 1
+
+
 def test_supervise_waits_while_all_run(start, sigterm_handler):
     began = time.monotonic()
     assert serve.supervise([start(SLEEPER), start("import time; time.sleep(1.5)")]) == 0
@@ -331,3 +336,117 @@ def test_dateline_test_without_pytest_installed_says_so(project, monkeypatch):
         except CommandError as error:
             raised = error
     assert str(raised) == NOT_A_CHECKOUT
+
+
+# dateline serve, for real: `handle` starts gunicorn (and the worker) from the test process
+
+
+def children_of(pid: int) -> list[int]:
+    """The processes `pid` started (Linux's /proc)."""
+    found = []
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/children") as children:
+            found += [int(child) for child in children.read().split()]
+    return found
+
+
+@pytest.fixture
+def started(monkeypatch):
+    """What `serve` starts: the real processes, their command lines recorded on the way (the
+    server retitles its process, so /proc cannot tell its command line afterwards)."""
+    commands: list[list[str]] = []
+    processes: list[subprocess.Popen] = []
+    real_popen = subprocess.Popen
+
+    def popen(command, *args, **kwargs):
+        commands.append(command)
+        processes.append(real_popen(command, *args, **kwargs))
+        return processes[-1]
+
+    monkeypatch.setattr(serve.subprocess, "Popen", popen)
+    return commands, processes
+
+
+def serve_until_answered(*arguments: str, port: int) -> tuple[int, str, dict[int, int]]:
+    """Run `dateline serve ARGUMENTS` here until its /healthz answers, then stop it with SIGTERM
+    as an operator would. Returns its exit code, the first answer, and how many processes each
+    process it started had started in turn (gunicorn's workers)."""
+    seen: dict[str, object] = {"answer": "", "grandchildren": {}}
+
+    def stop_once_answered():
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                    seen["answer"] = r.read().decode()
+                    break
+            except OSError:
+                time.sleep(0.2)
+        time.sleep(0.5)  # every worker booted
+        seen["grandchildren"] = {
+            child: len(children_of(child)) for child in children_of(os.getpid())
+        }
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    watcher = threading.Thread(target=stop_once_answered)
+    watcher.start()
+    try:
+        with pytest.raises(SystemExit) as exited:
+            call_command("serve", *arguments)
+    finally:
+        watcher.join()
+    return exited.value.code, seen["answer"], seen["grandchildren"]
+
+
+def test_serve_answers_on_the_port_asked_for_with_the_workers_asked_for(
+    sigterm_handler, started, capsys
+):
+    port = free_port()
+    code, answer, grandchildren = serve_until_answered(
+        "--port", str(port), "--workers", "3", "--no-worker", port=port
+    )
+    assert (code, answer) == (0, "ok")
+    commands, processes = started
+    assert commands == [serve.gunicorn_command("127.0.0.1", port, 3)]
+    assert grandchildren == {processes[0].pid: 3}
+    assert all(process.returncode is not None for process in processes)
+    assert capsys.readouterr().out == serve.serving_message("127.0.0.1", port) + "\n"
+
+
+def test_serve_starts_the_task_worker_beside_gunicorn_unless_told_not_to(
+    sigterm_handler, started, settings
+):
+    settings.WEB_WORKERS = 1
+    port = free_port()
+    code, answer, _ = serve_until_answered("--port", str(port), port=port)
+    assert (code, answer) == (0, "ok")
+    commands, processes = started
+    assert commands == serve.command_lines("127.0.0.1", port, 1, no_worker=False)
+    assert all(process.returncode is not None for process in processes)
+
+
+def test_serve_exits_with_the_code_of_a_server_that_fails(sigterm_handler, monkeypatch):
+    monkeypatch.setenv("GUNICORN_CMD_ARGS", "--no-such-option")  # gunicorn refuses to start
+    with pytest.raises(SystemExit) as exited:
+        call_command("serve", "--port", str(free_port()), "--no-worker")
+    assert exited.value.code == 2  # argparse's exit code for a bad option
+
+
+def test_serve_refuses_a_worker_count_that_is_not_a_number_before_starting_anything(
+    stopped_if_served,
+):
+    with pytest.raises(CommandError) as raised:
+        call_command("serve", "--port", str(free_port()), "--workers", "many", "--no-worker")
+    assert str(raised.value) == "Error: argument --workers: invalid int value: 'many'"
+
+
+def test_serve_help_explains_no_worker():
+    help_text = serve.Command().create_parser("dateline", "serve").format_help()
+    assert "--no-worker serve pages only (workers run elsewhere)" in " ".join(help_text.split())
+
+
+def test_dateline_test_help_says_where_its_arguments_go():
+    from dateline.site.management.commands.test import Command
+
+    help_text = Command().create_parser("dateline", "test").format_help()
+    assert "pytest_args passed to pytest" in " ".join(help_text.split())

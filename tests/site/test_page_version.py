@@ -51,3 +51,18 @@ def test_a_file_renamed_with_the_same_content_changes_the_version(monkeypatch):
         patch.setattr(Path, "relative_to", renamed)
         moved = _code_version()
     assert moved != _code_version()
+
+
+def test_files_beside_the_package_leave_the_version():
+    """Installed, the package sits in site-packages among every other distribution: their
+    modules are not ours and must not make a new version (nor be read at start-up)."""
+    import dateline
+
+    beside_the_package = Path(dateline.__file__).resolve().parents[1]
+    neighbour = beside_the_package / "zz_dateline_test_neighbour.py"
+    before = _code_version()
+    neighbour.write_text("NOT_DATELINE = True\n")
+    try:
+        assert _code_version() == before
+    finally:
+        neighbour.unlink()
