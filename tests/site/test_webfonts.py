@@ -1,6 +1,8 @@
 """The Persian web font: linked from the Persian edition's pages once `make setup` installed it,
 never from the English edition's, and its absence (no npm) costs nothing but the font."""
 
+import json
+
 import pytest
 from bs4 import BeautifulSoup
 from django.conf import settings
@@ -43,3 +45,18 @@ def test_the_font_rule_swaps_in_and_names_the_installed_file(installed):
 def test_without_the_installed_font_persian_pages_use_system_fonts(client, editions, settings):
     settings.STATICFILES_DIRS = []  # a set-up that had no npm
     assert stylesheets(client, "/fa/") == ["/static/site/site.css"]
+
+
+def test_a_font_installed_after_the_last_collectstatic_is_not_linked(
+    client, editions, settings, tmp_path, installed
+):
+    """The hashed storage knows only what was collected: asking it for the font's name would
+    raise, and a page must not fail for want of a font."""
+    paths = {"site/site.css": "site/site.0123.css", "site/favicon.svg": "site/favicon.0123.svg"}
+    (tmp_path / "staticfiles.json").write_text(json.dumps({"version": "1.1", "paths": paths}))
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    assert stylesheets(client, "/fa/") == ["/static/site/site.0123.css"]
