@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.factories import make_story
+from tests.factories import make_member, make_story
 from tests.site.conftest import page
 
 pytestmark = pytest.mark.django_db
@@ -71,3 +71,13 @@ def test_share_words_around_a_story_of_another_language_keep_the_edition_languag
     _, soup = share_links(client, story)
     share = soup.select_one("section.share")
     assert (share["lang"], share["dir"]) == ("en", "ltr")
+
+
+def test_the_newsroom_preview_has_no_share_links(client, editions):
+    """A draft's or an embargoed story's headline must not reach a network from the preview."""
+    en, _ = editions
+    story = make_story(en, headline="Embargoed until noon", published=False)
+    client.force_login(make_member("eddie", "editor", (en,)))
+    preview = page(client.get(f"/newsroom/stories/{story.pk}/preview/"))
+    assert preview.h1.get_text() == "Embargoed until noon"
+    assert preview.select(".share") == []
