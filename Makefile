@@ -7,6 +7,13 @@ STAMP := $(VENV)/.installed
 # The Nu Html Checker for tests/site/test_html_validity.py: npm's vnu-jar, run with Java.
 VNU_VERSION := 26.9.27
 VNU_STAMP := .tools/.vnu-jar-$(VNU_VERSION)
+# Vazirmatn, the Persian edition's web font (SIL OFL), from npm into its own prefix (an npm
+# install prunes what another put in the same one); its variable Arabic-script file, its licence
+# and our @font-face rule go to .tools/static, which settings.STATICFILES_DIRS collects.
+VAZIRMATN_VERSION := 33.0.3
+VAZIRMATN := .tools/vazirmatn/node_modules/vazirmatn
+FONT_DIR := .tools/static/site/fonts
+FONT_STAMP := .tools/.vazirmatn-$(VAZIRMATN_VERSION)
 
 .PHONY: setup run test bench lint lock devdata clean
 
@@ -24,8 +31,22 @@ $(VNU_STAMP):
 		echo "skipped: the HTML checker (vnu-jar) needs npm and java; the HTML validity test will skip"; \
 	fi
 
-## setup: virtual environment, locked dependencies, database schema, static files, HTML checker (idempotent)
-setup: $(STAMP) $(VNU_STAMP)
+$(FONT_STAMP): src/dateline/site/webfonts/vazirmatn.css
+	@if command -v npm >/dev/null 2>&1; then \
+		npm install --prefix .tools/vazirmatn --no-save --no-audit --no-fund --loglevel=error \
+			vazirmatn@$(VAZIRMATN_VERSION) \
+		&& mkdir -p $(FONT_DIR) \
+		&& cp "$(VAZIRMATN)/misc/Non-Latin/fonts/webfonts/Vazirmatn-NL[wght].woff2" \
+			$(FONT_DIR)/vazirmatn-nl-variable.woff2 \
+		&& cp $(VAZIRMATN)/OFL.txt $(FONT_DIR)/vazirmatn-OFL.txt \
+		&& cp src/dateline/site/webfonts/vazirmatn.css $(FONT_DIR)/vazirmatn.css \
+		&& touch $@; \
+	else \
+		echo "skipped: the Persian web font (Vazirmatn) needs npm; Persian pages use system fonts"; \
+	fi
+
+## setup: virtual environment, locked dependencies, database schema, static files, HTML checker, web font (idempotent)
+setup: $(STAMP) $(VNU_STAMP) $(FONT_STAMP)
 	$(DATELINE) migrate --noinput --verbosity 0
 	$(DATELINE) collectstatic --noinput --verbosity 0
 

@@ -180,6 +180,10 @@ USE_TZ = True
 # --- Static files: served by WhiteNoise from var/static, hashed names, compressed --------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# What `make setup` installs rather than the repository holds (the Persian web font); without
+# npm it is absent, and then not looked for (a missing directory would be a check warning).
+INSTALLED_STATIC_DIR = PROJECT_DIR / ".tools" / "static"
+STATICFILES_DIRS = [INSTALLED_STATIC_DIR] if INSTALLED_STATIC_DIR.is_dir() else []
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

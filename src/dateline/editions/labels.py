@@ -66,6 +66,13 @@ LABELS: dict[str, dict[str, str]] = {
         "newest_first": "Newest first",
         "earlier_version": "Written on an earlier version of this story",
         "delete_comment": "Delete my comment",
+        # share links (site/_share.html)
+        "share": "Share",
+        "share_x": "X",
+        "share_facebook": "Facebook",
+        "share_telegram": "Telegram",
+        "share_whatsapp": "WhatsApp",
+        "share_email": "Email",
     },
     "fa": {
         "follow_us_on": "ما را دنبال کنید در",
@@ -128,6 +135,13 @@ LABELS: dict[str, dict[str, str]] = {
         "newest_first": "جدیدترین",
         "earlier_version": "نوشته شده بر نسخه‌ای پیشین از این خبر",
         "delete_comment": "نظرم را حذف کن",
+        # share links (site/_share.html)
+        "share": "اشتراک‌گذاری",
+        "share_x": "ایکس",
+        "share_facebook": "فیسبوک",
+        "share_telegram": "تلگرام",
+        "share_whatsapp": "واتساپ",
+        "share_email": "ایمیل",
     },
 }
 

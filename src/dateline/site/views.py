@@ -74,7 +74,10 @@ def front(request: HttpRequest, edition: str) -> HttpResponse:
         for story in public.latest_per_section(FRONT_PER_SECTION):
             by_section.setdefault(story.section_id, []).append(story)
     blocks = [(s, by_section[s.pk]) for s in chrome.sections if s.pk in by_section]
-    return render_list(request, chrome, "front.html", page, section_blocks=blocks)
+    # The newest story leads the first page, given the most room; the next pages are the archive.
+    return render_list(
+        request, chrome, "front.html", page, section_blocks=blocks, has_lead=page.number == 1
+    )
 
 
 @cached_page

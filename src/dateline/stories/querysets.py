@@ -40,6 +40,7 @@ class StoryQuerySet(models.QuerySet):
                 "slug",
                 "headline",
                 "lead",
+                "byline",
                 "language",
                 "published_at",
                 "edition_id",
