@@ -7,8 +7,12 @@ STAMP := $(VENV)/.installed
 # The Nu Html Checker for tests/site/test_html_validity.py: npm's vnu-jar, run with Java.
 VNU_VERSION := 26.9.27
 VNU_STAMP := .tools/.vnu-jar-$(VNU_VERSION)
+# The interface words' catalogues (docs/editions.md): each django.po compiled to django.mo by
+# Babel, so no GNU gettext is needed on the machine.
+LOCALE := src/dateline/locale
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard $(LOCALE)/*/LC_MESSAGES/django.po))
 
-.PHONY: setup run test bench lint lock devdata clean
+.PHONY: setup run test bench lint lock devdata clean messages
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || { python=$$(scripts/find-python) && "$$python" -m venv $(VENV); }
@@ -24,8 +28,11 @@ $(VNU_STAMP):
 		echo "skipped: the HTML checker (vnu-jar) needs npm and java; the HTML validity test will skip"; \
 	fi
 
-## setup: virtual environment, locked dependencies, database schema, static files, HTML checker (idempotent)
-setup: $(STAMP) $(VNU_STAMP)
+%.mo: %.po | $(STAMP)
+	$(VENV)/bin/pybabel compile -i $< -o $@
+
+## setup: virtual environment, locked dependencies, database schema, static files, translations, HTML checker (idempotent)
+setup: $(STAMP) $(VNU_STAMP) $(MO_FILES)
 	$(DATELINE) migrate --noinput --verbosity 0
 	$(DATELINE) collectstatic --noinput --verbosity 0
 
@@ -54,6 +61,12 @@ lint: $(STAMP)
 ## devdata: load the demo content into the current database (same as `dateline loaddemo`)
 devdata: setup
 	$(DATELINE) loaddemo
+
+## messages: after adding or changing a label in editions/labels.py, update every catalogue's message ids
+messages: $(STAMP)
+	@mkdir -p build
+	$(VENV)/bin/pybabel extract --no-location --project=Dateline -o build/django.pot src/dateline/editions/labels.py
+	$(VENV)/bin/pybabel update --no-fuzzy-matching --width=100 -i build/django.pot -d $(LOCALE) -D django
 
 ## lock: re-resolve requirements.lock from pyproject.toml (needs network access to PyPI)
 lock: $(STAMP)
