@@ -99,6 +99,7 @@ def labels_for(language: str) -> MappingProxyType[str, str]:
 
 @cache
 def interface_languages() -> frozenset[str]:
-    """The languages the interface speaks: English and each language with a catalogue."""
-    catalogues = LOCALE_DIR.glob("*/LC_MESSAGES/django.po")
+    """The languages the interface speaks: English and each language with a compiled
+    catalogue (a .po never compiled would leave Django's own words for its language)."""
+    catalogues = LOCALE_DIR.glob("*/LC_MESSAGES/django.mo")
     return frozenset({"en", *(path.parent.parent.name for path in catalogues)})
