@@ -74,4 +74,4 @@ lock: $(STAMP)
 		--universal --quiet --output-file requirements.lock
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var $(MO_FILES)
