@@ -152,3 +152,13 @@ def test_an_unknown_zone_falls_back_to_utc():
 def test_machine_time_is_utc_in_whole_seconds_whatever_the_servers_zone():
     in_tehran = MOMENT.astimezone(datetime.timezone(datetime.timedelta(hours=3, minutes=30)))
     assert machine_time(in_tehran.replace(microsecond=987654)) == "2026-04-18T10:05:09Z"
+
+
+def test_cldrs_own_words_between_date_and_time_are_kept_unquoted():
+    # Corsican joins with "{1} 'à' {0}": the quotes mark a literal in CLDR, not text to show.
+    assert format_published(MOMENT, language="co", timezone_name="Europe/Paris") == (
+        "18 d’aprile 2026 à 12:05"
+    )
+    assert format_published(MOMENT, language="fa_IR", timezone_name="UTC") == (
+        format_published(MOMENT, language="fa-IR", timezone_name="UTC")
+    )
