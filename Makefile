@@ -14,8 +14,12 @@ VAZIRMATN_VERSION := 33.0.3
 VAZIRMATN := .tools/vazirmatn/node_modules/vazirmatn
 FONT_DIR := .tools/static/site/fonts
 FONT_STAMP := .tools/.vazirmatn-$(VAZIRMATN_VERSION)
+# The interface words' catalogues (docs/editions.md): each django.po compiled to django.mo by
+# Babel, so no GNU gettext is needed on the machine.
+LOCALE := src/dateline/locale
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard $(LOCALE)/*/LC_MESSAGES/django.po))
 
-.PHONY: setup run test bench lint lock devdata clean
+.PHONY: setup run test bench lint lock devdata clean messages
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || { python=$$(scripts/find-python) && "$$python" -m venv $(VENV); }
@@ -31,6 +35,9 @@ $(VNU_STAMP):
 		echo "skipped: the HTML checker (vnu-jar) needs npm and java; the HTML validity test will skip"; \
 	fi
 
+%.mo: %.po | $(STAMP)
+	$(VENV)/bin/pybabel compile -i $< -o $@
+
 $(FONT_STAMP): src/dateline/site/webfonts/vazirmatn.css
 	@if command -v npm >/dev/null 2>&1; then \
 		npm install --prefix .tools/vazirmatn --no-save --no-audit --no-fund --loglevel=error \
@@ -45,8 +52,8 @@ $(FONT_STAMP): src/dateline/site/webfonts/vazirmatn.css
 		echo "skipped: the Persian web font (Vazirmatn) needs npm; Persian pages use system fonts"; \
 	fi
 
-## setup: virtual environment, locked dependencies, database schema, static files, HTML checker, web font (idempotent)
-setup: $(STAMP) $(VNU_STAMP) $(FONT_STAMP)
+## setup: virtual environment, locked dependencies, database schema, static files, translations, HTML checker, web font (idempotent)
+setup: $(STAMP) $(VNU_STAMP) $(FONT_STAMP) $(MO_FILES)
 	$(DATELINE) migrate --noinput --verbosity 0
 	$(DATELINE) collectstatic --noinput --verbosity 0
 
@@ -76,10 +83,16 @@ lint: $(STAMP)
 devdata: setup
 	$(DATELINE) loaddemo
 
+## messages: after adding or changing a label in editions/labels.py, update every catalogue's message ids
+messages: $(STAMP)
+	@mkdir -p build
+	$(VENV)/bin/pybabel extract --no-location --project=Dateline -o build/django.pot src/dateline/editions/labels.py
+	$(VENV)/bin/pybabel update --no-fuzzy-matching --width=100 -i build/django.pot -d $(LOCALE) -D django
+
 ## lock: re-resolve requirements.lock from pyproject.toml (needs network access to PyPI)
 lock: $(STAMP)
 	$(PY) -m uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.12 \
 		--universal --quiet --output-file requirements.lock
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var $(MO_FILES)

@@ -1,6 +1,6 @@
-"""The code version in every page-cache key covers the modules, templates and stylesheets that
-render pages, and nothing else: a deployment that changes how a page looks retires the pages
-cached before it, and one that does not keeps them."""
+"""The code version in every page-cache key covers the modules, templates, stylesheets and
+interface words that render pages, and nothing else: a deployment that changes how a page looks
+retires the pages cached before it, and one that does not keeps them."""
 
 from pathlib import Path
 
@@ -28,8 +28,10 @@ def test_the_version_is_a_short_stable_digest():
     assert _code_version() == version
 
 
-@pytest.mark.parametrize("suffix", [".py", ".html", ".css"])
-def test_a_changed_module_template_or_stylesheet_changes_the_version(monkeypatch, suffix):
+@pytest.mark.parametrize("suffix", [".py", ".html", ".css", ".po"])
+def test_a_changed_module_template_stylesheet_or_translation_changes_the_version(
+    monkeypatch, suffix
+):
     assert version_with_changed(monkeypatch, suffix) != _code_version()
 
 

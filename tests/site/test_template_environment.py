@@ -63,22 +63,28 @@ def test_time_filters(jinja):
     class Edition:
         language = "fa"
         timezone = "Asia/Tehran"
+        calendar = "solar_hijri"
 
     assert render(jinja, "{{ moment|machine_time }}", moment=MOMENT) == "2026-04-18T10:05:09Z"
-    assert render(jinja, "{{ moment|published(edition) }}", moment=MOMENT, edition=Edition) == (
-        format_published(MOMENT, language="fa", timezone_name="Asia/Tehran")
+    published = render(jinja, "{{ moment|published(edition) }}", moment=MOMENT, edition=Edition)
+    assert published == format_published(
+        MOMENT, language="fa", timezone_name="Asia/Tehran", calendar="solar_hijri"
     )
+    assert published.startswith("۲۹ فروردین ۱۴۰۵")
 
 
 def test_day_and_digits_filters(jinja):
     class Edition:
         language = "fa"
         timezone = "Asia/Tehran"
+        calendar = "solar_hijri"
 
-    # 22:00 UTC on 18 April is past midnight in Tehran: the day is the edition's, the 19th.
+    # 22:00 UTC on 18 April is past midnight in Tehran: the day is the edition's, the 19th
+    # (30 Farvardin 1405 in the edition's calendar).
     late = datetime.datetime(2026, 4, 18, 22, 0, tzinfo=datetime.UTC)
     day = render(jinja, "{{ moment|day(edition) }}", moment=late, edition=Edition)
-    assert day == format_day(late, language="fa", timezone_name="Asia/Tehran") == "۱۹ آوریل ۲۰۲۶"
+    expected = format_day(late, language="fa", timezone_name="Asia/Tehran", calendar="solar_hijri")
+    assert day == expected == "۳۰ فروردین ۱۴۰۵"
     digits = render(jinja, "{{ n|digits(edition) }}", n=1250, edition=Edition)
     assert digits == format_number(1250, language="fa") == "۱۲۵۰"
 

@@ -176,6 +176,9 @@ LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# The public site's interface words (editions/labels.py): one catalogue per language, compiled
+# to .mo by `make setup`. They come before Django's own catalogues for the same words.
+LOCALE_PATHS = [Path(__file__).resolve().parents[1] / "locale"]
 
 # --- Static files: served by WhiteNoise from var/static, hashed names, compressed --------------
 STATIC_URL = "/static/"

@@ -1,151 +1,112 @@
-"""The public site's interface words per language.
+"""The public site's interface words, in the edition's language through Django's translation
+framework (docs/decisions/0017-interface-words-in-gettext.md).
 
-A plain table rather than gettext catalogues: two editions and a few dozen words do not yet
-justify a .po/.mo toolchain (docs/decisions/0005-interface-labels.md says when to switch).
+Templates read `labels.key`; the English words are the message ids of the catalogues in
+`dateline/locale/<language>/LC_MESSAGES/django.po`, compiled to `.mo` by `make setup`. The page
+language is always the edition's, never the reader's browser's.
 """
 
-LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "follow_us_on": "Follow us on",
-        "related_news": "Related News",
-        "latest_news": "Latest news",
-        "sections": "Sections",
-        "tags": "Tags",
-        "section": "Section",
-        "published": "Published",
-        "your_comment": "Your Comment",
-        "newer": "Newer",
-        "older": "Older",
-        "page": "Page",
-        "of": "of",
-        "not_found_title": "Page not found",
-        "not_found_text": "The page you asked for is not here. It may have moved or been removed.",
-        "server_error_title": "Something went wrong",
-        "server_error_text": "We could not show this page. Please try again in a moment.",
-        "home": "Home",
-        "skip_to_content": "Skip to content",
-        "tagged": "Stories tagged",
-        "no_stories": "No stories yet.",
-        "editions": "Editions",
-        "front_description": "The latest news from {edition}, as it happens.",
-        "section_description": "{section}: the latest news from {edition}.",
-        "tag_description": "News tagged {tag}, from {edition}.",
-        "updated": "Updated",
-        "corrections": "Corrections",
-        "correction_on": "Correction, {date}:",
-        "withdrawn_title": "This story has been withdrawn",
-        "withdrawn_text": "It was withdrawn on {date} and is no longer available.",
-        "comments": "Comments",
-        "comment_count": "{n} comments",
-        "comment_count_one": "1 comment",
-        "no_comments": "No comments yet.",
-        "reply": "Reply",
-        "replying_to": "You are replying to:",
-        "replying_to_short": "replying to",
-        "removed_comment": "a removed comment",
-        "cancel_reply": "Cancel reply",
-        "name": "Name",
-        "email": "Email",
-        "email_help": "Required, never shown.",
-        "comment": "Comment",
-        "notify": "Email me when my comment is published or answered",
-        "send": "Send comment",
-        "honeypot": "Leave this field empty",
-        "comment_received": "Thank you. Your comment will appear once a moderator approves it.",
-        "comment_published": "Thank you. Your comment is published.",
-        "comments_closed": "Comments on this story are closed.",
-        "form_errors": "Your comment was not sent:",
-        "report": "Report",
-        "reported": "Thank you. A moderator will look at this comment.",
-        "deleted_comment": "This comment was deleted.",
-        "show_all_replies": "Show all replies",
-        "all_comments": "All comments",
-        "older_comments": "Later comments",
-        "newer_comments": "Earlier comments",
-        "oldest_first": "Oldest first",
-        "newest_first": "Newest first",
-        "earlier_version": "Written on an earlier version of this story",
-        "delete_comment": "Delete my comment",
-        # share links (site/_share.html)
-        "share": "Share",
-        "share_x": "X",
-        "share_facebook": "Facebook",
-        "share_telegram": "Telegram",
-        "share_whatsapp": "WhatsApp",
-        "share_email": "Email",
-    },
-    "fa": {
-        "follow_us_on": "ما را دنبال کنید در",
-        "related_news": "اخبار مرتبط",
-        "latest_news": "آخرین اخبار",
-        "sections": "بخش‌ها",
-        "tags": "برچسب‌ها",
-        "section": "بخش",
-        "published": "منتشر شده",
-        "your_comment": "نظر شما",
-        "newer": "جدیدتر",
-        "older": "قدیمی‌تر",
-        "page": "صفحه",
-        "of": "از",
-        "not_found_title": "صفحه پیدا نشد",
-        "not_found_text": "صفحه‌ای که خواستید اینجا نیست. شاید جابه‌جا یا حذف شده باشد.",
-        "server_error_title": "خطایی رخ داد",
-        "server_error_text": "نمایش این صفحه ممکن نشد. لطفاً کمی بعد دوباره تلاش کنید.",
-        "home": "خانه",
-        "skip_to_content": "رفتن به محتوا",
-        "tagged": "اخبار با برچسب",
-        "no_stories": "هنوز خبری نیست.",
-        "editions": "نسخه‌ها",
-        "front_description": "آخرین اخبار {edition}، همزمان با رخدادها.",
-        "section_description": "{section}: آخرین اخبار {edition}.",
-        "tag_description": "اخبار با برچسب {tag}، از {edition}.",
-        "updated": "به‌روزرسانی",
-        "corrections": "اصلاحیه‌ها",
-        "correction_on": "اصلاحیه، {date}:",
-        "withdrawn_title": "این خبر پس گرفته شده است",
-        "withdrawn_text": "این خبر در {date} پس گرفته شد و دیگر در دسترس نیست.",
-        "comments": "نظرات",
-        "comment_count": "{n} نظر",
-        "comment_count_one": "۱ نظر",
-        "no_comments": "هنوز نظری ثبت نشده است.",
-        "reply": "پاسخ",
-        "replying_to": "در حال پاسخ به:",
-        "replying_to_short": "در پاسخ به",
-        "removed_comment": "نظری که حذف شده است",
-        "cancel_reply": "لغو پاسخ",
-        "name": "نام",
-        "email": "ایمیل",
-        "email_help": "الزامی، هرگز نمایش داده نمی‌شود.",
-        "comment": "نظر",
-        "notify": "وقتی نظرم منتشر شد یا پاسخی گرفت به من ایمیل بزنید",
-        "send": "ارسال نظر",
-        "honeypot": "این خانه را خالی بگذارید",
-        "comment_received": "سپاس. نظر شما پس از تأیید ناظر نمایش داده می‌شود.",
-        "comment_published": "سپاس. نظر شما منتشر شد.",
-        "comments_closed": "امکان ثبت نظر برای این خبر بسته شده است.",
-        "form_errors": "نظر شما فرستاده نشد:",
-        "report": "گزارش",
-        "reported": "سپاس. ناظر این نظر را بررسی می‌کند.",
-        "deleted_comment": "این نظر حذف شده است.",
-        "show_all_replies": "نمایش همه پاسخ‌ها",
-        "all_comments": "همه نظرات",
-        "older_comments": "نظرات بعدی",
-        "newer_comments": "نظرات قبلی",
-        "oldest_first": "قدیمی‌ترین",
-        "newest_first": "جدیدترین",
-        "earlier_version": "نوشته شده بر نسخه‌ای پیشین از این خبر",
-        "delete_comment": "نظرم را حذف کن",
-        # share links (site/_share.html)
-        "share": "اشتراک‌گذاری",
-        "share_x": "ایکس",
-        "share_facebook": "فیسبوک",
-        "share_telegram": "تلگرام",
-        "share_whatsapp": "واتساپ",
-        "share_email": "ایمیل",
-    },
+from functools import cache
+from pathlib import Path
+from types import MappingProxyType
+
+from django.utils import translation
+from django.utils.translation import gettext
+
+# N_ marks a message for `pybabel extract` (GNU's name for "translate later").
+from django.utils.translation import gettext_noop as N_
+
+LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
+
+MESSAGES: dict[str, str] = {
+    "follow_us_on": N_("Follow us on"),
+    "related_news": N_("Related News"),
+    "latest_news": N_("Latest news"),
+    "sections": N_("Sections"),
+    "tags": N_("Tags"),
+    "section": N_("Section"),
+    "published": N_("Published"),
+    "your_comment": N_("Your Comment"),
+    "newer": N_("Newer"),
+    "older": N_("Older"),
+    "page": N_("Page"),
+    "of": N_("of"),
+    "not_found_title": N_("Page not found"),
+    "not_found_text": N_("The page you asked for is not here. It may have moved or been removed."),
+    "server_error_title": N_("Something went wrong"),
+    "server_error_text": N_("We could not show this page. Please try again in a moment."),
+    "home": N_("Home"),
+    "skip_to_content": N_("Skip to content"),
+    "tagged": N_("Stories tagged"),
+    "no_stories": N_("No stories yet."),
+    "editions": N_("Editions"),
+    "front_description": N_("The latest news from {edition}, as it happens."),
+    "section_description": N_("{section}: the latest news from {edition}."),
+    "tag_description": N_("News tagged {tag}, from {edition}."),
+    "updated": N_("Updated"),
+    "corrections": N_("Corrections"),
+    "correction_on": N_("Correction, {date}:"),
+    "withdrawn_title": N_("This story has been withdrawn"),
+    "withdrawn_text": N_("It was withdrawn on {date} and is no longer available."),
+    "comments": N_("Comments"),
+    "comment_count": N_("{n} comments"),
+    "comment_count_one": N_("1 comment"),
+    "no_comments": N_("No comments yet."),
+    "reply": N_("Reply"),
+    "replying_to": N_("You are replying to:"),
+    "replying_to_short": N_("replying to"),
+    "removed_comment": N_("a removed comment"),
+    "cancel_reply": N_("Cancel reply"),
+    "name": N_("Name"),
+    "email": N_("Email"),
+    "email_help": N_("Required, never shown."),
+    "comment": N_("Comment"),
+    "notify": N_("Email me when my comment is published or answered"),
+    "send": N_("Send comment"),
+    "honeypot": N_("Leave this field empty"),
+    "comment_received": N_("Thank you. Your comment will appear once a moderator approves it."),
+    "comment_published": N_("Thank you. Your comment is published."),
+    "comments_closed": N_("Comments on this story are closed."),
+    "form_errors": N_("Your comment was not sent:"),
+    "report": N_("Report"),
+    "reported": N_("Thank you. A moderator will look at this comment."),
+    "deleted_comment": N_("This comment was deleted."),
+    "show_all_replies": N_("Show all replies"),
+    "all_comments": N_("All comments"),
+    "older_comments": N_("Later comments"),
+    "newer_comments": N_("Earlier comments"),
+    "oldest_first": N_("Oldest first"),
+    "newest_first": N_("Newest first"),
+    "earlier_version": N_("Written on an earlier version of this story"),
+    "delete_comment": N_("Delete my comment"),
+    # share links (site/_share.html)
+    "share": N_("Share"),
+    "share_x": N_("X"),
+    "share_facebook": N_("Facebook"),
+    "share_telegram": N_("Telegram"),
+    "share_whatsapp": N_("WhatsApp"),
+    "share_email": N_("Email"),
 }
 
 
-def labels_for(language: str) -> dict[str, str]:
-    """The labels for a language tag ('fa', 'fa-IR'), falling back to English."""
-    return LABELS.get(language.split("-")[0].lower(), LABELS["en"])
+def primary_language(language: str) -> str:
+    """'fa' for 'fa-IR' or 'fa_IR': catalogues are per language, not per region."""
+    return language.replace("_", "-").split("-")[0].lower()
+
+
+@cache
+def labels_for(language: str) -> MappingProxyType[str, str]:
+    """Every label in `language` (a tag such as 'fa' or 'fa-IR'), or in English for a language
+    without a catalogue: never a mix of English and the words Django's own catalogues happen
+    to have for that language (its admin's "Home", say)."""
+    primary = primary_language(language)
+    with translation.override(primary if primary in interface_languages() else "en"):
+        return MappingProxyType({key: gettext(message) for key, message in MESSAGES.items()})
+
+
+@cache
+def interface_languages() -> frozenset[str]:
+    """The languages the interface speaks: English and each language with a compiled
+    catalogue (a .po never compiled would leave Django's own words for its language)."""
+    catalogues = LOCALE_DIR.glob("*/LC_MESSAGES/django.mo")
+    return frozenset({"en", *(path.parent.parent.name for path in catalogues)})

@@ -1,42 +1,37 @@
-"""Dates and numbers as an edition's readers expect them.
+"""Dates and numbers as an edition's readers expect them: in the edition's time zone, calendar,
+month names and digits.
 
-Persian dates are still Gregorian here, in Persian words and digits; the Solar Hijri calendar
-comes with the editions-calendar issue and slots in behind `format_published`.
+Gregorian month names, a language's digits and how a date and a time are joined come from CLDR
+(Babel), so a new language needs no table here; the Solar Hijri calendar (the Iranian one, with
+its leap years and Nowruz) comes from jdatetime (docs/decisions/0018-solar-hijri-dates.md).
 """
 
 import datetime
 import zoneinfo
 from functools import cache
 
-EN_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-FA_GREGORIAN_MONTHS = (
-    "ژانویه",
-    "فوریه",
-    "مارس",
-    "آوریل",
-    "مه",
-    "ژوئن",
-    "ژوئیه",
-    "اوت",
-    "سپتامبر",
-    "اکتبر",
-    "نوامبر",
-    "دسامبر",
-)
-PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+import jdatetime
+from babel import Locale, UnknownLocaleError
+
+from dateline.editions.models import Calendar
+
+# The digit zero of every numbering system CLDR makes some locale's default; Unicode puts one to
+# nine right after each (a test checks that this covers every locale Babel knows).
+DIGIT_ZERO = {
+    "latn": "0",
+    "arab": "\u0660",  # Arabic-Indic: ٠
+    "arabext": "\u06f0",  # Extended Arabic-Indic (Persian, Urdu, Pashto): ۰
+    "deva": "\u0966",
+    "beng": "\u09e6",
+    "tibt": "\u0f20",
+    "mymr": "\u1040",
+    "olck": "\u1c50",
+    "mtei": "\uabf0",
+    "nkoo": "\u07c0",
+    "cakm": "\U00011136",
+    "hmnp": "\U0001e140",
+    "adlm": "\U0001e950",
+}
 
 
 @cache
@@ -47,30 +42,65 @@ def _zone(name: str) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo("UTC")
 
 
+@cache
+def _locale(language: str) -> Locale:
+    """CLDR's data for a BCP 47 tag ('fa', 'fa-IR', 'ar-EG'); English for one CLDR lacks."""
+    try:
+        return Locale.parse(language.replace("_", "-"), sep="-")
+    except (UnknownLocaleError, ValueError, TypeError):
+        return Locale("en")
+
+
+@cache
+def _digits(language: str) -> dict[int, int]:
+    zero = ord(DIGIT_ZERO.get(_locale(language).default_numbering_system, "0"))
+    return str.maketrans("0123456789", "".join(chr(zero + n) for n in range(10)))
+
+
 def local_time(moment: datetime.datetime, timezone_name: str) -> datetime.datetime:
     return moment.astimezone(_zone(timezone_name))
 
 
-def format_published(moment: datetime.datetime, *, language: str, timezone_name: str) -> str:
-    """'27 November 2026, 14:05' in the edition's time zone; Persian words and digits for fa."""
-    local = local_time(moment, timezone_name)
-    if language.startswith("fa"):
-        text = f"{local.day} {FA_GREGORIAN_MONTHS[local.month - 1]} {local.year}، {local:%H:%M}"
-        return text.translate(PERSIAN_DIGITS)
-    return f"{local.day} {EN_MONTHS[local.month - 1]} {local.year}, {local:%H:%M}"
-
-
-def format_day(moment: datetime.datetime, *, language: str, timezone_name: str) -> str:
-    """'28 November 2026' in the edition's time zone; Persian words and digits for fa."""
-    local = local_time(moment, timezone_name)
-    if language.startswith("fa"):
-        return f"{local.day} {FA_GREGORIAN_MONTHS[local.month - 1]} {local.year}".translate(
-            PERSIAN_DIGITS
+def _date_text(local: datetime.datetime, language: str, calendar: str) -> str:
+    """'18 April 2026' or '29 فروردین 1405', in ASCII digits still."""
+    locale = _locale(language)
+    if calendar == Calendar.SOLAR_HIJRI:
+        day = jdatetime.date.fromgregorian(date=local.date())
+        names = (
+            jdatetime.date.j_months_fa if locale.language == "fa" else jdatetime.date.j_months_en
         )
-    return f"{local.day} {EN_MONTHS[local.month - 1]} {local.year}"
+        return f"{day.day} {names[day.month - 1]} {day.year}"
+    return f"{local.day} {locale.months['format']['wide'][local.month]} {local.year}"
+
+
+def format_published(
+    moment: datetime.datetime,
+    *,
+    language: str,
+    timezone_name: str,
+    calendar: str = Calendar.GREGORIAN,
+) -> str:
+    """'18 April 2026, 13:35' in the edition's time zone, calendar, words and digits
+    ('۲۹ فروردین ۱۴۰۵،‏ ۱۳:۳۵' in Persian with the Solar Hijri calendar)."""
+    local = local_time(moment, timezone_name)
+    # CLDR's way of joining a date and a time: "{1}, {0}" in English, "{1}،‏ {0}" in Persian.
+    glue = _locale(language).datetime_formats["medium"].replace("'", "")
+    text = glue.replace("{1}", _date_text(local, language, calendar))
+    return text.replace("{0}", f"{local:%H:%M}").translate(_digits(language))
+
+
+def format_day(
+    moment: datetime.datetime,
+    *,
+    language: str,
+    timezone_name: str,
+    calendar: str = Calendar.GREGORIAN,
+) -> str:
+    """'18 April 2026' in the edition's time zone, calendar, words and digits."""
+    local = local_time(moment, timezone_name)
+    return _date_text(local, language, calendar).translate(_digits(language))
 
 
 def format_number(number: int, *, language: str) -> str:
-    """A count in the edition's digits: '12' or '۱۲'."""
-    text = str(number)
-    return text.translate(PERSIAN_DIGITS) if language.startswith("fa") else text
+    """A count in the language's digits: '12', '۱۲' (Persian) or '١٢' (Arabic of Egypt)."""
+    return str(number).translate(_digits(language))

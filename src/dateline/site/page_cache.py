@@ -32,13 +32,15 @@ PER_READER_PARAMETERS = frozenset({"reply", "comment"})
 
 
 def _code_version() -> str:
-    """A digest of the code and templates that render pages: a deployment that changes how a
-    page looks must not serve the pages its predecessor cached (the cache outlives processes),
-    and during a rolling restart old and new processes each keep to their own pages."""
+    """A digest of the code, templates and interface words that render pages: a deployment
+    that changes how a page looks must not serve the pages its predecessor cached (the cache
+    outlives processes), and during a rolling restart old and new processes each keep to
+    their own pages."""
     package = Path(__file__).resolve().parents[1]  # dateline/
     digest = hashlib.sha256()
     for path in sorted(package.rglob("*")):
-        if path.suffix in (".py", ".html", ".css") and "__pycache__" not in path.parts:
+        # .po: the interface words (their .mo is built from it and may differ by Babel version).
+        if path.suffix in (".py", ".html", ".css", ".po") and "__pycache__" not in path.parts:
             digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:12]
 

@@ -64,10 +64,13 @@ def environment(**options) -> Environment:
     env.globals.update(webfont_stylesheet=webfont_stylesheet, share_links=share_links)
     env.filters["machine_time"] = machine_time
     env.filters["published"] = lambda moment, edition: format_published(
-        moment, language=edition.language, timezone_name=edition.timezone
+        moment,
+        language=edition.language,
+        timezone_name=edition.timezone,
+        calendar=edition.calendar,
     )
     env.filters["day"] = lambda moment, edition: format_day(
-        moment, language=edition.language, timezone_name=edition.timezone
+        moment, language=edition.language, timezone_name=edition.timezone, calendar=edition.calendar
     )
     env.filters["digits"] = lambda number, edition: format_number(number, language=edition.language)
     return env

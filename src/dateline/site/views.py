@@ -18,7 +18,7 @@ from dateline.comments.policy import effective_policy
 from dateline.comments.threads import approved_count_of, approved_counts
 from dateline.copy import direction_for
 from dateline.discovery.related import related_stories
-from dateline.editions.labels import LABELS, labels_for
+from dateline.editions.labels import interface_languages, labels_for
 from dateline.site.chrome import EditionChrome, site_chrome
 from dateline.site.comments import thread_html, with_comment_form
 from dateline.site.page_cache import cached_page
@@ -201,7 +201,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """The 500 page touches neither the database nor the cache: either may be what failed, so
     its language is guessed from the URL's first segment (an edition code such as 'fa')."""
     segment = _first_path_segment(request)
-    language = segment if segment in LABELS else "en"
+    language = segment if segment in interface_languages() else "en"
     context = {
         "labels": labels_for(language),
         "language": language,
