@@ -98,14 +98,16 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         if seconds <= 0 or request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
         key = _page_key(request, current_generation())
-        content = cache.get(key)
-        if content is not None:
-            return HttpResponse(content)
+        cached = cache.get(key)
+        if cached is not None:
+            content_type, content = cached
+            return HttpResponse(content, content_type=content_type)
         response = view(request, *args, **kwargs)
         if response.status_code == 200:
             if hasattr(response, "render"):
                 response.render()
-            cache.set(key, response.content, seconds)
+            # The type too: sitemaps are XML.
+            cache.set(key, (response["Content-Type"], response.content), seconds)
         return response
 
     return cached_view

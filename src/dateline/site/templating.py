@@ -60,6 +60,9 @@ def environment(**options) -> Environment:
     env.globals.update(story_url=story_url, dateline_of=dateline_of, dateline_html=dateline_html)
     env.globals.update(direction_of=direction_for, comment_html=comment_html)
     env.filters["machine_time"] = machine_time
+    from dateline.site.seo import page_seo  # seo builds on this module's helpers
+
+    env.globals["page_seo"] = page_seo
     env.filters["published"] = lambda moment, edition: format_published(
         moment, language=edition.language, timezone_name=edition.timezone
     )
