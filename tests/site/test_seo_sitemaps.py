@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from django.utils.encoding import iri_to_uri
 from lxml import etree
 
 from dateline.site import sitemaps
@@ -92,7 +93,7 @@ def locations(document: etree._Element) -> list[str]:
 
 
 def absolute(story) -> str:
-    return f"http://testserver{story.get_absolute_url()}"
+    return f"http://testserver{iri_to_uri(story.get_absolute_url())}"
 
 
 @pytest.fixture
@@ -103,23 +104,24 @@ def newsroom_output(editions):
     stories = {"public": [], "hidden": []}
     for edition in editions:
         section = edition.sections.get()
+        name = {"en": "en", "fa": "خبر"}[edition.code]  # Persian slugs in the Persian edition
         public = [
-            make_story(edition, section=section, headline=f"{edition.code} today"),
-            make_story(edition, headline=f"{edition.code} yesterday", published_at=now - 47 * HOUR),
-            make_story(edition, headline=f"{edition.code} old", published_at=now - 240 * HOUR),
+            make_story(edition, section=section, headline=f"{name} today"),
+            make_story(edition, headline=f"{name} yesterday", published_at=now - 47 * HOUR),
+            make_story(edition, headline=f"{name} old", published_at=now - 240 * HOUR),
             correct_story(
-                make_story(edition, headline=f"{edition.code} corrected"),
+                make_story(edition, headline=f"{name} corrected"),
                 note="An earlier version misnamed the dam.",
             ),
         ]
         hidden = [
-            make_story(edition, headline=f"{edition.code} draft", published=False),
-            submit_story(make_story(edition, headline=f"{edition.code} sub", published=False)),
-            make_story(edition, headline=f"{edition.code} scheduled", published_at=now + HOUR),
-            kill_story(make_story(edition, headline=f"{edition.code} killed"), reason="Wrong."),
-            unpublish_story(make_story(edition, headline=f"{edition.code} unpublished")),
+            make_story(edition, headline=f"{name} draft", published=False),
+            submit_story(make_story(edition, headline=f"{name} sub", published=False)),
+            make_story(edition, headline=f"{name} scheduled", published_at=now + HOUR),
+            kill_story(make_story(edition, headline=f"{name} killed"), reason="Wrong."),
+            unpublish_story(make_story(edition, headline=f"{name} unpublished")),
             embargo_story(
-                make_story(edition, headline=f"{edition.code} embargoed", published=False),
+                make_story(edition, headline=f"{name} embargoed", published=False),
                 until=now + HOUR,
             ),
         ]
@@ -189,7 +191,7 @@ def test_story_sitemap_entries_are_ascii_urls_with_the_last_change(client, newsr
         changed = corrections[-1].at if corrections else story.published_at
         assert entries[loc] == changed.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     by_headline = {s.headline: s for s in newsroom_output["public"]}
-    corrected, today = by_headline["fa corrected"], by_headline["fa today"]
+    corrected, today = by_headline["خبر corrected"], by_headline["خبر today"]
     assert entries[absolute(corrected)] > entries[absolute(today)]
 
 
@@ -295,3 +297,32 @@ def test_sitemaps_are_cached_until_a_story_changes(
     kill_story(second, reason="Withdrawn.")
     listed = locations(fetch(client, "http://testserver/sitemaps/news-en.xml"))
     assert listed == [absolute(first)]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "en"),
+        ("fa", "fa"),
+        ("pt-BR", "pt"),
+        ("ar_EG", "ar"),
+        ("zh-Hans", "zh-cn"),
+        ("zh-CN", "zh-cn"),
+        ("zh-Hant-TW", "zh-tw"),
+        ("zh-HK", "zh-tw"),
+    ],
+)
+def test_news_sitemaps_name_the_language_as_google_news_does(language, expected):
+    assert sitemaps.news_language(language) == expected
+
+
+def test_an_edition_with_a_regional_language_gets_a_valid_news_sitemap(client, editions):
+    from tests.factories import make_edition
+
+    brazil = make_edition("br", language="pt-BR", name="Dateline Brasil")
+    story = make_story(brazil, headline="Chuva em São Paulo")
+    document = fetch(client, "http://testserver/sitemaps/news-br.xml")
+    assert locations(document) == [absolute(story)]
+    assert document.findtext(".//news:language", namespaces=NS) == "pt"
+    assert document.findtext(".//news:name", namespaces=NS) == "Dateline Brasil"
+    assert_valid_news(schema("sitemap.xsd"), document)

@@ -26,6 +26,16 @@ from dateline.stories.models import Correction, Story
 NEWS_WINDOW = datetime.timedelta(days=2)  # Google News reads only the last two days' stories
 
 
+def news_language(language: str) -> str:
+    """The language as Google News names it: the ISO 639 code alone ('pt' for 'pt-BR'), but
+    'zh-cn' and 'zh-tw' for the two written forms of Chinese."""
+    primary, *rest = language.lower().replace("_", "-").split("-")
+    if primary == "zh":
+        traditional = {"hant", "tw", "hk", "mo"} & set(rest)
+        return "zh-tw" if traditional else "zh-cn"
+    return primary
+
+
 def with_last_modified(stories):
     """`last_modified`: the newest of the publication and the last correction (what the
     article page shows as "Updated" and its JSON-LD as dateModified)."""
@@ -89,8 +99,9 @@ class EditionNews(EditionStories):
 
     def get_urls(self, page=1, site=None, protocol=None):
         urls = super().get_urls(page=page, site=site, protocol=protocol)
-        for url in urls:  # the publication's name and language, for the news:news element
-            url["edition"] = self.edition
+        publication = {"name": self.edition.name, "language": news_language(self.edition.language)}
+        for url in urls:
+            url["publication"] = publication
         return urls
 
 
