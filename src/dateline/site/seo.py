@@ -6,6 +6,7 @@ carries it with one include line (`site/_seo_head.html`) and no view has to chan
 """
 
 import datetime
+import functools
 import json
 from dataclasses import dataclass
 
@@ -19,9 +20,6 @@ from markupsafe import Markup
 from dateline.site.templating import dateline_of, machine_time, story_url
 
 DESCRIPTION_CHARACTERS = 200
-# Characters that could end the <script> element or open a comment inside it. JSON allows any
-# character written as \uXXXX, so the data reads the same and no text can leave the element.
-_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 
 
 @dataclass(frozen=True)
@@ -39,6 +37,7 @@ class PageSeo:
     json_ld: Markup | None = None
 
 
+@functools.lru_cache(maxsize=64)
 def og_locale(language: str) -> str:
     """Open Graph's language_TERRITORY ('fa_IR') for a BCP 47 tag ('fa'), the territory taken
     from CLDR's likely subtags when the tag names none; the bare language if Babel knows none."""
@@ -58,13 +57,15 @@ def last_modified(story, corrections) -> datetime.datetime:
 
 
 def script_safe_json(data) -> Markup:
-    """`data` as JSON that can stand inside a <script> element whatever text it holds."""
-    return Markup(json.dumps(data, ensure_ascii=False).translate(_SCRIPT_SAFE))  # noqa: S704
+    """`data` as JSON that can stand inside a <script> element whatever text it holds: every
+    '<' is written \\u003c (JSON reads the same character), so nothing in it can end the
+    element ('</script') or open a comment ('<!--'); HTML gives no other character a meaning
+    there."""
+    return Markup(json.dumps(data, ensure_ascii=False).replace("<", "\\u003c"))  # noqa: S704
 
 
-def news_article(request, edition, story, tags, corrections) -> dict:
-    """The schema.org NewsArticle of an article page."""
-    url = request.build_absolute_uri(story_url(edition.code, story))
+def news_article(request, edition, story, tags, corrections, url: str) -> dict:
+    """The schema.org NewsArticle of an article page whose canonical URL is `url`."""
     publisher = {
         "@type": "Organization",
         "name": edition.name,
@@ -106,16 +107,17 @@ def page_seo(context) -> PageSeo:
     story = context.get("story")
     if story is not None:
         tags, corrections = context.get("tags") or (), context.get("corrections") or ()
+        url = request.build_absolute_uri(story_url(edition.code, story))
         return PageSeo(
             title=story.headline,
             description=Truncator(story.lead).chars(DESCRIPTION_CHARACTERS, truncate="…"),
-            url=request.build_absolute_uri(story_url(edition.code, story)),
+            url=url,
             type="article",
             published=machine_time(story.published_at),
             modified=machine_time(last_modified(story, corrections)),
             section=story.section.name if story.section else "",
             tags=tuple(tag.name for tag in tags),
-            json_ld=script_safe_json(news_article(request, edition, story, tags, corrections)),
+            json_ld=script_safe_json(news_article(request, edition, story, tags, corrections, url)),
             **common,
         )
     section, tag = context.get("section"), context.get("tag")
