@@ -28,7 +28,7 @@ def test_the_version_is_a_short_stable_digest():
     assert _code_version() == version
 
 
-@pytest.mark.parametrize("suffix", [".py", ".html", ".css"])
+@pytest.mark.parametrize("suffix", [".py", ".html", ".css", ".xml"])  # .xml: sitemaps
 def test_a_changed_module_template_or_stylesheet_changes_the_version(monkeypatch, suffix):
     assert version_with_changed(monkeypatch, suffix) != _code_version()
 

@@ -38,7 +38,7 @@ def _code_version() -> str:
     package = Path(__file__).resolve().parents[1]  # dateline/
     digest = hashlib.sha256()
     for path in sorted(package.rglob("*")):
-        if path.suffix in (".py", ".html", ".css") and "__pycache__" not in path.parts:
+        if path.suffix in (".py", ".html", ".css", ".xml") and "__pycache__" not in path.parts:
             digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:12]
 
