@@ -8,6 +8,7 @@ import extruct
 import pytest
 from django.utils import timezone
 
+from dateline.site.seo import og_locale
 from dateline.stories.actions import correct_story
 from tests.factories import make_member, make_story
 from tests.site.conftest import page
@@ -232,3 +233,21 @@ def test_the_private_preview_is_never_indexed_nor_described(client, editions):
         # Nothing a crawler or a link preview would take for the public article.
         assert soup.find("script", type="application/ld+json") is None
         assert soup.select('meta[property^="og:"], meta[name^="twitter:"]') == []
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "en_US"),
+        ("fa", "fa_IR"),
+        ("ar", "ar_EG"),
+        ("en-GB", "en_GB"),
+        ("pt-BR", "pt_BR"),
+        ("zh-Hans", "zh_CN"),
+        ("zh-Hant", "zh_TW"),
+        ("qq", "qq"),  # no such language: named as it is, never an error
+        ("not a tag", "not a tag"),
+    ],
+)
+def test_open_graph_locale_of_an_edition_language(language, expected):
+    assert og_locale(language) == expected

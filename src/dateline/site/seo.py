@@ -44,7 +44,9 @@ def og_locale(language: str) -> str:
     try:
         locale = Locale.parse(language, sep="-")
         if locale.territory is None:
-            likely = get_global("likely_subtags").get(locale.language)
+            likely_subtags = get_global("likely_subtags")  # 'zh_Hant' is Taiwan's, 'zh' China's
+            key = f"{locale.language}_{locale.script}" if locale.script else locale.language
+            likely = likely_subtags.get(key) or likely_subtags.get(locale.language)
             locale = Locale.parse(likely) if likely else locale
     except (ValueError, TypeError, UnknownLocaleError):
         return language
