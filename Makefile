@@ -18,6 +18,14 @@ FONT_STAMP := .tools/.vazirmatn-$(VAZIRMATN_VERSION)
 # Babel, so no GNU gettext is needed on the machine.
 LOCALE := src/dateline/locale
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard $(LOCALE)/*/LC_MESSAGES/django.po))
+# The sitemap schemas for tests/site/test_seo_sitemaps.py, under .tools/xsd/: sitemaps.org's
+# sitemap.xsd from npm's `sitemap`, a sitemap index schema from PyPI's `sitemap-verify` (its
+# wheel's hash pinned here). No registry ships sitemaps.org's own siteindex.xsd or Google's
+# sitemap-news.xsd (docs/seo.md says what the tests check instead).
+SITEMAP_NPM_VERSION := 9.0.1
+SITEMAP_VERIFY_WHEEL := sitemap_verify-0.1.1-py3-none-any.whl
+SITEMAP_VERIFY_SHA256 := 641f3fdb45d6f2ac6f4a2eff86f3b49d9d737fe34934ac628a78f95138afe743
+XSD_STAMP := .tools/xsd/.installed-$(SITEMAP_NPM_VERSION)-$(SITEMAP_VERIFY_WHEEL)
 
 .PHONY: setup run test bench lint lock devdata clean messages
 
@@ -52,8 +60,24 @@ $(FONT_STAMP): src/dateline/site/webfonts/vazirmatn.css
 		echo "skipped: the Persian web font (Vazirmatn) needs npm; Persian pages use system fonts"; \
 	fi
 
-## setup: virtual environment, locked dependencies, database schema, static files, translations, HTML checker, web font (idempotent)
-setup: $(STAMP) $(VNU_STAMP) $(FONT_STAMP) $(MO_FILES)
+$(XSD_STAMP): $(STAMP)
+	@mkdir -p .tools/xsd/download
+	@if command -v npm >/dev/null 2>&1; then \
+		npm pack --silent --pack-destination .tools/xsd/download sitemap@$(SITEMAP_NPM_VERSION) >/dev/null \
+		&& tar -xzf .tools/xsd/download/sitemap-$(SITEMAP_NPM_VERSION).tgz -C .tools/xsd \
+			--strip-components=2 package/schema/sitemap.xsd \
+		&& $(PY) -m pip download --quiet --disable-pip-version-check --no-deps --only-binary :all: \
+			--dest .tools/xsd/download sitemap-verify==0.1.1 \
+		&& echo "$(SITEMAP_VERIFY_SHA256)  .tools/xsd/download/$(SITEMAP_VERIFY_WHEEL)" | sha256sum --check --quiet \
+		&& $(PY) -c 'import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]))' \
+			.tools/xsd/download/$(SITEMAP_VERIFY_WHEEL) sitemap_verify/schemas/siteindex.xsd > .tools/xsd/siteindex.xsd \
+		&& touch $@; \
+	else \
+		echo "skipped: the sitemap schemas need npm; the sitemap validation tests will skip"; \
+	fi
+
+## setup: virtual environment, locked dependencies, database schema, static files, translations, HTML checker, web font, sitemap schemas (idempotent)
+setup: $(STAMP) $(VNU_STAMP) $(FONT_STAMP) $(XSD_STAMP) $(MO_FILES)
 	$(DATELINE) migrate --noinput --verbosity 0
 	$(DATELINE) collectstatic --noinput --verbosity 0
 

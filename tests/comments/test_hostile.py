@@ -58,6 +58,10 @@ def payloads(xss_payloads) -> list[str]:
 
 # --- What "nothing rendered as markup" means ------------------------------------------------------
 def _is_site_script(tag) -> bool:
+    """The site's script files, or an article's JSON-LD (site/seo.py): data that no browser
+    runs, holding no '<' that could end it."""
+    if tag.get("type") == "application/ld+json":
+        return "<" not in tag.string
     return tag.get("src", "").startswith("/static/site/") and not tag.string
 
 

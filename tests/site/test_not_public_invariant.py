@@ -177,6 +177,13 @@ def _comment_deletions(route: str, world: World) -> list[str]:
     return [fill(route, token=token) for token in tokens]
 
 
+def _sitemaps(route: str, world: World) -> list[str]:
+    """Each edition's sitemap of stories and its news sitemap (one page holds them all here)."""
+    return [
+        fill(route, section=f"{kind}-{e}") for e in world.editions for kind in ("stories", "news")
+    ]
+
+
 # Each public URL pattern, as the root URLconf spells it, and how to fill it in. A new pattern
 # makes the property test fail until it has an entry here: say what its parameters (and query
 # parameters: ?page=, ?q=, …) range over, so that it is probed with every story's words.
@@ -184,6 +191,9 @@ EXPANSIONS: dict[str, Callable[[str, World], list[str]]] = {
     "": _plain,
     "healthz": _plain,
     "favicon.ico": _plain,
+    "robots.txt": _plain,
+    "sitemap.xml": _plain,
+    "sitemaps/<str:section>.xml": _sitemaps,
     "<slug:edition>/": _front,
     "<slug:edition>/section/<str:slug>/": _sections,
     "<slug:edition>/tag/<str:slug>/": _tags,

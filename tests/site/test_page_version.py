@@ -28,7 +28,7 @@ def test_the_version_is_a_short_stable_digest():
     assert _code_version() == version
 
 
-@pytest.mark.parametrize("suffix", [".py", ".html", ".css", ".po"])
+@pytest.mark.parametrize("suffix", [".py", ".html", ".css", ".po", ".xml"])
 def test_a_changed_module_template_stylesheet_or_translation_changes_the_version(
     monkeypatch, suffix
 ):

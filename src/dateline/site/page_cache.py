@@ -39,8 +39,9 @@ def _code_version() -> str:
     package = Path(__file__).resolve().parents[1]  # dateline/
     digest = hashlib.sha256()
     for path in sorted(package.rglob("*")):
-        # .po: the interface words (their .mo is built from it and may differ by Babel version).
-        if path.suffix in (".py", ".html", ".css", ".po") and "__pycache__" not in path.parts:
+        # .po: the interface words (their .mo is built from it and may differ by Babel version);
+        # .xml: the sitemap templates.
+        if path.suffix in (".py", ".html", ".css", ".po", ".xml") and "__pycache__" not in path.parts:
             digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:12]
 
@@ -100,14 +101,16 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         if seconds <= 0 or request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
         key = _page_key(request, current_generation())
-        content = cache.get(key)
-        if content is not None:
-            return HttpResponse(content)
+        cached = cache.get(key)
+        if cached is not None:
+            content_type, content = cached
+            return HttpResponse(content, content_type=content_type)
         response = view(request, *args, **kwargs)
         if response.status_code == 200:
             if hasattr(response, "render"):
                 response.render()
-            cache.set(key, response.content, seconds)
+            # The type too: sitemaps are XML.
+            cache.set(key, (response["Content-Type"], response.content), seconds)
         return response
 
     return cached_view

@@ -63,6 +63,9 @@ def environment(**options) -> Environment:
     env.globals.update(direction_of=direction_for, comment_html=comment_html)
     env.globals.update(webfont_stylesheet=webfont_stylesheet, share_links=share_links)
     env.filters["machine_time"] = machine_time
+    from dateline.site.seo import page_seo  # seo builds on this module's helpers
+
+    env.globals["page_seo"] = page_seo
     env.filters["published"] = lambda moment, edition: format_published(
         moment,
         language=edition.language,

@@ -1,12 +1,15 @@
 from django.urls import path
 
-from dateline.site import comments, views
+from dateline.site import comments, sitemaps, views
 
 app_name = "site"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("robots.txt", sitemaps.robots_txt, name="robots"),
+    path("sitemap.xml", sitemaps.sitemap_index, name="sitemap-index"),
+    path("sitemaps/<str:section>.xml", sitemaps.sitemap, name="sitemap"),
     path("<slug:edition>/", views.front, name="front"),
     path("<slug:edition>/section/<str:slug>/", views.section, name="section"),
     path("<slug:edition>/tag/<str:slug>/", views.tag, name="tag"),

@@ -1,0 +1,147 @@
+"""What search engines and link previews read in a public page's head: Open Graph and Twitter
+card tags on every page, and schema.org `NewsArticle` JSON-LD on article pages.
+
+`page_seo` reads the page's own template context (story, section, tag, page), so each template
+carries it with one include line (`site/_seo_head.html`) and no view has to change.
+"""
+
+import datetime
+import functools
+import json
+from dataclasses import dataclass
+
+from babel import Locale, UnknownLocaleError
+from babel.core import get_global
+from django.urls import reverse
+from django.utils.text import Truncator
+from jinja2 import pass_context
+from markupsafe import Markup
+
+from dateline.site.templating import dateline_of, machine_time, story_url
+
+DESCRIPTION_CHARACTERS = 200
+
+
+@dataclass(frozen=True)
+class PageSeo:
+    title: str
+    description: str
+    url: str
+    type: str  # Open Graph's type: "article" or "website"
+    locale: str
+    site_name: str
+    published: str = ""
+    modified: str = ""
+    section: str = ""
+    tags: tuple[str, ...] = ()
+    json_ld: Markup | None = None
+
+
+@functools.lru_cache(maxsize=64)
+def og_locale(language: str) -> str:
+    """Open Graph's language_TERRITORY ('fa_IR') for a BCP 47 tag ('fa'), the territory taken
+    from CLDR's likely subtags when the tag names none; the bare language if Babel knows none."""
+    try:
+        locale = Locale.parse(language, sep="-")
+        if locale.territory is None:
+            likely_subtags = get_global("likely_subtags")  # 'zh_Hant' is Taiwan's, 'zh' China's
+            key = f"{locale.language}_{locale.script}" if locale.script else locale.language
+            likely = likely_subtags.get(key) or likely_subtags.get(locale.language)
+            locale = Locale.parse(likely) if likely else locale
+    except (ValueError, TypeError, UnknownLocaleError):
+        return language
+    return f"{locale.language}_{locale.territory}" if locale.territory else locale.language
+
+
+def last_modified(story, corrections) -> datetime.datetime:
+    """When readers last saw the story change: its last correction, or its publication."""
+    return max([story.published_at, *(c.at for c in corrections)])
+
+
+def script_safe_json(data) -> Markup:
+    """`data` as JSON that can stand inside a <script> element whatever text it holds: every
+    '<' is written \\u003c (JSON reads the same character), so nothing in it can end the
+    element ('</script') or open a comment ('<!--'); HTML gives no other character a meaning
+    there."""
+    return Markup(json.dumps(data, ensure_ascii=False).replace("<", "\\u003c"))  # noqa: S704
+
+
+def news_article(request, edition, story, tags, corrections, url: str) -> dict:
+    """The schema.org NewsArticle of an article page whose canonical URL is `url`."""
+    publisher = {
+        "@type": "Organization",
+        "name": edition.name,
+        "url": request.build_absolute_uri(reverse("site:front", kwargs={"edition": edition.code})),
+    }
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": story.headline,
+        "description": story.lead,
+        "url": url,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "datePublished": machine_time(story.published_at),
+        "dateModified": machine_time(last_modified(story, corrections)),
+        "author": {"@type": "Person", "name": story.byline} if story.byline else publisher,
+        "publisher": publisher,
+        "inLanguage": story.language or edition.language,
+        "isAccessibleForFree": True,
+    }
+    if dateline := dateline_of(story):
+        data["dateline"] = dateline
+    if story.section:
+        data["articleSection"] = story.section.name
+    if tags:
+        data["keywords"] = [tag.name for tag in tags]
+    if corrections:
+        data["correction"] = [
+            {"@type": "CorrectionComment", "text": c.note, "datePublished": machine_time(c.at)}
+            for c in corrections
+        ]
+    return data
+
+
+@pass_context
+def page_seo(context) -> PageSeo:
+    """The head tags' values for the page being rendered (article, front, section or tag)."""
+    request, edition, labels = context["request"], context["edition"], context["labels"]
+    common = {"locale": og_locale(edition.language), "site_name": edition.name}
+    story = context.get("story")
+    if story is not None:
+        tags, corrections = context.get("tags") or (), context.get("corrections") or ()
+        url = request.build_absolute_uri(story_url(edition.code, story))
+        return PageSeo(
+            title=story.headline,
+            description=Truncator(story.lead).chars(DESCRIPTION_CHARACTERS, truncate="…"),
+            url=url,
+            type="article",
+            published=machine_time(story.published_at),
+            modified=machine_time(last_modified(story, corrections)),
+            section=story.section.name if story.section else "",
+            tags=tuple(tag.name for tag in tags),
+            json_ld=script_safe_json(news_article(request, edition, story, tags, corrections, url)),
+            **common,
+        )
+    section, tag = context.get("section"), context.get("tag")
+    if section is not None:
+        title = section.name
+        description = labels["section_description"].format(section=title, edition=edition.name)
+        path = reverse("site:section", kwargs={"edition": edition.code, "slug": section.slug})
+    elif tag is not None:
+        title = tag.name
+        description = labels["tag_description"].format(tag=title, edition=edition.name)
+        path = reverse("site:tag", kwargs={"edition": edition.code, "slug": tag.slug})
+    else:
+        title = edition.name
+        description = labels["front_description"].format(edition=edition.name)
+        path = reverse("site:front", kwargs={"edition": edition.code})
+    page = context.get("page")
+    if page is not None and page.number > 1:
+        path += f"?page={page.number}"
+    return PageSeo(
+        title=title,
+        description=description,
+        url=request.build_absolute_uri(path),
+        type="website",
+        **common,
+    )

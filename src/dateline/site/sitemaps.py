@@ -1,0 +1,150 @@
+"""Sitemaps for search engines, on django.contrib.sitemaps: per edition, every public story
+(paginated) and a Google News sitemap of the last two days; an index naming them all; and
+robots.txt naming the index. Only `Story.objects.public()` is ever listed.
+
+Sitemaps are cached like pages (site.page_cache): every story change retires them.
+"""
+
+import datetime
+from functools import cached_property
+
+from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as django_sitemaps
+from django.db.models import F, Max, OuterRef, Subquery
+from django.db.models.functions import Coalesce, Greatest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from dateline.editions.models import Edition
+from dateline.site.chrome import site_chrome
+from dateline.site.page_cache import cached_page
+from dateline.site.templating import story_url
+from dateline.stories.models import Correction, Story
+
+NEWS_WINDOW = datetime.timedelta(days=2)  # Google News reads only the last two days' stories
+
+
+def news_language(language: str) -> str:
+    """The language as Google News names it: the ISO 639 code alone ('pt' for 'pt-BR'), but
+    'zh-cn' and 'zh-tw' for the two written forms of Chinese."""
+    primary, *rest = language.lower().replace("_", "-").split("-")
+    if primary == "zh":
+        traditional = {"hant", "tw", "hk", "mo"} & set(rest)
+        return "zh-tw" if traditional else "zh-cn"
+    return primary
+
+
+def with_last_modified(stories):
+    """`last_modified`: the newest of the publication and the last correction (what the
+    article page shows as "Updated" and its JSON-LD as dateModified)."""
+    last_correction = Subquery(
+        Correction.objects.filter(story=OuterRef("pk")).order_by("-at").values("at")[:1]
+    )
+    return stories.annotate(
+        last_modified=Greatest("published_at", Coalesce(last_correction, "published_at"))
+    )
+
+
+class EditionStories(Sitemap):
+    """Every public story of one edition, oldest first (new stories land on the last page,
+    so the earlier pages seldom change)."""
+
+    limit = 10_000
+    template_name = "site/sitemap.xml"
+
+    def __init__(self, edition: Edition):
+        self.edition = edition
+
+    def public(self):
+        return Story.objects.public().in_edition(self.edition)
+
+    def items(self):
+        stories = self.public().order_by("published_at", "code")
+        return with_last_modified(stories).only("code", "slug", "published_at")
+
+    @cached_property
+    def paginator(self):
+        # Counted once per request, not once per question the index asks.
+        return super().paginator
+
+    def location(self, story) -> str:
+        return story_url(self.edition.code, story)
+
+    def lastmod(self, story) -> datetime.datetime:
+        return story.last_modified
+
+    def get_latest_lastmod(self) -> datetime.datetime | None:
+        stories = self.public()
+        published = stories.aggregate(at=Max("published_at"))["at"]
+        corrected = Correction.objects.filter(story__in=stories).aggregate(at=Max("at"))["at"]
+        return max((at for at in (published, corrected) if at), default=None)
+
+
+class EditionNews(EditionStories):
+    """The Google News sitemap of one edition: stories published in the last two days, newest
+    first, at most 1,000 a file (Google's limit; more go to ?p=2)."""
+
+    limit = 1_000
+    template_name = "site/news_sitemap.xml"
+
+    def public(self):
+        since = timezone.now() - NEWS_WINDOW
+        return super().public().filter(published_at__gte=since)
+
+    def items(self):
+        stories = self.public().order_by(F("published_at").desc(), "-code")
+        return with_last_modified(stories).only("code", "slug", "published_at", "headline")
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        urls = super().get_urls(page=page, site=site, protocol=protocol)
+        publication = {"name": self.edition.name, "language": news_language(self.edition.language)}
+        for url in urls:
+            url["publication"] = publication
+        return urls
+
+
+def sitemaps_by_name() -> dict[str, EditionStories]:
+    """Every sitemap, by the name in its URL: 'stories-en', 'news-en', … for each edition."""
+    editions = [chrome.edition for chrome in site_chrome().editions]
+    return {
+        **{f"stories-{e.code}": EditionStories(e) for e in editions},
+        **{f"news-{e.code}": EditionNews(e) for e in editions},
+    }
+
+
+@require_safe
+@django_sitemaps.x_robots_tag
+@cached_page
+def sitemap_index(request: HttpRequest) -> HttpResponse:
+    """The sitemap index: each sitemap that lists anything, and each of its pages."""
+    listing = {name: s for name, s in sitemaps_by_name().items() if s.paginator.count}
+    return django_sitemaps.index(
+        request,
+        listing,
+        template_name="site/sitemap_index.xml",
+        sitemap_url_name="site:sitemap",
+    )
+
+
+@require_safe
+@django_sitemaps.x_robots_tag
+@cached_page
+def sitemap(request: HttpRequest, section: str) -> HttpResponse:
+    """One page (?p=N) of one sitemap."""
+    sitemaps = sitemaps_by_name()
+    if section not in sitemaps:
+        raise Http404("No such sitemap")
+    return django_sitemaps.sitemap(
+        request, sitemaps, section=section, template_name=sitemaps[section].template_name
+    )
+
+
+@require_safe
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """Crawlers may read every public page; the newsroom is private. Names the sitemap index,
+    which names every sitemap."""
+    index = request.build_absolute_uri(reverse("site:sitemap-index"))
+    lines = ["User-agent: *", "Disallow: /newsroom/", "", f"Sitemap: {index}"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -1,0 +1,253 @@
+"""What search engines and link previews read from real pages: schema.org NewsArticle JSON-LD
+and Open Graph, extracted with extruct as a crawler would, and the Twitter card."""
+
+import datetime
+import json
+
+import extruct
+import pytest
+from django.utils import timezone
+
+from dateline.site.seo import og_locale
+from dateline.stories.actions import correct_story
+from tests.factories import make_member, make_story
+from tests.site.conftest import page
+
+pytestmark = pytest.mark.django_db
+
+HOUR = datetime.timedelta(hours=1)
+HOSTILE = "</script><script>alert(1)</script><!-- \"quoted\" & 'single' </SCRIPT >"
+
+
+def read(client, path: str) -> tuple[dict, list[tuple[str, str]], object]:
+    """The page's JSON-LD objects by @type, its Open Graph properties, and its HTML tree."""
+    response = client.get(path)
+    soup = page(response)
+    data = extruct.extract(
+        response.content.decode(),
+        base_url=f"http://testserver{path}",
+        syntaxes=["json-ld", "opengraph"],
+        uniform=False,
+    )
+    json_ld = {item["@type"]: item for item in data["json-ld"]}
+    properties = [p for block in data["opengraph"] for p in block["properties"]]
+    return json_ld, properties, soup
+
+
+def one(properties: list[tuple[str, str]], name: str) -> str:
+    values = [value for key, value in properties if key == name]
+    assert len(values) == 1, (name, values)
+    return values[0]
+
+
+def iso(moment: datetime.datetime) -> str:
+    return moment.astimezone(datetime.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+@pytest.fixture
+def corrected_story(editions):
+    en, _ = editions
+    story = make_story(
+        en,
+        headline="Dam reopens after repairs",
+        lead="The Karaj dam reopened on Friday after two months of repairs.",
+        section=en.sections.get(),
+        tags=("Water", "Karaj"),
+        byline="Sara Ahmadi",
+        dateline_place="Karaj",
+        dateline_source="IRNA",
+    )
+    return correct_story(story, note="An earlier version gave the wrong month.")
+
+
+def test_article_carries_a_news_article_with_every_field(client, corrected_story):
+    story = corrected_story
+    correction = story.corrections.get()
+    json_ld, _, soup = read(client, story.get_absolute_url())
+    article = json_ld["NewsArticle"]
+    canonical = soup.find("link", rel="canonical")["href"]
+    assert article["@context"] == "https://schema.org"
+    assert article["headline"] == "Dam reopens after repairs"
+    assert article["description"] == story.lead
+    assert article["url"] == canonical == f"http://testserver{story.get_absolute_url()}"
+    assert article["mainEntityOfPage"] == {"@type": "WebPage", "@id": canonical}
+    assert article["datePublished"] == iso(story.published_at)
+    # Modified when corrected: the time the page shows beside "Updated".
+    assert article["dateModified"] == iso(correction.at)
+    assert article["dateModified"] == soup.select_one(".updated time")["datetime"]
+    assert article["author"] == {"@type": "Person", "name": "Sara Ahmadi"}
+    assert article["publisher"] == {
+        "@type": "Organization",
+        "name": "Dateline English",
+        "url": "http://testserver/en/",
+    }
+    # The dateline readers see in front of the lead.
+    assert article["dateline"] == soup.select_one(".dateline").get_text()
+    assert article["dateline"].startswith("Karaj")
+    assert article["inLanguage"] == "en"
+    assert article["articleSection"] == "World"
+    assert sorted(article["keywords"]) == ["Karaj", "Water"]
+    assert article["correction"] == [
+        {
+            "@type": "CorrectionComment",
+            "text": "An earlier version gave the wrong month.",
+            "datePublished": iso(correction.at),
+        }
+    ]
+
+
+def test_a_story_without_byline_correction_or_section_names_the_edition_as_author(client, editions):
+    _, fa = editions
+    story = make_story(fa, headline="بارش باران در تهران", lead="باران بارید.")
+    json_ld, properties, _ = read(client, story.get_absolute_url())
+    article = json_ld["NewsArticle"]
+    edition = {"@type": "Organization", "name": "دیت‌لاین فارسی", "url": "http://testserver/fa/"}
+    assert article["author"] == edition
+    assert article["publisher"] == edition
+    assert article["inLanguage"] == "fa"
+    assert article["headline"] == "بارش باران در تهران"
+    assert article["dateModified"] == article["datePublished"] == iso(story.published_at)
+    for absent in ("correction", "articleSection", "keywords", "dateline"):
+        assert absent not in article, absent
+    assert one(properties, "og:locale") == "fa_IR"
+    assert one(properties, "og:site_name") == "دیت‌لاین فارسی"
+    assert [key for key, _ in properties if key in ("article:section", "article:tag")] == []
+
+
+def test_article_open_graph_and_twitter_card(client, corrected_story):
+    story = corrected_story
+    _, properties, soup = read(client, story.get_absolute_url())
+    assert one(properties, "og:type") == "article"
+    assert one(properties, "og:title") == "Dam reopens after repairs"
+    assert one(properties, "og:description") == story.lead
+    assert one(properties, "og:url") == soup.find("link", rel="canonical")["href"]
+    assert one(properties, "og:site_name") == "Dateline English"
+    assert one(properties, "og:locale") == "en_US"
+    assert one(properties, "article:published_time") == iso(story.published_at)
+    assert one(properties, "article:modified_time") == iso(story.corrections.get().at)
+    assert one(properties, "article:section") == "World"
+    assert sorted(v for k, v in properties if k == "article:tag") == ["Karaj", "Water"]
+    assert soup.find("meta", attrs={"name": "twitter:card"})["content"] == "summary"
+
+
+def test_a_long_lead_is_cut_for_the_description(client, editions):
+    story = make_story(editions[0], lead="word " * 100)
+    _, properties, _ = read(client, story.get_absolute_url())
+    description = one(properties, "og:description")
+    assert len(description) <= 200
+    assert description.endswith("…")
+
+
+@pytest.mark.parametrize(
+    ("path", "title", "description"),
+    [
+        ("/en/", "Dateline English", "The latest news from Dateline English, as it happens."),
+        ("/en/section/world/", "World", "World: the latest news from Dateline English."),
+        ("/en/tag/water/", "Water", "News tagged Water, from Dateline English."),
+        ("/fa/", "دیت‌لاین فارسی", "آخرین اخبار دیت‌لاین فارسی، همزمان با رخدادها."),
+        ("/fa/section/world/", "جهان", "جهان: آخرین اخبار دیت‌لاین فارسی."),
+        ("/fa/tag/آب/", "آب", "اخبار با برچسب آب، از دیت‌لاین فارسی."),
+    ],
+)
+def test_list_pages_carry_website_open_graph(client, editions, path, title, description):
+    en, fa = editions
+    make_story(en, section=en.sections.get(), tags=("Water",))
+    make_story(fa, section=fa.sections.get(), tags=("آب",))
+    json_ld, properties, soup = read(client, path)
+    assert json_ld == {}  # a NewsArticle is an article page's alone
+    assert one(properties, "og:type") == "website"
+    assert one(properties, "og:title") == title
+    assert one(properties, "og:description") == description
+    assert (
+        one(properties, "og:description")
+        == soup.find("meta", attrs={"name": "description"})["content"]
+    )
+    assert one(properties, "og:url") == soup.find("link", rel="canonical")["href"]
+    assert one(properties, "og:locale") == ("en_US" if path.startswith("/en/") else "fa_IR")
+    assert soup.find("meta", attrs={"name": "twitter:card"})["content"] == "summary"
+    assert not [key for key, _ in properties if key.startswith("article:")]
+
+
+def test_a_later_page_of_a_list_is_its_own_url(client, editions, settings):
+    from dateline.site import pagination
+
+    en, _ = editions
+    settings.PAGE_CACHE_SECONDS = 0
+    for _ in range(pagination.PER_PAGE + 1):
+        make_story(en, section=en.sections.get())
+    for path in ("/en/section/world/?page=2", "/en/?page=2"):
+        _, properties, soup = read(client, path)
+        assert one(properties, "og:url") == f"http://testserver{path}"
+        assert soup.find("link", rel="canonical")["href"] == f"http://testserver{path}"
+
+
+def test_hostile_text_cannot_leave_the_json_ld(client, editions):
+    en, _ = editions
+    story = make_story(
+        en,
+        headline=f"Headline {HOSTILE}",
+        lead=f"Lead {HOSTILE}",
+        byline=f"By {HOSTILE}",
+        dateline_place="Tehran",
+        dateline_source="IRNA",
+        section=en.sections.get(),
+        tags=(f"Tag {HOSTILE}",),
+    )
+    story = correct_story(story, note=f"Note {HOSTILE}")
+    response = client.get(story.get_absolute_url())
+    json_ld, properties, soup = read(client, story.get_absolute_url())
+    # Only the page's own two scripts: no text of the story became an element.
+    scripts = soup.find_all("script")
+    assert [s.get("type") or s.get("src") for s in scripts] == [
+        scripts[0]["src"],
+        "application/ld+json",
+    ]
+    assert b"<script>alert" not in response.content
+    article = json_ld["NewsArticle"]
+    assert article["headline"] == f"Headline {HOSTILE}"
+    assert article["description"] == f"Lead {HOSTILE}"
+    assert article["author"]["name"] == f"By {HOSTILE}"
+    assert article["keywords"] == [f"Tag {HOSTILE}"]
+    assert article["correction"][0]["text"] == f"Note {HOSTILE}"
+    # The element's own text is the JSON, whole, with every '<' written as \u003c.
+    raw = scripts[1].string
+    assert "<" not in raw and json.loads(raw)["headline"] == f"Headline {HOSTILE}"
+    assert one(properties, "og:title") == f"Headline {HOSTILE}"
+    assert [v for k, v in properties if k == "article:tag"] == [f"Tag {HOSTILE}"]
+
+
+def test_the_private_preview_is_never_indexed_nor_described(client, editions):
+    en, _ = editions
+    client.force_login(make_member("eddie", "editor", (en,)))
+    stories = [
+        make_story(en, headline="A draft", published=False),
+        make_story(en, headline="Scheduled", published_at=timezone.now() + HOUR),
+        make_story(en, headline="Published"),
+    ]
+    for story in stories:
+        response = client.get(f"/newsroom/stories/{story.pk}/preview/")
+        soup = page(response)
+        assert soup.find("h1").get_text() == story.headline
+        assert response["X-Robots-Tag"] == "noindex, nofollow"
+        assert soup.find("meta", attrs={"name": "robots"})["content"] == "noindex, nofollow"
+        # Nothing a crawler or a link preview would take for the public article.
+        assert soup.find("script", type="application/ld+json") is None
+        assert soup.select('meta[property^="og:"], meta[name^="twitter:"]') == []
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "en_US"),
+        ("fa", "fa_IR"),
+        ("ar", "ar_EG"),
+        ("en-GB", "en_GB"),
+        ("pt-BR", "pt_BR"),
+        ("zh-Hans", "zh_CN"),
+        ("zh-Hant", "zh_TW"),
+        ("qq", "qq"),  # no such language: named as it is, never an error
+        ("not a tag", "not a tag"),
+    ],
+)
+def test_open_graph_locale_of_an_edition_language(language, expected):
+    assert og_locale(language) == expected
