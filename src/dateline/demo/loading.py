@@ -18,6 +18,7 @@ from dateline.comments.models import Comment
 from dateline.comments.words import normalise
 from dateline.copy import parse_text
 from dateline.editions.models import Edition, FollowLink
+from dateline.stories.actions import link_translation
 from dateline.stories.importing import AlreadyImported, ImportTarget, import_story
 from dateline.stories.models import Section, Story
 
@@ -30,6 +31,7 @@ class DemoReport:
     stories_created: int = 0
     stories_kept: int = 0
     comments_created: int = 0
+    translations_linked: int = 0
 
 
 def load_demo(content_dir: Path = CONTENT_DIR) -> DemoReport:
@@ -62,8 +64,26 @@ def load_demo(content_dir: Path = CONTENT_DIR) -> DemoReport:
             report.stories_kept += 1
         else:
             report.stories_created += 1
+    report.translations_linked = _translations(catalog.get("translations", []))
     report.comments_created = _comments(catalog.get("comments", []))
     return report
+
+
+def _translations(entries: list[dict]) -> int:
+    """Link the demo's versions of one story, through the action as an editor would; a story
+    in a group already (linked before, or by an editor since) is kept as it is."""
+    linked = 0
+    for entry in entries:
+        first, *others = (f"demo:{path}" for path in entry["stories"])
+        for other in others:
+            pair = Story.objects.filter(source_id__in=(first, other))
+            if pair.filter(translation_group__isnull=False).exists():
+                continue
+            link_translation(
+                Story.objects.get(source_id=first), Story.objects.get(source_id=other).pk
+            )
+            linked += 1
+    return linked
 
 
 def _comments(entries: list[dict]) -> int:

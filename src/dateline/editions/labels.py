@@ -131,6 +131,10 @@ LABELS: dict[str, dict[str, str]] = {
     },
 }
 
+# Linked translations (issue 10, item 2): the heading over an article's other versions.
+LABELS["en"]["translations"] = "This story in other languages"
+LABELS["fa"]["translations"] = "این خبر به زبان‌های دیگر"
+
 
 def labels_for(language: str) -> dict[str, str]:
     """The labels for a language tag ('fa', 'fa-IR'), falling back to English."""

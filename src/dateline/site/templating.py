@@ -10,6 +10,7 @@ from markupsafe import Markup, escape
 from dateline.comments.text import comment_html
 from dateline.copy import direction_for, format_dateline
 from dateline.site.formatting import format_day, format_number, format_published
+from dateline.site.translations import language_name, other_editions
 
 
 def story_url(edition_code: str, story) -> str:
@@ -59,6 +60,7 @@ def environment(**options) -> Environment:
     env.globals.update(static=static, url=lambda name, **kw: reverse(name, kwargs=kw))
     env.globals.update(story_url=story_url, dateline_of=dateline_of, dateline_html=dateline_html)
     env.globals.update(direction_of=direction_for, comment_html=comment_html)
+    env.globals.update(other_editions=other_editions, language_name=language_name)
     env.filters["machine_time"] = machine_time
     env.filters["published"] = lambda moment, edition: format_published(
         moment, language=edition.language, timezone_name=edition.timezone
