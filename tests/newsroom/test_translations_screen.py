@@ -86,7 +86,7 @@ def test_an_editor_of_one_edition_cannot_reach_another_editions_story(newsroom, 
     # Linked by the chief, the English editor sees that a Persian version exists, not its words.
     actions.link_translation(english, persian.pk)
     shown = box(edit_page(newsroom["editor"], english))
-    assert "story %d, in an edition you do not work on" % persian.pk in shown.get_text(" ")
+    assert f"story {persian.pk}, in an edition you do not work on" in shown.get_text(" ")
     assert "سد" not in shown.get_text()
 
 
