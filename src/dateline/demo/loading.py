@@ -20,7 +20,7 @@ from dateline.copy import parse_text
 from dateline.editions.models import Edition, FollowLink
 from dateline.stories.actions import link_translation
 from dateline.stories.importing import AlreadyImported, ImportTarget, import_story
-from dateline.stories.models import Section, Story
+from dateline.stories.models import Section, Story, StoryChange
 
 CONTENT_DIR = Path(__file__).with_name("content")
 
@@ -70,14 +70,15 @@ def load_demo(content_dir: Path = CONTENT_DIR) -> DemoReport:
 
 
 def _translations(entries: list[dict]) -> int:
-    """Link the demo's versions of one story, through the action as an editor would; a story
-    in a group already (linked before, or by an editor since) is kept as it is."""
+    """Link the demo's versions of one story, through the action as an editor would; a pair
+    either of which was ever linked or unlinked (by this, or by an editor since) is kept."""
     linked = 0
+    touched = [StoryChange.Action.LINKED, StoryChange.Action.UNLINKED]
     for entry in entries:
         first, *others = (f"demo:{path}" for path in entry["stories"])
         for other in others:
-            pair = Story.objects.filter(source_id__in=(first, other))
-            if pair.filter(translation_group__isnull=False).exists():
+            pair = StoryChange.objects.filter(story__source_id__in=(first, other))
+            if pair.filter(action__in=touched).exists():
                 continue
             link_translation(
                 Story.objects.get(source_id=first), Story.objects.get(source_id=other).pk
