@@ -106,6 +106,11 @@ def test_search_finds_stories_of_other_editions_and_links_one(newsroom, persian)
     response = post(client_for(chief), candidate["action"], {"link-other": persian.pk})
     assert response.status_code == 302
     assert box(edit_page(chief, english, "رودخانه")).select("form.translation-candidate") == []
+    # Nor one whose group has an English version already (the link would be refused).
+    actions.unlink_translation(english)
+    other_english = story_in(newsroom, Status.DRAFT, headline="Another English story")
+    actions.link_translation(other_english, persian.pk)
+    assert box(edit_page(chief, english, "رودخانه")).select("form.translation-candidate") == []
     hostile = box(edit_page(chief, english, "<script>" + "x" * 5000))
     assert hostile.find("script") is None
     assert "No story of your other editions" in hostile.get_text()

@@ -37,7 +37,7 @@ def versions_of(story: Story, member) -> list[Version]:
 
 def candidates(story: Story, member, query: str) -> list[Story]:
     """Stories of the member's other editions whose headline holds `query` (or whose news
-    code it is), not killed, not already linked with this one; newest changes first."""
+    code it is) that could be linked with this one; newest changes first."""
     query = " ".join(query.split())[:MAX_QUERY]
     if not query:
         return []
@@ -48,8 +48,8 @@ def candidates(story: Story, member, query: str) -> list[Story]:
         .select_related("edition")
         .order_by("-updated_at", "-code")
     )
-    if story.translation_group_id is not None:
-        found = found.exclude(translation_group_id=story.translation_group_id)
+    # Linked with this story already, or with another story of its edition: a link refused.
+    found = found.exclude(translation_group__stories__edition_id=story.edition_id)
     if query.isascii() and query.isdigit() and len(query) < 19:
         return list(found.filter(pk=int(query))[:1])
     return list(found.filter(headline__icontains=query)[:MAX_CANDIDATES])
