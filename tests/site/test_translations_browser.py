@@ -1,6 +1,6 @@
-"""Linked versions and the edition switcher in Debian's Chromium: axe-core's WCAG AA rules,
-the translation link's long headline not widening the page, the switcher and the translation link reachable and followed; and
-the pages valid HTML by the Nu checker."""
+"""Linked versions and the edition switcher in Debian's Chromium: axe-core's WCAG AA rules, a
+long headline in a translation link not widening the page, the switcher and the translation
+link reachable and followed; and the pages valid HTML by the Nu checker."""
 
 import json
 import subprocess
