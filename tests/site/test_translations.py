@@ -6,6 +6,8 @@ import datetime
 
 import pytest
 from bs4 import BeautifulSoup
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.encoding import iri_to_uri
 
@@ -224,3 +226,19 @@ def test_a_site_of_one_edition_has_no_switcher(client, db):
     make_section(en, "world")
     soup = page(client.get("/en/"))
     assert soup.find("nav", class_="edition-switch") is None
+
+
+def test_translations_cost_one_query_and_only_on_a_linked_page(client, editions, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    en, fa = editions
+    plain, english, persian = make_story(en), make_story(en), make_story(fa)
+    link_translation(english, persian.pk)
+    queries = {}
+    for story in (plain, english):
+        client.get(story.get_absolute_url())  # the furniture and the comment section cached
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(story.get_absolute_url()).status_code == 200
+        queries[story] = [query["sql"] for query in captured.captured_queries]
+    assert not any('translation_group_id" = ' in sql for sql in queries[plain])
+    assert len(queries[english]) == len(queries[plain]) + 1
+    assert sum('translation_group_id" = ' in sql for sql in queries[english]) == 1
