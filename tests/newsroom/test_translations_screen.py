@@ -132,3 +132,29 @@ def test_unlink_takes_the_story_out_and_only_editors_get_the_forms(newsroom, per
     assert "Not linked" in shown.get_text()
     refused = post(client_for(newsroom["reporter"]), f"/newsroom/stories/{persian.pk}/unlink/", {})
     assert refused.status_code == 404  # a Persian story: not the English reporter's to see
+
+
+@pytest.mark.parametrize(
+    ("person", "status"),
+    [
+        ("reporter", 403),
+        ("moderator", 403),
+        ("nobody", 403),
+        ("anonymous", 302),
+        ("fa_editor", 404),  # an English story: not theirs to see
+        ("editor", 302),
+        ("chief", 302),
+    ],
+)
+def test_who_may_link_through_the_screen(newsroom, person, status):
+    english = story_in(newsroom, Status.DRAFT)
+    other = actions.create_story(edition=newsroom["fa"], headline="خبر", lead="متن.")
+    # The English editor must be able to reach the Persian story to link it.
+    newsroom["editor"].editions.add(newsroom["fa"])
+    member = newsroom[person]
+    response = post(
+        client_for(member), f"/newsroom/stories/{english.pk}/link/", {"link-other": other.pk}
+    )
+    assert response.status_code == status
+    english.refresh_from_db()
+    assert (english.translation_group_id is not None) == (status == 302 and person != "anonymous")
