@@ -1,9 +1,11 @@
 """Linking and unlinking translations: the rules, the refusals with their reasons, and the
 change log of every member whose translations changed."""
 
+import threading
+
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, connections, transaction
 
 from dateline.accounts.models import Role
 from dateline.stories.actions import kill_story, link_translation, unlink_translation
@@ -196,3 +198,42 @@ def test_the_database_holds_one_story_per_edition_in_a_group(en):
     Story.objects.filter(pk=first.pk).update(translation_group=group)
     with pytest.raises(IntegrityError), transaction.atomic():
         Story.objects.filter(pk=second.pk).update(translation_group=group)
+
+
+needs_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="threads writing at once need PostgreSQL; on SQLite one writer holds the database",
+)
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_one_pair_linked_from_both_ends_at_once_waits_instead_of_deadlocking():
+    en, fa = make_edition("en"), make_edition("fa")
+    pairs = [(make_story(en), make_story(fa)) for _ in range(10)]
+    failures: list[BaseException] = []
+
+    def link(story, other, start):
+        try:
+            start.wait()
+            link_translation(story.pk, other.pk)
+        except ValidationError as refused:  # the second of the two: linked already
+            if "linked already" not in str(refused):
+                failures.append(refused)
+        except BaseException as error:  # a deadlock, above all
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    for english, persian in pairs:
+        start = threading.Barrier(2)
+        threads = [
+            threading.Thread(target=link, args=(english, persian, start)),
+            threading.Thread(target=link, args=(persian, english, start)),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert group_of(english) == {english.pk, persian.pk}
+    assert failures == []

@@ -24,6 +24,7 @@ def link_translation(story: Story | int, other: Story | int, *, by=None, note: s
     hold two stories of one edition."""
     other_code = other.pk if isinstance(other, Story) else other
     with transaction.atomic():
+        _lock_in_code_order(story, other_code)
         current = locked(story)
         require(by, Action.LINKED, current)
         if other_code == current.pk:
@@ -79,10 +80,23 @@ def unlink_translation(story: Story | int, *, by=None, note: str = "") -> Story:
     return current
 
 
+def _lock_in_code_order(story: Story | int, other_code) -> None:
+    """Both rows, the lower code first: two links of one pair made from either end at once
+    wait for each other instead of deadlocking."""
+    codes = [story.pk if isinstance(story, Story) else story]
+    if _is_code(other_code):
+        codes.append(other_code)
+    list(Story.objects.select_for_update(of=("self",)).filter(pk__in=codes).order_by("pk"))
+
+
+def _is_code(value) -> bool:
+    return isinstance(value, int) and 0 < value <= LARGEST_CODE
+
+
 def _partner(code: int, by) -> Story:
     """The other story, locked; unknown to a member who does not work on its edition."""
     found = None
-    if isinstance(code, int) and 0 < code <= LARGEST_CODE:
+    if _is_code(code):
         found = Story.objects.filter(pk=code).select_related("edition").first()
     if found is None or (by is not None and not works_on(by, found.edition)):
         where = "" if by is None else " in your editions"
