@@ -4,7 +4,8 @@ for a time still to come, unpublished, killed), no public URL shows a word of it
 
 Hypothesis makes a few stories (edition, section, tags, a unique marker in every field) and walks
 each through the workflow with the real actions: any legal sequence of submit, approve, publish,
-schedule, embargo, unpublish, edit, correct, restore and kill. Then the test asks for EVERY public
+schedule, embargo, unpublish, edit, correct, restore and kill (the first English and Persian
+stories linked as translations of each other). Then the test asks for EVERY public
 URL the project has, found from the root URLconf (everything but the newsroom and static files)
 and filled in with the real edition codes, section and tag slugs, story codes and slugs and page
 numbers: no response carries a marker of a story that is not public, and such a story's own URLs
@@ -51,6 +52,7 @@ from dateline.stories.actions import (
     edit_story,
     embargo_story,
     kill_story,
+    link_translation,
     publish_story,
     release_due,
     restore_revision,
@@ -498,6 +500,16 @@ def act(story: Story, spec: Spec, step: Act, version: int, now: datetime.datetim
             raise AssertionError(step.action)
 
 
+def link_first_of_each_edition(tracked: list["Tracked"]) -> None:
+    """The first English and the first Persian story as versions of one story: a hidden
+    version's words must not show on its public translation's page either."""
+    firsts: dict[str, Story] = {}
+    for t in tracked:
+        firsts.setdefault(t.spec.edition, t.story)
+    if len(firsts) == 2:
+        link_translation(firsts["en"], firsts["fa"].pk)
+
+
 # --- Looking ----------------------------------------------------------------------------------
 
 
@@ -591,6 +603,7 @@ def test_no_public_url_shows_a_story_readers_may_not_see(client, editions, monke
             mock.patch("django.utils.timezone.now", lambda: now),
         ):
             tracked = [Tracked(s, build(s, by_code, now), started(s, now)) for s in scenario.specs]
+            link_first_of_each_edition(tracked)
             for step in scenario.steps:
                 if isinstance(step, Probe):
                     probe(client, tracked, now, "during the walk")

@@ -18,8 +18,9 @@ from dateline.comments.models import Comment
 from dateline.comments.words import normalise
 from dateline.copy import parse_text
 from dateline.editions.models import Edition, FollowLink
+from dateline.stories.actions import link_translation
 from dateline.stories.importing import AlreadyImported, ImportTarget, import_story
-from dateline.stories.models import Section, Story
+from dateline.stories.models import Section, Story, StoryChange
 
 CONTENT_DIR = Path(__file__).with_name("content")
 
@@ -30,6 +31,7 @@ class DemoReport:
     stories_created: int = 0
     stories_kept: int = 0
     comments_created: int = 0
+    translations_linked: int = 0
 
 
 def load_demo(content_dir: Path = CONTENT_DIR) -> DemoReport:
@@ -62,8 +64,27 @@ def load_demo(content_dir: Path = CONTENT_DIR) -> DemoReport:
             report.stories_kept += 1
         else:
             report.stories_created += 1
+    report.translations_linked = _translations(catalog.get("translations", []))
     report.comments_created = _comments(catalog.get("comments", []))
     return report
+
+
+def _translations(entries: list[dict]) -> int:
+    """Link the demo's versions of one story, through the action as an editor would; a pair
+    either of which was ever linked or unlinked (by this, or by an editor since) is kept."""
+    linked = 0
+    touched = [StoryChange.Action.LINKED, StoryChange.Action.UNLINKED]
+    for entry in entries:
+        first, *others = (f"demo:{path}" for path in entry["stories"])
+        for other in others:
+            pair = StoryChange.objects.filter(story__source_id__in=(first, other))
+            if pair.filter(action__in=touched).exists():
+                continue
+            link_translation(
+                Story.objects.get(source_id=first), Story.objects.get(source_id=other).pk
+            )
+            linked += 1
+    return linked
 
 
 def _comments(entries: list[dict]) -> int:

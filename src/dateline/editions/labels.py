@@ -86,6 +86,8 @@ MESSAGES: dict[str, str] = {
     "share_telegram": N_("Telegram"),
     "share_whatsapp": N_("WhatsApp"),
     "share_email": N_("Email"),
+    # linked translations (site/_translations.html)
+    "translations": N_("This story in other languages"),
 }
 
 

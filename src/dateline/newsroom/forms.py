@@ -188,6 +188,15 @@ class CommentPolicyForm(NoteForm):
     )
 
 
+class TranslationForm(NoteForm):
+    other = forms.IntegerField(
+        label="News code of the translation",
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="The same story in another edition.",
+    )
+
+
 class KillForm(Form):
     reason = forms.CharField(
         label="Reason for killing it",

@@ -12,6 +12,7 @@ from dateline.copy import direction_for, format_dateline
 from dateline.site.formatting import format_day, format_number, format_published
 from dateline.site.sharing import share_links
 from dateline.site.webfonts import webfont_stylesheet
+from dateline.site.translations import language_name, other_editions
 
 
 def story_url(edition_code: str, story) -> str:
@@ -62,6 +63,7 @@ def environment(**options) -> Environment:
     env.globals.update(story_url=story_url, dateline_of=dateline_of, dateline_html=dateline_html)
     env.globals.update(direction_of=direction_for, comment_html=comment_html)
     env.globals.update(webfont_stylesheet=webfont_stylesheet, share_links=share_links)
+    env.globals.update(other_editions=other_editions, language_name=language_name)
     env.filters["machine_time"] = machine_time
     from dateline.site.seo import page_seo  # seo builds on this module's helpers
 

@@ -23,6 +23,7 @@ from dateline.site.chrome import EditionChrome, site_chrome
 from dateline.site.comments import thread_html, with_comment_form
 from dateline.site.page_cache import cached_page
 from dateline.site.pagination import page_of
+from dateline.site.translations import default_version, public_versions
 from dateline.stories.models import Correction, Status, Story, StoryChange, Tag
 
 FRONT_LATEST = 10
@@ -128,6 +129,7 @@ def article(request: HttpRequest, edition: str, code: int, slug: str = "") -> Ht
     # Only a corrected story pays a query for its notes (most never have one).
     corrections = list(story.corrections.all()) if story.corrected else []
     is_open = effective_policy(story, chrome.edition).is_open()
+    versions = public_versions(story)
     return render_page(
         request,
         chrome,
@@ -136,6 +138,8 @@ def article(request: HttpRequest, edition: str, code: int, slug: str = "") -> Ht
         tags=tags,
         related=related,
         corrections=corrections,
+        versions=versions,
+        x_default=default_version(versions) if versions else None,
         comments=thread_html(request, chrome, story, is_open),
     )
 

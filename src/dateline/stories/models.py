@@ -82,6 +82,16 @@ class Tag(models.Model):
         return self.name
 
 
+class TranslationGroup(models.Model):
+    """The versions of one story in several editions (the English and the Persian, …): each
+    member links to the others. At most one story per edition (a constraint on Story)."""
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    def __str__(self) -> str:
+        return f"translations #{self.pk}"
+
+
 class Story(models.Model):
     """A news story. Its primary key is the public, stable news code used in URLs.
 
@@ -104,6 +114,17 @@ class Story(models.Model):
         db_index=False,
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="stories")
+    # No index of its own: the one-per-edition constraint's index starts with it.
+    translation_group = models.ForeignKey(
+        TranslationGroup,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="stories",
+        db_index=False,
+        help_text="Its versions in other editions; linked and unlinked by stories.actions.",
+    )
 
     headline = models.CharField(max_length=300)
     slug = models.SlugField(max_length=120, allow_unicode=True, db_index=False)  # found by code
@@ -182,6 +203,13 @@ class Story(models.Model):
             # stopped after a page, filtered or not, instead of sorting the whole table.
             models.Index(fields=["-updated_at", "-code"], name="story_recently_changed"),
         ]
+        constraints = [
+            # NULLs are distinct: any number of stories belong to no group.
+            models.UniqueConstraint(
+                fields=["translation_group", "edition"],
+                name="one_story_per_edition_in_translation_group",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.headline
@@ -216,6 +244,8 @@ class StoryChange(models.Model):
         KILLED = "killed", "Killed"
         RESTORED = "restored", "Revision restored"
         COMMENTS = "comments", "Comment policy changed"
+        LINKED = "linked", "Translation linked"
+        UNLINKED = "unlinked", "Translation unlinked"
 
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="changes")
     version = models.PositiveIntegerField()

@@ -33,6 +33,8 @@ LEGAL_FROM: dict[str, frozenset[str]] = {
     Action.KILLED: _NOT_KILLED,
     Action.RESTORED: _NOT_KILLED,
     Action.COMMENTS: _NOT_KILLED,
+    Action.LINKED: _NOT_KILLED,
+    Action.UNLINKED: frozenset(Status),  # a killed story may still leave its group
 }
 
 _WRITERS = frozenset({Role.REPORTER, Role.EDITOR, Role.CHIEF_EDITOR})
@@ -52,6 +54,8 @@ ALLOWED_ROLES: dict[str, frozenset[str]] = {
     # Opening or closing a story's comments: an editor's call, or a comment moderator's.
     Action.COMMENTS: _EDITORS | {Role.COMMENT_MODERATOR},
     Action.KILLED: frozenset({Role.CHIEF_EDITOR}),
+    Action.LINKED: _EDITORS,
+    Action.UNLINKED: _EDITORS,
 }
 # What a reporter may still change in a story of their own.
 _REPORTER_EDITABLE = frozenset({Status.DRAFT, Status.SUBMITTED})
@@ -127,6 +131,8 @@ def require_legal(action: str, story: Story) -> None:
         raise IllegalTransition(
             f"Story {story.code} is published and public already: an embargo cannot hold it."
         )
+    if action == Action.UNLINKED and story.translation_group_id is None:
+        raise IllegalTransition(f"Story {story.code} is not linked to any translation.")
 
 
 def require(person, action: str, story: Story) -> None:

@@ -38,11 +38,13 @@ from dateline.newsroom.forms import (
     PasteForm,
     ScheduleForm,
     StoryForm,
+    TranslationForm,
     edition_zone,
     local_input_value,
     parse_in_zone,
 )
 from dateline.newsroom.merging import reapply
+from dateline.newsroom.translations import candidates, versions_of
 from dateline.site.chrome import site_chrome
 from dateline.site.templating import dateline_of
 from dateline.stories import actions
@@ -99,8 +101,24 @@ MOVES = {
         actions.set_comment_policy,
         "given its comment policy",
     ),
+    Action.LINKED: Move(
+        "link",
+        "Link",
+        TranslationForm,
+        actions.link_translation,
+        "linked with its translation",
+    ),
+    Action.UNLINKED: Move(
+        "unlink",
+        "Unlink from its translations",
+        NoteForm,
+        actions.unlink_translation,
+        "unlinked from its translations",
+    ),
 }
 MOVE_BY_SLUG = {move.slug: action for action, move in MOVES.items()}
+# Shown in the Translations box, not among the workflow buttons.
+TRANSLATION_MOVES = frozenset({Action.LINKED, Action.UNLINKED})
 CLASH_HELP = "You both changed this. Your text is here; theirs is in the changes above."
 
 
@@ -175,6 +193,8 @@ def _edit_page(
         for field in form.fields.values():
             field.disabled = True
     others = presence.touch(story.pk, request.user)
+    query = request.GET.get("find_translation", "")
+    can_link = Action.LINKED in offered
     context = {
         "title": story.headline,
         "story": story,
@@ -183,7 +203,15 @@ def _edit_page(
         "can_save": Action.EDITED in offered,
         "can_correct": Action.CORRECTED in offered,
         "can_restore": Action.RESTORED in offered,
-        "moves": _move_forms(story, offers, bound_moves),
+        "moves": _move_forms(
+            story, [o for o in offers if o.action not in TRANSLATION_MOVES], bound_moves
+        ),
+        "translation_moves": _move_forms(
+            story, [o for o in offers if o.action in TRANSLATION_MOVES], bound_moves
+        ),
+        "versions": versions_of(story, request.user),
+        "translation_query": query,
+        "candidates": candidates(story, request.user, query) if can_link else [],
         "others": others,
         "zone": edition_zone(story.edition),
         "preview": preview,

@@ -1,6 +1,6 @@
 """The only writers of stories: one module per state change (create, edit, submit, approve,
-publish, schedule, embargo, release, unpublish, correct, kill, restore, take, and the
-comment policy).
+publish, schedule, embargo, release, unpublish, correct, kill, restore, take, the comment
+policy, and linking translations).
 
 Views, the admin, the API and commands all call these, so the role and state checks, the
 version counter, the revisions and the change log are applied the same way everywhere.
@@ -19,6 +19,7 @@ from dateline.stories.actions.restore import restore_revision
 from dateline.stories.actions.schedule import schedule_story
 from dateline.stories.actions.submit import submit_story
 from dateline.stories.actions.take import take_story
+from dateline.stories.actions.translations import link_translation, unlink_translation
 from dateline.stories.actions.unpublish import unpublish_story
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "edit_story",
     "embargo_story",
     "kill_story",
+    "link_translation",
     "publish_story",
     "release_due",
     "restore_revision",
@@ -35,5 +37,6 @@ __all__ = [
     "set_comment_policy",
     "submit_story",
     "take_story",
+    "unlink_translation",
     "unpublish_story",
 ]

@@ -11,5 +11,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"demo content: {report.editions_created} editions and "
             f"{report.stories_created} stories added, {report.stories_kept} stories already there,"
-            f" {report.comments_created} reader comments added"
+            f" {report.comments_created} reader comments added,"
+            f" {report.translations_linked} translations linked"
         )

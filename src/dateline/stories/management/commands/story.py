@@ -41,8 +41,9 @@ def iso_time(value: str) -> datetime.datetime:
 class Command(BaseCommand):
     help = (
         "List, show and change stories: list, show, history, submit, approve, publish, "
-        "unpublish, schedule, embargo, correct, comments, kill. Changes are checked against "
-        "the roles of --as USER; without it they are made as the system operator."
+        "unpublish, schedule, embargo, correct, comments, kill, translations, link, unlink. "
+        "Changes are checked against the roles of --as USER; without it they are made as the "
+        "system operator."
     )
 
     def add_arguments(self, parser):
@@ -97,6 +98,25 @@ class Command(BaseCommand):
         comments.add_argument("policy", choices=[*COMMENT_POLICIES])
         comments.add_argument("--note", default="", help="why, for the audit log")
         self._add_actor(comments)
+
+        translations = commands.add_parser(
+            "translations", help="a story's versions in other editions"
+        )
+        translations.add_argument("code", type=int)
+        translations.add_argument(
+            "--json", dest="as_json", action="store_true", help="one JSON object per line"
+        )
+
+        link = commands.add_parser("link", help="make two stories translations of each other")
+        link.add_argument("code", type=int)
+        link.add_argument("other", type=int, metavar="OTHER_CODE")
+        link.add_argument("--note", default="", help="why, for the audit log")
+        self._add_actor(link)
+
+        unlink = commands.add_parser("unlink", help="take a story out of its translations")
+        unlink.add_argument("code", type=int)
+        unlink.add_argument("--note", default="", help="why, for the audit log")
+        self._add_actor(unlink)
 
         kill = commands.add_parser("kill", help="withdraw a story for good")
         kill.add_argument("code", type=int)
@@ -220,6 +240,46 @@ class Command(BaseCommand):
         except ActionRefused as error:
             raise CommandError(f"story {code}: {reason(error)}") from None
         self.stdout.write(f"comments {policy} {story.code} {story.get_absolute_url()}")
+
+    def do_translations(self, *, code, as_json: bool, **options):
+        story = find(code)
+        others = list(
+            Story.objects.filter(translation_group_id=story.translation_group_id)
+            .exclude(pk=story.pk)
+            .select_related("edition", "section", "owner")
+            .order_by("edition__position", "edition__code")
+            if story.translation_group_id
+            else []
+        )
+        public = set(
+            Story.objects.public()
+            .filter(pk__in=[other.pk for other in others])
+            .values_list("pk", flat=True)
+        )
+        if not others and not as_json:
+            self.stdout.write(f"story {code} has no translations")
+        for other in others:
+            if as_json:
+                self._json(summary(other, public=other.pk in public))
+            else:
+                self.stdout.write(
+                    f"{other.code:>8}  {other.status:<11}  {other.edition.code:<4}  "
+                    f"{'public' if other.pk in public else 'hidden':<6}  {other.headline}"
+                )
+
+    def do_link(self, *, code, other, note, actor, **options):
+        try:
+            actions.link_translation(find(code), other, by=member(actor), note=note)
+        except (ActionRefused, ValidationError) as error:
+            raise CommandError(f"story {code}: {reason(error)}") from None
+        self.stdout.write(f"linked {code} {other}")
+
+    def do_unlink(self, *, code, note, actor, **options):
+        try:
+            actions.unlink_translation(find(code), by=member(actor), note=note)
+        except (ActionRefused, ValidationError) as error:
+            raise CommandError(f"story {code}: {reason(error)}") from None
+        self.stdout.write(f"unlinked {code}")
 
     def do_kill(self, *, code, reason, actor, **options):
         self._change(lambda s, by: actions.kill_story(s, reason=reason, by=by), code, actor)
