@@ -41,7 +41,8 @@ def _code_version() -> str:
     for path in sorted(package.rglob("*")):
         # .po: the interface words (their .mo is built from it and may differ by Babel version);
         # .xml: the sitemap templates.
-        if path.suffix in (".py", ".html", ".css", ".po", ".xml") and "__pycache__" not in path.parts:
+        rendering = path.suffix in (".py", ".html", ".css", ".po", ".xml")
+        if rendering and "__pycache__" not in path.parts:
             digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:12]
 

@@ -11,8 +11,8 @@ from dateline.comments.text import comment_html
 from dateline.copy import direction_for, format_dateline
 from dateline.site.formatting import format_day, format_number, format_published
 from dateline.site.sharing import share_links
-from dateline.site.webfonts import webfont_stylesheet
 from dateline.site.translations import language_name, other_editions
+from dateline.site.webfonts import webfont_stylesheet
 
 
 def story_url(edition_code: str, story) -> str:
