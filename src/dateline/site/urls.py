@@ -1,8 +1,9 @@
-from django.urls import path
+from django.urls import path, register_converter
 
-from dateline.site import comments, views
+from dateline.site import comments, feeds, views
 
 app_name = "site"
+register_converter(feeds.FeedFormatConverter, "feed")
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,6 +11,14 @@ urlpatterns = [
     path("<slug:edition>/", views.front, name="front"),
     path("<slug:edition>/section/<str:slug>/", views.section, name="section"),
     path("<slug:edition>/tag/<str:slug>/", views.tag, name="tag"),
+    # Feeds (docs/feeds.md): feed.rss, feed.atom, feed.json.
+    path("<slug:edition>/feed.<feed:format>", feeds.edition_feed, name="edition-feed"),
+    path(
+        "<slug:edition>/section/<str:slug>/feed.<feed:format>",
+        feeds.section_feed,
+        name="section-feed",
+    ),
+    path("<slug:edition>/tag/<str:slug>/feed.<feed:format>", feeds.tag_feed, name="tag-feed"),
     path("<slug:edition>/news/<int:code>", views.article, name="article-code"),
     path("<slug:edition>/news/<int:code>/", views.article, name="article-code-slash"),
     path("<slug:edition>/news/<int:code>/comment", comments.post_comment, name="comment-post"),
