@@ -356,7 +356,8 @@ def page_of_html(html: str):
     return BeautifulSoup(html, "html.parser")
 
 
-HOSTILE = "<script>alert(1)</script> ]]> &amp; \x00\x01\x08\x0b\x0c\x1f\ufffe end"
+# Markup, a CDATA end, an entity, characters XML 1.0 forbids, a right-to-left override.
+HOSTILE = "<script>alert(1)</script> ]]> &amp; \x00\x01\x08\x0b\x0c\x1f\ufffe \u202eend"
 
 
 @pytest.mark.parametrize("format", FORMATS)
@@ -368,6 +369,8 @@ def test_hostile_text_makes_a_well_formed_feed(client, editions, format):
         lead=f"Lead {HOSTILE}",
         body=f"Body {HOSTILE}\n\n<script>alert(2)</script>",
         byline=f"By {HOSTILE}",
+        dateline_place=f"Place {HOSTILE}",
+        dateline_source="\x02Source",
         tags=("Hostile <b>tag</b> ]]>",),
         section=en.sections.get(slug="world"),
     )

@@ -89,29 +89,27 @@ def story_id(request: HttpRequest, story: Story) -> str:
     return request.build_absolute_uri(f"/{story.edition.code}/news/{story.code}")
 
 
-def entry_of(request: HttpRequest, story: Story) -> Entry:
+def text_html(story: Story) -> Markup:
+    """The dateline before the lead, then the body, in an element with the story's direction."""
+    lead = Markup("<p>%s</p>") % (
+        Markup('<bdi class="dateline">%s</bdi> %s') % (dateline_html(story), story.lead)
+        if dateline_of(story)
+        else story.lead
+    )
+    body = Markup(story.body_html)  # noqa: S704  (sanitised when saved, with nh3)
     direction = direction_for(story.language)
+    return Markup('<div dir="%s" lang="%s">%s%s</div>') % (direction, story.language, lead, body)
+
+
+def entry_of(request: HttpRequest, story: Story) -> Entry:
     dateline = dateline_of(story)
-    lead = xml_safe(story.lead)
-    first = Markup("<p>%s</p>") % (
-        Markup('<bdi class="dateline">%s</bdi> %s') % (dateline_html(story), lead)
-        if dateline
-        else lead
-    )
-    body = Markup(xml_safe(story.body_html))  # noqa: S704  (sanitised when saved, with nh3)
-    content = Markup('<div dir="%s" lang="%s">%s%s</div>') % (
-        direction,
-        story.language,
-        first,
-        body,
-    )
     section = [story.section.name] if story.section else []
     return Entry(
         id=story_id(request, story),
         url=request.build_absolute_uri(story.get_absolute_url()),
         title=xml_safe(story.headline),
         summary=xml_safe(f"{dateline} {story.lead}" if dateline else story.lead),
-        content_html=str(content),
+        content_html=xml_safe(str(text_html(story))),  # no markup is made of those characters
         published=story.published_at,
         updated=max(story.published_at, story.updated_at),
         author=xml_safe(story.byline),
@@ -126,6 +124,7 @@ def channel_of(request: HttpRequest, stories, chrome: EditionChrome, title: str,
     edition = chrome.edition
     newest = list(
         stories.select_related("edition", "section")
+        .defer("body")  # the Markdown: the feed shows the HTML made from it
         .prefetch_related("tags")
         .order_by("-published_at", "-code")[:FEED_ITEMS]
     )
