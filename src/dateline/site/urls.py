@@ -1,9 +1,10 @@
 from django.urls import path, register_converter
 
-from dateline.site import comments, feeds, views
+from dateline.site import comments, views
+from dateline.site.feeds import FeedFormatConverter, edition_feed, section_feed, tag_feed
 
 app_name = "site"
-register_converter(feeds.FeedFormatConverter, "feed")
+register_converter(FeedFormatConverter, "feed")
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,13 +13,13 @@ urlpatterns = [
     path("<slug:edition>/section/<str:slug>/", views.section, name="section"),
     path("<slug:edition>/tag/<str:slug>/", views.tag, name="tag"),
     # Feeds (docs/feeds.md): feed.rss, feed.atom, feed.json.
-    path("<slug:edition>/feed.<feed:format>", feeds.edition_feed, name="edition-feed"),
+    path("<slug:edition>/feed.<feed:format>", edition_feed, name="edition-feed"),
     path(
         "<slug:edition>/section/<str:slug>/feed.<feed:format>",
-        feeds.section_feed,
+        section_feed,
         name="section-feed",
     ),
-    path("<slug:edition>/tag/<str:slug>/feed.<feed:format>", feeds.tag_feed, name="tag-feed"),
+    path("<slug:edition>/tag/<str:slug>/feed.<feed:format>", tag_feed, name="tag-feed"),
     path("<slug:edition>/news/<int:code>", views.article, name="article-code"),
     path("<slug:edition>/news/<int:code>/", views.article, name="article-code-slash"),
     path("<slug:edition>/news/<int:code>/comment", comments.post_comment, name="comment-post"),
