@@ -430,3 +430,18 @@ def test_a_tag_only_a_hidden_story_carries_has_no_feed(client, editions):
     )
     for format in FORMATS:
         assert client.get(f"/en/tag/secret-plan/feed.{format}").status_code == 404
+
+
+def test_with_the_page_cache_off_a_feed_is_fresh_and_still_answers_304(client, story, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    etag = client.get("/en/feed.json")["ETag"]
+    assert client.get("/en/feed.json", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    kill_story(story, reason="Withdrawn.")
+    assert client.get("/en/feed.json", HTTP_IF_NONE_MATCH=etag).status_code == 200
+    assert ids_in(client, "/en/feed.json") == []
+
+
+def test_head_is_answered_and_post_is_not(client, story):
+    head = client.head("/en/feed.atom")
+    assert head.status_code == 200 and head["ETag"]
+    assert client.post("/en/feed.atom").status_code == 405
