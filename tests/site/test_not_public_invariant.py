@@ -161,6 +161,28 @@ def _tags(route: str, world: World) -> list[str]:
     ]
 
 
+FEED_FORMATS = ("rss", "atom", "json")
+
+
+def _edition_feeds(route: str, world: World) -> list[str]:
+    return [fill(route, edition=e, format=f) for e in world.editions for f in FEED_FORMATS]
+
+
+def _scoped_feeds(slugs: Callable[[World], tuple[str, ...]]):
+    """A section's or a tag's feeds, for every edition and slug: a feed is not paginated, it
+    lists the newest stories of its scope, so the stories in play all fit in it."""
+
+    def expand(route: str, world: World) -> list[str]:
+        return [
+            fill(route, edition=e, slug=s, format=f)
+            for e in world.editions
+            for s in slugs(world)
+            for f in FEED_FORMATS
+        ]
+
+    return expand
+
+
 def _plain(route: str, world: World) -> list[str]:
     return [fill(route)]
 
@@ -199,6 +221,9 @@ EXPANSIONS: dict[str, Callable[[str, World], list[str]]] = {
     "<slug:edition>/": _front,
     "<slug:edition>/section/<str:slug>/": _sections,
     "<slug:edition>/tag/<str:slug>/": _tags,
+    "<slug:edition>/feed.<feed:format>": _edition_feeds,
+    "<slug:edition>/section/<str:slug>/feed.<feed:format>": _scoped_feeds(lambda w: w.sections),
+    "<slug:edition>/tag/<str:slug>/feed.<feed:format>": _scoped_feeds(lambda w: w.tags),
     "<slug:edition>/news/<int:code>": _articles,
     "<slug:edition>/news/<int:code>/": _articles,
     "<slug:edition>/news/<int:code>/<str:slug>": _articles,

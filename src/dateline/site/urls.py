@@ -1,8 +1,10 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from dateline.site import comments, sitemaps, views
+from dateline.site.feeds import FeedFormatConverter, edition_feed, section_feed, tag_feed
 
 app_name = "site"
+register_converter(FeedFormatConverter, "feed")
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,6 +15,14 @@ urlpatterns = [
     path("<slug:edition>/", views.front, name="front"),
     path("<slug:edition>/section/<str:slug>/", views.section, name="section"),
     path("<slug:edition>/tag/<str:slug>/", views.tag, name="tag"),
+    # Feeds (docs/feeds.md): feed.rss, feed.atom, feed.json.
+    path("<slug:edition>/feed.<feed:format>", edition_feed, name="edition-feed"),
+    path(
+        "<slug:edition>/section/<str:slug>/feed.<feed:format>",
+        section_feed,
+        name="section-feed",
+    ),
+    path("<slug:edition>/tag/<str:slug>/feed.<feed:format>", tag_feed, name="tag-feed"),
     path("<slug:edition>/news/<int:code>", views.article, name="article-code"),
     path("<slug:edition>/news/<int:code>/", views.article, name="article-code-slash"),
     path("<slug:edition>/news/<int:code>/comment", comments.post_comment, name="comment-post"),

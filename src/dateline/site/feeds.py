@@ -1,0 +1,359 @@
+"""RSS 2.0, Atom 1.0 and JSON Feed 1.1 of an edition, a section or a tag (docs/feeds.md).
+
+The three formats are written from one list of `Entry`s: RSS and Atom by Django's syndication
+framework, JSON Feed as a plain dictionary. Only `Story.objects.public()` stories are read.
+A rendered feed is kept in the cache under the page cache's generation (any story change
+retires it), with its ETag and Last-Modified, so that a conditional request that matches is
+answered 304 after one query and one cache read.
+"""
+
+import datetime
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.cache import get_conditional_response
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.http import http_date
+from django.views.decorators.http import require_safe
+from markupsafe import Markup, escape
+
+from dateline.copy import direction_for
+from dateline.site.chrome import EditionChrome
+from dateline.site.page_cache import current_generation
+from dateline.site.templating import dateline_html, dateline_of
+from dateline.site.views import edition_chrome
+from dateline.stories.models import Story, StoryChange, Tag
+
+FEED_ITEMS = 30
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+# Characters XML 1.0 does not allow (C0 controls but tab and newlines, lone surrogates, the two
+# non-characters): Django's XML writer refuses them, and readers' parsers would too.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+class FeedFormatConverter:
+    """The `<feed:format>` in `feed.rss`, `feed.atom`, `feed.json`."""
+
+    regex = "rss|atom|json"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+def xml_safe(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One story as every format shows it; text already made safe for XML."""
+
+    id: str
+    url: str
+    title: str
+    summary: str  # the dateline and the lead, plain text
+    content_html: str  # the dateline, the lead and the body, in an element with its direction
+    published: datetime.datetime
+    updated: datetime.datetime
+    author: str
+    categories: tuple[str, ...]
+    language: str
+
+
+@dataclass(frozen=True)
+class Channel:
+    """A feed's own fields and its entries."""
+
+    title: str
+    description: str
+    home_url: str
+    language: str
+    author: str
+    entries: tuple[Entry, ...]
+    newest_public_since: datetime.datetime | None  # when the newest entry became public
+
+
+def story_id(request: HttpRequest, story: Story) -> str:
+    """The story's news-code URL, without the slug: a headline's change never changes it."""
+    return request.build_absolute_uri(f"/{story.edition.code}/news/{story.code}")
+
+
+def text_html(story: Story) -> Markup:
+    """The dateline before the lead, then the body, in an element with the story's direction."""
+    lead = Markup("<p>%s</p>") % (
+        Markup('<bdi class="dateline">%s</bdi> %s') % (dateline_html(story), story.lead)
+        if dateline_of(story)
+        else story.lead
+    )
+    body = Markup(story.body_html)  # noqa: S704  (sanitised when saved, with nh3)
+    direction = direction_for(story.language)
+    return Markup('<div dir="%s" lang="%s">%s%s</div>') % (direction, story.language, lead, body)
+
+
+def entry_of(request: HttpRequest, story: Story) -> Entry:
+    dateline = dateline_of(story)
+    section = [story.section.name] if story.section else []
+    return Entry(
+        id=story_id(request, story),
+        url=request.build_absolute_uri(story.get_absolute_url()),
+        title=xml_safe(story.headline),
+        summary=xml_safe(f"{dateline} {story.lead}" if dateline else story.lead),
+        content_html=xml_safe(str(text_html(story))),  # no markup is made of those characters
+        published=story.published_at,
+        updated=max(story.published_at, story.updated_at),
+        author=xml_safe(story.byline),
+        categories=tuple(
+            xml_safe(name) for name in [*section, *(t.name for t in story.tags.all())]
+        ),
+        language=story.language,
+    )
+
+
+def channel_of(request: HttpRequest, stories, chrome: EditionChrome, title: str, page: str, about):
+    edition = chrome.edition
+    newest = list(
+        stories.select_related("edition", "section")
+        .defer("body")  # the Markdown: the feed shows the HTML made from it
+        .prefetch_related("tags")
+        .order_by("-published_at", "-code")[:FEED_ITEMS]
+    )
+    public_since = [max(s.published_at, s.embargo_until or s.published_at) for s in newest]
+    return Channel(
+        title=xml_safe(title),
+        description=xml_safe(about),
+        home_url=request.build_absolute_uri(page),
+        language=edition.language,
+        author=xml_safe(edition.name),
+        entries=tuple(entry_of(request, story) for story in newest),
+        newest_public_since=max(public_since, default=None),
+    )
+
+
+def edition_channel(request: HttpRequest, edition: str) -> Channel:
+    chrome = edition_chrome(edition)
+    e = chrome.edition
+    stories = Story.objects.public().in_edition(e)
+    description = e.labels["front_description"].format(edition=e.name)
+    return channel_of(request, stories, chrome, e.name, e.get_absolute_url(), description)
+
+
+def section_channel(request: HttpRequest, edition: str, slug: str) -> Channel:
+    chrome = edition_chrome(edition)
+    section = chrome.section(slug)
+    if section is None:
+        raise Http404("No such section")
+    e = chrome.edition
+    stories = Story.objects.public().in_section(section)
+    description = e.labels["section_description"].format(section=section.name, edition=e.name)
+    page = reverse("site:section", kwargs={"edition": e.code, "slug": slug})
+    title = f"{section.name} – {e.name}"
+    return channel_of(request, stories, chrome, title, page, description)
+
+
+def tag_channel(request: HttpRequest, edition: str, slug: str) -> Channel:
+    chrome = edition_chrome(edition)
+    tag = get_object_or_404(Tag, slug=slug)
+    e = chrome.edition
+    stories = Story.objects.public().in_edition(e).tagged(tag)
+    description = e.labels["tag_description"].format(tag=tag.name, edition=e.name)
+    page = reverse("site:tag", kwargs={"edition": e.code, "slug": slug})
+    channel = channel_of(request, stories, chrome, f"{tag.name} – {e.name}", page, description)
+    if not channel.entries:
+        # As the tag page: a tag no public story of this edition carries does not exist here.
+        raise Http404("No such tag")
+    return channel
+
+
+# --- RSS and Atom: Django's syndication framework ---------------------------------------------
+
+
+class AtomWithContent(Atom1Feed):
+    """Atom with each entry's language, the lead as its `<summary>` and the whole story as its
+    `<content>` (Django writes the description, here the whole story, as the summary)."""
+
+    def item_attributes(self, item):
+        return {"xml:lang": item["language"]}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": str(escape(item["summary"]))})
+        handler.addQuickElement("content", item["description"], {"type": "html"})
+
+
+class ChannelFeed(Feed):
+    """The syndication framework's feed of a `Channel`; `get_feed(channel, request)` is called
+    directly (the view adds the cache and conditional GET)."""
+
+    def __init__(self, feed_type, language: str):
+        self.feed_type = feed_type
+        self.language = language
+
+    def title(self, channel: Channel) -> str:
+        return channel.title
+
+    def link(self, channel: Channel) -> str:
+        return channel.home_url
+
+    def description(self, channel: Channel) -> str:
+        return channel.description
+
+    def author_name(self, channel: Channel) -> str:
+        return channel.author
+
+    def items(self, channel: Channel) -> tuple[Entry, ...]:
+        return channel.entries
+
+    def item_title(self, entry: Entry) -> str:
+        return entry.title
+
+    def item_link(self, entry: Entry) -> str:
+        return entry.url
+
+    def item_guid(self, entry: Entry) -> str:
+        return entry.id
+
+    def item_guid_is_permalink(self, entry: Entry) -> bool:
+        return True  # the news-code URL leads to the story
+
+    def item_description(self, entry: Entry) -> str:
+        return entry.content_html  # RSS readers show the description: the whole story
+
+    def item_pubdate(self, entry: Entry) -> datetime.datetime:
+        return entry.published
+
+    def item_updateddate(self, entry: Entry) -> datetime.datetime:
+        return entry.updated
+
+    def item_author_name(self, entry: Entry) -> str | None:
+        return entry.author or None
+
+    def item_categories(self, entry: Entry) -> tuple[str, ...]:
+        return entry.categories
+
+    def item_extra_kwargs(self, entry: Entry) -> dict:
+        return {"summary": entry.summary, "language": entry.language}
+
+
+def syndication_document(feed_type):
+    def render(request: HttpRequest, channel: Channel) -> bytes:
+        feed = ChannelFeed(feed_type, channel.language).get_feed(channel, request)
+        return feed.writeString("utf-8").encode()
+
+    return render
+
+
+# --- JSON Feed 1.1: a small document of our own -----------------------------------------------
+
+
+def _json_time(moment: datetime.datetime) -> str:
+    return moment.astimezone(datetime.UTC).isoformat(timespec="seconds")
+
+
+def json_feed_document(request: HttpRequest, channel: Channel) -> bytes:
+    document = {
+        "version": JSON_FEED_VERSION,
+        "title": channel.title,
+        "home_page_url": channel.home_url,
+        "feed_url": request.build_absolute_uri(request.path),
+        "description": channel.description,
+        "language": channel.language,
+        "authors": [{"name": channel.author}],
+        "items": [
+            {
+                "id": entry.id,
+                "url": entry.url,
+                "title": entry.title,
+                "summary": entry.summary,
+                "content_html": entry.content_html,
+                "date_published": _json_time(entry.published),
+                "date_modified": _json_time(entry.updated),
+                **({"authors": [{"name": entry.author}]} if entry.author else {}),
+                "tags": list(entry.categories),
+                "language": entry.language,
+            }
+            for entry in channel.entries
+        ],
+    }
+    return json.dumps(document, ensure_ascii=False).encode()
+
+
+FORMATS = {
+    "rss": (syndication_document(Rss201rev2Feed), Rss201rev2Feed.content_type),
+    "atom": (syndication_document(AtomWithContent), AtomWithContent.content_type),
+    "json": (json_feed_document, "application/feed+json; charset=utf-8"),
+}
+
+
+# --- Serving: cache and conditional GET -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rendered:
+    content: bytes
+    content_type: str
+    etag: str
+    last_modified: float  # a timestamp
+
+
+def last_modified_of(channel: Channel) -> float:
+    """The newest story change anywhere, or a later moment an entry became public (an embargo
+    lifts by the clock alone): never earlier than what changed this feed, a kill included,
+    so If-Modified-Since cannot be answered 304 for a feed that lost a story."""
+    newest_change = StoryChange.objects.order_by("-id").values_list("at", flat=True).first()
+    moments = [m for m in (newest_change, channel.newest_public_since) if m is not None]
+    return max(moments).timestamp() if moments else 0.0
+
+
+def render_feed(request: HttpRequest, format: str, channel: Channel) -> Rendered:
+    write, content_type = FORMATS[format]
+    content = write(request, channel)
+    etag = '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
+    return Rendered(content, content_type, etag, last_modified_of(channel))
+
+
+def feed_key(request: HttpRequest, generation: str) -> str:
+    # Query strings are ignored: they cannot make a feed, or a cache entry, of their own.
+    address = f"{request.scheme}://{request.get_host()}{request.path}"
+    return f"site:feed:{generation}:{hashlib.sha256(address.encode()).hexdigest()[:32]}"
+
+
+@require_safe
+def serve(request: HttpRequest, format: str, make_channel, **scope) -> HttpResponse:
+    seconds = settings.PAGE_CACHE_SECONDS
+    key = feed_key(request, current_generation()) if seconds > 0 else None
+    rendered = cache.get(key) if key else None
+    if rendered is None:
+        rendered = render_feed(request, format, make_channel(request, **scope))
+        if key:
+            cache.set(key, rendered, seconds)
+    not_modified = get_conditional_response(
+        request, etag=rendered.etag, last_modified=int(rendered.last_modified)
+    )
+    response = not_modified or HttpResponse(rendered.content, content_type=rendered.content_type)
+    response.headers["ETag"] = rendered.etag
+    response.headers["Last-Modified"] = http_date(rendered.last_modified)
+    # Stored anywhere, but asked about again each time: a kill leaves the feed at once.
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+def edition_feed(request: HttpRequest, edition: str, format: str) -> HttpResponse:
+    return serve(request, format, edition_channel, edition=edition)
+
+
+def section_feed(request: HttpRequest, edition: str, slug: str, format: str) -> HttpResponse:
+    return serve(request, format, section_channel, edition=edition, slug=slug)
+
+
+def tag_feed(request: HttpRequest, edition: str, slug: str, format: str) -> HttpResponse:
+    return serve(request, format, tag_channel, edition=edition, slug=slug)
