@@ -66,6 +66,28 @@ LABELS: dict[str, dict[str, str]] = {
         "newest_first": "Newest first",
         "earlier_version": "Written on an earlier version of this story",
         "delete_comment": "Delete my comment",
+        # Search (discovery): the header's search box and the search page.
+        "search": "Search",
+        "search_label": "Search the news",
+        "search_results_for": "Results for “{query}”",
+        "search_no_results": (
+            "No story matches your search. Try other or fewer words, or remove a filter."
+        ),
+        "search_help": (
+            'Type one or more words. Put a phrase in quotes ("oil prices"); end a word with *'
+            " to find every word that starts with it (export*)."
+        ),
+        "search_too_long": "Your search is too long: write at most {n} characters.",
+        "search_bad_date": "Write dates as year-month-day, for example 2026-11-28.",
+        "search_unknown_section": "There is no such section; all sections were searched.",
+        "search_unknown_tag": "There is no such tag; all stories were searched.",
+        "search_filters": "Narrow the search",
+        "search_any_section": "All sections",
+        "search_from": "From",
+        "search_to": "To",
+        "search_tagged": "Only stories tagged",
+        "search_previous": "Previous results",
+        "search_next": "More results",
     },
     "fa": {
         "follow_us_on": "ما را دنبال کنید در",
@@ -128,6 +150,29 @@ LABELS: dict[str, dict[str, str]] = {
         "newest_first": "جدیدترین",
         "earlier_version": "نوشته شده بر نسخه‌ای پیشین از این خبر",
         "delete_comment": "نظرم را حذف کن",
+        # Search (discovery): the header's search box and the search page.
+        "search": "جستجو",
+        "search_label": "جستجو در اخبار",
+        "search_results_for": "نتایج جستجوی «{query}»",
+        "search_no_results": (
+            "هیچ خبری با جستجوی شما جور نیست. واژه‌های دیگر یا کمتری بنویسید،"
+            " یا یکی از صافی‌ها را بردارید."
+        ),
+        "search_help": (
+            "یک یا چند واژه بنویسید. عبارت را در گیومه بگذارید («قیمت نفت»)؛ با * در پایان"
+            " واژه، همهٔ واژه‌هایی که با آن آغاز می‌شوند پیدا می‌شوند (صادر*)."
+        ),
+        "search_too_long": "جستجوی شما بیش از اندازه بلند است: حداکثر {n} نویسه بنویسید.",
+        "search_bad_date": "تاریخ را به شکل سال-ماه-روز میلادی بنویسید، برای نمونه 2026-11-28.",
+        "search_unknown_section": "چنین بخشی نیست؛ در همهٔ بخش‌ها جستجو شد.",
+        "search_unknown_tag": "چنین برچسبی نیست؛ در همهٔ اخبار جستجو شد.",
+        "search_filters": "محدود کردن جستجو",
+        "search_any_section": "همهٔ بخش‌ها",
+        "search_from": "از",
+        "search_to": "تا",
+        "search_tagged": "فقط اخبار با برچسب",
+        "search_previous": "نتایج قبلی",
+        "search_next": "نتایج بیشتر",
     },
 }
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dateline.site import comments, views
+from dateline.site import comments, search, views
 
 app_name = "site"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("<slug:edition>/", views.front, name="front"),
     path("<slug:edition>/section/<str:slug>/", views.section, name="section"),
     path("<slug:edition>/tag/<str:slug>/", views.tag, name="tag"),
+    path("<slug:edition>/search", search.search_page, name="search"),
     path("<slug:edition>/news/<int:code>", views.article, name="article-code"),
     path("<slug:edition>/news/<int:code>/", views.article, name="article-code-slash"),
     path("<slug:edition>/news/<int:code>/comment", comments.post_comment, name="comment-post"),
