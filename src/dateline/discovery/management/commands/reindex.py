@@ -1,7 +1,5 @@
 """`dateline reindex [--edition E]`: rebuild the search index from the public stories."""
 
-import sys
-
 from django.core.management.base import BaseCommand, CommandError
 
 from dateline.discovery.search import reindex
@@ -25,10 +23,11 @@ class Command(BaseCommand):
                 raise CommandError(f"no edition {edition!r}")
 
         def progress(done: int) -> None:
-            print(f"\rindexed {done} stories", end="", file=sys.stderr, flush=True)
+            self.stderr.write(f"\rindexed {done} stories", ending="")
+            self.stderr.flush()
 
         total = reindex(chosen, progress=progress)
         if total:
-            print(file=sys.stderr)
+            self.stderr.write("")
         where = f" of edition {chosen.code}" if chosen else ""
         self.stdout.write(f"indexed {total} public stories{where}")
