@@ -27,6 +27,8 @@ SAME_WORD = [
     ("Straße", "STRASSE"),
     ("Café", "cafe"),
     ("ｏｉｌ", "oil"),  # full-width Latin
+    ("İstanbul", "istanbul"),  # capital I with a dot: folds to i and a mark
+    ("℡", "tel"),  # a compatibility form that decomposes to capitals
 ]
 
 

@@ -81,12 +81,22 @@ class SQLiteIndex:
     def _delete(self, cursor, codes: Sequence[int]) -> None:
         cursor.executemany(f"DELETE FROM {TABLE} WHERE rowid = %s", [(c,) for c in codes])  # noqa: S608
 
-    def clear(self, edition_id: int | None) -> None:
+    def replace_range(
+        self, documents: Sequence[Document], after: int, upto: int | None, edition_id: int | None
+    ) -> None:
+        """Remove every entry with a code in (after, upto] (of one edition, if given; no upper
+        bound for None), then store `documents`."""
+        where, params = ["rowid > %s"], [after]
+        if upto is not None:
+            where.append("rowid <= %s")
+            params.append(upto)
+        if edition_id is not None:
+            where.append("edition_id = %s")
+            params.append(edition_id)
         with connection.cursor() as cursor:
-            if edition_id is None:
-                cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608
-            else:
-                cursor.execute(f"DELETE FROM {TABLE} WHERE edition_id = %s", [edition_id])  # noqa: S608
+            cursor.execute(f"DELETE FROM {TABLE} WHERE {' AND '.join(where)}", params)  # noqa: S608
+        if documents:
+            self.store(documents)
 
     def ranked(
         self, query: SearchQuery, filters: Filters, *, limit: int, offset: int, any_term=False
@@ -152,12 +162,21 @@ class PostgresIndex:
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {TABLE} WHERE story_id = ANY(%s)", [list(codes)])  # noqa: S608
 
-    def clear(self, edition_id: int | None) -> None:
+    def replace_range(
+        self, documents: Sequence[Document], after: int, upto: int | None, edition_id: int | None
+    ) -> None:
+        """As `SQLiteIndex.replace_range`."""
+        where, params = ["story_id > %s"], [after]
+        if upto is not None:
+            where.append("story_id <= %s")
+            params.append(upto)
+        if edition_id is not None:
+            where.append("edition_id = %s")
+            params.append(edition_id)
         with connection.cursor() as cursor:
-            if edition_id is None:
-                cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608
-            else:
-                cursor.execute(f"DELETE FROM {TABLE} WHERE edition_id = %s", [edition_id])  # noqa: S608
+            cursor.execute(f"DELETE FROM {TABLE} WHERE {' AND '.join(where)}", params)  # noqa: S608
+        if documents:
+            self.store(documents)
 
     def ranked(
         self, query: SearchQuery, filters: Filters, *, limit: int, offset: int, any_term=False

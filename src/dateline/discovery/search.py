@@ -11,6 +11,7 @@ import html
 from collections.abc import Callable, Iterable, Mapping
 
 import nh3
+from django.db import transaction
 
 from dateline.discovery.backends import Document, Filters, backend
 from dateline.discovery.query import MAX_TERMS, SearchQuery, Term
@@ -54,26 +55,32 @@ def sync_stories(codes: Iterable[int]) -> None:
     codes = set(codes)
     public = list(_public_for_index().filter(pk__in=codes))
     index = backend()
-    index.remove(sorted(codes - {story.pk for story in public}))
-    if public:
-        index.store([document_of(story) for story in public])
+    # One transaction: FTS5 writes its pending entries once, at the commit.
+    with transaction.atomic():
+        index.remove(sorted(codes - {story.pk for story in public}))
+        if public:
+            index.store([document_of(story) for story in public])
 
 
 def reindex(edition=None, *, progress: Callable[[int], None] = lambda done: None) -> int:
-    """Rebuild the index (of one edition, or all) from the public stories, in batches of
-    REINDEX_BATCH by news code; `progress` hears the count so far after each batch. Returns
-    how many stories were indexed."""
+    """Rebuild the index (of one edition, or all) from the public stories, REINDEX_BATCH at a
+    time by news code, each batch in its own transaction: the entries of that range of codes
+    are replaced by the public stories in it, so searches go on finding the rest meanwhile.
+    `progress` hears the count so far after each batch. Returns how many were indexed."""
     index = backend()
-    index.clear(edition.pk if edition is not None else None)
+    edition_id = edition.pk if edition is not None else None
     stories = _public_for_index().order_by("pk")
     if edition is not None:
         stories = stories.in_edition(edition)
     done, after = 0, 0
     while batch := list(stories.filter(pk__gt=after)[:REINDEX_BATCH]):
-        index.store([document_of(story) for story in batch])
+        with transaction.atomic():
+            index.replace_range([document_of(s) for s in batch], after, batch[-1].pk, edition_id)
         done += len(batch)
         after = batch[-1].pk
         progress(done)
+    with transaction.atomic():
+        index.replace_range([], after, None, edition_id)  # past the last public story
     return done
 
 

@@ -27,8 +27,10 @@ _LETTERS = {
     "ٱ": "ا",  # alef wasla
     "ـ": "",  # tatweel
 }
-_DIGITS = {ord(zero) + n: str(n) for zero in ("٠", "۰") for n in range(10)}
-_TRANSLATION = str.maketrans({**{ord(k): v for k, v in _LETTERS.items()}, **_DIGITS})
+_DIGITS = {chr(ord(zero) + n): str(n) for zero in ("٠", "۰") for n in range(10)}
+_SPELLED_OTHERWISE = {**_LETTERS, **_DIGITS}
+_OTHERWISE = re.compile("[" + "".join(_SPELLED_OTHERWISE) + "]")
+_ASCII_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
 
 # A word: letters and digits of any script. The underscore is not part of one (Python's \w
 # takes it), so "a_b" is two words, as the search backends' own tokenisers see it.
@@ -54,13 +56,30 @@ def _kept(character: str) -> str:
     return character
 
 
+class _Kept(dict):
+    """`_kept` as a `str.translate` table, each character worked out the first time it is met:
+    a loop over the characters in Python would cost ten times as much."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = kept = _kept(chr(code))
+        return kept
+
+
+_KEPT = _Kept()
+
+
 def normalise(text: str) -> str:
     """`text` as the index stores it and as queries are matched (see the module's docs).
     Word breaks stay where they were; only the letters inside words change."""
-    # Decomposed, so that marks stand alone ("أ" is "ا" and a hamza above), then dropped; the
-    # letters Persian spells otherwise are mapped last, when "ئ" has become a bare "ي".
-    text = "".join(_kept(c) for c in unicodedata.normalize("NFKD", text))
-    return unicodedata.normalize("NFKC", text).casefold().translate(_TRANSLATION)
+    if text.isascii():  # most English copy: nothing to decompose
+        return _ASCII_CONTROLS.sub(" ", text).lower()
+    # Case first ("İ" folds to "i" and a dot above, which goes with the other marks), then
+    # decomposed so that marks stand alone ("أ" is "ا" and a hamza above) and are dropped;
+    # folded again for what decomposing made capital ("℡" is "TEL"); the letters Persian
+    # spells otherwise are mapped last, once "ئ" has become a bare "ي".
+    text = unicodedata.normalize("NFKD", text.casefold()).translate(_KEPT)
+    text = unicodedata.normalize("NFC", text).casefold()
+    return _OTHERWISE.sub(lambda match: _SPELLED_OTHERWISE[match[0]], text)
 
 
 def tokens(text: str) -> list[str]:
