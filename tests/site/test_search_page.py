@@ -252,6 +252,8 @@ def test_hostile_queries_get_a_page_never_an_error(client, editions, committed, 
         "q[]=oil",
         "q=" + "%E2%80%8F" * 300,  # over-long in invisible characters
         "q=oil&from=%00&to=%ED%A0%80&section=%00&tag=%ED%A0%80&page=1",
+        "q=oil&tag=%00&section=%ED%A0%80",
+        "q=oil&tag=" + "x" * 5000,
     ],
 )
 def test_malformed_query_strings_get_a_page(client, editions, committed, raw):
