@@ -193,14 +193,15 @@ def test_a_headline_match_ranks_above_a_body_only_match(editions, committed):
     en, _ = editions
     at = timezone.now() - HOUR
     with committed():
+        in_headline = make_story(en, headline="Copper output rises", published_at=at - HOUR)
+        # newer, made later, and saying "copper" twice: only the headline's weight puts it second
         in_body = make_story(
             en,
             headline="Ports report",
             lead="A port report.",
-            body="Turnover rose; tankers carried more copper this month.",
+            body="Tankers carried more copper this month; copper and zinc led.",
             published_at=at,
         )
-        in_headline = make_story(en, headline="Copper output rises", published_at=at - HOUR)
     assert found(en, "copper") == [in_headline.pk, in_body.pk]
 
 
@@ -274,6 +275,8 @@ def test_reindex_rebuilds_from_the_public_stories(editions, committed):
     assert indexed(en, "walnut") == [english.pk] and indexed(fa, "walnut") == []
     assert reindex() == 2
     assert indexed(fa, "walnut") == [persian.pk]
+    call_command("reindex", "--edition", "en", stdout=io.StringIO(), stderr=io.StringIO())
+    assert indexed(fa, "walnut") == [persian.pk]  # another edition's entries are left alone
 
 
 def test_reindex_drops_what_is_no_longer_public(editions, committed):
