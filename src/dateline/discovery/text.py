@@ -58,7 +58,7 @@ def _kept(character: str) -> str:
 
 class _Kept(dict):
     """`_kept` as a `str.translate` table, each character worked out the first time it is met:
-    a loop over the characters in Python would cost ten times as much."""
+    a loop over the characters in Python costs several times as much."""
 
     def __missing__(self, code: int) -> str:
         self[code] = kept = _kept(chr(code))
