@@ -39,7 +39,7 @@ def test_the_receipt_carries_a_link_that_deletes_the_comment(client, story):
     link = delete_link(receipt)
     confirm = page(client.get(link))
     assert "Regrettable words" not in confirm.text  # a forwarded link shows nothing of it
-    assert confirm.find("button").text == "Delete my comment"
+    assert confirm.select_one("main button").text == "Delete my comment"
     assert client.post(link).status_code == 200
     comment.refresh_from_db()
     assert (comment.status, comment.text, comment.name, comment.email) == ("deleted", "", "", "")

@@ -41,6 +41,9 @@ def paths(browsed_stories):
         *[story.get_absolute_url() for story in withdrawn],  # 410, in English and Persian
         "/en/no-such-page/",
         "/fa/no-such-page/",
+        "/en/search?q=dams",  # results, marked words, filters
+        "/fa/search?q=باران",
+        "/en/search?q=%22*",  # a message instead of results
     ]
 
 

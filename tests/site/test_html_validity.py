@@ -14,6 +14,7 @@ import pytest
 from django.test import RequestFactory
 from django.utils import timezone
 
+from dateline.discovery.search import reindex
 from dateline.site.pagination import PER_PAGE
 from dateline.site.views import FRONT_LATEST, server_error
 from dateline.stories.actions import correct_story, kill_story
@@ -102,9 +103,14 @@ def pages(client, editions, seed_story_or_none) -> dict[str, bytes]:
         "withdrawn-fa": withdrawn["fa"].get_absolute_url(),
         "not-found-en": "/en/no-such-page/",
         "not-found-fa": "/fa/section/no-such-section/",
+        "search-en": "/en/search?q=water&section=world",
+        "search-en-page-2": f"/en/search?q=story&page=2&to={now.date().isoformat()}",
+        "search-fa": "/fa/search?q=باران",
+        "search-message": "/en/search?q=%22*",
     }
     if seed_story_or_none is not None:
         paths["article-seed"] = seed_story_or_none.get_absolute_url()
+    reindex()  # the stories above were made inside the test's transaction: no fan-out ran
     found = {}
     for name, path in paths.items():
         response = client.get(path)

@@ -45,6 +45,7 @@ from dateline.comments.models import Comment
 from dateline.comments.notifications import delete_token
 from dateline.editions.models import Edition
 from dateline.site import pagination, views
+from dateline.site import search as search_view
 from dateline.stories.actions import (
     approve_story,
     correct_story,
@@ -111,7 +112,8 @@ def pages(path: str, candidates: QuerySet) -> list[str]:
     """`path` and its further pages: as many as the list would fill if every story in
     `candidates` (public or not) were listed, so a story that should not be there is found."""
     count = math.ceil(candidates.count() / PER_PAGE)
-    return [path] + [f"{path}?page={number}" for number in range(2, count + 1)]
+    joiner = "&" if "?" in path else "?"
+    return [path] + [f"{path}{joiner}page={number}" for number in range(2, count + 1)]
 
 
 def _articles(route: str, world: World) -> list[str]:
@@ -183,6 +185,23 @@ def _scoped_feeds(slugs: Callable[[World], tuple[str, ...]]):
     return expand
 
 
+# Words every story's headline has in its edition (see `content`): a search for them lists every
+# story the index holds. Never a marker itself: the page repeats the query.
+SEARCH_WORDS = {"en": "Story", "fa": "خبر"}
+
+
+def _searches(route: str, world: World) -> list[str]:
+    """Each edition's search for its headline word, paged, and narrowed by each section and
+    each tag (a tag only hidden stories carry must not be named either)."""
+    urls = []
+    for edition in world.editions:
+        path = fill(route, edition=edition) + f"?q={SEARCH_WORDS[edition]}"
+        urls += pages(path, Story.objects.filter(edition__code=edition))
+        urls += [f"{path}&section={slug}" for slug in world.sections]
+        urls += [f"{path}&tag={slug}" for slug in world.tags]
+    return urls
+
+
 def _plain(route: str, world: World) -> list[str]:
     return [fill(route)]
 
@@ -224,6 +243,7 @@ EXPANSIONS: dict[str, Callable[[str, World], list[str]]] = {
     "<slug:edition>/feed.<feed:format>": _edition_feeds,
     "<slug:edition>/section/<str:slug>/feed.<feed:format>": _scoped_feeds(lambda w: w.sections),
     "<slug:edition>/tag/<str:slug>/feed.<feed:format>": _scoped_feeds(lambda w: w.tags),
+    "<slug:edition>/search": _searches,
     "<slug:edition>/news/<int:code>": _articles,
     "<slug:edition>/news/<int:code>/": _articles,
     "<slug:edition>/news/<int:code>/<str:slug>": _articles,
@@ -589,13 +609,19 @@ def small_pages(queryset, raw_number, per_page=None):
     return pagination.page_of(queryset, raw_number, per_page=PER_PAGE)
 
 
-def test_no_public_url_shows_a_story_readers_may_not_see(client, editions, monkeypatch, caplog):
+def test_no_public_url_shows_a_story_readers_may_not_see(
+    client, editions, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
     caplog.set_level(logging.ERROR, logger="django.request")  # hundreds of "Not Found" lines
     en, fa = editions
     make_section(en, "politics", "Politics")
     make_section(fa, "politics", "سیاست")
     by_code = {"en": en, "fa": fa}
     monkeypatch.setattr(views, "page_of", small_pages)
+    monkeypatch.setattr(search_view, "SEARCH_PER_PAGE", PER_PAGE)
+    # Each change's fan-out (the search index's receiver) runs when the change is made, as it
+    # would once committed outside the test's transaction.
+    committed = lambda: django_capture_on_commit_callbacks(execute=True)  # noqa: E731
     # The test's clock: standing still, whole seconds, and not ahead of the real one (the
     # change log's times come from the real clock).
     start = timezone.now().replace(microsecond=0) - SECOND
@@ -627,14 +653,20 @@ def test_no_public_url_shows_a_story_readers_may_not_see(client, editions, monke
             transaction.atomic(),
             mock.patch("django.utils.timezone.now", lambda: now),
         ):
-            tracked = [Tracked(s, build(s, by_code, now), started(s, now)) for s in scenario.specs]
-            link_first_of_each_edition(tracked)
+            with committed():
+                built = [build(s, by_code, now) for s in scenario.specs]
+            tracked = [
+                Tracked(s, b, started(s, now)) for s, b in zip(scenario.specs, built, strict=True)
+            ]
+            with committed():
+                link_first_of_each_edition(tracked)
             for step in scenario.steps:
                 if isinstance(step, Probe):
                     probe(client, tracked, now, "during the walk")
                     continue
                 t = tracked[step.story]
-                act(t.story, t.spec, step, t.model.version, now)
+                with committed():
+                    act(t.story, t.spec, step, t.model.version, now)
                 t.model = t.model.after(step.action, now, now + step.minutes * MINUTE)
             for t in tracked:
                 event(f"ends {t.model.state}")
@@ -647,7 +679,8 @@ def test_no_public_url_shows_a_story_readers_may_not_see(client, editions, monke
                 assert release_due(now=now) == []
                 probe(client, tracked, now, "a second before the first release")
                 now = due[0] + SECOND
-                release_due(now=now)
+                with committed():
+                    release_due(now=now)
                 for t in tracked:
                     t.model = t.model.released(now)
                 probe(client, tracked, now, "a second after the first release")

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "dateline.editions",
     "dateline.stories",
     "dateline.comments",
+    "dateline.discovery",
     "dateline.site",
     "dateline.demo",
     "dateline.newsroom",

@@ -88,6 +88,27 @@ MESSAGES: dict[str, str] = {
     "share_email": N_("Email"),
     # linked translations (site/_translations.html)
     "translations": N_("This story in other languages"),
+    # search (site/search.py, the header's search box)
+    "search": N_("Search"),
+    "search_label": N_("Search the news"),
+    "search_results_for": N_("Results for “{query}”"),
+    "search_no_results": N_(
+        "No story matches your search. Try other or fewer words, or remove a filter."
+    ),
+    "search_help": N_(
+        'Type one or more words. Put a phrase in quotes ("oil prices"); end a word with * to find every word that starts with it (export*).'
+    ),
+    "search_too_long": N_("Your search is too long: write at most {n} characters."),
+    "search_bad_date": N_("Write dates as year-month-day, for example 2026-11-28."),
+    "search_unknown_section": N_("There is no such section; all sections were searched."),
+    "search_unknown_tag": N_("There is no such tag; all stories were searched."),
+    "search_filters": N_("Narrow the search"),
+    "search_any_section": N_("All sections"),
+    "search_from": N_("From"),
+    "search_to": N_("To"),
+    "search_tagged": N_("Only stories tagged"),
+    "search_previous": N_("Previous results"),
+    "search_next": N_("More results"),
 }
 
 

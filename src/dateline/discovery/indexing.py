@@ -1,0 +1,29 @@
+"""The search index follows the change log: a committed story change re-reads that story and
+writes it to the index if it is public, or takes it out if it is not (a kill, an unpublish, an
+embargo put back), in the same moment the change is announced."""
+
+from django.db.models.signals import post_delete
+
+from dateline.discovery.search import sync_stories
+from dateline.stories.models import Story, StoryChange
+from dateline.stories.signals import story_changed
+
+# Changes that alter neither a story's words nor whether it is public: no need to look. A story
+# created public is logged 'created' then 'published', and the second is looked at.
+_UNSEEN = frozenset(
+    {StoryChange.Action.CREATED, StoryChange.Action.TAKEN, StoryChange.Action.COMMENTS}
+)
+
+
+def story_changed_receiver(sender, story: Story, change: StoryChange, **kwargs) -> None:
+    if change.action not in _UNSEEN:
+        sync_stories([story.pk])
+
+
+def story_deleted_receiver(sender, instance: Story, **kwargs) -> None:
+    sync_stories([instance.pk])
+
+
+def connect() -> None:
+    story_changed.connect(story_changed_receiver, dispatch_uid="discovery.search_index")
+    post_delete.connect(story_deleted_receiver, sender=Story, dispatch_uid="discovery.deleted")

@@ -1,0 +1,116 @@
+"""Search over public stories: one interface, whichever index the database has
+(`discovery.backends`). Pages and commands call these functions, never a backend.
+
+The index holds public stories only and is kept current from the change log
+(`discovery.indexing`); every result is read back through `Story.objects.public()` all the
+same, so a stale entry (a write that failed, a story deleted outside the actions) can never
+show a story readers may not see.
+"""
+
+import html
+from collections.abc import Callable, Iterable, Mapping
+
+import nh3
+from django.db import transaction
+
+from dateline.discovery.backends import Document, Filters, backend
+from dateline.discovery.query import MAX_TERMS, SearchQuery, Term
+from dateline.discovery.text import index_text, tokens
+from dateline.stories.models import Story
+
+# The index keeps this much of each field: a tsvector holds at most 1 MB, and a story's first
+# hundred thousand characters say what it is about.
+MAX_INDEXED_CHARS = 100_000
+REINDEX_BATCH = 500
+_INDEXED_FIELDS = ("code", "edition_id", "section_id", "published_at", "headline", "lead")
+
+
+def plain_body(story: Story) -> str:
+    """The body's text as readers see it: the rendered HTML without its tags."""
+    return html.unescape(nh3.clean(story.body_html, tags=set()))
+
+
+def document_of(story: Story) -> Document:
+    def indexed(text: str) -> str:
+        return index_text(text[:MAX_INDEXED_CHARS])
+
+    return Document(
+        code=story.pk,
+        edition_id=story.edition_id,
+        section_id=story.section_id,
+        published_at=story.published_at,
+        headline=indexed(story.headline),
+        lead=indexed(story.lead),
+        body=indexed(plain_body(story)),
+    )
+
+
+def _public_for_index():
+    return Story.objects.public().only(*_INDEXED_FIELDS, "body_html")
+
+
+def sync_stories(codes: Iterable[int]) -> None:
+    """Make the index agree with the stories as stored now: the public ones (re)written, the
+    others removed. What the change log's receiver calls for every change."""
+    codes = set(codes)
+    public = list(_public_for_index().filter(pk__in=codes))
+    index = backend()
+    # One transaction: FTS5 writes its pending entries once, at the commit.
+    with transaction.atomic():
+        index.remove(sorted(codes - {story.pk for story in public}))
+        if public:
+            index.store([document_of(story) for story in public])
+
+
+def reindex(edition=None, *, progress: Callable[[int], None] = lambda done: None) -> int:
+    """Rebuild the index (of one edition, or all) from the public stories, REINDEX_BATCH at a
+    time by news code, each batch in its own transaction: the entries of that range of codes
+    are replaced by the public stories in it, so searches go on finding the rest meanwhile.
+    `progress` hears the count so far after each batch. Returns how many were indexed."""
+    index = backend()
+    edition_id = edition.pk if edition is not None else None
+    stories = _public_for_index().order_by("pk")
+    if edition is not None:
+        stories = stories.in_edition(edition)
+    done, after = 0, 0
+    while batch := list(stories.filter(pk__gt=after)[:REINDEX_BATCH]):
+        with transaction.atomic():
+            index.replace_range([document_of(s) for s in batch], after, batch[-1].pk, edition_id)
+        done += len(batch)
+        after = batch[-1].pk
+        progress(done)
+    with transaction.atomic():
+        index.replace_range([], after, None, edition_id)  # past the last public story
+    return done
+
+
+def search(query: SearchQuery, filters: Filters, *, offset: int, limit: int) -> list[Story]:
+    """Up to `limit` public stories matching every term of `query`, best first (text
+    relevance, headline above lead above body, boosted for recency), after `offset`. Ask for
+    one more than a page shows to know whether another follows: nothing counts all matches."""
+    codes = backend().ranked(query, filters, limit=limit, offset=offset)
+    return _public_in_order(codes, Story.objects.public().select_related("section"))
+
+
+def best_matches(
+    terms: Mapping[str, float], filters: Filters, *, limit: int = 5, offset: int = 0
+) -> list[int]:
+    """The codes of the public stories that best match any of `terms` ("more like this"):
+    the MAX_TERMS heaviest terms are asked for, and relevance ranks the stories that have any
+    of them. Terms are normalised as queries are."""
+    heaviest = sorted(terms, key=lambda term: -terms[term])
+    asked = [Term(words) for term in heaviest if (words := tuple(tokens(term)))][:MAX_TERMS]
+    if not asked:
+        return []
+    codes = backend().ranked(
+        SearchQuery(tuple(asked)), filters, limit=limit, offset=offset, any_term=True
+    )
+    return [story.pk for story in _public_in_order(codes, Story.objects.public().only("pk"))]
+
+
+def _public_in_order(codes: list[int], public) -> list[Story]:
+    """The stories of `codes` that `public` (a `public()` queryset) has, in the same order."""
+    if not codes:
+        return []
+    found = {story.pk: story for story in public.filter(pk__in=codes)}
+    return [found[code] for code in codes if code in found]

@@ -1,0 +1,165 @@
+"""The search page, `/<edition>/search?q=`: the edition's public stories that match, best first,
+with the matched words marked; filters for section, tag and dates (`from`, `to`, inclusive,
+in the edition's time zone).
+
+Not in the page cache: the cache would keep one page per distinct query, and anyone can ask
+for millions, pushing the article pages out. A search costs a few indexed reads instead.
+Whatever the query string holds, the answer is a page (a message saying what to change when
+the search cannot be run), never an error; result pages carry `noindex`.
+"""
+
+import datetime
+import re
+import zoneinfo
+from dataclasses import dataclass, field
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.http import urlencode
+
+from dateline.comments.threads import approved_counts
+from dateline.discovery.backends import Filters
+from dateline.discovery.highlight import highlight, snippet
+from dateline.discovery.query import MAX_QUERY_CHARS, QueryProblem, SearchQuery, parse_query
+from dateline.discovery.search import plain_body, search
+from dateline.discovery.text import normalise
+from dateline.site.chrome import EditionChrome
+from dateline.site.pagination import Page, page_number
+from dateline.site.views import edition_chrome, render_page
+from dateline.stories.models import Section, Story, Tag
+
+SEARCH_PER_PAGE = 10
+_SLUG = re.compile(r"[-\w]+")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_UNSHOWN = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+@dataclass
+class Asked:
+    """What the query string asks for, read without trusting any of it."""
+
+    text: str = ""  # the words as typed, fit to show again
+    query: SearchQuery | None = None
+    section: Section | None = None
+    tag: Tag | None = None
+    since: datetime.date | None = None
+    until: datetime.date | None = None
+    problems: list[str] = field(default_factory=list)  # label names of the messages shown
+
+    def parameters(self, **more) -> str:
+        """The query string of this search, for the pagination links."""
+        pairs = {
+            "q": self.text,
+            "section": self.section.slug if self.section else "",
+            "tag": self.tag.slug if self.tag else "",
+            "from": self.since.isoformat() if self.since else "",
+            "to": self.until.isoformat() if self.until else "",
+            **more,
+        }
+        return urlencode({name: value for name, value in pairs.items() if value})
+
+
+def search_page(request: HttpRequest, edition: str) -> HttpResponse:
+    chrome = edition_chrome(edition)
+    asked = read_request(request, chrome)
+    number = page_number(request.GET.get("page"), SEARCH_PER_PAGE)
+    page, results = None, []
+    if asked.query is not None:
+        stories = search(
+            asked.query,
+            filters_of(asked, chrome),
+            offset=(number - 1) * SEARCH_PER_PAGE,
+            limit=SEARCH_PER_PAGE + 1,
+        )
+        page = Page(stories[:SEARCH_PER_PAGE], number, len(stories) > SEARCH_PER_PAGE)
+        results = [result_of(story, asked.query) for story in page.items]
+    response = render_page(
+        request,
+        chrome,
+        "search.html",
+        asked=asked,
+        page=page,
+        results=results,
+        max_query_chars=MAX_QUERY_CHARS,
+        comment_counts=approved_counts([story.pk for story in page.items]) if page else {},
+    )
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def read_request(request: HttpRequest, chrome: EditionChrome) -> Asked:
+    raw = request.GET.get("q", "")
+    asked = Asked(text=" ".join(_UNSHOWN.sub(" ", raw[:MAX_QUERY_CHARS]).split()))
+    try:
+        asked.query = parse_query(raw)
+    except QueryProblem as problem:
+        if problem.reason == "long":
+            asked.problems.append("search_too_long")
+        elif raw.strip():  # punctuation only: say how to search; a blank box needs no scolding
+            asked.problems.append("search_help")
+    if slug := request.GET.get("section"):
+        asked.section = chrome.section(slug)
+        if asked.section is None:
+            asked.problems.append("search_unknown_section")
+    if slug := request.GET.get("tag"):
+        asked.tag = _public_tag(slug, chrome)
+        if asked.tag is None:
+            asked.problems.append("search_unknown_tag")
+    asked.since = _date(request.GET.get("from"), asked)
+    asked.until = _date(request.GET.get("to"), asked)
+    return asked
+
+
+def _public_tag(slug: str, chrome: EditionChrome) -> Tag | None:
+    """The tag, if a public story of this edition carries it: as on the tag page, a tag only
+    hidden stories carry must not show that they exist."""
+    if not _SLUG.fullmatch(slug):  # nothing a tag's slug could be (a NUL, say) reaches the query
+        return None
+    tag = Tag.objects.filter(slug=slug).first()
+    if tag is None:
+        return None
+    carried = Story.objects.public().in_edition(chrome.edition).tagged(tag).exists()
+    return tag if carried else None
+
+
+def _date(value: str | None, asked: Asked) -> datetime.date | None:
+    if not value:
+        return None
+    value = normalise(value.strip())  # Persian or Arabic-Indic digits are fine
+    try:
+        if not _DATE.fullmatch(value):
+            raise ValueError(value)
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        if "search_bad_date" not in asked.problems:
+            asked.problems.append("search_bad_date")
+        return None
+
+
+def filters_of(asked: Asked, chrome: EditionChrome) -> Filters:
+    zone = zoneinfo.ZoneInfo(chrome.edition.timezone)
+
+    def midnight(day: datetime.date | None) -> datetime.datetime | None:
+        return datetime.datetime.combine(day, datetime.time(), tzinfo=zone) if day else None
+
+    until = None
+    if asked.until is not None and asked.until < datetime.date.max:
+        until = midnight(asked.until + datetime.timedelta(days=1))
+    return Filters(
+        edition_id=chrome.edition.pk,
+        section_id=asked.section.pk if asked.section else None,
+        tag_id=asked.tag.pk if asked.tag else None,
+        since=midnight(asked.since),
+        until=until,
+    )
+
+
+@dataclass(frozen=True)
+class Result:
+    story: Story
+    headline: str  # Markup: escaped, matches marked
+    snippet: str
+
+
+def result_of(story: Story, query: SearchQuery) -> Result:
+    text = f"{story.lead} {plain_body(story)}"
+    return Result(story, highlight(story.headline, query), snippet(text, query))

@@ -1,0 +1,42 @@
+"""Snippets and headlines with the reader's words marked, all else escaped."""
+
+from dateline.discovery.highlight import SNIPPET_CHARS, highlight, snippet
+from dateline.discovery.query import parse_query
+
+
+def test_matching_words_are_marked_whatever_their_spelling():
+    query = parse_query("کتاب export* میروند")
+    html = highlight("كِتَابٌ Exporters می‌روند exports-x other", query)
+    assert html == (
+        "<mark>كِتَابٌ</mark> <mark>Exporters</mark> <mark>می‌روند</mark> <mark>exports</mark>-x other"
+    )
+
+
+def test_everything_else_is_escaped():
+    html = highlight('<b onclick="x">oil</b> & <mark>', parse_query("oil"))
+    assert html == "&lt;b onclick=&#34;x&#34;&gt;<mark>oil</mark>&lt;/b&gt; &amp; &lt;mark&gt;"
+
+
+def test_a_snippet_is_cut_around_the_first_match_at_word_breaks():
+    text = "opening " * 100 + "the copper price rose " + "closing " * 100
+    shown = snippet(text, parse_query("copper"))
+    assert shown.startswith("…") and shown.endswith("…")
+    assert "<mark>copper</mark>" in shown
+    words = shown.strip("…").split()
+    assert set(words) - {"<mark>copper</mark>"} <= {"opening", "the", "price", "rose", "closing"}
+    assert len(shown) <= SNIPPET_CHARS + len("<mark></mark>") + 2
+
+
+def test_a_match_near_the_start_shows_the_opening():
+    text = "Copper rose. " + "more words " * 50
+    shown = snippet(text, parse_query("copper"))
+    assert shown.startswith("<mark>Copper</mark> rose.") and shown.endswith("…")
+
+
+def test_without_a_match_in_the_text_the_opening_is_shown_whole_if_short():
+    assert snippet("A short lead & more.", parse_query("copper")) == "A short lead &amp; more."
+
+
+def test_a_long_word_before_the_match_does_not_hide_it():
+    text = "x" * 400 + " copper"
+    assert snippet(text, parse_query("copper")) == "…<mark>copper</mark>"

@@ -1,0 +1,334 @@
+"""The search page as readers see it: results with the words marked (escaped), filters,
+pagination, both editions, hostile queries answered with a page (never a 500), noindex, and
+the search box in the header of every kind of page."""
+
+import datetime
+import urllib.parse
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.cache import cache
+from django.utils import timezone
+
+from dateline.site import search as search_view
+from dateline.stories.actions import kill_story
+from tests.factories import make_story
+from tests.site.conftest import page
+
+pytestmark = pytest.mark.django_db
+
+HOUR = datetime.timedelta(hours=1)
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run the fan-out of the changes made inside (the search index's receiver among them)."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def results(response) -> list[str]:
+    return [a.get_text() for a in page(response).select(".search-results h2 a")]
+
+
+def messages(response) -> list[str]:
+    return [p.get_text() for p in page(response).select(".search-message")]
+
+
+def test_results_link_to_the_stories_found_with_the_words_marked(client, editions, committed):
+    en, _ = editions
+    with committed():
+        story = make_story(
+            en,
+            headline="Saffron growers expect a record crop",
+            lead="Farmers in Khorasan say the saffron harvest will be the largest yet.",
+        )
+        make_story(en, headline="Football result")
+    soup = page(client.get("/en/search?q=saffron"))
+    assert [a["href"] for a in soup.select(".search-results h2 a")] == [story.get_absolute_url()]
+    assert [m.get_text() for m in soup.select(".search-results h2 mark")] == ["Saffron"]
+    assert [m.get_text() for m in soup.select(".snippet mark")] == ["saffron"]
+    assert soup.h1.get_text() == "Results for “saffron”"
+    assert soup.select_one("#search-page-q")["value"] == "saffron"
+
+
+def test_a_story_killed_after_it_was_found_is_found_no_more(client, editions, committed):
+    en, _ = editions
+    with committed():
+        story = make_story(en, headline="Pistachio exports fall")
+    assert results(client.get("/en/search?q=pistachio")) == ["Pistachio exports fall"]
+    with committed():
+        kill_story(story, reason="legal")
+    response = client.get("/en/search?q=pistachio")
+    assert results(response) == []
+    assert "Pistachio" not in response.content.decode()
+    assert page(response).select_one(".empty").get_text().startswith("No story matches")
+
+
+def test_stories_are_escaped_and_only_the_matches_are_marked(client, editions, committed):
+    en, _ = editions
+    with committed():
+        make_story(
+            en,
+            headline="<script>alert('head')</script> copper & <b>zinc</b>",
+            lead="Copper <img src=x onerror=alert(1)> rose; <mark>fake</mark> copper.",
+        )
+    response = client.get("/en/search?q=copper")
+    soup = page(response)
+    main = soup.select_one("main")
+    assert not main.select("script, img, b") and not soup.select("script")
+    headline = main.select_one(".search-results h2 a")
+    assert headline.get_text() == "<script>alert('head')</script> copper & <b>zinc</b>"
+    assert [m.get_text() for m in headline.select("mark")] == ["copper"]
+    snippet = main.select_one(".snippet")
+    assert [m.get_text() for m in snippet.select("mark")] == ["Copper", "copper"]
+    assert "<mark>fake</mark>" in snippet.get_text()
+    assert b"&lt;script&gt;" in response.content
+
+
+def test_persian_page_is_right_to_left_and_finds_either_spelling(client, editions, committed):
+    _, fa = editions
+    with committed():
+        make_story(fa, headline="كتاب‌های عربي در نمایشگاه", lead="ناشران می‌روند.")
+    for words, marked in [
+        ("کتابهای عربی", ["كتاب‌های", "عربي"]),
+        ("كتاب‌های", ["كتاب‌های"]),
+        ("میروند", ["می‌روند"]),
+        ("كِتَاب*", ["كتاب‌های"]),
+    ]:
+        response = client.get("/fa/search?" + urllib.parse.urlencode({"q": words}))
+        soup = page(response)
+        assert soup.html["dir"] == "rtl" and soup.html["lang"] == "fa"
+        assert results(response) == ["كتاب‌های عربي در نمایشگاه"], words
+        assert [m.get_text() for m in soup.select(".search-results mark")] == marked
+    assert page(client.get("/fa/search?q=x")).select_one("form[role=search] button").get_text() == (
+        "جستجو"
+    )
+
+
+def test_results_are_paged_and_links_keep_the_search(client, editions, committed, monkeypatch):
+    en, _ = editions
+    monkeypatch.setattr(search_view, "SEARCH_PER_PAGE", 2)
+    world = en.sections.get()
+    now = timezone.now()
+    with committed():
+        for n in range(5):
+            make_story(en, headline=f"Tin market {n}", section=world, published_at=now - n * HOUR)
+    first = page(client.get("/en/search?q=tin&section=world"))
+    assert [a.get_text() for a in first.select(".search-results h2 a")] == [
+        "Tin market 0",
+        "Tin market 1",
+    ]
+    assert not first.select("a[rel=prev]")
+    following = first.select_one("a[rel=next]")["href"]
+    assert urllib.parse.parse_qs(following[1:]) == {
+        "q": ["tin"],
+        "section": ["world"],
+        "page": ["2"],
+    }
+    last = page(client.get("/en/search?q=tin&section=world&page=3"))
+    assert [a.get_text() for a in last.select(".search-results h2 a")] == ["Tin market 4"]
+    assert not last.select("a[rel=next]") and last.select("a[rel=prev]")
+    assert client.get("/en/search?q=tin&page=4").status_code == 200  # past the end: none
+    assert client.get("/en/search?q=tin&page=0").status_code == 404
+    assert client.get("/en/search?q=tin&page=x").status_code == 404
+
+
+def test_filters_narrow_the_results(client, editions, committed):
+    en, _ = editions
+    world = en.sections.get()
+    march_tenth = datetime.datetime(2026, 3, 10, 12, tzinfo=datetime.UTC)
+    with committed():
+        make_story(en, headline="Cotton tagged", tags=("Farming",), published_at=march_tenth)
+        make_story(
+            en, headline="Cotton in world", section=world, published_at=march_tenth + 24 * HOUR
+        )
+    assert results(client.get("/en/search?q=cotton&section=world")) == ["Cotton in world"]
+    tagged = client.get("/en/search?q=cotton&tag=farming")
+    assert results(tagged) == ["Cotton tagged"]
+    assert page(tagged).select_one("input[name=tag]")["value"] == "farming"
+    assert results(client.get("/en/search?q=cotton&from=2026-03-11")) == ["Cotton in world"]
+    assert results(client.get("/en/search?q=cotton&to=2026-03-10")) == ["Cotton tagged"]
+    # Persian digits in a date are read too
+    assert results(client.get("/en/search?q=cotton&to=۲۰۲۶-۰۳-۱۰")) == ["Cotton tagged"]
+
+
+@pytest.mark.parametrize(
+    ("parameters", "message"),
+    [
+        ("section=nope", "There is no such section"),
+        ("tag=nope", "There is no such tag"),
+        ("from=2026-13-01", "Write dates as year-month-day"),
+        ("to=yesterday", "Write dates as year-month-day"),
+        ("to=9999-12-31", None),
+        ("from=0001-01-01", None),
+    ],
+)
+def test_a_filter_that_cannot_be_used_is_named_and_left_out(
+    client, editions, committed, parameters, message
+):
+    en, _ = editions
+    with committed():
+        make_story(en, headline="Cotton prices")
+    response = client.get(f"/en/search?q=cotton&{parameters}")
+    shown = messages(response)
+    if message is None:
+        assert shown == []
+    else:
+        assert len(shown) == 1 and shown[0].startswith(message)
+    assert results(response) == ["Cotton prices"]
+
+
+def test_a_tag_only_hidden_stories_carry_is_not_shown(client, editions, committed):
+    en, _ = editions
+    with committed():
+        make_story(en, headline="Cotton prices")
+        make_story(en, headline="Secret", tags=("Secret plan",), published=False)
+    response = client.get("/en/search?q=cotton&tag=secret-plan")
+    assert "Secret plan" not in response.content.decode()
+    assert messages(response)[0].startswith("There is no such tag")
+
+
+HOSTILE = [
+    "",
+    " ",
+    '"',
+    '"""',
+    "*",
+    "**",
+    "^",
+    "NEAR(",
+    "NEAR(oil gas",
+    "oil NEAR/3 gas",
+    "oil AND",
+    "OR",
+    "NOT oil",
+    "-oil",
+    "headline:oil",
+    "{headline lead}: oil",
+    "oil + gas",
+    '"oil',
+    'oil"',
+    "oil*gas",
+    "(oil",
+    "'",
+    "'; DROP TABLE stories_story; --",
+    "1' OR '1'='1",
+    "oil\\",
+    "%",
+    "_",
+    "<script>alert(1)</script>",
+    "a\x00b",
+    "\x00",
+    "\x1b[31m",
+    "\u202eoil",
+    "\ufeff",
+    "oil" * 100,
+    "word " * 60,
+    "ـــ",
+    "،؛؟",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_queries_get_a_page_never_an_error(client, editions, committed, text):
+    en, _ = editions
+    with committed():
+        make_story(en, headline="Oil and gas output")
+    for edition in ("en", "fa"):
+        response = client.get(f"/{edition}/search?" + urllib.parse.urlencode({"q": text}))
+        soup = page(response)
+        assert soup.select_one('meta[name="robots"]')["content"] == "noindex"
+        assert "<script>alert" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "q=%ED%A0%80",  # a lone surrogate, UTF-8 encoded
+        "q=%ED%A0%80oil%ED%B0%80",
+        "q=%FF%FE",  # not UTF-8
+        "q=%00",
+        "q=oil&q=gas",
+        "q[]=oil",
+        "q=" + "%E2%80%8F" * 300,  # over-long in invisible characters
+        "q=oil&from=%00&to=%ED%A0%80&section=%00&tag=%ED%A0%80&page=1",
+        "q=oil&tag=%00&section=%ED%A0%80",
+        "q=oil&tag=" + "x" * 5000,
+    ],
+)
+def test_malformed_query_strings_get_a_page(client, editions, committed, raw):
+    en, _ = editions
+    with committed():
+        make_story(en, headline="Oil and gas output")
+    response = client.get(f"/en/search?{raw}")
+    assert response.status_code == 200
+    page(response)
+
+
+def test_the_messages_say_what_to_change(client, editions):
+    assert messages(client.get("/en/search?q=" + "a" * 201)) == [
+        "Your search is too long: write at most 200 characters."
+    ]
+    assert messages(client.get("/fa/search?q=" + "a" * 201)) == [
+        "جستجوی شما بیش از اندازه بلند است: حداکثر ۲۰۰ نویسه بنویسید."
+    ]
+    assert messages(client.get("/en/search?q=%22*%5E"))[0].startswith("Type one or more words")
+    blank = page(client.get("/en/search"))
+    assert not blank.select(".search-message") and blank.select_one(".search-help")
+    assert blank.h1.get_text() == "Search"
+
+
+def test_result_pages_are_noindex_and_not_in_the_page_cache(
+    client, editions, committed, settings, monkeypatch
+):
+    settings.PAGE_CACHE_SECONDS = 60
+    en, _ = editions
+    with committed():
+        make_story(en, headline="Lentil imports")
+    stored = []
+    real_set = cache.set
+    monkeypatch.setattr(
+        cache, "set", lambda key, *a, **k: stored.append(key) or real_set(key, *a, **k)
+    )
+    response = client.get("/en/search?q=lentil")
+    assert results(response) == ["Lentil imports"]
+    assert response["X-Robots-Tag"] == "noindex"
+    assert page(response).select_one('meta[name="robots"]')["content"] == "noindex"
+    assert not [key for key in stored if key.startswith("site:page:")]
+    client.get("/en/")  # a page that is cached, so the spy is known to see it
+    assert [key for key in stored if key.startswith("site:page:")]
+
+
+def header_search_box(soup: BeautifulSoup, edition: str) -> None:
+    form = soup.select_one("header form[role=search]")
+    assert form is not None
+    assert form["action"] == f"/{edition}/search" and form.get("method", "get") == "get"
+    field = form.select_one("input[name=q]")
+    label = soup.select_one(f"label[for={field['id']}]")
+    assert label is not None and label.get_text().strip()
+    assert form.select_one("button[type=submit]")
+
+
+def test_every_kind_of_page_has_the_search_box_in_its_header(client, editions, committed):
+    en, fa = editions
+    with committed():
+        story = make_story(en, section=en.sections.get(), tags=("Water",))
+        persian = make_story(fa, headline="خبر")
+        withdrawn = make_story(en)
+        kill_story(withdrawn, reason="gone")
+    for path, status, edition in [
+        ("/en/", 200, "en"),
+        ("/fa/", 200, "fa"),
+        ("/en/section/world/", 200, "en"),
+        ("/en/tag/water/", 200, "en"),
+        (story.get_absolute_url(), 200, "en"),
+        (persian.get_absolute_url(), 200, "fa"),
+        (withdrawn.get_absolute_url(), 410, "en"),
+        ("/en/no-such-page/", 404, "en"),
+        ("/fa/section/none/", 404, "fa"),
+        ("/en/search?q=water", 200, "en"),
+        ("/fa/search", 200, "fa"),
+    ]:
+        response = client.get(path)
+        assert response.status_code == status, path
+        header_search_box(BeautifulSoup(response.content, "html.parser"), edition)
