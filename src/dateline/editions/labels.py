@@ -96,7 +96,8 @@ MESSAGES: dict[str, str] = {
         "No story matches your search. Try other or fewer words, or remove a filter."
     ),
     "search_help": N_(
-        'Type one or more words. Put a phrase in quotes ("oil prices"); end a word with * to find every word that starts with it (export*).'
+        'Type one or more words. Put a phrase in quotes ("oil prices"); end a word with *'
+        " to find every word that starts with it (export*)."
     ),
     "search_too_long": N_("Your search is too long: write at most {n} characters."),
     "search_bad_date": N_("Write dates as year-month-day, for example 2026-11-28."),
