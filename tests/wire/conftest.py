@@ -50,7 +50,11 @@ def stories(editions):
     made = {}
     for edition, place, words in ((en, "TEHRAN", "Rail"), (fa, "تهران", "راه‌آهن")):
         code = edition.code
-        common = {"byline": f"By {words} Desk", "dateline_place": place, "tags": (words, "Politics")}
+        common = {
+            "byline": f"By {words} Desk",
+            "dateline_place": place,
+            "tags": (words, "Politics"),
+        }
         made[f"{code}-plain"] = make_story(edition, headline=f"{words} plain", **common)
         corrected = make_story(edition, headline=f"{words} corrected", **common)
         made[f"{code}-corrected"] = correct_story(

@@ -190,12 +190,14 @@ def ninjs2_item(story_or_item: Story | Item) -> dict:
         return value
 
     document = renamed(ninjs_item(story_or_item))
+    for association in document.get("associations", []):
+        association.pop("rel")  # 2.x has none; the name says it
     document["standard"] = {"name": "ninjs", "version": "2.4", "schema": NINJS2_SCHEMA}
     return document
 
 
-def _add(parent: ElementTree.Element, tag: str, text: str | None = None, **attributes):
-    element = ElementTree.SubElement(parent, f"{{{NAR}}}{tag}", attributes)
+def _add(parent: ElementTree.Element, name: str, text: str | None = None, **attributes):
+    element = ElementTree.SubElement(parent, f"{{{NAR}}}{name}", attributes)
     if text is not None:
         element.text = text
     return element
