@@ -56,12 +56,12 @@ def publish(count: int, seed: int) -> None:
         with transaction.atomic():
             story = create_story(edition=edition, headline=f"P{seed} {number}", lead="Lead.")
             publish_story(story)
-            time.sleep(chance.uniform(0, 0.02))  # ids drawn, not committed yet
+            time.sleep(chance.uniform(0, 0.05))  # ids drawn, not committed yet
         roll = chance.random()
         if roll < 0.3:
             with transaction.atomic():
                 correct_story(story, note="Fixed a name.", lead="Corrected lead.")
-                time.sleep(chance.uniform(0, 0.02))
+                time.sleep(chance.uniform(0, 0.05))
         elif roll < 0.4:
             kill_story(story, reason="Withdrawn.")
 
@@ -72,6 +72,7 @@ def poll(subscriber_id: int, page: int, quiet_seconds: float) -> None:
     from dateline.wire.models import Subscriber
 
     subscriber = Subscriber.objects.get(pk=subscriber_id)
+    print(json.dumps({"ready": True}), flush=True)
     cursor, last_new = 0, time.monotonic()
     while time.monotonic() - last_new < quiet_seconds:
         result = page_after(subscriber, cursor, page)
@@ -116,6 +117,8 @@ def test_a_poller_never_misses_nor_repeats_an_item(fresh_env):  # noqa: F811
     assert setup.returncode == 0, setup.stderr
     subscriber = lines(setup.stdout)[0]["subscriber"]
     poller = start_dateline(*call(f"poll({subscriber}, {PAGE}, 8.0)"), env=fresh_env)
+    first = poller.stdout.readline()  # polling from now on, before anything is published
+    assert json.loads(first) == {"ready": True}, first
     publishers = [
         start_dateline(*call(f"publish({STORIES_EACH}, {seed})"), env=fresh_env)
         for seed in range(PUBLISHERS)

@@ -6,75 +6,150 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('editions', '0002_edition_comment_policy_and_more'),
-        ('stories', '0004_section_comment_policy_story_comment_policy_and_more'),
+        ("editions", "0002_edition_comment_policy_and_more"),
+        ("stories", "0004_section_comment_policy_story_comment_policy_and_more"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MediaTopic',
+            name="MediaTopic",
             fields=[
-                ('code', models.CharField(help_text='e.g. 01000000', max_length=20, primary_key=True, serialize=False)),
-                ('label_en', models.CharField(max_length=200)),
-                ('label_ar', models.CharField(blank=True, max_length=200)),
-                ('label_fa', models.CharField(blank=True, max_length=200)),
-                ('broader', models.CharField(blank=True, help_text="The parent's code.", max_length=20)),
-                ('retired', models.BooleanField(default=False)),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="e.g. 01000000", max_length=20, primary_key=True, serialize=False
+                    ),
+                ),
+                ("label_en", models.CharField(max_length=200)),
+                ("label_ar", models.CharField(blank=True, max_length=200)),
+                ("label_fa", models.CharField(blank=True, max_length=200)),
+                (
+                    "broader",
+                    models.CharField(blank=True, help_text="The parent's code.", max_length=20),
+                ),
+                ("retired", models.BooleanField(default=False)),
             ],
             options={
-                'ordering': ['code'],
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Subscriber',
+            name="Subscriber",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('key_prefix', models.CharField(editable=False, help_text="The key's public part, to find it.", max_length=16, unique=True)),
-                ('key_hash', models.CharField(editable=False, max_length=64)),
-                ('rate_limit', models.CharField(default='600/m', help_text="Requests per key, e.g. 600/m or 10/s (django-ratelimit's form).", max_length=16)),
-                ('webhook_url', models.URLField(blank=True, max_length=500)),
-                ('webhook_secret', models.CharField(editable=False, max_length=100)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('rotated_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('editions', models.ManyToManyField(blank=True, related_name='+', to='editions.edition')),
-                ('sections', models.ManyToManyField(blank=True, related_name='+', to='stories.section')),
-                ('tags', models.ManyToManyField(blank=True, related_name='+', to='stories.tag')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "key_prefix",
+                    models.CharField(
+                        editable=False,
+                        help_text="The key's public part, to find it.",
+                        max_length=16,
+                        unique=True,
+                    ),
+                ),
+                ("key_hash", models.CharField(editable=False, max_length=64)),
+                (
+                    "rate_limit",
+                    models.CharField(
+                        default="600/m",
+                        help_text="Requests per key, e.g. 600/m or 10/s (django-ratelimit's form).",
+                        max_length=16,
+                    ),
+                ),
+                ("webhook_url", models.URLField(blank=True, max_length=500)),
+                ("webhook_secret", models.CharField(editable=False, max_length=100)),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("rotated_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "editions",
+                    models.ManyToManyField(blank=True, related_name="+", to="editions.edition"),
+                ),
+                (
+                    "sections",
+                    models.ManyToManyField(blank=True, related_name="+", to="stories.section"),
+                ),
+                ("tags", models.ManyToManyField(blank=True, related_name="+", to="stories.tag")),
             ],
             options={
-                'ordering': ['name', 'pk'],
+                "ordering": ["name", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='TopicMapping',
+            name="TopicMapping",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('tag', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='media_topic', to='stories.tag')),
-                ('topic', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='wire.mediatopic')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "tag",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="media_topic",
+                        to="stories.tag",
+                    ),
+                ),
+                (
+                    "topic",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="wire.mediatopic",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['tag__name'],
+                "ordering": ["tag__name"],
             },
         ),
         migrations.CreateModel(
-            name='AccessLogEntry',
+            name="AccessLogEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('path', models.CharField(max_length=300)),
-                ('status', models.PositiveSmallIntegerField()),
-                ('items', models.PositiveIntegerField(default=0, help_text='How many items were sent.')),
-                ('cursor', models.BigIntegerField(blank=True, help_text='The next cursor handed out.', null=True)),
-                ('subscriber', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='log', to='wire.subscriber')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("path", models.CharField(max_length=300)),
+                ("status", models.PositiveSmallIntegerField()),
+                (
+                    "items",
+                    models.PositiveIntegerField(default=0, help_text="How many items were sent."),
+                ),
+                (
+                    "cursor",
+                    models.BigIntegerField(
+                        blank=True, help_text="The next cursor handed out.", null=True
+                    ),
+                ),
+                (
+                    "subscriber",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="log",
+                        to="wire.subscriber",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-pk'],
-                'indexes': [models.Index(fields=['subscriber', '-at'], name='wire_log_latest')],
+                "ordering": ["-at", "-pk"],
+                "indexes": [models.Index(fields=["subscriber", "-at"], name="wire_log_latest")],
             },
         ),
     ]
