@@ -73,6 +73,7 @@ def test_rotate_and_revoke(stories):
         (("add", "X", "--webhook", "javascript:alert(1)"), "not an http(s) address"),
         (("add", "X", "--webhook", "ftp://example.org/"), "not an http(s) address"),
         (("add", "X", "--rate", "lots"), "not a rate"),
+        (("add", "X", "--tags", "no-such-tag"), "no such tag: no-such-tag"),
         (("revoke", "999"), "no such subscriber"),
         (("rotate", "999"), "no such subscriber"),
     ],

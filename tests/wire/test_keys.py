@@ -78,13 +78,26 @@ def test_filters_keep_other_editions_out(stories, editions):
 
 
 def test_tag_filters(stories, editions):
-    from dateline.stories.models import Tag
-
-    rail = add_subscriber("Rail Watchers")
-    rail.subscriber.tags.set(Tag.objects.filter(name="Rail"))
+    rail = add_subscriber("Rail Watchers", tags=["rail"])
     page = pull(wire(rail.api_key))
-    assert page["items"]
-    assert all(item["language"] == "en" for item in page["items"])
+    assert {item["headlines"][0]["value"] for item in page["items"]} == {
+        "Rail plain",
+        "Rail corrected",
+        "Rail embargoed",
+        "Rail killed",
+    }
+    assert wire(rail.api_key).get(f"/api/v1/items/{stories['fa-plain'].code}").status_code == 404
+
+
+def test_section_filters(stories, editions):
+    from tests.factories import make_story
+
+    en, _ = editions
+    world = en.sections.get(slug="world")
+    in_world = make_story(en, headline="In the world section", section=world)
+    desk = add_subscriber("World Desk", sections=[world])
+    page = pull(wire(desk.api_key))
+    assert [item["uri"] for item in page["items"]] == [f"urn:dateline:story:{in_world.code}"]
 
 
 def test_every_request_is_in_the_subscribers_log(stories, issued):

@@ -88,6 +88,7 @@ def page_after(subscriber: Subscriber, after: int, limit: int) -> Page:
         .exclude(Exists(newer))
         .annotate(public=Exists(Story.objects.public().filter(pk=OuterRef("story_id"))))
         .select_related("story")
+        .prefetch_related("story__tags")
         .order_by("id")[:limit]
     )
     entries = [Entry(change, change.public) for change in changes]

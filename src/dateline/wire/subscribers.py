@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dateline.editions.models import Edition
+from dateline.stories.models import Section, Tag
 from dateline.wire import keys
 from dateline.wire.models import Subscriber
 
@@ -34,6 +35,15 @@ def _editions(codes: Iterable[str]) -> list[Edition]:
     unknown = sorted(set(codes) - {edition.code for edition in found})
     if unknown:
         raise Refused(f"no such edition: {', '.join(unknown)}")
+    return found
+
+
+def _tags(slugs: Iterable[str]) -> list[Tag]:
+    slugs = sorted({slug.strip() for slug in slugs if slug.strip()})
+    found = list(Tag.objects.filter(slug__in=slugs))
+    unknown = sorted(set(slugs) - {tag.slug for tag in found})
+    if unknown:
+        raise Refused(f"no such tag: {', '.join(unknown)[:200]}")
     return found
 
 
@@ -71,11 +81,16 @@ def add_subscriber(
     editions: Iterable[str] = (),
     webhook_url: str = "",
     rate_limit: str | None = None,
+    sections: Iterable[Section] = (),
+    tags: Iterable[str] = (),
 ) -> Issued:
+    """A new subscriber taking `editions` (codes), `sections` and `tags` (slugs); none of a
+    kind given: all of that kind."""
     name = " ".join(name.split())
     if not name or len(name) > 200:
         raise Refused("a subscriber needs a name of 1 to 200 characters")
     chosen = _editions(editions)
+    tagged = _tags(tags)
     webhook_url = check_webhook(webhook_url)
     api_key, prefix = keys.new_api_key()
     secret = keys.new_webhook_secret()
@@ -89,6 +104,8 @@ def add_subscriber(
             **({"rate_limit": check_rate(rate_limit)} if rate_limit else {}),
         )
         subscriber.editions.set(chosen)
+        subscriber.sections.set(sections)
+        subscriber.tags.set(tagged)
     return Issued(subscriber, api_key, secret)
 
 

@@ -13,6 +13,7 @@ from dateline.accounts.models import Role
 from dateline.editions.models import Edition
 from dateline.newsroom.access import forbidden, member_required
 from dateline.newsroom.views.lists import _page
+from dateline.stories.models import Section
 from dateline.stories.workflow import role_of
 from dateline.wire import subscribers
 from dateline.wire.models import DEFAULT_RATE, Subscriber
@@ -28,6 +29,15 @@ class SubscriberForm(forms.Form):
         to_field_name="code",
         widget=forms.CheckboxSelectMultiple,
         help_text="None ticked: every edition.",
+    )
+    sections = forms.ModelMultipleChoiceField(
+        Section.objects.select_related("edition"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="None ticked: every section.",
+    )
+    tags = forms.CharField(
+        required=False, max_length=2000, help_text="Tag slugs, separated by commas; none: all."
     )
     webhook_url = forms.CharField(label="Webhook address", required=False, max_length=500)
     rate_limit = forms.CharField(max_length=16, initial=DEFAULT_RATE, help_text="e.g. 600/m")
@@ -55,6 +65,8 @@ def subscriber_list(request: HttpRequest) -> HttpResponse:
                 editions=[edition.code for edition in data["editions"]],
                 webhook_url=data["webhook_url"],
                 rate_limit=data["rate_limit"],
+                sections=data["sections"],
+                tags=data["tags"].split(","),
             )
         except subscribers.Refused as refused:
             form.add_error(None, str(refused))

@@ -17,6 +17,7 @@ class Command(BaseCommand):
         add = commands.add_parser("add", help="a new subscriber; prints its key once")
         add.add_argument("name")
         add.add_argument("--editions", default="", metavar="CODES", help="e.g. en,fa (all)")
+        add.add_argument("--tags", default="", metavar="SLUGS", help="e.g. oil,water (all)")
         add.add_argument("--webhook", default="", metavar="URL", help="where pushes go")
         add.add_argument("--rate", default=None, help="requests per key, e.g. 600/m (default)")
         add.add_argument("--json", dest="as_json", action="store_true")
@@ -33,9 +34,13 @@ class Command(BaseCommand):
         except subscribers.Refused as refused:
             raise CommandError(str(refused)) from None
 
-    def do_add(self, *, name, editions, webhook, rate, as_json, **options):
+    def do_add(self, *, name, editions, tags, webhook, rate, as_json, **options):
         issued = subscribers.add_subscriber(
-            name, editions=editions.split(","), webhook_url=webhook, rate_limit=rate
+            name,
+            editions=editions.split(","),
+            tags=tags.split(","),
+            webhook_url=webhook,
+            rate_limit=rate,
         )
         if as_json:
             return self._json(
@@ -88,6 +93,8 @@ def summary(subscriber: Subscriber) -> dict:
         "id": subscriber.pk,
         "name": subscriber.name,
         "editions": sorted(edition.code for edition in subscriber.editions.all()),
+        "sections": sorted(subscriber.sections.values_list("pk", flat=True)),
+        "tags": sorted(subscriber.tags.values_list("slug", flat=True)),
         "webhook": subscriber.webhook_url,
         "rate_limit": subscriber.rate_limit,
         "created_at": subscriber.created_at.isoformat(),
