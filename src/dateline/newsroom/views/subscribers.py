@@ -42,6 +42,10 @@ class SubscriberForm(forms.Form):
     webhook_url = forms.CharField(label="Webhook address", required=False, max_length=500)
     rate_limit = forms.CharField(max_length=16, initial=DEFAULT_RATE, help_text="e.g. 600/m")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sections"].label_from_instance = lambda s: f"{s.edition.code}: {s.name}"
+
 
 def chief_editor_required(view):
     @member_required
