@@ -43,6 +43,18 @@ def test_a_key_in_the_url_is_not_a_key(stories, issued):
     assert response.status_code == 401
 
 
+def test_items_are_never_kept_by_a_shared_cache(stories, issued):
+    client = wire(issued.api_key)
+    url = f"/api/v1/items/{stories['en-embargoed'].code}"
+    for response in (
+        client.get("/api/v1/items"),
+        client.get(url),
+        client.get(url, {"format": "newsml"}),
+    ):
+        assert response.status_code == 200
+        assert response["Cache-Control"] == "private, no-store"
+
+
 def test_a_wrong_secret_behind_a_real_prefix_is_refused(stories, issued):
     prefix = issued.api_key.rsplit("_", 1)[0]
     assert wire(prefix + "_not-the-secret").get("/api/v1/items").status_code == 401

@@ -19,6 +19,8 @@ from dateline.wire.models import AccessLogEntry, Subscriber
 from dateline.wire.subscribers import authenticate, parse_rate
 
 NEWSML_TYPE = "application/vnd.iptc.g2.newsitem+xml"
+# A subscriber's items (embargoed ones among them) are for it alone: no shared cache keeps them.
+PRIVATE = "private, no-store"
 MAX_PAGE = 500
 
 
@@ -116,7 +118,7 @@ ERRORS = {401: Problem, 429: Problem}
 
 
 @api.get("/items", response={200: Page, **ERRORS}, summary="New and changed items")
-def items(request: HttpRequest, query: Query[ListQuery]):
+def items(request: HttpRequest, response: HttpResponse, query: Query[ListQuery]):
     """Items changed after the cursor, in the order of the change log, each once at its newest
     change. Poll with the cursor of the last answer: no item is ever missed or repeated."""
     subscriber = request.auth
@@ -124,6 +126,7 @@ def items(request: HttpRequest, query: Query[ListQuery]):
     write = ninjs2_item if query.format == "ninjs2" else ninjs_item
     documents = [write(item_of(entry.story, public=entry.public)) for entry in page.entries]
     _log(subscriber, request, 200, len(documents), page.cursor)
+    response["Cache-Control"] = PRIVATE
     return {"cursor": page.cursor, "items": documents}
 
 
@@ -144,7 +147,7 @@ def items(request: HttpRequest, query: Query[ListQuery]):
         }
     },
 )
-def item(request: HttpRequest, code: int, query: Query[ItemQuery]):
+def item(request: HttpRequest, response: HttpResponse, code: int, query: Query[ItemQuery]):
     """One item as it is now, or an earlier version of it (?version=N)."""
     subscriber = request.auth
     story = (
@@ -160,6 +163,9 @@ def item(request: HttpRequest, code: int, query: Query[ItemQuery]):
     )
     current = item_of(story, query.version)
     _log(subscriber, request, 200, 1)
+    response["Cache-Control"] = PRIVATE
     if wanted == "newsml":
-        return HttpResponse(newsml_item(current), content_type=f"{NEWSML_TYPE}; charset=utf-8")
+        xml = HttpResponse(newsml_item(current), content_type=f"{NEWSML_TYPE}; charset=utf-8")
+        xml["Cache-Control"] = PRIVATE
+        return xml
     return ninjs2_item(current) if wanted == "ninjs2" else ninjs_item(current)
