@@ -14,7 +14,7 @@ from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 
 from dateline.wire import feed
-from dateline.wire.items import item_of, newsml_item, ninjs2_item, ninjs_item
+from dateline.wire.items import item_of, items_of, newsml_item, ninjs2_item, ninjs_item
 from dateline.wire.models import AccessLogEntry, Subscriber
 from dateline.wire.subscribers import authenticate, parse_rate
 
@@ -124,7 +124,7 @@ def items(request: HttpRequest, response: HttpResponse, query: Query[ListQuery])
     subscriber = request.auth
     page = feed.page_after(subscriber, query.after, query.limit)
     write = ninjs2_item if query.format == "ninjs2" else ninjs_item
-    documents = [write(item_of(entry.story, public=entry.public)) for entry in page.entries]
+    documents = [write(each) for each in items_of([(e.story, e.public) for e in page.entries])]
     _log(subscriber, request, 200, len(documents), page.cursor)
     response["Cache-Control"] = PRIVATE
     return {"cursor": page.cursor, "items": documents}

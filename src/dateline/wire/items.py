@@ -8,6 +8,7 @@ it lifts) or taken down, canceled once killed; a canceled item carries no text, 
 
 import datetime
 import html
+from collections import defaultdict
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
@@ -15,7 +16,7 @@ from django.db.models import Q
 
 from dateline.stories.models import Correction, Revision, Status, Story
 from dateline.stories.rendering import render_body
-from dateline.wire.models import TopicMapping
+from dateline.wire.models import MediaTopic, TopicMapping
 
 PROVIDER = "Dateline"
 KILL_NOTICE = "This story has been withdrawn. Do not use it; remove it where it was used."
@@ -77,19 +78,52 @@ def item_of(story: Story, version: int | None = None, *, public: bool | None = N
     Revision); the status is always the story's current one."""
     version = story.version if version is None else version
     if version == story.version:
-        content = story
-        body_html = story.body_html
-        tags = [(tag.vocabulary, tag.name) for tag in story.tags.all()]
-        created = story.updated_at
-    else:
-        content = Revision.objects.get(story=story, version=version)
-        body_html = render_body(content.body)
-        tags = [tuple(pair) for pair in content.tags]
-        created = content.saved_at
-    status = pub_status(story, public=public)
-    notes = Correction.objects.filter(story=story, version__lte=version).order_by("-at", "-pk")
-    notes = list(notes.values_list("note", "version"))
+        return items_of([(story, public)])[0]
+    revision = Revision.objects.get(story=story, version=version)
+    tags = [tuple(pair) for pair in revision.tags]
+    return _item(
+        story,
+        revision,
+        version=version,
+        body_html=render_body(revision.body),
+        created=revision.saved_at,
+        tags=tags,
+        status=pub_status(story, public=public),
+        notes=_notes([story.pk])[story.pk],
+        topics=_topics(tags),
+    )
+
+
+def items_of(stories: list[tuple[Story, bool | None]]) -> list[Item]:
+    """The items for stories as they are now (with whether each is public, when known), in
+    a fixed number of queries: their corrections and Media Topics are read together."""
+    tags = {
+        story.pk: [(tag.vocabulary, tag.name) for tag in story.tags.all()] for story, _ in stories
+    }
+    notes = _notes(list(tags))
+    topics = _topics([pair for pairs in tags.values() for pair in pairs])
+    return [
+        _item(
+            story,
+            story,
+            version=story.version,
+            body_html=story.body_html,
+            created=story.updated_at,
+            tags=tags[story.pk],
+            status=pub_status(story, public=public),
+            notes=notes[story.pk],
+            topics=topics,
+        )
+        for story, public in stories
+    ]
+
+
+def _item(story, content, *, version, body_html, created, tags, status, notes, topics) -> Item:
+    """`content` is the story or one of its revisions; `notes` its corrections, newest first,
+    as (note, version made); `topics` Media Topics by (vocabulary, tag name)."""
+    notes = [(note, made) for note, made in notes if made <= version]
     canceled = status == "canceled"
+    mapped = {topics[pair].code: topics[pair] for pair in tags if pair in topics}
     return Item(
         code=story.code,
         version=version,
@@ -102,24 +136,32 @@ def item_of(story: Story, version: int | None = None, *, public: bool | None = N
         body_html="" if canceled else f"<p>{html.escape(content.lead)}</p>\n{body_html}",
         byline=content.byline,
         located=content.dateline_place,
-        subjects=_subjects(tags, story.language),
+        subjects=tuple(
+            Subject(topic.label(story.language), topic.uri, topic.qcode)
+            for _, topic in sorted(mapped.items())
+        ),
         corrections=() if canceled else tuple(note for note, _ in notes),
         corrected=any(made == version for _, made in notes),
     )
 
 
-def _subjects(tags: list[tuple[str, str]], language: str) -> tuple[Subject, ...]:
-    """The Media Topics the story's tags map to, in the story's language where labelled."""
+def _notes(codes: list[int]) -> dict[int, list[tuple[str, int]]]:
+    notes = defaultdict(list)
+    rows = Correction.objects.filter(story__in=codes).order_by("-at", "-pk")
+    for code, note, made in rows.values_list("story_id", "note", "version"):
+        notes[code].append((note, made))
+    return notes
+
+
+def _topics(tags: list[tuple[str, str]]) -> dict[tuple[str, str], MediaTopic]:
+    """The Media Topic each (vocabulary, tag name) maps to, in one query."""
     if not tags:
-        return ()
+        return {}
     wanted = Q()
-    for vocabulary, name in tags:
+    for vocabulary, name in set(tags):
         wanted |= Q(tag__vocabulary=vocabulary, tag__name=name)
-    mappings = TopicMapping.objects.filter(wanted).select_related("topic").order_by("topic")
-    topics = {mapping.topic.code: mapping.topic for mapping in mappings}
-    return tuple(
-        Subject(topic.label(language), topic.uri, topic.qcode) for topic in topics.values()
-    )
+    mappings = TopicMapping.objects.filter(wanted).select_related("tag", "topic")
+    return {(m.tag.vocabulary, m.tag.name): m.topic for m in mappings}
 
 
 def _as_item(story_or_item: Story | Item) -> Item:
