@@ -227,6 +227,23 @@ def _sitemaps(route: str, world: World) -> list[str]:
     ]
 
 
+def _api_items(route: str, world: World) -> list[str]:
+    """The wire's feed, anonymously: every page size and format it takes."""
+    return [fill(route) + query for query in ("", "?after=0&limit=500", "?format=ninjs2")]
+
+
+def _api_item(route: str, world: World) -> list[str]:
+    """Each story as a wire item, anonymously, in every format and version it could have."""
+    return [
+        f"{fill(route, code=code)}{query}"
+        for code, _, _ in world.stories
+        for query in ("", "?format=newsml", "?format=ninjs2", "?version=1")
+    ]
+
+
+# The wire's items need a subscriber's key: an anonymous call gets 401, and nothing else.
+API_ITEMS = "/api/v1/items"
+
 # Each public URL pattern, as the root URLconf spells it, and how to fill it in. A new pattern
 # makes the property test fail until it has an entry here: say what its parameters (and query
 # parameters: ?page=, ?q=, …) range over, so that it is probed with every story's words.
@@ -250,6 +267,10 @@ EXPANSIONS: dict[str, Callable[[str, World], list[str]]] = {
     "<slug:edition>/news/<int:code>/comment": _articles,  # POST only: a GET is a 405
     "<slug:edition>/comments/<int:comment>/report": _comment_reports,
     "comments/delete/<str:token>": _comment_deletions,
+    "api/v1/": _plain,
+    "api/v1/openapi.json": _plain,
+    "api/v1/items": _api_items,
+    "api/v1/items/<code>": _api_item,
 }
 
 
@@ -579,6 +600,8 @@ def probe(client, tracked: list[Tracked], now: datetime.datetime, when: str) -> 
         response = client.get(url)
         statuses[url] = response.status_code
         assert response.status_code < 500, (when, url, response.status_code)
+        if url.startswith(API_ITEMS):
+            assert response.status_code == 401, (when, url, response.status_code)
         shown = response.content.decode() + response.get("Location", "")
         leaks = [
             f"{t.spec.marker}{sorted(set(re.findall(t.spec.marker + '(.)', shown)))} {t.model}"

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "dateline.site",
     "dateline.demo",
     "dateline.newsroom",
+    "dateline.wire",
     # Django's admin with the newsroom's site: chief editors only, at /newsroom/admin/.
     "dateline.newsroom.admin_app.NewsroomAdminConfig",
     "django.contrib.auth",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dateline.newsroom.views import comments, lists, session, stories
+from dateline.newsroom.views import comments, lists, session, stories, subscribers
 
 app_name = "newsroom"
 
@@ -28,4 +28,8 @@ urlpatterns = [
     path("comments/bans/<int:ban_id>/lift/", comments.lift_ban, name="comment-ban-lift"),
     path("comments/people/", comments.people, name="comment-people"),
     path("comments/log/", comments.log, name="comment-log"),
+    path("subscribers/", subscribers.subscriber_list, name="subscribers"),
+    path("subscribers/<int:pk>/", subscribers.access_log, name="subscriber-log"),
+    path("subscribers/<int:pk>/revoke/", subscribers.revoke, name="subscriber-revoke"),
+    path("subscribers/<int:pk>/rotate/", subscribers.rotate, name="subscriber-rotate"),
 ]

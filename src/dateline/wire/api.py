@@ -1,0 +1,171 @@
+"""The subscribers' pull API at /api/v1/ (django-ninja): the change feed and single items.
+
+Every route but the OpenAPI document needs a subscriber's key in `Authorization: Bearer`;
+without a valid one the answer is 401 and nothing else. Each key has its own rate limit (429
+with Retry-After) and each answered request goes into the subscriber's access log.
+"""
+
+from typing import Literal
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django_ratelimit.core import get_usage
+from ninja import Field, NinjaAPI, Query, Schema
+from ninja.errors import AuthenticationError
+from ninja.security import HttpBearer
+
+from dateline.wire import feed
+from dateline.wire.items import item_of, items_of, newsml_item, ninjs2_item, ninjs_item
+from dateline.wire.models import AccessLogEntry, Subscriber
+from dateline.wire.subscribers import authenticate, parse_rate
+
+NEWSML_TYPE = "application/vnd.iptc.g2.newsitem+xml"
+# A subscriber's items (embargoed ones among them) are for it alone: no shared cache keeps them.
+PRIVATE = "private, no-store"
+MAX_PAGE = 500
+
+
+class RateLimited(Exception):
+    def __init__(self, wait: int):
+        self.wait = wait
+
+
+class SubscriberKey(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Subscriber | None:
+        subscriber = authenticate(token)
+        if subscriber is None:
+            return None
+        usage = get_usage(
+            request,
+            group="wire-api",
+            key=lambda _group, _request: str(subscriber.pk),
+            rate=parse_rate(subscriber.rate_limit),
+            increment=True,
+        )
+        if usage and usage["should_limit"]:
+            _log(subscriber, request, 429)
+            raise RateLimited(max(1, usage["time_left"]))
+        return subscriber
+
+
+api = NinjaAPI(
+    title="Dateline wire",
+    version="1",
+    description=(
+        "News items for subscribers in IPTC ninjs 3.3 (default), ninjs 2.4 and NewsML-G2 "
+        "2.35. Authenticate with `Authorization: Bearer <API key>`. See docs/wire.md."
+    ),
+    auth=SubscriberKey(),
+    docs_url=None,
+    urls_namespace="wire-api",
+)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = api.create_response(
+        request, {"detail": "A valid API key is needed: Authorization: Bearer <key>"}, status=401
+    )
+    response["WWW-Authenticate"] = 'Bearer realm="dateline-wire"'
+    return response
+
+
+@api.exception_handler(RateLimited)
+def rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    response = api.create_response(
+        request, {"detail": f"Too many requests; try again in {exc.wait} s"}, status=429
+    )
+    response["Retry-After"] = str(exc.wait)
+    return response
+
+
+def _log(
+    subscriber: Subscriber,
+    request: HttpRequest,
+    status: int,
+    items: int = 0,
+    cursor: int | None = None,
+) -> None:
+    AccessLogEntry.objects.create(
+        subscriber=subscriber,
+        path=request.get_full_path()[:300],
+        status=status,
+        items=items,
+        cursor=cursor,
+    )
+
+
+class Page(Schema):
+    cursor: int = Field(description="Ask with ?after= this next; opaque, never goes back.")
+    items: list[dict] = Field(description="ninjs items, oldest change first.")
+
+
+class Problem(Schema):
+    detail: str
+
+
+class ListQuery(Schema):
+    after: int = Field(0, ge=0, le=feed.MAX_CURSOR, description="The cursor of the last page")
+    limit: int = Field(100, ge=1, le=MAX_PAGE)
+    format: Literal["ninjs", "ninjs2"] = "ninjs"
+
+
+class ItemQuery(Schema):
+    format: Literal["ninjs", "ninjs2", "newsml"] | None = None
+    version: int | None = Field(None, ge=1, le=2**31 - 1, description="An earlier version")
+
+
+ERRORS = {401: Problem, 429: Problem}
+
+
+@api.get("/items", response={200: Page, **ERRORS}, summary="New and changed items")
+def items(request: HttpRequest, response: HttpResponse, query: Query[ListQuery]):
+    """Items changed after the cursor, in the order of the change log, each once at its newest
+    change. Poll with the cursor of the last answer: no item is ever missed or repeated."""
+    subscriber = request.auth
+    page = feed.page_after(subscriber, query.after, query.limit)
+    write = ninjs2_item if query.format == "ninjs2" else ninjs_item
+    documents = [write(each) for each in items_of([(e.story, e.public) for e in page.entries])]
+    _log(subscriber, request, 200, len(documents), page.cursor)
+    response["Cache-Control"] = PRIVATE
+    return {"cursor": page.cursor, "items": documents}
+
+
+@api.get(
+    "/items/{code}",
+    response={200: dict, 404: Problem, **ERRORS},
+    summary="One item",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "ninjs 3.3 (default), ninjs 2.4 (?format=ninjs2) or NewsML-G2 "
+                "2.35 (?format=newsml, or Accept: " + NEWSML_TYPE + ")",
+                "content": {
+                    "application/json": {"schema": {"type": "object"}},
+                    NEWSML_TYPE: {"schema": {"type": "string"}},
+                },
+            }
+        }
+    },
+)
+def item(request: HttpRequest, response: HttpResponse, code: int, query: Query[ItemQuery]):
+    """One item as it is now, or an earlier version of it (?version=N)."""
+    subscriber = request.auth
+    story = (
+        feed.wire_stories(subscriber).filter(pk=code).first()
+        if 0 < code < feed.MAX_CURSOR
+        else None
+    )
+    if story is None or (query.version is not None and query.version > story.version):
+        _log(subscriber, request, 404)
+        raise Http404("No such item")
+    wanted = query.format or (
+        "newsml" if NEWSML_TYPE in request.headers.get("Accept", "") else "ninjs"
+    )
+    current = item_of(story, query.version)
+    _log(subscriber, request, 200, 1)
+    response["Cache-Control"] = PRIVATE
+    if wanted == "newsml":
+        xml = HttpResponse(newsml_item(current), content_type=f"{NEWSML_TYPE}; charset=utf-8")
+        xml["Cache-Control"] = PRIVATE
+        return xml
+    return ninjs2_item(current) if wanted == "ninjs2" else ninjs_item(current)

@@ -1,0 +1,97 @@
+"""The wire's change feed: items in the order of the change log, after a cursor.
+
+The cursor is a StoryChange id. A story is an item once it has been out on the wire
+(published, released or embargoed); it is listed at its newest change that matters to the wire
+(`WIRE_ACTIONS`), once: an earlier change of it is passed over, as the item a client gets then
+already shows it. One statement reads the changes, the subquery telling which is newest and
+the story, so all three agree. Change ids commit in order (`stories.actions.changes`), so the
+ids a reader sees are all the ids up to the newest it sees: a cursor never passes over an id
+that commits later (decision 0024).
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+
+from dateline.stories.models import Story, StoryChange
+from dateline.wire.models import Subscriber
+
+Action = StoryChange.Action
+OUT_ACTIONS = (Action.PUBLISHED, Action.RELEASED, Action.EMBARGOED)
+WIRE_ACTIONS = (
+    *OUT_ACTIONS,
+    Action.EDITED,
+    Action.CORRECTED,
+    Action.RESTORED,
+    Action.UNPUBLISHED,
+    Action.KILLED,
+)
+MAX_CURSOR = 2**63 - 1
+
+
+def scope(subscriber: Subscriber, prefix: str = "") -> Q:
+    """The stories a subscriber takes: its editions, sections and tags (none chosen: any)."""
+    wanted = Q()
+    editions = list(subscriber.editions.values_list("pk", flat=True))
+    sections = list(subscriber.sections.values_list("pk", flat=True))
+    tags = list(subscriber.tags.values_list("pk", flat=True))
+    if editions:
+        wanted &= Q(**{f"{prefix}edition__in": editions})
+    if sections:
+        wanted &= Q(**{f"{prefix}section__in": sections})
+    if tags:
+        tagged = Story.tags.through.objects.filter(
+            story_id=OuterRef(f"{prefix}pk" if prefix else "pk"), tag_id__in=tags
+        )
+        wanted &= Q(Exists(tagged))
+    return wanted
+
+
+def been_out(story_field: str = "pk") -> Exists:
+    return Exists(
+        StoryChange.objects.filter(story_id=OuterRef(story_field), action__in=OUT_ACTIONS)
+    )
+
+
+def wire_stories(subscriber: Subscriber) -> QuerySet[Story]:
+    """Every story the subscriber may fetch: in its scope, and out on the wire at some time."""
+    return Story.objects.filter(scope(subscriber)).filter(been_out())
+
+
+@dataclass(frozen=True)
+class Entry:
+    change: StoryChange
+    public: bool
+
+    @property
+    def story(self) -> Story:
+        return self.change.story
+
+
+@dataclass(frozen=True)
+class Page:
+    entries: list[Entry]
+    cursor: int
+
+
+def page_after(subscriber: Subscriber, after: int, limit: int) -> Page:
+    """Up to `limit` items changed after `after`, and the cursor to ask with next."""
+    # The horizon first: every id up to it has committed (or rolled back for good), so a page
+    # that is not full may hand it out as the cursor without passing over anything.
+    horizon = StoryChange.objects.aggregate(newest=Max("id"))["newest"] or 0
+    newer = StoryChange.objects.filter(
+        story_id=OuterRef("story_id"), id__gt=OuterRef("id"), action__in=WIRE_ACTIONS
+    )
+    changes = (
+        StoryChange.objects.filter(id__gt=after, id__lte=horizon, action__in=WIRE_ACTIONS)
+        .filter(scope(subscriber, "story__"), been_out("story_id"))
+        .exclude(Exists(newer))
+        .annotate(public=Exists(Story.objects.public().filter(pk=OuterRef("story_id"))))
+        .select_related("story")
+        .prefetch_related("story__tags")
+        .order_by("id")[:limit]
+    )
+    entries = [Entry(change, change.public) for change in changes]
+    if len(entries) == limit:
+        return Page(entries, entries[-1].change.pk)
+    return Page(entries, max(horizon, after))

@@ -1,0 +1,301 @@
+"""A story, or one version of it, as a wire item: ninjs 3.3 (`ninjs_item`), ninjs 2.4
+(`ninjs2_item`) and NewsML-G2 2.35 (`newsml_item`). The pull API, webhooks and feeds all call
+these, so a subscriber gets the same item whichever way it arrives.
+
+The status follows the story: usable when public, withheld while under embargo (with the time
+it lifts) or taken down, canceled once killed; a canceled item carries no text, only the notice.
+"""
+
+import datetime
+import html
+from collections import defaultdict
+from dataclasses import dataclass
+from xml.etree import ElementTree
+
+from django.db.models import Q
+
+from dateline.stories.models import Correction, Revision, Status, Story
+from dateline.stories.rendering import render_body
+from dateline.wire.models import MediaTopic, TopicMapping
+
+PROVIDER = "Dateline"
+KILL_NOTICE = "This story has been withdrawn. Do not use it; remove it where it was used."
+NINJS3_SCHEMA = "http://www.iptc.org/std/ninjs/ninjs-schema_3.3.json#"
+NINJS2_SCHEMA = "http://www.iptc.org/std/ninjs/ninjs-schema_2.4.json#"
+NAR = "http://iptc.org/std/nar/2006-10-01/"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+IPTC_CATALOG = "http://www.iptc.org/std/catalog/catalog.IPTC-G2-Standards_38.xml"
+ElementTree.register_namespace("", NAR)
+
+
+def item_uri(code: int) -> str:
+    return f"urn:dateline:story:{code}"
+
+
+@dataclass(frozen=True)
+class Subject:
+    name: str
+    uri: str
+    qcode: str
+
+
+@dataclass(frozen=True)
+class Item:
+    """What every format says about one version of one story."""
+
+    code: int
+    version: int
+    pub_status: str  # usable | withheld | canceled
+    embargoed_until: datetime.datetime | None
+    first_created: datetime.datetime
+    version_created: datetime.datetime
+    language: str
+    headline: str
+    body_html: str
+    byline: str
+    located: str
+    subjects: tuple[Subject, ...]
+    corrections: tuple[str, ...]  # newest first, those made by this version or before
+    corrected: bool  # this version is a correction
+
+    @property
+    def uri(self) -> str:
+        return item_uri(self.code)
+
+
+def pub_status(story: Story, *, public: bool | None = None) -> str:
+    """`public`, when the caller read it with the story (Story.objects.public()), saves a
+    query."""
+    if story.status == Status.KILLED:
+        return "canceled"
+    if public is None:
+        public = Story.objects.public().filter(pk=story.pk).exists()
+    return "usable" if public else "withheld"
+
+
+def item_of(story: Story, version: int | None = None, *, public: bool | None = None) -> Item:
+    """The item for `story` as it is now, or for one of its earlier versions (from its
+    Revision); the status is always the story's current one."""
+    version = story.version if version is None else version
+    if version == story.version:
+        return items_of([(story, public)])[0]
+    revision = Revision.objects.get(story=story, version=version)
+    tags = [tuple(pair) for pair in revision.tags]
+    return _item(
+        story,
+        revision,
+        version=version,
+        body_html=render_body(revision.body),
+        created=revision.saved_at,
+        tags=tags,
+        status=pub_status(story, public=public),
+        notes=_notes([story.pk])[story.pk],
+        topics=_topics(tags),
+    )
+
+
+def items_of(stories: list[tuple[Story, bool | None]]) -> list[Item]:
+    """The items for stories as they are now (with whether each is public, when known), in
+    a fixed number of queries: their corrections and Media Topics are read together."""
+    tags = {
+        story.pk: [(tag.vocabulary, tag.name) for tag in story.tags.all()] for story, _ in stories
+    }
+    notes = _notes(list(tags))
+    topics = _topics([pair for pairs in tags.values() for pair in pairs])
+    return [
+        _item(
+            story,
+            story,
+            version=story.version,
+            body_html=story.body_html,
+            created=story.updated_at,
+            tags=tags[story.pk],
+            status=pub_status(story, public=public),
+            notes=notes[story.pk],
+            topics=topics,
+        )
+        for story, public in stories
+    ]
+
+
+def _item(story, content, *, version, body_html, created, tags, status, notes, topics) -> Item:
+    """`content` is the story or one of its revisions; `notes` its corrections, newest first,
+    as (note, version made); `topics` Media Topics by (vocabulary, tag name)."""
+    notes = [(note, made) for note, made in notes if made <= version]
+    canceled = status == "canceled"
+    mapped = {topics[pair].code: topics[pair] for pair in tags if pair in topics}
+    return Item(
+        code=story.code,
+        version=version,
+        pub_status=status,
+        embargoed_until=story.embargo_until if story.is_embargoed and not canceled else None,
+        first_created=story.created_at,
+        version_created=created,
+        language=story.language,
+        headline=content.headline,
+        body_html="" if canceled else f"<p>{html.escape(content.lead)}</p>\n{body_html}",
+        byline=content.byline,
+        located=content.dateline_place,
+        subjects=tuple(
+            Subject(topic.label(story.language), topic.uri, topic.qcode)
+            for _, topic in sorted(mapped.items())
+        ),
+        corrections=() if canceled else tuple(note for note, _ in notes),
+        corrected=any(made == version for _, made in notes),
+    )
+
+
+def _notes(codes: list[int]) -> dict[int, list[tuple[str, int]]]:
+    notes = defaultdict(list)
+    rows = Correction.objects.filter(story__in=codes).order_by("-at", "-pk")
+    for code, note, made in rows.values_list("story_id", "note", "version"):
+        notes[code].append((note, made))
+    return notes
+
+
+def _topics(tags: list[tuple[str, str]]) -> dict[tuple[str, str], MediaTopic]:
+    """The Media Topic each (vocabulary, tag name) maps to, in one query."""
+    if not tags:
+        return {}
+    wanted = Q()
+    for vocabulary, name in set(tags):
+        wanted |= Q(tag__vocabulary=vocabulary, tag__name=name)
+    mappings = TopicMapping.objects.filter(wanted).select_related("tag", "topic")
+    return {(m.tag.vocabulary, m.tag.name): m.topic for m in mappings}
+
+
+def _as_item(story_or_item: Story | Item) -> Item:
+    return story_or_item if isinstance(story_or_item, Item) else item_of(story_or_item)
+
+
+def _time(moment: datetime.datetime) -> str:
+    return moment.astimezone(datetime.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def ninjs_item(story_or_item: Story | Item) -> dict:
+    """ninjs 3.3."""
+    item = _as_item(story_or_item)
+    document = {
+        "uri": item.uri,
+        "standard": {"name": "ninjs", "version": "3.3", "schema": NINJS3_SCHEMA},
+        "type": "text",
+        "representationType": "full",
+        "version": str(item.version),
+        "firstCreated": _time(item.first_created),
+        "versionCreated": _time(item.version_created),
+        "pubStatus": item.pub_status,
+        "language": item.language,
+        "headlines": [{"role": "main", "value": item.headline}],
+        "copyrightHolder": PROVIDER,
+    }
+    if item.embargoed_until:
+        document["embargoedUntil"] = _time(item.embargoed_until)
+    if item.pub_status == "canceled":
+        document["edNote"] = KILL_NOTICE
+    else:
+        document["bodies"] = [{"role": "main", "contentType": "text/html", "value": item.body_html}]
+    if item.byline:
+        document["by"] = item.byline
+    if item.located:
+        document["located"] = item.located
+    if item.subjects:
+        document["subjects"] = [
+            {"name": s.name, "uri": s.uri, "literal": s.qcode, "rel": "about"}
+            for s in item.subjects
+        ]
+    if item.corrections:
+        document["descriptions"] = [{"role": "correction", "value": n} for n in item.corrections]
+    if item.version > 1:
+        document["associations"] = [
+            {
+                "name": "previous version",
+                "rel": "previousVersion",
+                "uri": item.uri,
+                "version": str(item.version - 1),
+            }
+        ]
+    return document
+
+
+# ninjs 2.x spells every property in lower case and calls embargoedUntil `embargoed`.
+NINJS2_RENAMED = {"embargoedUntil": "embargoed"}
+
+
+def ninjs2_item(story_or_item: Story | Item) -> dict:
+    """ninjs 2.4, for older clients: the 3.3 item with 2.x's property names."""
+
+    def renamed(value):
+        if isinstance(value, dict):
+            return {NINJS2_RENAMED.get(k, k.lower()): renamed(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [renamed(each) for each in value]
+        return value
+
+    document = renamed(ninjs_item(story_or_item))
+    for association in document.get("associations", []):
+        association.pop("rel")  # 2.x has none; the name says it
+    document["standard"] = {"name": "ninjs", "version": "2.4", "schema": NINJS2_SCHEMA}
+    return document
+
+
+def _add(parent: ElementTree.Element, name: str, text: str | None = None, **attributes):
+    element = ElementTree.SubElement(parent, f"{{{NAR}}}{name}", attributes)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def newsml_item(story_or_item: Story | Item) -> bytes:
+    """NewsML-G2 2.35 newsItem (power conformance), UTF-8 with an XML declaration."""
+    item = _as_item(story_or_item)
+    root = ElementTree.Element(
+        f"{{{NAR}}}newsItem",
+        {
+            "guid": item.uri,
+            "version": str(item.version),
+            "standard": "NewsML-G2",
+            "standardversion": "2.35",
+            "conformance": "power",
+            XML_LANG: item.language,
+        },
+    )
+    _add(root, "catalogRef", href=IPTC_CATALOG)
+    meta = _add(root, "itemMeta")
+    _add(meta, "itemClass", qcode="ninat:text")
+    _add(meta, "provider", literal=PROVIDER)
+    _add(meta, "versionCreated", _time(item.version_created))
+    _add(meta, "firstCreated", _time(item.first_created))
+    if item.embargoed_until:
+        _add(meta, "embargoed", _time(item.embargoed_until))
+    _add(meta, "pubStatus", qcode=f"stat:{item.pub_status}")
+    if item.pub_status == "canceled":
+        _add(meta, "edNote", KILL_NOTICE)
+    if item.corrected:
+        _add(meta, "signal", qcode="sig:correction")
+    if item.version > 1:
+        _add(
+            meta,
+            "link",
+            rel="irel:previousVersion",
+            residref=item.uri,
+            version=str(item.version - 1),
+        )
+    content = _add(root, "contentMeta")
+    if item.located:
+        _add(_add(content, "located"), "name", item.located)
+    if item.byline:
+        _add(_add(content, "creator"), "name", item.byline)
+    _add(content, "language", tag=item.language)
+    for subject in item.subjects:
+        _add(
+            _add(content, "subject", type="cpnat:abstract", qcode=subject.qcode),
+            "name",
+            subject.name,
+        )
+    _add(content, "headline", item.headline)
+    for note in item.corrections:
+        _add(content, "description", note, role="drol:correction")
+    if item.pub_status != "canceled":
+        content_set = _add(root, "contentSet")
+        _add(content_set, "inlineData", item.body_html, contenttype="text/html")
+    return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)

@@ -1,0 +1,102 @@
+"""`dateline subscribers add|list|revoke|rotate`: the wire's subscribers for operators. A new
+key (and a new subscriber's webhook signing secret) is printed once and never again."""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from dateline.wire import subscribers
+from dateline.wire.models import Subscriber
+
+
+class Command(BaseCommand):
+    help = "Add, list, revoke and rotate the keys of the wire's subscribers."
+
+    def add_arguments(self, parser):
+        commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+        add = commands.add_parser("add", help="a new subscriber; prints its key once")
+        add.add_argument("name")
+        add.add_argument("--editions", default="", metavar="CODES", help="e.g. en,fa (all)")
+        add.add_argument("--tags", default="", metavar="SLUGS", help="e.g. oil,water (all)")
+        add.add_argument("--webhook", default="", metavar="URL", help="where pushes go")
+        add.add_argument("--rate", default=None, help="requests per key, e.g. 600/m (default)")
+        add.add_argument("--json", dest="as_json", action="store_true")
+        listing = commands.add_parser("list", help="every subscriber; never a key")
+        listing.add_argument("--json", dest="as_json", action="store_true", help="one per line")
+        for name, what in (("revoke", "its key stops working"), ("rotate", "a new key")):
+            change = commands.add_parser(name, help=what)
+            change.add_argument("id", type=int)
+            change.add_argument("--json", dest="as_json", action="store_true")
+
+    def handle(self, *args, command, as_json, **options):
+        try:
+            getattr(self, f"do_{command}")(as_json=as_json, **options)
+        except subscribers.Refused as refused:
+            raise CommandError(str(refused)) from None
+
+    def do_add(self, *, name, editions, tags, webhook, rate, as_json, **options):
+        issued = subscribers.add_subscriber(
+            name,
+            editions=editions.split(","),
+            tags=tags.split(","),
+            webhook_url=webhook,
+            rate_limit=rate,
+        )
+        if as_json:
+            return self._json(
+                {
+                    "id": issued.subscriber.pk,
+                    "api_key": issued.api_key,
+                    "webhook_secret": issued.webhook_secret,
+                }
+            )
+        self.stdout.write(f"subscriber {issued.subscriber.pk}: {issued.subscriber.name}")
+        self.stdout.write(f"API key (shown once): {issued.api_key}")
+        self.stdout.write(f"webhook signing secret (shown once): {issued.webhook_secret}")
+
+    def do_list(self, *, as_json, **options):
+        for subscriber in Subscriber.objects.prefetch_related("editions"):
+            line = summary(subscriber)
+            if as_json:
+                self._json(line)
+            else:
+                state = "revoked" if line["revoked_at"] else "active"
+                editions = ",".join(line["editions"]) or "all"
+                self.stdout.write(f"{line['id']}\t{state}\t{editions}\t{line['name']}")
+
+    def do_revoke(self, *, id, as_json, **options):
+        subscriber = subscribers.revoke(find(id))
+        if as_json:
+            return self._json(summary(subscriber))
+        self.stdout.write(f"revoked {subscriber.pk} {subscriber.name}")
+
+    def do_rotate(self, *, id, as_json, **options):
+        subscriber = find(id)
+        api_key = subscribers.rotate(subscriber)
+        if as_json:
+            return self._json({"id": subscriber.pk, "api_key": api_key})
+        self.stdout.write(f"new API key for {subscriber.pk} (shown once): {api_key}")
+
+    def _json(self, value) -> None:
+        self.stdout.write(json.dumps(value, ensure_ascii=False))
+
+
+def find(pk: int) -> Subscriber:
+    subscriber = Subscriber.objects.filter(pk=pk).first()
+    if subscriber is None:
+        raise CommandError(f"subscriber {pk}: no such subscriber")
+    return subscriber
+
+
+def summary(subscriber: Subscriber) -> dict:
+    return {
+        "id": subscriber.pk,
+        "name": subscriber.name,
+        "editions": sorted(edition.code for edition in subscriber.editions.all()),
+        "sections": sorted(subscriber.sections.values_list("pk", flat=True)),
+        "tags": sorted(subscriber.tags.values_list("slug", flat=True)),
+        "webhook": subscriber.webhook_url,
+        "rate_limit": subscriber.rate_limit,
+        "created_at": subscriber.created_at.isoformat(),
+        "revoked_at": subscriber.revoked_at.isoformat() if subscriber.revoked_at else None,
+    }

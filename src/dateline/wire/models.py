@@ -1,0 +1,103 @@
+"""Subscribers to the wire, what they asked for, and IPTC Media Topics for the items' subjects."""
+
+from django.db import models
+from django.utils import timezone
+
+from dateline.editions.models import Edition
+from dateline.stories.models import Section, Tag
+
+DEFAULT_RATE = "600/m"
+
+
+class Subscriber(models.Model):
+    """An organisation that takes the wire: its API key (only a keyed hash of it is kept), what
+    it takes (editions, sections, tags: none chosen means all) and where pushes go."""
+
+    name = models.CharField(max_length=200)
+    key_prefix = models.CharField(
+        max_length=16, unique=True, editable=False, help_text="The key's public part, to find it."
+    )
+    key_hash = models.CharField(max_length=64, editable=False)
+    editions = models.ManyToManyField(Edition, blank=True, related_name="+")
+    sections = models.ManyToManyField(Section, blank=True, related_name="+")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="+")
+    rate_limit = models.CharField(
+        max_length=16,
+        default=DEFAULT_RATE,
+        help_text="Requests per key, e.g. 600/m or 10/s (django-ratelimit's form).",
+    )
+    webhook_url = models.URLField(max_length=500, blank=True)
+    # Kept as it is: a signing secret must be usable to sign (Standard Webhooks' whsec_…).
+    webhook_secret = models.CharField(max_length=100, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    rotated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class AccessLogEntry(models.Model):
+    """One API request of a subscriber: what it asked for and what it got."""
+
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="log")
+    at = models.DateTimeField(default=timezone.now)
+    path = models.CharField(max_length=300)
+    status = models.PositiveSmallIntegerField()
+    items = models.PositiveIntegerField(default=0, help_text="How many items were sent.")
+    cursor = models.BigIntegerField(null=True, blank=True, help_text="The next cursor handed out.")
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["subscriber", "-at"], name="wire_log_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.path} {self.status}"
+
+
+class MediaTopic(models.Model):
+    """One concept of IPTC's Media Topics (`dateline loadtopics`)."""
+
+    code = models.CharField(max_length=20, primary_key=True, help_text="e.g. 01000000")
+    label_en = models.CharField(max_length=200)
+    label_ar = models.CharField(max_length=200, blank=True)
+    label_fa = models.CharField(max_length=200, blank=True)
+    broader = models.CharField(max_length=20, blank=True, help_text="The parent's code.")
+    retired = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.label_en} ({self.code})"
+
+    @property
+    def qcode(self) -> str:
+        return f"medtop:{self.code}"
+
+    @property
+    def uri(self) -> str:
+        return f"http://cv.iptc.org/newscodes/mediatopic/{self.code}"
+
+    def label(self, language: str) -> str:
+        return getattr(self, f"label_{language}", "") or self.label_en
+
+
+class TopicMapping(models.Model):
+    """Editors' table: stories carrying this tag have this Media Topic as a subject."""
+
+    tag = models.OneToOneField(Tag, on_delete=models.CASCADE, related_name="media_topic")
+    topic = models.ForeignKey(MediaTopic, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        ordering = ["tag__name"]
+
+    def __str__(self) -> str:
+        return f"{self.tag} → {self.topic}"

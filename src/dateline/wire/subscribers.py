@@ -1,0 +1,141 @@
+"""Adding, revoking and rotating subscribers: the one place the newsroom screen and
+`dateline subscribers` both call. A key is returned once and never stored."""
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils import timezone
+
+from dateline.editions.models import Edition
+from dateline.stories.models import Section, Tag
+from dateline.wire import keys
+from dateline.wire.models import Subscriber
+
+
+class Refused(Exception):
+    """A change that cannot be made; the message says why, for a person to read."""
+
+
+@dataclass(frozen=True)
+class Issued:
+    """A subscriber and the secrets to hand over once."""
+
+    subscriber: Subscriber
+    api_key: str
+    webhook_secret: str
+
+
+def _editions(codes: Iterable[str]) -> list[Edition]:
+    codes = sorted({code.strip() for code in codes if code.strip()})
+    found = list(Edition.objects.filter(code__in=codes))
+    unknown = sorted(set(codes) - {edition.code for edition in found})
+    if unknown:
+        raise Refused(f"no such edition: {', '.join(unknown)}")
+    return found
+
+
+def _tags(slugs: Iterable[str]) -> list[Tag]:
+    slugs = sorted({slug.strip() for slug in slugs if slug.strip()})
+    found = list(Tag.objects.filter(slug__in=slugs))
+    unknown = sorted(set(slugs) - {tag.slug for tag in found})
+    if unknown:
+        raise Refused(f"no such tag: {', '.join(unknown)[:200]}")
+    return found
+
+
+def check_webhook(url: str) -> str:
+    url = url.strip()
+    if url:
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except ValidationError:
+            raise Refused(f"{url[:200]!r} is not an http(s) address") from None
+    return url
+
+
+RATE = re.compile(r"([1-9][0-9]{0,6})/([1-9][0-9]{0,4})?([smhd])")
+PERIOD_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """'600/m' -> (600, 60), '10/5s' -> (10, 5): requests, and the period in seconds."""
+    match = RATE.fullmatch(rate.strip())
+    if match is None:
+        raise Refused(f"{rate[:40]!r} is not a rate such as 600/m, 10/s or 100/5m")
+    count, multiple, unit = match.groups()
+    return int(count), int(multiple or 1) * PERIOD_SECONDS[unit]
+
+
+def check_rate(rate: str) -> str:
+    parse_rate(rate)
+    return rate.strip()
+
+
+def add_subscriber(
+    name: str,
+    *,
+    editions: Iterable[str] = (),
+    webhook_url: str = "",
+    rate_limit: str | None = None,
+    sections: Iterable[Section] = (),
+    tags: Iterable[str] = (),
+) -> Issued:
+    """A new subscriber taking `editions` (codes), `sections` and `tags` (slugs); none of a
+    kind given: all of that kind."""
+    name = " ".join(name.split())
+    if not name or len(name) > 200:
+        raise Refused("a subscriber needs a name of 1 to 200 characters")
+    chosen = _editions(editions)
+    tagged = _tags(tags)
+    webhook_url = check_webhook(webhook_url)
+    api_key, prefix = keys.new_api_key()
+    secret = keys.new_webhook_secret()
+    with transaction.atomic():
+        subscriber = Subscriber.objects.create(
+            name=name,
+            key_prefix=prefix,
+            key_hash=keys.key_hash(api_key),
+            webhook_url=webhook_url,
+            webhook_secret=secret,
+            **({"rate_limit": check_rate(rate_limit)} if rate_limit else {}),
+        )
+        subscriber.editions.set(chosen)
+        subscriber.sections.set(sections)
+        subscriber.tags.set(tagged)
+    return Issued(subscriber, api_key, secret)
+
+
+def revoke(subscriber: Subscriber) -> Subscriber:
+    """The key stops working at once, for good."""
+    if subscriber.revoked_at is not None:
+        raise Refused(f"subscriber {subscriber.pk} was revoked already")
+    subscriber.revoked_at = timezone.now()
+    subscriber.save(update_fields=["revoked_at"])
+    return subscriber
+
+
+def rotate(subscriber: Subscriber) -> str:
+    """A new key for the subscriber; the old one stops working at once."""
+    if subscriber.revoked_at is not None:
+        raise Refused(f"subscriber {subscriber.pk} is revoked; add a new one instead")
+    api_key, prefix = keys.new_api_key()
+    subscriber.key_prefix = prefix
+    subscriber.key_hash = keys.key_hash(api_key)
+    subscriber.rotated_at = timezone.now()
+    subscriber.save(update_fields=["key_prefix", "key_hash", "rotated_at"])
+    return api_key
+
+
+def authenticate(api_key: str) -> Subscriber | None:
+    """The active subscriber holding this key, or None (unknown, wrong, rotated or revoked)."""
+    prefix = keys.prefix_of(api_key)
+    if prefix is None:
+        return None
+    subscriber = Subscriber.objects.filter(key_prefix=prefix, revoked_at__isnull=True).first()
+    if subscriber is None or not keys.matches(api_key, subscriber.key_hash):
+        return None
+    return subscriber

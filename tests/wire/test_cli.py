@@ -1,0 +1,128 @@
+"""`dateline subscribers …` and `dateline loadtopics`: the contract operators script against.
+`add --json` prints one object with id, api_key and webhook_secret, once; refusals exit 1
+with the reason; the printed key works and nothing printed later shows it again."""
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from dateline.stories.models import Tag
+from dateline.wire.models import MediaTopic, Subscriber, TopicMapping
+from tests.processes import dateline_env, run_dateline
+from tests.wire.conftest import IPTC, pull, wire
+
+pytestmark = pytest.mark.django_db
+
+
+def subscribers(*args: str) -> str:
+    out = io.StringIO()
+    call_command("subscribers", *args, stdout=out)
+    return out.getvalue()
+
+
+def refused(*args: str) -> str:
+    with pytest.raises(CommandError) as failure:
+        subscribers(*args)
+    return str(failure.value)
+
+
+def test_add_json_is_one_object_and_the_key_works(stories):
+    lines = subscribers("add", "Gulf Daily", "--editions", "fa", "--json").splitlines()
+    assert len(lines) == 1
+    added = json.loads(lines[0])
+    assert set(added) == {"id", "api_key", "webhook_secret"}
+    assert added["api_key"].startswith("dlw_")
+    assert added["webhook_secret"].startswith("whsec_")
+    page = pull(wire(added["api_key"]))
+    assert {item["language"] for item in page["items"]} == {"fa"}
+    listed = subscribers("list", "--json") + subscribers("list")
+    assert added["api_key"] not in listed and added["webhook_secret"] not in listed
+    (line,) = [json.loads(each) for each in subscribers("list", "--json").splitlines()]
+    assert line["id"] == added["id"] and line["editions"] == ["fa"] and line["revoked_at"] is None
+
+
+def test_add_plain_prints_key_and_secret_once(editions):
+    printed = subscribers("add", "Plain Text Times", "--webhook", "https://example.org/hook")
+    subscriber = Subscriber.objects.get()
+    assert f"subscriber {subscriber.pk}: Plain Text Times" in printed
+    assert printed.count("dlw_") == 1 and printed.count("whsec_") == 1
+    assert subscriber.webhook_url == "https://example.org/hook"
+
+
+def test_rotate_and_revoke(stories):
+    added = json.loads(subscribers("add", "Rotating", "--json"))
+    rotated = json.loads(subscribers("rotate", str(added["id"]), "--json"))
+    assert set(rotated) == {"id", "api_key"} and rotated["api_key"] != added["api_key"]
+    assert wire(added["api_key"]).get("/api/v1/items").status_code == 401
+    assert wire(rotated["api_key"]).get("/api/v1/items").status_code == 200
+    revoked = json.loads(subscribers("revoke", str(added["id"]), "--json"))
+    assert revoked["revoked_at"]
+    assert wire(rotated["api_key"]).get("/api/v1/items").status_code == 401
+    assert "revoked already" in refused("revoke", str(added["id"]))
+    assert "is revoked" in refused("rotate", str(added["id"]))
+
+
+@pytest.mark.parametrize(
+    ("args", "reason"),
+    [
+        (("add", "X", "--editions", "en,xx"), "no such edition: xx"),
+        (("add", "   "), "needs a name"),
+        (("add", "X", "--webhook", "javascript:alert(1)"), "not an http(s) address"),
+        (("add", "X", "--webhook", "ftp://example.org/"), "not an http(s) address"),
+        (("add", "X", "--rate", "lots"), "not a rate"),
+        (("add", "X", "--tags", "no-such-tag"), "no such tag: no-such-tag"),
+        (("revoke", "999"), "no such subscriber"),
+        (("rotate", "999"), "no such subscriber"),
+    ],
+)
+def test_refusals_name_the_reason_and_change_nothing(editions, args, reason):
+    assert reason in refused(*args)
+    assert not Subscriber.objects.exists()
+
+
+def test_a_refusal_exits_1_in_a_real_process(tmp_path):
+    env = dateline_env(tmp_path / "var")
+    assert run_dateline("migrate", "-v0", env=env).returncode == 0
+    result = run_dateline("subscribers", "revoke", "42", "--json", env=env)
+    assert result.returncode == 1
+    assert "subscriber 42: no such subscriber" in result.stderr
+    added = run_dateline("subscribers", "add", "Real Process", "--json", env=env)
+    assert added.returncode == 0, added.stderr
+    assert set(json.loads(added.stdout)) == {"id", "api_key", "webhook_secret"}
+
+
+def test_loadtopics_labels_and_seeded_mappings(editions):
+    path = IPTC / "mediatopics" / "cptall-x-all.json"
+    if not path.exists():
+        pytest.skip(f"Media Topics are not at {path} (../shared is absent)")
+    politics = Tag.objects.create(slug="politics", name="Politics")
+    persian_sport = Tag.objects.create(slug="varzesh", name="ورزش")
+    Tag.objects.create(slug="caspian", name="Caspian")
+    out = io.StringIO()
+    call_command("loadtopics", str(path), stdout=out)
+    assert "1286 Media Topics loaded; 2 tags newly mapped" in out.getvalue()
+    top = MediaTopic.objects.get(code="11000000")
+    assert (top.label_en, top.label_ar, top.label_fa) == ("politics", "سياسة", "سیاست")
+    assert MediaTopic.objects.filter(broader="", retired=False).exclude(label_fa="").count() == 17
+    assert TopicMapping.objects.get(tag=politics).topic_id == "11000000"
+    assert TopicMapping.objects.get(tag=persian_sport).topic_id == "15000000"
+    # Loading again changes nothing an editor set.
+    TopicMapping.objects.filter(tag=politics).update(topic="15000000")
+    call_command("loadtopics", str(path), stdout=io.StringIO())
+    assert TopicMapping.objects.get(tag=politics).topic_id == "15000000"
+    assert MediaTopic.objects.count() == 1286
+
+
+@pytest.mark.parametrize(
+    "content", [b"{}", b"not json", b"\xff\xfe", b'{"conceptSet": [{"x": 1}]}']
+)
+def test_loadtopics_refuses_other_files(db, tmp_path, content):
+    path = tmp_path / "topics.json"
+    path.write_bytes(content)
+    with pytest.raises(CommandError):
+        call_command("loadtopics", str(path), stdout=io.StringIO())
+    with pytest.raises(CommandError, match="No such file"):
+        call_command("loadtopics", str(tmp_path / "missing.json"), stdout=io.StringIO())

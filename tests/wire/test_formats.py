@@ -1,0 +1,207 @@
+"""Every item the API produces validates against IPTC's own ninjs 3.3 and 2.4 JSON Schemas and
+the NewsML-G2 2.35 XSD (../shared/data/iptc/), for stories of both editions, plain, corrected,
+embargoed and killed; and says what the story is (status, embargo, correction, dateline)."""
+
+import json
+
+import pytest
+from lxml import etree
+
+from dateline.wire.topics import load_topics
+from tests.wire.conftest import IPTC, NEWSML_TYPE, pull, wire
+
+pytestmark = pytest.mark.django_db
+NAR = {"g": "http://iptc.org/std/nar/2006-10-01/"}
+KINDS = ("plain", "corrected", "embargoed", "killed")
+
+
+def _need(path):
+    if not path.exists():
+        pytest.skip(
+            f"IPTC's schemas are not at {path} (../shared is absent; set DATELINE_SHARED_DIR)"
+        )
+    return path
+
+
+@pytest.fixture(scope="module")
+def ninjs_validators():
+    from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+
+    geo = Resource.from_contents({}, default_specification=DRAFT202012)
+    registry = Registry().with_resource("https://geojson.org/schema/GeoJSON.json", geo)
+    validators = {}
+    for version in ("3.3", "2.4"):
+        schema = json.loads(_need(IPTC / "ninjs" / f"ninjs-schema_{version}.json").read_text())
+        validators[version] = Draft202012Validator(
+            schema, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER
+        )
+    return validators
+
+
+@pytest.fixture(scope="module")
+def newsml_schema():
+    return etree.XMLSchema(
+        etree.parse(str(_need(IPTC / "newsml-g2" / "NewsML-G2_2.35-spec-All-Power.xsd")))
+    )
+
+
+def _errors(validator, document) -> list[str]:
+    return [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+        for e in validator.iter_errors(document)
+    ]
+
+
+@pytest.mark.parametrize("edition", ["en", "fa"])
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_format_validates(stories, issued, ninjs_validators, newsml_schema, edition, kind):
+    story = stories[f"{edition}-{kind}"]
+    client = wire(issued.api_key)
+    url = f"/api/v1/items/{story.code}"
+    ninjs3 = json.loads(client.get(url).content)
+    assert _errors(ninjs_validators["3.3"], ninjs3) == []
+    ninjs2 = json.loads(client.get(url, {"format": "ninjs2"}).content)
+    assert _errors(ninjs_validators["2.4"], ninjs2) == []
+    for response in (
+        client.get(url, {"format": "newsml"}),
+        client.get(url, HTTP_ACCEPT=NEWSML_TYPE),
+    ):
+        assert response["Content-Type"].startswith(NEWSML_TYPE)
+        document = etree.fromstring(response.content)
+        assert newsml_schema.validate(document), newsml_schema.error_log
+    # Earlier versions too (a corrected story's first).
+    if story.version > 1:
+        older = json.loads(client.get(url, {"version": 1}).content)
+        assert _errors(ninjs_validators["3.3"], older) == []
+        assert newsml_schema.validate(
+            etree.fromstring(client.get(url, {"version": 1, "format": "newsml"}).content)
+        )
+
+
+def test_the_feed_validates(stories, issued, ninjs_validators):
+    for version, fmt in (("3.3", "ninjs"), ("2.4", "ninjs2")):
+        items = pull(wire(issued.api_key), format=fmt)["items"]
+        assert len(items) == 8  # plain, corrected, embargoed and killed, in two editions
+        for item in items:
+            assert _errors(ninjs_validators[version], item) == []
+
+
+def test_a_schema_error_would_be_caught(ninjs_validators, newsml_schema):
+    """The validators are real: a wrong status fails both."""
+    assert _errors(ninjs_validators["3.3"], {"uri": "urn:x:1", "pubStatus": "live"})
+    bad = etree.fromstring(b'<newsItem xmlns="http://iptc.org/std/nar/2006-10-01/" guid="x"/>')
+    assert not newsml_schema.validate(bad)
+
+
+def _ninjs(client, story, **query):
+    return json.loads(client.get(f"/api/v1/items/{story.code}", query).content)
+
+
+def _newsml(client, story):
+    return etree.fromstring(client.get(f"/api/v1/items/{story.code}", {"format": "newsml"}).content)
+
+
+def test_what_the_items_say(stories, issued):
+    client = wire(issued.api_key)
+    plain = _ninjs(client, stories["fa-plain"])
+    assert plain["pubStatus"] == "usable"
+    assert plain["language"] == "fa"
+    assert plain["located"] == "تهران"
+    assert plain["by"] == "By راه‌آهن Desk"
+    assert plain["headlines"][0]["value"] == "راه‌آهن plain"
+    assert "<h2>A sub-heading</h2>" in plain["bodies"][0]["value"]
+    assert plain["uri"] == f"urn:dateline:story:{stories['fa-plain'].code}"
+    assert "associations" not in plain and "embargoedUntil" not in plain
+
+    embargoed = stories["en-embargoed"]
+    item = _ninjs(client, embargoed)
+    assert item["pubStatus"] == "withheld"
+    assert item["embargoedUntil"] == embargoed.embargo_until.isoformat(timespec="seconds").replace(
+        "+00:00", "Z"
+    )
+    assert _ninjs(client, embargoed, format="ninjs2")["embargoed"] == item["embargoedUntil"]
+    meta = _newsml(client, embargoed).find("g:itemMeta", NAR)
+    assert meta.findtext("g:embargoed", namespaces=NAR) == item["embargoedUntil"]
+    assert meta.find("g:pubStatus", NAR).get("qcode") == "stat:withheld"
+
+    corrected = stories["en-corrected"]
+    item = _ninjs(client, corrected)
+    assert item["version"] == "2"
+    assert item["descriptions"] == [
+        {"role": "correction", "value": "An earlier version misnamed the Rail minister."}
+    ]
+    assert item["associations"] == [
+        {"name": "previous version", "rel": "previousVersion", "uri": item["uri"], "version": "1"}
+    ]
+    assert "<p>Fixed.</p>" in item["bodies"][0]["value"]
+    first = _ninjs(client, corrected, version=1)
+    assert first["version"] == "1" and "descriptions" not in first
+    assert "Fixed." not in first["bodies"][0]["value"]
+    meta = _newsml(client, corrected).find("g:itemMeta", NAR)
+    assert meta.find("g:signal", NAR).get("qcode") == "sig:correction"
+    assert meta.find("g:link", NAR).get("version") == "1"
+
+    killed = _ninjs(client, stories["en-killed"])
+    assert killed["pubStatus"] == "canceled"
+    assert "bodies" not in killed and "Legal" not in json.dumps(killed)
+    killed_xml = _newsml(client, stories["en-killed"])
+    assert killed_xml.find("g:itemMeta/g:pubStatus", NAR).get("qcode") == "stat:canceled"
+    assert killed_xml.find("g:contentSet", NAR) is None
+
+
+def test_hostile_text_stays_text(editions, issued, newsml_schema):
+    from tests.factories import make_story
+
+    story = make_story(
+        editions[0], headline="<script>alert(1)</script> & ]]> \u202e", lead="<b>bold</b>"
+    )
+    client = wire(issued.api_key)
+    item = _ninjs(client, story)
+    assert item["headlines"][0]["value"].startswith("<script>")  # JSON carries it as text
+    assert "<b>" not in item["bodies"][0]["value"]
+    document = _newsml(client, story)
+    assert newsml_schema.validate(document)
+    assert document.findtext("g:contentMeta/g:headline", namespaces=NAR).startswith("<script>")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"format": "pdf"},
+        {"version": "0"},
+        {"version": "x"},
+        {"version": "99"},
+        {"version": str(2**70)},
+    ],
+)
+def test_bad_queries_are_4xx(stories, issued, query):
+    response = wire(issued.api_key).get(f"/api/v1/items/{stories['en-plain'].code}", query)
+    assert 400 <= response.status_code < 500
+
+
+@pytest.mark.parametrize("path", ["0", "-1", str(2**70), "abc", "1.5"])
+def test_bad_codes_are_4xx(stories, issued, path):
+    assert 400 <= wire(issued.api_key).get(f"/api/v1/items/{path}").status_code < 500
+
+
+def test_subjects_are_media_topics(stories, issued, ninjs_validators, newsml_schema):
+    topics = _need(IPTC / "mediatopics" / "cptall-x-all.json")
+    load_topics(topics)  # "Politics" maps to medtop:11000000 by its English label
+    client = wire(issued.api_key)
+    item = _ninjs(client, stories["fa-plain"])
+    assert item["subjects"] == [
+        {
+            "name": "سیاست",
+            "uri": "http://cv.iptc.org/newscodes/mediatopic/11000000",
+            "literal": "medtop:11000000",
+            "rel": "about",
+        }
+    ]
+    assert _errors(ninjs_validators["3.3"], item) == []
+    english = _newsml(client, stories["en-plain"])
+    assert newsml_schema.validate(english), newsml_schema.error_log
+    subject = english.find("g:contentMeta/g:subject", NAR)
+    assert subject.get("qcode") == "medtop:11000000"
+    assert subject.findtext("g:name", namespaces=NAR) == "politics"
