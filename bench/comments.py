@@ -150,6 +150,7 @@ def _write_comments(story, replies_per_thread: list[int]) -> None:
     from django.utils import timezone
 
     from dateline.comments.models import Comment, Status
+    from dateline.comments.text import comment_html
 
     at = timezone.now() - datetime.timedelta(minutes=30)
     serial = iter(range(10**9))
@@ -158,6 +159,7 @@ def _write_comments(story, replies_per_thread: list[int]) -> None:
     def comment(depth: int, parent=None, thread=None) -> Comment:
         n = next(serial)
         text = " ".join(words[(n + i) % len(words)] for i in range(12 + n % 40))
+        text = f"{text.capitalize()}. ({n})"
         return Comment(
             story=story,
             story_version=story.version,
@@ -167,7 +169,8 @@ def _write_comments(story, replies_per_thread: list[int]) -> None:
             name=f"Reader {n}",
             email=f"reader{n}@example.org",
             email_hash=f"{story.pk:08x}{n:056x}",
-            text=f"{text.capitalize()}. ({n})",
+            text=text,
+            text_html=comment_html(text),  # what save() writes; bulk_create does not call it
             text_hash=f"{story.pk:08x}{n:056x}",
             status=Status.APPROVED,
             created_at=at,
