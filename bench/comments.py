@@ -7,16 +7,18 @@ depths 1 to 4, a few threads long enough for "Show all replies"), one with 2,000
 threads (`full`: 60 top-level comments with at least 30 replies each, so the first page draws
 the most it can, 20 threads of 31 comments). Each page is rendered on every request (page cache
 off: a cache miss, as after any new comment) through the test client and the whole middleware
-stack: warm-up, then interleaved rounds; median and p95 ms, queries, size, comments drawn, and
-the ratio to the page without comments (target ≤ 1.5 for `mixed`).
+stack: warm-up, then many short interleaved rounds; median and p95 ms, queries, size, comments
+drawn, and the ratio to the page without comments (target ≤ 1.5 for `mixed`), also by the
+process's CPU time (for a machine shared with other work).
 
 Posting: comments sent through the whole pipeline (`submit_comment` behind the comment view:
-middleware, rate limit in the file cache, form, signed token, bans, duplicates, word rules, the
-insert, the receipt mailed to a file as embedded Dateline does), each from its own reader
-(address and email) with its own text, the rate limit set high. Comments per second, median of
-several runs: through the test client (target ≥ 200/s), and `submit_comment` alone on a
-RequestFactory request; both with the edition's default pre-moderation (stored pending) and,
-for information, published on arrival (two more writes).
+middleware, rate limit in the embedded counters (`comments.counters`), form, signed token,
+bans, duplicates, word rules, the insert, the receipt queued for the worker), URL-encoded as a
+browser sends the form, each from its own reader (address and email) with its own text, the
+rate limit set high. Comments per second, median of several runs (and by CPU time): through
+the test client (target ≥ 200/s), and `submit_comment` alone on a RequestFactory request; both
+with the edition's default pre-moderation (stored pending) and, for information, published on
+arrival (two more writes).
 """
 
 import datetime
