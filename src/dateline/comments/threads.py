@@ -30,7 +30,7 @@ TABLE = Comment._meta.db_table
 # What a page draws of a comment, and of the comment it answers (to say whom a reply answers).
 _COLUMNS = (
     "c.id, c.story_version, c.parent_id, c.thread_id, c.depth, c.name, c.text_html, c.status,"
-    " c.created_at, p.name, p.status"
+    " c.created_at, p.name AS parent_name, p.status AS parent_status"
 )
 _FROM = f"{TABLE} c LEFT OUTER JOIN {TABLE} p ON p.id = c.parent_id"
 
