@@ -2,6 +2,7 @@
 the text is): what the thread draws is that, so it must always be the escaped text, never stale
 after the text is blanked, and filled in for comments written before it existed."""
 
+import datetime
 import importlib
 
 import pytest
@@ -10,6 +11,7 @@ from django.apps import apps
 from dateline.comments import moderation
 from dateline.comments.models import Comment, Status
 from dateline.comments.text import comment_html
+from dateline.site.formatting import format_published
 from tests.comments.conftest import page, post
 
 pytestmark = pytest.mark.django_db
@@ -85,3 +87,20 @@ def test_the_migration_fills_comments_written_before_it(client, story):
         assert comment.text_html == comment_html(comment.text)
     older = Comment.objects.get(text__startswith="Older")
     assert older.text_html.startswith("<p>Older &lt;em&gt;comment&lt;/em&gt;<br>with <a href=")
+
+
+def test_the_time_shown_is_the_time_stored(client, story, settings):
+    """Thread rows are read from the cursor, not through the ORM: the time must still come out
+    as the aware moment stored, in UTC in `datetime` and in the edition's zone in words, on a
+    server whose own zone is not UTC (a naive time would be taken for local time there)."""
+    settings.TIME_ZONE = "Asia/Tehran"
+    post(client, story, text="On time")
+    comment = Comment.objects.get()
+    moderation.approve([comment.pk])
+    at = datetime.datetime(2026, 3, 1, 8, 30, 15, 123456, tzinfo=datetime.UTC)
+    Comment.objects.filter(pk=comment.pk).update(created_at=at)
+    time = page(client.get(story.get_absolute_url())).select_one(f"#c{comment.pk} time")
+    assert time["datetime"] == "2026-03-01T08:30:15Z"
+    assert time.get_text() == format_published(
+        at, language=story.edition.language, timezone_name=story.edition.timezone
+    )
