@@ -21,9 +21,12 @@ def pytest_configure(config):
     settings.WHITENOISE_USE_FINDERS = True
     settings.WHITENOISE_AUTOREFRESH = True
     for alias, cache_settings in settings.CACHES.items():
+        # The embedded caches, in directories of the test run's own, not a dev server's.
         if cache_settings["BACKEND"].endswith("FileBasedCache"):
-            # The embedded file caches, in directories of the test run's own, not a dev server's.
             cache_settings["LOCATION"] = tempfile.mkdtemp(prefix=f"dateline-test-{alias}-")
+        elif cache_settings["BACKEND"].endswith("SQLiteCounterCache"):
+            directory = Path(tempfile.mkdtemp(prefix=f"dateline-test-{alias}-"))
+            cache_settings["LOCATION"] = directory / "counters.sqlite3"
 
 
 @pytest.fixture(autouse=True)

@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from dateline.comments.models import Comment, Status
+from dateline.comments.text import comment_html
 from dateline.comments.threads import REPLIES_SHOWN, ROOTS_PER_PAGE, THREAD_PAGE
 from tests.comments.conftest import page
 from tests.factories import make_story
@@ -43,6 +44,7 @@ def write_thread(story, roots: int, replies_of) -> list[Comment]:
 
     def comment(depth: int, parent=None, thread=None) -> Comment:
         n = next(serial)
+        text = f"Comment number {n} at depth {depth}."
         return Comment(
             story=story,
             story_version=story.version,
@@ -52,7 +54,8 @@ def write_thread(story, roots: int, replies_of) -> list[Comment]:
             name=f"Reader {n}",
             email=f"reader{n}@example.org",
             email_hash=f"{n:064x}",
-            text=f"Comment number {n} at depth {depth}.",
+            text=text,
+            text_html=comment_html(text),  # what save() writes; bulk_create does not call it
             text_hash=f"{n:064x}",
             status=Status.APPROVED,
             created_at=at,

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from dateline.comments.text import comment_html
 from dateline.stories.models import Story
 
 
@@ -46,6 +47,10 @@ class Comment(models.Model):
     email_hash = models.CharField(max_length=64, db_index=True)
     address_hash = models.CharField(max_length=64, blank=True, db_index=True)
     text = models.TextField()
+    # The text as pages show it (`comments.text.comment_html`: escaped, paragraphs, links),
+    # written by `save()` whenever the text is: a page draws hundreds of comments, and
+    # finding links in each on every draw cost more than the rest of drawing it.
+    text_html = models.TextField(blank=True, editable=False)
     text_hash = models.CharField(max_length=64, help_text="Of the normalised text: duplicates.")
     notify = models.BooleanField(
         default=False, help_text="Email the reader when the comment is published or answered."
@@ -76,6 +81,14 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} by {self.name} on {self.story_id}"
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "text" in update_fields:
+            self.text_html = comment_html(self.text)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "text_html"}
+        super().save(*args, **kwargs)
 
 
 class ModerationEvent(models.Model):

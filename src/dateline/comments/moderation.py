@@ -150,6 +150,7 @@ BLANKED = [
     "status",
     "name",
     "text",
+    "text_html",
     "email",
     "email_hash",
     "text_hash",
@@ -164,6 +165,7 @@ def _blank(comment: Comment) -> None:
     comment.status = Status.DELETED
     comment.name = ""
     comment.text = ""
+    comment.text_html = ""  # bulk_update (erase) does not go through save()
     comment.email = ""
     comment.email_hash = ""
     comment.text_hash = ""  # an unkeyed digest of a short text can be guessed back

@@ -1,11 +1,18 @@
 """Comment threads as a page shows them: a page of top-level comments with their replies,
 nested as deep as COMMENT_MAX_DEPTH allows, in a bounded number of queries however long the
-thread (three for an article: the count, the top-level page, the replies)."""
+thread (three for an article: the count, the top-level page, the replies).
 
-from dataclasses import dataclass, field
+A page can draw hundreds of comments, so what it draws are `Shown` rows read straight from
+the cursor (the few columns a page needs, the text as stored HTML), not model instances: in
+this module, building instances cost more than drawing them.
+"""
+
+import functools
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db import connection
+from django.db.models import Count, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -19,37 +26,85 @@ REPLIES_SHOWN = 30
 # Replies a page of one whole thread shows (`?thread=ID`).
 THREAD_PAGE = 200
 SHOWN = (Status.APPROVED, Status.DELETED)  # a deleted comment shows as a note if answered
-# What a thread shows of a comment: loading the hashes, email and moderation fields of every
-# drawn comment would cost more than drawing it.
-SHOWN_FIELDS = (
-    "id",
-    "story_id",
-    "story_version",
-    "parent_id",
-    "thread_id",
-    "depth",
-    "name",
-    "text",
-    "status",
-    "created_at",
+TABLE = Comment._meta.db_table
+# What a page draws of a comment, and of the comment it answers (to say whom a reply answers).
+_COLUMNS = (
+    "c.id, c.story_version, c.parent_id, c.thread_id, c.depth, c.name, c.text_html, c.status,"
+    " c.created_at, p.name AS parent_name, p.status AS parent_status"
 )
+_FROM = f"{TABLE} c LEFT OUTER JOIN {TABLE} p ON p.id = c.parent_id"
 
 
-@dataclass
-class Node:
-    comment: Comment
-    children: list["Node"] = field(default_factory=list)
-    # Set when the reply is not drawn inside the comment it answers (too deep, or that comment
-    # is not on this page): whom it answers, and where that comment is.
-    replying_to: str | None = None
-    replying_to_id: int | None = None
-    shown_flat: bool = False
-    more_replies: bool = False
+class Shown:
+    """A comment as a thread draws it, and where: the comments drawn inside it (`children`);
+    when it is not drawn inside the comment it answers (too deep, or that comment is not on
+    this page), `shown_flat`, with whom it answers and where that comment is."""
+
+    __slots__ = (
+        "children",
+        "created_at",
+        "depth",
+        "id",
+        "more_replies",
+        "name",
+        "parent_id",
+        "parent_name",
+        "parent_status",
+        "replying_to",
+        "replying_to_id",
+        "shown_flat",
+        "status",
+        "story_version",
+        "text_html",
+        "thread_id",
+    )
+
+    def __init__(self, row: tuple):
+        (
+            self.id,
+            self.story_version,
+            self.parent_id,
+            self.thread_id,
+            self.depth,
+            self.name,
+            self.text_html,
+            self.status,
+            created_at,
+            self.parent_name,
+            self.parent_status,
+        ) = row[:11]
+        self.created_at = _aware(created_at)
+        self.children: list[Shown] = []
+        self.replying_to: str | None = None
+        self.replying_to_id: int | None = None
+        self.shown_flat = False
+        self.more_replies = False
+
+
+@functools.cache
+def _datetime_converters() -> tuple:
+    column = Comment._meta.get_field("created_at").cached_col
+    converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+    return tuple((converter, column) for converter in converters)
+
+
+def _aware(value):
+    """What the ORM would make of a `created_at` read by hand (on SQLite, an aware datetime
+    from naive text)."""
+    for converter, column in _datetime_converters():
+        value = converter(value, column, connection)
+    return value
+
+
+def _rows(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 @dataclass
 class ThreadPage:
-    nodes: list[Node]
+    nodes: list[Shown]
     number: int
     has_next: bool
     order: str
@@ -80,56 +135,51 @@ def approved_counts(story_ids: list[int]) -> dict[int, int]:
     return dict(rows)
 
 
-def _with_parent(queryset):
-    return queryset.only(*SHOWN_FIELDS).annotate(
-        parent_name=F("parent__name"), parent_status=F("parent__status")
+def _roots(story: Story, order: str, start: int, count: int) -> list[Shown]:
+    """Top-level comments: approved ones, and deleted ones that still have an approved reply."""
+    sql = (
+        f"SELECT {_COLUMNS} FROM {_FROM}"  # noqa: S608  (names are ours; values are parameters)
+        " WHERE c.story_id = %s AND c.depth = 0 AND (c.status = %s OR c.status = %s AND EXISTS"
+        f" (SELECT 1 FROM {TABLE} r WHERE r.thread_id = c.id AND r.status = %s))"
+        f" ORDER BY c.id {'DESC' if order == 'newest' else 'ASC'} LIMIT %s OFFSET %s"
     )
+    params = [story.pk, Status.APPROVED, Status.DELETED, Status.APPROVED, count, start]
+    return [Shown(row) for row in _rows(sql, params)]
 
 
-def _first_replies(roots: list[Comment]) -> list[Comment]:
-    """The first REPLIES_SHOWN + 1 replies of each thread (one more tells that more follow),
-    with the name and status of the comment each answers, in id order.
-
-    Written as SQL (standard: a window function, which SQLite and PostgreSQL both run) rather
-    than with the ORM: building this query with the ORM cost more than running it, about a
-    millisecond on every article page with comments.
-    """
-    table = Comment._meta.db_table
-    columns = ", ".join(f"c.{Comment._meta.get_field(name).column}" for name in SHOWN_FIELDS)
+def _first_replies(roots: list[Shown]) -> tuple[list[Shown], set[int]]:
+    """The first REPLIES_SHOWN replies of each thread, with the name and status of the comment
+    each answers, in id order (a window function, which SQLite and PostgreSQL both run); and
+    the threads that have more (one more reply is read to tell)."""
     threads = ", ".join(["%s"] * len(roots))
     sql = (
-        f"SELECT * FROM (SELECT {columns}, p.name AS parent_name, p.status AS parent_status,"  # noqa: S608
-        f" ROW_NUMBER() OVER (PARTITION BY c.thread_id ORDER BY c.id) AS reply_rank"
-        f" FROM {table} c LEFT OUTER JOIN {table} p ON p.id = c.parent_id"
-        f" WHERE c.thread_id IN ({threads}) AND c.depth > 0 AND c.status IN (%s, %s)) ranked"
-        f" WHERE reply_rank <= %s ORDER BY id"
+        f"SELECT * FROM (SELECT {_COLUMNS},"  # noqa: S608  (names are ours; values are parameters)
+        " ROW_NUMBER() OVER (PARTITION BY c.thread_id ORDER BY c.id) AS reply_rank"
+        f" FROM {_FROM} WHERE c.thread_id IN ({threads}) AND c.depth > 0"
+        " AND c.status IN (%s, %s)) ranked WHERE reply_rank <= %s ORDER BY 1"
     )
-    params = [root.pk for root in roots] + list(SHOWN) + [REPLIES_SHOWN + 1]
-    return list(Comment.objects.raw(sql, params))
+    params = [*(root.id for root in roots), *SHOWN, REPLIES_SHOWN + 1]
+    shown, cut = [], set()
+    for row in _rows(sql, params):
+        if row[-1] <= REPLIES_SHOWN:
+            shown.append(Shown(row))
+        else:
+            cut.add(row[3])  # its thread
+    return shown, cut
 
 
 def article_thread(story: Story, raw_page: str | None, order: str | None) -> ThreadPage:
     order = "newest" if order == "newest" else "oldest"
     number = page_number(raw_page, ROOTS_PER_PAGE)
-    answered = Exists(Comment.objects.filter(thread=OuterRef("pk"), status=Status.APPROVED))
-    roots = (
-        Comment.objects.only(*SHOWN_FIELDS)
-        .filter(story=story, depth=0)
-        .filter(Q(status=Status.APPROVED) | Q(status=Status.DELETED) & answered)
-        .order_by("-id" if order == "newest" else "id")
-    )
-    start = (number - 1) * ROOTS_PER_PAGE
-    root_rows = list(roots[start : start + ROOTS_PER_PAGE + 1])
-    if not root_rows and number > 1:
+    roots = _roots(story, order, (number - 1) * ROOTS_PER_PAGE, ROOTS_PER_PAGE + 1)
+    if not roots and number > 1:
         raise Http404("No such page of comments")
-    has_next = len(root_rows) > ROOTS_PER_PAGE
-    root_rows = root_rows[:ROOTS_PER_PAGE]
-    replies = _first_replies(root_rows) if root_rows else []
-    shown = [r for r in replies if r.reply_rank <= REPLIES_SHOWN]
-    cut = {r.thread_id for r in replies if r.reply_rank > REPLIES_SHOWN}
-    nodes = build(root_rows, shown)
+    has_next = len(roots) > ROOTS_PER_PAGE
+    roots = roots[:ROOTS_PER_PAGE]
+    replies, cut = _first_replies(roots) if roots else ([], set())
+    nodes = build(roots, replies)
     for node in nodes:
-        node.more_replies = node.comment.pk in cut
+        node.more_replies = node.id in cut
     return ThreadPage(nodes, number, has_next, order)
 
 
@@ -137,24 +187,29 @@ def single_thread(story: Story, root_id: str, raw_page: str | None) -> ThreadPag
     """One top-level comment and its replies, `THREAD_PAGE` replies a page."""
     if not root_id.isascii() or not root_id.isdigit() or len(root_id) > 18:
         raise Http404("No such thread")
-    root = Comment.objects.filter(pk=int(root_id), story=story, depth=0, status__in=SHOWN).first()
-    if root is None:
+    root = _rows(
+        f"SELECT {_COLUMNS} FROM {_FROM}"  # noqa: S608  (names are ours; values are parameters)
+        " WHERE c.id = %s AND c.story_id = %s AND c.depth = 0 AND c.status IN (%s, %s)",
+        [int(root_id), story.pk, *SHOWN],
+    )
+    if not root:
         raise Http404("No such thread")
     number = page_number(raw_page, THREAD_PAGE)
-    start = (number - 1) * THREAD_PAGE
-    replies = list(
-        _with_parent(Comment.objects.filter(thread=root, depth__gt=0, status__in=SHOWN)).order_by(
-            "id"
-        )[start : start + THREAD_PAGE + 1]
+    replies = _rows(
+        f"SELECT {_COLUMNS} FROM {_FROM}"  # noqa: S608  (names are ours; values are parameters)
+        " WHERE c.thread_id = %s AND c.depth > 0 AND c.status IN (%s, %s)"
+        " ORDER BY c.id LIMIT %s OFFSET %s",
+        [int(root_id), *SHOWN, THREAD_PAGE + 1, (number - 1) * THREAD_PAGE],
     )
     if not replies and number > 1:
         raise Http404("No such page of comments")
     has_next = len(replies) > THREAD_PAGE
-    nodes = build([root] if number == 1 else [], replies[:THREAD_PAGE])
-    return ThreadPage(nodes, number, has_next, "oldest", thread=root.pk)
+    roots = [Shown(root[0])] if number == 1 else []
+    nodes = build(roots, [Shown(row) for row in replies[:THREAD_PAGE]])
+    return ThreadPage(nodes, number, has_next, "oldest", thread=int(root_id))
 
 
-def build(roots: list[Comment], replies: list[Comment]) -> list[Node]:
+def build(roots: list[Shown], replies: list[Shown]) -> list[Shown]:
     """Nest `replies` (in id order, so every parent comes before its replies) under `roots`.
 
     A reply is drawn inside the comment it answers while the depth allows; deeper, it is drawn
@@ -164,38 +219,34 @@ def build(roots: list[Comment], replies: list[Comment]) -> list[Node]:
     A deleted comment with nothing drawn inside it is left out.
     """
     max_depth = settings.COMMENT_MAX_DEPTH
-    by_id: dict[int, Node] = {}
-    holder_of: dict[int, Node | None] = {}  # the node a comment is drawn inside
-    top: list[Node] = []
-    for root in roots:
-        node = by_id[root.pk] = Node(root)
-        holder_of[root.pk] = None
-        top.append(node)
+    by_id: dict[int, Shown] = {root.id: root for root in roots}
+    holder_of: dict[int, Shown | None] = dict.fromkeys(by_id)  # what a comment is drawn inside
+    top: list[Shown] = list(roots)
     for reply in replies:
-        node = by_id[reply.pk] = Node(reply)
+        by_id[reply.id] = reply
         parent = by_id.get(reply.parent_id)
         if parent is None:
-            node.shown_flat = True
+            reply.shown_flat = True
             if reply.parent_status == Status.APPROVED:
-                node.replying_to, node.replying_to_id = reply.parent_name, reply.parent_id
+                reply.replying_to, reply.replying_to_id = reply.parent_name, reply.parent_id
             holder = by_id.get(reply.thread_id)
         else:
             holder = parent
-            while holder is not None and holder.comment.depth >= max_depth - 1:
-                holder = holder_of[holder.comment.pk]
+            while holder is not None and holder.depth >= max_depth - 1:
+                holder = holder_of[holder.id]
             if holder is not parent:
-                node.shown_flat = True
-                if parent.comment.status == Status.APPROVED:
-                    node.replying_to, node.replying_to_id = parent.comment.name, parent.comment.pk
-        holder_of[reply.pk] = holder
-        (holder.children if holder is not None else top).append(node)
+                reply.shown_flat = True
+                if parent.status == Status.APPROVED:
+                    reply.replying_to, reply.replying_to_id = parent.name, parent.id
+        holder_of[reply.id] = holder
+        (holder.children if holder is not None else top).append(reply)
     return _drop_empty_deleted(top)
 
 
-def _drop_empty_deleted(nodes: list[Node]) -> list[Node]:
+def _drop_empty_deleted(nodes: list[Shown]) -> list[Shown]:
     kept = []
     for node in nodes:
         node.children = _drop_empty_deleted(node.children)
-        if node.comment.status != Status.DELETED or node.children:
+        if node.status != Status.DELETED or node.children:
             kept.append(node)
     return kept

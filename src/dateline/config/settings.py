@@ -156,12 +156,11 @@ else:
             # the cost of a cache miss: 5,000 files list in a few milliseconds.
             "OPTIONS": {"MAX_ENTRIES": 5_000},
         },
-        # Counters of comment posts (django-ratelimit) in a directory of their own: pages
-        # filling the cache above must not cull them, and each write lists only this one.
+        # Counters of comment posts (django-ratelimit): a SQLite file of their own, shared by
+        # every process, counted atomically, never culled while they count (decision 0022).
         "limits": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": VAR_DIR / "limits",
-            "OPTIONS": {"MAX_ENTRIES": 2_000},
+            "BACKEND": "dateline.comments.counters.SQLiteCounterCache",
+            "LOCATION": VAR_DIR / "limits.sqlite3",
         },
     }
 # Whole public pages are cached until any story or edition changes (site/page_cache.py).
@@ -304,10 +303,9 @@ if COMMENT_MAX_DEPTH < 1:
 SITE_URL = os.environ.get("DATELINE_SITE_URL", "http://localhost:8000")
 COMMENT_MAX_LENGTH = 5_000  # characters of comment text
 COMMENT_MAX_LINKS = 2  # more than this and a comment waits for a moderator
-# Counting posts in the file cache is not atomic (django-ratelimit says so in a check): two
-# posts at the same instant from one reader may both be counted as the first. One embedded
-# server makes that a small gap; with REDIS_URL the counts are exact (decision 0016).
-SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+# django-ratelimit warns of every cache backend it does not list, Django's own Redis one and
+# our SQLite counters among them; both count atomically (decision 0022).
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 RATELIMIT_USE_CACHE = "limits"
 
 # --- Mail: what readers asked for (comment published, answered, delete link) ------------------

@@ -140,15 +140,30 @@ def _reply_target(request: HttpRequest, code: int) -> Comment | None:
     )
 
 
+# What posting reads of the story: its policy, version and address, and the headline the 429
+# page links. Loading every column (the body among them) cost more than the checks.
+POSTING_FIELDS = (
+    "code",
+    "edition_id",
+    "slug",
+    "headline",
+    "version",
+    "comment_policy",
+    "published_at",
+    "section__comment_policy",
+)
+
+
 def _public_story(chrome: EditionChrome, code: int) -> Story:
-    story = (
-        Story.objects.public()
-        .select_related("section")
-        .filter(code=code, edition=chrome.edition)
-        .first()
-    )
-    if story is None:
-        raise Http404("No such story")
+    try:
+        story = (
+            Story.objects.public()
+            .select_related("section")
+            .only(*POSTING_FIELDS)
+            .get(code=code, edition=chrome.edition)
+        )
+    except Story.DoesNotExist:
+        raise Http404("No such story") from None
     story.edition = chrome.edition
     return story
 
