@@ -408,7 +408,7 @@ def test_serve_answers_on_the_port_asked_for_with_the_workers_asked_for(
     assert (code, answer) == (0, "ok")
     commands, processes = started
     assert commands == [serve.gunicorn_command("127.0.0.1", port, 3)]
-    assert grandchildren == {processes[0].pid: 3}
+    assert grandchildren[processes[0].pid] == 3  # other tests may have left children of their own
     assert all(process.returncode is not None for process in processes)
     assert capsys.readouterr().out == serve.serving_message("127.0.0.1", port) + "\n"
 
