@@ -110,7 +110,8 @@ devdata: setup
 ## messages: after adding or changing a label in editions/labels.py, update every catalogue's message ids
 messages: $(STAMP)
 	@mkdir -p build
-	$(VENV)/bin/pybabel extract --no-location --project=Dateline -o build/django.pot src/dateline/editions/labels.py
+	$(VENV)/bin/pybabel extract --no-location --project=Dateline -F babel.cfg -k gettext_lazy \
+		-o build/django.pot .
 	$(VENV)/bin/pybabel update --no-fuzzy-matching --width=100 -i build/django.pot -d $(LOCALE) -D django
 
 ## lock: re-resolve requirements.lock from pyproject.toml (needs network access to PyPI)

@@ -292,7 +292,7 @@ def test_line_breaks_count_once_as_the_browser_counts_them(client, story):
         ),
         ({"text": "  \r\n\t "}, ["Comment: Please write your comment."]),
         ({"name": "\u200b\u200c"}, ["Name: The name has no visible characters."]),
-        ({"email": "not an address"}, ["Email: Enter a valid email address."]),
+        ({"email": "not an address"}, ["Email: Please give a valid email address."]),
     ],
     ids=["no name", "no email", "no text", "nothing", "blank text", "invisible name", "bad email"],
 )
@@ -309,7 +309,7 @@ def test_empty_fields_are_refused_field_by_field(client, story, fields, expected
         ({"text": "Hello\x01\x02world"}, "Comment: The comment contains control characters"),
         ({"name": "Ma\x01ryam"}, "Name: The name contains control characters"),
         ({"text": "\x1b[31mred\x1b[0m"}, "Comment: The comment contains control characters"),
-        ({"email": "a\x01@example.org"}, "Email: Enter a valid email address."),
+        ({"email": "a\x01@example.org"}, "Email: Please give a valid email address."),
     ],
     ids=["NUL in text", "NUL in name", "SOH in text", "SOH in name", "ESC in text", "SOH email"],
 )

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from django_ratelimit.core import get_usage
 
 from dateline.accounts.throttling import client_address
@@ -61,19 +62,22 @@ def read_token(token: str, story_code: int, now: float | None = None) -> FormTok
         story, version, shown = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
     except signing.SignatureExpired:
         raise TokenRefused(
-            "This form has expired. Reload the page and send your comment again."
+            _("This form has expired. Reload the page and send your comment again.")
         ) from None
     except (signing.BadSignature, ValueError, TypeError):
         raise TokenRefused(
-            "This form could not be checked. Reload the page and try again."
+            _("This form could not be checked. Reload the page and try again.")
         ) from None
     if now - shown > TOKEN_MAX_AGE:
-        raise TokenRefused("This form has expired. Reload the page and send your comment again.")
+        raise TokenRefused(_("This form has expired. Reload the page and send your comment again."))
     if story != story_code:
-        raise TokenRefused("This form belongs to another story. Reload the page and try again.")
+        raise TokenRefused(_("This form belongs to another story. Reload the page and try again."))
     if now - shown < settings.COMMENT_MIN_SECONDS:
         raise TokenRefused(
-            "That was quicker than anyone can read and write. Wait a few seconds and send it again."
+            _(
+                "That was quicker than anyone can read and write."
+                " Wait a few seconds and send it again."
+            )
         )
     return FormToken(story, version, shown)
 

@@ -4,24 +4,35 @@ import unicodedata
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dateline.copy.characters import has_visible_character, strip_bidi_controls
+
+# The fields as the reader's messages name them, in the edition's language when shown.
+FIELD_NAMES = {
+    "name": gettext_lazy("name"),
+    "comment": gettext_lazy("comment"),
+}
 
 # Line breaks and tabs are text; every other control character (NUL, escape, …) is not.
 _ALLOWED_CONTROLS = {"\n", "\r", "\t"}
 
 
-def _plain_text(value: str, label: str, *, multiline: bool) -> str:
+def _plain_text(value: str, field: str, *, multiline: bool) -> str:
+    label = FIELD_NAMES[field]
     if "\ufffd" in value:
         # Django decodes the post as UTF-8 and puts U+FFFD where bytes were not.
-        raise forms.ValidationError(f"The {label} is not valid UTF-8 text.")
+        raise forms.ValidationError(_("The {field} is not valid UTF-8 text.").format(field=label))
     allowed = _ALLOWED_CONTROLS if multiline else set()
     if any(unicodedata.category(c) == "Cc" and c not in allowed for c in value):
-        raise forms.ValidationError(f"The {label} contains control characters, not text.")
+        raise forms.ValidationError(
+            _("The {field} contains control characters, not text.").format(field=label)
+        )
     value, _removed = strip_bidi_controls(value)
     value = value.strip() if multiline else " ".join(value.split())
     if not has_visible_character(value):
-        raise forms.ValidationError(f"The {label} has no visible characters.")
+        raise forms.ValidationError(_("The {field} has no visible characters.").format(field=label))
     return value
 
 
@@ -49,25 +60,25 @@ class CommentForm(forms.Form):
     # The honeypot: hidden from people by the stylesheet, filled in by form-filling bots.
     website = forms.CharField(required=False, max_length=300)
 
-    error_messages = {"token": "This form could not be checked. Reload the page and try again."}
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for problem in ("required", "max_length"):
-            self.fields["token"].error_messages[problem] = self.error_messages["token"]
+            self.fields["token"].error_messages[problem] = _(
+                "This form could not be checked. Reload the page and try again."
+            )
         for problem in ("invalid", "min_value"):
-            self.fields["parent"].error_messages[problem] = (
+            self.fields["parent"].error_messages[problem] = _(
                 "The comment you are replying to is not available any more."
             )
-        self.fields["name"].error_messages["required"] = "Please give your name."
-        self.fields["email"].error_messages["required"] = (
+        self.fields["name"].error_messages["required"] = _("Please give your name.")
+        self.fields["email"].error_messages["required"] = _(
             "Please give your email address; it is never shown."
         )
-        self.fields["text"].error_messages["required"] = "Please write your comment."
-        self.fields["text"].error_messages["max_length"] = (
-            f"Comments are limited to {settings.COMMENT_MAX_LENGTH:,} characters"
-            " (this one has %(show_value)s)."
-        )
+        self.fields["email"].error_messages["invalid"] = _("Please give a valid email address.")
+        self.fields["text"].error_messages["required"] = _("Please write your comment.")
+        self.fields["text"].error_messages["max_length"] = _(
+            "Comments are limited to {limit} characters (this one has {length})."
+        ).format(limit=f"{settings.COMMENT_MAX_LENGTH:,}", length="%(show_value)s")
 
     def add_error(self, field, error):
         # A hidden field has no label for the reader to find: its errors are the form's.
@@ -82,5 +93,5 @@ class CommentForm(forms.Form):
     def clean_email(self) -> str:
         email = self.cleaned_data["email"]
         if any(unicodedata.category(c) == "Cc" for c in email):
-            raise forms.ValidationError("The email address contains control characters.")
+            raise forms.ValidationError(_("The email address contains control characters."))
         return email.strip()

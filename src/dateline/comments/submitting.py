@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
 
 from dateline.comments import defences, tasks
 from dateline.comments.forms import CommentForm
@@ -18,6 +20,7 @@ from dateline.comments.models import Ban, Comment, ModerationEvent, Status, Word
 from dateline.comments.policy import effective_policy
 from dateline.comments.text import links_in
 from dateline.comments.words import judge, normalise
+from dateline.site.formatting import format_number
 from dateline.stories.models import Story
 
 
@@ -32,17 +35,20 @@ class CommentRefused(Exception):
 
 class RateLimited(CommentRefused):
     def __init__(self, seconds: int):
-        when = "a second" if seconds == 1 else f"{seconds} seconds"
-        super().__init__(
-            f"You are commenting too fast. Please wait {when} before sending another comment.",
-            429,
+        message = ngettext(
+            "You are commenting too fast. Please wait a second before sending another comment.",
+            "You are commenting too fast. Please wait {n} seconds before sending another comment.",
+            seconds,
         )
+        # The count in the language's own digits ("۱۲" in Persian).
+        count = format_number(seconds, language=get_language() or "en")
+        super().__init__(message.format(n=count), 429)
         self.seconds = seconds
 
 
 class FormInvalid(CommentRefused):
     def __init__(self, form: CommentForm):
-        super().__init__("Please correct the comment form.", 400)
+        super().__init__(_("Please correct the comment form."), 400)
         self.form = form
 
 
@@ -71,21 +77,21 @@ def submit_comment(request: HttpRequest, story: Story, data) -> Accepted:
     except defences.TokenRefused as refused:
         raise CommentRefused(str(refused)) from None
     if fields["website"]:
-        raise CommentRefused("Your comment could not be accepted.")
+        raise CommentRefused(_("Your comment could not be accepted."))
     policy = effective_policy(story)
     if not policy.is_open():
-        raise CommentRefused("Comments on this story are closed.", 403)
+        raise CommentRefused(_("Comments on this story are closed."), 403)
     email_hash = defences.email_hash(fields["email"])
     text_hash = defences.text_hash(normalise(fields["text"]))
     screening = _screening(story, address, email_hash, text_hash)
     if screening.banned:
-        raise CommentRefused("Comments from you are not accepted on this site.", 403)
+        raise CommentRefused(_("Comments from you are not accepted on this site."), 403)
     if screening.duplicate:
-        raise CommentRefused("You have already sent this comment.", 409)
+        raise CommentRefused(_("You have already sent this comment."), 409)
     parent = _parent(story, fields["parent"])
     verdict = judge(fields["text"] + "\n" + fields["name"], screening.rules)
     if verdict.banned:
-        raise CommentRefused("Your comment contains words this site does not publish.")
+        raise CommentRefused(_("Your comment contains words this site does not publish."))
     held = []
     if verdict.suspect:
         held.append("suspect words: " + ", ".join(verdict.suspect))
@@ -153,5 +159,5 @@ def _parent(story: Story, parent_id: int | None) -> Comment | None:
         return None
     parent = Comment.objects.filter(pk=parent_id, story=story, status=Status.APPROVED).first()
     if parent is None:
-        raise CommentRefused("The comment you are replying to is not available any more.")
+        raise CommentRefused(_("The comment you are replying to is not available any more."))
     return parent

@@ -118,13 +118,24 @@ def primary_language(language: str) -> str:
     return language.replace("_", "-").split("-")[0].lower()
 
 
+def interface_language(language: str) -> str:
+    """The catalogue that speaks for `language` (a tag such as 'fa' or 'fa-IR'): its own, or
+    English for a language without one — never a mix of English and the words Django's own
+    catalogues happen to have for that language (its admin's "Home", say)."""
+    primary = primary_language(language)
+    return primary if primary in interface_languages() else "en"
+
+
+def speaking(language: str) -> translation.override:
+    """`with speaking(edition.language):` gettext answers in the edition's interface language
+    (messages made while handling a reader's post: form errors, refusals)."""
+    return translation.override(interface_language(language))
+
+
 @cache
 def labels_for(language: str) -> MappingProxyType[str, str]:
-    """Every label in `language` (a tag such as 'fa' or 'fa-IR'), or in English for a language
-    without a catalogue: never a mix of English and the words Django's own catalogues happen
-    to have for that language (its admin's "Home", say)."""
-    primary = primary_language(language)
-    with translation.override(primary if primary in interface_languages() else "en"):
+    """Every label in `language`, in its interface language (`interface_language`)."""
+    with speaking(language):
         return MappingProxyType({key: gettext(message) for key, message in MESSAGES.items()})
 
 

@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from markupsafe import Markup
 
@@ -30,6 +31,7 @@ from dateline.comments.submitting import (
     submit_comment,
 )
 from dateline.comments.threads import article_thread, single_thread
+from dateline.editions.labels import speaking
 from dateline.site.chrome import EditionChrome
 from dateline.site.page_cache import comment_generation
 from dateline.site.templating import story_url
@@ -110,6 +112,11 @@ def comment_form_html(request: HttpRequest, edition: str, code: int, version: in
     from dateline.site.views import edition_chrome  # the views import this module
 
     chrome = edition_chrome(edition)
+    with speaking(chrome.edition.language):  # the form's errors, in the edition's language
+        return _render_comment_form(request, chrome, edition, code, version)
+
+
+def _render_comment_form(request, chrome: EditionChrome, edition: str, code: int, version: int):
     form = getattr(request, "comment_form", None) or CommentForm()
     refusal = getattr(request, "comment_refusal", None)
     sent = request.GET.get("comment")
@@ -182,13 +189,21 @@ def _body_is_utf8(request: HttpRequest) -> bool:
 
 @require_POST
 def post_comment(request: HttpRequest, edition: str, code: int) -> HttpResponse:
-    from dateline.site.views import article, edition_chrome, render_page
+    from dateline.site.views import edition_chrome
 
     chrome = edition_chrome(edition)
     story = _public_story(chrome, code)
+    with speaking(chrome.edition.language):  # what a refusal tells the reader
+        return _post_comment(request, chrome, story)
+
+
+def _post_comment(request: HttpRequest, chrome: EditionChrome, story: Story) -> HttpResponse:
+    from dateline.site.views import article, render_page
+
+    edition, code = chrome.edition.code, story.code
     try:
         if not _body_is_utf8(request):
-            raise CommentRefused("The comment is not valid UTF-8 text: please send it again.")
+            raise CommentRefused(_("The comment is not valid UTF-8 text: please send it again."))
         accepted = submit_comment(request, story, request.POST)
     except CommentRefused as refused:
         if isinstance(refused, RateLimited):

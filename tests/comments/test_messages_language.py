@@ -1,0 +1,64 @@
+"""What the comment form tells a reader is in the edition's language, like the rest of the
+page: a Persian reader's errors and refusals are in Persian, with Persian digits."""
+
+import pytest
+from bs4 import BeautifulSoup
+
+from dateline.comments.models import Comment
+from tests.comments.conftest import post
+from tests.factories import make_edition, make_story
+
+pytestmark = pytest.mark.django_db
+
+PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+
+
+def form_errors(response) -> list[str]:
+    soup = BeautifulSoup(response.content, "html.parser")
+    return [li.get_text(" ", strip=True) for li in soup.select("#comment-form .form-errors li")]
+
+
+@pytest.fixture
+def persian_story(editions):
+    return make_story(editions[1], headline="مذاکرات در مسکو از سر گرفته شد", language="fa")
+
+
+def test_a_persian_readers_form_errors_are_in_persian(client, persian_story):
+    response = post(client, persian_story, name="", email="not an address", text="\u200b")
+    assert response.status_code == 400
+    assert form_errors(response) == [
+        "نام: لطفاً نامتان را بنویسید.",
+        "ایمیل: لطفاً یک نشانی ایمیل معتبر بنویسید.",
+        "نظر: نظر هیچ نویسهٔ دیدنی‌ای ندارد.",
+    ]
+    assert not Comment.objects.exists()
+
+
+def test_a_persian_readers_refusal_is_in_persian(client, persian_story):
+    assert post(client, persian_story, text="یک بار").status_code == 303
+    again = post(client, persian_story, text="یک بار")
+    assert again.status_code == 409
+    assert form_errors(again) == ["این نظر را پیش‌تر فرستاده‌اید."]
+
+
+def test_a_persian_reader_is_told_to_wait_in_persian_digits(client, persian_story, settings):
+    settings.COMMENT_RATE = [(1, 60)]
+    assert post(client, persian_story, text="نخست", ip="10.7.7.7").status_code == 303
+    refused = post(client, persian_story, text="دوم", ip="10.7.7.7")
+    assert refused.status_code == 429
+    wait = refused["Retry-After"]  # the header stays ASCII, for machines
+    assert wait.isascii() and wait.isdigit()
+    page = refused.content.decode()
+    assert f"لطفاً {wait.translate(PERSIAN_DIGITS)} ثانیه صبر کنید" in page
+
+
+def test_the_same_refusal_stays_english_on_the_english_edition(client, story):
+    assert post(client, story, name="").status_code == 400
+    assert form_errors(post(client, story, name="")) == ["Name: Please give your name."]
+
+
+def test_an_edition_without_a_catalogue_gets_english_not_djangos_own_words(client):
+    # Django's own German catalogue has "Enter a valid email address.": it must not leak in.
+    story = make_story(make_edition("de", language="de"), headline="Gespräche in Moskau")
+    response = post(client, story, email="not an address")
+    assert form_errors(response) == ["Email: Please give a valid email address."]
