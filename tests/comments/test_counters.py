@@ -5,13 +5,12 @@ it), windows that end, and counts that add up when several processes count at on
 import multiprocessing
 
 import pytest
-from django.conf import settings
-from django.core.cache import caches
 from django.test import RequestFactory
 from django_ratelimit.core import get_usage
 
 from dateline.comments import counters
 from dateline.comments.counters import SQLiteCounterCache
+from tests.processes import dateline_env, run_dateline
 
 PROCESSES = 4
 EACH = 150
@@ -38,9 +37,12 @@ def clock(monkeypatch) -> Clock:
     return clock
 
 
-def test_the_embedded_limits_use_these_counters():
-    assert settings.CACHES["limits"]["BACKEND"] == "dateline.comments.counters.SQLiteCounterCache"
-    assert isinstance(caches["limits"], SQLiteCounterCache)
+def test_the_embedded_limits_use_these_counters(tmp_path):
+    """A new checkout (no REDIS_URL) counts comment posts in var/limits.sqlite3; this test run
+    may itself be on Redis, so the embedded settings are read in a process of their own."""
+    show = "from django.core.cache import caches; print(type(caches['limits']).__qualname__)"
+    shown = run_dateline("shell", "-v0", "-c", show, env=dateline_env(tmp_path), check=True)
+    assert shown.stdout.strip() == SQLiteCounterCache.__qualname__
 
 
 def test_add_starts_a_window_once_and_incr_counts_in_it(cache, clock):
