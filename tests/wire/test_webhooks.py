@@ -35,11 +35,13 @@ State = Delivery.State
 
 class Receiver:
     """A subscriber's endpoint. `script` says, per attempt of one webhook id (1, 2, …), what
-    to do: an HTTP status to answer, or "hang" (answer only after the sender's timeout)."""
+    to do: an HTTP status to answer, or "hang" (answer only after the sender's timeout); each
+    answer takes at least `delay_seconds`."""
 
-    def __init__(self, script=(), hang_seconds=1.0):
+    def __init__(self, script=(), hang_seconds=1.0, delay_seconds=0.0):
         self.script = list(script)
         self.hang_seconds = hang_seconds
+        self.delay_seconds = delay_seconds
         self.requests = []  # (headers, body) in the order they came
         self.lock = threading.Lock()
         receiver = self
@@ -54,6 +56,7 @@ class Receiver:
                         1 for h, _ in receiver.requests if h["webhook-id"] == headers["webhook-id"]
                     )
                 what = receiver.script[seen - 1] if seen <= len(receiver.script) else 200
+                time.sleep(receiver.delay_seconds)
                 if what == "hang":
                     time.sleep(receiver.hang_seconds)
                     what = 200

@@ -33,9 +33,9 @@ from dateline.wire.models import Delivery, Subscriber
 logger = logging.getLogger("dateline.webhooks")
 State = Delivery.State
 USER_AGENT = "Dateline-Webhooks/1"
-# A worker that stops hearing from a receiver gives up after the timeout; this much later
-# another worker may take the delivery over, if the first one died.
-LEASE_MARGIN = datetime.timedelta(seconds=30)
+# How many timeouts a claim lasts: a worker gives up on a receiver after one (per connect, send
+# and read); after this many another worker takes the delivery over, the first having died.
+LEASE_TIMEOUTS = 3
 
 
 class Refused(Exception):
@@ -158,7 +158,7 @@ def _claim() -> tuple[Delivery, int] | None:
         if delivery is None:
             return None
         delivery.attempts += 1
-        delivery.leased_until = now + _timeout() + LEASE_MARGIN
+        delivery.leased_until = now + LEASE_TIMEOUTS * _timeout()
         delivery.save(update_fields=["attempts", "leased_until"])
     return delivery, delivery.attempts
 
