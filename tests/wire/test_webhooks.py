@@ -22,7 +22,7 @@ from standardwebhooks.webhooks import Webhook
 from dateline.config import environment
 from dateline.stories.actions import correct_story, embargo_story, kill_story
 from dateline.wire import webhooks
-from dateline.wire.models import Delivery
+from dateline.wire.models import Delivery, Subscriber
 from dateline.wire.subscribers import Refused, add_subscriber
 from tests.factories import make_story
 from tests.newsroom.conftest import client_for, html, newsroom, post  # noqa: F401  (fixture)
@@ -363,3 +363,15 @@ def refused_cli(*args: str) -> str:
     with pytest.raises(CommandError) as failure:
         cli(*args)
     return str(failure.value)
+
+
+def test_the_newsroom_screen_refuses_private_targets(settings, newsroom):  # noqa: F811
+    settings.WEBHOOK_ALLOW_PRIVATE = False
+    chief = client_for(newsroom["chief"])
+    form = {"name": "Metadata", "rate_limit": "600/m"}
+    answer = post(
+        chief, "/newsroom/subscribers/", {**form, "webhook_url": "http://169.254.169.254/x"}
+    )
+    assert answer.status_code == 200
+    assert "link-local" in html(answer).select_one(".errorlist, .error-box").get_text()
+    assert not Subscriber.objects.exists()
