@@ -191,6 +191,32 @@ def test_dead_letter_and_redelivery(pushing, receivers, newsroom):  # noqa: F811
     assert "not a dead letter" in refused_cli("redeliver", str(delivery.pk))
 
 
+def test_redeliver_on_the_command_line(editions, pushing, receivers):
+    receiver = receivers(script=[500] * 4)
+    subscribe(receiver)
+    make_story(editions[0])
+    webhooks.send_due()
+    dead = Delivery.objects.get()
+    again = json.loads(cli("redeliver", str(dead.pk), "--json"))
+    assert again["state"] == "pending" and again["webhook_id"] == dead.webhook_id
+    webhooks.send_due()
+    dead.refresh_from_db()
+    assert dead.state == State.DELIVERED
+    assert [h["webhook-id"] for h, _ in receiver.requests] == [dead.webhook_id] * 5
+    assert "no such delivery" in refused_cli("redeliver", "99999")
+
+
+def test_revoked_and_hookless_subscribers_get_nothing(editions, pushing, receivers):
+    from dateline.wire.subscribers import revoke
+
+    receiver = receivers()
+    revoke(subscribe(receiver, "Gone").subscriber)
+    add_subscriber("Pull only")
+    make_story(editions[0])
+    assert webhooks.send_due() == 0
+    assert not Delivery.objects.exists() and receiver.requests == []
+
+
 def test_only_chief_editors_redeliver(pushing, receivers, newsroom):  # noqa: F811
     receiver = receivers(script=[500] * 4)
     subscribe(receiver)

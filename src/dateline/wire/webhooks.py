@@ -86,7 +86,8 @@ def resolve(url: str) -> tuple[str, int, list[str]]:
 
 def story_changed_receiver(sender, story: Story, change: StoryChange, **kwargs) -> None:
     """A delivery for each subscriber with a webhook that takes this story; for a kill, also
-    each one that was ever sent it, even if its filters have changed since."""
+    each one it was ever sent to (or tried: a timed-out attempt may have arrived), even if its
+    filters have changed since."""
     if change.action not in WIRE_ACTIONS:
         return
     if not StoryChange.objects.filter(story_id=story.pk, action__in=OUT_ACTIONS).exists():
@@ -98,7 +99,7 @@ def story_changed_receiver(sender, story: Story, change: StoryChange, **kwargs) 
         if Story.objects.filter(pk=story.pk).filter(scope(subscriber)).exists()
     }
     if change.action == StoryChange.Action.KILLED:
-        received = Delivery.objects.filter(story_id=story.pk, state=State.DELIVERED)
+        received = Delivery.objects.filter(story_id=story.pk).exclude(attempts=0)
         targets |= set(
             candidates.filter(pk__in=received.values("subscriber_id")).values_list("pk", flat=True)
         )
