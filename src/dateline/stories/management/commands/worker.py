@@ -18,6 +18,10 @@ logger = logging.getLogger("dateline.worker")
 STOP_WAIT_SECONDS = 10
 # How often the worker looks for webhook deliveries that are due (new ones and retries).
 DELIVERY_POLL_SECONDS = 1
+# Threads sending them: most of a delivery is waiting for the receiver, so a few in parallel
+# multiply the rate (each claims its own rows; a story's deliveries to one subscriber stay in
+# order, wire/webhooks.py).
+DELIVERY_SENDERS = 4
 
 
 class Command(DatabaseWorkerCommand):
@@ -45,16 +49,24 @@ class Command(DatabaseWorkerCommand):
             target=sweep_every, args=(interval, stop), name="release-sweep", daemon=True
         )
         sweeper.start()
-        pusher = threading.Thread(
-            target=deliver_every, args=(DELIVERY_POLL_SECONDS, stop), name="webhooks", daemon=True
-        )
-        pusher.start()
+        pushers = [
+            threading.Thread(
+                target=deliver_every,
+                args=(DELIVERY_POLL_SECONDS, stop),
+                name=f"webhooks-{n}",
+                daemon=True,
+            )
+            for n in range(DELIVERY_SENDERS)
+        ]
+        for pusher in pushers:
+            pusher.start()
         try:
             return super().handle(*args, **options)
         finally:
             stop.set()
             sweeper.join(timeout=STOP_WAIT_SECONDS)
-            pusher.join(timeout=STOP_WAIT_SECONDS)
+            for pusher in pushers:
+                pusher.join(timeout=STOP_WAIT_SECONDS)
 
 
 def sweep() -> int:
