@@ -171,6 +171,11 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Each worker also sweeps for scheduled stories and embargoes that are due, at start and then
 # this often: the safety net under each story's own queued release task.
 RELEASE_SWEEP_SECONDS = env.integer("DATELINE_RELEASE_SWEEP_SECONDS", 15)
+# Webhook deliveries (wire/webhooks.py): the waits before each retry, then a dead letter; and
+# whether targets may be on private, loopback or link-local addresses (never, in production).
+WEBHOOK_RETRY_SCHEDULE = env.delays("DATELINE_WEBHOOK_RETRY_SCHEDULE", "5s,30s,2m,10m,1h")
+WEBHOOK_ALLOW_PRIVATE = env.flag("DATELINE_WEBHOOK_ALLOW_PRIVATE", False)
+WEBHOOK_TIMEOUT_SECONDS = 5
 
 # --- Internationalisation ----------------------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -32,4 +32,9 @@ urlpatterns = [
     path("subscribers/<int:pk>/", subscribers.access_log, name="subscriber-log"),
     path("subscribers/<int:pk>/revoke/", subscribers.revoke, name="subscriber-revoke"),
     path("subscribers/<int:pk>/rotate/", subscribers.rotate, name="subscriber-rotate"),
+    path(
+        "subscribers/deliveries/<int:pk>/redeliver/",
+        subscribers.redeliver,
+        name="delivery-redeliver",
+    ),
 ]
