@@ -10,7 +10,7 @@ from dateline.copy.characters import printable_name
 from dateline.copy.errors import NotWireCopy
 from dateline.copy.files import not_wire_copy_by_name
 
-FORMATS = ["auto", "text", "reuters-sgml"]
+FORMATS = ["auto", "text", "reuters-sgml", "ninjs", "newsml"]
 
 
 def add_copy_arguments(parser: CommandParser) -> None:

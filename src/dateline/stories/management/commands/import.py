@@ -104,10 +104,13 @@ class Command(BaseCommand):
     def _line(outcome: Imported, *, as_json: bool) -> str:
         story: Story = outcome.story
         if not as_json:
-            return f"{story.status} {story.get_absolute_url()}"
+            return (
+                f"{'updated ' if outcome.updated else ''}{story.status} {story.get_absolute_url()}"
+            )
         return json.dumps(
             {
                 "status": story.status,
+                "updated": outcome.updated,
                 "url": story.get_absolute_url(),
                 "code": story.code,
                 "edition": story.edition.code,
