@@ -150,7 +150,8 @@ def test_markup_edges():
         (b"", "item.json: the file is empty"),
         (
             b"{",
-            "item.json: not valid JSON (Expecting property name enclosed in double quotes, line 1, column 2)",
+            "item.json: not valid JSON (Expecting property name enclosed in double quotes, "
+            "line 1, column 2)",
         ),
         (b"[1]", "item.json: not a ninjs item (the JSON is not an object)"),
         ('{"uri": "é"}'.encode("latin-1"), "item.json: not UTF-8 (byte 9); ninjs is UTF-8 JSON"),
@@ -229,9 +230,10 @@ def test_newsml_examples_without_a_story_are_refused(example, problem):
 
 
 NEWSML = """<?xml version="1.0" encoding="{encoding}"?>
-<newsItem xmlns="http://iptc.org/std/nar/2006-10-01/" guid="urn:g:1" version="{version}" xml:lang="ar">
- <itemMeta><provider qcode="nprov:SANA"/></itemMeta>
- <contentMeta><located qcode="geo:1"/><creator><name>A</name></creator><creator><name>B</name></creator>
+<newsItem xmlns="http://iptc.org/std/nar/2006-10-01/" guid="urn:g:1" version="{version}"
+ xml:lang="ar"><itemMeta><provider qcode="nprov:SANA"/></itemMeta>
+ <contentMeta><located qcode="geo:1"/>
+  <creator><name>A</name></creator><creator><name>B</name></creator>
   <subject qcode="medtop:1"/><headline>{headline}</headline></contentMeta>
  <contentSet><inlineData contenttype="{content_type}">{body}</inlineData></contentSet>
 </newsItem>"""
@@ -323,9 +325,9 @@ def test_sniffing_and_forced_formats(tmp_path):
     item.write_bytes(json.dumps(ninjs3()).encode())
     assert parse_file(item, now=NOW).stories[0].source_version == 2
     assert parse_file(item, format="ninjs", now=NOW).stories[0].source_version == 2
-    with pytest.raises(CopyError, match="item.bin: not a NewsML-G2|item.bin: not well-formed"):
+    with pytest.raises(CopyError, match=r"item\.bin: not well-formed XML"):
         parse_file(item, format="newsml", now=NOW)
     big = tmp_path / "big.json"
     big.write_bytes(b'{"uri": "u", "pad": "' + b"x" * MAX_PARTNER_BYTES + b'"}')
-    with pytest.raises(CopyError, match="big.json: .* over the 5 MB limit for one partner item"):
+    with pytest.raises(CopyError, match=r"big\.json: .* over the 5 MB limit for one partner item"):
         parse_file(big, now=NOW)
