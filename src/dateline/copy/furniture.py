@@ -1,8 +1,8 @@
 """Page furniture: lines a scraper leaves around a story that are not part of it.
 
 Only whole lines count ("Related News", "أخبار ذات صلة" alone on a line), never words
-inside a sentence: English, Persian and Arabic. Matching ignores case, surrounding whitespace, zero-width
-non-joiners and trailing ``:``, ``.`` or ``*``.
+inside a sentence: English, Persian and Arabic. Matching ignores case, surrounding
+whitespace, zero-width non-joiners and trailing ``:``, ``.`` or ``*``.
 """
 
 import re

@@ -24,8 +24,9 @@ from dateline.stories.models import Section, Story
 class Command(BaseCommand):
     help = (
         "Import wire copy as stories (drafts in the Incoming queue, or published with "
-        "--publish), in batches. Prints '<draft|published> <URL path>' per story imported ('updated draft …' when a partner's newer version replaced its draft) "
-        "(--json: one JSON object per line); names on stderr each file passed over and why. "
+        "--publish), in batches. Prints '<draft|published> <URL path>' per story imported "
+        "('updated draft …' when a partner's newer version replaced its draft; --json: one JSON "
+        "object per line); names on stderr each file passed over and why. "
         "Exits non-zero only when nothing could be imported."
     )
 
