@@ -76,6 +76,21 @@ def parse_file(
             data = head + stream.read()
     except OSError as error:
         raise CopyError(f"{name}: cannot read the file ({error.strerror})") from None
+    return _parse(data, name, format, chosen, now, year_hint_date)
+
+
+def parse_upload(
+    data: bytes, *, name: str, format: Format = "auto", now: datetime.datetime
+) -> ParseResult:
+    """What :func:`parse_file` does, for the bytes of a file sent over the web, named ``name``
+    (the format sniffed from its suffix and first bytes in the same way)."""
+    name = printable_name(name)
+    chosen = _chosen_format(Path(name), name, data[:_SNIFF_BYTES], format)
+    _check_size(name, len(data), chosen)
+    return _parse(data, name, format, chosen, now, None)
+
+
+def _parse(data, name, format, chosen, now, year_hint_date) -> ParseResult:
     if chosen in _PARTNER_PARSERS:
         return ParseResult(stories=[_PARTNER_PARSERS[chosen](data, name=name, now=now)])
     if chosen == "text":
