@@ -6,8 +6,9 @@ import json
 
 import pytest
 
-from dateline.copy import Block, CopyError, parse_file
-from dateline.copy.markup import html_blocks, text_blocks
+from dateline.copy import Block, CopyError, Dateline, parse_file
+from dateline.copy.files import parse_upload
+from dateline.copy.markup import BLOCKS, HEADINGS, SKIPPED, html_blocks, text_blocks
 from dateline.copy.partner import (
     MAX_PARTNER_BYTES,
     parse_newsml,
@@ -15,7 +16,7 @@ from dateline.copy.partner import (
     partner_source_id,
     sniff_partner_format,
 )
-from tests.copy.copy_support import NOW
+from tests.copy.copy_support import DATA, NOW
 from tests.paths import SHARED
 
 EXAMPLES = SHARED / "data" / "iptc" / "newsml-g2" / "examples"
@@ -331,3 +332,115 @@ def test_sniffing_and_forced_formats(tmp_path):
     big.write_bytes(b'{"uri": "u", "pad": "' + b"x" * MAX_PARTNER_BYTES + b'"}')
     with pytest.raises(CopyError, match=r"big\.json: .* over the 5 MB limit for one partner item"):
         parse_file(big, now=NOW)
+
+
+@pytest.mark.parametrize("tag", sorted(SKIPPED))
+def test_every_skipped_element_loses_its_text(tag):
+    assert html_blocks(f"<p>a</p><{tag}>hidden<p>inner</p></{tag}><p>b</p>") == [
+        Block("p", "a"),
+        Block("p", "b"),
+    ]
+
+
+@pytest.mark.parametrize("tag", sorted(BLOCKS - {"br"}))
+def test_every_block_element_makes_a_block(tag):
+    kind = "h2" if tag in HEADINGS else "p"
+    assert html_blocks(f"x<{tag}>y</{tag}>z") == [
+        Block("p", "x"),
+        Block(kind, "y"),
+        Block("p", "z"),
+    ]
+
+
+def test_void_and_stray_tags():
+    assert html_blocks("a<br/>b<p/>c") == [Block("p", "a"), Block("p", "b"), Block("p", "c")]
+    assert html_blocks("</h1>text") == [Block("p", "text")]
+    assert html_blocks("<p>a<b>b</b> tail</p>") == [Block("p", "ab tail")]
+
+
+def test_ninjs_fallbacks():
+    story = ninjs(
+        {
+            "uri": "u",
+            "version": 3,
+            "provider": {"name": " Kyodo  News "},
+            "headlines": [{"value": ""}, "x", {"value": "Real"}],
+            "language": "PT_br",
+            "located": "  New   York ",
+            "subject": [{"name": " Energy  policy "}, {"name": "  "}, "x"],
+            "firstCreated": "2026-01-02T03:04:05+03:30",
+            "bodies": ["not an object"],
+            "body_text": "Text.",
+        }
+    )
+    assert story.source_name == "Kyodo News: u (version 3)"
+    assert story.source_version == 3
+    assert story.headline == "Real"
+    assert story.language == "pt"
+    assert story.dateline == Dateline("New York", None, None, "New York")
+    assert story.tags == {"topic": ["Energy policy"]}
+    assert story.published_at == datetime.datetime.fromisoformat("2026-01-02T03:04:05+03:30")
+    assert story.lead == "Text."
+
+
+def test_ninjs_content_types_and_versions():
+    upper = ninjs3(bodies=[{"contenttype": "TEXT/HTML", "value": "<p>A</p>"}], version="v2")
+    story = ninjs(upper)
+    assert (story.lead, story.source_version) == ("A", None)
+    assert story.source_name.endswith("1234 (version v2)")
+    plain = ninjs3(bodies=[{"value": "no markup\n\nsecond"}], versionCreated="yesterday")
+    story = ninjs(plain)
+    assert (story.lead, story.blocks, story.published_at) == (
+        "no markup",
+        [Block("p", "second")],
+        None,
+    )
+    assert ninjs(ninjs3(bodies=[], body_html="<p>B</p>")).lead == "B"
+    assert ninjs(ninjs3(subjects="x", copyrightHolder="", infoSources={"name": "I"})).tags == {}
+
+
+def test_headline_length_and_source_name_limits():
+    assert len(ninjs(ninjs3(headlines=[{"value": "H" * 300}])).headline) == 300
+    long = ninjs(ninjs3(copyrightHolder="P" * 400))
+    assert long.source_name == "P" * 300
+
+
+def test_an_item_of_exactly_the_limit_is_read():
+    data = json.dumps(ninjs3()).encode().ljust(MAX_PARTNER_BYTES)
+    assert parse_ninjs(data, name="big.json", now=NOW).source_version == 2
+
+
+def test_newsml_labels_bylines_and_content_choice():
+    data = (
+        b'<newsItem xmlns="http://iptc.org/std/nar/2006-10-01/" guid="g" version="2">'
+        b'<rightsInfo><copyrightHolder literal="Lit Agency"/></rightsInfo>'
+        b"<contentMeta><by> By  Someone </by><headline>H</headline></contentMeta>"
+        b'<contentSet><remoteContent href="x"/><inlineData contenttype="text/plain">'
+        b"One.\n\nTwo.</inlineData></contentSet></newsItem>"
+    )
+    story = parse_newsml(data, name="g.xml", now=NOW)
+    assert story.source_name == "Lit Agency: g (version 2)"
+    assert story.byline == "By Someone"
+    assert (story.lead, story.blocks) == ("One.", [Block("p", "Two.")])
+    assert story.published_at is None
+    uri_only = data.replace(b'literal="Lit Agency"', b'uri="http://agency.example/"')
+    assert parse_newsml(uri_only, name="g.xml", now=NOW).source_name.startswith(
+        "http://agency.example/: g"
+    )
+    bare = data.replace(b'<copyrightHolder literal="Lit Agency"/>', b"<copyrightHolder/>")
+    assert parse_newsml(bare, name="g.xml", now=NOW).source_name.startswith("unknown partner: g")
+    no_meta = b'<newsItem xmlns="http://iptc.org/std/nar/2006-10-01/" guid="g"/>'
+    with pytest.raises(CopyError, match=r"^g\.xml: the NewsML-G2 item has no headline$"):
+        parse_newsml(no_meta, name="g.xml", now=NOW)
+
+
+def test_parse_upload_sniffs_like_parse_file():
+    assert parse_upload(json.dumps(ninjs3()).encode(), name="a.bin", now=NOW).stories[0].lead
+    sample = (DATA / "sample.sgm").read_bytes()
+    assert len(parse_upload(sample, name="feed.sgm", now=NOW).stories) == 3
+    text = b"Talks resume\n\nLONDON, Nov 26 (Reuters) - Talks resumed.\n"
+    assert parse_upload(text, name="t.txt", now=NOW).stories[0].dateline.source == "Reuters"
+    with pytest.raises(CopyError, match=r"^t\.txt: not valid JSON"):
+        parse_upload(text, name="t.txt", format="ninjs", now=NOW)
+    with pytest.raises(CopyError, match=r"^t\\x1b\.txt: .* over the 10 MB limit"):
+        parse_upload(b"x" * (10 * 1024 * 1024 + 1), name="t\x1b.txt", now=NOW)
