@@ -38,6 +38,8 @@ NOV_26 = datetime.date(2026, 11, 26)
          "BEIJING, Nov. 26 (Xinhua) --"),
         ("TOKYO, Nov. 26 Kyodo - Talks began.", "TOKYO", NOV_26, "Kyodo",
          "TOKYO, Nov. 26 Kyodo -"),
+        ("TOKYO, Nov. 26 KYODO - Talks began.", "TOKYO", NOV_26, "KYODO",
+         "TOKYO, Nov. 26 KYODO -"),
         ("SEOUL, Nov. 26 (Yonhap) -- Talks began.", "SEOUL", NOV_26, "Yonhap",
          "SEOUL, Nov. 26 (Yonhap) --"),
         ("ABU DHABI, 26th November, 2026 (WAM) -- Talks began.", "ABU DHABI", NOV_26, "WAM",
@@ -86,6 +88,7 @@ def test_every_arabic_agency(agency):
         "Cats and/dogs/ are pets.",  # slashes, but nothing before them reads as a dateline
         "Tokyo Kyodo - no date, no comma: not a source",
         "TOKYO, Nov. 26 Kyodo",  # no dash at all
+        "MOSCOW, November 26 /A/ one letter is no agency",
     ],
 )
 def test_not_agency_datelines(lead):
