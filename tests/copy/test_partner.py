@@ -3,11 +3,12 @@ markup reduced to text, and every bad file refused with its name and the problem
 
 import datetime
 import json
+from pathlib import Path
 
 import pytest
 
 from dateline.copy import Block, CopyError, Dateline, parse_file
-from dateline.copy.files import parse_upload
+from dateline.copy.files import not_wire_copy_by_name, parse_upload
 from dateline.copy.markup import BLOCKS, HEADINGS, SKIPPED, html_blocks, text_blocks
 from dateline.copy.partner import (
     MAX_PARTNER_BYTES,
@@ -444,3 +445,19 @@ def test_parse_upload_sniffs_like_parse_file():
         parse_upload(text, name="t.txt", format="ninjs", now=NOW)
     with pytest.raises(CopyError, match=r"^t\\x1b\.txt: .* over the 10 MB limit"):
         parse_upload(b"x" * (10 * 1024 * 1024 + 1), name="t\x1b.txt", now=NOW)
+
+
+def test_a_directory_takes_partner_suffixes_only_when_told_the_format():
+    assert not_wire_copy_by_name(Path("d/a.json"), "ninjs") is None
+    assert not_wire_copy_by_name(Path("d/a.XML"), "newsml") is None
+    assert (
+        not_wire_copy_by_name(Path("d/a.txt"), "ninjs") == ".txt is not a wire-copy suffix (.json)"
+    )
+    assert (
+        not_wire_copy_by_name(Path("d/a.json"), "newsml")
+        == ".json is not a wire-copy suffix (.xml)"
+    )
+    assert not_wire_copy_by_name(Path("d/a.json")) == (
+        ".json is not a wire-copy suffix (.txt, .sgm, .sgml)"
+    )
+    assert not_wire_copy_by_name(Path("d/a.json"), "text").startswith(".json is not")

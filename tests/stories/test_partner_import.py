@@ -186,3 +186,20 @@ def test_a_forced_format_that_does_not_fit_is_named(en, tmp_path):
         )
     assert "afp.json: not well-formed XML" in err.getvalue()
     assert Story.objects.count() == 0
+
+
+def test_a_directory_of_partner_items_with_their_format(en, tmp_path):
+    folder = tmp_path / "feed"
+    folder.mkdir()
+    write(folder, "a.json", item())
+    write(folder, "b.json", item(uri="urn:partner:afp:2", headline="Second item"))
+    write(folder, "notes.txt", b"Not an item\n\nLONDON - text.\n")
+    out, err = run_import(folder, "--format", "ninjs")
+    assert len(out.splitlines()) == 2
+    assert "notes.txt: passed over, not wire copy: .txt is not a wire-copy suffix (.json)" in err
+    assert sorted(Story.objects.values_list("source_id", flat=True)) == [
+        "partner:urn:partner:afp:1",
+        "partner:urn:partner:afp:2",
+    ]
+    _, err = run_import(folder)  # without --format the directory takes text and SGML only
+    assert "a.json: passed over, not wire copy: .json is not a wire-copy suffix" in err

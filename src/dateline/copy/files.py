@@ -23,6 +23,8 @@ _PARTNER_PARSERS = {"ninjs": parse_ninjs, "newsml": parse_newsml}
 # for. Any other suffix (.dtd, .xml, .json, .html, .pdf, none) is passed over, with its name.
 WIRE_SUFFIXES = (".txt", ".sgm", ".sgml")
 _SGML_SUFFIXES = (".sgm", ".sgml")
+# What a directory import takes when told the files are partner items (`--format ninjs|newsml`).
+PARTNER_SUFFIXES = {"ninjs": (".json",), "newsml": (".xml",)}
 # File names that say "documentation" whatever the suffix (README.txt, LICENSE, …).
 _DOCUMENTATION_NAMES = frozenset(
     ("README", "READ_ME", "LICENSE", "LICENCE", "COPYING", "CHANGES", "CHANGELOG", "INSTALL",
@@ -30,17 +32,19 @@ _DOCUMENTATION_NAMES = frozenset(
 )  # fmt: skip
 
 
-def not_wire_copy_by_name(path: Path) -> str | None:
+def not_wire_copy_by_name(path: Path, format: Format = "auto") -> str | None:
     """Why a file met in a directory is not wire copy by its name, or None.
 
-    A suffix other than :data:`WIRE_SUFFIXES` (case aside), or a documentation name such as
+    A suffix other than :data:`WIRE_SUFFIXES` (case aside; with ``format`` ``"ninjs"`` or
+    ``"newsml"``, other than its :data:`PARTNER_SUFFIXES`), or a documentation name such as
     ``README.txt``. A file named on its own is taken whatever its name; the content checks of
     the parsers apply to every file.
     """
     if path.name.split(".")[0].upper() in _DOCUMENTATION_NAMES:
         return f"documentation by its name ({printable_name(path.name)})"
-    if path.suffix.lower() not in WIRE_SUFFIXES:
-        taken = ", ".join(WIRE_SUFFIXES)
+    suffixes = PARTNER_SUFFIXES.get(format, WIRE_SUFFIXES)
+    if path.suffix.lower() not in suffixes:
+        taken = ", ".join(suffixes)
         suffix = printable_name(path.suffix) if path.suffix else "no suffix"
         return f"{suffix} is not a wire-copy suffix ({taken})"
     return None

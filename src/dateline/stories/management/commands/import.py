@@ -77,7 +77,7 @@ class Command(BaseCommand):
     def _parsed_stories(self, paths, *, format, date) -> Iterator[ParsedStory]:
         """The stories of every file in turn; each file that gives none is named, with why."""
         now = timezone.now()
-        for path, problem in expand_paths(paths):
+        for path, problem in expand_paths(paths, format):
             if problem:
                 passed_over = problem.startswith(NotWireCopy.PREFIX)
                 self._counts["passed over" if passed_over else "unusable"] += 1
