@@ -461,3 +461,40 @@ def test_a_directory_takes_partner_suffixes_only_when_told_the_format():
         ".json is not a wire-copy suffix (.txt, .sgm, .sgml)"
     )
     assert not_wire_copy_by_name(Path("d/a.json"), "text").startswith(".json is not")
+
+
+def test_an_embargoed_item_is_timed_for_its_embargo():
+    story = ninjs(ninjs3(embargoedUntil="2026-12-01T06:00:00Z", pubStatus="withheld"))
+    assert story.published_at == datetime.datetime(2026, 12, 1, 6, tzinfo=datetime.UTC)
+    past = ninjs({**ninjs3(), "embargoed": "2026-01-01T00:00:00Z"})  # 2.x spelling, long past
+    assert past.published_at == datetime.datetime(2026, 11, 26, 8, 30, tzinfo=datetime.UTC)
+    only = ninjs({**ninjs3(versionCreated=None), "embargoed": "2026-01-01T00:00:00Z"})
+    assert only.published_at == datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+    listing = parse_file(EXAMPLES / "LISTING_2_NewsML-G2_Text_Document.xml", now=NOW).stories[0]
+    assert listing.published_at == datetime.datetime.fromisoformat("2018-11-21T16:25:32-05:00")
+    embargoed = newsml().replace(
+        b"<itemMeta>", b"<itemMeta><embargoed>2026-12-24T10:00:00+01:00</embargoed>"
+    )
+    assert parse_newsml(embargoed, name="g2.xml", now=NOW).published_at == (
+        datetime.datetime.fromisoformat("2026-12-24T10:00:00+01:00")
+    )
+
+
+@pytest.mark.parametrize(
+    ("status", "problem"),
+    [
+        ("canceled", "k.json: the partner has withdrawn this item (pubStatus canceled)"),
+        ("withheld", "k.json: the partner withholds this item (pubStatus withheld) and gives no"),
+    ],
+)
+def test_withdrawn_and_withheld_items_are_refused(status, problem):
+    with pytest.raises(CopyError) as caught:
+        parse_ninjs(json.dumps(ninjs3(pubStatus=status)).encode(), name="k.json", now=NOW)
+    assert str(caught.value).startswith(problem)
+    for qcode in (f"stat:{status}", f"http://cv.iptc.org/newscodes/pubstatusg2/{status}"):
+        data = newsml().replace(b"<itemMeta>", f'<itemMeta><pubStatus qcode="{qcode}"/>'.encode())
+        with pytest.raises(CopyError, match=f"pubStatus {status}"):
+            parse_newsml(data, name="k.json", now=NOW)
+    usable = newsml().replace(b"<itemMeta>", b'<itemMeta><pubStatus qcode="stat:usable"/>')
+    assert parse_newsml(usable, name="k.json", now=NOW).headline == "عنوان"
+    assert parse_newsml(newsml().replace(b"<pubStatus", b"<x"), name="k", now=NOW).headline

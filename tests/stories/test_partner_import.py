@@ -203,3 +203,12 @@ def test_a_directory_of_partner_items_with_their_format(en, tmp_path):
     ]
     _, err = run_import(folder)  # without --format the directory takes text and SGML only
     assert "a.json: passed over, not wire copy: .json is not a wire-copy suffix" in err
+
+
+def test_an_embargoed_item_imported_with_publish_waits_for_its_embargo(en, tmp_path, client):
+    embargoed = item(embargoedUntil="2099-01-01T00:00:00Z", pubStatus="withheld")
+    out, _ = run_import(write(tmp_path, "e.json", embargoed), "--publish")
+    story = Story.objects.get()
+    assert out == f"scheduled {story.get_absolute_url()}\n"
+    assert story.status == Status.SCHEDULED
+    assert client.get(story.get_absolute_url()).status_code == 404

@@ -42,6 +42,8 @@ class PartnerItem:
     byline: str = ""
     subjects: list[str] = field(default_factory=list)
     created: datetime.datetime | None = None
+    embargoed: datetime.datetime | None = None
+    status: str = "usable"  # pubStatus: usable, withheld or canceled
 
 
 def parse_ninjs(data: bytes, *, name: str, now: datetime.datetime) -> ParsedStory:
@@ -73,6 +75,8 @@ def parse_ninjs(data: bytes, *, name: str, now: datetime.datetime) -> ParsedStor
             byline=_string(get("by")) or _string(get("byline")),
             subjects=_names(get("subjects") or get("subject")),
             created=_time(_string(get("versionCreated") or get("firstCreated"))),
+            embargoed=_time(_string(get("embargoedUntil") or get("embargoed"))),
+            status=_string(get("pubStatus")) or "usable",
         ),
         name=name,
         now=now,
@@ -89,8 +93,9 @@ def parse_newsml(data: bytes, *, name: str, now: datetime.datetime) -> ParsedSto
     if root.tag != f"{NAR}newsItem":
         raise CopyError(f"{name}: not a NewsML-G2 newsItem (the root is <{local_name(root.tag)}>)")
     meta = root.find(f"{NAR}contentMeta")
+    item_meta = root.find(f"{NAR}itemMeta")
     holder = root.find(f"{NAR}rightsInfo/{NAR}copyrightHolder")
-    provider = root.find(f"{NAR}itemMeta/{NAR}provider")
+    provider = item_meta.find(f"{NAR}provider") if item_meta is not None else None
     return _story(
         PartnerItem(
             uri=root.get("guid", ""),
@@ -106,7 +111,9 @@ def parse_newsml(data: bytes, *, name: str, now: datetime.datetime) -> ParsedSto
                 for subject in (meta.iterfind(f"{NAR}subject") if meta is not None else ())
                 if (label := _g2_label(subject, qcode=False))
             ],
-            created=_time(_g2_text(root.find(f"{NAR}itemMeta"), "versionCreated")),
+            created=_time(_g2_text(item_meta, "versionCreated")),
+            embargoed=_time(_g2_text(item_meta, "embargoed")),
+            status=_g2_status(item_meta),
         ),
         name=name,
         now=now,
@@ -127,6 +134,13 @@ def _check_size(data: bytes, name: str) -> None:
 def _story(item: PartnerItem, *, name: str, now: datetime.datetime, kind: str) -> ParsedStory:
     if not item.uri:
         raise CopyError(f"{name}: the {kind} item has no uri, so it could not be told apart")
+    if item.status == "canceled":
+        raise CopyError(f"{name}: the partner has withdrawn this item (pubStatus canceled)")
+    if item.status == "withheld" and item.embargoed is None:
+        raise CopyError(
+            f"{name}: the partner withholds this item (pubStatus withheld) and gives no embargo "
+            "time: import it when it is released"
+        )
     headline = " ".join(item.headline.split())
     if not headline:
         raise CopyError(f"{name}: the {kind} item has no headline")
@@ -160,7 +174,8 @@ def _story(item: PartnerItem, *, name: str, now: datetime.datetime, kind: str) -
         warnings=[],
         source_name=f"{provider}: {item.uri}{version}"[:300],
         source_id=partner_source_id(item.uri),
-        published_at=item.created,
+        # An embargoed item is published (with --publish) at its embargo time, never before.
+        published_at=max(filter(None, (item.created, item.embargoed)), default=None),
         tags={"topic": item.subjects} if item.subjects else {},
         byline=" ".join(item.byline.split()),
         source_version=int(item.version) if item.version.isdigit() else None,
@@ -249,6 +264,13 @@ def _g2_label(element: ET.Element | None, *, qcode: bool = True) -> str:
     if not qcode:
         return ""
     return element.get("literal") or element.get("qcode") or element.get("uri") or ""
+
+
+def _g2_status(item_meta: ET.Element | None) -> str:
+    """``stat:canceled`` (or the scheme's full URI) as ``canceled``; none given is usable."""
+    status = item_meta.find(f"{NAR}pubStatus") if item_meta is not None else None
+    qcode = status.get("qcode", "") if status is not None else ""
+    return qcode.rsplit(":", 1)[-1].rsplit("/", 1)[-1] or "usable"
 
 
 def _g2_byline(meta: ET.Element | None) -> str:
