@@ -95,3 +95,17 @@ def test_only_members_who_may_create_stories_upload(newsroom):
     assert Story.objects.count() == 0
     response = client_for(newsroom["editor"]).get("/newsroom/stories/upload/")
     assert response.status_code == 405
+
+
+def test_a_file_of_many_stories_is_summed_up(newsroom):
+    elements = "".join(
+        f'<REUTERS NEWID="{n}"><DATE>26-FEB-1987 15:01:01.79</DATE><TEXT><TITLE>STORY {n}</TITLE>'
+        f"<DATELINE>SALVADOR, Feb 26 - </DATELINE><BODY>Showers continued, story {n}.</BODY>"
+        "</TEXT></REUTERS>\n"
+        for n in range(1, 13)
+    )
+    response = upload(client_for(newsroom["editor"]), "feed.sgm", elements.encode(), follow=True)
+    text = html(response).get_text()
+    assert Story.objects.count() == 12
+    assert "“STORY 10” imported" in text and "“STORY 11”" not in text
+    assert "And 2 more stories in feed.sgm, 2 of them imported." in text

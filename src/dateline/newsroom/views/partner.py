@@ -16,8 +16,10 @@ from dateline.stories.importing import AlreadyImported, ImportTarget, import_sto
 from dateline.stories.models import StoryChange
 from dateline.stories.workflow import NotAllowed, require_allowed
 
-# An upload is one item or one text story; Reuters SGML archives go through `dateline import`.
+# An upload is one item, one text story or a small Reuters SGML file; archives go through
+# `dateline import`.
 MAX_UPLOAD_BYTES = MAX_TEXT_BYTES
+MAX_MESSAGES = 10  # one per story; a file of many stories gets a count for the rest
 
 
 @require_POST
@@ -53,7 +55,8 @@ def upload(request: HttpRequest) -> HttpResponse:
         editions_by_language={edition.language: edition for edition in reversed(editions)},
         default_edition=editions[0],
     )
-    for outcome in import_stories(parsed, target):
+    outcomes = list(import_stories(parsed, target))
+    for outcome in outcomes[:MAX_MESSAGES]:
         headline = outcome.parsed.headline
         if outcome.story is not None:
             done = "updated to the partner's newer version" if outcome.updated else "imported"
@@ -62,4 +65,8 @@ def upload(request: HttpRequest) -> HttpResponse:
             messages.info(request, f"“{headline}” is here already ({outcome.skipped}).")
         else:
             messages.error(request, f"“{headline}” was not imported: {outcome.skipped}")
+    if len(outcomes) > MAX_MESSAGES:
+        stored = sum(1 for outcome in outcomes[MAX_MESSAGES:] if outcome.story is not None)
+        rest = len(outcomes) - MAX_MESSAGES
+        messages.info(request, f"And {rest:,} more stories in {name}, {stored:,} of them imported.")
     return redirect("newsroom:incoming")
