@@ -161,6 +161,10 @@ def test_markup_edges():
         (b'{"uri": "u", "body_text": "x"}', "item.json: the ninjs item has no headline"),
         (b'{"uri": "u", "headline": "H"}', "item.json: the ninjs item has no body text"),
         (
+            b'{"uri": "u", "headline": "H", "body_text": "ROMA, 26 NOV -"}',
+            "item.json: the ninjs item has no story text after its dateline",
+        ),
+        (
             b'{"uri": "u", "headline": "H", "bodies": [{"value": "<script>x</script>"}]}',
             "no body text",
         ),

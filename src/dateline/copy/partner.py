@@ -155,6 +155,8 @@ def _story(item: PartnerItem, *, name: str, now: datetime.datetime, kind: str) -
     rest = [block for block in item.blocks if block is not first]
     if not lead and rest:  # the dateline was the whole first paragraph
         lead, rest = rest[0].text, rest[1:]
+    if not lead:
+        raise CopyError(f"{name}: the {kind} item has no story text after its dateline")
     located = " ".join(item.located.split())
     if dateline is None and located:
         dateline = Dateline(located, None, None, located)
