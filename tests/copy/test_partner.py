@@ -360,6 +360,7 @@ def test_every_block_element_makes_a_block(tag):
 def test_void_and_stray_tags():
     assert html_blocks("a<br/>b<p/>c") == [Block("p", "a"), Block("p", "b"), Block("p", "c")]
     assert html_blocks("</h1>text") == [Block("p", "text")]
+    assert html_blocks("<h1/>after<script/>shown") == [Block("p", "aftershown")]
     assert html_blocks("<p>a<b>b</b> tail</p>") == [Block("p", "ab tail")]
 
 
@@ -434,6 +435,13 @@ def test_newsml_labels_bylines_and_content_choice():
     )
     bare = data.replace(b'<copyrightHolder literal="Lit Agency"/>', b"<copyrightHolder/>")
     assert parse_newsml(bare, name="g.xml", now=NOW).source_name.startswith("unknown partner: g")
+    nitf = data.replace(b"<by> By  Someone </by>", b"").replace(
+        b'<inlineData contenttype="text/plain">One.\n\nTwo.</inlineData>',
+        b"<inlineXML><nitf><body><body.content><p>A<em>b</em> tail</p></body.content></body>"
+        b"</nitf></inlineXML>",
+    )
+    story = parse_newsml(nitf, name="g.xml", now=NOW)
+    assert (story.lead, story.byline) == ("Ab tail", "")
     no_meta = b'<newsItem xmlns="http://iptc.org/std/nar/2006-10-01/" guid="g"/>'
     with pytest.raises(CopyError, match=r"^g\.xml: the NewsML-G2 item has no headline$"):
         parse_newsml(no_meta, name="g.xml", now=NOW)

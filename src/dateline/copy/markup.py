@@ -69,9 +69,8 @@ class _HtmlReader(HTMLParser):
         self.collector.start(tag)
 
     def handle_startendtag(self, tag, attrs):
-        if tag not in SKIPPED:  # <script/> opens nothing to close
-            self.collector.start(tag)
-            self.collector.end(tag)
+        self.collector.start(tag)
+        self.collector.end(tag)
 
     def handle_endtag(self, tag):
         self.collector.end(tag)
