@@ -510,3 +510,22 @@ def test_withdrawn_and_withheld_items_are_refused(status, problem):
     usable = newsml().replace(b"<itemMeta>", b'<itemMeta><pubStatus qcode="stat:usable"/>')
     assert parse_newsml(usable, name="k.json", now=NOW).headline == "عنوان"
     assert parse_newsml(newsml().replace(b"<pubStatus", b"<x"), name="k", now=NOW).headline
+
+
+def test_whitespace_headings_before_the_lead_and_booleans():
+    story = ninjs(
+        ninjs3(
+            headlines=[{"value": "  Talks \n resume  "}],
+            by=" By  Jane \n Smith ",
+            copyrightHolder="  Agence   X ",
+            bodies=[{"value": "<h2>Sub</h2><p>Lead.</p><p>Two.</p>"}],
+        )
+    )
+    assert (story.headline, story.byline) == ("Talks resume", "By Jane Smith")
+    assert story.source_name.startswith("Agence X: ")
+    assert (story.lead, story.blocks) == ("Lead.", [Block("h2", "Sub"), Block("p", "Two.")])
+    with pytest.raises(CopyError, match="has no uri"):
+        ninjs(ninjs3(uri=True))
+    assert (
+        sniff_partner_format(b'<packageItem xmlns="http://iptc.org/std/nar/2006-10-01/"/>') is None
+    )
