@@ -256,6 +256,15 @@ class PasteForm(Form):
     )
 
 
+class UploadForm(Form):
+    file = forms.FileField(
+        label="Partner copy file",
+        help_text="A ninjs (JSON) or NewsML-G2 (XML) item from a partner agency, or a plain-text "
+        "story: it becomes a draft in Incoming with its source. A newer version of an item "
+        "replaces its draft until someone takes it up.",
+    )
+
+
 # --- comments ------------------------------------------------------------------------------------
 
 QUEUE_STATUSES = [

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dateline.newsroom.views import comments, lists, session, stories, subscribers
+from dateline.newsroom.views import comments, lists, partner, session, stories, subscribers
 
 app_name = "newsroom"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("audit/", lists.audit_log, name="audit"),
     path("preview/", stories.render_preview, name="render-preview"),
     path("stories/new/", stories.new, name="new"),
+    path("stories/upload/", partner.upload, name="upload"),
     path("stories/<int:code>/", stories.edit, name="edit"),
     path("stories/<int:code>/history/", lists.history, name="history"),
     path("stories/<int:code>/preview/", stories.private_preview, name="preview"),

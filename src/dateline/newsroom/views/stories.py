@@ -39,6 +39,7 @@ from dateline.newsroom.forms import (
     ScheduleForm,
     StoryForm,
     TranslationForm,
+    UploadForm,
     edition_zone,
     local_input_value,
     parse_in_zone,
@@ -407,6 +408,7 @@ def _new_page(request, form, paste_form, *, preview=None, status=200) -> HttpRes
         "title": "New story",
         "form": form,
         "paste_form": paste_form,
+        "upload_form": UploadForm(),
         "preview": preview,
     }
     return _no_store(render(request, "newsroom/new.html", context, status=status, using="django"))
