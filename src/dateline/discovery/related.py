@@ -334,3 +334,47 @@ def rebuild(edition=None, *, progress: Callable[[int], None] = lambda done: None
         progress(done)
         profiles.forget_if_over(50_000)
     return done
+
+
+# --- what editors see --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Explained:
+    """One line of a story's Related News as the newsroom sees it: 'pick', 'listed' (the
+    engine's, with its rank and why) or 'excluded'; `public` says whether readers see it."""
+
+    kind: str
+    story: Story
+    public: bool
+    rank: int | None = None
+    explanation: str = ""
+
+
+def explained(story: Story) -> list[Explained]:
+    """The story's picks (in the order picked), the engine's list and the exclusions."""
+    choices = list(
+        RelatedChoice.objects.filter(story=story.pk).select_related("other").order_by("at", "pk")
+    )
+    entries = list(
+        RelatedStory.objects.filter(story=story.pk).select_related("related").order_by("rank")
+    )
+    codes = [c.other_id for c in choices] + [e.related_id for e in entries]
+    public = set(Story.objects.public().filter(pk__in=codes).values_list("pk", flat=True))
+    excluded = {c.other_id for c in choices if c.kind == RelatedChoice.Kind.EXCLUDE}
+    picks = [
+        Explained("pick", c.other, c.other_id in public)
+        for c in choices
+        if c.kind == RelatedChoice.Kind.PICK
+    ]
+    listed = [
+        Explained("listed", e.related, e.related_id in public, e.rank, e.explanation)
+        for e in entries
+        if e.related_id not in excluded
+    ]
+    exclusions = [
+        Explained("excluded", c.other, c.other_id in public)
+        for c in choices
+        if c.other_id in excluded
+    ]
+    return picks + listed + exclusions
