@@ -14,7 +14,7 @@ from dateline.stories.actions.edit import edit_story
 from dateline.stories.actions.embargo import embargo_story
 from dateline.stories.actions.kill import kill_story
 from dateline.stories.actions.publish import publish_story
-from dateline.stories.actions.related import choose_related, clear_related
+from dateline.stories.actions.related import choose_related
 from dateline.stories.actions.release import release_due
 from dateline.stories.actions.restore import restore_revision
 from dateline.stories.actions.schedule import schedule_story
@@ -26,7 +26,6 @@ from dateline.stories.actions.unpublish import unpublish_story
 __all__ = [
     "approve_story",
     "choose_related",
-    "clear_related",
     "correct_story",
     "create_story",
     "edit_story",

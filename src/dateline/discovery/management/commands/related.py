@@ -35,4 +35,3 @@ class Command(BaseCommand):
             self.stderr.write("")
         where = f" of edition {chosen.code}" if chosen else ""
         self.stdout.write(f"computed Related News for {total} public stories{where}")
-

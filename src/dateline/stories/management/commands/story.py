@@ -300,11 +300,9 @@ class Command(BaseCommand):
     def do_related(self, *, code, pick, exclude, clear, note, actor, as_json: bool, **options):
         story = find(code)
         try:
-            if pick is not None or exclude is not None:
-                kind, other = ("pick", pick) if pick is not None else ("exclude", exclude)
-                actions.choose_related(story, other, kind, by=member(actor), note=note)
-            elif clear is not None:
-                actions.clear_related(story, clear, by=member(actor), note=note)
+            for choice, other in (("pick", pick), ("exclude", exclude), ("clear", clear)):
+                if other is not None:
+                    actions.choose_related(story, other, choice, by=member(actor), note=note)
         except (ActionRefused, ValidationError) as error:
             raise CommandError(f"story {code}: {reason(error)}") from None
         lines = explained(story)
