@@ -55,7 +55,9 @@ def run(quick: bool) -> list[dict]:
         say(f"related: {lists:,} lists in {rebuild_seconds:.0f} s")
         sample = sorted(random.Random(SEED).sample(sorted(topics), min(SAMPLE, len(topics))))
         engine = _engine_lists(sample)
-        pages = _page_lists(sorted(random.Random(SEED + 1).sample(sample, min(PAGE_SAMPLE, len(sample)))))
+        pages = _page_lists(
+            sorted(random.Random(SEED + 1).sample(sample, min(PAGE_SAMPLE, len(sample))))
+        )
     return _rows(topics, sample, engine, pages, rebuild_seconds)
 
 

@@ -26,6 +26,7 @@ def listed(newsroom, django_capture_on_commit_callbacks):
 
 def test_an_editor_sees_why_and_picks_by_news_code(newsroom, listed):
     story, other = listed
+    assert other.pk in [e.related_id for e in story.related_entries.all()]
     editor = client_for(newsroom["editor"])
     shown = box(editor.get(f"/newsroom/stories/{story.pk}/"))
     (line,) = shown.select("ol.related-lines li")

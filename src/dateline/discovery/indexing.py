@@ -17,7 +17,8 @@ _UNSEEN = frozenset(
 )
 
 
-# Changes after which a story may enter or leave Related News, or read differently.
+# Changes after which a story may enter or leave Related News, or read differently. An
+# embargo or a schedule is never laid on a public story: no list changes then.
 _PUBLIC_OR_NOT = frozenset(
     {
         StoryChange.Action.PUBLISHED,
@@ -25,7 +26,6 @@ _PUBLIC_OR_NOT = frozenset(
         StoryChange.Action.CORRECTED,
         StoryChange.Action.UNPUBLISHED,
         StoryChange.Action.KILLED,
-        StoryChange.Action.EMBARGOED,
     }
 )
 _REWORDED = frozenset({StoryChange.Action.EDITED, StoryChange.Action.RESTORED})

@@ -4,10 +4,11 @@ computed in the background and stored (`RelatedStory`), so the article page only
 How a list is made (decision 0027):
 1. candidates: the search index's "more like this" (`search.best_matches`, BM25) asked for
    the story's most distinctive words (TF-IDF weight), CANDIDATES of them;
-2. rerank: the cosine of TF-IDF vectors (headline words counted HEADLINE_REPEAT times,
-   sublinear term frequency, document frequencies from the index), plus TAG_WEIGHT times the
-   cosine of the two stories' tag sets (keywords, places, people, organisations), times a
-   recency decay that `settings.RELATED_RECENCY_DAYS` tunes;
+2. rerank: the cosine of TF-IDF vectors (sublinear term frequency, numbers left out,
+   document frequencies from the index), the story's vector first moved toward its FEEDBACK
+   nearest candidates (Rocchio feedback), plus TAG_WEIGHT times the cosine of the two stories'
+   tag sets (keywords, places, people, organisations), times a recency decay that
+   `settings.RELATED_RECENCY_DAYS` tunes;
 3. each entry keeps an explanation an editor can read ("shared: OPEC, Vienna; text 0.42;
    2 days apart").
 
@@ -39,8 +40,9 @@ from dateline.stories.models import Story
 RELATED_LIMIT = 5
 CANDIDATES = 60
 QUERY_WORDS = 12
-HEADLINE_REPEAT = 3
-TAG_WEIGHT = 0.15
+TAG_WEIGHT = 0.03
+FEEDBACK = 10
+FEEDBACK_WEIGHT = 10.0
 MAX_TEXT_CHARS = 20_000
 REBUILD_BATCH = 200
 EXPLAINED_WORDS = 3
@@ -158,14 +160,10 @@ class Profiles:
 
 
 def _word_counts(story: Story) -> Counter:
-    """The story's words as the index has them, numbers left out (every story has some),
-    headline words counted HEADLINE_REPEAT times."""
+    """The story's words as the index has them, numbers left out (every story has some)."""
     body = plain_body(story)[:MAX_TEXT_CHARS]
-    counts = Counter(word for word in tokens(f"{story.lead} {body}") if not _NUMBER.fullmatch(word))
-    for word in tokens(story.headline):
-        if not _NUMBER.fullmatch(word):
-            counts[word] += HEADLINE_REPEAT
-    return counts
+    words = tokens(f"{story.headline} {story.lead} {body}")
+    return Counter(word for word in words if not _NUMBER.fullmatch(word))
 
 
 def _vector(counts: Counter, total: int, frequencies: dict[str, int]) -> dict[str, float]:
@@ -174,6 +172,28 @@ def _vector(counts: Counter, total: int, frequencies: dict[str, int]) -> dict[st
         word: (1 + math.log(count)) * (math.log((1 + total) / (1 + frequencies.get(word, 0))) + 1)
         for word, count in counts.items()
     }
+    return _unit(vector)
+
+
+def _dot(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(b) < len(a):
+        a, b = b, a
+    return sum(weight * b.get(word, 0.0) for word, weight in a.items())
+
+
+def _scaled(vector: dict[str, float], factor: float) -> dict[str, float]:
+    return {word: weight * factor for word, weight in vector.items()}
+
+
+def _sum(vectors: list[dict[str, float]]) -> dict[str, float]:
+    total: dict[str, float] = {}
+    for vector in vectors:
+        for word, weight in vector.items():
+            total[word] = total.get(word, 0.0) + weight
+    return total
+
+
+def _unit(vector: dict[str, float]) -> dict[str, float]:
     norm = math.sqrt(sum(weight * weight for weight in vector.values())) or 1.0
     return {word: weight / norm for word, weight in vector.items()}
 
@@ -218,22 +238,34 @@ class Scorer:
         self.profiles = profiles
 
     def ranked(self, story: Profile, candidate_codes: list[int]) -> list[Scored]:
-        """The candidates scored against `story`, best first (ties: newest code first)."""
+        """The candidates scored against `story`, best first (ties: newest code first).
+
+        The text score is the cosine with the story's vector moved toward its FEEDBACK nearest
+        candidates, each weighted by its own cosine (Rocchio feedback): words the close
+        stories share count too, which finds stories on the same subject in other words."""
         found = self.profiles.get(candidate_codes)
         candidates = [found[c] for c in candidate_codes if c in found and c != story.code]
         total, frequencies = self.profiles.weights([story, *candidates])
         mine = _vector(story.counts, total, frequencies)
+        vectors = {other.code: _vector(other.counts, total, frequencies) for other in candidates}
+        direct = {code: _dot(mine, vector) for code, vector in vectors.items()}
+        nearest = sorted(direct, key=lambda code: -direct[code])[:FEEDBACK]
+        # Each near story pulls as much as it is close: a story with few, weak candidates is
+        # not pulled toward them (its score would then be inflated against theirs).
+        pulls = [_scaled(vectors[c], FEEDBACK_WEIGHT * direct[c] / FEEDBACK) for c in nearest]
+        query = _unit(_sum([mine, *pulls]))
         scored = []
         for other in candidates:
-            theirs = _vector(other.counts, total, frequencies)
-            shared = mine.keys() & theirs.keys()
-            products = sorted(((mine[w] * theirs[w], w) for w in shared), reverse=True)
-            text = sum(product for product, _ in products)
+            theirs = vectors[other.code]
+            products = sorted(
+                ((mine[w] * theirs[w], w) for w in mine.keys() & theirs.keys()), reverse=True
+            )
             tags, tag_names = _tag_cosine(story, other)
             days = _days_apart(story, other)
-            score = (text + TAG_WEIGHT * tags) * _recency(days)
+            score = (_dot(query, theirs) + TAG_WEIGHT * tags) * _recency(days)
             words = [word for _, word in products[:EXPLAINED_WORDS]]
-            scored.append(Scored(other.code, score, _explain(tag_names, words, text, days)))
+            explanation = _explain(tag_names, words, direct[other.code], days)
+            scored.append(Scored(other.code, score, explanation))
         scored.sort(key=lambda s: (-s.score, -s.code))
         return scored
 
