@@ -180,15 +180,14 @@ def test_publishing_one_story_touches_only_its_candidates_lists(editions, backgr
     story = make_story(en, headline="Saffron exports", lead="Saffron prices rise again.")
     with CaptureQueriesContext(connection) as queries:
         written = refresh(story.pk)
-    assert written <= 1 + CANDIDATES
-    assert written == 1 + len(saffron)  # its own list and the three saffron stories' lists
+    # Its own list and those of the saffron stories it beats the weakest entry of.
+    assert 2 <= written <= 1 + len(saffron) < 1 + CANDIDATES
     assert len(queries) <= 16 + 2 * len(saffron)  # however many stories the edition has
     assert (
         dict(RelatedStory.objects.filter(id__in=untouched).values_list("id", "computed_at"))
         == untouched
     )
-    for other in saffron:
-        assert story.pk in stored(other)
+    assert sum(story.pk in stored(other) for other in saffron) == written - 1
 
 
 def test_persian_letter_variants_and_zwnj_relate(editions, background, client):

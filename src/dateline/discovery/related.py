@@ -54,41 +54,36 @@ _TEXT_FIELDS = ("headline", "lead", "body_html", "published_at", "edition_id")
 
 
 def related_stories(story: Story, tag_ids: list[int], limit: int = RELATED_LIMIT) -> list[Story]:
-    """Up to `limit` public stories for `story`'s page: the editors' picks first, then the
-    stored list by rank, never an excluded story; in one query. The first rule (latest stories
-    sharing a tag or the section) while the story has neither."""
+    """Up to `limit` public stories for `story`'s page, in one query: the editors' picks first
+    (in the order picked), then the stored list by rank, never an excluded story. While the
+    story has no stored list, the first rule stands in: the latest stories sharing a tag or
+    the section."""
     chosen = RelatedChoice.objects.filter(story=story.pk, other=OuterRef("pk"))
-    rank = RelatedStory.objects.filter(story=story.pk, related=OuterRef("pk")).values("rank")
-    picked_at = chosen.filter(kind=RelatedChoice.Kind.PICK).values("at")
-    listed = list(
+    entries = RelatedStory.objects.filter(story=story.pk)
+    shares_tag = Q(pk__in=Story.tags.through.objects.filter(tag_id__in=tag_ids).values("story_id"))
+    same_section = Q(section_id=story.section_id) if story.section_id else Q(pk__in=[])
+    first_rule = Q(computed=False) & (shares_tag | same_section)
+    return list(
         Story.objects.public()
         .in_edition(story.edition_id)
         .exclude(pk=story.pk)
         .annotate(
-            related_rank=Subquery(rank[:1]),
-            picked_at=Subquery(picked_at[:1]),
+            related_rank=Subquery(entries.filter(related=OuterRef("pk")).values("rank")[:1]),
+            picked_at=Subquery(chosen.filter(kind=RelatedChoice.Kind.PICK).values("at")[:1]),
             excluded=Exists(chosen.filter(kind=RelatedChoice.Kind.EXCLUDE)),
+            computed=Exists(entries),
         )
-        .filter(Q(related_rank__isnull=False) | Q(picked_at__isnull=False), excluded=False)
+        .filter(
+            Q(related_rank__isnull=False) | Q(picked_at__isnull=False) | first_rule,
+            excluded=False,
+        )
         .for_listing()
         .order_by(
-            F("picked_at").asc(nulls_last=True), F("related_rank").asc(nulls_last=True), "-pk"
+            F("picked_at").asc(nulls_last=True),
+            F("related_rank").asc(nulls_last=True),
+            "-published_at",
+            "-pk",
         )[:limit]
-    )
-    return listed or _first_rule(story, tag_ids, limit)
-
-
-def _first_rule(story: Story, tag_ids: list[int], limit: int) -> list[Story]:
-    shares_tag = Q(pk__in=Story.tags.through.objects.filter(tag_id__in=tag_ids).values("story_id"))
-    same_section = Q(section_id=story.section_id) if story.section_id else Q(pk__in=[])
-    excluded = RelatedChoice.objects.filter(story=story.pk, kind=RelatedChoice.Kind.EXCLUDE)
-    return list(
-        Story.objects.public()
-        .in_edition(story.edition_id)
-        .filter(shares_tag | same_section)
-        .exclude(pk=story.pk)
-        .exclude(pk__in=excluded.values("other_id"))
-        .for_listing()[:limit]
     )
 
 
