@@ -165,6 +165,9 @@ else:
     }
 # Whole public pages are cached until any story or edition changes (site/page_cache.py).
 PAGE_CACHE_SECONDS = env.integer("DATELINE_PAGE_CACHE_SECONDS", 60)
+# Related News: how much nearness in time counts. Two stories this many days apart score 3/4
+# of two published together; 0 turns the decay off (discovery/related.py).
+RELATED_RECENCY_DAYS = env.integer("DATELINE_RELATED_RECENCY_DAYS", 30)
 
 # --- Background tasks: Django's tasks framework, queued in the database ------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -197,6 +197,20 @@ class TranslationForm(NoteForm):
     )
 
 
+class RelatedChoiceForm(NoteForm):
+    other = forms.IntegerField(
+        label="News code", min_value=1, max_value=2**63 - 1, help_text="A story of this edition."
+    )
+    choice = forms.ChoiceField(
+        label="Choice",
+        choices=[
+            ("pick", "Pick: show it first"),
+            ("exclude", "Exclude: never show it"),
+            ("clear", "Clear my choice"),
+        ],
+    )
+
+
 class KillForm(Form):
     reason = forms.CharField(
         label="Reason for killing it",
