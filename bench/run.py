@@ -21,6 +21,10 @@
            same page with none, in the same run: median ms, queries, comments drawn, and their
            ratio (target ≤ 1.5); comment posts through the whole pipeline (the comment view
            and `submit_comment`) on SQLite, comments per second (target ≥ 200/s).
+- related: Related News quality on Reuters-21578 with the topic labels held out: precision@5
+           over a seeded sample of 2,000 stories (share of the 5 related sharing a topic),
+           overall and on the hard subset (neither earn nor acq), complete lists, and the same
+           read off the article pages. Targets: ≥ 0.90 overall, ≥ 0.85 hard.
 
 Each benchmark runs in its own Python process (and its own temporary database), so none
 inherits another's caches or heap. Targets are reported as met or not met; a missed target
@@ -50,6 +54,7 @@ BENCHMARKS = {
     "release": "bench.release",
     "newsroom": "bench.newsroom",
     "comments": "bench.comments",
+    "related": "bench.related",
 }
 CHILD_TIMEOUT_SECONDS = 600
 

@@ -106,7 +106,38 @@ def test_furniture_lines(line: str) -> None:
     assert is_furniture(line)
 
 
-@pytest.mark.parametrize("line", ENGLISH_FURNITURE + PERSIAN_FURNITURE)
+ARABIC_FURNITURE = [
+    "أخبار ذات صلة",
+    "اخبار ذات صلة",
+    "مواضيع ذات صلة",
+    "مقالات ذات صلة",
+    "تابعونا على",
+    "تابعونا عبر",
+    "تابعونا على تويتر",
+    "تابعونا على فيسبوك @sana.syria",
+    "اقرأ أيضا",
+    "إقرأ أيضاً",
+    "اقرأ أيضًا",
+    "شارك",
+    "شارك الخبر",
+    "شارك على فيسبوك",
+    "طباعة",
+    "التعليقات",
+    "تعليقات",
+    "أضف تعليقك",
+    "اضف تعليقا",
+    "أضف تعليق",
+    "أضف تعليقاً",
+    "الأكثر قراءة",
+    "الاكثر مشاهدة",
+    "كلمات مفتاحية",
+    "أرسل لصديق",
+    "ارسل إلى صديق",
+]
+ALL_FURNITURE = ENGLISH_FURNITURE + PERSIAN_FURNITURE + ARABIC_FURNITURE
+
+
+@pytest.mark.parametrize("line", ALL_FURNITURE)
 def test_every_known_furniture_line(line: str) -> None:
     assert is_furniture(line)
     assert is_furniture(f"  {line} :")  # around it: whitespace and trailing ":", "." or "*"
@@ -120,11 +151,7 @@ def test_every_known_furniture_line(line: str) -> None:
 def test_every_pattern_of_the_module_has_examples_here(pattern: str) -> None:
     """A line added to the module needs its examples above, in each spelling it allows."""
     own = re.compile(pattern, re.IGNORECASE)
-    examples = [
-        line
-        for line in ENGLISH_FURNITURE + PERSIAN_FURNITURE
-        if own.fullmatch(line.replace("\u200c", " "))
-    ]
+    examples = [line for line in ALL_FURNITURE if own.fullmatch(line.replace("\u200c", " "))]
     assert examples, f"no example of furniture line {pattern!r}"
 
 
@@ -138,9 +165,25 @@ def test_persian_furniture_is_stripped_from_a_persian_story() -> None:
     assert story.stripped == ["چاپ", *PERSIAN_FURNITURE]
 
 
+def test_arabic_furniture_is_stripped_from_an_arabic_story() -> None:
+    data = "\n".join(
+        ["طباعة", "افتتاح خط سكة حديد", "", "دمشق-سانا افتتح الخط اليوم.", "", *ARABIC_FURNITURE]
+    ).encode()
+    story = parse_text(data, name="khabar.txt", now=NOW)
+    assert story.headline == "افتتاح خط سكة حديد"
+    assert (story.dateline.place, story.dateline.source) == ("دمشق", "سانا")
+    assert story.lead == "افتتح الخط اليوم."
+    assert story.blocks == []
+    assert story.stripped == ["طباعة", *ARABIC_FURNITURE]
+    assert story.language == "ar"
+
+
 @pytest.mark.parametrize(
     "line",
     [
+        "أخبار ذات صلة بالمفاوضات نشرت اليوم",
+        "تابعونا على تويتر وفيسبوك وإنستغرام للمزيد من الأخبار",
+        "شارك الوزير في الاجتماع",
         "The ministry posted related news on its website.",
         "Related News agencies reported the talks.",
         "Share prices fell 3 pct.",

@@ -29,6 +29,7 @@ FIELDS = {
     "warnings",
     "source",
     "source_id",
+    "source_version",
     "tags",
     "published_at",
 }

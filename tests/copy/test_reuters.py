@@ -17,7 +17,7 @@ SAMPLE = DATA / "sample.sgm"
 # or table debris ("MAR8 -- --") and are not read as datelines.
 COLLECTION_SIZE = 21_578
 WITHOUT_BODY = 1_807
-WITH_DATELINE = 18_982
+WITH_DATELINE = 18_984  # 2 in Spanish: "BUENOS AIRES, ABR 7 -"
 
 
 @pytest.fixture(scope="module")

@@ -317,6 +317,7 @@ def test_json_lines(en, seed_path):
     (line,) = out.splitlines()
     assert json.loads(line) == {
         "status": "draft",
+        "updated": False,
         "url": story.get_absolute_url(),
         "code": story.code,
         "edition": "en",

@@ -65,3 +65,37 @@ def stories(editions):
         killed = make_story(edition, headline=f"{words} killed", **common)
         made[f"{code}-killed"] = kill_story(killed, reason="Legal asked for it")
     return made
+
+
+def need_shared(path):
+    if not path.exists():
+        pytest.skip(
+            f"IPTC's schemas are not at {path} (../shared is absent; set DATELINE_SHARED_DIR)"
+        )
+    return path
+
+
+@pytest.fixture(scope="module")
+def ninjs_validators():
+    from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+
+    geo = Resource.from_contents({}, default_specification=DRAFT202012)
+    registry = Registry().with_resource("https://geojson.org/schema/GeoJSON.json", geo)
+    validators = {}
+    for version in ("3.3", "2.4"):
+        schema = json.loads(
+            need_shared(IPTC / "ninjs" / f"ninjs-schema_{version}.json").read_text()
+        )
+        validators[version] = Draft202012Validator(
+            schema, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER
+        )
+    return validators
+
+
+def schema_errors(validator, document) -> list[str]:
+    return [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+        for e in validator.iter_errors(document)
+    ]

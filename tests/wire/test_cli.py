@@ -45,11 +45,11 @@ def test_add_json_is_one_object_and_the_key_works(stories):
 
 
 def test_add_plain_prints_key_and_secret_once(editions):
-    printed = subscribers("add", "Plain Text Times", "--webhook", "https://example.org/hook")
+    printed = subscribers("add", "Plain Text Times", "--webhook", "https://93.184.215.14/hook")
     subscriber = Subscriber.objects.get()
     assert f"subscriber {subscriber.pk}: Plain Text Times" in printed
     assert printed.count("dlw_") == 1 and printed.count("whsec_") == 1
-    assert subscriber.webhook_url == "https://example.org/hook"
+    assert subscriber.webhook_url == "https://93.184.215.14/hook"
 
 
 def test_rotate_and_revoke(stories):

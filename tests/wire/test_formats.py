@@ -8,50 +8,18 @@ import pytest
 from lxml import etree
 
 from dateline.wire.topics import load_topics
-from tests.wire.conftest import IPTC, NEWSML_TYPE, pull, wire
+from tests.wire.conftest import IPTC, NEWSML_TYPE, need_shared, pull, schema_errors, wire
 
 pytestmark = pytest.mark.django_db
 NAR = {"g": "http://iptc.org/std/nar/2006-10-01/"}
 KINDS = ("plain", "corrected", "embargoed", "killed")
 
 
-def _need(path):
-    if not path.exists():
-        pytest.skip(
-            f"IPTC's schemas are not at {path} (../shared is absent; set DATELINE_SHARED_DIR)"
-        )
-    return path
-
-
-@pytest.fixture(scope="module")
-def ninjs_validators():
-    from jsonschema import Draft202012Validator
-    from referencing import Registry, Resource
-    from referencing.jsonschema import DRAFT202012
-
-    geo = Resource.from_contents({}, default_specification=DRAFT202012)
-    registry = Registry().with_resource("https://geojson.org/schema/GeoJSON.json", geo)
-    validators = {}
-    for version in ("3.3", "2.4"):
-        schema = json.loads(_need(IPTC / "ninjs" / f"ninjs-schema_{version}.json").read_text())
-        validators[version] = Draft202012Validator(
-            schema, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER
-        )
-    return validators
-
-
 @pytest.fixture(scope="module")
 def newsml_schema():
     return etree.XMLSchema(
-        etree.parse(str(_need(IPTC / "newsml-g2" / "NewsML-G2_2.35-spec-All-Power.xsd")))
+        etree.parse(str(need_shared(IPTC / "newsml-g2" / "NewsML-G2_2.35-spec-All-Power.xsd")))
     )
-
-
-def _errors(validator, document) -> list[str]:
-    return [
-        f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
-        for e in validator.iter_errors(document)
-    ]
 
 
 @pytest.mark.parametrize("edition", ["en", "fa"])
@@ -61,9 +29,9 @@ def test_every_format_validates(stories, issued, ninjs_validators, newsml_schema
     client = wire(issued.api_key)
     url = f"/api/v1/items/{story.code}"
     ninjs3 = json.loads(client.get(url).content)
-    assert _errors(ninjs_validators["3.3"], ninjs3) == []
+    assert schema_errors(ninjs_validators["3.3"], ninjs3) == []
     ninjs2 = json.loads(client.get(url, {"format": "ninjs2"}).content)
-    assert _errors(ninjs_validators["2.4"], ninjs2) == []
+    assert schema_errors(ninjs_validators["2.4"], ninjs2) == []
     for response in (
         client.get(url, {"format": "newsml"}),
         client.get(url, HTTP_ACCEPT=NEWSML_TYPE),
@@ -74,7 +42,7 @@ def test_every_format_validates(stories, issued, ninjs_validators, newsml_schema
     # Earlier versions too (a corrected story's first).
     if story.version > 1:
         older = json.loads(client.get(url, {"version": 1}).content)
-        assert _errors(ninjs_validators["3.3"], older) == []
+        assert schema_errors(ninjs_validators["3.3"], older) == []
         assert newsml_schema.validate(
             etree.fromstring(client.get(url, {"version": 1, "format": "newsml"}).content)
         )
@@ -85,12 +53,12 @@ def test_the_feed_validates(stories, issued, ninjs_validators):
         items = pull(wire(issued.api_key), format=fmt)["items"]
         assert len(items) == 8  # plain, corrected, embargoed and killed, in two editions
         for item in items:
-            assert _errors(ninjs_validators[version], item) == []
+            assert schema_errors(ninjs_validators[version], item) == []
 
 
 def test_a_schema_error_would_be_caught(ninjs_validators, newsml_schema):
     """The validators are real: a wrong status fails both."""
-    assert _errors(ninjs_validators["3.3"], {"uri": "urn:x:1", "pubStatus": "live"})
+    assert schema_errors(ninjs_validators["3.3"], {"uri": "urn:x:1", "pubStatus": "live"})
     bad = etree.fromstring(b'<newsItem xmlns="http://iptc.org/std/nar/2006-10-01/" guid="x"/>')
     assert not newsml_schema.validate(bad)
 
@@ -187,7 +155,7 @@ def test_bad_codes_are_4xx(stories, issued, path):
 
 
 def test_subjects_are_media_topics(stories, issued, ninjs_validators, newsml_schema):
-    topics = _need(IPTC / "mediatopics" / "cptall-x-all.json")
+    topics = need_shared(IPTC / "mediatopics" / "cptall-x-all.json")
     load_topics(topics)  # "Politics" maps to medtop:11000000 by its English label
     client = wire(issued.api_key)
     item = _ninjs(client, stories["fa-plain"])
@@ -199,7 +167,7 @@ def test_subjects_are_media_topics(stories, issued, ninjs_validators, newsml_sch
             "rel": "about",
         }
     ]
-    assert _errors(ninjs_validators["3.3"], item) == []
+    assert schema_errors(ninjs_validators["3.3"], item) == []
     english = _newsml(client, stories["en-plain"])
     assert newsml_schema.validate(english), newsml_schema.error_log
     subject = english.find("g:contentMeta/g:subject", NAR)

@@ -63,6 +63,26 @@ def rates(name: str, default: str) -> list[tuple[int, int]]:
     return limits
 
 
+DELAY_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_DELAY = re.compile(r"(\d{1,6})(s|m|h|d)")
+
+
+def delays(name: str, default: str) -> list[int]:
+    """Waits in seconds from e.g. "5s,30s,2m,10m,1h": each a whole number and a unit (s, m, h,
+    d), at least one."""
+    raw = os.environ.get(name, default)
+    waits = []
+    for delay in raw.split(","):
+        match = _DELAY.fullmatch(delay.strip())
+        if match is None:
+            raise ImproperlyConfigured(
+                f"{name}={raw!r}: {delay.strip()!r} is not a delay such as 5s, 2m or 1h "
+                "(a whole number and a unit: s, m, h, d), e.g. 5s,30s,2m,10m,1h"
+            )
+        waits.append(int(match[1]) * DELAY_UNITS[match[2]])
+    return waits
+
+
 def kept_secret_key(var_dir: Path) -> str:
     """The embedded mode's secret key: generated once, then kept in var/secret_key (mode 0600)."""
     path = var_dir / "secret_key"

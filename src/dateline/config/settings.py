@@ -165,12 +165,20 @@ else:
     }
 # Whole public pages are cached until any story or edition changes (site/page_cache.py).
 PAGE_CACHE_SECONDS = env.integer("DATELINE_PAGE_CACHE_SECONDS", 60)
+# Related News: how much nearness in time counts. Two stories this many days apart score 3/4
+# of two published together; 0 turns the decay off (discovery/related.py).
+RELATED_RECENCY_DAYS = env.integer("DATELINE_RELATED_RECENCY_DAYS", 30)
 
 # --- Background tasks: Django's tasks framework, queued in the database ------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Each worker also sweeps for scheduled stories and embargoes that are due, at start and then
 # this often: the safety net under each story's own queued release task.
 RELEASE_SWEEP_SECONDS = env.integer("DATELINE_RELEASE_SWEEP_SECONDS", 15)
+# Webhook deliveries (wire/webhooks.py): the waits before each retry, then a dead letter; and
+# whether targets may be on private, loopback or link-local addresses (never, in production).
+WEBHOOK_RETRY_SCHEDULE = env.delays("DATELINE_WEBHOOK_RETRY_SCHEDULE", "5s,30s,2m,10m,1h")
+WEBHOOK_ALLOW_PRIVATE = env.flag("DATELINE_WEBHOOK_ALLOW_PRIVATE", False)
+WEBHOOK_TIMEOUT_SECONDS = 5
 
 # --- Internationalisation ----------------------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -6,8 +6,12 @@ Recognised shapes (any of en dash, em dash, hyphen or double hyphen ends them)::
     WASHINGTON (AP) —                 BEIJING, Nov. 27 (Xinhua) --
     Tehran, IRNA --                   SALVADOR, Brazil, Feb 26 -
     London, 18th April, IRNA –        تهران- ایرنا-
+    MOSCOW, November 26. /TASS/.      PARIS, 26 nov 2026 (AFP) -
+    Madrid, 26 nov (EFE).-            Berlin, 26. November (dpa) -
+    TOKYO, Nov. 26 Kyodo -            دمشق-سانا        القاهرة - أ ش أ
 """
 
+import dataclasses
 import datetime
 import re
 
@@ -25,6 +29,28 @@ MONTHS: dict[str, int] = {
     for spelling in (name.lower(), name[:3].lower())
 }
 MONTHS["sept"] = 9
+# The agencies a desk receives most write month names in their own language: AFP (French),
+# EFE (Spanish), ANSA (Italian), dpa (German). Names and their agency abbreviations; those the
+# English ones already cover (nov, mar, …) are not repeated.
+FOREIGN_MONTHS = (
+    ("janvier", "janv", "enero", "ene", "gennaio", "gen", "januar", "jänner"),
+    ("février", "févr", "fév", "febrero", "febbraio", "februar"),
+    ("mars", "marzo", "märz", "mär"),
+    ("avril", "avr", "abril", "abr", "aprile"),
+    ("mai", "mayo", "maggio", "mag"),
+    ("juin", "junio", "giugno", "giu", "juni"),
+    ("juillet", "juil", "julio", "luglio", "lug", "juli"),
+    ("août", "agosto", "ago"),
+    ("septembre", "septiembre", "settembre", "set"),
+    ("octobre", "octubre", "ottobre", "ott", "oktober", "okt"),
+    ("novembre", "noviembre"),
+    ("décembre", "déc", "diciembre", "dic", "dicembre", "dezember", "dez"),
+)
+MONTHS.update(
+    (spelling, number)
+    for number, spellings in enumerate(FOREIGN_MONTHS, start=1)
+    for spelling in spellings
+)
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 # Agencies recognised without parentheses ("Tehran, IRNA –"); parenthesised
 # sources ("(Reuters)") may be anything short.
@@ -40,11 +66,14 @@ _YEAR_SEARCH_SPAN = 9  # long enough to reach a leap year from any year
 # The dash that ends a dateline; the whitespace around it is taken by _separator(), not by a
 # leading \s* in the pattern, which a search would rescan from every space of a long run.
 _SEPARATOR_DASH = re.compile(r"--|[–—]|(?<=\s)-|-(?=\s|$)")
-_PAREN_SOURCE = re.compile(r"\s*\(([^()\n]{1,40})\)\s*$")
+# EFE closes its source with a full stop before the dash: "Madrid, 26 nov (EFE).-".
+_PAREN_SOURCE = re.compile(r"\s*\(([^()\n]{1,40})\)\.?\s*$")
 _AGENCY_SOURCE = re.compile(r",\s*(" + "|".join(AGENCIES) + r")\s*$", re.IGNORECASE)
+# Kyodo puts its name after the date with no comma: "TOKYO, Nov. 26 Kyodo -".
+_AGENCY_AFTER_DATE = re.compile(r"\s(" + "|".join(AGENCIES) + r")\s*$", re.IGNORECASE)
 _DATE_SUFFIX = re.compile(
     rf"(?:^|[,\s])\s*(?:(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?"
-    rf"|(?P<day_first>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month_second>{_MONTH})\.?)"
+    rf"|(?P<day_first>\d{{1,2}})(?:st|nd|rd|th|\.)?\s+(?P<month_second>{_MONTH})\.?)"
     r"(?:,?\s+(?P<year>\d{4}))?,?\s*$",
     re.IGNORECASE,
 )
@@ -64,6 +93,20 @@ _PERSIAN_WORDS = r"[\u0600-\u06ff]+(?:[ \u200c]+[\u0600-\u06ff]+){0,2}"
 _PERSIAN = re.compile(
     rf"\s*(?P<place>{_PERSIAN_WORDS})\s*[-–—]\s*(?P<source>{_PERSIAN_WORDS})\s*[-–—]\s*"
 )
+# Arabic agencies' own names, as their copy writes them after the place: SANA, MENA (أ ش أ),
+# SPA, WAM, KUNA, QNA, Petra, WAFA, Saba, BNA, Anadolu, Reuters, AFP, Xinhua, ONA.
+ARABIC_AGENCIES = (
+    "سانا", "أ ش أ", "ا ش ا", "واس", "وام", "كونا", "قنا", "بترا", "وفا", "سبأ", "بنا",
+    "الأناضول", "رويترز", "أ ف ب", "ا ف ب", "شينخوا", "العمانية",
+)  # fmt: skip
+# Arabic style is "place - agency" with no closing dash ("دمشق-سانا", "القاهرة - أ ش أ"), so
+# only a known agency, not followed by another letter, ends it; a ":" or dash may follow.
+_ARABIC = re.compile(
+    rf"\s*(?P<place>{_PERSIAN_WORDS})\s*[-–—]\s*(?P<source>{'|'.join(ARABIC_AGENCIES)})"
+    r"(?![\u0600-\u06ff])\s*[-–—:]?\s*"
+)
+# TASS: "MOSCOW, November 26. /TASS/." — the agency between slashes ends the dateline.
+_SLASHED_SOURCE = re.compile(r"(?P<head>[^/\n]{1,80}?)\.?\s*/(?P<source>[^\W\d_]{2,20})/\.?\s*")
 
 
 def resolve_date(month: int, day: int, reference: datetime.date) -> datetime.date | None:
@@ -90,11 +133,18 @@ def split_dateline(paragraph: str, *, reference: datetime.date) -> tuple[Datelin
     result is ``(None, paragraph)``. Dates without a year resolve with
     :func:`resolve_date` against ``reference``.
     """
-    persian = _PERSIAN.match(paragraph)
+    persian = _PERSIAN.match(paragraph) or _ARABIC.match(paragraph)
     if persian:
         raw = paragraph[: persian.end()].strip()
         dateline = Dateline(persian["place"], None, persian["source"], raw)
         return dateline, paragraph[persian.end() :]
+    slashed = _SLASHED_SOURCE.match(paragraph)
+    if slashed:
+        raw = paragraph[: slashed.end()].strip()
+        dateline = _parse_head(slashed["head"], raw, reference, None, strict=True)
+        if dateline is not None:
+            dateline = dataclasses.replace(dateline, source=slashed["source"])
+            return dateline, paragraph[slashed.end() :]
     separator = _separator(paragraph)
     if not separator or not 0 < separator[0] <= MAX_PREFIX_CHARS:
         return None, paragraph
@@ -149,7 +199,9 @@ def _parse_head(
     if match := _PAREN_SOURCE.search(head) or _AGENCY_SOURCE.search(head):
         source = " ".join(match[1].split())
         head = head[: match.start()]
-    elif (match := _SOURCE_AFTER_DATE.search(head)) and _DATE_SUFFIX.search(head[: match.start()]):
+    elif (
+        match := _SOURCE_AFTER_DATE.search(head) or _AGENCY_AFTER_DATE.search(head)
+    ) and _DATE_SUFFIX.search(head[: match.start()]):
         source = match[1]
         head = head[: match.start()]
     date = None

@@ -1,8 +1,8 @@
 """Page furniture: lines a scraper leaves around a story that are not part of it.
 
-Only whole lines count ("Related News" alone on a line), never words inside
-a sentence. Matching ignores case, surrounding whitespace, zero-width
-non-joiners and trailing ``:``, ``.`` or ``*``.
+Only whole lines count ("Related News", "أخبار ذات صلة" alone on a line), never words
+inside a sentence: English, Persian and Arabic. Matching ignores case, surrounding
+whitespace, zero-width non-joiners and trailing ``:``, ``.`` or ``*``.
 """
 
 import re
@@ -31,6 +31,17 @@ _LINE_PATTERNS = (
     "پربازدیدترین(?: ها)?",
     "ارسال به دوستان",
     r"کد خبر:? ?[\d۰-۹]+",
+    "[أا]خبار ذات صلة",
+    "(?:مواضيع|مقالات) ذات صلة",
+    r"تابعونا (?:على|عبر)(?: [\w.@+-]+){0,2}",
+    "[اإ]قرأ أيض(?:اً?|ًا)",
+    r"شارك(?: الخبر| على \w+)?",
+    "طباعة",
+    "(?:ال)?تعليقات",
+    "[أا]ضف تعليق(?:ك|ا|اً)?",
+    "ال[أا]كثر (?:قراءة|مشاهدة)",
+    "كلمات مفتاحية",
+    "[أا]رسل (?:ل|إلى )صديق",
 )
 # Possessive (``*+``) runs around the line: with plain ``\s*[:.*]*\s*`` a long run of spaces
 # that does not end the line would be split between the two ``\s*`` in every possible way

@@ -54,6 +54,8 @@ class ParsedStory:
     published_at: datetime.datetime | None
     tags: dict[str, list[str]]
     byline: str = ""
+    # The partner's version of the item (ninjs `version`, NewsML-G2 `@version`), when a number.
+    source_version: int | None = None
 
     @property
     def subheadings(self) -> list[str]:
@@ -94,6 +96,7 @@ class ParsedStory:
             "warnings": list(self.warnings),
             "source": self.source_name,
             "source_id": self.source_id,
+            "source_version": self.source_version,
             "tags": {vocabulary: list(labels) for vocabulary, labels in self.tags.items()},
             "published_at": self.published_at.isoformat() if self.published_at else None,
         }

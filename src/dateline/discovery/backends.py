@@ -130,6 +130,22 @@ class SQLiteIndex:
             cursor.execute(sql, [match, *params, now, limit, offset])
             return [row[0] for row in cursor.fetchall()]
 
+    def word_counts(self, words: Sequence[str] | None) -> tuple[int, dict[str, int]]:
+        """How many stories the index holds, and how many hold each of `words` (every word
+        of the index for None), from FTS5's vocabulary table (migration 0002)."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {TABLE}")  # noqa: S608
+            total = cursor.fetchone()[0]
+            if words is None:
+                cursor.execute("SELECT term, doc FROM discovery_search_words")
+            else:
+                cursor.execute(
+                    "SELECT term, doc FROM discovery_search_words WHERE term IN"  # noqa: S608
+                    f" ({', '.join(['%s'] * len(words))})",
+                    list(words),
+                )
+            return total, dict(cursor.fetchall())
+
 
 def _fts5_term(term: Term) -> str:
     """`"word"`, `"two words"` (a phrase), `"wor"*` (a prefix). Words are letters and digits
@@ -209,6 +225,21 @@ class PostgresIndex:
         with connection.cursor() as cursor:
             cursor.execute(sql, [tsquery, *params, limit, offset])
             return [row[0] for row in cursor.fetchall()]
+
+    def word_counts(self, words: Sequence[str] | None) -> tuple[int, dict[str, int]]:
+        """As `SQLiteIndex.word_counts`; all words (None) from `ts_stat`, a full scan."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {TABLE}")  # noqa: S608
+            total = cursor.fetchone()[0]
+            if words is None:
+                cursor.execute(f"SELECT word, ndoc FROM ts_stat('SELECT document FROM {TABLE}')")  # noqa: S608
+            else:
+                cursor.execute(
+                    f"SELECT word, (SELECT count(*) FROM {TABLE} WHERE document @@"  # noqa: S608
+                    " to_tsquery('simple', quote_literal(word))) FROM unnest(%s::text[]) AS word",
+                    [list(words)],
+                )
+            return total, dict(cursor.fetchall())
 
 
 def _tsquery_term(term: Term) -> str:

@@ -1,11 +1,13 @@
 """The search index follows the change log: a committed story change re-reads that story and
 writes it to the index if it is public, or takes it out if it is not (a kill, an unpublish, an
-embargo put back), in the same moment the change is announced."""
+embargo put back), in the same moment the change is announced. Related News follows it too, in
+the background: the change queues the story's refresh for the worker."""
 
 from django.db.models.signals import post_delete
 
 from dateline.discovery.search import sync_stories
-from dateline.stories.models import Story, StoryChange
+from dateline.discovery.tasks import refresh_related
+from dateline.stories.models import Status, Story, StoryChange
 from dateline.stories.signals import story_changed
 
 # Changes that alter neither a story's words nor whether it is public: no need to look. A story
@@ -15,9 +17,27 @@ _UNSEEN = frozenset(
 )
 
 
+# Changes after which a story may enter or leave Related News, or read differently. An
+# embargo or a schedule is never laid on a public story: no list changes then.
+_PUBLIC_OR_NOT = frozenset(
+    {
+        StoryChange.Action.PUBLISHED,
+        StoryChange.Action.RELEASED,
+        StoryChange.Action.CORRECTED,
+        StoryChange.Action.UNPUBLISHED,
+        StoryChange.Action.KILLED,
+    }
+)
+_REWORDED = frozenset({StoryChange.Action.EDITED, StoryChange.Action.RESTORED})
+
+
 def story_changed_receiver(sender, story: Story, change: StoryChange, **kwargs) -> None:
     if change.action not in _UNSEEN:
         sync_stories([story.pk])
+    if change.action in _PUBLIC_OR_NOT or (
+        change.action in _REWORDED and story.status == Status.PUBLISHED
+    ):
+        refresh_related.enqueue(story.pk)
 
 
 def story_deleted_receiver(sender, instance: Story, **kwargs) -> None:

@@ -1,21 +1,407 @@
-"""Related News, first rule: the latest public stories of the same edition sharing a tag or
-the section. The ranking engine (its own issue) replaces this behind the same function."""
+"""Related News: for each public story, the best RELATED_LIMIT public stories of its edition,
+computed in the background and stored (`RelatedStory`), so the article page only reads a list.
 
-from django.db.models import Q
+How a list is made (decision 0027):
+1. candidates: the search index's "more like this" (`search.best_matches`, BM25) asked for
+   the story's most distinctive words (TF-IDF weight), CANDIDATES of them;
+2. rerank: the cosine of TF-IDF vectors (sublinear term frequency, numbers left out,
+   document frequencies from the index), the story's vector first moved toward its FEEDBACK
+   nearest candidates (Rocchio feedback), plus TAG_WEIGHT times the cosine of the two stories'
+   tag sets (keywords, places, people, organisations), times a recency decay that
+   `settings.RELATED_RECENCY_DAYS` tunes;
+3. each entry keeps an explanation an editor can read ("shared: OPEC, Vienna; text 0.42;
+   2 days apart").
 
+Incremental (`refresh`): a story published or changed gets its list, and each of its
+candidates gets the story inserted if it beats that list's weakest entry; a story that stops
+being public leaves every list, and the lists it left are made again. Work is bounded by
+CANDIDATES, never the size of the edition. The page reads the stored list through
+`Story.objects.public()` (a story that stops being public is gone from every page at once),
+editors' picks first, exclusions left out; before a list is computed, the first rule (latest
+stories sharing a tag or the section) stands in.
+"""
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef, Q, Subquery
+
+from dateline.discovery.backends import Filters, backend
+from dateline.discovery.models import RelatedChoice, RelatedStory
+from dateline.discovery.search import best_matches, plain_body
+from dateline.discovery.text import tokens
 from dateline.stories.models import Story
 
 RELATED_LIMIT = 5
+CANDIDATES = 60
+QUERY_WORDS = 12
+TAG_WEIGHT = 0.03
+FEEDBACK = 10
+FEEDBACK_WEIGHT = 10.0
+MAX_TEXT_CHARS = 20_000
+REBUILD_BATCH = 200
+EXPLAINED_WORDS = 3
+_NUMBER = re.compile(r"\d+")
+_TEXT_FIELDS = ("headline", "lead", "body_html", "published_at", "edition_id")
+
+
+# --- reading (the article page) ----------------------------------------------------------------
 
 
 def related_stories(story: Story, tag_ids: list[int], limit: int = RELATED_LIMIT) -> list[Story]:
-    """Up to `limit` public stories related to `story`, newest first, in one query."""
+    """Up to `limit` public stories for `story`'s page, in one query: the editors' picks first
+    (in the order picked), then the stored list by rank, never an excluded story. While the
+    story has no stored list, the first rule stands in: the latest stories sharing a tag or
+    the section."""
+    chosen = RelatedChoice.objects.filter(story=story.pk, other=OuterRef("pk"))
+    entries = RelatedStory.objects.filter(story=story.pk)
     shares_tag = Q(pk__in=Story.tags.through.objects.filter(tag_id__in=tag_ids).values("story_id"))
     same_section = Q(section_id=story.section_id) if story.section_id else Q(pk__in=[])
+    first_rule = Q(computed=False) & (shares_tag | same_section)
     return list(
         Story.objects.public()
         .in_edition(story.edition_id)
-        .filter(shares_tag | same_section)
         .exclude(pk=story.pk)
-        .for_listing()[:limit]
+        .annotate(
+            related_rank=Subquery(entries.filter(related=OuterRef("pk")).values("rank")[:1]),
+            picked_at=Subquery(chosen.filter(kind=RelatedChoice.Kind.PICK).values("at")[:1]),
+            excluded=Exists(chosen.filter(kind=RelatedChoice.Kind.EXCLUDE)),
+            computed=Exists(entries),
+        )
+        .filter(
+            Q(related_rank__isnull=False) | Q(picked_at__isnull=False) | first_rule,
+            excluded=False,
+        )
+        .for_listing()
+        .order_by(
+            F("picked_at").asc(nulls_last=True),
+            F("related_rank").asc(nulls_last=True),
+            "-published_at",
+            "-pk",
+        )[:limit]
     )
+
+
+# --- scoring -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Profile:
+    """What a story is compared by: its words' counts, its tags, its time."""
+
+    code: int
+    edition_id: int
+    counts: Counter
+    tags: dict[int, str]  # tag id → name
+    published_at: object
+
+
+@dataclass(frozen=True)
+class Scored:
+    code: int
+    score: float
+    explanation: str
+
+
+class Profiles:
+    """Profiles read from the database in batches and kept for the call (or the rebuild), and
+    the index's document frequencies."""
+
+    def __init__(self, word_counts: tuple[int, dict[str, int]] | None = None) -> None:
+        self._profiles: dict[int, Profile] = {}
+        self._frequencies = word_counts  # None: asked of the index for the words needed
+        self._asked: dict[str, int] = {}
+        self._total = 0
+
+    def get(self, codes: Iterable[int]) -> dict[int, Profile]:
+        missing = [code for code in codes if code not in self._profiles]
+        if missing:
+            self._read(missing)
+        return {code: self._profiles[code] for code in codes if code in self._profiles}
+
+    def forget_if_over(self, size: int) -> None:
+        """Bound the memory of a long rebuild."""
+        if len(self._profiles) > size:
+            self._profiles.clear()
+
+    def _read(self, codes: list[int]) -> None:
+        stories = Story.objects.public().filter(pk__in=codes).only(*_TEXT_FIELDS)
+        tags: dict[int, dict[int, str]] = {}
+        through = Story.tags.through.objects.filter(story_id__in=codes)
+        for story_id, tag_id, name in through.values_list("story_id", "tag_id", "tag__name"):
+            tags.setdefault(story_id, {})[tag_id] = name
+        for story in stories:
+            self._profiles[story.pk] = Profile(
+                code=story.pk,
+                edition_id=story.edition_id,
+                counts=_word_counts(story),
+                tags=tags.get(story.pk, {}),
+                published_at=story.published_at,
+            )
+
+    def weights(self, profiles: Iterable[Profile]) -> tuple[int, dict[str, int]]:
+        if self._frequencies is not None:
+            return self._frequencies
+        words = {word for profile in profiles for word in profile.counts} - self._asked.keys()
+        if words:
+            self._total, counts = backend().word_counts(sorted(words))
+            self._asked.update({word: counts.get(word, 0) for word in words})
+        return self._total, self._asked
+
+
+def _word_counts(story: Story) -> Counter:
+    """The story's words as the index has them, numbers left out (every story has some)."""
+    body = plain_body(story)[:MAX_TEXT_CHARS]
+    words = tokens(f"{story.headline} {story.lead} {body}")
+    return Counter(word for word in words if not _NUMBER.fullmatch(word))
+
+
+def _vector(counts: Counter, total: int, frequencies: dict[str, int]) -> dict[str, float]:
+    """Sublinear TF times smoothed IDF, unit length."""
+    vector = {
+        word: (1 + math.log(count)) * (math.log((1 + total) / (1 + frequencies.get(word, 0))) + 1)
+        for word, count in counts.items()
+    }
+    return _unit(vector)
+
+
+def _dot(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(b) < len(a):
+        a, b = b, a
+    return sum(weight * b.get(word, 0.0) for word, weight in a.items())
+
+
+def _scaled(vector: dict[str, float], factor: float) -> dict[str, float]:
+    return {word: weight * factor for word, weight in vector.items()}
+
+
+def _sum(vectors: list[dict[str, float]]) -> dict[str, float]:
+    total: dict[str, float] = {}
+    for vector in vectors:
+        for word, weight in vector.items():
+            total[word] = total.get(word, 0.0) + weight
+    return total
+
+
+def _unit(vector: dict[str, float]) -> dict[str, float]:
+    norm = math.sqrt(sum(weight * weight for weight in vector.values())) or 1.0
+    return {word: weight / norm for word, weight in vector.items()}
+
+
+def _recency(days_apart: float) -> float:
+    """1 for stories published together, 3/4 at RELATED_RECENCY_DAYS apart, toward 1/2."""
+    half_life = settings.RELATED_RECENCY_DAYS
+    if half_life <= 0:
+        return 1.0
+    return 0.5 + 0.5 / (1 + days_apart / half_life)
+
+
+def _days_apart(a: Profile, b: Profile) -> float:
+    return abs((a.published_at - b.published_at).total_seconds()) / 86400
+
+
+def _explain(shared_tags: list[str], shared_words: list[str], text: float, days: float) -> str:
+    parts = []
+    if shared_tags:
+        parts.append("shared: " + ", ".join(sorted(shared_tags)[:4]))
+    if shared_words:
+        parts.append("words: " + ", ".join(shared_words))
+    parts.append(f"text {text:.2f}")
+    whole_days = round(days)
+    parts.append(
+        "same day"
+        if whole_days == 0
+        else ("1 day apart" if whole_days == 1 else f"{whole_days} days apart")
+    )
+    return "; ".join(parts)[:300]
+
+
+def _tag_cosine(a: Profile, b: Profile) -> tuple[float, list[str]]:
+    shared = a.tags.keys() & b.tags.keys()
+    if not shared:
+        return 0.0, []
+    return len(shared) / math.sqrt(len(a.tags) * len(b.tags)), [a.tags[t] for t in shared]
+
+
+class Scorer:
+    def __init__(self, profiles: Profiles) -> None:
+        self.profiles = profiles
+
+    def ranked(self, story: Profile, candidate_codes: list[int]) -> list[Scored]:
+        """The candidates scored against `story`, best first (ties: newest code first).
+
+        The text score is the cosine with the story's vector moved toward its FEEDBACK nearest
+        candidates, each weighted by its own cosine (Rocchio feedback): words the close
+        stories share count too, which finds stories on the same subject in other words."""
+        found = self.profiles.get(candidate_codes)
+        candidates = [found[c] for c in candidate_codes if c in found and c != story.code]
+        total, frequencies = self.profiles.weights([story, *candidates])
+        mine = _vector(story.counts, total, frequencies)
+        vectors = {other.code: _vector(other.counts, total, frequencies) for other in candidates}
+        direct = {code: _dot(mine, vector) for code, vector in vectors.items()}
+        nearest = sorted(direct, key=lambda code: -direct[code])[:FEEDBACK]
+        # Each near story pulls as much as it is close: a story with few, weak candidates is
+        # not pulled toward them (its score would then be inflated against theirs).
+        pulls = [_scaled(vectors[c], FEEDBACK_WEIGHT * direct[c] / FEEDBACK) for c in nearest]
+        query = _unit(_sum([mine, *pulls]))
+        scored = []
+        for other in candidates:
+            theirs = vectors[other.code]
+            products = sorted(
+                ((mine[w] * theirs[w], w) for w in mine.keys() & theirs.keys()), reverse=True
+            )
+            tags, tag_names = _tag_cosine(story, other)
+            days = _days_apart(story, other)
+            score = (_dot(query, theirs) + TAG_WEIGHT * tags) * _recency(days)
+            words = [word for _, word in products[:EXPLAINED_WORDS]]
+            explanation = _explain(tag_names, words, direct[other.code], days)
+            scored.append(Scored(other.code, score, explanation))
+        scored.sort(key=lambda s: (-s.score, -s.code))
+        return scored
+
+    def query_words(self, story: Profile) -> dict[str, float]:
+        """The story's QUERY_WORDS most distinctive words and their weights."""
+        total, frequencies = self.profiles.weights([story])
+        vector = _vector(story.counts, total, frequencies)
+        return dict(sorted(vector.items(), key=lambda item: -item[1])[:QUERY_WORDS])
+
+    def candidates(self, story: Profile) -> list[Scored]:
+        codes = best_matches(
+            self.query_words(story),
+            Filters(edition_id=story.edition_id, exclude=(story.code,)),
+            limit=CANDIDATES,
+        )
+        return self.ranked(story, codes)
+
+
+# --- storing -----------------------------------------------------------------------------------
+
+
+def _store_list(code: int, scored: list[Scored]) -> None:
+    RelatedStory.objects.filter(story_id=code).delete()
+    RelatedStory.objects.bulk_create(
+        RelatedStory(
+            story_id=code, related_id=s.code, rank=rank, score=s.score, explanation=s.explanation
+        )
+        for rank, s in enumerate(scored[:RELATED_LIMIT], start=1)
+    )
+
+
+def refresh(code: int, profiles: Profiles | None = None) -> int:
+    """Bring Related News up to date after a change to story `code`. Returns how many lists
+    were written. What the background task runs."""
+    profiles = profiles or Profiles()
+    scorer = Scorer(profiles)
+    story = profiles.get([code]).get(code)
+    with transaction.atomic():
+        if story is None:
+            return _leave_every_list(code, profiles)
+        scored = scorer.candidates(story)
+        _store_list(code, scored)
+        return 1 + _offer_to_candidates(code, scored)
+
+
+def _leave_every_list(code: int, profiles: Profiles) -> int:
+    """A story that is not public: its own list and its entries in others go; the lists it
+    left are made again (there are at most as many as lists it was good enough for)."""
+    RelatedStory.objects.filter(story_id=code).delete()
+    entries = RelatedStory.objects.filter(related_id=code)
+    left = sorted(set(entries.values_list("story_id", flat=True)))
+    entries.delete()
+    scorer = Scorer(profiles)
+    for found in profiles.get(left).values():
+        _store_list(found.code, scorer.candidates(found))
+    return len(left)
+
+
+def _offer_to_candidates(code: int, scored: list[Scored]) -> int:
+    """Insert story `code` in each candidate's list where it beats the weakest entry (or the
+    list is short). The score is symmetric: what `code` scored against the candidate is what
+    the candidate's list would score it. One read for all the lists, one write per list
+    changed."""
+    by_candidate = {s.code: s for s in scored}
+    entries: dict[int, list[RelatedStory]] = {c: [] for c in by_candidate}
+    for entry in RelatedStory.objects.filter(story_id__in=list(by_candidate)):
+        entries[entry.story_id].append(entry)
+    changed = 0
+    for candidate, offer in by_candidate.items():
+        current = [e for e in entries[candidate] if e.related_id != code]
+        listed_before = len(current) < len(entries[candidate])
+        weakest = min((e.score for e in current), default=math.inf)
+        if not listed_before and len(current) >= RELATED_LIMIT and offer.score <= weakest:
+            continue
+        merged = [Scored(e.related_id, e.score, e.explanation) for e in current]
+        merged.append(Scored(code, offer.score, offer.explanation))
+        merged.sort(key=lambda s: (-s.score, -s.code))
+        _store_list(candidate, merged)
+        changed += 1
+    return changed
+
+
+def rebuild(edition=None, *, progress: Callable[[int], None] = lambda done: None) -> int:
+    """Compute every public story's list (of one edition, or all), REBUILD_BATCH stories per
+    transaction; `progress` hears the count after each batch. Returns how many lists."""
+    profiles = Profiles(backend().word_counts(None))
+    scorer = Scorer(profiles)
+    stories = Story.objects.public().order_by("pk")
+    if edition is not None:
+        stories = stories.in_edition(edition)
+    done, after = 0, 0
+    while codes := list(stories.filter(pk__gt=after).values_list("pk", flat=True)[:REBUILD_BATCH]):
+        with transaction.atomic():
+            for story in profiles.get(codes).values():
+                _store_list(story.code, scorer.candidates(story))
+        done += len(codes)
+        after = codes[-1]
+        progress(done)
+        profiles.forget_if_over(50_000)
+    return done
+
+
+# --- what editors see --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Explained:
+    """One line of a story's Related News as the newsroom sees it: 'pick', 'listed' (the
+    engine's, with its rank and why) or 'excluded'; `public` says whether readers see it."""
+
+    kind: str
+    story: Story
+    public: bool
+    rank: int | None = None
+    explanation: str = ""
+
+
+def explained(story: Story) -> list[Explained]:
+    """The story's picks (in the order picked), the engine's list and the exclusions."""
+    choices = list(
+        RelatedChoice.objects.filter(story=story.pk).select_related("other").order_by("at", "pk")
+    )
+    entries = list(
+        RelatedStory.objects.filter(story=story.pk).select_related("related").order_by("rank")
+    )
+    codes = [c.other_id for c in choices] + [e.related_id for e in entries]
+    public = set(Story.objects.public().filter(pk__in=codes).values_list("pk", flat=True))
+    excluded = {c.other_id for c in choices if c.kind == RelatedChoice.Kind.EXCLUDE}
+    picks = [
+        Explained("pick", c.other, c.other_id in public)
+        for c in choices
+        if c.kind == RelatedChoice.Kind.PICK
+    ]
+    listed = [
+        Explained("listed", e.related, e.related_id in public, e.rank, e.explanation)
+        for e in entries
+        if e.related_id not in excluded
+    ]
+    exclusions = [
+        Explained("excluded", c.other, c.other_id in public)
+        for c in choices
+        if c.other_id in excluded
+    ]
+    return picks + listed + exclusions

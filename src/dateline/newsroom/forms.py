@@ -197,6 +197,20 @@ class TranslationForm(NoteForm):
     )
 
 
+class RelatedChoiceForm(NoteForm):
+    other = forms.IntegerField(
+        label="News code", min_value=1, max_value=2**63 - 1, help_text="A story of this edition."
+    )
+    choice = forms.ChoiceField(
+        label="Choice",
+        choices=[
+            ("pick", "Pick: show it first"),
+            ("exclude", "Exclude: never show it"),
+            ("clear", "Clear my choice"),
+        ],
+    )
+
+
 class KillForm(Form):
     reason = forms.CharField(
         label="Reason for killing it",
@@ -253,6 +267,15 @@ class PasteForm(Form):
         help_text="Plain text: headline on the first line, then the dateline and lead, then "
         "the body. It fills the form below; nothing is saved until you create the story.",
         strip=False,
+    )
+
+
+class UploadForm(Form):
+    file = forms.FileField(
+        label="Partner copy file",
+        help_text="A ninjs (JSON) or NewsML-G2 (XML) item from a partner agency, or a plain-text "
+        "story: it becomes a draft in Incoming with its source. A newer version of an item "
+        "replaces its draft until someone takes it up.",
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dateline.newsroom.views import comments, lists, session, stories, subscribers
+from dateline.newsroom.views import comments, lists, partner, session, stories, subscribers
 
 app_name = "newsroom"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("audit/", lists.audit_log, name="audit"),
     path("preview/", stories.render_preview, name="render-preview"),
     path("stories/new/", stories.new, name="new"),
+    path("stories/upload/", partner.upload, name="upload"),
     path("stories/<int:code>/", stories.edit, name="edit"),
     path("stories/<int:code>/history/", lists.history, name="history"),
     path("stories/<int:code>/preview/", stories.private_preview, name="preview"),
@@ -32,4 +33,9 @@ urlpatterns = [
     path("subscribers/<int:pk>/", subscribers.access_log, name="subscriber-log"),
     path("subscribers/<int:pk>/revoke/", subscribers.revoke, name="subscriber-revoke"),
     path("subscribers/<int:pk>/rotate/", subscribers.rotate, name="subscriber-rotate"),
+    path(
+        "subscribers/deliveries/<int:pk>/redeliver/",
+        subscribers.redeliver,
+        name="delivery-redeliver",
+    ),
 ]

@@ -5,10 +5,15 @@ Every imported story has a source id: the copy's own (``reuters21578:42``) or, f
 carries none (plain text), one derived from its content (``text:<sha256>``), so importing the
 same copy again skips it. Copy imported without publishing waits in the Incoming queue: a
 draft with no owner, its source kept.
+
+Partner items (ninjs, NewsML-G2; decision 0028) carry their own uri and version: the source
+id is the uri, and the version is kept at the end of the source name, "… (version 3)". A
+newer version of an item whose draft nobody has taken up replaces that draft's content.
 """
 
 import datetime
 import hashlib
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -20,8 +25,10 @@ from django.utils import timezone
 from dateline.copy import ParsedStory
 from dateline.editions.models import Edition
 from dateline.stories.actions.create import NewStory, create_stories, new_story
+from dateline.stories.actions.partner import NotIncoming, replace_incoming_copy
 from dateline.stories.content import check_section
 from dateline.stories.models import Section, SectionMapping, Story, Tag
+from dateline.stories.revisions import CONTENT_FIELDS
 from dateline.stories.tagging import tags_for
 
 # Stories written per transaction by `import_stories`: large enough that the per-transaction
@@ -29,6 +36,7 @@ from dateline.stories.tagging import tags_for
 # at a time costs little.
 BATCH_SIZE = 500
 TEXT_SOURCE_PREFIX = "text:"
+_STORED_VERSION = re.compile(r"\(version (\d+)\)$")
 
 
 class StorySkipped(Exception):
@@ -137,6 +145,8 @@ class Imported:
     parsed: ParsedStory
     story: Story | None = None
     skipped: StorySkipped | None = None
+    # True when `story` is an earlier draft of the same partner item, now holding this version.
+    updated: bool = False
 
 
 def source_id_of(parsed: ParsedStory) -> str:
@@ -239,9 +249,13 @@ def _import_batch(batch: list[ParsedStory], target: ImportTarget) -> list[Import
     source_ids = [source_id_of(parsed) for parsed in batch]
     seen = _stored_source_ids(source_ids)
     checked: list[tuple[Imported, Edition, NewStory]] = []
+    versioned: list[Imported] = []  # partner items stored already: compared once written
     for outcome, source_id in zip(outcomes, source_ids, strict=True):
         if source_id in seen:
-            outcome.skipped = AlreadyImported(f"already imported as {source_id}")
+            if outcome.parsed.source_version is None:
+                outcome.skipped = AlreadyImported(f"already imported as {source_id}")
+            else:
+                versioned.append(outcome)
             continue
         try:
             edition = target.edition_for(outcome.parsed)
@@ -255,8 +269,15 @@ def _import_batch(batch: list[ParsedStory], target: ImportTarget) -> list[Import
             continue
         seen.add(source_id)  # the same copy again later in the run is a repeat
         checked.append((outcome, edition, new))
+    _write_batch(checked, target)
+    for outcome in versioned:
+        _replace_older_version(outcome, target)
+    return outcomes
+
+
+def _write_batch(checked: list[tuple[Imported, Edition, NewStory]], target: ImportTarget) -> None:
     if not checked:
-        return outcomes
+        return
     try:
         with transaction.atomic():
             target.load_tags([outcome.parsed for outcome, _, _ in checked])
@@ -272,10 +293,49 @@ def _import_batch(batch: list[ParsedStory], target: ImportTarget) -> list[Import
                 outcome.story = import_story(outcome.parsed, target)
             except StorySkipped as reason:
                 outcome.skipped = reason
-        return outcomes
+        return
     for outcome, _, new in checked:
         outcome.story = new.story
-    return outcomes
+
+
+def stored_version(source_name: str) -> int | None:
+    """The partner version a story's source name ends with, "… (version 3)", or None."""
+    match = _STORED_VERSION.search(source_name)
+    return int(match[1]) if match else None
+
+
+def _replace_older_version(outcome: Imported, target: ImportTarget) -> None:
+    """A partner item whose uri is stored: a newer version replaces the Incoming draft; the
+    same or an older version is already imported."""
+    parsed = outcome.parsed
+    source_id = source_id_of(parsed)
+    story = Story.objects.filter(source_id=source_id).select_related("edition").first()
+    if story is None:  # its first version failed earlier in this run
+        try:
+            outcome.story = import_story(parsed, target)
+        except StorySkipped as reason:
+            outcome.skipped = reason
+        return
+    stored = stored_version(story.source_name)
+    if stored is not None and parsed.source_version <= stored:
+        outcome.skipped = AlreadyImported(f"already imported as {source_id} (version {stored})")
+        return
+    content = _content(parsed, target, story.edition)
+    try:
+        with transaction.atomic():
+            outcome.story = replace_incoming_copy(
+                story,
+                source_name=parsed.source_name,
+                tags=target.tags(parsed),
+                note=f"the partner's version {parsed.source_version}",
+                **{name: content[name] for name in CONTENT_FIELDS},
+            )
+        outcome.updated = True
+    except NotIncoming as error:
+        outcome.skipped = StorySkipped(f"version {parsed.source_version} not applied: {error}")
+    except ValidationError as error:
+        target.forget_tags()
+        outcome.skipped = StorySkipped("; ".join(error.messages))
 
 
 def _stored_source_ids(source_ids: list[str]) -> set[str]:

@@ -246,6 +246,7 @@ class StoryChange(models.Model):
         COMMENTS = "comments", "Comment policy changed"
         LINKED = "linked", "Translation linked"
         UNLINKED = "unlinked", "Translation unlinked"
+        RELATED = "related", "Related News chosen"
 
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="changes")
     version = models.PositiveIntegerField()

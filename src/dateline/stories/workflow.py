@@ -35,6 +35,7 @@ LEGAL_FROM: dict[str, frozenset[str]] = {
     Action.COMMENTS: _NOT_KILLED,
     Action.LINKED: _NOT_KILLED,
     Action.UNLINKED: frozenset(Status),  # a killed story may still leave its group
+    Action.RELATED: _NOT_KILLED,
 }
 
 _WRITERS = frozenset({Role.REPORTER, Role.EDITOR, Role.CHIEF_EDITOR})
@@ -56,6 +57,7 @@ ALLOWED_ROLES: dict[str, frozenset[str]] = {
     Action.KILLED: frozenset({Role.CHIEF_EDITOR}),
     Action.LINKED: _EDITORS,
     Action.UNLINKED: _EDITORS,
+    Action.RELATED: _EDITORS,
 }
 # What a reporter may still change in a story of their own.
 _REPORTER_EDITABLE = frozenset({Status.DRAFT, Status.SUBMITTED})

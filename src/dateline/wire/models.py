@@ -101,3 +101,45 @@ class TopicMapping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tag} → {self.topic}"
+
+
+class Delivery(models.Model):
+    """One push of one story change to one subscriber's webhook (wire/webhooks.py). The
+    webhook id is made once and sent on every attempt, so the receiver can tell a retry from a
+    new message. `attempts` also fences a claim: only the worker that made the attempt may
+    record how it went."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        DELIVERED = "delivered", "Delivered"
+        DEAD = "dead", "Dead letter"
+        SUPERSEDED = "superseded", "Superseded"  # a newer delivery carries the story's state
+
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
+    story = models.ForeignKey("stories.Story", on_delete=models.CASCADE, related_name="+")
+    change = models.ForeignKey("stories.StoryChange", on_delete=models.CASCADE, related_name="+")
+    webhook_id = models.CharField(max_length=40, unique=True, editable=False)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    leased_until = models.DateTimeField(
+        null=True, blank=True, help_text="A worker is sending it; another may take over after."
+    )
+    last_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    pub_status = models.CharField(max_length=10, blank=True, help_text="What was last sent.")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["subscriber", "change"], name="one_delivery_per_change")
+        ]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="wire_delivery_due"),
+            models.Index(fields=["subscriber", "story", "id"], name="wire_delivery_pair"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.webhook_id} {self.state}"

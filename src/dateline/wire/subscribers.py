@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from dateline.editions.models import Edition
 from dateline.stories.models import Section, Tag
-from dateline.wire import keys
+from dateline.wire import keys, webhooks
 from dateline.wire.models import Subscriber
 
 
@@ -54,6 +54,10 @@ def check_webhook(url: str) -> str:
             URLValidator(schemes=["http", "https"])(url)
         except ValidationError:
             raise Refused(f"{url[:200]!r} is not an http(s) address") from None
+        try:
+            webhooks.resolve(url)
+        except webhooks.Refused as refused:
+            raise Refused(str(refused)) from None
     return url
 
 

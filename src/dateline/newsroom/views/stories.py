@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dateline.copy import CopyError, parse_text
-from dateline.discovery.related import related_stories
+from dateline.discovery.related import explained, related_stories
 from dateline.newsroom import presence
 from dateline.newsroom.access import (
     NO_STORE,
@@ -36,9 +36,11 @@ from dateline.newsroom.forms import (
     KillForm,
     NoteForm,
     PasteForm,
+    RelatedChoiceForm,
     ScheduleForm,
     StoryForm,
     TranslationForm,
+    UploadForm,
     edition_zone,
     local_input_value,
     parse_in_zone,
@@ -115,10 +117,18 @@ MOVES = {
         actions.unlink_translation,
         "unlinked from its translations",
     ),
+    Action.RELATED: Move(
+        "related",
+        "Save the choice",
+        RelatedChoiceForm,
+        actions.choose_related,
+        "given its Related News choice",
+    ),
 }
 MOVE_BY_SLUG = {move.slug: action for action, move in MOVES.items()}
 # Shown in the Translations box, not among the workflow buttons.
 TRANSLATION_MOVES = frozenset({Action.LINKED, Action.UNLINKED})
+BOXED_MOVES = TRANSLATION_MOVES | {Action.RELATED}  # the Related News box has its own
 CLASH_HELP = "You both changed this. Your text is here; theirs is in the changes above."
 
 
@@ -204,12 +214,16 @@ def _edit_page(
         "can_correct": Action.CORRECTED in offered,
         "can_restore": Action.RESTORED in offered,
         "moves": _move_forms(
-            story, [o for o in offers if o.action not in TRANSLATION_MOVES], bound_moves
+            story, [o for o in offers if o.action not in BOXED_MOVES], bound_moves
         ),
         "translation_moves": _move_forms(
             story, [o for o in offers if o.action in TRANSLATION_MOVES], bound_moves
         ),
         "versions": versions_of(story, request.user),
+        "related_lines": explained(story),
+        "related_moves": _move_forms(
+            story, [o for o in offers if o.action == Action.RELATED], bound_moves
+        ),
         "translation_query": query,
         "candidates": candidates(story, request.user, query) if can_link else [],
         "others": others,
@@ -407,6 +421,7 @@ def _new_page(request, form, paste_form, *, preview=None, status=200) -> HttpRes
         "title": "New story",
         "form": form,
         "paste_form": paste_form,
+        "upload_form": UploadForm(),
         "preview": preview,
     }
     return _no_store(render(request, "newsroom/new.html", context, status=status, using="django"))

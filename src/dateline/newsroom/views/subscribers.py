@@ -1,10 +1,12 @@
 """The wire's subscribers, for chief editors: add one (its key and webhook signing secret are
 shown on the answer to that request and never again), revoke or rotate a key, read a
-subscriber's access log. The changes themselves are `wire.subscribers`'."""
+subscriber's access log and webhook deliveries, and send a dead letter again. The changes
+themselves are `wire.subscribers`'."""
 
 from contextlib import suppress
 
 from django import forms
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
@@ -15,8 +17,8 @@ from dateline.newsroom.access import forbidden, member_required
 from dateline.newsroom.views.lists import _page
 from dateline.stories.models import Section
 from dateline.stories.workflow import role_of
-from dateline.wire import subscribers
-from dateline.wire.models import DEFAULT_RATE, Subscriber
+from dateline.wire import subscribers, webhooks
+from dateline.wire.models import DEFAULT_RATE, Delivery, Subscriber
 
 LOG_LINES = 100
 
@@ -76,7 +78,8 @@ def subscriber_list(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(refused))
         else:
             form = SubscriberForm()
-    listed = Subscriber.objects.prefetch_related("editions")
+    dead = Count("deliveries", filter=Q(deliveries__state=Delivery.State.DEAD))
+    listed = Subscriber.objects.prefetch_related("editions").annotate(dead=dead)
     context = {"title": "Subscribers", "form": form, "subscribers": listed, "issued": issued}
     return _page(request, "subscribers.html", context)
 
@@ -103,12 +106,23 @@ def rotate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @chief_editor_required
+@require_POST
+def redeliver(request: HttpRequest, pk: int) -> HttpResponse:
+    delivery = get_object_or_404(Delivery, pk=pk)
+    with suppress(webhooks.Refused):  # not a dead letter (any more): the page shows its state
+        webhooks.redeliver(delivery)
+    return redirect("newsroom:subscriber-log", delivery.subscriber_id)
+
+
+@chief_editor_required
 def access_log(request: HttpRequest, pk: int) -> HttpResponse:
     subscriber = get_object_or_404(Subscriber, pk=pk)
     entries = subscriber.log.all()[:LOG_LINES]
+    deliveries = subscriber.deliveries.select_related("story", "change")[:LOG_LINES]
     context = {
-        "title": f"{subscriber.name}: access log",
+        "title": f"{subscriber.name}: access log and deliveries",
         "subscriber": subscriber,
         "entries": entries,
+        "deliveries": deliveries,
     }
     return _page(request, "subscriber_log.html", context)

@@ -1,6 +1,6 @@
 """The only writers of stories: one module per state change (create, edit, submit, approve,
 publish, schedule, embargo, release, unpublish, correct, kill, restore, take, the comment
-policy, and linking translations).
+policy, linking translations, and editors' Related News choices).
 
 Views, the admin, the API and commands all call these, so the role and state checks, the
 version counter, the revisions and the change log are applied the same way everywhere.
@@ -14,6 +14,7 @@ from dateline.stories.actions.edit import edit_story
 from dateline.stories.actions.embargo import embargo_story
 from dateline.stories.actions.kill import kill_story
 from dateline.stories.actions.publish import publish_story
+from dateline.stories.actions.related import choose_related
 from dateline.stories.actions.release import release_due
 from dateline.stories.actions.restore import restore_revision
 from dateline.stories.actions.schedule import schedule_story
@@ -24,6 +25,7 @@ from dateline.stories.actions.unpublish import unpublish_story
 
 __all__ = [
     "approve_story",
+    "choose_related",
     "correct_story",
     "create_story",
     "edit_story",

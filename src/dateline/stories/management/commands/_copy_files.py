@@ -10,7 +10,7 @@ from dateline.copy.characters import printable_name
 from dateline.copy.errors import NotWireCopy
 from dateline.copy.files import not_wire_copy_by_name
 
-FORMATS = ["auto", "text", "reuters-sgml"]
+FORMATS = ["auto", "text", "reuters-sgml", "ninjs", "newsml"]
 
 
 def add_copy_arguments(parser: CommandParser) -> None:
@@ -38,12 +38,13 @@ def iso_date(text: str) -> datetime.date:
         raise CommandError(f"--date {text!r}: expected a date as YYYY-MM-DD") from None
 
 
-def expand_paths(paths: list[str]) -> Iterator[tuple[Path, str | None]]:
+def expand_paths(paths: list[str], format: str = "auto") -> Iterator[tuple[Path, str | None]]:
     """Each file under the given paths, in name order, with a problem message or None.
 
     A missing path or an unreadable file or directory yields its problem instead of stopping
     the whole run. In a directory, hidden files are left out silently, and a file that is not
-    wire copy by its name (a suffix other than .txt, .sgm, .sgml; a README) yields the reason
+    wire copy by its name (a suffix other than .txt, .sgm, .sgml, or with `format` ninjs or
+    newsml other than .json or .xml; a README) yields the reason
     it is passed over, starting "passed over, not wire copy:"; a file named on the command
     line is taken whatever its name.
     """
@@ -58,7 +59,7 @@ def expand_paths(paths: list[str]) -> Iterator[tuple[Path, str | None]]:
             for child in children:
                 if child.is_dir():
                     continue
-                if (reason := not_wire_copy_by_name(child)) is not None:
+                if (reason := not_wire_copy_by_name(child, format)) is not None:
                     yield child, f"{NotWireCopy.PREFIX}: {reason}"
                 else:
                     yield child, _problem_with(child)

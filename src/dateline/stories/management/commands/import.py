@@ -25,7 +25,8 @@ class Command(BaseCommand):
     help = (
         "Import wire copy as stories (drafts in the Incoming queue, or published with "
         "--publish), in batches. Prints '<draft|published> <URL path>' per story imported "
-        "(--json: one JSON object per line); names on stderr each file passed over and why. "
+        "('updated draft …' when a partner's newer version replaced its draft; --json: one JSON "
+        "object per line); names on stderr each file passed over and why. "
         "Exits non-zero only when nothing could be imported."
     )
 
@@ -76,7 +77,7 @@ class Command(BaseCommand):
     def _parsed_stories(self, paths, *, format, date) -> Iterator[ParsedStory]:
         """The stories of every file in turn; each file that gives none is named, with why."""
         now = timezone.now()
-        for path, problem in expand_paths(paths):
+        for path, problem in expand_paths(paths, format):
             if problem:
                 passed_over = problem.startswith(NotWireCopy.PREFIX)
                 self._counts["passed over" if passed_over else "unusable"] += 1
@@ -104,10 +105,13 @@ class Command(BaseCommand):
     def _line(outcome: Imported, *, as_json: bool) -> str:
         story: Story = outcome.story
         if not as_json:
-            return f"{story.status} {story.get_absolute_url()}"
+            return (
+                f"{'updated ' if outcome.updated else ''}{story.status} {story.get_absolute_url()}"
+            )
         return json.dumps(
             {
                 "status": story.status,
+                "updated": outcome.updated,
                 "url": story.get_absolute_url(),
                 "code": story.code,
                 "edition": story.edition.code,

@@ -20,7 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args, paths, format, date, **options):
         now = timezone.now()
         printed = 0
-        for path, problem in expand_paths(paths):
+        for path, problem in expand_paths(paths, format):
             if problem:
                 self.stderr.write(f"{display_path(path)}: {problem}")
                 continue

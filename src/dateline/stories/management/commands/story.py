@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from dateline.discovery.related import explained
 from dateline.stories import actions
 from dateline.stories.models import Status, Story
 from dateline.stories.workflow import ActionRefused
@@ -41,7 +42,8 @@ def iso_time(value: str) -> datetime.datetime:
 class Command(BaseCommand):
     help = (
         "List, show and change stories: list, show, history, submit, approve, publish, "
-        "unpublish, schedule, embargo, correct, comments, kill, translations, link, unlink. "
+        "unpublish, schedule, embargo, correct, comments, kill, translations, link, unlink, "
+        "related. "
         "Changes are checked against the roles of --as USER; without it they are made as the "
         "system operator."
     )
@@ -117,6 +119,20 @@ class Command(BaseCommand):
         unlink.add_argument("code", type=int)
         unlink.add_argument("--note", default="", help="why, for the audit log")
         self._add_actor(unlink)
+
+        related = commands.add_parser(
+            "related", help="a story's Related News and why; pick, exclude or clear one"
+        )
+        related.add_argument("code", type=int)
+        choice = related.add_mutually_exclusive_group()
+        choice.add_argument("--pick", type=int, metavar="OTHER", help="show OTHER first")
+        choice.add_argument("--exclude", type=int, metavar="OTHER", help="never show OTHER")
+        choice.add_argument("--clear", type=int, metavar="OTHER", help="take a choice back")
+        related.add_argument("--note", default="", help="why, for the audit log")
+        related.add_argument(
+            "--json", dest="as_json", action="store_true", help="one JSON object per line"
+        )
+        self._add_actor(related)
 
         kill = commands.add_parser("kill", help="withdraw a story for good")
         kill.add_argument("code", type=int)
@@ -280,6 +296,36 @@ class Command(BaseCommand):
         except (ActionRefused, ValidationError) as error:
             raise CommandError(f"story {code}: {reason(error)}") from None
         self.stdout.write(f"unlinked {code}")
+
+    def do_related(self, *, code, pick, exclude, clear, note, actor, as_json: bool, **options):
+        story = find(code)
+        try:
+            for choice, other in (("pick", pick), ("exclude", exclude), ("clear", clear)):
+                if other is not None:
+                    actions.choose_related(story, other, choice, by=member(actor), note=note)
+        except (ActionRefused, ValidationError) as error:
+            raise CommandError(f"story {code}: {reason(error)}") from None
+        lines = explained(story)
+        if not lines and not as_json:
+            self.stdout.write(f"story {code} has no Related News computed or chosen yet")
+        for line in lines:
+            if as_json:
+                self._json(
+                    {
+                        "kind": line.kind,
+                        "code": line.story.code,
+                        "public": line.public,
+                        "rank": line.rank,
+                        "headline": line.story.headline,
+                        "explanation": line.explanation,
+                    }
+                )
+            else:
+                self.stdout.write(
+                    f"{line.kind:<8}  {line.story.code:>8}  "
+                    f"{'public' if line.public else 'hidden':<6}  {line.story.headline}"
+                    + (f"\n{'':<10}{line.explanation}" if line.explanation else "")
+                )
 
     def do_kill(self, *, code, reason, actor, **options):
         self._change(lambda s, by: actions.kill_story(s, reason=reason, by=by), code, actor)

@@ -9,19 +9,27 @@ from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 
 from dateline.stories.actions.release import release_due
+from dateline.wire import webhooks
 
 logger = logging.getLogger("dateline.worker")
 
 # How long a stopping worker waits for a sweep under way to finish. Stopping in the middle of
 # one is safe too (each release is its own transaction); waiting only keeps the log tidy.
 STOP_WAIT_SECONDS = 10
+# How often the worker looks for webhook deliveries that are due (new ones and retries).
+DELIVERY_POLL_SECONDS = 1
+# Threads sending them: most of a delivery is waiting for the receiver, so a few in parallel
+# multiply the rate (each claims its own rows; a story's deliveries to one subscriber stay in
+# order, wire/webhooks.py).
+DELIVERY_SENDERS = 4
 
 
 class Command(DatabaseWorkerCommand):
     help = (
         "Run background tasks (django-tasks-db's worker) and release scheduled and embargoed "
         "stories: at start, on each story's own queued task, and in a periodic sweep that "
-        "catches any release a killed or stopped worker left undone."
+        "catches any release a killed or stopped worker left undone; and send webhook "
+        "deliveries."
     )
 
     def handle(self, *args, **options):
@@ -41,11 +49,24 @@ class Command(DatabaseWorkerCommand):
             target=sweep_every, args=(interval, stop), name="release-sweep", daemon=True
         )
         sweeper.start()
+        pushers = [
+            threading.Thread(
+                target=deliver_every,
+                args=(DELIVERY_POLL_SECONDS, stop),
+                name=f"webhooks-{n}",
+                daemon=True,
+            )
+            for n in range(DELIVERY_SENDERS)
+        ]
+        for pusher in pushers:
+            pusher.start()
         try:
             return super().handle(*args, **options)
         finally:
             stop.set()
             sweeper.join(timeout=STOP_WAIT_SECONDS)
+            for pusher in pushers:
+                pusher.join(timeout=STOP_WAIT_SECONDS)
 
 
 def sweep() -> int:
@@ -73,3 +94,17 @@ def sweep_every(seconds: float, stop: threading.Event) -> None:
             sweep()
     finally:
         connections.close_all()  # this thread's own connections
+
+
+def deliver_every(seconds: float, stop: threading.Event) -> None:
+    """Send due webhook deliveries until `stop` is set. A delivery this worker dies sending is
+    taken over by another worker once its lease runs out (wire/webhooks.py)."""
+    try:
+        while not stop.wait(seconds):
+            try:
+                webhooks.send_due(stop)
+            except Exception:
+                logger.exception("webhook deliveries failed; the next round retries")
+            close_old_connections()
+    finally:
+        connections.close_all()

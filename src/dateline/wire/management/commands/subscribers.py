@@ -1,16 +1,22 @@
-"""`dateline subscribers add|list|revoke|rotate`: the wire's subscribers for operators. A new
-key (and a new subscriber's webhook signing secret) is printed once and never again."""
+"""`dateline subscribers add|list|revoke|rotate|deliveries|redeliver`: the wire's subscribers
+for operators. A new key (and a new subscriber's webhook signing secret) is printed once and
+never again."""
 
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from dateline.wire import subscribers
-from dateline.wire.models import Subscriber
+from dateline.wire import subscribers, webhooks
+from dateline.wire.models import Delivery, Subscriber
+
+DELIVERIES_LISTED = 500  # newest first
 
 
 class Command(BaseCommand):
-    help = "Add, list, revoke and rotate the keys of the wire's subscribers."
+    help = (
+        "Add, list, revoke and rotate the keys of the wire's subscribers; list their webhook "
+        "deliveries and send dead letters again."
+    )
 
     def add_arguments(self, parser):
         commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -28,10 +34,18 @@ class Command(BaseCommand):
             change.add_argument("id", type=int)
             change.add_argument("--json", dest="as_json", action="store_true")
 
+        deliveries = commands.add_parser("deliveries", help="a subscriber's webhook deliveries")
+        deliveries.add_argument("id", type=int)
+        deliveries.add_argument("--state", choices=Delivery.State.values, default=None)
+        deliveries.add_argument("--json", dest="as_json", action="store_true", help="one per line")
+        redeliver = commands.add_parser("redeliver", help="send a dead letter again")
+        redeliver.add_argument("delivery_id", type=int)
+        redeliver.add_argument("--json", dest="as_json", action="store_true")
+
     def handle(self, *args, command, as_json, **options):
         try:
             getattr(self, f"do_{command}")(as_json=as_json, **options)
-        except subscribers.Refused as refused:
+        except (subscribers.Refused, webhooks.Refused) as refused:
             raise CommandError(str(refused)) from None
 
     def do_add(self, *, name, editions, tags, webhook, rate, as_json, **options):
@@ -77,6 +91,29 @@ class Command(BaseCommand):
             return self._json({"id": subscriber.pk, "api_key": api_key})
         self.stdout.write(f"new API key for {subscriber.pk} (shown once): {api_key}")
 
+    def do_deliveries(self, *, id, state, as_json, **options):
+        listed = find(id).deliveries.all()
+        if state:
+            listed = listed.filter(state=state)
+        for delivery in listed[:DELIVERIES_LISTED]:
+            line = delivery_summary(delivery)
+            if as_json:
+                self._json(line)
+            else:
+                self.stdout.write(
+                    f"{line['id']}\t{line['state']}\tstory {line['story']}\t"
+                    f"attempts {line['attempts']}\t{line['webhook_id']}\t{line['last_error']}"
+                )
+
+    def do_redeliver(self, *, delivery_id, as_json, **options):
+        delivery = Delivery.objects.filter(pk=delivery_id).first()
+        if delivery is None:
+            raise CommandError(f"delivery {delivery_id}: no such delivery")
+        webhooks.redeliver(delivery)
+        if as_json:
+            return self._json(delivery_summary(delivery))
+        self.stdout.write(f"delivery {delivery.pk} queued again as {delivery.webhook_id}")
+
     def _json(self, value) -> None:
         self.stdout.write(json.dumps(value, ensure_ascii=False))
 
@@ -99,4 +136,21 @@ def summary(subscriber: Subscriber) -> dict:
         "rate_limit": subscriber.rate_limit,
         "created_at": subscriber.created_at.isoformat(),
         "revoked_at": subscriber.revoked_at.isoformat() if subscriber.revoked_at else None,
+    }
+
+
+def delivery_summary(delivery: Delivery) -> dict:
+    return {
+        "id": delivery.pk,
+        "subscriber": delivery.subscriber_id,
+        "story": delivery.story_id,
+        "change": delivery.change_id,
+        "webhook_id": delivery.webhook_id,
+        "state": delivery.state,
+        "attempts": delivery.attempts,
+        "next_attempt_at": delivery.next_attempt_at.isoformat(),
+        "last_status": delivery.last_status,
+        "last_error": delivery.last_error,
+        "pub_status": delivery.pub_status,
+        "delivered_at": delivery.delivered_at.isoformat() if delivery.delivered_at else None,
     }

@@ -1,0 +1,321 @@
+"""Partner copy: IPTC ninjs (1.x–3.x JSON) and NewsML-G2 (newsItem XML) items → ParsedStory.
+
+Each item keeps who sent it (provider, copyright holder or info source), its ``uri`` (NewsML-G2:
+``guid``) and version. The source id is ``partner:`` and the uri, so the same item is one story
+whatever its version; ``source_version`` lets the importer replace an older version's draft.
+Bodies lose all markup (dateline.copy.markup).
+"""
+
+import datetime
+import hashlib
+import json
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+
+from dateline.copy.characters import printable_name
+from dateline.copy.dateline import split_dateline
+from dateline.copy.errors import CopyError
+from dateline.copy.language import detect_language, direction_for
+from dateline.copy.markup import BlockCollector, html_blocks, text_blocks
+from dateline.copy.model import Block, Dateline, ParsedStory
+from dateline.copy.safexml import local_name, parse_xml
+from dateline.copy.text import MAX_HEADLINE_CHARS
+
+MAX_PARTNER_BYTES = 5 * 1024 * 1024
+SOURCE_PREFIX = "partner:"
+_MAX_SOURCE_ID = 200
+NAR = "{http://iptc.org/std/nar/2006-10-01/}"
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+@dataclass
+class PartnerItem:
+    """What both formats give, before it becomes a ParsedStory."""
+
+    uri: str
+    version: str
+    provider: str
+    headline: str
+    blocks: list[Block]
+    language: str = ""
+    located: str = ""
+    byline: str = ""
+    subjects: list[str] = field(default_factory=list)
+    created: datetime.datetime | None = None
+    embargoed: datetime.datetime | None = None
+    status: str = "usable"  # pubStatus: usable, withheld or canceled
+
+
+def parse_ninjs(data: bytes, *, name: str, now: datetime.datetime) -> ParsedStory:
+    """One ninjs item (any of 1.x, 2.x and 3.x property spellings)."""
+    name = printable_name(name)
+    _check_size(data, name)
+    try:
+        item = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as error:
+        raise CopyError(f"{name}: not UTF-8 (byte {error.start:,}); ninjs is UTF-8 JSON") from None
+    except json.JSONDecodeError as error:
+        raise CopyError(
+            f"{name}: not valid JSON ({error.msg}, line {error.lineno}, column {error.colno})"
+        ) from None
+    if not isinstance(item, dict):
+        raise CopyError(f"{name}: not a ninjs item (the JSON is not an object)")
+    get = _ninjs_getter(item)
+    headline = get("headline") or _first_value(get("headlines"))
+    return _story(
+        PartnerItem(
+            uri=_string(get("uri")),
+            version=_string(get("version")),
+            provider=_string(get("copyrightHolder"))
+            or _first_name(get("infoSources") or get("provider")),
+            headline=_string(headline),
+            blocks=_ninjs_blocks(get),
+            language=_string(get("language")),
+            located=_string(get("located")),
+            byline=_string(get("by")) or _string(get("byline")),
+            subjects=_names(get("subjects") or get("subject")),
+            created=_time(_string(get("versionCreated") or get("firstCreated"))),
+            embargoed=_time(_string(get("embargoedUntil") or get("embargoed"))),
+            status=_string(get("pubStatus")) or "usable",
+        ),
+        name=name,
+        now=now,
+        kind="ninjs",
+    )
+
+
+def parse_newsml(data: bytes, *, name: str, now: datetime.datetime) -> ParsedStory:
+    """One NewsML-G2 ``newsItem`` (a text item with its body in ``inlineXML`` or
+    ``inlineData``)."""
+    name = printable_name(name)
+    _check_size(data, name)
+    root = parse_xml(data, name=name)
+    if root.tag != f"{NAR}newsItem":
+        raise CopyError(f"{name}: not a NewsML-G2 newsItem (the root is <{local_name(root.tag)}>)")
+    meta = root.find(f"{NAR}contentMeta")
+    item_meta = root.find(f"{NAR}itemMeta")
+    holder = root.find(f"{NAR}rightsInfo/{NAR}copyrightHolder")
+    provider = item_meta.find(f"{NAR}provider") if item_meta is not None else None
+    return _story(
+        PartnerItem(
+            uri=root.get("guid", ""),
+            version=root.get("version", ""),
+            provider=_g2_label(holder) or _g2_label(provider),
+            headline=_g2_text(meta, "headline"),
+            blocks=_g2_blocks(root),
+            language=root.get(_XML_LANG, ""),
+            located=_g2_label(meta.find(f"{NAR}located"), qcode=False) if meta is not None else "",
+            byline=_g2_byline(meta),
+            subjects=[
+                label
+                for subject in (meta.iterfind(f"{NAR}subject") if meta is not None else ())
+                if (label := _g2_label(subject, qcode=False))
+            ],
+            created=_time(_g2_text(item_meta, "versionCreated")),
+            embargoed=_time(_g2_text(item_meta, "embargoed")),
+            status=_g2_status(item_meta),
+        ),
+        name=name,
+        now=now,
+        kind="NewsML-G2",
+    )
+
+
+def _check_size(data: bytes, name: str) -> None:
+    if len(data) > MAX_PARTNER_BYTES:
+        raise CopyError(
+            f"{name}: {len(data):,} bytes is over the {MAX_PARTNER_BYTES // (1024 * 1024)} MB "
+            "limit for one partner item"
+        )
+    if not data.strip():
+        raise CopyError(f"{name}: the file is empty")
+
+
+def _story(item: PartnerItem, *, name: str, now: datetime.datetime, kind: str) -> ParsedStory:
+    if not item.uri:
+        raise CopyError(f"{name}: the {kind} item has no uri, so it could not be told apart")
+    if item.status == "canceled":
+        raise CopyError(f"{name}: the partner has withdrawn this item (pubStatus canceled)")
+    if item.status == "withheld" and item.embargoed is None:
+        raise CopyError(
+            f"{name}: the partner withholds this item (pubStatus withheld) and gives no embargo "
+            "time: import it when it is released"
+        )
+    headline = " ".join(item.headline.split())
+    if not headline:
+        raise CopyError(f"{name}: the {kind} item has no headline")
+    if len(headline) > MAX_HEADLINE_CHARS:
+        raise CopyError(f"{name}: the headline is over {MAX_HEADLINE_CHARS} characters")
+    paragraphs = [block for block in item.blocks if block.kind == "p"]
+    if not paragraphs:
+        raise CopyError(f"{name}: the {kind} item has no body text")
+    first = paragraphs[0]
+    dateline, lead = split_dateline(first.text, reference=(item.created or now).date())
+    lead = lead.strip()
+    rest = [block for block in item.blocks if block is not first]
+    if not lead and rest:  # the dateline was the whole first paragraph
+        lead, rest = rest[0].text, rest[1:]
+    if not lead:
+        raise CopyError(f"{name}: the {kind} item has no story text after its dateline")
+    located = " ".join(item.located.split())
+    if dateline is None and located:
+        dateline = Dateline(located, None, None, located)
+    provider = " ".join(item.provider.split()) or "unknown partner"
+    language = item.language.replace("_", "-").split("-")[0].lower() or detect_language(
+        " ".join([headline, lead])
+    )
+    version = f" (version {item.version})" if item.version else ""
+    return ParsedStory(
+        headline=headline,
+        language=language,
+        direction=direction_for(language),
+        dateline=dateline,
+        lead=lead,
+        blocks=rest,
+        stripped=[],
+        warnings=[],
+        source_name=f"{provider}: {item.uri}{version}"[:300],
+        source_id=partner_source_id(item.uri),
+        # An embargoed item is published (with --publish) at its embargo time, never before.
+        published_at=max(filter(None, (item.created, item.embargoed)), default=None),
+        tags={"topic": item.subjects} if item.subjects else {},
+        byline=" ".join(item.byline.split()),
+        source_version=int(item.version) if item.version.isdigit() else None,
+    )
+
+
+def partner_source_id(uri: str) -> str:
+    """``partner:`` and the uri; a uri too long for the column is hashed."""
+    source_id = SOURCE_PREFIX + uri
+    if len(source_id) <= _MAX_SOURCE_ID:
+        return source_id
+    return SOURCE_PREFIX + "sha256:" + hashlib.sha256(uri.encode("utf-8")).hexdigest()
+
+
+def _ninjs_getter(item: dict):
+    """A lookup by the 3.x camelCase name that also finds the 2.x lower-case spelling."""
+    lowered = {key.lower(): value for key, value in item.items()}
+    return lambda key: item.get(key, lowered.get(key.lower()))
+
+
+def _ninjs_blocks(get) -> list[Block]:
+    bodies = get("bodies")
+    if isinstance(bodies, list) and bodies:
+        chosen = next(
+            (body for body in bodies if isinstance(body, dict) and _is_html(body)),
+            bodies[0],
+        )
+        if isinstance(chosen, dict):
+            value = _string(chosen.get("value"))
+            return html_blocks(value) if _is_html(chosen) else text_blocks(value)
+    if html := _string(get("body_html")):
+        return html_blocks(html)
+    return text_blocks(_string(get("body_text")))
+
+
+def _is_html(body: dict) -> bool:
+    content_type = _string(body.get("contentType") or body.get("contenttype"))
+    return "html" in content_type.lower() or (
+        not content_type and "<" in _string(body.get("value"))
+    )
+
+
+def _string(value) -> str:
+    return str(value) if isinstance(value, str | int) and not isinstance(value, bool) else ""
+
+
+def _first_value(values) -> str:
+    if isinstance(values, list):
+        for value in values:
+            if isinstance(value, dict) and (text := _string(value.get("value"))):
+                return text
+    return ""
+
+
+def _first_name(values) -> str:
+    names = _names(values if isinstance(values, list) else [values])
+    return names[0] if names else ""
+
+
+def _names(values) -> list[str]:
+    if not isinstance(values, list):
+        return []
+    names = (_string(value.get("name")) for value in values if isinstance(value, dict))
+    return [" ".join(name.split()) for name in names if name.strip()]
+
+
+def _time(text: str) -> datetime.datetime | None:
+    try:
+        moment = datetime.datetime.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
+
+
+def _g2_text(parent: ET.Element | None, child: str) -> str:
+    found = parent.find(f"{NAR}{child}") if parent is not None else None
+    return " ".join("".join(found.itertext()).split()) if found is not None else ""
+
+
+def _g2_label(element: ET.Element | None, *, qcode: bool = True) -> str:
+    """A concept's ``<name>``, else (``qcode``) its literal, qcode or uri."""
+    if element is None:
+        return ""
+    if name := _g2_text(element, "name"):
+        return name
+    if not qcode:
+        return ""
+    return element.get("literal") or element.get("qcode") or element.get("uri") or ""
+
+
+def _g2_status(item_meta: ET.Element | None) -> str:
+    """``stat:canceled`` (or the scheme's full URI) as ``canceled``; none given is usable."""
+    status = item_meta.find(f"{NAR}pubStatus") if item_meta is not None else None
+    qcode = status.get("qcode", "") if status is not None else ""
+    return qcode.rsplit(":", 1)[-1].rsplit("/", 1)[-1] or "usable"
+
+
+def _g2_byline(meta: ET.Element | None) -> str:
+    if meta is None:
+        return ""
+    if by := _g2_text(meta, "by"):
+        return by
+    creators = [_g2_label(creator, qcode=False) for creator in meta.iterfind(f"{NAR}creator")]
+    names = [creator for creator in creators if creator]
+    return f"By {', '.join(names)}" if names else ""
+
+
+def _g2_blocks(root: ET.Element) -> list[Block]:
+    content = root.find(f"{NAR}contentSet")
+    if content is None:
+        return []
+    for inline in content:
+        if inline.tag == f"{NAR}inlineXML":
+            collector = BlockCollector()
+            _walk(inline, collector)
+            return collector.close()
+        if inline.tag == f"{NAR}inlineData":
+            text = "".join(inline.itertext())
+            is_html = "html" in inline.get("contenttype", "")
+            return html_blocks(text) if is_html else text_blocks(text)
+    return []
+
+
+def _walk(element: ET.Element, collector: BlockCollector) -> None:
+    for child in element:
+        tag = local_name(child.tag)
+        collector.start(tag)
+        collector.text(child.text or "")
+        _walk(child, collector)
+        collector.end(tag)
+        collector.text(child.tail or "")
+
+
+def sniff_partner_format(head: bytes) -> str | None:
+    """``"ninjs"``, ``"newsml"`` or None, from the first bytes of a file."""
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text.startswith(b"{") and b'"uri"' in head:
+        return "ninjs"
+    if text.startswith(b"<") and b"newsItem" in head and b"iptc.org/std/nar" in head:
+        return "newsml"
+    return None

@@ -1,0 +1,53 @@
+"""Related News as stored: each public story's computed list (`RelatedStory`, kept by
+`discovery.related`) and the editors' choices (`RelatedChoice`, written only through
+`stories.actions.related`). The search index's table has no model (migration 0001)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from dateline.stories.models import Story
+
+
+class RelatedStory(models.Model):
+    """One entry of a story's computed Related News list: `rank` 1 is the best."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="related_entries")
+    related = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="related_from")
+    rank = models.PositiveSmallIntegerField()
+    score = models.FloatField()
+    explanation = models.CharField(max_length=300)
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["story", "related"], name="related_once_per_list")
+        ]
+        indexes = [models.Index(fields=["related"], name="related_by_target")]
+
+    def __str__(self) -> str:
+        return f"{self.story_id} → {self.related_id} (#{self.rank})"
+
+
+class RelatedChoice(models.Model):
+    """An editor's pick (shown first) or exclusion (never shown) in a story's list."""
+
+    class Kind(models.TextChoices):
+        PICK = "pick", "Pick"
+        EXCLUDE = "exclude", "Exclusion"
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="related_choices")
+    other = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="chosen_for")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["story", "other"], name="related_choice_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.story_id}: {self.kind} {self.other_id}"

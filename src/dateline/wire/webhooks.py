@@ -1,0 +1,286 @@
+"""Pushing the wire to subscribers' webhooks, signed the Standard Webhooks way (decision 0026).
+
+A committed story change that matters to the wire (`feed.WIRE_ACTIONS`) becomes one Delivery
+per subscriber it concerns; `dateline worker` sends them. The body is always built when it is
+sent, from the story as it is then, so a retry can never send a version that was killed
+meanwhile. Deliveries of one story to one subscriber go out one at a time in order, and a
+queued one that a newer one follows is superseded rather than sent: the newer carries the same
+current state. The receiver's last word on a story is therefore always its current state.
+"""
+
+import datetime
+import http.client
+import ipaddress
+import json
+import logging
+import socket
+import ssl
+import threading
+import uuid
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from standardwebhooks.webhooks import Webhook
+
+from dateline.stories.models import Story, StoryChange
+from dateline.wire.feed import OUT_ACTIONS, WIRE_ACTIONS, scope
+from dateline.wire.items import ninjs_item
+from dateline.wire.models import Delivery, Subscriber
+
+logger = logging.getLogger("dateline.webhooks")
+State = Delivery.State
+USER_AGENT = "Dateline-Webhooks/1"
+# How many timeouts a claim lasts: a worker gives up on a receiver after one (per connect, send
+# and read); after this many another worker takes the delivery over, the first having died.
+LEASE_TIMEOUTS = 3
+
+
+class Refused(Exception):
+    """A webhook address Dateline will not send to; the message says why."""
+
+
+def _forbidden(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return (
+        address.is_private
+        or address.is_loopback
+        or address.is_link_local
+        or address.is_multicast
+        or address.is_reserved
+        or address.is_unspecified
+    )
+
+
+def resolve(url: str) -> tuple[str, int, list[str]]:
+    """The host, port and every address `url` resolves to, once each is found allowed: http or
+    https only, and no loopback, private, link-local, multicast or reserved address unless
+    DATELINE_WEBHOOK_ALLOW_PRIVATE is set."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise Refused(f"{url[:200]!r} is not an http(s) address")
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        raise Refused(f"{url[:200]!r} has no valid port") from None
+    try:
+        found = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        raise Refused(f"{parts.hostname[:100]!r} does not resolve") from None
+    addresses = list(dict.fromkeys(info[4][0] for info in found))
+    if not settings.WEBHOOK_ALLOW_PRIVATE:
+        for address in addresses:
+            if _forbidden(ipaddress.ip_address(address.split("%")[0])):
+                raise Refused(
+                    f"{parts.hostname[:100]} resolves to {address}, a private, loopback, "
+                    "link-local or reserved address (DATELINE_WEBHOOK_ALLOW_PRIVATE is off)"
+                )
+    return parts.hostname, port, addresses
+
+
+# --- Making deliveries from the change log ---------------------------------------------------
+
+
+def story_changed_receiver(sender, story: Story, change: StoryChange, **kwargs) -> None:
+    """A delivery for each subscriber with a webhook that takes this story; for a kill, also
+    each one it was ever sent to (or tried: a timed-out attempt may have arrived), even if its
+    filters have changed since."""
+    if change.action not in WIRE_ACTIONS:
+        return
+    if not StoryChange.objects.filter(story_id=story.pk, action__in=OUT_ACTIONS).exists():
+        return
+    candidates = Subscriber.objects.filter(revoked_at__isnull=True).exclude(webhook_url="")
+    targets = {
+        subscriber.pk
+        for subscriber in candidates
+        if Story.objects.filter(pk=story.pk).filter(scope(subscriber)).exists()
+    }
+    if change.action == StoryChange.Action.KILLED:
+        received = Delivery.objects.filter(story_id=story.pk).exclude(attempts=0)
+        targets |= set(
+            candidates.filter(pk__in=received.values("subscriber_id")).values_list("pk", flat=True)
+        )
+    Delivery.objects.bulk_create(
+        [
+            Delivery(
+                subscriber_id=pk,
+                story_id=story.pk,
+                change=change,
+                webhook_id=f"msg_{uuid.uuid4().hex}",
+            )
+            for pk in sorted(targets)
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def connect() -> None:
+    from dateline.stories.signals import story_changed
+
+    story_changed.connect(story_changed_receiver, dispatch_uid="wire.webhook_deliveries")
+
+
+# --- Claiming and sending ----------------------------------------------------------------------
+
+
+def _pair(field: str, relation: str) -> Exists:
+    """Another pending delivery of the same story to the same subscriber, newer or earlier."""
+    return Exists(
+        Delivery.objects.filter(
+            subscriber_id=OuterRef("subscriber_id"),
+            story_id=OuterRef("story_id"),
+            **{f"id__{relation}": OuterRef("id")},
+        ).filter(**({"state": State.PENDING} if field == "pending" else {}))
+    )
+
+
+def _claim() -> tuple[Delivery, int] | None:
+    """The next due delivery, leased to this worker, and its attempt number; None when none is
+    due. Rows are taken with SKIP LOCKED on PostgreSQL, so workers never take the same one."""
+    now = timezone.now()
+    idle = Q(leased_until__isnull=True) | Q(leased_until__lt=now)
+    with transaction.atomic():
+        stale = Delivery.objects.filter(idle, state=State.PENDING).filter(_pair("any", "gt"))
+        superseded = list(stale.select_for_update(skip_locked=True).values_list("pk", flat=True))
+        if superseded:
+            Delivery.objects.filter(pk__in=superseded).update(
+                state=State.SUPERSEDED, leased_until=None
+            )
+        delivery = (
+            Delivery.objects.filter(idle, state=State.PENDING, next_attempt_at__lte=now)
+            .exclude(_pair("pending", "lt"))  # one in flight: this one waits its turn
+            .select_for_update(skip_locked=True)
+            .order_by("next_attempt_at", "id")
+            .first()
+        )
+        if delivery is None:
+            return None
+        delivery.attempts += 1
+        delivery.leased_until = now + LEASE_TIMEOUTS * _timeout()
+        delivery.save(update_fields=["attempts", "leased_until"])
+    return delivery, delivery.attempts
+
+
+def _timeout() -> datetime.timedelta:
+    return datetime.timedelta(seconds=settings.WEBHOOK_TIMEOUT_SECONDS)
+
+
+class _PinnedHTTP(http.client.HTTPConnection):
+    """Connects to the address that was checked, not to whatever the name resolves to next."""
+
+    def __init__(self, host: str, port: int, address: str, timeout: float):
+        super().__init__(host, port, timeout=timeout)
+        self.address = address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self.address, self.port), self.timeout)
+
+
+class _PinnedHTTPS(_PinnedHTTP):
+    default_port = 443
+
+    def connect(self) -> None:
+        super().connect()
+        self.sock = ssl.create_default_context().wrap_socket(self.sock, server_hostname=self.host)
+
+
+def post(url: str, body: bytes, headers: dict[str, str]) -> int:
+    """POST `body` to `url` (checked again now, after resolving it); the status code."""
+    host, port, addresses = resolve(url)
+    parts = urlsplit(url)
+    kind = _PinnedHTTPS if parts.scheme == "https" else _PinnedHTTP
+    connection = kind(host, port, addresses[0], settings.WEBHOOK_TIMEOUT_SECONDS)
+    path = parts.path or "/"
+    if parts.query:
+        path = f"{path}?{parts.query}"
+    try:
+        connection.request("POST", path, body=body, headers=headers)
+        response = connection.getresponse()
+        response.read(65536)
+        return response.status
+    finally:
+        connection.close()
+
+
+def signed(delivery: Delivery, body: str, at: datetime.datetime) -> dict[str, str]:
+    signature = Webhook(delivery.subscriber.webhook_secret).sign(delivery.webhook_id, at, body)
+    return {
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        "webhook-id": delivery.webhook_id,
+        "webhook-timestamp": str(int(at.timestamp())),
+        "webhook-signature": signature,
+    }
+
+
+def _attempt(delivery: Delivery, attempt: int) -> None:
+    subscriber = delivery.subscriber
+    status, error, sent = None, "", ""
+    if subscriber.revoked_at is not None or not subscriber.webhook_url:
+        error = "the subscriber was revoked or has no webhook address"
+    else:
+        story = Story.objects.select_related("edition").prefetch_related("tags")
+        item = ninjs_item(story.get(pk=delivery.story_id))
+        sent = item["pubStatus"]
+        body = json.dumps(item, ensure_ascii=False)
+        try:
+            status = post(
+                subscriber.webhook_url, body.encode(), signed(delivery, body, timezone.now())
+            )
+        except Refused as refused:
+            error = f"refused: {refused}"
+        except (OSError, http.client.HTTPException) as failure:
+            error = (
+                f"{type(failure).__name__}: {failure}" if str(failure) else type(failure).__name__
+            )
+        if status is not None and not 200 <= status < 300:
+            error = f"answered {status}"
+    _record(delivery, attempt, status, error[:300], sent)
+
+
+def _record(delivery: Delivery, attempt: int, status: int | None, error: str, sent: str) -> None:
+    """How the attempt went; nothing if another worker has taken the delivery over since."""
+    now = timezone.now()
+    mine = Delivery.objects.filter(pk=delivery.pk, state=State.PENDING, attempts=attempt)
+    outcome = {"leased_until": None, "last_status": status, "last_error": error}
+    if sent:
+        outcome["pub_status"] = sent
+    if not error:
+        mine.update(state=State.DELIVERED, delivered_at=now, **outcome)
+        return
+    schedule = settings.WEBHOOK_RETRY_SCHEDULE
+    if attempt > len(schedule):
+        mine.update(state=State.DEAD, **outcome)
+        logger.warning("webhook %s is a dead letter: %s", delivery.webhook_id, error)
+        return
+    wait = datetime.timedelta(seconds=schedule[attempt - 1])
+    mine.update(next_attempt_at=now + wait, **outcome)
+
+
+def send_due(stop: threading.Event | None = None) -> int:
+    """Send every delivery that is due, one after another; how many attempts were made."""
+    made = 0
+    while stop is None or not stop.is_set():
+        claimed = _claim()
+        if claimed is None:
+            break
+        delivery, attempt = claimed
+        delivery = Delivery.objects.select_related("subscriber").get(pk=delivery.pk)
+        _attempt(delivery, attempt)
+        made += 1
+    return made
+
+
+def redeliver(delivery: Delivery) -> Delivery:
+    """A dead letter tried again from the start, under the same webhook id."""
+    if delivery.state != State.DEAD:
+        raise Refused(f"delivery {delivery.pk} is {delivery.state}, not a dead letter")
+    delivery.state = State.PENDING
+    delivery.attempts = 0
+    delivery.next_attempt_at = timezone.now()
+    delivery.leased_until = None
+    delivery.save(update_fields=["state", "attempts", "next_attempt_at", "leased_until"])
+    return delivery

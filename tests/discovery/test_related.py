@@ -1,0 +1,242 @@
+"""Related News: computed in the background from the change log, stored, read by the article
+page through `public()`; editors' picks and exclusions; bounded incremental work; the
+explanation editors read; Persian text."""
+
+import datetime
+import io
+import json
+from urllib.parse import unquote
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from dateline.discovery.models import RelatedStory
+from dateline.discovery.related import CANDIDATES, refresh
+from dateline.stories.actions import (
+    choose_related,
+    correct_story,
+    embargo_story,
+    kill_story,
+    schedule_story,
+    unpublish_story,
+)
+from dateline.stories.models import StoryChange
+from tests.factories import make_story
+
+pytestmark = pytest.mark.django_db
+
+HOUR = datetime.timedelta(hours=1)
+IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def background(settings, committed):
+    """`with background():` runs what changes fan out on commit, and the tasks they queue at
+    once, as if the worker were instant."""
+    settings.TASKS = IMMEDIATE
+    return committed
+
+
+def stored(story) -> list[int]:
+    entries = RelatedStory.objects.filter(story=story).order_by("rank")
+    return list(entries.values_list("related", flat=True))
+
+
+def on_page(client, story) -> list[str]:
+    """The Related News links of the story's public page, as a reader sees them."""
+    response = client.get(story.get_absolute_url())
+    assert response.status_code == 200
+    page = BeautifulSoup(response.content, "html.parser")
+    return [unquote(a["href"]) for a in page.select("section.related li a")]
+
+
+def vienna(edition, headline="JCPOA negotiators return to Vienna", **fields):
+    return make_story(
+        edition,
+        headline=headline,
+        lead="The JCPOA talks in Vienna restart on Monday, negotiators said.",
+        body="Vienna hosts the JCPOA negotiators again; the uranium stockpile is on the table.",
+        **fields,
+    )
+
+
+def test_a_story_about_the_same_event_ranks_above_one_sharing_a_common_word(
+    editions, background, client
+):
+    en, _ = editions
+    with background():
+        same_event = vienna(en, headline="Vienna talks on the JCPOA resume")
+        common_word = make_story(
+            en,
+            headline="Talks on football transfers",
+            lead="Clubs held talks about the season's transfers on Monday.",
+            body="The talks ended without a deal on the transfers.",
+        )
+        story = vienna(en)
+    assert stored(story) == [same_event.pk, common_word.pk]
+    assert on_page(client, story)[0] == same_event.get_absolute_url()
+    # The same event's story got the new one inserted in its own list, in the background.
+    assert stored(same_event)[0] == story.pk
+
+
+def test_the_explanation_names_shared_tags_words_text_and_days(editions, background):
+    en, _ = editions
+    now = timezone.now()
+    with background():
+        earlier = vienna(
+            en,
+            tags=("JCPOA", "Vienna"),
+            published_at=now - datetime.timedelta(days=2),
+        )
+        story = vienna(en, headline="JCPOA talks in Vienna", tags=("JCPOA", "Vienna", "Oil"))
+    explanation = RelatedStory.objects.get(story=story, related=earlier).explanation
+    assert explanation.startswith("shared: JCPOA, Vienna; words: ")
+    assert "jcpoa" in explanation and "vienna" in explanation
+    assert "; text 0." in explanation
+    assert explanation.endswith("; 2 days apart")
+
+
+def test_never_public_stories_are_in_no_list_even_once_related(editions, background, client):
+    en, _ = editions
+    with background():
+        story = vienna(en)
+        draft = vienna(en, published=False)
+        unpublished, killed, corrected = vienna(en), vienna(en), vienna(en)
+    # Their release is queued for the worker (not run here).
+    scheduled = vienna(en, published=False)
+    schedule_story(scheduled, at=timezone.now() + HOUR)
+    embargoed = vienna(en, published=False)
+    embargo_story(embargoed, until=timezone.now() + HOUR)
+    with background():
+        refresh(story.pk)
+    related = stored(story)
+    assert {unpublished.pk, killed.pk, corrected.pk} <= set(related)
+    assert not {draft.pk, scheduled.pk, embargoed.pk} & set(related)
+    client.get(story.get_absolute_url())  # in the page cache, as readers had it
+    # Killed and unpublished after having been related: gone from the page at once (before
+    # the background refresh), then from every stored list.
+    kill_story(killed, reason="wrong figures")
+    unpublish_story(unpublished)
+    hidden = {s.get_absolute_url() for s in (draft, scheduled, embargoed, unpublished, killed)}
+    assert not hidden & set(on_page(client, story))
+    assert corrected.get_absolute_url() in on_page(client, story)
+    with background():
+        correct_story(corrected, note="a name", lead="The JCPOA talks restart in Vienna.")
+        kill_story(vienna(en), reason="duplicate")  # published, related, killed
+        refresh(killed.pk)
+        refresh(unpublished.pk)
+    gone = {draft.pk, scheduled.pk, embargoed.pk, unpublished.pk, killed.pk}
+    assert not RelatedStory.objects.filter(related__in=gone).exists()
+    assert not RelatedStory.objects.filter(story__in=gone).exists()
+    assert not set(on_page(client, story)) & hidden
+
+
+def test_picks_come_first_and_exclusions_are_never_shown(editions, background, client):
+    en, _ = editions
+    with background():
+        best, second = vienna(en), vienna(en)
+        unrelated = make_story(en, headline="Saffron harvest begins", lead="Farmers pick.")
+        story = vienna(en)
+    assert stored(story)[:2] == [second.pk, best.pk]
+    choose_related(story, unrelated.pk, "pick")
+    choose_related(story, second.pk, "exclude")
+    links = on_page(client, story)
+    assert links[0] == unrelated.get_absolute_url()
+    assert second.get_absolute_url() not in links
+    assert best.get_absolute_url() in links
+    choices = StoryChange.objects.filter(story=story, action="related").values_list("note")
+    assert list(choices) == [
+        (f"related: picked {unrelated.pk}",),
+        (f"related: excluded {second.pk}",),
+    ]
+    choose_related(story, second.pk, "clear")
+    assert second.get_absolute_url() in on_page(client, story)
+
+
+def test_before_a_list_is_computed_the_first_rule_stands_in(editions, client):
+    en, _ = editions
+    neighbour = make_story(en, headline="Quiet day", tags=("Weather",))
+    story = make_story(en, headline="Other words entirely", tags=("Weather",))
+    assert not RelatedStory.objects.exists()  # no worker ran
+    assert on_page(client, story) == [neighbour.get_absolute_url()]
+
+
+def test_publishing_one_story_touches_only_its_candidates_lists(editions, background):
+    en, _ = editions
+    with background():
+        for n in range(25):
+            make_story(en, headline=f"Harbour {n} dredging", lead=f"Harbour number {n} is dredged.")
+        saffron = [
+            make_story(en, headline=f"Saffron harvest report {n}", lead="Saffron prices rise.")
+            for n in range(3)
+        ]
+    untouched = dict(
+        RelatedStory.objects.exclude(story__in=saffron).values_list("id", "computed_at")
+    )
+    story = make_story(en, headline="Saffron exports", lead="Saffron prices rise again.")
+    with CaptureQueriesContext(connection) as queries:
+        written = refresh(story.pk)
+    # Its own list and those of the saffron stories it beats the weakest entry of.
+    assert 2 <= written <= 1 + len(saffron) < 1 + CANDIDATES
+    assert len(queries) <= 16 + 2 * len(saffron)  # however many stories the edition has
+    assert (
+        dict(RelatedStory.objects.filter(id__in=untouched).values_list("id", "computed_at"))
+        == untouched
+    )
+    assert sum(story.pk in stored(other) for other in saffron) == written - 1
+
+
+def test_persian_letter_variants_and_zwnj_relate(editions, background, client):
+    _, fa = editions
+    with background():
+        arabic_letters = make_story(
+            fa, headline="مذاكرات وين درباره برجام", lead="مذاكره‌كنندگان در وين ديدار كردند."
+        )
+        make_story(fa, headline="بازار زعفران", lead="قیمت زعفران بالا رفت.")
+        story = make_story(
+            fa, headline="مذاکرات وین درباره برجام", lead="مذاکره کنندگان در وین دیدار کردند."
+        )
+    assert stored(story)[0] == arabic_letters.pk
+    assert "وین" in RelatedStory.objects.get(story=story, related=arabic_letters).explanation
+    assert on_page(client, story)[0] == arabic_letters.get_absolute_url()
+
+
+def test_the_command_line_shows_why_and_records_choices(editions, background):
+    en, _ = editions
+    with background():
+        other, excluded = vienna(en), vienna(en)
+        story = vienna(en)
+    out = io.StringIO()
+    call_command("story", "related", str(story.pk), "--exclude", str(excluded.pk), stdout=out)
+    call_command("story", "related", str(story.pk), "--json", stdout=(out := io.StringIO()))
+    lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [(line["kind"], line["code"]) for line in lines] == [
+        ("listed", other.pk),
+        ("excluded", excluded.pk),
+    ]
+    assert lines[0]["explanation"].startswith("words: ")
+    for hostile in ("<script>", "99999999999"):
+        with pytest.raises((CommandError, SystemExit)):
+            call_command("story", "related", str(story.pk), "--pick", hostile)
+    with pytest.raises(CommandError, match="cannot be related to itself"):
+        call_command("story", "related", str(story.pk), "--pick", str(story.pk))
+    with pytest.raises(CommandError, match="neither picked nor excluded"):
+        call_command("story", "related", str(story.pk), "--clear", str(other.pk))
+
+
+def test_rebuild_computes_every_list(editions, committed):
+    en, _ = editions
+    with committed():  # indexed for search; no worker: no list yet
+        first, second = vienna(en), vienna(en)
+    assert not RelatedStory.objects.exists()
+    out, err = io.StringIO(), io.StringIO()
+    call_command("related", "--rebuild", "--edition", "en", stdout=out, stderr=err)
+    assert out.getvalue() == "computed Related News for 2 public stories of edition en\n"
+    assert "related lists: 2" in err.getvalue()
+    assert stored(first) == [second.pk] and stored(second) == [first.pk]
+    with pytest.raises(CommandError, match="no edition 'xx'"):
+        call_command("related", "--rebuild", "--edition", "xx")

@@ -1,0 +1,214 @@
+"""Partner copy in (issue 9, item 7): ninjs and NewsML-G2 items become Incoming drafts with
+their source; the same item twice is one draft; a newer version replaces an untouched draft;
+hostile HTML never reaches a page; a bad file is named with its problem and stores nothing."""
+
+import io
+import json
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.management import CommandError, call_command
+
+from dateline.stories.actions.take import take_story
+from dateline.stories.models import Status, Story, StoryChange
+from tests.factories import make_edition, make_member, make_section
+from tests.paths import SHARED
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLES = SHARED / "data" / "iptc" / "newsml-g2" / "examples"
+HOSTILE = (
+    '<p>The talks resumed.<script>alert("lead")</script></p>'
+    '<p><img src=x onerror="alert(1)">Delegates met <a href="javascript:alert(2)">here</a>.</p>'
+    "<style>body{display:none}</style><h3>&lt;script&gt;alert(3)&lt;/script&gt;</h3>"
+)
+
+
+@pytest.fixture
+def en():
+    edition = make_edition("en")
+    make_section(edition, "world")
+    return edition
+
+
+def item(version="1", headline="Talks resume in Vienna", body="<p>Talks resumed.</p>", **more):
+    return {
+        "uri": "urn:partner:afp:1",
+        "version": version,
+        "language": "en",
+        "copyrightHolder": "Agence France-Presse",
+        "headlines": [{"value": headline}],
+        "by": "By Jane Smith",
+        "located": "Vienna",
+        "subjects": [{"name": "Diplomacy"}],
+        "bodies": [{"contentType": "text/html", "value": body}],
+        **more,
+    }
+
+
+def write(tmp_path, name, data) -> str:
+    path = tmp_path / name
+    path.write_bytes(data if isinstance(data, bytes) else json.dumps(data).encode())
+    return str(path)
+
+
+def run_import(*args) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import", *map(str, args), stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_a_ninjs_item_becomes_an_incoming_draft_with_its_source(en, tmp_path):
+    out, err = run_import(write(tmp_path, "afp.json", item()), "--format", "ninjs")
+    story = Story.objects.get()
+    assert out == f"draft {story.get_absolute_url()}\n"
+    assert (story.status, story.owner) == (Status.DRAFT, None)
+    assert story.source_id == "partner:urn:partner:afp:1"
+    assert story.source_name == "Agence France-Presse: urn:partner:afp:1 (version 1)"
+    assert (story.headline, story.lead, story.byline) == (
+        "Talks resume in Vienna",
+        "Talks resumed.",
+        "By Jane Smith",
+    )
+    assert story.dateline_place == "Vienna"
+    assert [tag.name for tag in story.tags.all()] == ["Diplomacy"]
+    assert "imported 1; skipped 0" in err
+
+
+def test_the_same_item_twice_is_one_draft(en, tmp_path):
+    path = write(tmp_path, "afp.json", item())
+    run_import(path)
+    out, err = run_import(path, write(tmp_path, "again.json", item()))
+    assert out == ""
+    assert "imported 0; skipped 2 (2 already imported)" in err
+    assert Story.objects.count() == 1
+
+
+def test_a_newer_version_replaces_the_draft_and_an_older_one_does_not(en, tmp_path):
+    run_import(write(tmp_path, "v1.json", item()))
+    newer = item(version="3", headline="Talks end in Vienna", body="<p>Talks ended.</p>")
+    out, _ = run_import(write(tmp_path, "v3.json", newer))
+    story = Story.objects.get()
+    assert out == f"updated draft {story.get_absolute_url()}\n"
+    assert (story.headline, story.lead, story.version) == ("Talks end in Vienna", "Talks ended.", 2)
+    assert story.source_name.endswith("(version 3)")
+    change = StoryChange.objects.filter(story=story).latest("id")
+    assert (change.action, change.note) == ("edited", "the partner's version 3")
+    out, err = run_import(write(tmp_path, "v2.json", item(version="2", headline="Stale")))
+    assert out == "" and "1 already imported" in err
+    assert Story.objects.get().headline == "Talks end in Vienna"
+
+
+def test_two_versions_in_one_run_end_as_the_newer(en, tmp_path):
+    first = write(tmp_path, "a1.json", item())
+    second = write(tmp_path, "a2.json", item(version="2", headline="Second"))
+    out, _ = run_import(first, second)
+    assert out.splitlines()[1].startswith("updated draft ")
+    assert Story.objects.get().headline == "Second"
+
+
+def test_a_newer_version_never_overwrites_a_draft_taken_up(en, tmp_path):
+    run_import(write(tmp_path, "v1.json", item()))
+    editor = make_member("editor", "editor", (en,))
+    take_story(Story.objects.get(), by=editor)
+    with pytest.raises(CommandError, match="nothing could be imported"):
+        run_import(write(tmp_path, "v2.json", item(version="2", headline="Replaced")))
+    story = Story.objects.get()
+    assert story.headline == "Talks resume in Vienna"
+
+
+def test_the_error_names_a_newer_version_left_out(en, tmp_path):
+    run_import(write(tmp_path, "v1.json", item()))
+    take_story(Story.objects.get(), by=make_member("editor", "editor", (en,)))
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError):
+        call_command(
+            "import", write(tmp_path, "v2.json", item(version="2")), stdout=out, stderr=err
+        )
+    assert "version 2 not applied: story" in err.getvalue()
+    assert "was taken up in the newsroom; not replaced" in err.getvalue()
+
+
+def test_hostile_partner_html_never_reaches_the_page(en, tmp_path, client):
+    out, _ = run_import(write(tmp_path, "evil.json", item(body=HOSTILE)), "--publish")
+    page = client.get(out.split()[1])
+    assert page.status_code == 200
+    soup = BeautifulSoup(page.content, "html.parser")
+    article = soup.select_one("article") or soup
+    text = article.get_text(" ")
+    assert "The talks resumed." in text and "Delegates met here." in text
+    assert "<script>alert(3)</script>" in text  # escaped text stays text
+    for script in soup.find_all("script"):
+        assert "alert" not in script.get_text()
+    assert not soup.select(
+        "[onerror], a[href^='javascript:'], img[src='x'], style:-soup-contains('display:none')"
+    )
+
+
+def test_a_newsml_example_imports(en, tmp_path):
+    out, _ = run_import(EXAMPLES / "LISTING_2_NewsML-G2_Text_Document.xml", "--format", "newsml")
+    story = Story.objects.get()
+    assert out == f"draft {story.get_absolute_url()}\n"
+    assert story.source_name.startswith("Acme News and Media LLC: urn:newsml:acmenews.com")
+    assert story.dateline_place == "New York, NY"
+    assert story.byline == "By Meredith Jameson"
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (b'{"uri": "u", "headline": ', "bad.json: not valid JSON (Expecting value, line 1"),
+        (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]>'
+         b'<newsItem xmlns="http://iptc.org/std/nar/2006-10-01/">&a;&a;</newsItem>',
+         "bad.json: refused: the XML declares a DTD"),
+        ('{"uri": "é"}'.encode("utf-16"), "bad.json: "),
+    ],
+)  # fmt: skip
+def test_a_bad_partner_file_is_named_and_stores_nothing(en, tmp_path, data, problem):
+    out, err = io.StringIO(), io.StringIO()
+    path = write(tmp_path, "bad.json", data)
+    with pytest.raises(CommandError, match="nothing could be imported"):
+        call_command("import", path, "--format", "auto", stdout=out, stderr=err)
+    assert problem in err.getvalue()
+    assert Story.objects.count() == 0
+
+
+def test_a_forced_format_that_does_not_fit_is_named(en, tmp_path):
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError):
+        call_command(
+            "import",
+            write(tmp_path, "afp.json", item()),
+            "--format",
+            "newsml",
+            stdout=out,
+            stderr=err,
+        )
+    assert "afp.json: not well-formed XML" in err.getvalue()
+    assert Story.objects.count() == 0
+
+
+def test_a_directory_of_partner_items_with_their_format(en, tmp_path):
+    folder = tmp_path / "feed"
+    folder.mkdir()
+    write(folder, "a.json", item())
+    write(folder, "b.json", item(uri="urn:partner:afp:2", headline="Second item"))
+    write(folder, "notes.txt", b"Not an item\n\nLONDON - text.\n")
+    out, err = run_import(folder, "--format", "ninjs")
+    assert len(out.splitlines()) == 2
+    assert "notes.txt: passed over, not wire copy: .txt is not a wire-copy suffix (.json)" in err
+    assert sorted(Story.objects.values_list("source_id", flat=True)) == [
+        "partner:urn:partner:afp:1",
+        "partner:urn:partner:afp:2",
+    ]
+    _, err = run_import(folder)  # without --format the directory takes text and SGML only
+    assert "a.json: passed over, not wire copy: .json is not a wire-copy suffix" in err
+
+
+def test_an_embargoed_item_imported_with_publish_waits_for_its_embargo(en, tmp_path, client):
+    embargoed = item(embargoedUntil="2099-01-01T00:00:00Z", pubStatus="withheld")
+    out, _ = run_import(write(tmp_path, "e.json", embargoed), "--publish")
+    story = Story.objects.get()
+    assert out == f"scheduled {story.get_absolute_url()}\n"
+    assert story.status == Status.SCHEDULED
+    assert client.get(story.get_absolute_url()).status_code == 404
