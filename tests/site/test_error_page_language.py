@@ -33,5 +33,5 @@ def test_the_500_page_links_the_site_stylesheet(rf):
 
 @pytest.mark.django_db
 def test_without_an_edition_the_home_page_says_what_is_missing(rf):
-    with pytest.raises(Http404, match="^No edition has been set up yet$"):
+    with pytest.raises(Http404, match=r"^No edition has been set up yet$"):
         home(rf.get("/"))
