@@ -50,6 +50,20 @@ class Filters:
     exclude: tuple[int, ...] = ()
 
 
+def _delete_codes(code_column: str, after: int, upto: int | None, edition_id: int | None) -> None:
+    """Remove every entry with a code in (after, upto] (of one edition, if given; no upper
+    bound for None). `code_column` is how each backend's table names the news code."""
+    where, params = [f"{code_column} > %s"], [after]
+    if upto is not None:
+        where.append(f"{code_column} <= %s")
+        params.append(upto)
+    if edition_id is not None:
+        where.append("edition_id = %s")
+        params.append(edition_id)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE} WHERE {' AND '.join(where)}", params)  # noqa: S608
+
+
 class SQLiteIndex:
     """An FTS5 table: the story's code is the rowid; edition, section and publication time
     (Unix seconds) ride along unindexed, to filter the matches by."""
@@ -86,15 +100,7 @@ class SQLiteIndex:
     ) -> None:
         """Remove every entry with a code in (after, upto] (of one edition, if given; no upper
         bound for None), then store `documents`."""
-        where, params = ["rowid > %s"], [after]
-        if upto is not None:
-            where.append("rowid <= %s")
-            params.append(upto)
-        if edition_id is not None:
-            where.append("edition_id = %s")
-            params.append(edition_id)
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {TABLE} WHERE {' AND '.join(where)}", params)  # noqa: S608
+        _delete_codes("rowid", after, upto, edition_id)
         if documents:
             self.store(documents)
 
@@ -182,15 +188,7 @@ class PostgresIndex:
         self, documents: Sequence[Document], after: int, upto: int | None, edition_id: int | None
     ) -> None:
         """As `SQLiteIndex.replace_range`."""
-        where, params = ["story_id > %s"], [after]
-        if upto is not None:
-            where.append("story_id <= %s")
-            params.append(upto)
-        if edition_id is not None:
-            where.append("edition_id = %s")
-            params.append(edition_id)
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {TABLE} WHERE {' AND '.join(where)}", params)  # noqa: S608
+        _delete_codes("story_id", after, upto, edition_id)
         if documents:
             self.store(documents)
 
