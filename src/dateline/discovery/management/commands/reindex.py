@@ -1,9 +1,9 @@
 """`dateline reindex [--edition E]`: rebuild the search index from the public stories."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
+from dateline.discovery.management.commands._edition import chosen_edition
 from dateline.discovery.search import reindex
-from dateline.editions.models import Edition
 
 
 class Command(BaseCommand):
@@ -16,11 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--edition", metavar="E", help="edition code (default: all)")
 
     def handle(self, *args, edition, **options):
-        chosen = None
-        if edition is not None:
-            chosen = Edition.objects.filter(code=edition).first()
-            if chosen is None:
-                raise CommandError(f"no edition {edition!r}")
+        chosen = chosen_edition(edition)
 
         def progress(done: int) -> None:
             self.stderr.write(f"\rindexed {done} stories", ending="")

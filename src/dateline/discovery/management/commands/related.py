@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from dateline.discovery import related
-from dateline.editions.models import Edition
+from dateline.discovery.management.commands._edition import chosen_edition
 
 
 class Command(BaseCommand):
@@ -20,11 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args, rebuild: bool, edition, **options):
         if not rebuild:
             raise CommandError("nothing to do: give --rebuild")
-        chosen = None
-        if edition is not None:
-            chosen = Edition.objects.filter(code=edition).first()
-            if chosen is None:
-                raise CommandError(f"no edition {edition!r}")
+        chosen = chosen_edition(edition)
 
         def progress(done: int) -> None:
             self.stderr.write(f"\rrelated lists: {done}", ending="")
