@@ -165,6 +165,9 @@ else:
     }
 # Whole public pages are cached until any story or edition changes (site/page_cache.py).
 PAGE_CACHE_SECONDS = env.integer("DATELINE_PAGE_CACHE_SECONDS", 60)
+# The HTTP caches in front (Varnish, deploy/): each is sent a BAN for the pages that show a story
+# when it changes (site/purge.py). Empty: no cache in front, nothing sent.
+HTTP_CACHE_PURGE_URLS = env.words("DATELINE_HTTP_CACHE_PURGE_URL", [])
 # Related News: how much nearness in time counts. Two stories this many days apart score 3/4
 # of two published together; 0 turns the decay off (discovery/related.py).
 RELATED_RECENCY_DAYS = env.integer("DATELINE_RELATED_RECENCY_DAYS", 30)

@@ -7,6 +7,7 @@ class SiteConfig(AppConfig):
     verbose_name = "Public site"
 
     def ready(self) -> None:
-        from dateline.site import chrome
+        from dateline.site import chrome, purge
 
         chrome.connect_purge()
+        purge.connect()
