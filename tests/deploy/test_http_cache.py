@@ -11,8 +11,8 @@ import urllib.request
 
 import pytest
 
-from deploy import varnish
 from dateline.stories.actions import correct_story, kill_story
+from deploy import varnish
 from tests.factories import make_edition, make_section, make_story
 
 pytestmark = pytest.mark.slow
@@ -80,7 +80,7 @@ def site(transactional_db):
 
 
 def test_a_kill_leaves_every_cached_page_of_the_story_within_5_seconds(cache, site):
-    edition, story, other = site
+    _, story, other = site
     article = f"{cache}/en/news/{story.code}/{story.slug}"
     listings = [f"{cache}/en/", f"{cache}/en/section/business/", f"{cache}/en/tag/grain/"]
     assert cached(article)[0] == 200
