@@ -94,6 +94,19 @@ test: setup
 bench: setup
 	$(PY) bench/run.py
 
+## scaled-up: the scaled form on this machine (docs/operating.md): PostgreSQL, Redis, Varnish in front, 2 gunicorn processes, 2 task workers, demo content; state under var/scaled/
+.PHONY: scaled-up scaled-down scaled-status
+scaled-up: setup
+	$(PY) -m deploy.scaled up
+
+## scaled-down: stop what scaled-up started (PostgreSQL and Redis keep running)
+scaled-down:
+	$(PY) -m deploy.scaled down
+
+## scaled-status: each process of the scaled form, running or not, and its resident memory
+scaled-status:
+	$(PY) -m deploy.scaled status
+
 ## mutate: mutation testing (mutmut) with the score per module; MODULE=dateline.stories.querysets for one (docs/mutation.md)
 .PHONY: mutate
 mutate: $(STAMP)

@@ -45,6 +45,7 @@ def start(
     backends: list[tuple[str, int]],
     default_ttl: int = 60,
     memory: str = "256m",
+    new_session: bool = False,
 ) -> subprocess.Popen:
     """varnishd in the foreground (a child of the caller), its VCL and working directory under
     `state_dir`; returns once it answers."""
@@ -69,7 +70,9 @@ def start(
         "-j", "none",
     ]  # fmt: skip
     log = (state_dir / "varnish.log").open("ab")
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        command, stdout=log, stderr=subprocess.STDOUT, start_new_session=new_session
+    )
     _wait_until_answering(process, listen, state_dir / "varnish.log")
     return process
 

@@ -1,18 +1,20 @@
 """Telling the HTTP cache in front (Varnish, deploy/varnish.vcl.in) to drop the pages that show
 a story, when the story changes (decision 0033).
 
-Off unless DATELINE_HTTP_CACHE_PURGE_URL names the caches. Each committed change sends one BAN
-request to each cache, its X-Ban-Url header a regular expression matching every stored page
-whose path is one of the story's pages, with any query string (later pages of a list, search
-queries). The same ban goes again `REPEAT_SECONDS` later: a page a web process began rendering
-before the change committed, and stored after the first ban, is retired by the second. A
-cache that does not answer is logged and skipped: the change has been made, and the pages it
-keeps expire with their lifetime.
+Off unless DATELINE_HTTP_CACHE_PURGE_URL names the caches. A committed change queues the paths
+of the story's pages; a thread sends them at once as a BAN request to each cache, its X-Ban-Url
+header a regular expression matching every stored page with one of those paths, whatever its
+query string (later pages of a list, search queries). The same ban goes again `REPEAT_SECONDS`
+later: a page a web process began rendering before the change committed, and stored after the
+first ban, is retired by the second. A cache that does not answer is logged and skipped: the
+change has been made, and the pages it keeps expire with their lifetime.
 """
 
+import atexit
 import logging
 import re
 import threading
+import time
 import urllib.error
 import urllib.request
 from urllib.parse import urlsplit
@@ -72,35 +74,97 @@ def pages_of_story(story: Story) -> list[str]:
 FEED_FORMATS = ("rss", "atom", "json")
 
 
-def ban_expression(paths: list[str]) -> str:
-    """One regular expression for all `paths`, each with or without a query string."""
-    alternatives = "|".join(re.escape(urlsplit(path).path) for path in paths)
-    return f"^(?:{alternatives})(?:\\?|$)"
+def ban_expressions(paths: list[str], limit: int = 6_000) -> list[str]:
+    """Regular expressions matching all `paths`, each with or without a query string, each
+    short enough for a request header (Varnish takes 8 KB)."""
+    expressions, alternatives, size = [], [], 0
+    for path in dict.fromkeys(urlsplit(path).path for path in paths):
+        escaped = re.escape(path)
+        if alternatives and size + len(escaped) > limit:
+            expressions.append(_any_of(alternatives))
+            alternatives, size = [], 0
+        alternatives.append(escaped)
+        size += len(escaped) + 1
+    if alternatives:
+        expressions.append(_any_of(alternatives))
+    return expressions
+
+
+def _any_of(alternatives: list[str]) -> str:
+    return f"^(?:{'|'.join(alternatives)})(?:\\?|$)"
 
 
 def send_ban(paths: list[str]) -> None:
-    expression = ban_expression(paths)
-    for cache in settings.HTTP_CACHE_PURGE_URLS:
-        # An operator's http:// address (settings), never a reader's.
-        request = urllib.request.Request(cache, method="BAN", headers={"X-Ban-Url": expression})  # noqa: S310
-        try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS):  # noqa: S310
-                pass
-        except (urllib.error.URLError, OSError) as error:
-            logger.warning(
-                "HTTP cache %s did not take the ban of %d pages: %s", cache, len(paths), error
+    for expression in ban_expressions(paths):
+        for cache in settings.HTTP_CACHE_PURGE_URLS:
+            # An operator's http:// address (settings), never a reader's.
+            request = urllib.request.Request(  # noqa: S310
+                cache, method="BAN", headers={"X-Ban-Url": expression}
             )
+            try:
+                with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS):  # noqa: S310
+                    pass
+            except (urllib.error.URLError, OSError) as error:
+                logger.warning("HTTP cache %s did not take a ban: %s", cache, error)
+
+
+class _Sender:
+    """One thread per process sends the bans, so a change never waits for the cache and a
+    burst of changes (an import) becomes a few requests: whatever is pending goes at once, in
+    one ban, and again REPEAT_SECONDS later. What is pending when the process exits is sent
+    before it does."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._pending: dict[str, None] = {}
+        self._repeats: list[tuple[float, list[str]]] = []
+        self._thread: threading.Thread | None = None
+
+    def add(self, paths: list[str]) -> None:
+        with self._lock:
+            self._pending.update(dict.fromkeys(paths))
+            if self._thread is None:
+                atexit.register(self.flush)
+            if self._thread is None or not self._thread.is_alive():
+                # Started on first use: after gunicorn forks its workers, in each of them.
+                self._thread = threading.Thread(
+                    target=self._run, name="http-cache-purge", daemon=True
+                )
+                self._thread.start()
+        self._wake.set()
+
+    def _run(self) -> None:
+        while True:
+            self._wake.wait(timeout=0.25)
+            self._wake.clear()
+            self._send_due(time.monotonic())
+
+    def _send_due(self, now: float, *, every_repeat: bool = False) -> None:
+        with self._lock:
+            fresh, self._pending = list(self._pending), {}
+            due = [paths for at, paths in self._repeats if every_repeat or at <= now]
+            self._repeats = [r for r in self._repeats if not (every_repeat or r[0] <= now)]
+            if fresh:
+                self._repeats.append((now + REPEAT_SECONDS, fresh))
+        if fresh:
+            send_ban(fresh)
+        for paths in due:
+            send_ban(paths)
+
+    def flush(self) -> None:
+        self._send_due(time.monotonic())
+        if self._repeats:
+            time.sleep(max(0.0, max(at for at, _ in self._repeats) - time.monotonic()))
+            self._send_due(time.monotonic(), every_repeat=True)
+
+
+_sender = _Sender()
 
 
 def story_changed_receiver(sender, story: Story, change: StoryChange, **kwargs) -> None:
-    if not settings.HTTP_CACHE_PURGE_URLS:
-        return
-    paths = urls_to_purge(story)
-    if not paths:
-        return
-    send_ban(paths)
-    # Not a daemon: a command that changes a story and exits still sends its repeat.
-    threading.Timer(REPEAT_SECONDS, send_ban, args=(paths,)).start()
+    if settings.HTTP_CACHE_PURGE_URLS:
+        _sender.add(urls_to_purge(story))
 
 
 def connect() -> None:
