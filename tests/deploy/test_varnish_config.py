@@ -1,0 +1,100 @@
+"""The Varnish configuration on its own: which paths a ban reaches, and a web process killed
+behind the cache costs readers nothing (the request goes to the other one)."""
+
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from dateline.site.purge import ban_expressions
+from deploy import varnish
+
+
+def test_a_ban_reaches_the_paths_with_any_query_string_and_nothing_else():
+    paths = ["/en/", "/en/news/12", "/en/news/12/grain-prices", "/en/search", "/en/tag/a.b/"]
+    [expression] = ban_expressions(paths)
+    ban = re.compile(expression)
+    for reached in [
+        "/en/",
+        "/en/?page=2",
+        "/en/news/12",
+        "/en/news/12/grain-prices",
+        "/en/search?q=grain&page=3",
+        "/en/tag/a.b/",
+    ]:
+        assert ban.search(reached), reached
+    for spared in ["/en/news/123", "/en/news/12/other", "/fa/", "/en/section/x/", "/en/tag/aXb/"]:
+        assert not ban.search(spared), spared
+
+
+def test_many_paths_are_split_into_bans_a_header_can_carry():
+    paths = [f"/en/news/{n}/a-fairly-long-slug-for-story-{n}" for n in range(1_000)]
+    expressions = ban_expressions(paths)
+    assert len(expressions) > 1
+    assert all(len(expression) < 7_000 for expression in expressions)
+    for path in paths[::97]:
+        assert any(re.search(expression, path) for expression in expressions)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def two_web_processes(tmp_path):
+    """Two plain HTTP servers standing in for gunicorn: each answers /healthz and any page."""
+    root = tmp_path / "site"
+    root.mkdir()
+    (root / "healthz").write_text("ok")
+    (root / "page").write_text("a page")
+    ports = [_free_port(), _free_port()]
+    servers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
+            cwd=root,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for port in ports
+    ]
+    yield list(zip(ports, servers, strict=True))
+    for server in servers:
+        if server.poll() is None:
+            server.kill()
+        server.wait()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not varnish.available(), reason="varnishd or a C compiler is missing")
+def test_a_killed_web_process_costs_readers_nothing(two_web_processes, tmp_path):
+    listen = ("127.0.0.1", _free_port())
+    cache = varnish.start(
+        tmp_path / "varnish",
+        listen=listen,
+        backends=[("127.0.0.1", port) for port, _ in two_web_processes],
+    )
+    try:
+        # Every request a miss (its own query string), so each goes to a web process.
+        def read(n: int) -> int:
+            url = f"http://{listen[0]}:{listen[1]}/page?n={n}"
+            try:
+                with urllib.request.urlopen(url, timeout=10) as response:
+                    return response.status
+            except urllib.error.HTTPError as error:
+                return error.code
+
+        time.sleep(1)
+        assert [read(n) for n in range(10)] == [200] * 10
+        two_web_processes[0][1].send_signal(signal.SIGKILL)
+        two_web_processes[0][1].wait()
+        # Round robin sends every other request to the dead one until the probe notices.
+        assert [read(n) for n in range(10, 60)] == [200] * 50
+    finally:
+        varnish.stop(cache)
