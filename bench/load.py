@@ -696,6 +696,7 @@ def _rows(load: LoadRun, memory_demo, memory_after, comparison, stories) -> list
             published=len(delays),
             never_shown=len(delays) - len(shown),
             median=round(sorted(shown)[len(shown) // 2], 2) if shown else None,
+            each=[None if d is None else round(d, 2) for d in delays],
         )
     )
     rows.append(
