@@ -12,8 +12,8 @@ the demo content and 10,000 more published stories (bulk-written). Then, for DUR
 - a comment posted every second (the form read, then sent, as a browser would);
 - a story published every 5 s, through the actions in this process, as a desk would: the
   time until its page answers and the front shows it, both through the cache;
-- a kill at 40 % of the run: the time until its page answers 410 and the front and its section
-  page no longer show it, through the cache;
+- a kill at 40 % of the run: the time until its page answers 410 and the front, its section
+  page and a search for its headline's word no longer show it, through the cache;
 - at 55 %, one gunicorn process (master and workers) and one task worker killed with SIGKILL.
 
 Reports requests per second, p50/p99 and errors through the cache (targets: 0 errors, p99 ≤ 50
@@ -86,11 +86,26 @@ def run(quick: bool) -> list[dict]:
             return _run(deployment, duration, stories)
         finally:
             scaled.down(deployment)
+            _keep_logs(deployment)
             with contextlib.suppress(Exception):
                 from django.db import connections
 
                 connections.close_all()
             scaled.drop_database(deployment.database_url)
+
+
+def _keep_logs(deployment: scaled.Deployment) -> None:
+    """The processes' logs, for reading after the run: bench/results/load-logs/."""
+    kept = Path(__file__).resolve().parent / "results" / "load-logs"
+    shutil.rmtree(kept, ignore_errors=True)
+    kept.mkdir(parents=True)
+    for log in [
+        *(deployment.state_dir / "logs").glob("*.log"),
+        deployment.state_dir / "varnish.log",
+    ]:
+        if log.is_file():
+            shutil.copy(log, kept / log.name)
+    say(f"load: logs in {kept}")
 
 
 def _missing_parts() -> str:
@@ -451,10 +466,14 @@ class LoadRun:
             self.fetch(page)  # in the cache, as readers left it
         headline = html.escape(story.headline)
 
+        search = f"/en/search?{urlencode({'q': story.headline.split()[-2]})}"
+        self.fetch(search)
+        listings = ("/en/", section_path, search)
+
         def gone() -> bool:
             if self.fetch(path)[0] != 410:
                 return False
-            return all(headline not in self.fetch(page)[2] for page in ("/en/", section_path))
+            return all(headline not in self.fetch(page)[2] for page in listings)
 
         self.expected_gone.add(path)
         kill_story(story, reason="Legal advice: withdrawn")
@@ -701,7 +720,7 @@ def _rows(load: LoadRun, memory_demo, memory_after, comparison, stories) -> list
     )
     rows.append(
         row(
-            "load: kill gone from its page, the front and its section",
+            "load: kill gone from its page, the front, its section and search",
             round(load.killed, 2) if load.killed is not None else 999,
             "s",
             target=(AT_MOST, REACH_TARGET_S),
