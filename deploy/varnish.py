@@ -20,12 +20,12 @@ def render(backends: list[tuple[str, int]], *, default_ttl: int, purgers=("127.0
     """The VCL for these web processes, round robin with health probes."""
     declared, added = [], []
     for index, (host, port) in enumerate(backends):
-        declared.append(
-            f'backend web{index} {{\n    .host = "{host}";\n    .port = "{port}";\n'
-            "    .probe = healthz;\n    .connect_timeout = 1s;\n"
-            "    .first_byte_timeout = 30s;\n}"
-        )
-        added.append(f"    web.add_backend(web{index});")
+        for name, probe in ((f"web{index}", "    .probe = healthz;\n"), (f"any{index}", "")):
+            declared.append(
+                f'backend {name} {{\n    .host = "{host}";\n    .port = "{port}";\n{probe}'
+                "    .connect_timeout = 1s;\n    .first_byte_timeout = 30s;\n}"
+            )
+        added += [f"    web.add_backend(web{index});", f"    anyweb.add_backend(any{index});"]
     values = {
         "@BACKENDS@": "\n\n".join(declared),
         "@DIRECTOR_ADDS@": "\n".join(added),

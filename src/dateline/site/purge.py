@@ -33,9 +33,17 @@ def urls_to_purge(story: Story) -> list[str]:
     """The public paths that show `story`."""
     try:
         from dateline.site.invalidation import urls_showing
-    except ImportError:  # until targeted invalidation lands: the story's own pages, below
+    except ModuleNotFoundError as missing:  # until targeted invalidation lands: pages_of_story
+        if missing.name != "dateline.site.invalidation":
+            raise
         return pages_of_story(story)
-    return urls_showing(story)
+    return [*urls_showing(story), *article_pages(story)]
+
+
+def article_pages(story: Story) -> list[str]:
+    """The story's page under any slug (a correction may change it) or none."""
+    article = f"/{story.edition.code}/news/{story.code}"
+    return [article, f"{article}/*"]
 
 
 def pages_of_story(story: Story) -> list[str]:
@@ -43,8 +51,7 @@ def pages_of_story(story: Story) -> list[str]:
     and feeds, the home page and the sitemaps. (Not the other stories' pages whose related
     lists show it: `invalidation.urls_showing` knows those.)"""
     edition = story.edition.code
-    article = f"/{edition}/news/{story.code}"
-    paths = [article, f"{article}/", f"{article}/{story.slug}"]
+    paths = article_pages(story)
     paths += ["/", "/sitemap.xml", f"/{edition}/", f"/{edition}/search"]
     listings = [(f"/{edition}/", "edition-feed", {"edition": edition})]
     if story.section_id:
@@ -76,10 +83,11 @@ FEED_FORMATS = ("rss", "atom", "json")
 
 def ban_expressions(paths: list[str], limit: int = 6_000) -> list[str]:
     """Regular expressions matching all `paths`, each with or without a query string, each
-    short enough for a request header (Varnish takes 8 KB)."""
+    short enough for a request header (Varnish takes 8 KB). A path ending in `*` stands for
+    every path that starts with what comes before it."""
     expressions, alternatives, size = [], [], 0
     for path in dict.fromkeys(urlsplit(path).path for path in paths):
-        escaped = re.escape(path)
+        escaped = re.escape(path[:-1]) + "[^?]*" if path.endswith("*") else re.escape(path)
         if alternatives and size + len(escaped) > limit:
             expressions.append(_any_of(alternatives))
             alternatives, size = [], 0
