@@ -213,7 +213,7 @@ def up(deployment: Deployment) -> list[dict]:
         dateline(deployment, "loaddemo")
     processes = [start_web(deployment, n) for n in range(deployment.web_processes)]
     processes += [start_worker(deployment, n) for n in range(deployment.task_workers)]
-    _record(deployment, processes)
+    record(deployment, processes)
     for entry in processes:
         if "port" in entry:
             url = f"http://{deployment.host}:{entry['port']}/healthz"
@@ -222,7 +222,7 @@ def up(deployment: Deployment) -> list[dict]:
                 raise SystemExit(f"{entry['name']} did not answer {url}; see its log")
     cache = _start_cache(deployment)
     processes.append(cache)
-    _record(deployment, processes)
+    record(deployment, processes)
     return processes
 
 
@@ -268,7 +268,7 @@ def status(deployment: Deployment) -> list[dict]:
     return rows
 
 
-def _record(deployment: Deployment, processes: list[dict]) -> None:
+def record(deployment: Deployment, processes: list[dict]) -> None:
     deployment.pids_file.write_text(json.dumps(processes, indent=2, default=str), encoding="utf-8")
 
 
