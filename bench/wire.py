@@ -1,0 +1,344 @@
+"""Wire benchmark: the pull API's page of 100 items, and the webhook fan-out.
+
+API: in one process and one fresh SQLite database, 200 published stories (two editions, tags,
+a dateline and a byline, some corrected) and a subscriber with a key. `GET
+/api/v1/items?limit=100` with the key is requested through Django's test client and the full
+middleware stack (key check, rate limit, access log), beside a minimal plain-Django page in
+interleaved rounds, as bench/article.py does. Reports median and p95 ms, queries and size.
+Target: ≤ 20 ms median.
+
+Fan-out: 10 subscribers, each with its own real HTTP receiver on 127.0.0.1 (a threaded
+http.server in this process that checks the Standard Webhooks signature of every request and
+answers 204 only to a valid one), and real `dateline worker` processes on the same SQLite
+database (DATELINE_WEBHOOK_ALLOW_PRIVATE=true). After a warm-up story has reached all 10
+receivers, 1,000 drafts are published one by one through `publish_story`; the time is from the
+first publication until all 10,000 deliveries have been acknowledged (each webhook id counted
+once). Run with one worker (target ≤ 60 s), then on 1,000 new stories with two.
+"""
+
+import base64
+import contextlib
+import hashlib
+import hmac
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from bench.djangoenv import fresh_site
+from bench.measure import AT_MOST, row, say, summary
+
+MINIMAL_URL = "/bench-minimal"
+API_URL = "/api/v1/items?limit=100"
+API_STORIES = 200
+TARGET_API_MEDIAN_MS = 20
+SUBSCRIBERS = 10
+TARGET_FAN_OUT_S = 60
+GIVE_UP_S = 300
+START_TIMEOUT_S = 60
+
+
+def run(quick: bool) -> list[dict]:
+    os.environ["DATELINE_WEBHOOK_ALLOW_PRIVATE"] = "true"  # read at django.setup()
+    warmup, rounds, per_round = (20, 4, 25) if quick else (50, 10, 50)
+    stories = 200 if quick else 1000
+    with fresh_site(static_files=False) as var_dir:
+        (var_dir / "static").mkdir()  # no static files are served here; this quiets the warning
+        from django.test import Client, override_settings
+        from django.test.utils import setup_test_environment
+
+        setup_test_environment()
+        sections = _editions()
+        key = _api_content(sections)
+        say(f"wire: API page of 100 items, {rounds * per_round} requests each")
+        with override_settings(ROOT_URLCONF="bench.urls"):
+            client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+            api = _measure_api(client, warmup, rounds, per_round)
+        rows = _api_rows(*api)
+        receivers = _receivers(sections)
+        try:
+            one = _fan_out(var_dir, receivers, sections, stories, workers=1)
+            two = _fan_out(var_dir, receivers, sections, stories, workers=2)
+        finally:
+            for receiver in receivers:
+                receiver.close()
+    return rows + _fan_out_rows(one, two, stories)
+
+
+# --- Content -----------------------------------------------------------------------------------
+
+
+def _editions():
+    from dateline.editions.models import Edition
+    from dateline.stories.models import Section
+
+    en = Edition.objects.create(code="en", name="English", language="en", is_default=True)
+    fa = Edition.objects.create(code="fa", name="فارسی", language="fa")
+    return [
+        Section.objects.create(edition=en, slug="world", name="World"),
+        Section.objects.create(edition=fa, slug="world", name="جهان"),
+    ]
+
+
+def _drafts(sections, count: int, label: str):
+    from dateline.stories.actions import create_story
+    from dateline.stories.tagging import tags_for
+
+    return [
+        create_story(
+            edition=sections[n % 2].edition,
+            section=sections[n % 2],
+            headline=f"{label} story {n}: talks resume in the capital",
+            lead="Negotiators met again on Tuesday after a week of silence, officials said.",
+            body="A second paragraph with more detail.\n\n## Background\n\nA third paragraph.",
+            byline="By Wire Desk",
+            dateline_place="TEHRAN" if n % 2 == 0 else "تهران",
+            tags=tags_for([("keyword", "Diplomacy"), ("keyword", f"Topic {n % 7}")]),
+        )
+        for n in range(count)
+    ]
+
+
+def _api_content(sections) -> str:
+    """API_STORIES published stories, every tenth corrected; a subscriber's key."""
+    from dateline.stories.actions import correct_story, publish_story
+    from dateline.wire.subscribers import add_subscriber
+
+    for n, story in enumerate(_drafts(sections, API_STORIES, "Pulled")):
+        story = publish_story(story)
+        if n % 10 == 0:
+            correct_story(story, note="An earlier version misspelt a name.", lead="Corrected.")
+    return add_subscriber("Bench Pull", rate_limit="1000000/m").api_key
+
+
+# --- API ---------------------------------------------------------------------------------------
+
+
+def _get(client, url: str):
+    response = client.get(url)
+    if response.status_code != 200:
+        raise RuntimeError(f"GET {url} answered {response.status_code}, not 200")
+    return response
+
+
+def _measure_api(client, warmup: int, rounds: int, per_round: int):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    urls = [MINIMAL_URL, API_URL]
+    for url in urls:
+        for _ in range(warmup):
+            _get(client, url)
+    page = _get(client, API_URL).json()
+    if len(page["items"]) != 100:
+        raise RuntimeError(f"the API page has {len(page['items'])} items, not 100")
+    with CaptureQueriesContext(connection) as captured:
+        size = len(_get(client, API_URL).content)
+    timings = {url: [] for url in urls}
+    for index in range(rounds):
+        for url in urls if index % 2 == 0 else urls[::-1]:
+            for _ in range(per_round):
+                started = time.perf_counter_ns()
+                _get(client, url)
+                timings[url].append((time.perf_counter_ns() - started) / 1e6)
+    return timings[MINIMAL_URL], timings[API_URL], len(captured.captured_queries), size
+
+
+def _api_rows(minimal: list[float], api: list[float], queries: int, size: int) -> list[dict]:
+    base, page = summary(minimal, "ms per request"), summary(api, "ms per request")
+    return [
+        row("wire: minimal page: median", base["median"], "ms", samples=base),
+        row(
+            "wire: API page of 100 items: median",
+            page["median"],
+            "ms",
+            target=(AT_MOST, TARGET_API_MEDIAN_MS),
+            samples=page,
+            url=API_URL,
+        ),
+        row("wire: API page of 100 items: p95", page["p95"], "ms"),
+        row("wire: API page of 100 items: queries", queries, "queries"),
+        row("wire: API page of 100 items: size", size / 1024, "KB"),
+        row("wire: API page/minimal ratio", page["median"] / base["median"], "×"),
+    ]
+
+
+# --- Fan-out -----------------------------------------------------------------------------------
+
+
+class Receiver:
+    """A subscriber's endpoint: checks each request's Standard Webhooks signature (by hand, as
+    docs/wire.md shows, so that the check costs what a receiver's would), answers 204 to a
+    valid one and 401 to any other; counts each webhook id once."""
+
+    def __init__(self):
+        self.key = b""
+        self.acknowledged: dict[str, float] = {}  # webhook id -> when first acknowledged
+        self.bad = 0
+        self.lock = threading.Lock()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                valid = receiver.verify(self.headers, body)
+                self.send_response(204 if valid else 401)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def verify(self, headers, body: bytes) -> bool:
+        webhook_id, stamp = headers["webhook-id"], headers["webhook-timestamp"]
+        signed = f"{webhook_id}.{stamp}.".encode() + body
+        expected = base64.b64encode(hmac.new(self.key, signed, hashlib.sha256).digest()).decode()
+        given = [part.removeprefix("v1,") for part in headers["webhook-signature"].split()]
+        valid = any(hmac.compare_digest(expected, each) for each in given)
+        valid = valid and abs(time.time() - int(stamp)) < 300
+        with self.lock:
+            if valid:
+                self.acknowledged.setdefault(webhook_id, time.monotonic())
+            else:
+                self.bad += 1
+        return valid
+
+    def count(self) -> int:
+        return len(self.acknowledged)
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _receivers(sections) -> list[Receiver]:
+    from dateline.wire.subscribers import add_subscriber
+
+    receivers = [Receiver() for _ in range(SUBSCRIBERS)]
+    for n, receiver in enumerate(receivers):
+        issued = add_subscriber(f"Bench Push {n}", webhook_url=receiver.url)
+        receiver.key = base64.b64decode(issued.webhook_secret.removeprefix("whsec_"))
+    return receivers
+
+
+def _fan_out(var_dir: Path, receivers, sections, count: int, workers: int) -> dict:
+    from django.db import connections
+
+    from dateline.stories.actions import publish_story
+
+    drafts = _drafts(sections, count + 1, f"Pushed ({workers})")
+    warm_up, drafts = drafts[0], drafts[1:]
+    connections.close_all()
+    env = {**os.environ, "DATELINE_VAR_DIR": str(var_dir), "DATELINE_LOG_LEVEL": "WARNING"}
+    with contextlib.ExitStack() as stack:
+        logs = [
+            stack.enter_context(open(var_dir / f"worker-{workers}-{n}.log", "wb"))
+            for n in range(workers)
+        ]
+        processes = [
+            subprocess.Popen(
+                [sys.executable, "-m", "dateline", "worker"], env=env, stdout=log, stderr=log
+            )
+            for log in logs
+        ]
+        try:
+            before = sum(r.count() for r in receivers)
+            publish_story(warm_up)
+            _wait_for(receivers, before + SUBSCRIBERS, START_TIMEOUT_S, processes)
+            expected = before + SUBSCRIBERS * (count + 1)
+            say(f"wire: fan-out of {count} stories to {SUBSCRIBERS} receivers, {workers} worker(s)")
+            started = time.monotonic()
+            for story in drafts:
+                publish_story(story)
+            published = time.monotonic()
+            connections.close_all()
+            _wait_for(receivers, expected, GIVE_UP_S, processes)
+            finished = max(t for r in receivers for t in r.acknowledged.values())
+            cpu_seconds = sum(_cpu_seconds(process.pid) for process in processes)
+        finally:
+            for process in processes:
+                process.send_signal(signal.SIGTERM)
+            for process in processes:
+                process.wait(timeout=60)
+    return {
+        "seconds": finished - started,
+        "publishing_seconds": published - started,
+        "bad_signatures": sum(r.bad for r in receivers),
+        "worker_cpu_ms_per_delivery": cpu_seconds * 1000 / (SUBSCRIBERS * count),
+        "rate": SUBSCRIBERS * count / (finished - started),
+        "states": _states(),
+    }
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU time a running process has used so far (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _wait_for(receivers, total: int, timeout: float, processes) -> None:
+    deadline = time.monotonic() + timeout
+    while sum(r.count() for r in receivers) < total:
+        if time.monotonic() > deadline:
+            got = sum(r.count() for r in receivers)
+            raise RuntimeError(f"{got} of {total} deliveries acknowledged after {timeout:.0f} s")
+        for process in processes:
+            if process.poll() is not None:
+                raise RuntimeError(f"a worker ended with status {process.returncode}")
+        time.sleep(0.02)
+
+
+def _states() -> dict[str, int]:
+    from django.db.models import Count
+
+    from dateline.wire.models import Delivery
+
+    counted = Delivery.objects.values("state").annotate(n=Count("id"))
+    return {each["state"]: each["n"] for each in counted}
+
+
+def _fan_out_rows(one: dict, two: dict, count: int) -> list[dict]:
+    total = SUBSCRIBERS * count
+    rows = []
+    for workers, result, target in ((1, one, (AT_MOST, TARGET_FAN_OUT_S)), (2, two, None)):
+        rows.append(
+            row(
+                f"wire: fan-out {count:,} stories × {SUBSCRIBERS}, {workers} worker(s): "
+                "until all acknowledged",
+                result["seconds"],
+                "s",
+                target=target,
+                deliveries=total,
+                publishing_seconds=result["publishing_seconds"],
+                bad_signatures=result["bad_signatures"],
+                states=result["states"],
+            )
+        )
+        rows.append(
+            row(
+                f"wire: fan-out, {workers} worker(s): worker CPU per delivery",
+                result["worker_cpu_ms_per_delivery"],
+                "ms",
+            )
+        )
+        rows.append(
+            row(
+                f"wire: fan-out, {workers} worker(s): deliveries per second",
+                result["rate"],
+                "/s",
+            )
+        )
+    rows.append(
+        row("wire: fan-out, 1 worker/2 workers time ratio", one["seconds"] / two["seconds"], "×")
+    )
+    if one["bad_signatures"] or two["bad_signatures"]:
+        raise RuntimeError("a receiver was sent a request with a bad signature")
+    return rows
