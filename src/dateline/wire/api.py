@@ -114,7 +114,11 @@ class ItemQuery(Schema):
     version: int | None = Field(None, ge=1, le=2**31 - 1, description="An earlier version")
 
 
-ERRORS = {401: Problem, 429: Problem}
+class Invalid(Schema):
+    detail: list[dict] = Field(description="What is wrong with the request, one entry a problem.")
+
+
+ERRORS = {401: Problem, 422: Invalid, 429: Problem}
 
 
 @api.get("/items", response={200: Page, **ERRORS}, summary="New and changed items")

@@ -23,7 +23,7 @@ import uuid
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Value
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
@@ -42,6 +42,9 @@ LEASE_TIMEOUTS = 3
 # Due deliveries claimed in one transaction and sent one after another: a fan-out's rows for
 # one story come together, so its item is built once for them all (decision 0031).
 BATCH = 10
+# Making a change's deliveries is tried again this often when the database stays locked: they
+# are made after the change commits, so giving up loses them (the pull API still has it).
+WRITE_TRIES = 3
 
 
 class Refused(Exception):
@@ -105,6 +108,17 @@ def story_changed_receiver(sender, story: Story, change: StoryChange, **kwargs) 
         targets |= set(
             candidates.filter(pk__in=received.values("subscriber_id")).values_list("pk", flat=True)
         )
+    for tries_left in reversed(range(WRITE_TRIES)):
+        try:
+            _make_deliveries(story, change, targets)
+            return
+        except OperationalError:  # SQLite: the write lock was held past busy_timeout
+            if not tries_left:
+                raise
+            logger.warning("deliveries of change %s: the database is busy; trying again", change.pk)
+
+
+def _make_deliveries(story: Story, change: StoryChange, targets: set[int]) -> None:
     with transaction.atomic():
         Delivery.objects.bulk_create(
             [
