@@ -135,7 +135,8 @@ def _reuters_drafts(section, count: int, skip: int) -> list:
         if len(parsed) >= skip + count + 100:  # some are skipped: no body, repeats
             break
     target = ImportTarget(edition=section.edition, section=section, publish=False)
-    stored = [done.story for done in import_stories(parsed[skip:], target) if done.story]
+    chosen = parsed[skip : skip + count + 100]
+    stored = [done.story for done in import_stories(chosen, target) if done.story]
     if len(stored) < count:
         raise RuntimeError(f"only {len(stored)} Reuters stories could be imported")
     return stored[:count]
