@@ -56,6 +56,7 @@ BENCHMARKS = {
     "comments": "bench.comments",
     "related": "bench.related",
     "load": "bench.load",
+    "wire": "bench.wire",
 }
 CHILD_TIMEOUT_SECONDS = 600
 

@@ -116,7 +116,9 @@ def test_a_poller_never_misses_nor_repeats_an_item(fresh_env):  # noqa: F811
     setup = run_dateline(*call("set_up()"), env=fresh_env)
     assert setup.returncode == 0, setup.stderr
     subscriber = lines(setup.stdout)[0]["subscriber"]
-    poller = start_dateline(*call(f"poll({subscriber}, {PAGE}, 8.0)"), env=fresh_env)
+    # The quiet window outlasts the publishers' start: on a loaded machine a fresh `dateline`
+    # process took over 8 s to publish its first story, and the poller had given up by then.
+    poller = start_dateline(*call(f"poll({subscriber}, {PAGE}, 30.0)"), env=fresh_env)
     first = poller.stdout.readline()  # polling from now on, before anything is published
     assert json.loads(first) == {"ready": True}, first
     publishers = [

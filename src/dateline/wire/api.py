@@ -9,11 +9,11 @@ from typing import Literal
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django_ratelimit.core import get_usage
-from ninja import Field, NinjaAPI, Query, Schema
+from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 
-from dateline.wire import feed
+from dateline.wire import feed, incoming
 from dateline.wire.items import item_of, items_of, newsml_item, ninjs2_item, ninjs_item
 from dateline.wire.models import AccessLogEntry, Subscriber
 from dateline.wire.subscribers import authenticate, parse_rate
@@ -27,6 +27,10 @@ MAX_PAGE = 500
 class RateLimited(Exception):
     def __init__(self, wait: int):
         self.wait = wait
+
+
+class NotInbound(Exception):
+    pass
 
 
 class SubscriberKey(HttpBearer):
@@ -44,6 +48,17 @@ class SubscriberKey(HttpBearer):
         if usage and usage["should_limit"]:
             _log(subscriber, request, 429)
             raise RateLimited(max(1, usage["time_left"]))
+        return subscriber
+
+
+class InboundKey(SubscriberKey):
+    """A subscriber's key that may also send copy in (`inbound`)."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Subscriber | None:
+        subscriber = super().authenticate(request, token)
+        if subscriber is not None and not subscriber.inbound:
+            _log(subscriber, request, 403)
+            raise NotInbound
         return subscriber
 
 
@@ -76,6 +91,13 @@ def rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
     )
     response["Retry-After"] = str(exc.wait)
     return response
+
+
+@api.exception_handler(NotInbound)
+def not_inbound(request: HttpRequest, exc: NotInbound) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": "This key may not send copy in (ask for inbound access)"}, status=403
+    )
 
 
 def _log(
@@ -114,7 +136,11 @@ class ItemQuery(Schema):
     version: int | None = Field(None, ge=1, le=2**31 - 1, description="An earlier version")
 
 
-ERRORS = {401: Problem, 429: Problem}
+class Invalid(Schema):
+    detail: list[dict] = Field(description="What is wrong with the request, one entry a problem.")
+
+
+ERRORS = {401: Problem, 422: Invalid, 429: Problem}
 
 
 @api.get("/items", response={200: Page, **ERRORS}, summary="New and changed items")
@@ -169,3 +195,30 @@ def item(request: HttpRequest, response: HttpResponse, code: int, query: Query[I
         xml["Cache-Control"] = PRIVATE
         return xml
     return ninjs2_item(current) if wanted == "ninjs2" else ninjs_item(current)
+
+
+@api.post(
+    "/incoming",
+    auth=InboundKey(),
+    response={200: incoming.Received, 201: incoming.Received, **incoming.REFUSALS, **ERRORS},
+    summary="Send a partner item in",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "description": "One ninjs item (1.x to 3.x) or one NewsML-G2 newsItem, at most "
+            f"{incoming.MAX_BYTES // (1024 * 1024)} MB.",
+            "content": {
+                "application/json": {"schema": {"type": "object"}},
+                NEWSML_TYPE: {"schema": {"type": "string"}},
+                "application/xml": {"schema": {"type": "string"}},
+            },
+        }
+    },
+)
+def incoming_item(request: HttpRequest):
+    """A partner's item becomes an Incoming draft, its source attributed, as `dateline import`
+    makes it: 201 with the draft's id; the same item again is 200 and the same draft (a newer
+    version updates it while no editor has taken it up). Needs a key with inbound access."""
+    status, answer = incoming.receive(request, request.auth)
+    _log(request.auth, request, status, 1 if status in (200, 201) else 0)
+    return Status(status, answer)

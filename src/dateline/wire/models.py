@@ -29,6 +29,10 @@ class Subscriber(models.Model):
     webhook_url = models.URLField(max_length=500, blank=True)
     # Kept as it is: a signing secret must be usable to sign (Standard Webhooks' whsec_…).
     webhook_secret = models.CharField(max_length=100, editable=False)
+    inbound = models.BooleanField(
+        default=False,
+        help_text="Its key may also send partner copy to POST /api/v1/incoming (Incoming drafts).",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     rotated_at = models.DateTimeField(null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -87,6 +87,7 @@ def add_subscriber(
     rate_limit: str | None = None,
     sections: Iterable[Section] = (),
     tags: Iterable[str] = (),
+    inbound: bool = False,
 ) -> Issued:
     """A new subscriber taking `editions` (codes), `sections` and `tags` (slugs); none of a
     kind given: all of that kind."""
@@ -105,6 +106,7 @@ def add_subscriber(
             key_hash=keys.key_hash(api_key),
             webhook_url=webhook_url,
             webhook_secret=secret,
+            inbound=inbound,
             **({"rate_limit": check_rate(rate_limit)} if rate_limit else {}),
         )
         subscriber.editions.set(chosen)

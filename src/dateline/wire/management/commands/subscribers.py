@@ -26,6 +26,9 @@ class Command(BaseCommand):
         add.add_argument("--tags", default="", metavar="SLUGS", help="e.g. oil,water (all)")
         add.add_argument("--webhook", default="", metavar="URL", help="where pushes go")
         add.add_argument("--rate", default=None, help="requests per key, e.g. 600/m (default)")
+        add.add_argument(
+            "--inbound", action="store_true", help="the key may send partner copy in too"
+        )
         add.add_argument("--json", dest="as_json", action="store_true")
         listing = commands.add_parser("list", help="every subscriber; never a key")
         listing.add_argument("--json", dest="as_json", action="store_true", help="one per line")
@@ -48,13 +51,14 @@ class Command(BaseCommand):
         except (subscribers.Refused, webhooks.Refused) as refused:
             raise CommandError(str(refused)) from None
 
-    def do_add(self, *, name, editions, tags, webhook, rate, as_json, **options):
+    def do_add(self, *, name, editions, tags, webhook, rate, inbound, as_json, **options):
         issued = subscribers.add_subscriber(
             name,
             editions=editions.split(","),
             tags=tags.split(","),
             webhook_url=webhook,
             rate_limit=rate,
+            inbound=inbound,
         )
         if as_json:
             return self._json(
@@ -134,6 +138,7 @@ def summary(subscriber: Subscriber) -> dict:
         "tags": sorted(subscriber.tags.values_list("slug", flat=True)),
         "webhook": subscriber.webhook_url,
         "rate_limit": subscriber.rate_limit,
+        "inbound": subscriber.inbound,
         "created_at": subscriber.created_at.isoformat(),
         "revoked_at": subscriber.revoked_at.isoformat() if subscriber.revoked_at else None,
     }

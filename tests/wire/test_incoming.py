@@ -1,0 +1,142 @@
+"""Partner copy in over HTTP (issue 9, item 7): `POST /api/v1/incoming` with a key that has
+inbound access makes an Incoming draft with its source, the same item twice is one draft, and
+hostile or broken input is a 4xx with a clear message, never a 500, with nothing stored."""
+
+import json
+
+import pytest
+from django.test import Client
+
+from dateline.stories.models import Status, Story
+from dateline.wire.models import AccessLogEntry
+from dateline.wire.subscribers import add_subscriber, revoke
+
+NEWSML_TYPE = "application/vnd.iptc.g2.newsitem+xml"
+ITEM = {
+    "uri": "urn:partner:sana:9",
+    "version": "1",
+    "language": "ar",
+    "copyrightHolder": "SANA",
+    "headlines": [{"value": "افتتاح خط سكة حديد"}],
+    "bodies": [
+        {
+            "contentType": "text/html",
+            "value": "<p>دمشق-سانا افتتح الخط اليوم.<script>alert(1)</script></p>"
+            "<p>فقرة ثانية.</p>",
+        }
+    ],
+}
+NEWSML = b"""<?xml version="1.0" encoding="UTF-8"?>
+<newsItem xmlns="http://iptc.org/std/nar/2006-10-01/" guid="urn:newsml:afp.com:20261126:1"
+  version="2" standard="NewsML-G2" standardversion="2.35" xml:lang="en">
+  <itemMeta><itemClass qcode="ninat:text"/><provider literal="AFP"/>
+    <versionCreated>2026-11-26T10:00:00Z</versionCreated><pubStatus qcode="stat:usable"/>
+  </itemMeta>
+  <contentMeta><headline>Rail line opens</headline></contentMeta>
+  <contentSet><inlineXML contenttype="application/xhtml+xml">
+    <html xmlns="http://www.w3.org/1999/xhtml"><body>
+      <p>PARIS, 26 nov 2026 (AFP) - The line opened on Thursday.</p><p>A second paragraph.</p>
+    </body></html>
+  </inlineXML></contentSet>
+</newsItem>"""
+
+
+@pytest.fixture
+def partner(editions):
+    return add_subscriber("SANA", inbound=True)
+
+
+def send(key: str | None, body: bytes, content_type: str = "application/json", **extra):
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"} if key else {}
+    return Client(**headers).post("/api/v1/incoming", data=body, content_type=content_type, **extra)
+
+
+def test_a_ninjs_item_becomes_one_incoming_draft_with_its_source(partner, editions):
+    response = send(partner.api_key, json.dumps(ITEM).encode())
+    assert response.status_code == 201, response.content
+    story = Story.objects.get()
+    assert response.json() == {"id": story.pk, "status": "imported"}
+    assert (story.status, story.owner) == (Status.DRAFT, None)
+    assert story.source_name == "SANA: urn:partner:sana:9 (version 1)"
+    assert "script" not in story.body_html and "alert" not in story.body_html
+    again = send(partner.api_key, json.dumps(ITEM).encode())
+    assert again.status_code == 200
+    assert again.json() == {"id": story.pk, "status": "already imported"}
+    assert Story.objects.count() == 1
+    newer = send(partner.api_key, json.dumps({**ITEM, "version": "2"}).encode())
+    assert newer.json() == {"id": story.pk, "status": "updated"}
+    assert Story.objects.count() == 1
+    assert list(AccessLogEntry.objects.order_by("pk").values_list("status", "items")) == [
+        (201, 1),
+        (200, 1),
+        (200, 1),
+    ]
+
+
+def test_a_newsml_item_goes_to_the_edition_of_its_language(partner, editions):
+    en, _fa = editions
+    response = send(partner.api_key, NEWSML, NEWSML_TYPE)
+    assert response.status_code == 201, response.content
+    story = Story.objects.get(pk=response.json()["id"])
+    assert story.edition == en and story.headline == "Rail line opens"
+    assert story.source_name.startswith("AFP: urn:newsml:afp.com:20261126:1")
+    assert send(partner.api_key, NEWSML, "text/xml; charset=utf-8").status_code == 200
+
+
+def test_only_a_valid_key_with_inbound_access_may_send(partner, editions):
+    body = json.dumps(ITEM).encode()
+    assert send(None, body).status_code == 401
+    assert send("dlw_000000000000_wrong", body).status_code == 401
+    reader = add_subscriber("Reads Only")
+    refused = send(reader.api_key, body)
+    assert refused.status_code == 403
+    assert "may not send copy in" in refused.json()["detail"]
+    revoke(partner.subscriber)
+    assert send(partner.api_key, body).status_code == 401
+    assert not Story.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status", "message"),
+    [
+        (b'{"uri": "urn:x", "headlines": [', "application/json", 400, "not valid JSON"),
+        (b"\xff\xfe{}", "application/json", 400, "not UTF-8"),
+        (b"[1, 2]", "application/json", 400, "not a ninjs item"),
+        (b" \n", "application/json", 400, "empty"),
+        (b'{"uri": "urn:x"}', "application/json", 400, "headline"),
+        (json.dumps({**ITEM, "bodies": []}).encode(), "application/json", 400, "body"),
+        (b"<newsItem", NEWSML_TYPE, 400, "not well-formed"),
+        (
+            b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]>'
+            b'<newsItem xmlns="http://iptc.org/std/nar/2006-10-01/">&a;</newsItem>',
+            NEWSML_TYPE,
+            400,
+            "DTD",
+        ),
+        (b"<feed/>", "application/xml", 400, "not a NewsML-G2 newsItem"),
+        (json.dumps(ITEM).encode(), "text/plain", 415, "is not taken"),
+        (json.dumps(ITEM).encode(), "multipart/form-data; boundary=x", 415, "is not taken"),
+        (b"{" + b" " * (5 * 1024 * 1024 + 1) + b"}", "application/json", 413, "5 MB limit"),
+    ],
+    ids=[
+        "broken-json",
+        "not-utf8",
+        "json-array",
+        "empty",
+        "no-headline",
+        "no-body",
+        "broken-xml",
+        "entity-bomb",
+        "not-newsml",
+        "text-plain",
+        "multipart",
+        "huge",
+    ],
+)
+def test_hostile_input_is_a_clear_4xx_and_stores_nothing(
+    partner, body, content_type, status, message
+):
+    response = send(partner.api_key, body, content_type)
+    assert response.status_code == status, response.content
+    assert message in response.json()["detail"]
+    assert not Story.objects.exists()
