@@ -55,6 +55,7 @@ BENCHMARKS = {
     "newsroom": "bench.newsroom",
     "comments": "bench.comments",
     "related": "bench.related",
+    "invalidation": "bench.invalidation",
 }
 CHILD_TIMEOUT_SECONDS = 600
 
