@@ -44,7 +44,7 @@ class SimulatedClock:
 
 
 def run(quick: bool) -> list[dict]:
-    seconds = 120 if quick else 300
+    seconds = 60 if quick else 180
     with fresh_site(static_files=True):
         from django.test import Client, override_settings
         from django.test.utils import setup_test_environment

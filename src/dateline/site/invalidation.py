@@ -67,16 +67,13 @@ def bring_up_to_date(applied: tuple[int, int] | None, newest: tuple[int, int]) -
         retire_all_pages()
     else:
         (change_from, event_from), (change_to, event_to) = applied, newest
-        changed = set(
-            StoryChange.objects.filter(id__gt=change_from, id__lte=change_to).values_list(
-                "story_id", flat=True
-            )
-        )
-        commented = set(
-            ModerationEvent.objects.filter(id__gt=event_from, id__lte=event_to).values_list(
-                "comment__story_id", flat=True
-            )
-        )
+        changed, commented = set(), set()
+        if change_to > change_from:
+            changes = StoryChange.objects.filter(id__gt=change_from, id__lte=change_to)
+            changed = set(changes.values_list("story_id", flat=True))
+        if event_to > event_from:
+            events = ModerationEvent.objects.filter(id__gt=event_from, id__lte=event_to)
+            commented = set(events.values_list("comment__story_id", flat=True))
         scopes = scopes_showing(changed) | scopes_listing(commented)
         retire(scopes, token=f"{change_to}.{event_to}")
     cache.set(APPLIED_KEY, newest, timeout=None)
