@@ -238,11 +238,15 @@ def cached_page(view=None, *, scopes: Callable[..., list[str]] | None = None):
             lookup = look_up(request, None if scopes is None else scopes(**kwargs))
             if lookup.fresh is not None:
                 return answer(request, lookup.fresh)
-            response = view(request, *args, **kwargs)
+            try:
+                response = view(request, *args, **kwargs)
+                if hasattr(response, "render"):
+                    response.render()
+            except DatabaseError:
+                request.stale_page = lookup.found  # lost mid-page: the kept one, if any
+                raise
             if response.status_code != 200 or request.method not in ("GET", "HEAD"):
                 return response
-            if hasattr(response, "render"):
-                response.render()
             stored = keep(lookup, response)
             fresh = answer(request, stored)
             if fresh.status_code == 304:
