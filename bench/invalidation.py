@@ -5,9 +5,10 @@ Related News list of 5), comments closed so that every article page is kept whol
 readers make `READS_PER_SECOND` requests a second of simulated time — 80 % article pages, the
 story drawn Zipf-like by recency over all 10,000 (newest most read), 10 % the front, 7 %
 section pages, 3 % tag pages — while a story is published every 5 simulated seconds through
-the actions, offered into 5 other stories' Related News lists (as discovery does, retiring
-their pages with `site.invalidation.retire_story_pages`). The clock the page cache reads is
-the simulated one, so pages still go stale after `PAGE_CACHE_SECONDS` (60 s) as deployed.
+the actions, and offered into 5 other stories' Related News lists (new rows, as discovery
+writes them: the page cache sees them by their ids and retires those pages). The clock the
+page cache reads is the simulated one, so pages still go stale after `PAGE_CACHE_SECONDS`
+(60 s) as deployed.
 
 The same traffic runs three times: under the old rule (decision 0010: any change retires every
 page; the pages are kept with no scopes), under targeted invalidation (decision 0032), and as
@@ -193,7 +194,6 @@ def _zipf_index(n: int, rng: random.Random) -> int:
 def _publish(site: dict, rng: random.Random) -> None:
     """A new story through the actions, then offered into 5 stories' Related News lists."""
     from dateline.discovery.models import RelatedStory
-    from dateline.site.invalidation import retire_story_pages
     from dateline.stories.actions import create_story, publish_story
 
     story = create_story(
@@ -212,7 +212,6 @@ def _publish(site: dict, rng: random.Random) -> None:
         RelatedStory(story_id=code, related_id=story.pk, rank=RELATED, score=0.1, explanation="")
         for code in offered
     )
-    retire_story_pages(offered)
     site["articles"].append(story.get_absolute_url())
 
 

@@ -168,3 +168,13 @@ def test_urls_showing_names_its_pages_and_no_other_story(newsroom):
     assert b.get_absolute_url() not in urls
     assert "/en/section/business/" not in urls and "/en/tag/oil/" not in urls
     assert len(urls) == len(set(urls))
+
+
+def test_a_related_list_written_retires_the_page_showing_it_and_no_other(client, newsroom):
+    _en, a, b = newsroom
+    warm(client, [a.get_absolute_url(), b.get_absolute_url()])
+    assert b"Refinery B" not in client.get(a.get_absolute_url()).content
+    # As discovery writes a list: new rows (no story change, no signal).
+    RelatedStory.objects.create(story=a, related=b, rank=1, score=0.5, explanation="")
+    assert b"Refinery B" in client.get(a.get_absolute_url()).content
+    assert kept(client, b.get_absolute_url())

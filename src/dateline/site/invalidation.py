@@ -7,15 +7,17 @@ on `sitemaps`. A page is served from the cache only while the tokens it was stor
 the tokens now (site.page_cache); retiring pages is writing new tokens.
 
 The change log stays the source of truth, as in decision 0010: the request that first sees a
-`StoryChange` or `ModerationEvent` id newer than the last one applied (`APPLIED_KEY`) reads
-the changes since, works out the scopes that show their stories and writes them new tokens
-(`bring_up_to_date`). So a change committed by any process retires what it must, signals or
-not, and publishing writes nothing to the cache. Applying twice is harmless (more tokens).
+`StoryChange`, `ModerationEvent` or `RelatedStory` id newer than the last one applied
+(`APPLIED_KEY`) reads the rows since, works out the scopes that show their stories and writes
+them new tokens (`bring_up_to_date`). So a change committed by any process retires what it
+must, signals or not, and publishing writes nothing to the cache. Applying twice is harmless
+(more tokens).
 
 A change to story A retires: A's page; the pages of stories whose stored Related News lists
 hold A (`discovery.RelatedStory`) and of A's translations (both show its headline); A's
 edition's fronts and feeds, its section's and tags' pages and feeds; the sitemaps. A comment
 moderation event on A retires A's page and the lists showing A (they show comment counts).
+A Related News list written (new rows, as discovery writes them) retires its story's page.
 """
 
 import logging
@@ -35,6 +37,7 @@ APPLIED_KEY = "site:scopes:applied"
 SCOPE_PREFIX = "site:scope:"
 SITEMAPS = "sitemaps"
 FEED_FORMATS = ("rss", "atom", "json")
+RELATED_PER_CHANGE = 30  # Related News rows one publication writes: its list, and 5 others'
 
 
 def story_scope(code: int) -> str:
@@ -57,31 +60,41 @@ def scope_key(scope: str) -> str:
     return SCOPE_PREFIX + scope
 
 
-def bring_up_to_date(applied: tuple[int, int] | None, newest: tuple[int, int]) -> None:
-    """Retire the scopes that the changes and moderation events after `applied` touch, then
-    mark `newest` applied. `applied` None (never applied, or the marker was evicted): nothing
-    says what changed since, so every page is retired."""
+def bring_up_to_date(applied: tuple | None, newest: tuple[int, int, int]) -> None:
+    """Retire the scopes that the changes, moderation events and Related News entries after
+    `applied` touch, then mark `newest` applied. `applied` None (never applied, or the marker
+    was evicted): nothing says what changed since, so every page is retired."""
     from dateline.site.page_cache import retire_all_pages  # page_cache imports this module
 
-    if applied is None or _too_many(applied, newest):
+    if applied is None or len(applied) != len(newest) or _too_many(applied, newest):
         retire_all_pages()
     else:
-        (change_from, event_from), (change_to, event_to) = applied, newest
-        changed, commented = set(), set()
+        (change_from, event_from, entry_from), (change_to, event_to, entry_to) = applied, newest
+        changed, commented, relisted = set(), set(), set()
         if change_to > change_from:
             changes = StoryChange.objects.filter(id__gt=change_from, id__lte=change_to)
             changed = set(changes.values_list("story_id", flat=True))
         if event_to > event_from:
             events = ModerationEvent.objects.filter(id__gt=event_from, id__lte=event_to)
             commented = set(events.values_list("comment__story_id", flat=True))
+        if entry_to > entry_from:
+            # A list is rewritten as new rows (discovery.related): the stories whose pages show
+            # a list written since.
+            entries = RelatedStory.objects.filter(id__gt=entry_from, id__lte=entry_to)
+            relisted = set(entries.values_list("story_id", flat=True))
         scopes = scopes_showing(changed) | scopes_listing(commented)
-        retire(scopes, token=f"{change_to}.{event_to}")
+        scopes |= {story_scope(code) for code in relisted}
+        retire(scopes, token=".".join(map(str, newest)))
     cache.set(APPLIED_KEY, newest, timeout=None)
 
 
-def _too_many(applied: tuple[int, int], newest: tuple[int, int]) -> bool:
-    """An import of thousands: one token for every page is cheaper than one per scope."""
-    return sum(newest) - sum(applied) > settings.PAGE_CACHE_TARGETED_LIMIT
+def _too_many(applied: tuple[int, int, int], newest: tuple[int, int, int]) -> bool:
+    """An import of thousands, a rebuild of every related list: one token for every page is
+    cheaper than one per scope."""
+    changes = newest[0] - applied[0] + newest[1] - applied[1]
+    entries = newest[2] - applied[2]
+    limit = settings.PAGE_CACHE_TARGETED_LIMIT
+    return changes > limit or entries > RELATED_PER_CHANGE * limit
 
 
 def retire(scopes: Iterable[str], token: str) -> None:
@@ -91,8 +104,8 @@ def retire(scopes: Iterable[str], token: str) -> None:
 
 
 def retire_story_pages(codes: Iterable[int]) -> None:
-    """Retire the pages of stories `codes` at once, for a change the change log does not
-    record: a rewritten Related News list (discovery.related calls it after writing one)."""
+    """Retire the pages of stories `codes` at once, for a change neither the change log nor
+    new Related News rows record (say, rows updated in place)."""
     import secrets
 
     retire((story_scope(code) for code in codes), token=secrets.token_hex(6))

@@ -33,6 +33,7 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 
 from dateline.comments.models import ModerationEvent
+from dateline.discovery.models import RelatedStory
 from dateline.site import invalidation
 from dateline.stories.models import StoryChange
 
@@ -63,7 +64,7 @@ CODE_VERSION = _code_version()
 
 def current_generation() -> str:
     furniture = cache.get(FURNITURE_KEY) or retire_all_pages()
-    story_change, comment_event = _last_change_ids()
+    story_change, comment_event, _related = _last_change_ids()
     return f"{CODE_VERSION}.{furniture}.{story_change}.{comment_event}"
 
 
@@ -83,18 +84,19 @@ def retire_all_pages() -> str:
     return token
 
 
-def _last_change_ids() -> str:
-    """The newest story change and the newest comment moderation event, in one round trip: a
-    page shows stories and their approved comments, and either kind of change retires it."""
+def _last_change_ids() -> tuple[int, int, int]:
+    """The newest story change, comment moderation event and stored Related News entry, in one
+    round trip of three primary-key reads: a page shows stories, their approved comments and
+    their related lists, and a change to any of them retires the pages that show it."""
     # A plain cursor: the ORM would spend more building this one-liner than the database
     # spends answering it, on the path of every cached page.
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT (SELECT MAX(id) FROM {StoryChange._meta.db_table}),"  # noqa: S608
-            f" (SELECT MAX(id) FROM {ModerationEvent._meta.db_table})"
+            f" (SELECT MAX(id) FROM {ModerationEvent._meta.db_table}),"
+            f" (SELECT MAX(id) FROM {RelatedStory._meta.db_table})"
         )
-        story_change, comment_event = cursor.fetchone()
-        return story_change or 0, comment_event or 0
+        return tuple(n or 0 for n in cursor.fetchone())
 
 
 def _page_key(request: HttpRequest) -> str:
