@@ -57,6 +57,7 @@ BENCHMARKS = {
     "related": "bench.related",
     "load": "bench.load",
     "wire": "bench.wire",
+    "invalidation": "bench.invalidation",
 }
 CHILD_TIMEOUT_SECONDS = 600
 

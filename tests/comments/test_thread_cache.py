@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from dateline.comments import moderation
 from dateline.comments.models import Comment
+from dateline.site.invalidation import retire_story_pages
 from dateline.stories.actions import correct_story, edit_story
 from tests.comments.conftest import page, post
 from tests.factories import make_story
@@ -26,7 +27,11 @@ def test_another_storys_change_re_renders_the_page_but_not_its_thread(client, st
     assert "Kept in the thread" in client.get(url).content.decode()
     other = make_story(editions[0], headline="Elsewhere")
     edit_story(other, base_version=other.version, headline="Elsewhere, edited")
-    # The page was retired (a story changed), the thread was not: only the count is read.
+    # Another story's change leaves the page kept whole (decision 0032): nothing is read.
+    assert thread_queries(client, url) == []
+    # A change the page shows but the thread does not (its Related News list, say) retires
+    # the page; the thread is kept: only the count is read.
+    retire_story_pages([story.code])
     sql = thread_queries(client, url)
     assert len(sql) == 1 and "COUNT" in sql[0].upper()
     assert "Kept in the thread" in client.get(url).content.decode()

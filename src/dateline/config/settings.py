@@ -68,6 +68,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "dateline.site.middleware.PermissionsPolicyMiddleware",
+    # Outside the session and CSRF middleware, to see every cookie they set (decision 0032).
+    "dateline.site.middleware.CacheHeadersMiddleware",
+    "dateline.site.middleware.DatabaseDownMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -113,6 +116,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database host that is down answers 503 within seconds, not after the OS's TCP timeout.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 3
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {
@@ -131,18 +137,23 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: in-process unless REDIS_URL is set -------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Redis is an accelerator, not a dependency: when it is down pages are rendered without it
+# (site/resilient_cache.py), and a request waits at most this long to find out.
+_REDIS_TIMEOUTS = {"socket_connect_timeout": 0.25, "socket_timeout": 0.5}
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "dateline.site.resilient_cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("DATELINE_CACHE_PREFIX", "dateline"),
+            "OPTIONS": _REDIS_TIMEOUTS,
         },
         # Counters of comment posts (django-ratelimit): the same Redis, their own prefix.
         "limits": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "dateline.site.resilient_cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("DATELINE_CACHE_PREFIX", "dateline") + ":limits",
+            "OPTIONS": _REDIS_TIMEOUTS,
         },
     }
 else:
@@ -163,8 +174,22 @@ else:
             "LOCATION": VAR_DIR / "limits.sqlite3",
         },
     }
-# Whole public pages are cached until any story or edition changes (site/page_cache.py).
+# Whole public pages are cached until a story they show changes (site/page_cache.py and
+# site/invalidation.py, decision 0032), fresh this long at most, then kept this much longer
+# to be served stale while the database is down.
 PAGE_CACHE_SECONDS = env.integer("DATELINE_PAGE_CACHE_SECONDS", 60)
+PAGE_STALE_SECONDS = env.integer("DATELINE_PAGE_STALE_SECONDS", 3600)
+# More changes than this at once (an import) retire every page instead of their scopes.
+PAGE_CACHE_TARGETED_LIMIT = 2_000
+# HTTP caching of public pages (decision 0032): seconds browsers keep a page, seconds shared
+# caches (nginx, a CDN) keep it — they are purged when what it shows changes —, seconds they
+# may serve it stale while fetching it again, and while the site answers errors.
+HTTP_MAX_AGE = env.integer("DATELINE_HTTP_MAX_AGE", 30)
+HTTP_SHARED_MAX_AGE = env.integer("DATELINE_HTTP_SHARED_MAX_AGE", 300)
+HTTP_STALE_WHILE_REVALIDATE = env.integer("DATELINE_HTTP_STALE_WHILE_REVALIDATE", 30)
+HTTP_STALE_IF_ERROR = env.integer("DATELINE_HTTP_STALE_IF_ERROR", 86_400)
+# While the database is down, what a 503 tells clients to wait before trying again.
+DATABASE_RETRY_AFTER_SECONDS = 5
 # The HTTP caches in front (Varnish, deploy/): each is sent a BAN for the pages that show a story
 # when it changes (site/purge.py). Empty: no cache in front, nothing sent.
 HTTP_CACHE_PURGE_URLS = env.words("DATELINE_HTTP_CACHE_PURGE_URL", [])
@@ -318,6 +343,9 @@ COMMENT_MAX_LINKS = 2  # more than this and a comment waits for a moderator
 # our SQLite counters among them; both count atomically (decision 0022).
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 RATELIMIT_USE_CACHE = "limits"
+# With the counters unreachable (Redis down), comments are taken unlimited, not refused: the
+# form token's delay, the link rule and moderation still hold (decision 0032).
+RATELIMIT_FAIL_OPEN = True
 
 # --- Mail: what readers asked for (comment published, answered, delete link) ------------------
 # Embedded: each message is a file under var/mail ("console" prints them); production: SMTP.

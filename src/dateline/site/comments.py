@@ -59,8 +59,12 @@ def with_comment_form(article_view):
         response.content = b"".join(
             [response.content[: match.start()], form_html.encode(), response.content[match.end() :]]
         )
-        # This copy of the page is one reader's (their tokens): no shared cache may keep it.
-        patch_cache_control(response, private=True, no_cache=True)
+        # This copy of the page is one reader's (their CSRF token): no cache may keep it, and
+        # the kept page's validators do not describe it.
+        response.headers["Cache-Control"] = "private, no-store"
+        for validator in ("ETag", "Last-Modified"):
+            if validator in response:
+                del response[validator]
         return response
 
     return view

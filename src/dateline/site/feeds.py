@@ -2,9 +2,9 @@
 
 The three formats are written from one list of `Entry`s: RSS and Atom by Django's syndication
 framework, JSON Feed as a plain dictionary. Only `Story.objects.public()` stories are read.
-A rendered feed is kept in the cache under the page cache's generation (any story change
-retires it), with its ETag and Last-Modified, so that a conditional request that matches is
-answered 304 after one query and one cache read.
+A rendered feed is kept by the page cache under its edition's, section's or tag's scope (a
+change to a story it lists retires it), with its ETag and Last-Modified, so that a conditional
+request that matches is answered 304 after one query and one cache read.
 """
 
 import datetime
@@ -13,21 +13,18 @@ import json
 import re
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.cache import get_conditional_response
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
-from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 from markupsafe import Markup, escape
 
 from dateline.copy import direction_for
 from dateline.site.chrome import EditionChrome
-from dateline.site.page_cache import current_generation
+from dateline.site.invalidation import edition_scope, section_scope, tag_scope
+from dateline.site.page_cache import answer, keep, look_up
 from dateline.site.templating import dateline_html, dateline_of
 from dateline.site.views import edition_chrome
 from dateline.stories.models import Story, StoryChange, Tag
@@ -321,39 +318,28 @@ def render_feed(request: HttpRequest, format: str, channel: Channel) -> Rendered
     return Rendered(content, content_type, etag, last_modified_of(channel))
 
 
-def feed_key(request: HttpRequest, generation: str) -> str:
-    # Query strings are ignored: they cannot make a feed, or a cache entry, of their own.
-    address = f"{request.scheme}://{request.get_host()}{request.path}"
-    return f"site:feed:{generation}:{hashlib.sha256(address.encode()).hexdigest()[:32]}"
-
-
 @require_safe
-def serve(request: HttpRequest, format: str, make_channel, **scope) -> HttpResponse:
-    seconds = settings.PAGE_CACHE_SECONDS
-    key = feed_key(request, current_generation()) if seconds > 0 else None
-    rendered = cache.get(key) if key else None
+def serve(request: HttpRequest, format: str, make_channel, scopes, **scope) -> HttpResponse:
+    lookup = look_up(request, scopes)
+    rendered = lookup.fresh
     if rendered is None:
-        rendered = render_feed(request, format, make_channel(request, **scope))
-        if key:
-            cache.set(key, rendered, seconds)
-    not_modified = get_conditional_response(
-        request, etag=rendered.etag, last_modified=int(rendered.last_modified)
-    )
-    response = not_modified or HttpResponse(rendered.content, content_type=rendered.content_type)
-    response.headers["ETag"] = rendered.etag
-    response.headers["Last-Modified"] = http_date(rendered.last_modified)
-    # Stored anywhere, but asked about again each time: a kill leaves the feed at once.
-    response.headers["Cache-Control"] = "no-cache"
-    return response
+        made = render_feed(request, format, make_channel(request, **scope))
+        response = HttpResponse(made.content, content_type=made.content_type)
+        rendered = keep(lookup, response, last_modified=made.last_modified)
+    # Shared caches keep it and are purged when a story it lists changes (decision 0032).
+    return answer(request, rendered)
 
 
 def edition_feed(request: HttpRequest, edition: str, format: str) -> HttpResponse:
-    return serve(request, format, edition_channel, edition=edition)
+    scopes = [edition_scope(edition)]
+    return serve(request, format, edition_channel, scopes, edition=edition)
 
 
 def section_feed(request: HttpRequest, edition: str, slug: str, format: str) -> HttpResponse:
-    return serve(request, format, section_channel, edition=edition, slug=slug)
+    scopes = [section_scope(edition, slug)]
+    return serve(request, format, section_channel, scopes, edition=edition, slug=slug)
 
 
 def tag_feed(request: HttpRequest, edition: str, slug: str, format: str) -> HttpResponse:
-    return serve(request, format, tag_channel, edition=edition, slug=slug)
+    scopes = [tag_scope(edition, slug)]
+    return serve(request, format, tag_channel, scopes, edition=edition, slug=slug)

@@ -1,28 +1,40 @@
-"""Whole public pages, kept in the cache until something they show may have changed.
+"""Whole public pages, kept in the cache until something they show changes (decision 0032).
 
-A page is stored under the current *generation*: the newest story change's sequence number and
-the newest comment moderation event's (indexed `MAX(id)` reads in one query, so a change
-committed by any process, even one that crashed before its signals ran, retires every cached
-page at once and nothing has to be written on publish),
-a token replaced whenever an edition's furniture is saved, and a digest of the code and
-templates (a deployment retires the pages of the one before). Only 200 responses to GET/HEAD
-are kept, for `PAGE_CACHE_SECONDS` (0 turns caching off). That time also bounds how late a
-story whose embargo or publication time passes without an action shows up in lists: no change
-marks that moment.
+A page is kept with a *stamp*: the furniture token (replaced whenever an edition's furniture is
+saved) and the tokens of the scopes it shows (site.invalidation: its story, its edition's
+lists, its section or tag), under a key holding a digest of the code and templates (a
+deployment retires the pages of the one before). Each request reads the newest story change
+and moderation event ids (one indexed query: a change committed by any process is seen, signals
+or not) and, in one cache read, the stamp's tokens, the ids last applied and the page; a page
+is served while its stamp is the current one. A change to one story so retires only the pages
+that show it.
+
+Only 200 responses to GET/HEAD are kept, fresh for `PAGE_CACHE_SECONDS` (0 turns caching
+off), then `PAGE_STALE_SECONDS` more to be served stale if the database is down. The fresh
+time also bounds how late a story whose embargo or publication time passes without an action
+shows up in lists: no change marks that moment. Every page kept here is answered as a shared
+page: `Cache-Control: public` with the HTTP_* lifetimes, an ETag and Last-Modified, and 304
+when the request's validators match.
 """
 
 import hashlib
 import secrets
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date
 
 from dateline.comments.models import ModerationEvent
+from dateline.discovery.models import RelatedStory
+from dateline.site import invalidation
 from dateline.stories.models import StoryChange
 
 FURNITURE_KEY = "site:pages:furniture"
@@ -52,7 +64,8 @@ CODE_VERSION = _code_version()
 
 def current_generation() -> str:
     furniture = cache.get(FURNITURE_KEY) or retire_all_pages()
-    return f"{CODE_VERSION}.{furniture}.{_last_change_ids()}"
+    story_change, comment_event, _related = _last_change_ids()
+    return f"{CODE_VERSION}.{furniture}.{story_change}.{comment_event}"
 
 
 def comment_generation() -> str:
@@ -71,47 +84,202 @@ def retire_all_pages() -> str:
     return token
 
 
-def _last_change_ids() -> str:
-    """The newest story change and the newest comment moderation event, in one round trip: a
-    page shows stories and their approved comments, and either kind of change retires it."""
+def _last_change_ids() -> tuple[int, int, int]:
+    """The newest story change, comment moderation event and stored Related News entry, in one
+    round trip of three primary-key reads: a page shows stories, their approved comments and
+    their related lists, and a change to any of them retires the pages that show it."""
     # A plain cursor: the ORM would spend more building this one-liner than the database
     # spends answering it, on the path of every cached page.
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT (SELECT MAX(id) FROM {StoryChange._meta.db_table}),"  # noqa: S608
-            f" (SELECT MAX(id) FROM {ModerationEvent._meta.db_table})"
+            f" (SELECT MAX(id) FROM {ModerationEvent._meta.db_table}),"
+            f" (SELECT MAX(id) FROM {RelatedStory._meta.db_table})"
         )
-        story_change, comment_event = cursor.fetchone()
-        return f"{story_change or 0}.{comment_event or 0}"
+        return tuple(n or 0 for n in cursor.fetchone())
 
 
-def _page_key(request: HttpRequest, generation: str) -> str:
+def _page_key(request: HttpRequest) -> str:
     # The host is part of the key: pages carry absolute canonical URLs.
     query = request.GET.copy()
     for name in PER_READER_PARAMETERS & query.keys():
         del query[name]
     path = request.path + (f"?{query.urlencode()}" if query else "")
     address = f"{request.scheme}://{request.get_host()}{path}"
-    return f"site:page:{generation}:{hashlib.sha256(address.encode()).hexdigest()[:32]}"
+    digest = hashlib.sha256(address.encode()).hexdigest()[:32]
+    return f"site:page:{CODE_VERSION}:{digest}"
 
 
-def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+@dataclass(frozen=True)
+class Stored:
+    """A rendered page as kept: what it is, and the tokens it is valid under."""
+
+    content_type: str
+    content: bytes
+    etag: str
+    last_modified: float  # a timestamp: when it was rendered
+    stamp: tuple
+    fresh_until: float  # a timestamp; kept longer than that only to be served stale
+
+    def response(self) -> HttpResponse:
+        return HttpResponse(self.content, content_type=self.content_type)
+
+
+@dataclass
+class Lookup:
+    """What the page cache knows of a request: the entry found (fresh or not), the stamp a
+    page rendered now would be kept under, None when caching is off or the cache is down."""
+
+    key: str | None = None
+    stamp: tuple | None = None
+    found: Stored | None = None
+
+    @property
+    def fresh(self) -> Stored | None:
+        found = self.found
+        if found is not None and found.stamp == self.stamp and time.time() < found.fresh_until:
+            return found
+        return None
+
+
+def look_up(request: HttpRequest, scopes: list[str] | None) -> Lookup:
+    """Find the page for `request` and the stamp to keep a new one under: one database read
+    (the newest change ids) and, unless something changed since, one cache read.
+
+    `scopes` (site.invalidation) are what the page shows; None: it may show anything, and any
+    change retires it. If the database cannot be reached, the entry found is returned for
+    `serve_stale`, and the error raised."""
+    if settings.PAGE_CACHE_SECONDS <= 0 or request.method not in ("GET", "HEAD"):
+        return Lookup()
+    key = _page_key(request)
+    scope_keys = [invalidation.scope_key(scope) for scope in scopes or ()]
+    try:
+        newest = _last_change_ids()
+    except DatabaseError:
+        request.stale_page = cache.get(key)
+        raise
+    names = [FURNITURE_KEY, invalidation.APPLIED_KEY, *scope_keys, key]
+    found = cache.get_many(names)
+    if found.get(invalidation.APPLIED_KEY) != newest:
+        invalidation.bring_up_to_date(found.get(invalidation.APPLIED_KEY), newest)
+        found = cache.get_many(names)
+        if found.get(invalidation.APPLIED_KEY) != newest:
+            return Lookup()  # the cache keeps nothing (down, or full): render, keep nothing
+    furniture = found.get(FURNITURE_KEY) or retire_all_pages()
+    tokens = newest if scopes is None else tuple(found.get(k) for k in scope_keys)
+    return Lookup(key=key, stamp=(furniture, tokens), found=found.get(key))
+
+
+def keep(lookup: Lookup, response: HttpResponse, last_modified: float | None = None) -> Stored:
+    """Store a rendered 200 under the lookup's stamp (when there is one) and return it.
+    `last_modified`: when what it shows last changed, if known (else now)."""
+    content = response.content
+    seconds = settings.PAGE_CACHE_SECONDS
+    now = time.time()
+    stored = Stored(
+        content_type=response["Content-Type"],  # the type too: sitemaps are XML
+        content=content,
+        etag=etag_of(content),
+        last_modified=now if last_modified is None else last_modified,
+        stamp=lookup.stamp,
+        fresh_until=now + seconds,
+    )
+    if lookup.key is not None:
+        cache.set(lookup.key, stored, seconds + settings.PAGE_STALE_SECONDS)
+    return stored
+
+
+def serve_stale(request: HttpRequest) -> HttpResponse | None:
+    """The page kept for `request`, however old, when the database is down (the middleware
+    calls it before answering 503)."""
+    stored = getattr(request, "stale_page", None)
+    if not isinstance(stored, Stored):
+        return None
+    response = stored.response()
+    response.headers["Cache-Control"] = "public, max-age=0, must-revalidate"
+    response.headers["ETag"] = stored.etag
+    return response
+
+
+def etag_of(content: bytes) -> str:
+    return '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
+
+
+def shared_headers(response: HttpResponse) -> None:
+    """The headers of a page every reader gets alike: browsers keep it `HTTP_MAX_AGE` seconds,
+    shared caches `HTTP_SHARED_MAX_AGE` (they are purged when what it shows changes) and may
+    serve it stale while they fetch it again."""
+    response.headers["Cache-Control"] = (
+        f"public, max-age={settings.HTTP_MAX_AGE}, s-maxage={settings.HTTP_SHARED_MAX_AGE},"
+        f" stale-while-revalidate={settings.HTTP_STALE_WHILE_REVALIDATE},"
+        f" stale-if-error={settings.HTTP_STALE_IF_ERROR}"
+    )
+    patch_vary_headers(response, ["Accept-Encoding"])
+
+
+def answer(request: HttpRequest, stored: Stored) -> HttpResponse:
+    """The stored page as a response with its validators, or 304 when the request's match."""
+    response = (
+        get_conditional_response(request, etag=stored.etag, last_modified=int(stored.last_modified))
+        or stored.response()
+    )
+    response.headers["ETag"] = stored.etag
+    response.headers["Last-Modified"] = http_date(stored.last_modified)
+    shared_headers(response)
+    return response
+
+
+def cached_page(view=None, *, scopes: Callable[..., list[str]] | None = None):
+    """Keep the view's 200 answers (to GET and HEAD) whole, and answer as a shared page with
+    validators. `scopes(**view_kwargs)`: what the page shows (site.invalidation); without it
+    any story change retires the page."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def cached_view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            lookup = look_up(request, None if scopes is None else scopes(**kwargs))
+            if lookup.fresh is not None:
+                return answer(request, lookup.fresh)
+            try:
+                response = view(request, *args, **kwargs)
+                if hasattr(response, "render"):
+                    response.render()
+            except DatabaseError:
+                request.stale_page = lookup.found  # lost mid-page: the kept one, if any
+                raise
+            if response.status_code != 200 or request.method not in ("GET", "HEAD"):
+                return response
+            stored = keep(lookup, response)
+            fresh = answer(request, stored)
+            if fresh.status_code == 304:
+                return fresh
+            for header, value in response.items():  # the view's own, e.g. X-Robots-Tag
+                if header not in fresh:
+                    fresh[header] = value
+            return fresh
+
+        return cached_view
+
+    return decorate(view) if view is not None else decorate
+
+
+def shared_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """For a page every reader gets alike but not kept whole (search): the shared headers and
+    an ETag of its content, answered 304 when it matches."""
+
     @wraps(view)
-    def cached_view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        seconds = settings.PAGE_CACHE_SECONDS
-        if seconds <= 0 or request.method not in ("GET", "HEAD"):
-            return view(request, *args, **kwargs)
-        key = _page_key(request, current_generation())
-        cached = cache.get(key)
-        if cached is not None:
-            content_type, content = cached
-            return HttpResponse(content, content_type=content_type)
+    def shared_view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         response = view(request, *args, **kwargs)
-        if response.status_code == 200:
-            if hasattr(response, "render"):
-                response.render()
-            # The type too: sitemaps are XML.
-            cache.set(key, (response["Content-Type"], response.content), seconds)
+        if response.status_code != 200 or request.method not in ("GET", "HEAD"):
+            return response
+        if hasattr(response, "render"):
+            response.render()
+        etag = etag_of(response.content)
+        not_modified = get_conditional_response(request, etag=etag)
+        if not_modified is not None:
+            response = not_modified
+        response.headers["ETag"] = etag
+        shared_headers(response)
         return response
 
-    return cached_view
+    return shared_view

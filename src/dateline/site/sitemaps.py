@@ -2,7 +2,8 @@
 (paginated) and a Google News sitemap of the last two days; an index naming them all; and
 robots.txt naming the index. Only `Story.objects.public()` is ever listed.
 
-Sitemaps are cached like pages (site.page_cache): every story change retires them.
+Sitemaps are cached like pages (site.page_cache): every story change retires them (their
+`sitemaps` scope).
 """
 
 import datetime
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_safe
 
 from dateline.editions.models import Edition
 from dateline.site.chrome import site_chrome
+from dateline.site.invalidation import SITEMAPS
 from dateline.site.page_cache import cached_page
 from dateline.site.templating import story_url
 from dateline.stories.models import Correction, Story
@@ -116,7 +118,7 @@ def sitemaps_by_name() -> dict[str, EditionStories]:
 
 @require_safe
 @django_sitemaps.x_robots_tag
-@cached_page
+@cached_page(scopes=lambda **_: [SITEMAPS])
 def sitemap_index(request: HttpRequest) -> HttpResponse:
     """The sitemap index: each sitemap that lists anything, and each of its pages."""
     listing = {name: s for name, s in sitemaps_by_name().items() if s.paginator.count}
@@ -130,7 +132,7 @@ def sitemap_index(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @django_sitemaps.x_robots_tag
-@cached_page
+@cached_page(scopes=lambda **_: [SITEMAPS])
 def sitemap(request: HttpRequest, section: str) -> HttpResponse:
     """One page (?p=N) of one sitemap."""
     sitemaps = sitemaps_by_name()

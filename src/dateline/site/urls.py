@@ -2,6 +2,7 @@ from django.urls import path, register_converter
 
 from dateline.site import comments, search, sitemaps, views
 from dateline.site.feeds import FeedFormatConverter, edition_feed, section_feed, tag_feed
+from dateline.site.page_cache import shared_page
 
 app_name = "site"
 register_converter(FeedFormatConverter, "feed")
@@ -23,7 +24,7 @@ urlpatterns = [
         name="section-feed",
     ),
     path("<slug:edition>/tag/<str:slug>/feed.<feed:format>", tag_feed, name="tag-feed"),
-    path("<slug:edition>/search", search.search_page, name="search"),
+    path("<slug:edition>/search", shared_page(search.search_page), name="search"),
     path("<slug:edition>/news/<int:code>", views.article, name="article-code"),
     path("<slug:edition>/news/<int:code>/", views.article, name="article-code-slash"),
     path("<slug:edition>/news/<int:code>/comment", comments.post_comment, name="comment-post"),

@@ -21,6 +21,7 @@ from dateline.discovery.related import related_stories
 from dateline.editions.labels import interface_languages, labels_for
 from dateline.site.chrome import EditionChrome, site_chrome
 from dateline.site.comments import thread_html, with_comment_form
+from dateline.site.invalidation import edition_scope, section_scope, story_scope, tag_scope
 from dateline.site.page_cache import cached_page
 from dateline.site.pagination import page_of
 from dateline.site.translations import default_version, public_versions
@@ -65,7 +66,7 @@ def favicon(request: HttpRequest) -> HttpResponse:
     return redirect(static("site/favicon.svg"))
 
 
-@cached_page
+@cached_page(scopes=lambda edition: [edition_scope(edition)])
 def front(request: HttpRequest, edition: str) -> HttpResponse:
     chrome = edition_chrome(edition)
     public = Story.objects.public().in_edition(chrome.edition)
@@ -81,7 +82,7 @@ def front(request: HttpRequest, edition: str) -> HttpResponse:
     )
 
 
-@cached_page
+@cached_page(scopes=lambda edition, slug: [section_scope(edition, slug)])
 def section(request: HttpRequest, edition: str, slug: str) -> HttpResponse:
     chrome = edition_chrome(edition)
     current = chrome.section(slug)
@@ -92,7 +93,7 @@ def section(request: HttpRequest, edition: str, slug: str) -> HttpResponse:
     return render_list(request, chrome, "section.html", page, section=current)
 
 
-@cached_page
+@cached_page(scopes=lambda edition, slug: [tag_scope(edition, slug)])
 def tag(request: HttpRequest, edition: str, slug: str) -> HttpResponse:
     chrome = edition_chrome(edition)
     current = get_object_or_404(Tag, slug=slug)
@@ -106,7 +107,7 @@ def tag(request: HttpRequest, edition: str, slug: str) -> HttpResponse:
 
 
 @with_comment_form
-@cached_page
+@cached_page(scopes=lambda edition, code, slug="": [story_scope(code)])
 def article(request: HttpRequest, edition: str, code: int, slug: str = "") -> HttpResponse:
     chrome = edition_chrome(edition)
     corrected = Exists(Correction.objects.filter(story=OuterRef("pk")))

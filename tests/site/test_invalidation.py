@@ -1,0 +1,180 @@
+"""Targeted invalidation (decision 0032): a change to story A retires every page that shows A
+and no other. Whether a page came from the page cache is read from its queries: a page kept
+and still valid costs one (the newest change ids), a page drawn again several."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from dateline.comments.models import Comment
+from dateline.discovery.models import RelatedStory
+from dateline.editions.models import CommentPolicy
+from dateline.site.invalidation import retire_story_pages, urls_showing
+from dateline.stories.actions import correct_story, kill_story, link_translation
+from tests.comments.conftest import post
+from tests.factories import make_section, make_story
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def newsroom(editions):
+    """Two stories of one edition in different sections and tags, comments closed (the
+    article pages hold no per-reader form) and each page kept once."""
+    en, _fa = editions
+    en.comment_policy = CommentPolicy.CLOSED
+    en.save()
+    business = make_section(en, "business", "Business")
+    a = make_story(en, section=en.sections.get(slug="world"), tags=("Water",), headline="Dam A")
+    b = make_story(en, section=business, tags=("Oil",), headline="Refinery B")
+    return en, a, b
+
+
+def kept(client, path: str) -> bool:
+    """Whether `path` is answered from the page cache (after any change has been applied)."""
+    client.get("/en/feed.json")  # some request applies the changes since
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    return len(queries) == 1
+
+
+def a_pages(a) -> list[str]:
+    return [
+        a.get_absolute_url(),
+        "/en/section/world/",
+        "/en/tag/water/",
+        "/en/section/world/feed.rss",
+        "/en/tag/water/feed.json",
+    ]
+
+
+def warm(client, paths):
+    for path in paths:
+        assert client.get(path).status_code == 200, path
+    for path in paths:
+        assert kept(client, path), path
+
+
+@pytest.mark.parametrize("change", ["correct", "kill", "publish another"])
+def test_a_change_to_b_leaves_the_pages_showing_only_a_cached(client, newsroom, change):
+    en, a, b = newsroom
+    warm(client, a_pages(a))
+    if change == "correct":
+        correct_story(b, note="Spelling", headline="Refinery B, corrected")
+    elif change == "kill":
+        kill_story(b, reason="Legal")
+    else:
+        make_story(en, section=b.section, tags=("Oil",), headline="Refinery C")
+    for path in a_pages(a):
+        assert kept(client, path), path
+    # … while B's own lists were retired: the front shows every story of the edition.
+    assert not kept(client, "/en/section/business/")
+    assert not kept(client, "/en/")
+
+
+def headlines_everywhere(client, paths: list[str], text: str) -> dict[str, bool]:
+    return {path: text.encode() in client.get(path).content for path in paths}
+
+
+def test_a_correction_to_a_retires_every_page_that_shows_it(client, newsroom, editions):
+    en, a, b = newsroom
+    _, fa = editions
+    reader = make_story(en, headline="Reader R")  # its Related News list holds A
+    RelatedStory.objects.create(story=reader, related=a, rank=1, score=0.9, explanation="")
+    translation = make_story(fa, headline="ترجمه")
+    link_translation(translation, a)
+    warm(client, [b.get_absolute_url()])
+    paths = [p for p in urls_showing(a) if "sitemap" not in p]
+    for path in paths:
+        assert client.get(path).status_code == 200, path
+    assert headlines_everywhere(client, paths, "Dam A") == dict.fromkeys(paths, True)
+    correct_story(a, note="Which dam", headline="Dam A on the Karun")
+    a.refresh_from_db()
+    paths = [p for p in urls_showing(a) if "sitemap" not in p]
+    shown = headlines_everywhere(client, paths, "Dam A on the Karun")
+    assert shown == dict.fromkeys(paths, True)
+    assert kept(client, b.get_absolute_url())
+
+
+def test_a_kill_of_a_takes_it_off_every_page_at_once(client, newsroom):
+    en, a, b = newsroom
+    reader = make_story(en, headline="Reader R")
+    RelatedStory.objects.create(story=reader, related=a, rank=1, score=0.9, explanation="")
+    warm(client, [b.get_absolute_url()])
+    paths = [p for p in urls_showing(a) if p != a.get_absolute_url() and "sitemap" not in p]
+    assert all(headlines_everywhere(client, paths, "Dam A").values())
+    kill_story(a, reason="Legal")
+    assert client.get(a.get_absolute_url()).status_code == 410
+    assert headlines_everywhere(client, paths, "Dam A") == dict.fromkeys(paths, False)
+    assert kept(client, b.get_absolute_url())
+
+
+def test_a_published_comment_retires_its_article_and_its_lists_not_others(client, editions):
+    en, _ = editions
+    en.comment_policy = CommentPolicy.POST  # published on arrival: a moderation event
+    en.save()
+    a = make_story(en, tags=("Water",), headline="Dam A")
+    b = make_story(en, headline="Refinery B")
+    client.get(a.get_absolute_url())
+    client.get(b.get_absolute_url())
+    warm(client, ["/en/tag/water/feed.rss"])
+    assert post(client, a, text="A comment on the dam.").status_code == 303
+    assert Comment.objects.get().status == "approved"
+    assert b"A comment on the dam." in client.get(a.get_absolute_url()).content
+    assert not kept(client, "/en/tag/water/feed.rss")  # lists show comment counts
+    assert kept(client, b.get_absolute_url())  # its form costs no query
+
+
+def test_retire_story_pages_retires_exactly_those(client, newsroom):
+    _en, a, b = newsroom
+    warm(client, [a.get_absolute_url(), b.get_absolute_url()])
+    retire_story_pages([a.code])
+    assert not kept(client, a.get_absolute_url())
+    assert kept(client, b.get_absolute_url())
+
+
+def test_an_import_sized_batch_retires_every_page(client, newsroom, settings):
+    en, a, _b = newsroom
+    settings.PAGE_CACHE_TARGETED_LIMIT = 1
+    warm(client, [a.get_absolute_url()])
+    make_story(en, headline="One")  # created and published: two changes
+    assert not kept(client, a.get_absolute_url())
+
+
+def test_furniture_still_retires_every_page(client, newsroom):
+    en, a, _b = newsroom
+    warm(client, [a.get_absolute_url()])
+    en.name = "Dateline International"
+    en.save()
+    assert b"Dateline International" in client.get(a.get_absolute_url()).content
+
+
+def test_urls_showing_names_its_pages_and_no_other_story(newsroom):
+    _en, a, b = newsroom
+    urls = urls_showing(a)
+    assert urls[0] == a.get_absolute_url()
+    assert {
+        "/en/",
+        "/en/section/world/",
+        "/en/tag/water/",
+        "/en/feed.rss",
+        "/en/section/world/feed.atom",
+        "/en/tag/water/feed.json",
+        "/sitemap.xml",
+        "/sitemaps/stories-en.xml",
+        "/sitemaps/news-en.xml",
+    } <= set(urls)
+    assert b.get_absolute_url() not in urls
+    assert "/en/section/business/" not in urls and "/en/tag/oil/" not in urls
+    assert len(urls) == len(set(urls))
+
+
+def test_a_related_list_written_retires_the_page_showing_it_and_no_other(client, newsroom):
+    _en, a, b = newsroom
+    warm(client, [a.get_absolute_url(), b.get_absolute_url()])
+    assert b"Refinery B" not in client.get(a.get_absolute_url()).content
+    # As discovery writes a list: new rows (no story change, no signal).
+    RelatedStory.objects.create(story=a, related=b, rank=1, score=0.5, explanation="")
+    assert b"Refinery B" in client.get(a.get_absolute_url()).content
+    assert kept(client, b.get_absolute_url())
