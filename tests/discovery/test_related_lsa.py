@@ -155,3 +155,14 @@ def test_rebuild_fits_the_model_first(corpus):
             listed = set(RelatedStory.objects.filter(story=story).values_list("related", flat=True))
             assert len(listed) == 5
             assert listed <= {s.pk for s in members} - {story.pk}, subject
+
+
+def test_the_command_fits_the_models_alone(corpus, editions):
+    en, _ = corpus
+    out = io.StringIO()
+    call_command("related", "--fit", stdout=out)
+    assert out.getvalue() == f"fitted the model of edition en on {3 * PER_SUBJECT} stories\n"
+    assert not RelatedStory.objects.exists()  # no list computed
+    call_command("related", "--fit", "--edition", "fa", stdout=(out := io.StringIO()))
+    assert out.getvalue() == "no model fitted: too few public stories\n"
+    assert list(RelatedModel.objects.values_list("edition", flat=True)) == [en.pk]

@@ -1,16 +1,17 @@
 """Related News: for each public story, the best RELATED_LIMIT public stories of its edition,
 computed in the background and stored (`RelatedStory`), so the article page only reads a list.
 
-How a list is made (decision 0027):
+How a list is made (decisions 0027 and 0029):
 1. candidates: the search index's "more like this" (`search.best_matches`, BM25) asked for
    the story's most distinctive words (TF-IDF weight), CANDIDATES of them;
-2. rerank: the cosine of TF-IDF vectors (sublinear term frequency, numbers left out,
-   document frequencies from the index), the story's vector first moved toward its FEEDBACK
-   nearest candidates (Rocchio feedback), plus TAG_WEIGHT times the cosine of the two stories'
-   tag sets (keywords, places, people, organisations), times a recency decay that
-   `settings.RELATED_RECENCY_DAYS` tunes;
-3. each entry keeps an explanation an editor can read ("shared: OPEC, Vienna; text 0.42;
-   2 days apart").
+2. rerank, when the edition has a fitted model of its words (`lsa`, LSA): LSA_WEIGHT times
+   the cosine in the model, the story's point first moved toward its FEEDBACK nearest
+   candidates (Rocchio feedback), plus the rest times the TF-IDF cosine, plus
+   TAG_WEIGHT_WITH_MODEL times the cosine of the two stories' tag sets (keywords, places,
+   people, organisations), times a recency factor `settings.RELATED_RECENCY_DAYS` tunes;
+   without a model, the TF-IDF cosine with the same feedback and TAG_WEIGHT;
+3. each entry keeps an explanation an editor can read ("shared: OPEC, Vienna; words: opec,
+   vienna; text 0.42; 2 days apart"), its words the telling ones, never "the".
 
 Incremental (`refresh`): a story published or changed gets its list, and each of its
 candidates gets the story inserted if it beats that list's weakest entry; a story that stops
