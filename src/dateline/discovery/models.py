@@ -51,3 +51,23 @@ class RelatedChoice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.story_id}: {self.kind} {self.other_id}"
+
+
+class RelatedModel(models.Model):
+    """An edition's low-rank model of its words (LSA) for Related News, fitted in the
+    background on a sample of the edition (`discovery.lsa`); new stories are folded in by
+    projection. Kept in the database so that every process, on every machine, reads the same
+    one; the latest of an edition is the one used."""
+
+    edition = models.ForeignKey(
+        "editions.Edition", on_delete=models.CASCADE, related_name="related_models"
+    )
+    fitted_at = models.DateTimeField(default=timezone.now)
+    stories = models.PositiveIntegerField(help_text="how many stories it was fitted on")
+    dimensions = models.PositiveSmallIntegerField()
+    words = models.BinaryField(help_text="zlib of the words, one a line, in column order")
+    idf = models.BinaryField(help_text="zlib of float32 inverse document frequencies")
+    components = models.BinaryField(help_text="zlib of float16 (dimensions × words) row-major")
+
+    def __str__(self) -> str:
+        return f"edition {self.edition_id}: {self.dimensions} dimensions, {self.stories} stories"

@@ -1,16 +1,17 @@
 """Related News: for each public story, the best RELATED_LIMIT public stories of its edition,
 computed in the background and stored (`RelatedStory`), so the article page only reads a list.
 
-How a list is made (decision 0027):
+How a list is made (decisions 0027 and 0029):
 1. candidates: the search index's "more like this" (`search.best_matches`, BM25) asked for
    the story's most distinctive words (TF-IDF weight), CANDIDATES of them;
-2. rerank: the cosine of TF-IDF vectors (sublinear term frequency, numbers left out,
-   document frequencies from the index), the story's vector first moved toward its FEEDBACK
-   nearest candidates (Rocchio feedback), plus TAG_WEIGHT times the cosine of the two stories'
-   tag sets (keywords, places, people, organisations), times a recency decay that
-   `settings.RELATED_RECENCY_DAYS` tunes;
-3. each entry keeps an explanation an editor can read ("shared: OPEC, Vienna; text 0.42;
-   2 days apart").
+2. rerank, when the edition has a fitted model of its words (`lsa`, LSA): LSA_WEIGHT times
+   the cosine in the model, the story's point first moved toward its FEEDBACK nearest
+   candidates (Rocchio feedback), plus the rest times the TF-IDF cosine, plus
+   TAG_WEIGHT_WITH_MODEL times the cosine of the two stories' tag sets (keywords, places,
+   people, organisations), times a recency factor `settings.RELATED_RECENCY_DAYS` tunes;
+   without a model, the TF-IDF cosine with the same feedback and TAG_WEIGHT;
+3. each entry keeps an explanation an editor can read ("shared: OPEC, Vienna; words: opec,
+   vienna; text 0.42; 2 days apart"), its words the telling ones, never "the".
 
 Incremental (`refresh`): a story published or changed gets its list, and each of its
 candidates gets the story inserted if it beats that list's weakest entry; a story that stops
@@ -22,15 +23,18 @@ stories sharing a tag or the section) stands in.
 """
 
 import math
+import random
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 
+from dateline.discovery import lsa
 from dateline.discovery.backends import Filters, backend
 from dateline.discovery.models import RelatedChoice, RelatedStory
 from dateline.discovery.search import best_matches, plain_body
@@ -41,11 +45,16 @@ RELATED_LIMIT = 5
 CANDIDATES = 60
 QUERY_WORDS = 12
 TAG_WEIGHT = 0.03
+TAG_WEIGHT_WITH_MODEL = 0.01  # tags are then a tie-breaker: more cost precision on Reuters
 FEEDBACK = 10
 FEEDBACK_WEIGHT = 10.0
 MAX_TEXT_CHARS = 20_000
 REBUILD_BATCH = 200
+FIT_SEED = 29
 EXPLAINED_WORDS = 3
+COMMON_SHARE = 0.2  # a word in more of the stories than this never explains a match
+LSA_WEIGHT = 0.7
+RECENCY_FLOOR = 0.9
 _NUMBER = re.compile(r"\d+")
 _TEXT_FIELDS = ("headline", "lead", "body_html", "published_at", "edition_id")
 
@@ -161,13 +170,23 @@ def _word_counts(story: Story) -> Counter:
     return Counter(word for word in words if not _NUMBER.fullmatch(word))
 
 
-def _vector(counts: Counter, total: int, frequencies: dict[str, int]) -> dict[str, float]:
-    """Sublinear TF times smoothed IDF, unit length."""
-    vector = {
-        word: (1 + math.log(count)) * (math.log((1 + total) / (1 + frequencies.get(word, 0))) + 1)
-        for word, count in counts.items()
-    }
-    return _unit(vector)
+def _vector(counts: Counter, weight: Callable[[str], float]) -> dict[str, float]:
+    """Sublinear TF times the word's IDF (`weight`), unit length."""
+    return _unit({word: (1 + math.log(count)) * weight(word) for word, count in counts.items()})
+
+
+def _telling_words(a: Counter, b: Counter, idf: Callable[[str], float], stories: int) -> list[str]:
+    """The EXPLAINED_WORDS shared words that weigh most in the match, by plain IDF, never a
+    word in more than a COMMON_SHARE of the stories ("the", "said"): the words an editor
+    recognises the subject by."""
+    floor = math.log(1 / COMMON_SHARE) if stories else 0.0
+    weighed = []
+    for word in a.keys() & b.keys():
+        weight = idf(word)
+        if weight > floor:
+            weighed.append(((1 + math.log(a[word])) * (1 + math.log(b[word])) * weight**2, word))
+    weighed.sort(key=lambda item: (-item[0], item[1]))
+    return [word for _, word in weighed[:EXPLAINED_WORDS]]
 
 
 def _dot(a: dict[str, float], b: dict[str, float]) -> float:
@@ -194,11 +213,13 @@ def _unit(vector: dict[str, float]) -> dict[str, float]:
 
 
 def _recency(days_apart: float) -> float:
-    """1 for stories published together, 3/4 at RELATED_RECENCY_DAYS apart, toward 1/2."""
+    """1 for stories published together, 0.95 at RELATED_RECENCY_DAYS apart, toward
+    RECENCY_FLOOR: a tie-breaker toward the newer story more than a rule (the subject is what
+    relates stories; a steeper decay cost precision on the Reuters benchmark)."""
     half_life = settings.RELATED_RECENCY_DAYS
     if half_life <= 0:
         return 1.0
-    return 0.5 + 0.5 / (1 + days_apart / half_life)
+    return RECENCY_FLOOR + (1 - RECENCY_FLOOR) / (1 + days_apart / half_life)
 
 
 def _days_apart(a: Profile, b: Profile) -> float:
@@ -229,20 +250,72 @@ def _tag_cosine(a: Profile, b: Profile) -> tuple[float, list[str]]:
 
 
 class Scorer:
+    """Scores candidates against a story: with the edition's low-rank model when it has one
+    (`lsa.latest`), by TF-IDF alone until then."""
+
     def __init__(self, profiles: Profiles) -> None:
         self.profiles = profiles
+        self._spaces: dict[int, lsa.Space | None] = {}
+
+    def space(self, edition_id: int) -> lsa.Space | None:
+        if edition_id not in self._spaces:
+            self._spaces[edition_id] = lsa.latest(edition_id)
+        return self._spaces[edition_id]
 
     def ranked(self, story: Profile, candidate_codes: list[int]) -> list[Scored]:
-        """The candidates scored against `story`, best first (ties: newest code first).
-
-        The text score is the cosine with the story's vector moved toward its FEEDBACK nearest
-        candidates, each weighted by its own cosine (Rocchio feedback): words the close
-        stories share count too, which finds stories on the same subject in other words."""
+        """The candidates scored against `story`, best first (ties: newest code first)."""
         found = self.profiles.get(candidate_codes)
         candidates = [found[c] for c in candidate_codes if c in found and c != story.code]
+        space = self.space(story.edition_id)
+        if space is None:
+            return self._ranked_by_words(story, candidates)
+        return self._ranked_in_space(space, story, candidates)
+
+    def _ranked_in_space(
+        self, space: lsa.Space, story: Profile, candidates: list[Profile]
+    ) -> list[Scored]:
+        """LSA_WEIGHT × the cosine in the model, the story's point first moved toward its
+        FEEDBACK nearest candidates (each pulling as much as it is close: Rocchio feedback),
+        plus the rest × the TF-IDF cosine (plain IDF: exact names and numbers-free words the
+        model blurs), plus TAG_WEIGHT_WITH_MODEL × the tags' cosine, times the recency decay."""
+        if not candidates:
+            return []
+        mine = _vector(story.counts, space.weight)
+        vectors = {other.code: _vector(other.counts, space.weight) for other in candidates}
+        points = np.stack([space.project(other.counts) for other in candidates])
+        close = points @ space.project(story.counts)
+        nearest = np.argsort(-close, kind="stable")[:FEEDBACK]
+        query = space.project(story.counts) + (close[nearest] @ points[nearest]) / FEEDBACK
+        query /= float(np.linalg.norm(query)) or 1.0
+        fed_back = points @ query
+        scored = []
+        for n, other in enumerate(candidates):
+            words = _dot(mine, vectors[other.code])
+            text = LSA_WEIGHT * float(close[n]) + (1 - LSA_WEIGHT) * words
+            tags, tag_names = _tag_cosine(story, other)
+            days = _days_apart(story, other)
+            score = LSA_WEIGHT * float(fed_back[n]) + (1 - LSA_WEIGHT) * words
+            score += TAG_WEIGHT_WITH_MODEL * tags
+            score *= _recency(days)
+            shared = _telling_words(story.counts, other.counts, space.weight, space.stories)
+            scored.append(Scored(other.code, score, _explain(tag_names, shared, text, days)))
+        scored.sort(key=lambda s: (-s.score, -s.code))
+        return scored
+
+    def _ranked_by_words(self, story: Profile, candidates: list[Profile]) -> list[Scored]:
+        """Without a model: the cosine of TF-IDF vectors (IDF +1-smoothed: a small edition's
+        common words still count a little), the story's vector first moved toward its FEEDBACK
+        nearest candidates, each weighted by its own cosine (Rocchio feedback)."""
         total, frequencies = self.profiles.weights([story, *candidates])
-        mine = _vector(story.counts, total, frequencies)
-        vectors = {other.code: _vector(other.counts, total, frequencies) for other in candidates}
+
+        def smoothed(word: str) -> float:
+            return math.log((1 + total) / (1 + frequencies.get(word, 0))) + 1
+
+        def plain(word: str) -> float:
+            return math.log((1 + total) / (1 + frequencies.get(word, 0)))
+
+        mine = _vector(story.counts, smoothed)
+        vectors = {other.code: _vector(other.counts, smoothed) for other in candidates}
         direct = {code: _dot(mine, vector) for code, vector in vectors.items()}
         nearest = sorted(direct, key=lambda code: -direct[code])[:FEEDBACK]
         # Each near story pulls as much as it is close: a story with few, weak candidates is
@@ -251,23 +324,28 @@ class Scorer:
         query = _unit(_sum([mine, *pulls]))
         scored = []
         for other in candidates:
-            theirs = vectors[other.code]
-            products = sorted(
-                ((mine[w] * theirs[w], w) for w in mine.keys() & theirs.keys()), reverse=True
-            )
             tags, tag_names = _tag_cosine(story, other)
             days = _days_apart(story, other)
-            score = (_dot(query, theirs) + TAG_WEIGHT * tags) * _recency(days)
-            words = [word for _, word in products[:EXPLAINED_WORDS]]
-            explanation = _explain(tag_names, words, direct[other.code], days)
-            scored.append(Scored(other.code, score, explanation))
+            score = (_dot(query, vectors[other.code]) + TAG_WEIGHT * tags) * _recency(days)
+            shared = _telling_words(story.counts, other.counts, plain, total)
+            scored.append(
+                Scored(other.code, score, _explain(tag_names, shared, direct[other.code], days))
+            )
         scored.sort(key=lambda s: (-s.score, -s.code))
         return scored
 
     def query_words(self, story: Profile) -> dict[str, float]:
         """The story's QUERY_WORDS most distinctive words and their weights."""
-        total, frequencies = self.profiles.weights([story])
-        vector = _vector(story.counts, total, frequencies)
+        space = self.space(story.edition_id)
+        if space is not None:
+            weight = space.weight
+        else:
+            total, frequencies = self.profiles.weights([story])
+
+            def weight(word: str) -> float:
+                return math.log((1 + total) / (1 + frequencies.get(word, 0))) + 1
+
+        vector = _vector(story.counts, weight)
         return dict(sorted(vector.items(), key=lambda item: -item[1])[:QUERY_WORDS])
 
     def candidates(self, story: Profile) -> list[Scored]:
@@ -343,10 +421,36 @@ def _offer_to_candidates(code: int, scored: list[Scored]) -> int:
     return changed
 
 
+def fit(edition=None, profiles: Profiles | None = None) -> dict[str, int]:
+    """Fit and store the low-rank model of each edition (or one) on a seeded sample of at most
+    `lsa.FIT_SAMPLE` of its public stories; returns the number of stories each was fitted on
+    (an edition with too few stories for a model keeps the one it had, or none)."""
+    from dateline.editions.models import Edition
+
+    editions = [edition] if edition is not None else list(Edition.objects.order_by("pk"))
+    fitted = {}
+    for each in editions:
+        codes = list(Story.objects.public().in_edition(each).values_list("pk", flat=True))
+        sample = random.Random(FIT_SEED).sample(codes, min(lsa.FIT_SAMPLE, len(codes)))  # noqa: S311
+        chosen = sorted(sample)
+        bags = []
+        for start in range(0, len(chosen), REBUILD_BATCH):
+            batch = (profiles or Profiles()).get(chosen[start : start + REBUILD_BATCH])
+            bags.extend(profile.counts for profile in batch.values())
+        space = lsa.fit(bags)
+        if space is not None:
+            lsa.store(each.pk, space)
+            fitted[each.code] = space.stories
+    return fitted
+
+
 def rebuild(edition=None, *, progress: Callable[[int], None] = lambda done: None) -> int:
-    """Compute every public story's list (of one edition, or all), REBUILD_BATCH stories per
-    transaction; `progress` hears the count after each batch. Returns how many lists."""
+    """Fit the model (`fit`), then compute every public story's list (of one edition, or
+    all), REBUILD_BATCH stories per transaction; `progress` hears the count after each batch.
+    Returns how many lists."""
     profiles = Profiles(backend().word_counts(None))
+    fit(edition, profiles)  # the stories it reads are kept for the lists
+    profiles.forget_if_over(50_000)
     scorer = Scorer(profiles)
     stories = Story.objects.public().order_by("pk")
     if edition is not None:

@@ -1,0 +1,139 @@
+"""A low-rank model of an edition's words (latent semantic analysis) for Related News
+(decision 0029): stories on the same subject told in different words land near each other.
+
+Fitted in the background (`dateline related --fit` or `--rebuild`) on a sample of at most
+FIT_SAMPLE of the edition's stories: sublinear TF-IDF rows (plain IDF, so a word in every
+story weighs nothing), unit length, reduced to DIMENSIONS by a truncated SVD. Stored in the
+database (`RelatedModel`), so that every process reads the same one; each process keeps the
+latest it read and asks only which one is latest. A story, new or old, is folded in by
+projection: its TF-IDF row times the components, a few hundred multiplications per word,
+whatever the edition's size.
+"""
+
+import math
+import zlib
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+from sklearn.decomposition import TruncatedSVD
+
+from dateline.discovery.models import RelatedModel
+
+DIMENSIONS = 200
+FIT_SAMPLE = 20_000
+MAX_WORDS = 40_000
+MIN_STORIES = 20  # fewer: no model, the TF-IDF rerank alone
+MIN_STORIES_PER_WORD = 2
+
+
+@dataclass(frozen=True)
+class Space:
+    """A fitted model as one process holds it."""
+
+    pk: int
+    columns: dict[str, int]
+    idf: np.ndarray  # per column
+    components: np.ndarray  # dimensions × columns
+    stories: int
+    fitted_at: object = None
+
+    def weight(self, word: str) -> float:
+        """The word's IDF; a word the model has not seen in two stories weighs as one seen
+        in one (it is rare, and rare words are what tell subjects apart)."""
+        column = self.columns.get(word)
+        return float(self.idf[column]) if column is not None else math.log(self.stories)
+
+    def project(self, counts: Counter) -> np.ndarray:
+        """The story's place in the model: its TF-IDF row times the components, unit length
+        (zeros for a story with no word the model knows)."""
+        columns, values = [], []
+        for word, count in counts.items():
+            column = self.columns.get(word)
+            if column is not None:
+                columns.append(column)
+                values.append((1 + math.log(count)) * self.idf[column])
+        if not columns:
+            return np.zeros(self.components.shape[0], dtype=np.float32)
+        point = self.components[:, columns] @ np.asarray(values, dtype=np.float32)
+        norm = float(np.linalg.norm(point))
+        return point / norm if norm else point
+
+
+def fit(bags: Sequence[Counter], dimensions: int | None = None) -> Space | None:
+    """A model of these stories' words (each a Counter of its words) in `dimensions`
+    (DIMENSIONS by default), or None when there are too few stories or words for one."""
+    if len(bags) < MIN_STORIES:
+        return None
+    frequencies: Counter = Counter()
+    for bag in bags:
+        frequencies.update(bag.keys())
+    kept = [word for word, n in frequencies.items() if n >= MIN_STORIES_PER_WORD]
+    kept.sort(key=lambda word: (-frequencies[word], word))
+    kept = kept[:MAX_WORDS]
+    columns = {word: column for column, word in enumerate(kept)}
+    idf = np.array([math.log(len(bags) / frequencies[w]) for w in kept], dtype=np.float64)
+    rows, cols, values = [], [], []
+    for row, bag in enumerate(bags):
+        for word, count in bag.items():
+            column = columns.get(word)
+            if column is not None:
+                rows.append(row)
+                cols.append(column)
+                values.append((1 + math.log(count)) * idf[column])
+    matrix = sparse.csr_matrix((values, (rows, cols)), shape=(len(bags), len(kept)))
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1
+    matrix = sparse.diags(1 / norms) @ matrix
+    dimensions = min(dimensions or DIMENSIONS, len(bags) - 1, len(kept) - 1)
+    if dimensions < 2:
+        return None
+    svd = TruncatedSVD(dimensions, algorithm="randomized", n_iter=5, random_state=0)
+    svd.fit(matrix)
+    return Space(0, columns, idf.astype(np.float32), svd.components_.astype(np.float32), len(bags))
+
+
+def store(edition_id: int, space: Space) -> Space:
+    """Save the model as the edition's latest (older ones go) and return it with its key."""
+    words = "\n".join(sorted(space.columns, key=space.columns.__getitem__))
+    row = RelatedModel.objects.create(
+        edition_id=edition_id,
+        stories=space.stories,
+        dimensions=space.components.shape[0],
+        words=zlib.compress(words.encode()),
+        idf=zlib.compress(space.idf.astype(np.float32).tobytes()),
+        components=zlib.compress(space.components.astype(np.float16).tobytes()),
+    )
+    RelatedModel.objects.filter(edition_id=edition_id, pk__lt=row.pk).delete()
+    return _space(row)
+
+
+_loaded: dict[int, Space] = {}
+
+
+def latest(edition_id: int) -> Space | None:
+    """The edition's latest model (one query to learn which; read once per process)."""
+    newest = (
+        RelatedModel.objects.filter(edition_id=edition_id)
+        .order_by("-pk")
+        .values_list("pk", "fitted_at")
+        .first()
+    )
+    if newest is None:
+        return None
+    held = _loaded.get(edition_id)
+    # The time too: a key can come back (SQLite reuses the highest one once it is deleted).
+    if held is None or (held.pk, held.fitted_at) != newest:
+        _loaded[edition_id] = held = _space(RelatedModel.objects.get(pk=newest[0]))
+    return held
+
+
+def _space(row: RelatedModel) -> Space:
+    words = zlib.decompress(row.words).decode().split("\n")
+    idf = np.frombuffer(zlib.decompress(row.idf), dtype=np.float32)
+    flat = np.frombuffer(zlib.decompress(row.components), dtype=np.float16)
+    components = flat.astype(np.float32).reshape(row.dimensions, len(words))
+    columns = {word: column for column, word in enumerate(words)}
+    return Space(row.pk, columns, idf, components, row.stories, row.fitted_at)

@@ -1,0 +1,168 @@
+"""Related News with the edition's low-rank model (LSA, decision 0029): fitted in the
+background and stored in the database, new stories folded in by projection; explanations
+name the words that tell a subject, never the stop words."""
+
+import io
+
+import numpy as np
+import pytest
+from django.core.management import call_command
+
+from dateline.discovery import lsa
+from dateline.discovery.models import RelatedModel, RelatedStory
+from dateline.discovery.related import Profiles, Scorer, fit, refresh
+from tests.factories import make_story
+
+pytestmark = pytest.mark.django_db
+
+# Three subjects, each told with words drawn from its own pool: stories of a subject share
+# some of its words, never all, so only co-occurrence links e.g. "petroleum" to "opec".
+POOLS = {
+    "oil": ["crude", "opec", "barrels", "petroleum", "refinery", "pipeline", "drilling", "brent"],
+    "grain": ["wheat", "harvest", "silo", "maize", "barley", "sowing", "rainfall", "tonnes"],
+    "football": ["striker", "goalkeeper", "league", "stadium", "coach", "referee", "penalty"],
+}
+PER_SUBJECT = 7
+EVERYDAY = "The figures came out and the market said it was ready."
+
+
+def subject_story(edition, subject: str, n: int, **fields):
+    pool = POOLS[subject]
+    words = [pool[(n + step) % len(pool)] for step in (0, 1, 3)]
+    return make_story(
+        edition,
+        headline=f"The {words[0]} and the {words[1]} report",
+        lead=f"The {words[0]}, {words[1]} and {words[2]} were in the news on Monday, they said.",
+        body=f"The {words[2]} figures came out and the {words[0]} market said it was ready.",
+        **fields,
+    )
+
+
+@pytest.fixture
+def corpus(editions, committed):
+    """PER_SUBJECT stories of each subject, indexed; no list computed, no model yet."""
+    en, _ = editions
+    with committed():
+        stories = {
+            subject: [subject_story(en, subject, n) for n in range(PER_SUBJECT)]
+            for subject in POOLS
+        }
+    return en, stories
+
+
+def top(story, codes, limit=PER_SUBJECT - 1) -> list[int]:
+    scorer = Scorer(Profiles())
+    profile = scorer.profiles.get([story.pk])[story.pk]
+    return [s.code for s in scorer.ranked(profile, codes)][:limit]
+
+
+def test_the_model_is_stored_in_the_database_and_read_back_the_same(corpus):
+    en, _ = corpus
+    assert lsa.latest(en.pk) is None
+    assert fit(en) == {"en": 3 * PER_SUBJECT}
+    row = RelatedModel.objects.get(edition=en)
+    assert 2 <= row.dimensions < 3 * PER_SUBJECT
+    space = lsa.latest(en.pk)
+    assert set(POOLS["oil"]) <= set(space.columns)
+    lsa._loaded.clear()  # another process: reads the row
+    again = lsa.latest(en.pk)
+    assert again.pk == row.pk and again.columns == space.columns
+    assert np.allclose(again.components, space.components)
+    fit(en)  # refitted: the older model goes
+    assert RelatedModel.objects.filter(edition=en).count() == 1
+    assert lsa.latest(en.pk).pk != row.pk
+
+
+def test_too_few_stories_make_no_model(editions, committed):
+    en, _ = editions
+    with committed():
+        for n in range(lsa.MIN_STORIES - 1):
+            subject_story(en, "oil", n)
+    assert fit(en) == {}
+    assert not RelatedModel.objects.exists()
+
+
+def test_a_folded_in_story_gets_the_neighbours_it_gets_once_fitted(corpus, committed):
+    en, stories = corpus
+    everyone = [s.pk for subject in stories.values() for s in subject]
+    fit(en)
+    with committed():
+        unseen = subject_story(en, "grain", PER_SUBJECT + 2)
+    folded_in = top(unseen, everyone)
+    fit(en)  # now fitted with it
+    fitted = top(unseen, everyone)
+    assert set(folded_in) == set(fitted)
+    assert set(folded_in) <= {s.pk for s in stories["grain"]}
+
+
+def test_the_model_ranks_a_story_in_other_words_above_one_sharing_a_word(
+    corpus, committed, monkeypatch
+):
+    en, _ = corpus
+    monkeypatch.setattr(lsa, "DIMENSIONS", len(POOLS))  # as few as the subjects
+    with committed():
+        story = make_story(
+            en,
+            headline="Petroleum refinery report",
+            lead="The petroleum refinery was in the news on Monday, they said.",
+            body=EVERYDAY,
+        )
+        other_words = make_story(
+            en,
+            headline="Crude and OPEC report",
+            lead="The crude figures and the OPEC barrels were in the news on Monday.",
+            body=EVERYDAY,
+        )
+        one_word = make_story(
+            en,
+            headline="Striker at the refinery",
+            lead="The striker and the goalkeeper visited a refinery before the league match.",
+            body=EVERYDAY,
+        )
+    candidates = [other_words.pk, one_word.pk]
+    # Words alone: the story in other words shares nothing that tells.
+    assert top(story, candidates) == [one_word.pk, other_words.pk]
+    fit(en)
+    assert top(story, candidates) == [other_words.pk, one_word.pk]
+
+
+def test_with_a_model_lists_are_made_and_explained_by_telling_words(corpus, committed):
+    en, stories = corpus
+    fit(en)
+    with committed():
+        story = subject_story(en, "oil", 1)
+    refresh(story.pk)
+    listed = list(RelatedStory.objects.filter(story=story).order_by("rank"))
+    assert listed[0].related_id == stories["oil"][1].pk  # the same words
+    oil = {s.pk for s in stories["oil"]}
+    assert {e.related_id for e in listed} <= oil
+    explained = [e.explanation for e in listed if "words: " in e.explanation]
+    assert explained[0].startswith("words: ")  # the same words as the story's
+    for explanation in explained:
+        words = explanation.split("words: ")[1].split(";")[0].split(", ")
+        assert set(words) <= set(POOLS["oil"])  # never "the", "and", "said", "monday"
+    # A story of the subject that shares none of its words can be listed: no words to show.
+    assert all(e.explanation.startswith(("words: ", "text ")) for e in listed)
+
+
+def test_rebuild_fits_the_model_first(corpus):
+    en, stories = corpus
+    out = io.StringIO()
+    call_command("related", "--rebuild", "--edition", "en", stdout=out, stderr=io.StringIO())
+    assert RelatedModel.objects.filter(edition=en).exists()
+    for subject, members in stories.items():
+        for story in members:
+            listed = set(RelatedStory.objects.filter(story=story).values_list("related", flat=True))
+            assert len(listed) == 5
+            assert listed <= {s.pk for s in members} - {story.pk}, subject
+
+
+def test_the_command_fits_the_models_alone(corpus, editions):
+    en, _ = corpus
+    out = io.StringIO()
+    call_command("related", "--fit", stdout=out)
+    assert out.getvalue() == f"fitted the model of edition en on {3 * PER_SUBJECT} stories\n"
+    assert not RelatedStory.objects.exists()  # no list computed
+    call_command("related", "--fit", "--edition", "fa", stdout=(out := io.StringIO()))
+    assert out.getvalue() == "no model fitted: too few public stories\n"
+    assert list(RelatedModel.objects.values_list("edition", flat=True)) == [en.pk]
