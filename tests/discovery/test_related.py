@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from dateline.discovery.models import RelatedStory
-from dateline.discovery.related import CANDIDATES, refresh
+from dateline.discovery.related import CANDIDATES, Scorer, refresh
 from dateline.stories.actions import (
     choose_related,
     correct_story,
@@ -293,3 +293,29 @@ def test_rebuild_computes_every_list(editions, committed):
     assert stored(first) == [second.pk] and stored(second) == [first.pk]
     with pytest.raises(CommandError, match="no edition 'xx'"):
         call_command("related", "--rebuild", "--edition", "xx")
+
+
+def test_lists_are_scored_outside_the_transaction_that_writes_them(
+    editions, background, monkeypatch
+):
+    """On SQLite a transaction holds the one writer's lock from its start: scoring inside it
+    made publications and webhook deliveries queue behind every refresh."""
+    en, _ = editions
+    with background():
+        story, related, then_killed = vienna(en), vienna(en), vienna(en)
+    depth_outside = len(connection.atomic_blocks)
+    depths = []
+    real_candidates = Scorer.candidates
+
+    def candidates_noting_the_transaction(scorer, profile):
+        depths.append(len(connection.atomic_blocks))
+        return real_candidates(scorer, profile)
+
+    monkeypatch.setattr(Scorer, "candidates", candidates_noting_the_transaction)
+    refresh(story.pk)
+    kill_story(then_killed, reason="duplicate")
+    refresh(then_killed.pk)  # the lists it left are scored again
+    assert len(depths) >= 2
+    assert set(depths) == {depth_outside}
+    assert related.pk in stored(story)
+    assert then_killed.pk not in stored(story)

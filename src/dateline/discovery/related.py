@@ -372,28 +372,37 @@ def _store_list(code: int, scored: list[Scored]) -> None:
 
 def refresh(code: int, profiles: Profiles | None = None) -> int:
     """Bring Related News up to date after a change to story `code`. Returns how many lists
-    were written. What the background task runs."""
+    were written. What the background task runs.
+
+    Lists are scored before the transaction and only written inside it: on SQLite a
+    transaction holds the one writer's lock from its start, and scoring takes far longer than
+    writing, so publications and webhook deliveries would queue behind every refresh."""
     profiles = profiles or Profiles()
     scorer = Scorer(profiles)
     story = profiles.get([code]).get(code)
+    if story is None:
+        return _leave_every_list(code, profiles, scorer)
+    scored = scorer.candidates(story)
     with transaction.atomic():
-        if story is None:
-            return _leave_every_list(code, profiles)
-        scored = scorer.candidates(story)
         _store_list(code, scored)
         return 1 + _offer_to_candidates(code, scored)
 
 
-def _leave_every_list(code: int, profiles: Profiles) -> int:
+def _leave_every_list(code: int, profiles: Profiles, scorer: Scorer) -> int:
     """A story that is not public: its own list and its entries in others go; the lists it
     left are made again (there are at most as many as lists it was good enough for)."""
-    RelatedStory.objects.filter(story_id=code).delete()
-    entries = RelatedStory.objects.filter(related_id=code)
-    left = sorted(set(entries.values_list("story_id", flat=True)))
-    entries.delete()
-    scorer = Scorer(profiles)
-    for found in profiles.get(left).values():
-        _store_list(found.code, scorer.candidates(found))
+    left = sorted(
+        set(RelatedStory.objects.filter(related_id=code).values_list("story_id", flat=True))
+    )
+    remade = {
+        found.code: [s for s in scorer.candidates(found) if s.code != code]
+        for found in profiles.get(left).values()
+    }
+    with transaction.atomic():
+        RelatedStory.objects.filter(story_id=code).delete()
+        RelatedStory.objects.filter(related_id=code).delete()
+        for list_code, scored in remade.items():
+            _store_list(list_code, scored)
     return len(left)
 
 
