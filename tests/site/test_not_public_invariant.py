@@ -77,8 +77,9 @@ SHARED_TAG = "Water"
 
 # --- Every public URL -----------------------------------------------------------------------
 
-# Route prefixes that are not the public site: the newsroom (admin and screens), static files.
-NOT_PUBLIC = ("newsroom/", django_settings.STATIC_URL.strip("/") + "/")
+# Route prefixes that are not the public site: the newsroom (admin and screens), static files,
+# and partners' inbound copy (POST only, with a key; it makes Incoming drafts, shows no story).
+NOT_PUBLIC = ("newsroom/", django_settings.STATIC_URL.strip("/") + "/", "api/v1/incoming")
 
 
 @dataclass(frozen=True)
