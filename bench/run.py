@@ -106,9 +106,7 @@ def _in_child_process(name: str, quick: bool) -> list[dict]:
         started = time.perf_counter()
         timeout = CHILD_TIMEOUTS.get(name, CHILD_TIMEOUT_SECONDS)
         try:
-            completed = subprocess.run(
-                command + (["--quick"] if quick else []), timeout=timeout
-            )
+            completed = subprocess.run(command + (["--quick"] if quick else []), timeout=timeout)
         except subprocess.TimeoutExpired:
             return [{"name": name, "error": f"over {timeout} s; stopped"}]
         print(f"{name}: done in {time.perf_counter() - started:.0f} s", file=sys.stderr)

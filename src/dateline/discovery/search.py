@@ -81,6 +81,7 @@ def reindex(edition=None, *, progress: Callable[[int], None] = lambda done: None
         progress(done)
     with transaction.atomic():
         index.replace_range([], after, None, edition_id)  # past the last public story
+    index.settle()
     return done
 
 

@@ -1,0 +1,122 @@
+"""What keeps the index fast at a million stories (decision 0030), on whichever database the
+suite runs on: the word frequencies kept beside the index agree with the public stories
+through every change and rebuild; a search ranks the most recent RANKED_MATCHES matches;
+filters by tag and exclusions give the same answers as before."""
+
+import collections
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from dateline.discovery import backends
+from dateline.discovery.backends import Filters, backend
+from dateline.discovery.query import parse_query
+from dateline.discovery.search import best_matches, document_of, reindex, sync_stories
+from dateline.stories.actions import correct_story, kill_story, unpublish_story
+from dateline.stories.models import Story
+from tests.factories import make_story
+
+pytestmark = pytest.mark.django_db
+
+HOUR = datetime.timedelta(hours=1)
+
+
+def truth() -> tuple[int, dict[str, int]]:
+    """The frequencies counted afresh from the public stories, as the index should hold them."""
+    counts = collections.Counter()
+    public = list(Story.objects.public())
+    for story in public:
+        document = document_of(story)
+        counts.update(set(f"{document.headline} {document.lead} {document.body}".split()))
+    return len(public), dict(counts)
+
+
+def kept() -> tuple[int, dict[str, int]]:
+    return backend().word_counts(None)
+
+
+def test_frequencies_follow_every_change(editions, committed):
+    en, fa = editions
+    with committed():
+        walnut = make_story(en, headline="Walnut harvest", body="Walnut walnut prices rose.")
+        saffron = make_story(en, headline="Saffron harvest")
+        make_story(fa, headline="برداشت گردو walnut")
+        make_story(en, headline="Draft walnut", published=False)
+    total, words = kept()
+    assert (total, words["walnut"], words["harvest"], words["saffron"]) == (3, 2, 2, 1)
+    assert (total, words) == truth()
+    with committed():
+        correct_story(saffron, note="wrong crop", headline="Pistachio harvest")
+        kill_story(walnut, reason="legal")
+    total, words = kept()
+    assert (total, words.get("saffron", 0), words["pistachio"], words["walnut"]) == (2, 0, 1, 1)
+    assert (total, words) == truth()
+    with committed():
+        unpublish_story(saffron)
+    assert kept() == truth() and kept()[0] == 1
+
+
+def test_asked_words_read_the_kept_frequencies(editions, committed):
+    en, _ = editions
+    with committed():
+        make_story(en, headline="Walnut harvest")
+        make_story(en, headline="Walnut prices")
+    assert backend().word_counts(["walnut", "prices", "never"]) == (2, {"walnut": 2, "prices": 1})
+    many = [f"word{n}" for n in range(1_200)] + ["walnut"]  # over SQLite's parameter limit
+    assert backend().word_counts(many) == (2, {"walnut": 2})
+
+
+def test_storing_a_story_again_counts_its_words_once(editions, committed):
+    en, _ = editions
+    with committed():
+        story = make_story(en, headline="Walnut harvest")
+    sync_stories([story.pk])
+    sync_stories([story.pk])
+    assert kept() == truth() == (1, kept()[1]) and kept()[1]["walnut"] == 1
+
+
+def test_reindex_makes_the_frequencies_exact_again(editions, committed):
+    en, fa = editions
+    with committed():
+        stale = make_story(en, headline="Walnut harvest")
+        make_story(fa, headline="Saffron harvest")
+    make_story(en, headline="Walnut prices")  # not indexed: made without the receiver running
+    Story.objects.filter(pk=stale.pk).update(status="killed")  # behind the actions' back
+    assert kept() != truth()
+    reindex(edition=en)
+    assert kept() == truth()
+    reindex()
+    assert kept() == truth() == (2, kept()[1])
+
+
+def test_a_search_ranks_the_most_recent_matches(editions, committed, monkeypatch):
+    en, _ = editions
+    with committed():
+        best = make_story(en, headline="Walnut walnut walnut", published_at=timezone.now() - HOUR)
+        weaker = [make_story(en, headline="Walnut", body="Other news.") for _ in range(3)]
+    query = parse_query("walnut")
+    found = backend().ranked(query, Filters(en.pk), limit=10, offset=0)
+    assert found[0] == best.pk and len(found) == 4
+    monkeypatch.setattr(backends, "RANKED_MATCHES", 3)
+    found = backend().ranked(query, Filters(en.pk), limit=10, offset=0)
+    assert sorted(found) == sorted(s.pk for s in weaker)
+    # "More like this" ranks every match: its words are a story's rarest.
+    assert best_matches({"walnut": 1.0}, Filters(en.pk), limit=10)[0] == best.pk
+
+
+def test_tag_filter_and_exclusions_check_the_matches(editions, committed):
+    en, _ = editions
+    with committed():
+        tagged = make_story(en, headline="Walnut harvest", tags=("farming",))
+        also = make_story(en, headline="Walnut prices", tags=("farming",))
+        make_story(en, headline="Walnut exports")
+        make_story(en, headline="Saffron harvest", tags=("farming",))
+    tag_id = tagged.tags.get().pk
+    query = parse_query("walnut")
+    found = backend().ranked(query, Filters(en.pk, tag_id=tag_id), limit=10, offset=0)
+    assert sorted(found) == sorted([tagged.pk, also.pk])
+    found = backend().ranked(
+        query, Filters(en.pk, tag_id=tag_id, exclude=(also.pk,)), limit=10, offset=0
+    )
+    assert found == [tagged.pk]
