@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from dateline.discovery import backends
+from dateline.discovery import search as search_module
 from dateline.discovery.backends import Filters, backend
 from dateline.discovery.query import parse_query
 from dateline.discovery.search import best_matches, document_of, reindex, sync_stories
@@ -120,3 +121,19 @@ def test_tag_filter_and_exclusions_check_the_matches(editions, committed):
         query, Filters(en.pk, tag_id=tag_id, exclude=(also.pk,)), limit=10, offset=0
     )
     assert found == [tagged.pk]
+
+
+def test_more_like_this_leaves_out_its_commonest_words_past_the_budget(
+    editions, committed, monkeypatch
+):
+    en, _ = editions
+    with committed():
+        rare = make_story(en, headline="Walnut blight")
+        common = [make_story(en, headline=f"Harvest report {n}") for n in range(3)]
+    terms = {"harvest": 2.0, "walnut": 1.0}
+    everything = best_matches(terms, Filters(en.pk), limit=10)
+    assert sorted(everything) == sorted([rare.pk, *(s.pk for s in common)])
+    monkeypatch.setattr(search_module, "MORE_LIKE_THIS_MATCHES", 3)
+    assert best_matches(terms, Filters(en.pk), limit=10) == [rare.pk]
+    monkeypatch.setattr(search_module, "MORE_LIKE_THIS_MATCHES", 0)  # the rarest always stays
+    assert best_matches({"harvest": 1.0}, Filters(en.pk), limit=10) != []
