@@ -137,3 +137,22 @@ def test_more_like_this_leaves_out_its_commonest_words_past_the_budget(
     assert best_matches(terms, Filters(en.pk), limit=10) == [rare.pk]
     monkeypatch.setattr(search_module, "MORE_LIKE_THIS_MATCHES", 0)  # the rarest always stays
     assert best_matches({"harvest": 1.0}, Filters(en.pk), limit=10) != []
+
+
+def test_matches_are_estimated_from_the_kept_frequencies(editions, committed, monkeypatch):
+    en, _ = editions
+    with committed():
+        for n in range(4):
+            make_story(en, headline=f"Walnut harvest {n}", body="Market report.")
+        make_story(en, headline="Saffron marketing", body="Other news.")
+    monkeypatch.setattr(backends, "RANKED_MATCHES", 2)  # many: matches² > 2 × 5 stories
+    assert backends._many_matches(parse_query("walnut"))  # 4 of 5
+    assert not backends._many_matches(parse_query("saffron"))  # 1
+    assert not backends._many_matches(parse_query("walnut saffron"))  # the rarer term decides
+    assert backends._many_matches(parse_query("mark*"))  # market 4 + marketing 1
+    assert not backends._many_matches(parse_query('"saffron marketing"'))
+    assert backends._prefix_count("mar") == 5 and backends._prefix_count("zz") == 0
+    # Either way of reading them, a search finds the same stories.
+    walnuts = backend().ranked(parse_query("walnut"), Filters(en.pk), limit=10, offset=0)
+    monkeypatch.setattr(backends, "_many_matches", lambda query: False)
+    assert backend().ranked(parse_query("walnut"), Filters(en.pk), limit=10, offset=0) == walnuts

@@ -299,9 +299,16 @@ class PostgresIndex:
             where.append("story_id <> ALL(%s)")
             params.append(list(filters.exclude))
         # ts_rank_cd's default weights count A (headline) 1.0, B (lead) 0.4, C (body) 0.2.
-        # The inner query keeps the RANKED_MATCHES most recent matches (read backwards along
-        # the primary key for a common word, from the GIN index for a rare one).
-        recent = "" if any_term else f" ORDER BY story_id DESC LIMIT {RANKED_MATCHES}"
+        # The inner query keeps the RANKED_MATCHES most recent matches: read backwards along
+        # the primary key, each story checked, when matches are common (few stories read per
+        # match found); all of them from the GIN index, then sorted, when they are not. The
+        # planner, which cannot tell how much checking a tsvector costs, would walk the key
+        # for a word in one story of twenty (a tenth of a second at 100,000 stories): "+ 0"
+        # takes the key's order away from it.
+        recent = ""
+        if not any_term:
+            key = "story_id" if _many_matches(query) else "story_id + 0"
+            recent = f" ORDER BY {key} DESC LIMIT {RANKED_MATCHES}"
         sql = (
             f"SELECT story_id FROM (SELECT story_id, published_at, document, q"  # noqa: S608
             f" FROM {TABLE}, to_tsquery('simple', %s) AS q WHERE {' AND '.join(where)}{recent})"
@@ -326,6 +333,38 @@ class PostgresIndex:
     def word_counts(self, words: Sequence[str] | None) -> tuple[int, dict[str, int]]:
         """As `SQLiteIndex.word_counts`."""
         return _word_counts(words)
+
+
+def _many_matches(query: SearchQuery) -> bool:
+    """Whether walking the stories newest first finds RANKED_MATCHES matches of `query`
+    sooner than reading all its matches would: when the matches number more than the square
+    root of RANKED_MATCHES times the stories (walking reads about RANKED_MATCHES × stories /
+    matches of them). The matches are estimated from the kept frequencies: a term's rarest
+    word, a prefix's words added up, the rarest term."""
+    words = sorted({word for term in query.terms for word in term.words})
+    total, counts = _word_counts(words)
+    estimates = []
+    for term in query.terms:
+        whole = term.words[:-1] if term.prefix else term.words
+        holding = [counts.get(word, 0) for word in whole]
+        if term.prefix:
+            holding.append(_prefix_count(term.words[-1]))
+        estimates.append(min(holding))
+    return min(estimates) ** 2 > RANKED_MATCHES * total
+
+
+def _prefix_count(prefix: str) -> int:
+    """How many stories hold the words starting with `prefix`, added up (an over-estimate
+    of the stories holding any of them): a range of the frequencies' primary key (exact in
+    code point order, SQLite's and a C collation's; close in others, enough to estimate)."""
+    after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT coalesce(sum(stories), 0) FROM {FREQUENCIES}"  # noqa: S608
+            " WHERE word >= %s AND word < %s",
+            [prefix, after],
+        )
+        return int(cursor.fetchone()[0])
 
 
 def _tsquery_term(term: Term) -> str:
