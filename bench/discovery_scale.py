@@ -67,7 +67,11 @@ ARTICLE_REQUESTS = 150
 TARGET_SEARCH_P95_MS = 100
 TARGET_RELATED_P95_MS = 50
 ARTICLE_RATIO = 1.25
-PER_PAGE = 11  # the search page's ten results and one to know whether another page follows
+PER_PAGE = 11
+STEPS = (
+    "build",
+    "measure",
+)  # the search page's ten results and one to know whether another page follows
 
 
 # --- the orchestrator (run by bench/run.py, in its own process) -------------------------------
@@ -84,10 +88,19 @@ def _sizes(text: str | None, quick: bool) -> list[int]:
     return sorted({REFERENCE_SIZE, *(sizes or (QUICK_SIZES if quick else DEFAULT_SIZES))})
 
 
-def measure_all(sizes: list[int], backends: list[str]) -> list[dict]:
+def measure_all(sizes: list[int], backends: list[str], *, cached: bool = False) -> list[dict]:
+    """Build (unless cached) and measure each size on each database; `cached`: only report
+    what earlier runs measured (the JSON kept beside each corpus)."""
     results: dict[str, dict[int, dict]] = {}
     rows = []
     for backend in backends:
+        if cached:
+            for size in sizes:
+                steps = [_var_dir(backend, size).with_suffix(f".{s}.json") for s in STEPS]
+                if all(path.exists() for path in steps):
+                    got = [json.loads(path.read_text(encoding="utf-8")) for path in steps]
+                    results.setdefault(backend, {})[size] = {**got[0], **got[1]}
+            continue
         if backend == "postgresql" and not _postgres_answers():
             rows.append(skipped(f"scale {backend}", f"no PostgreSQL at {PG_URL}"))
             continue
@@ -658,6 +671,11 @@ def _draw(results: dict[str, dict[int, dict]]) -> Path:
 
         search_ms = [[q["ms"] for q in g["queries"]] for g in got]
         line(latency, [percentile(ms, 0.95) for ms in search_ms], "search p95")
+        if backend == "sqlite" and all("cpu_ms" in g["queries"][0] for g in got):
+            search_cpu = [[q["cpu_ms"] for q in g["queries"]] for g in got]
+            line(latency, [percentile(ms, 0.95) for ms in search_cpu], "search p95 CPU", ":o")
+            related_cpu = [percentile(g["related_cpu_ms"], 0.95) for g in got]
+            line(latency, related_cpu, "related p95 CPU", ":s")
         line(latency, [percentile(g["related_ms"], 0.95) for g in got], "related p95", "-s")
         line(latency, [statistics.median(g["article_ms"]) for g in got], "article median", "-^")
         line(size_axis, [g["index_bytes"] / 2**20 for g in got], "index")
@@ -694,6 +712,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--sizes", help="comma-separated corpus sizes (1,000 is always added)")
     parser.add_argument("--backends", default=",".join(BACKENDS))
+    parser.add_argument(
+        "--cached", action="store_true", help="report what earlier runs measured, measure nothing"
+    )
     parser.add_argument("--build", nargs=2, metavar=("BACKEND", "SIZE"), help=argparse.SUPPRESS)
     parser.add_argument("--measure", nargs=2, metavar=("BACKEND", "SIZE"), help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
@@ -705,7 +726,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from bench import report
 
-    rows = measure_all(_sizes(options.sizes, quick=False), options.backends.split(","))
+    sizes = _sizes(options.sizes, quick=False)
+    rows = measure_all(sizes, options.backends.split(","), cached=options.cached)
     print(report.table(rows))
     started = datetime.datetime.now(datetime.UTC)
     document = {"started_at": started.isoformat(), "only": "scale", "results": rows}
