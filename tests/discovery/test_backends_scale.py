@@ -156,3 +156,27 @@ def test_matches_are_estimated_from_the_kept_frequencies(editions, committed, mo
     walnuts = backend().ranked(parse_query("walnut"), Filters(en.pk), limit=10, offset=0)
     monkeypatch.setattr(backends, "_many_matches", lambda query: False)
     assert backend().ranked(parse_query("walnut"), Filters(en.pk), limit=10, offset=0) == walnuts
+
+
+def test_date_filters_bound_the_codes_searched(editions, committed):
+    en, fa = editions
+    now = timezone.now()
+    with committed():
+        old = make_story(en, headline="Walnut old", published_at=now - 30 * 24 * HOUR)
+        middle = make_story(en, headline="Walnut middle", published_at=now - 10 * 24 * HOUR)
+        new = make_story(en, headline="Walnut new", published_at=now - HOUR)
+        make_story(fa, headline="Walnut elsewhere", published_at=now - 10 * 24 * HOUR)
+    since, until = now - 20 * 24 * HOUR, now - 2 * 24 * HOUR
+    between = Filters(en.pk, since=since, until=until)
+    assert backends._codes_published_between(between) == (middle.pk, middle.pk)
+    assert backend().ranked(parse_query("walnut"), between, limit=10, offset=0) == [middle.pk]
+    recent = Filters(en.pk, since=since)
+    assert backends._codes_published_between(recent) == (middle.pk, new.pk)
+    assert sorted(backend().ranked(parse_query("walnut"), recent, limit=10, offset=0)) == [
+        middle.pk,
+        new.pk,
+    ]
+    empty = Filters(en.pk, since=now - 3 * HOUR, until=now - 2 * HOUR)
+    assert backends._codes_published_between(empty) is None
+    assert backend().ranked(parse_query("walnut"), empty, limit=10, offset=0) == []
+    assert old.pk not in backend().ranked(parse_query("walnut"), recent, limit=10, offset=0)
