@@ -9,14 +9,21 @@ letters and digits only: quoting them is enough to keep them words in either syn
 """
 
 import datetime
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import connection
+from django.db.models import Max, Min
 
 from dateline.discovery.query import SearchQuery, Term
 
 TABLE = "discovery_search"
+# How many stories of the index hold each word (the document frequencies Related News weighs
+# words by), kept as entries come and go: counting them in the index itself reads a common
+# word's whole list of stories (migration 0003). The row of the empty word counts the stories.
+FREQUENCIES = "discovery_search_frequency"
+STORIES = ""
 # How much a match in each field counts, headline first.
 HEADLINE_WEIGHT, LEAD_WEIGHT, BODY_WEIGHT = 10.0, 4.0, 1.0
 # Recency: a story published now counts (1 + RECENCY_BOOST) times its text relevance, one
@@ -24,6 +31,11 @@ HEADLINE_WEIGHT, LEAD_WEIGHT, BODY_WEIGHT = 10.0, 4.0, 1.0
 # come newest first; a much better match still wins over a newer, weaker one.
 RECENCY_BOOST = 1.0
 RECENCY_DAYS = 30.0
+# A search ranks the RANKED_MATCHES most recently indexed stories that match it (the highest
+# codes), not every match: ranking is per matching story, and a common word matches most of
+# a million. Found in code order from the index, these cost the same at any size (decision
+# 0030). "More like this" (any_term) ranks every match: its words are chosen to be rare.
+RANKED_MATCHES = 2_000
 
 
 @dataclass(frozen=True)
@@ -50,9 +62,10 @@ class Filters:
     exclude: tuple[int, ...] = ()
 
 
-def _delete_codes(code_column: str, after: int, upto: int | None, edition_id: int | None) -> None:
-    """Remove every entry with a code in (after, upto] (of one edition, if given; no upper
-    bound for None). `code_column` is how each backend's table names the news code."""
+def _range(code_column: str, after: int, upto: int | None, edition_id: int | None):
+    """The condition and parameters for every entry with a code in (after, upto] (of one
+    edition, if given; no upper bound for None). `code_column` is how each backend's table
+    names the news code."""
     where, params = [f"{code_column} > %s"], [after]
     if upto is not None:
         where.append(f"{code_column} <= %s")
@@ -60,8 +73,7 @@ def _delete_codes(code_column: str, after: int, upto: int | None, edition_id: in
     if edition_id is not None:
         where.append("edition_id = %s")
         params.append(edition_id)
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {TABLE} WHERE {' AND '.join(where)}", params)  # noqa: S608
+    return " AND ".join(where), params
 
 
 class SQLiteIndex:
@@ -71,6 +83,7 @@ class SQLiteIndex:
     def store(self, documents: Sequence[Document]) -> None:
         with connection.cursor() as cursor:
             self._delete(cursor, [d.code for d in documents])
+            _add_frequencies(cursor, _document_words(documents), len(documents))
             cursor.executemany(
                 f"INSERT INTO {TABLE} (rowid, headline, lead, body, edition_id, section_id,"  # noqa: S608
                 " published) VALUES (%s, %s, %s, %s, %s, %s, %s)",
@@ -93,14 +106,27 @@ class SQLiteIndex:
             self._delete(cursor, codes)
 
     def _delete(self, cursor, codes: Sequence[int]) -> None:
-        cursor.executemany(f"DELETE FROM {TABLE} WHERE rowid = %s", [(c,) for c in codes])  # noqa: S608
+        for start in range(0, len(codes), 500):  # SQLite's limit on parameters, with room
+            chunk = codes[start : start + 500]
+            self._delete_where(cursor, f"rowid IN ({', '.join(['%s'] * len(chunk))})", chunk)
+
+    def _delete_where(self, cursor, where: str, params: list) -> None:
+        """Delete the entries `where` says, and their words from the frequencies."""
+        cursor.execute(f"SELECT headline, lead, body FROM {TABLE} WHERE {where}", params)  # noqa: S608
+        gone = cursor.fetchall()
+        if not gone:
+            return
+        words = Counter(word for texts in gone for word in set(" ".join(texts).split()))
+        _add_frequencies(cursor, words, len(gone), sign=-1)
+        cursor.execute(f"DELETE FROM {TABLE} WHERE {where}", params)  # noqa: S608
 
     def replace_range(
         self, documents: Sequence[Document], after: int, upto: int | None, edition_id: int | None
     ) -> None:
         """Remove every entry with a code in (after, upto] (of one edition, if given; no upper
         bound for None), then store `documents`."""
-        _delete_codes("rowid", after, upto, edition_id)
+        with connection.cursor() as cursor:
+            self._delete_where(cursor, *_range("rowid", after, upto, edition_id))
         if documents:
             self.store(documents)
 
@@ -117,40 +143,91 @@ class SQLiteIndex:
         if filters.until is not None:
             where.append("published < %s")
             params.append(int(filters.until.timestamp()))
+        if filters.since is not None or filters.until is not None:
+            codes = _codes_published_between(filters)
+            if codes is None:
+                return []
+            where.append("rowid BETWEEN %s AND %s")  # FTS5 reads only this part of each list
+            params.extend(codes)
+        # The unary + keeps these rowid tests out of FTS5's hands: offered `rowid IN (…)`, it
+        # looks each listed story up and runs the match on it alone, one by one (seconds for a
+        # common tag); as plain filters they check the stories the match found. The tag is
+        # looked up per story found, not listed whole (half the stories, for a common one).
         if filters.tag_id is not None:
-            where.append("rowid IN (SELECT story_id FROM stories_story_tags WHERE tag_id = %s)")
+            where.append(
+                "EXISTS (SELECT 1 FROM stories_story_tags"
+                " WHERE story_id = discovery_search.rowid AND tag_id = %s)"
+            )
             params.append(filters.tag_id)
         if filters.exclude:
-            where.append(f"rowid NOT IN ({', '.join(['%s'] * len(filters.exclude))})")
+            where.append(f"+rowid NOT IN ({', '.join(['%s'] * len(filters.exclude))})")
             params.extend(filters.exclude)
         now = datetime.datetime.now(datetime.UTC).timestamp()
-        # bm25() is negative, lower is better: the boost (above 1) makes a newer match lower.
-        sql = (
-            f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s AND {' AND '.join(where)}"  # noqa: S608
-            f" ORDER BY bm25({TABLE}, {HEADLINE_WEIGHT}, {LEAD_WEIGHT}, {BODY_WEIGHT})"
-            f" * (1 + {RECENCY_BOOST} / (1 + (%s - published) / 86400.0 / {RECENCY_DAYS})),"
-            " rowid DESC LIMIT %s OFFSET %s"
-        )
         match = (" OR " if any_term else " ").join(_fts5_term(t) for t in query.terms)
+        # bm25() is negative, lower is better: the boost (above 1) makes a newer match lower.
+        # It is worked out in the inner query, the one with MATCH, which FTS5 answers in code
+        # order and stops after RANKED_MATCHES.
+        recent = "" if any_term else f" ORDER BY rowid DESC LIMIT {RANKED_MATCHES}"
+        sql = (
+            f"SELECT code FROM (SELECT rowid AS code, published, bm25({TABLE}, {HEADLINE_WEIGHT},"  # noqa: S608
+            f" {LEAD_WEIGHT}, {BODY_WEIGHT}) AS relevance FROM {TABLE}"
+            f" WHERE {TABLE} MATCH %s AND {' AND '.join(where)}{recent})"
+            f" ORDER BY relevance * (1 + {RECENCY_BOOST} / (1 + (%s - published) / 86400.0"
+            f" / {RECENCY_DAYS})), code DESC LIMIT %s OFFSET %s"
+        )
         with connection.cursor() as cursor:
             cursor.execute(sql, [match, *params, now, limit, offset])
             return [row[0] for row in cursor.fetchall()]
 
+    def settle(self) -> None:
+        """After a rebuild: nothing to do, FTS5 merges its segments as it writes."""
+
     def word_counts(self, words: Sequence[str] | None) -> tuple[int, dict[str, int]]:
         """How many stories the index holds, and how many hold each of `words` (every word
-        of the index for None), from FTS5's vocabulary table (migration 0002)."""
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM {TABLE}")  # noqa: S608
-            total = cursor.fetchone()[0]
-            if words is None:
-                cursor.execute("SELECT term, doc FROM discovery_search_words")
-            else:
+        of the index for None)."""
+        return _word_counts(words)
+
+
+def _document_words(documents: Sequence[Document]) -> Counter:
+    """How many of `documents` hold each word (their text is tokens, one space apart)."""
+    return Counter(
+        word for d in documents for word in set(f"{d.headline} {d.lead} {d.body}".split())
+    )
+
+
+def _add_frequencies(cursor, words: Counter, stories: int, *, sign: int = 1) -> None:
+    """Add (sign 1) or take out (-1) `stories` entries holding `words` in the frequencies.
+    In word order, so that two writers lock the rows in the same order."""
+    cursor.executemany(
+        f"INSERT INTO {FREQUENCIES} (word, stories) VALUES (%s, %s) ON CONFLICT (word)"  # noqa: S608
+        f" DO UPDATE SET stories = {FREQUENCIES}.stories + excluded.stories",
+        [(word, sign * count) for word, count in sorted({**words, STORIES: stories}.items())],
+    )
+
+
+def _word_counts(words: Sequence[str] | None) -> tuple[int, dict[str, int]]:
+    """How many stories the index holds, and how many hold each of `words` (every word of
+    the index for None), read from the kept frequencies."""
+    with connection.cursor() as cursor:
+        if words is None:
+            cursor.execute(f"SELECT word, stories FROM {FREQUENCIES} WHERE stories > 0")  # noqa: S608
+            counts = dict(cursor.fetchall())
+        else:
+            counts = {}
+            asked = sorted(set(words))
+            for start in range(0, len(asked), 500):  # SQLite's limit on parameters
+                chunk = asked[start : start + 500]
                 cursor.execute(
-                    "SELECT term, doc FROM discovery_search_words WHERE term IN"  # noqa: S608
-                    f" ({', '.join(['%s'] * len(words))})",
-                    list(words),
+                    f"SELECT word, stories FROM {FREQUENCIES} WHERE word IN"  # noqa: S608
+                    f" ({', '.join(['%s'] * len(chunk))})",
+                    chunk,
                 )
-            return total, dict(cursor.fetchall())
+                counts.update(cursor.fetchall())
+            cursor.execute(f"SELECT stories FROM {FREQUENCIES} WHERE word = %s", [STORIES])  # noqa: S608
+            found = cursor.fetchone()
+            counts[STORIES] = found[0] if found else 0
+    total = counts.pop(STORIES, 0)
+    return total, counts
 
 
 def _fts5_term(term: Term) -> str:
@@ -165,7 +242,9 @@ class PostgresIndex:
     text normalised for any language, Persian included."""
 
     def store(self, documents: Sequence[Document]) -> None:
+        codes = [d.code for d in documents]
         with connection.cursor() as cursor:
+            self._count(cursor, "story_id = ANY(%s)", [codes], sign=-1)
             cursor.executemany(
                 f"""INSERT INTO {TABLE} (story_id, edition_id, section_id, published_at, document)
                 VALUES (%s, %s, %s, %s, setweight(to_tsvector('simple', %s), 'A')
@@ -179,16 +258,35 @@ class PostgresIndex:
                     for d in documents
                 ],
             )
+            self._count(cursor, "story_id = ANY(%s)", [codes], sign=1)
 
     def remove(self, codes: Sequence[int]) -> None:
         with connection.cursor() as cursor:
+            self._count(cursor, "story_id = ANY(%s)", [list(codes)], sign=-1)
             cursor.execute(f"DELETE FROM {TABLE} WHERE story_id = ANY(%s)", [list(codes)])  # noqa: S608
+
+    def _count(self, cursor, where: str, params: list, *, sign: int) -> None:
+        """Add the words of the entries `where` says to the frequencies (sign 1, once
+        stored) or take them out (-1, before they are deleted or replaced): in one
+        statement, from the tsvectors, whose words are each story's distinct words."""
+        cursor.execute(
+            f"""INSERT INTO {FREQUENCIES} (word, stories)
+            SELECT word, %s * count(*) FROM (
+                SELECT unnest(tsvector_to_array(document)) FROM {TABLE} WHERE {where}
+                UNION ALL SELECT %s FROM {TABLE} WHERE {where}) AS words (word)
+            GROUP BY word ORDER BY word
+            ON CONFLICT (word) DO UPDATE SET stories = {FREQUENCIES}.stories + EXCLUDED.stories""",  # noqa: S608
+            [sign, *params, STORIES, *params],
+        )
 
     def replace_range(
         self, documents: Sequence[Document], after: int, upto: int | None, edition_id: int | None
     ) -> None:
         """As `SQLiteIndex.replace_range`."""
-        _delete_codes("story_id", after, upto, edition_id)
+        where, params = _range("story_id", after, upto, edition_id)
+        with connection.cursor() as cursor:
+            self._count(cursor, where, params, sign=-1)
+            cursor.execute(f"DELETE FROM {TABLE} WHERE {where}", params)  # noqa: S608
         if documents:
             self.store(documents)
 
@@ -205,6 +303,12 @@ class PostgresIndex:
         if filters.until is not None:
             where.append("published_at < %s")
             params.append(filters.until)
+        if filters.since is not None or filters.until is not None:
+            codes = _codes_published_between(filters)
+            if codes is None:
+                return []
+            where.append("story_id BETWEEN %s AND %s")
+            params.extend(codes)
         if filters.tag_id is not None:
             where.append("story_id IN (SELECT story_id FROM stories_story_tags WHERE tag_id = %s)")
             params.append(filters.tag_id)
@@ -212,9 +316,20 @@ class PostgresIndex:
             where.append("story_id <> ALL(%s)")
             params.append(list(filters.exclude))
         # ts_rank_cd's default weights count A (headline) 1.0, B (lead) 0.4, C (body) 0.2.
+        # The inner query keeps the RANKED_MATCHES most recent matches: read backwards along
+        # the primary key, each story checked, when matches are common (few stories read per
+        # match found); all of them from the GIN index, then sorted, when they are not. The
+        # planner, which cannot tell how much checking a tsvector costs, would walk the key
+        # for a word in one story of twenty (a tenth of a second at 100,000 stories): "+ 0"
+        # takes the key's order away from it.
+        recent = ""
+        if not any_term:
+            key = "story_id" if _many_matches(query) else "story_id + 0"
+            recent = f" ORDER BY {key} DESC LIMIT {RANKED_MATCHES}"
         sql = (
-            f"SELECT story_id FROM {TABLE}, to_tsquery('simple', %s) AS q"  # noqa: S608
-            f" WHERE {' AND '.join(where)}"
+            f"SELECT story_id FROM (SELECT story_id, published_at, document, q"  # noqa: S608
+            f" FROM {TABLE}, to_tsquery('simple', %s) AS q WHERE {' AND '.join(where)}{recent})"
+            " AS matches"
             f" ORDER BY ts_rank_cd(document, q) * (1 + {RECENCY_BOOST} / (1 + EXTRACT(EPOCH FROM"
             f" (now() - published_at)) / 86400.0 / {RECENCY_DAYS})) DESC, story_id DESC"
             " LIMIT %s OFFSET %s"
@@ -224,20 +339,65 @@ class PostgresIndex:
             cursor.execute(sql, [tsquery, *params, limit, offset])
             return [row[0] for row in cursor.fetchall()]
 
-    def word_counts(self, words: Sequence[str] | None) -> tuple[int, dict[str, int]]:
-        """As `SQLiteIndex.word_counts`; all words (None) from `ts_stat`, a full scan."""
+    def settle(self) -> None:
+        """After a rebuild: the GIN index's pending entries merged into the index (a search
+        reads them one by one until then, and the planner, counting them, prefers to read
+        the whole table) and the table's statistics renewed, what autovacuum would do later."""
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM {TABLE}")  # noqa: S608
-            total = cursor.fetchone()[0]
-            if words is None:
-                cursor.execute(f"SELECT word, ndoc FROM ts_stat('SELECT document FROM {TABLE}')")  # noqa: S608
-            else:
-                cursor.execute(
-                    f"SELECT word, (SELECT count(*) FROM {TABLE} WHERE document @@"  # noqa: S608
-                    " to_tsquery('simple', quote_literal(word))) FROM unnest(%s::text[]) AS word",
-                    [list(words)],
-                )
-            return total, dict(cursor.fetchall())
+            cursor.execute("SELECT gin_clean_pending_list('discovery_search_document')")
+            cursor.execute(f"ANALYZE {TABLE}")
+
+    def word_counts(self, words: Sequence[str] | None) -> tuple[int, dict[str, int]]:
+        """As `SQLiteIndex.word_counts`."""
+        return _word_counts(words)
+
+
+def _codes_published_between(filters: Filters) -> tuple[int, int] | None:
+    """The lowest and highest code of the edition's published stories in the filters' dates
+    (None: there are none), from the stories' own index of publication times. Every match
+    in those dates has a code in between, and a search walks the index's lists from the
+    newest code: bounded, it no longer walks past the dates to the oldest story."""
+    from dateline.stories.models import Status, Story
+
+    stories = Story.objects.filter(edition_id=filters.edition_id, status=Status.PUBLISHED)
+    if filters.since is not None:
+        stories = stories.filter(published_at__gte=filters.since)
+    if filters.until is not None:
+        stories = stories.filter(published_at__lt=filters.until)
+    bounds = stories.aggregate(low=Min("pk"), high=Max("pk"))
+    return None if bounds["low"] is None else (bounds["low"], bounds["high"])
+
+
+def _many_matches(query: SearchQuery) -> bool:
+    """Whether walking the stories newest first finds RANKED_MATCHES matches of `query`
+    sooner than reading all its matches would: when the matches number more than the square
+    root of RANKED_MATCHES times the stories (walking reads about RANKED_MATCHES × stories /
+    matches of them). The matches are estimated from the kept frequencies: a term's rarest
+    word, a prefix's words added up, the rarest term."""
+    words = sorted({word for term in query.terms for word in term.words})
+    total, counts = _word_counts(words)
+    estimates = []
+    for term in query.terms:
+        whole = term.words[:-1] if term.prefix else term.words
+        holding = [counts.get(word, 0) for word in whole]
+        if term.prefix:
+            holding.append(_prefix_count(term.words[-1]))
+        estimates.append(min(holding))
+    return min(estimates) ** 2 > RANKED_MATCHES * total
+
+
+def _prefix_count(prefix: str) -> int:
+    """How many stories hold the words starting with `prefix`, added up (an over-estimate
+    of the stories holding any of them): a range of the frequencies' primary key (exact in
+    code point order, SQLite's and a C collation's; close in others, enough to estimate)."""
+    after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT coalesce(sum(stories), 0) FROM {FREQUENCIES}"  # noqa: S608
+            " WHERE word >= %s AND word < %s",
+            [prefix, after],
+        )
+        return int(cursor.fetchone()[0])
 
 
 def _tsquery_term(term: Term) -> str:

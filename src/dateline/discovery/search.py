@@ -22,6 +22,10 @@ from dateline.stories.models import Story
 # hundred thousand characters say what it is about.
 MAX_INDEXED_CHARS = 100_000
 REINDEX_BATCH = 500
+# "More like this" ranks every story holding any of its words: it leaves out its commonest
+# words once the stories holding the rest would be more than this (decision 0030). Ranking is
+# per story, so this bounds its cost at any size; a story's rarest words find its kin.
+MORE_LIKE_THIS_MATCHES = 5_000
 _INDEXED_FIELDS = ("code", "edition_id", "section_id", "published_at", "headline", "lead")
 
 
@@ -81,6 +85,7 @@ def reindex(edition=None, *, progress: Callable[[int], None] = lambda done: None
         progress(done)
     with transaction.atomic():
         index.replace_range([], after, None, edition_id)  # past the last public story
+    index.settle()
     return done
 
 
@@ -97,15 +102,34 @@ def best_matches(
 ) -> list[int]:
     """The codes of the public stories that best match any of `terms` ("more like this"):
     the MAX_TERMS heaviest terms are asked for, and relevance ranks the stories that have any
-    of them. Terms are normalised as queries are."""
+    of them; of those terms, the rarest are kept while the stories holding them number at most
+    MORE_LIKE_THIS_MATCHES (the rarest always). Terms are normalised as queries are."""
     heaviest = sorted(terms, key=lambda term: -terms[term])
     asked = [Term(words) for term in heaviest if (words := tuple(tokens(term)))][:MAX_TERMS]
     if not asked:
         return []
+    asked = _within_budget(asked)
     codes = backend().ranked(
         SearchQuery(tuple(asked)), filters, limit=limit, offset=offset, any_term=True
     )
     return [story.pk for story in _public_in_order(codes, Story.objects.public().only("pk"))]
+
+
+def _within_budget(terms: list[Term]) -> list[Term]:
+    """The rarest of `terms` while the stories holding them add up to MORE_LIKE_THIS_MATCHES
+    at most (at least the rarest one), in their order. A phrase counts as its rarest word."""
+    _, counts = backend().word_counts(sorted({word for term in terms for word in term.words}))
+
+    def holding(term: Term) -> int:
+        return min(counts.get(word, 0) for word in term.words)
+
+    kept, total = set(), 0
+    for term in sorted(terms, key=holding):
+        total += holding(term)
+        if kept and total > MORE_LIKE_THIS_MATCHES:
+            break
+        kept.add(term)
+    return [term for term in terms if term in kept]
 
 
 def _public_in_order(codes: list[int], public) -> list[Story]:

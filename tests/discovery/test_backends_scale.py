@@ -1,0 +1,182 @@
+"""What keeps the index fast at a million stories (decision 0030), on whichever database the
+suite runs on: the word frequencies kept beside the index agree with the public stories
+through every change and rebuild; a search ranks the most recent RANKED_MATCHES matches;
+filters by tag and exclusions give the same answers as before."""
+
+import collections
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from dateline.discovery import backends
+from dateline.discovery import search as search_module
+from dateline.discovery.backends import Filters, backend
+from dateline.discovery.query import parse_query
+from dateline.discovery.search import best_matches, document_of, reindex, sync_stories
+from dateline.stories.actions import correct_story, kill_story, unpublish_story
+from dateline.stories.models import Story
+from tests.factories import make_story
+
+pytestmark = pytest.mark.django_db
+
+HOUR = datetime.timedelta(hours=1)
+
+
+def truth() -> tuple[int, dict[str, int]]:
+    """The frequencies counted afresh from the public stories, as the index should hold them."""
+    counts = collections.Counter()
+    public = list(Story.objects.public())
+    for story in public:
+        document = document_of(story)
+        counts.update(set(f"{document.headline} {document.lead} {document.body}".split()))
+    return len(public), dict(counts)
+
+
+def kept() -> tuple[int, dict[str, int]]:
+    return backend().word_counts(None)
+
+
+def test_frequencies_follow_every_change(editions, committed):
+    en, fa = editions
+    with committed():
+        walnut = make_story(en, headline="Walnut harvest", body="Walnut walnut prices rose.")
+        saffron = make_story(en, headline="Saffron harvest")
+        make_story(fa, headline="برداشت گردو walnut")
+        make_story(en, headline="Draft walnut", published=False)
+    total, words = kept()
+    assert (total, words["walnut"], words["harvest"], words["saffron"]) == (3, 2, 2, 1)
+    assert (total, words) == truth()
+    with committed():
+        correct_story(saffron, note="wrong crop", headline="Pistachio harvest")
+        kill_story(walnut, reason="legal")
+    total, words = kept()
+    assert (total, words.get("saffron", 0), words["pistachio"], words["walnut"]) == (2, 0, 1, 1)
+    assert (total, words) == truth()
+    with committed():
+        unpublish_story(saffron)
+    assert kept() == truth() and kept()[0] == 1
+
+
+def test_asked_words_read_the_kept_frequencies(editions, committed):
+    en, _ = editions
+    with committed():
+        make_story(en, headline="Walnut harvest")
+        make_story(en, headline="Walnut prices")
+    assert backend().word_counts(["walnut", "prices", "never"]) == (2, {"walnut": 2, "prices": 1})
+    many = [f"word{n}" for n in range(1_200)] + ["walnut"]  # over SQLite's parameter limit
+    assert backend().word_counts(many) == (2, {"walnut": 2})
+
+
+def test_storing_a_story_again_counts_its_words_once(editions, committed):
+    en, _ = editions
+    with committed():
+        story = make_story(en, headline="Walnut harvest")
+    sync_stories([story.pk])
+    sync_stories([story.pk])
+    assert kept() == truth() == (1, kept()[1]) and kept()[1]["walnut"] == 1
+
+
+def test_reindex_makes_the_frequencies_exact_again(editions, committed):
+    en, fa = editions
+    with committed():
+        stale = make_story(en, headline="Walnut harvest")
+        make_story(fa, headline="Saffron harvest")
+    make_story(en, headline="Walnut prices")  # not indexed: made without the receiver running
+    Story.objects.filter(pk=stale.pk).update(status="killed")  # behind the actions' back
+    assert kept() != truth()
+    reindex(edition=en)
+    assert kept() == truth()
+    reindex()
+    assert kept() == truth() == (2, kept()[1])
+
+
+def test_a_search_ranks_the_most_recent_matches(editions, committed, monkeypatch):
+    en, _ = editions
+    with committed():
+        best = make_story(en, headline="Walnut walnut walnut", published_at=timezone.now() - HOUR)
+        weaker = [make_story(en, headline="Walnut", body="Other news.") for _ in range(3)]
+    query = parse_query("walnut")
+    found = backend().ranked(query, Filters(en.pk), limit=10, offset=0)
+    assert found[0] == best.pk and len(found) == 4
+    monkeypatch.setattr(backends, "RANKED_MATCHES", 3)
+    found = backend().ranked(query, Filters(en.pk), limit=10, offset=0)
+    assert sorted(found) == sorted(s.pk for s in weaker)
+    # "More like this" ranks every match: its words are a story's rarest.
+    assert best_matches({"walnut": 1.0}, Filters(en.pk), limit=10)[0] == best.pk
+
+
+def test_tag_filter_and_exclusions_check_the_matches(editions, committed):
+    en, _ = editions
+    with committed():
+        tagged = make_story(en, headline="Walnut harvest", tags=("farming",))
+        also = make_story(en, headline="Walnut prices", tags=("farming",))
+        make_story(en, headline="Walnut exports")
+        make_story(en, headline="Saffron harvest", tags=("farming",))
+    tag_id = tagged.tags.get().pk
+    query = parse_query("walnut")
+    found = backend().ranked(query, Filters(en.pk, tag_id=tag_id), limit=10, offset=0)
+    assert sorted(found) == sorted([tagged.pk, also.pk])
+    found = backend().ranked(
+        query, Filters(en.pk, tag_id=tag_id, exclude=(also.pk,)), limit=10, offset=0
+    )
+    assert found == [tagged.pk]
+
+
+def test_more_like_this_leaves_out_its_commonest_words_past_the_budget(
+    editions, committed, monkeypatch
+):
+    en, _ = editions
+    with committed():
+        rare = make_story(en, headline="Walnut blight")
+        common = [make_story(en, headline=f"Harvest report {n}") for n in range(3)]
+    terms = {"harvest": 2.0, "walnut": 1.0}
+    everything = best_matches(terms, Filters(en.pk), limit=10)
+    assert sorted(everything) == sorted([rare.pk, *(s.pk for s in common)])
+    monkeypatch.setattr(search_module, "MORE_LIKE_THIS_MATCHES", 3)
+    assert best_matches(terms, Filters(en.pk), limit=10) == [rare.pk]
+    monkeypatch.setattr(search_module, "MORE_LIKE_THIS_MATCHES", 0)  # the rarest always stays
+    assert best_matches({"harvest": 1.0}, Filters(en.pk), limit=10) != []
+
+
+def test_matches_are_estimated_from_the_kept_frequencies(editions, committed, monkeypatch):
+    en, _ = editions
+    with committed():
+        for n in range(4):
+            make_story(en, headline=f"Walnut harvest {n}", body="Market report.")
+        make_story(en, headline="Saffron marketing", body="Other news.")
+    monkeypatch.setattr(backends, "RANKED_MATCHES", 2)  # many: matches² > 2 × 5 stories
+    assert backends._many_matches(parse_query("walnut"))  # 4 of 5
+    assert not backends._many_matches(parse_query("saffron"))  # 1
+    assert not backends._many_matches(parse_query("walnut saffron"))  # the rarer term decides
+    assert backends._many_matches(parse_query("mark*"))  # market 4 + marketing 1
+    assert not backends._many_matches(parse_query('"saffron marketing"'))
+    assert backends._prefix_count("mar") == 5 and backends._prefix_count("zz") == 0
+    # Either way of reading them, a search finds the same stories.
+    walnuts = backend().ranked(parse_query("walnut"), Filters(en.pk), limit=10, offset=0)
+    monkeypatch.setattr(backends, "_many_matches", lambda query: False)
+    assert backend().ranked(parse_query("walnut"), Filters(en.pk), limit=10, offset=0) == walnuts
+
+
+def test_date_filters_bound_the_codes_searched(editions, committed):
+    en, fa = editions
+    now = timezone.now()
+    with committed():
+        old = make_story(en, headline="Walnut old", published_at=now - 30 * 24 * HOUR)
+        middle = make_story(en, headline="Walnut middle", published_at=now - 10 * 24 * HOUR)
+        new = make_story(en, headline="Walnut new", published_at=now - HOUR)
+        make_story(fa, headline="Walnut elsewhere", published_at=now - 10 * 24 * HOUR)
+    since, until = now - 20 * 24 * HOUR, now - 2 * 24 * HOUR
+    between = Filters(en.pk, since=since, until=until)
+    assert backends._codes_published_between(between) == (middle.pk, middle.pk)
+    assert backend().ranked(parse_query("walnut"), between, limit=10, offset=0) == [middle.pk]
+    recent = Filters(en.pk, since=since)
+    assert backends._codes_published_between(recent) == (middle.pk, new.pk)
+    assert sorted(backend().ranked(parse_query("walnut"), recent, limit=10, offset=0)) == [
+        middle.pk,
+        new.pk,
+    ]
+    empty = Filters(en.pk, since=now - 3 * HOUR, until=now - 2 * HOUR)
+    assert backends._codes_published_between(empty) is None
+    assert backend().ranked(parse_query("walnut"), empty, limit=10, offset=0) == []
+    assert old.pk not in backend().ranked(parse_query("walnut"), recent, limit=10, offset=0)
