@@ -319,3 +319,23 @@ def test_lists_are_scored_outside_the_transaction_that_writes_them(
     assert set(depths) == {depth_outside}
     assert related.pk in stored(story)
     assert then_killed.pk not in stored(story)
+
+
+def test_a_stored_list_is_read_in_one_query_by_primary_key(
+    editions, background, client, settings, django_assert_max_num_queries
+):
+    """The article page reads the stored list and the picks by primary key in one query, with
+    no walk over the edition (story, tags, Related News, comments: four queries)."""
+    settings.PAGE_CACHE_SECONDS = 0
+    en, _ = editions
+    with background():
+        story, related, picked = vienna(en), vienna(en), make_story(en, headline="Saffron")
+        everyday_news(en, count=3)
+        refresh(story.pk)
+        choose_related(story, picked.pk, "pick")
+    assert related.pk in stored(story)
+    client.get(story.get_absolute_url())  # the edition's furniture, cached
+    with django_assert_max_num_queries(4):
+        shown = on_page(client, story)
+    assert shown[0] == picked.get_absolute_url()
+    assert related.get_absolute_url() in shown

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 
 from dateline.discovery import lsa
 from dateline.discovery.backends import Filters, backend
@@ -63,30 +63,31 @@ _TEXT_FIELDS = ("headline", "lead", "body_html", "published_at", "edition_id")
 
 
 def related_stories(story: Story, tag_ids: list[int], limit: int = RELATED_LIMIT) -> list[Story]:
-    """Up to `limit` public stories for `story`'s page, in one query: the editors' picks first
-    (in the order picked), then the stored list by rank, never an excluded story. While the
-    story has no stored list, the first rule stands in: the latest stories sharing a tag or
-    the section."""
-    chosen = RelatedChoice.objects.filter(story=story.pk, other=OuterRef("pk"))
+    """Up to `limit` public stories for `story`'s page: the editors' picks first (in the order
+    picked), then the stored list by rank, never an excluded story. While the story shows no
+    stored list (none computed yet, or none of it public now), the first rule stands in: the
+    latest stories sharing a tag or the section.
+
+    The stored list and the picks are read by primary key, in one query whatever the
+    edition's size; asking `public()` for "any story that is listed, picked or shares a tag"
+    at once made the database walk every public story of the edition (seen at 100,000)."""
+    chosen = RelatedChoice.objects.filter(story=story.pk)
     entries = RelatedStory.objects.filter(story=story.pk)
-    shares_tag = Q(pk__in=Story.tags.through.objects.filter(tag_id__in=tag_ids).values("story_id"))
-    same_section = Q(section_id=story.section_id) if story.section_id else Q(pk__in=[])
-    first_rule = Q(computed=False) & (shares_tag | same_section)
-    return list(
+    picked = chosen.filter(kind=RelatedChoice.Kind.PICK)
+    excluded = chosen.filter(kind=RelatedChoice.Kind.EXCLUDE)
+    shown = (
         Story.objects.public()
         .in_edition(story.edition_id)
         .exclude(pk=story.pk)
+        .exclude(pk__in=excluded.values("other"))
+        .for_listing()
+    )
+    listed = list(
+        shown.filter(pk__in=entries.values("related").union(picked.values("other"), all=True))
         .annotate(
             related_rank=Subquery(entries.filter(related=OuterRef("pk")).values("rank")[:1]),
-            picked_at=Subquery(chosen.filter(kind=RelatedChoice.Kind.PICK).values("at")[:1]),
-            excluded=Exists(chosen.filter(kind=RelatedChoice.Kind.EXCLUDE)),
-            computed=Exists(entries),
+            picked_at=Subquery(picked.filter(other=OuterRef("pk")).values("at")[:1]),
         )
-        .filter(
-            Q(related_rank__isnull=False) | Q(picked_at__isnull=False) | first_rule,
-            excluded=False,
-        )
-        .for_listing()
         .order_by(
             F("picked_at").asc(nulls_last=True),
             F("related_rank").asc(nulls_last=True),
@@ -94,6 +95,12 @@ def related_stories(story: Story, tag_ids: list[int], limit: int = RELATED_LIMIT
             "-pk",
         )[:limit]
     )
+    if any(s.related_rank is not None for s in listed):
+        return listed
+    shares_tag = Q(pk__in=Story.tags.through.objects.filter(tag_id__in=tag_ids).values("story_id"))
+    same_section = Q(section_id=story.section_id) if story.section_id else Q(pk__in=[])
+    latest = shown.filter(shares_tag | same_section).exclude(pk__in=[s.pk for s in listed])
+    return listed + list(latest.order_by("-published_at", "-pk")[: limit - len(listed)])
 
 
 # --- scoring -----------------------------------------------------------------------------------
