@@ -4,13 +4,16 @@ pages are stored, and a kill or a correction reaches readers through the cache w
 installs it and sets DATELINE_REQUIRE_TOOLS)."""
 
 import os
+import re
 import socket
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 import pytest
 
+from dateline.comments.models import Comment
 from dateline.stories.actions import correct_story, kill_story
 from deploy import varnish
 from tests.factories import make_edition, make_section, make_story
@@ -72,7 +75,7 @@ def within(seconds: float, check) -> float:
 
 @pytest.fixture
 def site(transactional_db):
-    edition = make_edition("en", comment_policy="closed")  # the comment form is per reader
+    edition = make_edition("en", comment_policy="closed")  # open forms: the tests below
     section = make_section(edition, "business")
     story = make_story(edition, headline="Grain prices rise", section=section, tags=("grain",))
     other = make_story(edition, headline="Rain in the north", section=section)
@@ -130,3 +133,75 @@ def test_only_local_addresses_may_ban(cache):
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=5)
     assert refused.value.code == 400  # allowed (loopback), but says what is missing
+
+
+# --- An article with an open comment form, assembled with ESI (decision 0034) ------------------
+
+
+@pytest.fixture
+def open_story(transactional_db):
+    edition = make_edition("en")  # comments open: the page holds the form
+    return make_story(edition, headline="Floods close the port")
+
+
+def form_token(body: str) -> str:
+    return re.search(r'name="token" value="([^"]+)"', body)[1]
+
+
+def test_an_article_with_an_open_comment_form_is_stored_and_each_reader_gets_a_fresh_form(
+    cache, open_story
+):
+    article = f"{cache}/en/news/{open_story.code}/{open_story.slug}"
+    first = get(article)
+    second = get(article)
+    assert first[1].get("X-Cache") == "MISS"
+    assert second[1].get("X-Cache") == "HIT"  # stored once, shared
+    tokens = set()
+    for status, headers, body in (first, second):
+        assert status == 200
+        assert "esi:include" not in body  # assembled by the cache
+        assert '<form method="post" action="/en/news/' in body
+        assert "csrfmiddlewaretoken" not in body and "Set-Cookie" not in headers
+        # What the reader gets holds their own form: no cache after this one may keep it.
+        assert headers["Cache-Control"] == "private, no-store"
+        assert "ETag" not in headers and "Surrogate-Control" not in headers
+        tokens.add(form_token(body))
+    assert len(tokens) == 2  # fresh per reader, though the page was a hit
+    fragment = f"{cache}/en/news/{open_story.code}/comment-form?v={open_story.version}"
+    assert [get(fragment)[1].get("X-Cache") for _ in range(2)] == ["MISS", "MISS"]
+
+
+def test_a_comment_posted_through_the_cache_is_received(cache, open_story, settings):
+    settings.COMMENT_MIN_SECONDS = 1
+    article = f"{cache}/en/news/{open_story.code}/{open_story.slug}"
+    get(article)
+    _, _, body = get(article)  # a hit: the form is still this reader's
+    time.sleep(settings.COMMENT_MIN_SECONDS)
+    fields = {
+        "name": "Maryam",
+        "email": "maryam@example.org",
+        "text": "The port reopened at noon.",
+        "token": form_token(body),
+        "website": "",
+        "parent": "",
+    }
+    request = urllib.request.Request(
+        f"{cache}/en/news/{open_story.code}/comment",
+        data=urllib.parse.urlencode(fields).encode(),
+        headers={"Origin": cache, "Sec-Fetch-Site": "same-origin"},  # what a browser sends
+    )
+    with urllib.request.urlopen(request, timeout=10) as answered:  # follows the 303
+        assert answered.status == 200
+        assert "?comment=received#" in answered.url
+        assert "will appear once a moderator approves it" in answered.read().decode()
+    assert Comment.objects.get().text == "The port reopened at noon."
+
+    forged = urllib.request.Request(
+        f"{cache}/en/news/{open_story.code}/comment",
+        data=urllib.parse.urlencode(fields).encode(),
+        headers={"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"},
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(forged, timeout=10)
+    assert refused.value.code == 403
+    assert Comment.objects.count() == 1

@@ -2,6 +2,8 @@
 validators answered with 304, vary on nothing of the reader and set no cookie; a page with
 anything of one reader in it is `private, no-store`."""
 
+import re
+
 import pytest
 from django.http import HttpResponse
 from django.test import Client
@@ -161,14 +163,91 @@ def assert_private(response):
     assert "public" not in control and "s-maxage" not in control
 
 
-def test_an_article_with_the_comment_form_is_one_readers(client, editions):
-    en, _ = editions  # comments open: the form carries the reader's CSRF token
+def test_an_article_with_the_comment_form_is_one_readers_without_esi(client, editions):
+    """No cache that assembles ESI in front: the form is filled in here, with a form token
+    stamped now, which a shared copy would freeze for every reader (decision 0034)."""
+    en, _ = editions
     story = make_story(en)
+    tokens = set()
     for attempt in (1, 2):
         response = client.get(story.get_absolute_url())
-        assert b"csrfmiddlewaretoken" in response.content
+        assert b'name="token"' in response.content
+        assert b"csrfmiddlewaretoken" not in response.content
+        assert not response.cookies
         assert_private(response)
         assert "ETag" not in response, attempt  # the kept page's; this copy differs
+        assert "Surrogate-Control" not in response
+        tokens.add(form_token(response.content))
+    assert len(tokens) == 2
+
+
+ESI = {"HTTP_SURROGATE_CAPABILITY": 'varnish="ESI/1.0"'}
+
+
+def form_token(content: bytes) -> str:
+    return re.search(rb'name="token" value="([^"]+)"', content)[1].decode()
+
+
+def test_an_article_with_the_comment_form_is_shared_behind_an_esi_cache(client, editions):
+    en, _ = editions
+    story = make_story(en)
+    include = f'<esi:include src="/en/news/{story.code}/comment-form?v={story.version}"/>'
+    first = client.get(story.get_absolute_url(), **ESI)
+    second = Client().get(story.get_absolute_url(), REMOTE_ADDR="10.0.0.9", **ESI)
+    for response in (first, second):
+        assert directives(response)["public"] == "" and "s-maxage" in directives(response)
+        assert response["Surrogate-Control"] == 'content="ESI/1.0"'
+        assert "surrogate-capability" in vary(response)
+        assert include.encode() in response.content
+        assert b'name="token"' not in response.content
+        assert not response.cookies
+    assert first.content == second.content and first["ETag"] == second["ETag"]
+    assert (
+        client.get(story.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"], **ESI).status_code
+        == 304
+    )
+
+
+def test_the_form_fragment_is_fresh_for_each_reader(
+    client, editions, django_assert_max_num_queries
+):
+    en, _ = editions
+    story = make_story(en)
+    url = f"/en/news/{story.code}/comment-form?v={story.version}"
+    first = client.get(url)  # the edition's chrome is read once, then kept
+    with django_assert_max_num_queries(0):  # no story read: the page it is part of did that
+        second = client.get(url)
+    for response in (first, second):
+        assert response.status_code == 200
+        assert_private(response)
+        assert f'action="/en/news/{story.code}/comment"'.encode() in response.content
+        assert b"<html" not in response.content  # the form alone, not a page
+        assert not response.cookies
+    assert form_token(first.content) != form_token(second.content)
+    cancel = re.search(rb'class="cancel-reply" href="([^"#]+)', first.content)[1].decode()
+    assert client.get(cancel)["Location"] == story.get_absolute_url()  # the article
+
+
+def test_the_fragment_says_nothing_of_a_story(client, editions):
+    en, _ = editions
+    hidden = make_story(en, headline="Embargoed words", published=False)
+    response = client.get(f"/en/news/{hidden.code}/comment-form?v=1")
+    assert b"Embargoed" not in response.content and hidden.slug.encode() not in response.content
+    for bad in ("", "?v=", "?v=x", "?v=99999999999"):
+        assert client.get(f"/en/news/{hidden.code}/comment-form{bad}").status_code == 404
+
+
+@pytest.mark.parametrize("query", ["?reply=1", "?comment=received"])
+def test_reply_links_and_notices_stay_private_behind_an_esi_cache(client, editions, query):
+    en, _ = editions
+    story = make_story(en)
+    response = client.get(story.get_absolute_url() + query, **ESI)
+    assert_private(response)
+    assert b"esi:include" not in response.content
+    refused = client.post(f"/en/news/{story.code}/comment", {"text": ""}, **ESI)
+    assert refused.status_code == 400
+    assert_private(refused)
+    assert b"esi:include" not in refused.content
 
 
 def test_a_reply_link_and_a_refused_post_are_one_readers(client, editions):

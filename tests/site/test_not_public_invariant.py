@@ -266,6 +266,8 @@ EXPANSIONS: dict[str, Callable[[str, World], list[str]]] = {
     "<slug:edition>/news/<int:code>/": _articles,
     "<slug:edition>/news/<int:code>/<str:slug>": _articles,
     "<slug:edition>/news/<int:code>/comment": _articles,  # POST only: a GET is a 405
+    # The form alone, for ESI (its ?v= is only the page's version: no words of the story).
+    "<slug:edition>/news/<int:code>/comment-form": _articles,
     "<slug:edition>/comments/<int:comment>/report": _comment_reports,
     "comments/delete/<str:token>": _comment_deletions,
     "api/v1/": _plain,

@@ -2,8 +2,13 @@
 each article page gets for its reader.
 
 Article pages are cached whole for every reader, so nothing of one reader may be in them: the
-cached page holds a slot where the form goes, and `with_comment_form` renders the form into it
-on every request, with that reader's CSRF token, signed form token, errors and reply target.
+cached page holds a slot where the form goes. Behind a cache that assembles pages with ESI
+(Varnish, `Surrogate-Capability: ...ESI/1.0`), the slot becomes an `<esi:include>` of
+`comment_form_fragment` and the page is shared; otherwise `with_comment_form` renders the form
+into it on every request, with that reader's signed form token, errors and reply target.
+
+The public forms carry no CSRF token (decision 0034): their posts are checked by the
+browser's Fetch Metadata and Origin instead (`cross_site_refusal`).
 """
 
 import hashlib
@@ -13,9 +18,11 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import CsrfViewMiddleware
 from django.template.loader import render_to_string
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from markupsafe import Markup
 
@@ -33,17 +40,19 @@ from dateline.comments.submitting import (
 from dateline.comments.threads import article_thread, single_thread
 from dateline.editions.labels import speaking
 from dateline.site.chrome import EditionChrome
-from dateline.site.page_cache import comment_generation
+from dateline.site.page_cache import PER_READER_PARAMETERS, comment_generation
 from dateline.site.templating import story_url
 from dateline.stories.models import Story
 
 FORM_SLOT = re.compile(rb"<!--comment-form (\d+) (\d+)-->")
 SENT_STATES = ("received", "published")
+PRIVATE = "private, no-store"
 FIELD_LABELS = {"name": "name", "email": "email", "text": "comment"}
 
 
 def with_comment_form(article_view):
-    """Fill the form slot of an article page, cached or fresh, for this request's reader."""
+    """Fill the form slot of an article page, cached or fresh, for this request's reader; or,
+    for a cache that assembles ESI, with an include of the form, keeping the page shared."""
 
     @wraps(article_view)
     def view(request: HttpRequest, edition: str, code: int, slug: str = "") -> HttpResponse:
@@ -55,19 +64,69 @@ def with_comment_form(article_view):
         match = FORM_SLOT.search(response.content)
         if match is None:
             return response
-        form_html = comment_form_html(request, edition, int(match[1]), int(match[2]))
-        response.content = b"".join(
-            [response.content[: match.start()], form_html.encode(), response.content[match.end() :]]
-        )
-        # This copy of the page is one reader's (their CSRF token): no cache may keep it, and
-        # the kept page's validators do not describe it.
-        response.headers["Cache-Control"] = "private, no-store"
+        code, version = int(match[1]), int(match[2])
+        if _assembled_by_cache(request, response):
+            include = f'<esi:include src="/{edition}/news/{code}/comment-form?v={version}"/>'
+            _fill_slot(response, match, include)
+            # The page stays as kept (shared, its validators describe it: the include is a
+            # function of the kept bytes); the cache fetches the form per reader.
+            response.headers["Surrogate-Control"] = 'content="ESI/1.0"'
+            patch_vary_headers(response, ["Surrogate-Capability"])
+            return response
+        _fill_slot(response, match, comment_form_html(request, edition, code, version))
+        # This copy of the page is one reader's (the form token's time, which no cache
+        # without ESI could keep fresh): no cache may keep it, and the kept page's validators
+        # do not describe it.
+        response.headers["Cache-Control"] = PRIVATE
         for validator in ("ETag", "Last-Modified"):
             if validator in response:
                 del response[validator]
         return response
 
     return view
+
+
+def _assembled_by_cache(request: HttpRequest, response: HttpResponse) -> bool:
+    """Whether the cache in front puts the form in: it says it speaks ESI, and the page is
+    the one every reader gets (not a refused post, a reply link or a 'sent' notice)."""
+    return (
+        "ESI/1.0" in request.headers.get("Surrogate-Capability", "")
+        and request.method in ("GET", "HEAD")
+        and response.status_code == 200
+        and not hasattr(request, "comment_refusal")
+        and not PER_READER_PARAMETERS & request.GET.keys()
+    )
+
+
+def _fill_slot(response: HttpResponse, match: re.Match, html: str) -> None:
+    content = response.content
+    response.content = b"".join([content[: match.start()], html.encode(), content[match.end() :]])
+
+
+@require_http_methods(["GET", "HEAD"])
+def comment_form_fragment(request: HttpRequest, edition: str, code: int) -> HttpResponse:
+    """The form alone, for the ESI include of a shared article page: a fresh form token for
+    each reader, and no query (the edition's chrome is kept in the cache).
+
+    Like the slot it stands for, it trusts the page for the story and its version (`?v=`):
+    the page drew the slot because the story was public and open when it was rendered. A
+    form for any other code says nothing of a story, and its post meets every check (public,
+    policy, the version capped at the story's own) as any post does."""
+    from dateline.site.views import edition_chrome
+
+    raw = request.GET.get("v", "")
+    if not (raw.isascii() and raw.isdigit() and len(raw) < 10):
+        raise Http404("No such form")
+    chrome = edition_chrome(edition)
+    with speaking(chrome.edition.language):
+        # The article's address by its code: it redirects to the slugged one.
+        html = _render_comment_form(
+            request, chrome, edition, code, int(raw), story_path=f"/{edition}/news/{code}"
+        )
+    response = HttpResponse(html, content_type="text/html; charset=utf-8")
+    response.headers["Cache-Control"] = PRIVATE
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
 
 
 def thread_html(request: HttpRequest, chrome: EditionChrome, story: Story, is_open: bool) -> Markup:
@@ -120,7 +179,9 @@ def comment_form_html(request: HttpRequest, edition: str, code: int, version: in
         return _render_comment_form(request, chrome, edition, code, version)
 
 
-def _render_comment_form(request, chrome: EditionChrome, edition: str, code: int, version: int):
+def _render_comment_form(
+    request, chrome: EditionChrome, edition: str, code: int, version: int, story_path: str = ""
+):
     form = getattr(request, "comment_form", None) or CommentForm()
     refusal = getattr(request, "comment_refusal", None)
     sent = request.GET.get("comment")
@@ -132,11 +193,12 @@ def _render_comment_form(request, chrome: EditionChrome, edition: str, code: int
         "token": issue_token(code, version),
         "reply": _reply_target(request, code),
         "action": f"/{edition}/news/{code}/comment",
-        "story_path": request.path,
+        "story_path": story_path or request.path,
         "max_length": settings.COMMENT_MAX_LENGTH,
         "field_labels": FIELD_LABELS,
     }
-    return render_to_string("site/_comment_form.html", context, request=request)
+    # No request in the context: the form holds nothing of the reader but what is put here.
+    return render_to_string("site/_comment_form.html", context)
 
 
 def _reply_target(request: HttpRequest, code: int) -> Comment | None:
@@ -149,6 +211,40 @@ def _reply_target(request: HttpRequest, code: int) -> Comment | None:
         .only("pk", "name")
         .first()
     )
+
+
+def cross_site_refusal(request: HttpRequest, chrome: EditionChrome) -> HttpResponse | None:
+    """A 403 page for a POST a browser sent from another site, else None (decision 0034).
+
+    Browsers say where a request comes from: `Sec-Fetch-Site` (cross-site, same-site,
+    same-origin, none) and, on every cross-origin POST, `Origin`. A request with neither is
+    not a browser's, so not a forgery riding on a reader's browser: it is let through, to meet
+    the form token, the rate limits and moderation like any other post."""
+    if request.method != "POST":
+        return None
+    fetched_from = request.headers.get("Sec-Fetch-Site", "").strip().lower()
+    foreign = fetched_from in ("cross-site", "same-site") or (
+        "Origin" in request.headers and not _our_origin(request)
+    )
+    if not foreign:
+        return None
+    from dateline.site.views import render_page
+
+    with speaking(chrome.edition.language):
+        message = _(
+            "This form was sent from another site, so it was not accepted."
+            " Open the page on this site and send it from there."
+        )
+        response = render_page(request, chrome, "comment_refused.html", story=None, message=message)
+    response.status_code = 403
+    response.headers["Cache-Control"] = PRIVATE
+    return response
+
+
+def _our_origin(request: HttpRequest) -> bool:
+    """Django's own check of `Origin`: this request's scheme and (allowed) host, or one of
+    CSRF_TRUSTED_ORIGINS. A new instance each time: it caches the settings it reads."""
+    return CsrfViewMiddleware(lambda request: None)._origin_verified(request)
 
 
 # What posting reads of the story: its policy, version and address, and the headline the 429
@@ -191,11 +287,15 @@ def _body_is_utf8(request: HttpRequest) -> bool:
     return True
 
 
+@csrf_exempt  # checked by cross_site_refusal (decision 0034)
 @require_POST
 def post_comment(request: HttpRequest, edition: str, code: int) -> HttpResponse:
     from dateline.site.views import edition_chrome
 
     chrome = edition_chrome(edition)
+    refused = cross_site_refusal(request, chrome)
+    if refused is not None:
+        return refused
     story = _public_story(chrome, code)
     with speaking(chrome.edition.language):  # what a refusal tells the reader
         return _post_comment(request, chrome, story)
@@ -231,12 +331,16 @@ def _post_comment(request: HttpRequest, chrome: EditionChrome, story: Story) -> 
     return response
 
 
+@csrf_exempt  # checked by cross_site_refusal (decision 0034)
 @require_http_methods(["GET", "HEAD", "POST"])
 def report_comment(request: HttpRequest, edition: str, comment: int) -> HttpResponse:
     """A page to confirm the report (GET), and the report itself (POST): never cached."""
     from dateline.site.views import edition_chrome, render_page
 
     chrome = edition_chrome(edition)
+    refused = cross_site_refusal(request, chrome)
+    if refused is not None:
+        return refused
     target = (
         Comment.objects.filter(pk=comment, status=Status.APPROVED, story__in=Story.objects.public())
         .filter(story__edition=chrome.edition)
@@ -255,6 +359,7 @@ def report_comment(request: HttpRequest, edition: str, comment: int) -> HttpResp
     return response
 
 
+@csrf_exempt  # checked by cross_site_refusal (decision 0034)
 @require_http_methods(["GET", "HEAD", "POST"])
 def delete_own_comment(request: HttpRequest, token: str) -> HttpResponse:
     """The link in the receipt: confirm (GET), then delete (POST)."""
@@ -269,6 +374,9 @@ def delete_own_comment(request: HttpRequest, token: str) -> HttpResponse:
     if target is None:
         raise Http404("This link is not valid.")
     chrome = edition_chrome(target.story.edition.code)
+    refused = cross_site_refusal(request, chrome)
+    if refused is not None:
+        return refused
     done = target.status == Status.DELETED
     if request.method == "POST" and not done:
         moderation.delete_own(target.pk)

@@ -28,6 +28,12 @@ urlpatterns = [
     path("<slug:edition>/news/<int:code>", views.article, name="article-code"),
     path("<slug:edition>/news/<int:code>/", views.article, name="article-code-slash"),
     path("<slug:edition>/news/<int:code>/comment", comments.post_comment, name="comment-post"),
+    # The form alone, for the ESI include of a shared article page (site/comments.py).
+    path(
+        "<slug:edition>/news/<int:code>/comment-form",
+        comments.comment_form_fragment,
+        name="comment-form",
+    ),
     path("<slug:edition>/news/<int:code>/<str:slug>", views.article, name="article"),
     path(
         "<slug:edition>/comments/<int:comment>/report",
