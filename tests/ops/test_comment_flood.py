@@ -147,13 +147,12 @@ class Reader:
         return self.request("GET", path)[0].status
 
     def comment(self, article_path: str, email: str, text: str):
-        """Load the article (a fresh form: CSRF cookie and token, signed form token), then
-        send the form as a browser would."""
+        """Load the article (a fresh form: its signed form token), then send the form as a
+        browser would, with the page's origin (decision 0034)."""
         response, content = self.request("GET", article_path)
         assert response.status == 200, content[:500]
         form = BeautifulSoup(content, "html.parser").select_one("#comment-form form")
         fields = {
-            "csrfmiddlewaretoken": form.select_one("input[name=csrfmiddlewaretoken]")["value"],
             "token": form.select_one("input[name=token]")["value"],
             "parent": "",
             "name": "Reader",
@@ -165,7 +164,11 @@ class Reader:
             "POST",
             form["action"],
             body=urllib.parse.urlencode(fields).encode(),
-            headers={"Content-Type": "application/x-www-form-urlencoded"},
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Origin": f"http://127.0.0.1:{self.port}",
+                "Sec-Fetch-Site": "same-origin",
+            },
         )
 
 

@@ -141,6 +141,11 @@ def filters_of(asked: Asked, chrome: EditionChrome) -> Filters:
     def midnight(day: datetime.date | None) -> datetime.datetime | None:
         return datetime.datetime.combine(day, datetime.time(), tzinfo=zone) if day else None
 
+    # The calendar's first and last days bound nothing, and their midnights east or west of
+    # UTC fall outside what a datetime can hold once the database asks for them in UTC.
+    since = None
+    if asked.since is not None and asked.since > datetime.date.min:
+        since = midnight(asked.since)
     until = None
     if asked.until is not None and asked.until < datetime.date.max:
         until = midnight(asked.until + datetime.timedelta(days=1))
@@ -148,7 +153,7 @@ def filters_of(asked: Asked, chrome: EditionChrome) -> Filters:
         edition_id=chrome.edition.pk,
         section_id=asked.section.pk if asked.section else None,
         tag_id=asked.tag.pk if asked.tag else None,
-        since=midnight(asked.since),
+        since=since,
         until=until,
     )
 
