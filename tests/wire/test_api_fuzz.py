@@ -6,6 +6,8 @@ time."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -34,8 +36,15 @@ def key(stories) -> str:
 
 @pytest.fixture
 def wire_schema(key, settings):
+    """The WSGI app called directly, keeping the test's database connection open between
+    requests as Django's test client does (PostgreSQL would otherwise close it under the
+    test's transaction, and every request after the first would find no database)."""
     settings.ALLOWED_HOSTS = ["*"]
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
