@@ -13,7 +13,9 @@ import urllib.request
 
 import pytest
 
-from dateline.comments.models import Comment
+from dateline.comments import moderation
+from dateline.comments.models import Comment, Status
+from dateline.site import purge
 from dateline.stories.actions import correct_story, kill_story
 from deploy import varnish
 from tests.factories import make_edition, make_section, make_story
@@ -205,3 +207,28 @@ def test_a_comment_posted_through_the_cache_is_received(cache, open_story, setti
         urllib.request.urlopen(forged, timeout=10)
     assert refused.value.code == 403
     assert Comment.objects.count() == 1
+
+
+def test_an_approved_comment_reaches_readers_through_the_cache_within_5_seconds(
+    cache, open_story, settings
+):
+    """A moderator's decision bans the story's page: the thread behind the cache does not
+    wait out the page's lifetime."""
+    comment = Comment.objects.create(
+        story=open_story,
+        story_version=open_story.version,
+        name="Maryam",
+        email="maryam@example.org",
+        text="The port reopened at noon.",
+        text_html="<p>The port reopened at noon.</p>",
+        status=Status.PENDING,
+    )
+    article = f"{cache}/en/news/{open_story.code}/{open_story.slug}"
+    time.sleep(purge.REPEAT_SECONDS + 0.5)  # the story's own bans, repeated, are over
+    assert "The port reopened at noon." not in cached(article)[1]
+    time.sleep(purge.REPEAT_SECONDS + 0.5)  # and the page outlives another such repeat
+    assert "The port reopened at noon." not in cached(article)[1]
+
+    moderation.approve([comment.pk])
+
+    within(REACH_SECONDS, lambda: "The port reopened at noon." in get(article)[2])

@@ -16,6 +16,7 @@ from dateline.accounts.models import Role
 from dateline.comments import tasks
 from dateline.comments.defences import email_hash
 from dateline.comments.models import Ban, Comment, ModerationEvent, Report, Status, WordRule
+from dateline.comments.signals import announce_comments_changed
 from dateline.comments.words import normalise
 from dateline.stories.workflow import ActionRefused, NotAllowed, role_of
 
@@ -271,3 +272,4 @@ def _log(comments: Sequence[Comment], action: str, by, note: str) -> None:
         ModerationEvent(comment=c, action=action, actor=by, note=note, at=now) for c in comments
     ] or [ModerationEvent(comment=None, action=action, actor=by, note=note, at=now)]
     ModerationEvent.objects.bulk_create(events)
+    announce_comments_changed({c.story_id for c in comments})

@@ -18,6 +18,7 @@ from dateline.comments import defences, tasks
 from dateline.comments.forms import CommentForm
 from dateline.comments.models import Ban, Comment, ModerationEvent, Status, WordRule
 from dateline.comments.policy import effective_policy
+from dateline.comments.signals import announce_comments_changed
 from dateline.comments.text import links_in
 from dateline.comments.words import judge, normalise
 from dateline.site.formatting import format_number
@@ -123,6 +124,7 @@ def submit_comment(request: HttpRequest, story: Story, data) -> Accepted:
             Comment.objects.filter(pk=comment.pk).update(thread=comment)
         if published:
             ModerationEvent.objects.create(comment=comment, action=ModerationEvent.Action.PUBLISHED)
+            announce_comments_changed([story.pk])
             tasks.send_published.enqueue([comment.pk], site)
         # Queued in the same transaction: mail for a comment that was not stored never goes.
         tasks.send_receipt.enqueue(comment.pk, site)

@@ -175,7 +175,16 @@ def story_changed_receiver(sender, story: Story, change: StoryChange, **kwargs) 
         _sender.add(urls_to_purge(story))
 
 
+def comments_changed_receiver(sender, story_codes: list[int], **kwargs) -> None:
+    """A moderation decision changes what a story's page shows (its thread, its count)."""
+    if settings.HTTP_CACHE_PURGE_URLS:
+        stories = Story.objects.filter(pk__in=story_codes).select_related("edition")
+        _sender.add([path for story in stories for path in article_pages(story)])
+
+
 def connect() -> None:
+    from dateline.comments.signals import comments_changed
     from dateline.stories.signals import story_changed
 
     story_changed.connect(story_changed_receiver, dispatch_uid="site.http_cache_purge")
+    comments_changed.connect(comments_changed_receiver, dispatch_uid="site.http_cache_purge")
