@@ -12,6 +12,23 @@ from dateline.stories.tagging import tags_for
 
 _numbers = itertools.count(1)
 
+# A partner's ninjs item, as the wire's inbound API and the newsroom's upload take it: Arabic,
+# with a script and an image with an event handler in its body, which must never survive.
+PARTNER_NINJS_ITEM = {
+    "uri": "urn:partner:sana:9",
+    "version": "1",
+    "language": "ar",
+    "copyrightHolder": "SANA",
+    "headlines": [{"value": "افتتاح خط سكة حديد"}],
+    "bodies": [
+        {
+            "contentType": "text/html",
+            "value": "<p>دمشق-سانا افتتح الخط اليوم.<script>alert(1)</script></p>"
+            '<p><img src=x onerror="alert(2)">فقرة ثانية.</p>',
+        }
+    ],
+}
+
 
 def make_edition(code: str = "en", language: str | None = None, **fields) -> Edition:
     edition = Edition.objects.create(

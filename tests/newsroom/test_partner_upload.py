@@ -7,22 +7,8 @@ import json
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dateline.stories.models import Status, Story
+from tests.factories import PARTNER_NINJS_ITEM
 from tests.newsroom.conftest import client_for, html, post
-
-ITEM = {
-    "uri": "urn:partner:sana:9",
-    "version": "1",
-    "language": "ar",
-    "copyrightHolder": "SANA",
-    "headlines": [{"value": "افتتاح خط سكة حديد"}],
-    "bodies": [
-        {
-            "contentType": "text/html",
-            "value": "<p>دمشق-سانا افتتح الخط اليوم.<script>alert(1)</script></p>"
-            '<p><img src=x onerror="alert(2)">فقرة ثانية.</p>',
-        }
-    ],
-}
 
 
 def upload(client, name: str, data: bytes, **kwargs):
@@ -39,7 +25,7 @@ def test_the_new_story_page_offers_the_upload(newsroom):
 
 def test_an_uploaded_ninjs_item_waits_in_incoming_with_its_source(newsroom):
     client = client_for(newsroom["editor"])
-    response = upload(client, "sana.json", json.dumps(ITEM).encode(), follow=True)
+    response = upload(client, "sana.json", json.dumps(PARTNER_NINJS_ITEM).encode(), follow=True)
     story = Story.objects.get()
     assert (story.status, story.owner, story.edition) == (Status.DRAFT, None, newsroom["en"])
     assert (story.dateline_place, story.dateline_source) == ("دمشق", "سانا")
@@ -57,8 +43,8 @@ def test_an_uploaded_ninjs_item_waits_in_incoming_with_its_source(newsroom):
 
 def test_the_same_upload_twice_is_one_draft(newsroom):
     client = client_for(newsroom["editor"])
-    upload(client, "sana.json", json.dumps(ITEM).encode())
-    response = upload(client, "sana.json", json.dumps(ITEM).encode(), follow=True)
+    upload(client, "sana.json", json.dumps(PARTNER_NINJS_ITEM).encode())
+    response = upload(client, "sana.json", json.dumps(PARTNER_NINJS_ITEM).encode(), follow=True)
     assert Story.objects.count() == 1
     assert "is here already (already imported as partner:urn:partner:sana:9 (version 1))" in (
         html(response).get_text()
@@ -88,7 +74,9 @@ def test_no_file_is_explained(newsroom):
 
 def test_only_members_who_may_create_stories_upload(newsroom):
     for who in ("moderator", "anonymous"):
-        response = upload(client_for(newsroom[who]), "sana.json", json.dumps(ITEM).encode())
+        response = upload(
+            client_for(newsroom[who]), "sana.json", json.dumps(PARTNER_NINJS_ITEM).encode()
+        )
         assert response.status_code in (302, 403)
         if response.status_code == 302:
             assert "/login/" in response["Location"]

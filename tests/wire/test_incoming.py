@@ -10,22 +10,9 @@ from django.test import Client
 from dateline.stories.models import Status, Story
 from dateline.wire.models import AccessLogEntry
 from dateline.wire.subscribers import add_subscriber, revoke
+from tests.factories import PARTNER_NINJS_ITEM
 
 NEWSML_TYPE = "application/vnd.iptc.g2.newsitem+xml"
-ITEM = {
-    "uri": "urn:partner:sana:9",
-    "version": "1",
-    "language": "ar",
-    "copyrightHolder": "SANA",
-    "headlines": [{"value": "افتتاح خط سكة حديد"}],
-    "bodies": [
-        {
-            "contentType": "text/html",
-            "value": "<p>دمشق-سانا افتتح الخط اليوم.<script>alert(1)</script></p>"
-            "<p>فقرة ثانية.</p>",
-        }
-    ],
-}
 NEWSML = b"""<?xml version="1.0" encoding="UTF-8"?>
 <newsItem xmlns="http://iptc.org/std/nar/2006-10-01/" guid="urn:newsml:afp.com:20261126:1"
   version="2" standard="NewsML-G2" standardversion="2.35" xml:lang="en">
@@ -52,18 +39,18 @@ def send(key: str | None, body: bytes, content_type: str = "application/json", *
 
 
 def test_a_ninjs_item_becomes_one_incoming_draft_with_its_source(partner, editions):
-    response = send(partner.api_key, json.dumps(ITEM).encode())
+    response = send(partner.api_key, json.dumps(PARTNER_NINJS_ITEM).encode())
     assert response.status_code == 201, response.content
     story = Story.objects.get()
     assert response.json() == {"id": story.pk, "status": "imported"}
     assert (story.status, story.owner) == (Status.DRAFT, None)
     assert story.source_name == "SANA: urn:partner:sana:9 (version 1)"
     assert "script" not in story.body_html and "alert" not in story.body_html
-    again = send(partner.api_key, json.dumps(ITEM).encode())
+    again = send(partner.api_key, json.dumps(PARTNER_NINJS_ITEM).encode())
     assert again.status_code == 200
     assert again.json() == {"id": story.pk, "status": "already imported"}
     assert Story.objects.count() == 1
-    newer = send(partner.api_key, json.dumps({**ITEM, "version": "2"}).encode())
+    newer = send(partner.api_key, json.dumps({**PARTNER_NINJS_ITEM, "version": "2"}).encode())
     assert newer.json() == {"id": story.pk, "status": "updated"}
     assert Story.objects.count() == 1
     assert list(AccessLogEntry.objects.order_by("pk").values_list("status", "items")) == [
@@ -84,7 +71,7 @@ def test_a_newsml_item_goes_to_the_edition_of_its_language(partner, editions):
 
 
 def test_only_a_valid_key_with_inbound_access_may_send(partner, editions):
-    body = json.dumps(ITEM).encode()
+    body = json.dumps(PARTNER_NINJS_ITEM).encode()
     assert send(None, body).status_code == 401
     assert send("dlw_000000000000_wrong", body).status_code == 401
     reader = add_subscriber("Reads Only")
@@ -104,7 +91,12 @@ def test_only_a_valid_key_with_inbound_access_may_send(partner, editions):
         (b"[1, 2]", "application/json", 400, "not a ninjs item"),
         (b" \n", "application/json", 400, "empty"),
         (b'{"uri": "urn:x"}', "application/json", 400, "headline"),
-        (json.dumps({**ITEM, "bodies": []}).encode(), "application/json", 400, "body"),
+        (
+            json.dumps({**PARTNER_NINJS_ITEM, "bodies": []}).encode(),
+            "application/json",
+            400,
+            "body",
+        ),
         (b"<newsItem", NEWSML_TYPE, 400, "not well-formed"),
         (
             b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]>'
@@ -114,8 +106,13 @@ def test_only_a_valid_key_with_inbound_access_may_send(partner, editions):
             "DTD",
         ),
         (b"<feed/>", "application/xml", 400, "not a NewsML-G2 newsItem"),
-        (json.dumps(ITEM).encode(), "text/plain", 415, "is not taken"),
-        (json.dumps(ITEM).encode(), "multipart/form-data; boundary=x", 415, "is not taken"),
+        (json.dumps(PARTNER_NINJS_ITEM).encode(), "text/plain", 415, "is not taken"),
+        (
+            json.dumps(PARTNER_NINJS_ITEM).encode(),
+            "multipart/form-data; boundary=x",
+            415,
+            "is not taken",
+        ),
         (b"{" + b" " * (5 * 1024 * 1024 + 1) + b"}", "application/json", 413, "5 MB limit"),
     ],
     ids=[
