@@ -499,7 +499,7 @@ def _new_stories(size: int) -> dict:
     candidate's list empty (the corpus has no lists: every candidate takes the story, 61 lists
     written); then NEW_STORIES_FULL more, each candidate's list first computed (untimed), as on
     a site whose lists are all made; then the article page of the first one."""
-    from dateline.discovery.related import Profiles, Scorer, refresh
+    from dateline.discovery.related import refresh
     from dateline.discovery.search import sync_stories
 
     sync_ms, related_ms, related_cpu_ms, lists_written, codes = [], [], [], [], []
@@ -516,10 +516,7 @@ def _new_stories(size: int) -> dict:
     full_ms, full_cpu_ms, full_written = [], [], []
     for n in range(NEW_STORIES_FULL):
         story = _published(NEW_STORIES + n, NEW_STORIES + NEW_STORIES_FULL)
-        # Its candidates' lists, made before it is in the index (so it is in none of them).
-        profiles = Profiles()
-        for scored in Scorer(profiles).candidates(profiles.get([story.pk])[story.pk]):
-            refresh(scored.code)
+        _candidates_lists_made(story.pk)
         sync_stories([story.pk])
         began, began_cpu = time.perf_counter_ns(), time.process_time_ns()
         full_written.append(refresh(story.pk))
@@ -535,6 +532,30 @@ def _new_stories(size: int) -> dict:
         "lists_written_full": full_written,
         **_article_page(codes[1]),  # an English one
     }
+
+
+def _candidates_lists_made(code: int) -> None:
+    """Compute and store the lists of story `code`'s candidates, written straight into the
+    table (what a refresh of each would store, without its offers to their own candidates),
+    before `code` is in the index: none of them holds it."""
+    from dateline.discovery.models import RelatedStory
+    from dateline.discovery.related import RELATED_LIMIT, Profiles, Scorer
+
+    profiles = Profiles()
+    scorer = Scorer(profiles)
+    codes = [scored.code for scored in scorer.candidates(profiles.get([code])[code])]
+    RelatedStory.objects.filter(story_id__in=codes).delete()
+    RelatedStory.objects.bulk_create(
+        RelatedStory(
+            story_id=candidate.code,
+            related_id=s.code,
+            rank=rank,
+            score=s.score,
+            explanation=s.explanation,
+        )
+        for candidate in profiles.get(codes).values()
+        for rank, s in enumerate(scorer.candidates(candidate)[:RELATED_LIMIT], start=1)
+    )
 
 
 def _published(n: int, of: int):

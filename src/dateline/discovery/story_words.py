@@ -22,7 +22,10 @@ def counts_of(document: Document) -> Counter:
     some)."""
     body = document.body
     if len(body) > MAX_TEXT_CHARS:
-        body = body[: MAX_TEXT_CHARS + 1].rsplit(" ", 1)[0]
+        if body[MAX_TEXT_CHARS] == " ":
+            body = body[:MAX_TEXT_CHARS]
+        else:  # the last word is cut short, another word: left out
+            body = body[:MAX_TEXT_CHARS].rpartition(" ")[0]
     words = f"{document.headline} {document.lead} {body}".split()
     return Counter(word for word in words if not _NUMBER.fullmatch(word))
 
