@@ -71,3 +71,17 @@ class RelatedModel(models.Model):
 
     def __str__(self) -> str:
         return f"edition {self.edition_id}: {self.dimensions} dimensions, {self.stories} stories"
+
+
+class StoryWords(models.Model):
+    """A public story's words and how often each comes, as Related News compares stories
+    (`discovery.story_words`): JSON of {word: count}, kept with the story's search index entry.
+    A public story without a row (indexed before this table) is tokenised from its body."""
+
+    story = models.OneToOneField(
+        Story, on_delete=models.CASCADE, primary_key=True, related_name="related_words"
+    )
+    counts = models.TextField()
+
+    def __str__(self) -> str:
+        return f"words of {self.story_id}"

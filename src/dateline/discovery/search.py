@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 import nh3
 from django.db import transaction
 
+from dateline.discovery import story_words
 from dateline.discovery.backends import Document, Filters, backend
 from dateline.discovery.query import MAX_TERMS, SearchQuery, Term
 from dateline.discovery.text import index_text, tokens
@@ -53,24 +54,35 @@ def _public_for_index():
     return Story.objects.public().only(*_INDEXED_FIELDS, "body_html")
 
 
+def public_documents(codes: Iterable[int]) -> list[Document]:
+    """The index's documents of those of `codes` that are public stories."""
+    return [document_of(story) for story in _public_for_index().filter(pk__in=list(codes))]
+
+
 def sync_stories(codes: Iterable[int]) -> None:
     """Make the index agree with the stories as stored now: the public ones (re)written, the
-    others removed. What the change log's receiver calls for every change."""
+    others removed; Related News's word counts (`story_words`) with them. What the change
+    log's receiver calls for every change."""
     codes = set(codes)
     public = list(_public_for_index().filter(pk__in=codes))
     index = backend()
+    gone = sorted(codes - {story.pk for story in public})
     # One transaction: FTS5 writes its pending entries once, at the commit.
     with transaction.atomic():
-        index.remove(sorted(codes - {story.pk for story in public}))
+        index.remove(gone)
+        story_words.remove(gone)
         if public:
-            index.store([document_of(story) for story in public])
+            documents = [document_of(story) for story in public]
+            index.store(documents)
+            story_words.store(documents)
 
 
 def reindex(edition=None, *, progress: Callable[[int], None] = lambda done: None) -> int:
     """Rebuild the index (of one edition, or all) from the public stories, REINDEX_BATCH at a
     time by news code, each batch in its own transaction: the entries of that range of codes
     are replaced by the public stories in it, so searches go on finding the rest meanwhile.
-    `progress` hears the count so far after each batch. Returns how many were indexed."""
+    `progress` hears the count so far after each batch. Returns how many were indexed.
+    Related News's word counts (`story_words`) are rewritten with the entries."""
     index = backend()
     edition_id = edition.pk if edition is not None else None
     stories = _public_for_index().order_by("pk")
@@ -78,13 +90,16 @@ def reindex(edition=None, *, progress: Callable[[int], None] = lambda done: None
         stories = stories.in_edition(edition)
     done, after = 0, 0
     while batch := list(stories.filter(pk__gt=after)[:REINDEX_BATCH]):
+        documents = [document_of(s) for s in batch]
         with transaction.atomic():
-            index.replace_range([document_of(s) for s in batch], after, batch[-1].pk, edition_id)
+            index.replace_range(documents, after, batch[-1].pk, edition_id)
+            story_words.replace_range(documents, after, batch[-1].pk, edition_id)
         done += len(batch)
         after = batch[-1].pk
         progress(done)
     with transaction.atomic():
         index.replace_range([], after, None, edition_id)  # past the last public story
+        story_words.replace_range([], after, None, edition_id)
     index.settle()
     return done
 
