@@ -1,7 +1,7 @@
 """Each public story's word counts as Related News compares stories by (`StoryWords`), written
 with the story's search index entry (`search.sync_stories`, `search.reindex`: the change log's
 path), so that a refresh reads its candidates' counts instead of stripping and tokenising their
-bodies (decision 00NN). The counts are made from the index's own normalised text (`Document`):
+bodies (decision 0037). The counts are made from the index's own normalised text (`Document`):
 the same words search finds, numbers left out, the body's first MAX_TEXT_CHARS characters."""
 
 import json
