@@ -138,6 +138,12 @@ def _keep_logs(deployment: scaled.Deployment, services: "PrivateServices") -> No
     say(f"load: logs in {kept}")
 
 
+def _keep_samples(load: "LoadRun") -> None:
+    """Every reader request, for reading the run's course afterwards."""
+    kept = Path(__file__).resolve().parent / "results" / "load-samples.json"
+    kept.write_text(json.dumps([dataclasses.asdict(s) for s in load.samples]), encoding="utf-8")
+
+
 def _missing_parts() -> str:
     if not varnish.available():
         return "varnishd (apt-get install varnish) or a C compiler is missing"
@@ -262,6 +268,7 @@ def _run(
     say(f"load: {stories:,} stories written in {time.perf_counter() - started:.0f} s")
     load = LoadRun(deployment, services, pool, duration)
     load.run()
+    _keep_samples(load)
     from django.db import connections
 
     connections.close_all()  # this thread's, broken when the database was stopped
