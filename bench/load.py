@@ -271,14 +271,48 @@ def _run(
     pool = _add_stories(stories)
     say(f"load: {stories:,} stories written in {time.perf_counter() - started:.0f} s")
     load = LoadRun(deployment, services, pool, duration)
+    cpu_before = _cpu_seconds(deployment, services)
     load.run()
+    cpu = _cpu_used(cpu_before, _cpu_seconds(deployment, services))
     _keep_samples(load)
     from django.db import connections
 
     connections.close_all()  # this thread's, broken when the database was stopped
     memory_after = _memory(deployment, base, warm=False)
     comparison = _static_comparison(deployment, pool, deployment.cache_port + 5)
-    return _rows(load, memory_demo, memory_after, comparison, stories)
+    rows = _rows(load, memory_demo, memory_after, comparison, stories)
+    return rows + [
+        row(f"load: CPU of {name} during the run", round(seconds, 1), "s", duration=duration)
+        for name, seconds in sorted(cpu.items())
+    ]
+
+
+def _cpu_seconds(deployment: scaled.Deployment, services: PrivateServices) -> dict:
+    """CPU seconds used so far by each process of each part, by (part, pid): the web
+    processes, the task workers, Varnish, PostgreSQL, Redis, and this driver (the readers,
+    the desk and its watchers, the commenter)."""
+    used = {}
+    groups = [(e["name"].rstrip("0123456789"), e["pid"]) for e in scaled.status(deployment)]
+    postmaster = services.data / "postmaster.pid"
+    if postmaster.exists():
+        groups.append(("postgres", int(postmaster.read_text().split()[0])))
+    if services.redis and services.redis.poll() is None:
+        groups.append(("redis", services.redis.pid))
+    for part, pid in groups:
+        for member in _tree(pid):
+            used[(part, member)] = scaled.cpu_seconds(member)
+    times = os.times()
+    used[("load driver", os.getpid())] = times.user + times.system
+    return used
+
+
+def _cpu_used(before: dict, after: dict) -> dict[str, float]:
+    """Per part, what its processes used between the two readings (a process started in
+    between counts from zero; one that died in between is lost)."""
+    parts = collections.Counter()
+    for (part, pid), seconds in after.items():
+        parts[part] += seconds - before.get((part, pid), 0.0)
+    return dict(parts)
 
 
 def _setup_django(deployment: scaled.Deployment) -> None:

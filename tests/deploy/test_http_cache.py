@@ -84,6 +84,7 @@ def site(transactional_db):
     section = make_section(edition, "business")
     story = make_story(edition, headline="Grain prices rise", section=section, tags=("grain",))
     other = make_story(edition, headline="Rain in the north", section=section)
+    time.sleep(BAN_REPEAT_SECONDS + 0.5)  # the bans of their creation, repeated, are over
     return edition, story, other
 
 
@@ -138,7 +139,6 @@ def test_a_page_stored_after_the_first_ban_is_retired_by_its_repeat(cache, site)
     old page after the first ban went: the repeated ban retires it."""
     _, story, _ = site
     article = f"{cache}/en/news/{story.code}/{story.slug}"
-    time.sleep(BAN_REPEAT_SECONDS + 0.5)  # the bans of the stories' creation are over
     purge._sender.add([f"/en/news/{story.code}/{story.slug}"])
     time.sleep(0.2)  # the first ban has gone (the sender wakes at once)
     assert cached(article)[0] == 200  # stored after it, as the late render would be
@@ -161,7 +161,9 @@ def test_only_local_addresses_may_ban(cache):
 @pytest.fixture
 def open_story(transactional_db):
     edition = make_edition("en")  # comments open: the page holds the form
-    return make_story(edition, headline="Floods close the port")
+    story = make_story(edition, headline="Floods close the port")
+    time.sleep(BAN_REPEAT_SECONDS + 0.5)  # the bans of its creation, repeated, are over
+    return story
 
 
 def form_token(body: str) -> str:
@@ -193,7 +195,6 @@ def test_an_article_with_an_open_comment_form_is_stored_and_each_reader_gets_a_f
 
 def test_the_comment_form_is_kept_one_second_and_delivered_private(cache, open_story):
     fragment = f"{cache}/en/news/{open_story.code}/comment-form?v={open_story.version}"
-    time.sleep(BAN_REPEAT_SECONDS + 0.5)  # the story's bans (they match its form) are over
     started = time.monotonic()
     first = get(fragment)
     again = get(fragment)
@@ -260,7 +261,6 @@ def test_an_approved_comment_reaches_readers_through_the_cache_within_5_seconds(
         status=Status.PENDING,
     )
     article = f"{cache}/en/news/{open_story.code}/{open_story.slug}"
-    time.sleep(BAN_REPEAT_SECONDS + 0.5)  # the story's own bans, repeated, are over
     assert "The port reopened at noon." not in cached(article)[1]
     time.sleep(BAN_REPEAT_SECONDS + 0.5)  # and the page outlives another such repeat
     assert "The port reopened at noon." not in cached(article)[1]
