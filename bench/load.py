@@ -764,8 +764,8 @@ class LoadRun:
         return self.stop.wait(max(0.0, at_s - self.now_s()))
 
     def _outage(self, part: str, stop) -> Outage:
+        outage = Outage(part, began_s=self.now_s())  # its connections drop as the stop begins
         stop()
-        outage = Outage(part, began_s=self.now_s())
         self.outages.append(outage)
         self.faults.append({"stopped": part, "at_s": round(outage.began_s, 1)})
         say(f"load: {part} stopped at {outage.began_s:.0f} s")
