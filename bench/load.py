@@ -288,7 +288,7 @@ def _run(
 
 
 def _cpu_seconds(deployment: scaled.Deployment, services: PrivateServices) -> dict:
-    """CPU seconds used so far by each process of each part, by (part, pid): the web
+    """CPU seconds used so far by each process of each part, by (part, pid, start): the web
     processes, the task workers, Varnish, PostgreSQL, Redis, and this driver (the readers,
     the desk and its watchers, the commenter)."""
     used = {}
@@ -300,9 +300,10 @@ def _cpu_seconds(deployment: scaled.Deployment, services: PrivateServices) -> di
         groups.append(("redis", services.redis.pid))
     for part, pid in groups:
         for member in _tree(pid):
-            used[(part, member)] = scaled.cpu_seconds(member)
+            # With its start time: a process id can be reused (PostgreSQL's connections).
+            used[(part, member, scaled.started_at(member))] = scaled.cpu_seconds(member)
     times = os.times()
-    used[("load driver", os.getpid())] = times.user + times.system
+    used[("load driver", os.getpid(), None)] = times.user + times.system
     return used
 
 
@@ -310,8 +311,8 @@ def _cpu_used(before: dict, after: dict) -> dict[str, float]:
     """Per part, what its processes used between the two readings (a process started in
     between counts from zero; one that died in between is lost)."""
     parts = collections.Counter()
-    for (part, pid), seconds in after.items():
-        parts[part] += seconds - before.get((part, pid), 0.0)
+    for key, seconds in after.items():
+        parts[key[0]] += seconds - before.get(key, 0.0)
     return dict(parts)
 
 
