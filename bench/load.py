@@ -1,7 +1,7 @@
 """Load benchmark: the scaled deployment (deploy/scaled.py, what `make scaled-up` starts) under
 a newsroom's traffic for minutes, with faults.
 
-Its own throw-away PostgreSQL database and Redis prefix, on free ports: Varnish in front of two
+On a throw-away PostgreSQL cluster and Redis of its own (below): Varnish in front of two
 gunicorn processes (two workers each) and two `dateline worker` processes, production profile,
 the demo content and 10,000 more published stories (bulk-written). Readers alone for
 WARMUP_S (the caches are cold after the bulk write; reported apart), then, for DURATION_S:
