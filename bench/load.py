@@ -204,8 +204,7 @@ class PrivateServices:
         )  # fmt: skip
         self.start_postgres()
         self.start_redis()
-        scaled.create_database(self.database_url)
-        return self
+        return self  # scaled.up makes the database
 
     def __exit__(self, *exc) -> None:
         self.stop_redis()

@@ -150,18 +150,6 @@ def create_database(url: str) -> None:
         subprocess.run([*psql, f'create database "{name}"'], check=True, capture_output=True)
 
 
-def drop_database(url: str) -> None:
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(url)
-    subprocess.run(
-        ["psql", "-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432),
-         "-U", parts.username or "postgres", "-d", "postgres", "-tAc",
-         f'drop database if exists "{parts.path.lstrip("/")}" with (force)'],
-        check=True, capture_output=True,
-    )  # fmt: skip
-
-
 # --- starting and stopping ----------------------------------------------------------------------
 
 
