@@ -103,9 +103,16 @@ class Deployment:
 
 
 def ensure_services(deployment: Deployment) -> None:
-    """PostgreSQL and Redis answering (started as .ci/run starts them if not), the database
-    made if missing."""
-    if subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1", "-p", "5432"]).returncode != 0:
+    """PostgreSQL and Redis answering at the deployment's URLs (the machine's own, on their
+    default ports, started as .ci/run starts them if not), the database made if missing."""
+    from urllib.parse import urlsplit
+
+    database, redis = urlsplit(deployment.database_url), urlsplit(deployment.redis_url)
+    pg_ready = ["pg_isready", "-q", "-h", database.hostname or "127.0.0.1"]
+    pg_ready += ["-p", str(database.port or 5432)]
+    if subprocess.run(pg_ready).returncode != 0:
+        if (database.port or 5432) != 5432:
+            raise SystemExit(f"PostgreSQL does not answer at {deployment.database_url}")
         versions = sorted(
             os.listdir("/etc/postgresql"), key=lambda v: [int(p) for p in v.split(".")]
         )
@@ -113,8 +120,11 @@ def ensure_services(deployment: Deployment) -> None:
             ["pg_ctlcluster", "--skip-systemctl-redirect", versions[-1], "main", "start"],
             check=True,
         )
-        _wait(lambda: subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1"]).returncode == 0, 30)
-    if subprocess.run(["redis-cli", "-h", "127.0.0.1", "ping"], capture_output=True).returncode:
+        _wait(lambda: subprocess.run(pg_ready).returncode == 0, 30)
+    redis_ping = ["redis-cli", "-h", redis.hostname or "127.0.0.1", "-p", str(redis.port or 6379)]
+    if subprocess.run([*redis_ping, "ping"], capture_output=True).returncode:
+        if (redis.port or 6379) != 6379:
+            raise SystemExit(f"Redis does not answer at {deployment.redis_url}")
         subprocess.run(
             ["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "--port", "6379",
              "--save", "", "--appendonly", "no"],
@@ -138,18 +148,6 @@ def create_database(url: str) -> None:
     ).stdout.strip()
     if exists != "1":
         subprocess.run([*psql, f'create database "{name}"'], check=True, capture_output=True)
-
-
-def drop_database(url: str) -> None:
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(url)
-    subprocess.run(
-        ["psql", "-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432),
-         "-U", parts.username or "postgres", "-d", "postgres", "-tAc",
-         f'drop database if exists "{parts.path.lstrip("/")}" with (force)'],
-        check=True, capture_output=True,
-    )  # fmt: skip
 
 
 # --- starting and stopping ----------------------------------------------------------------------
@@ -304,6 +302,15 @@ def rss_mib(pid: int) -> float:
     except OSError:
         pass
     return 0.0
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of one process (its threads included); 0 if gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def children(pid: int) -> list[int]:

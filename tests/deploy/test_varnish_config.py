@@ -122,7 +122,7 @@ def test_processes_the_probe_condemns_still_answer_readers(two_web_processes, tm
         backends=[("127.0.0.1", port) for port, _ in two_web_processes],
     )
     try:
-        time.sleep(11)  # for the probe to condemn both: 4 of 5 checks failed, 2 s apart
+        time.sleep(11)  # for the probe to condemn both: 2 of 3 checks failed, 1 s apart
         url = f"http://{listen[0]}:{listen[1]}/page?n="
         statuses = []
         for n in range(10):
@@ -134,3 +134,31 @@ def test_processes_the_probe_condemns_still_answer_readers(two_web_processes, tm
         assert statuses == [200] * 10
     finally:
         varnish.stop(cache)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not varnish.available(), reason="varnishd or a C compiler is missing")
+def test_a_process_that_accepts_but_does_not_answer_is_out_of_rotation_within_7_seconds(
+    two_web_processes, tmp_path
+):
+    """A web process started again takes connections before its workers can answer: the
+    probe must take it out before readers wait on it."""
+    port, _ = two_web_processes[0]
+    booting = socket.socket()  # listens, never answers: a gunicorn whose workers still load
+    booting.bind(("127.0.0.1", 0))
+    booting.listen(64)
+    listen = ("127.0.0.1", _free_port())
+    cache = varnish.start(
+        tmp_path / "varnish",
+        listen=listen,
+        backends=[("127.0.0.1", port), booting.getsockname()],
+    )
+    try:
+        time.sleep(7)  # two checks timed out (2 s each, 1 s apart), and some slack for load
+        for n in range(6):  # round robin would send every other one to the silent process
+            url = f"http://{listen[0]}:{listen[1]}/page?n={n}"
+            with urllib.request.urlopen(url, timeout=3) as response:
+                assert response.status == 200
+    finally:
+        varnish.stop(cache)
+        booting.close()

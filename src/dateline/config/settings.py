@@ -193,6 +193,9 @@ DATABASE_RETRY_AFTER_SECONDS = 5
 # The HTTP caches in front (Varnish, deploy/): each is sent a BAN for the pages that show a story
 # when it changes (site/purge.py). Empty: no cache in front, nothing sent.
 HTTP_CACHE_PURGE_URLS = env.words("DATELINE_HTTP_CACHE_PURGE_URL", [])
+# Each ban is sent again this many seconds later, for a page whose rendering began before the
+# change committed and reached the cache after the first ban (decision 0033).
+HTTP_CACHE_BAN_REPEAT_SECONDS = env.integer("DATELINE_HTTP_CACHE_BAN_REPEAT_SECONDS", 2)
 # Related News: how much nearness in time counts. Two stories this many days apart score 3/4
 # of two published together; 0 turns the decay off (discovery/related.py).
 RELATED_RECENCY_DAYS = env.integer("DATELINE_RELATED_RECENCY_DAYS", 30)

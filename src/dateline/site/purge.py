@@ -4,9 +4,10 @@ a story, when the story changes (decision 0033).
 Off unless DATELINE_HTTP_CACHE_PURGE_URL names the caches. A committed change queues the paths
 of the story's pages; a thread sends them at once as a BAN request to each cache, its X-Ban-Url
 header a regular expression matching every stored page with one of those paths, whatever its
-query string (later pages of a list, search queries). The same ban goes again `REPEAT_SECONDS`
-later: a page a web process began rendering before the change committed, and stored after the
-first ban, is retired by the second. A cache that does not answer is logged and skipped: the
+query string (later pages of a list, search queries). The same ban goes again
+`HTTP_CACHE_BAN_REPEAT_SECONDS` later: a page a web process began rendering before the change
+committed, and stored after the first ban, is retired by the second (a ban retires only what
+the cache holds when it arrives). A cache that does not answer is logged and skipped: the
 change has been made, and the pages it keeps expire with their lifetime.
 """
 
@@ -26,7 +27,6 @@ from dateline.stories.models import Story, StoryChange
 
 logger = logging.getLogger("dateline.purge")
 TIMEOUT_SECONDS = 2
-REPEAT_SECONDS = 2.0
 
 
 def urls_to_purge(story: Story) -> list[str]:
@@ -119,8 +119,8 @@ def send_ban(paths: list[str]) -> None:
 class _Sender:
     """One thread per process sends the bans, so a change never waits for the cache and a
     burst of changes (an import) becomes a few requests: whatever is pending goes at once, in
-    one ban, and again REPEAT_SECONDS later. What is pending when the process exits is sent
-    before it does."""
+    one ban, and again HTTP_CACHE_BAN_REPEAT_SECONDS later. What is pending when the process
+    exits is sent before it does."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -154,7 +154,7 @@ class _Sender:
             due = [paths for at, paths in self._repeats if every_repeat or at <= now]
             self._repeats = [r for r in self._repeats if not (every_repeat or r[0] <= now)]
             if fresh:
-                self._repeats.append((now + REPEAT_SECONDS, fresh))
+                self._repeats.append((now + settings.HTTP_CACHE_BAN_REPEAT_SECONDS, fresh))
         if fresh:
             send_ban(fresh)
         for paths in due:
