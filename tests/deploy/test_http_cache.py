@@ -23,7 +23,7 @@ from tests.factories import make_edition, make_section, make_story
 pytestmark = pytest.mark.slow
 REACH_SECONDS = 5
 BAN_REPEAT_SECONDS = 1.0  # shorter than the 2 s default: the tests wait past it
-FORM_KEPT_SECONDS = 1  # the comment form fragment's lifetime in Varnish (decision 0035)
+FORM_KEPT_SECONDS = 1  # the comment form fragment's lifetime in Varnish (decision 0036)
 
 if not varnish.available():
     if os.environ.get("DATELINE_REQUIRE_TOOLS"):
