@@ -292,10 +292,11 @@ class Scorer:
             return []
         mine = _vector(story.counts, space.weight)
         vectors = {other.code: _vector(other.counts, space.weight) for other in candidates}
+        point = space.project(story.counts)
         points = np.stack([space.project(other.counts) for other in candidates])
-        close = points @ space.project(story.counts)
+        close = points @ point
         nearest = np.argsort(-close, kind="stable")[:FEEDBACK]
-        query = space.project(story.counts) + (close[nearest] @ points[nearest]) / FEEDBACK
+        query = point + (close[nearest] @ points[nearest]) / FEEDBACK
         query /= float(np.linalg.norm(query)) or 1.0
         fed_back = points @ query
         scored = []
