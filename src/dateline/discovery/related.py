@@ -43,7 +43,7 @@ from dateline.stories.models import Story
 
 RELATED_LIMIT = 5
 # The rerank, not the index, is what finds the best five: 150 of BM25's matches rather than 60
-# gained 0.008 overall, 0.010 on Reuters' hard subset, for about twice the refresh's work
+# gained 0.008 overall, 0.010 on Reuters' hard subset, for about twice the scoring's work
 # (decision 0029).
 CANDIDATES = 150
 QUERY_WORDS = 12
