@@ -68,6 +68,8 @@ def test_the_model_is_stored_in_the_database_and_read_back_the_same(corpus):
     again = lsa.latest(en.pk)
     assert again.pk == row.pk and again.columns == space.columns
     assert np.allclose(again.components, space.components)
+    # Word by word in memory, as fitted and as read back: what makes projecting cheap.
+    assert space.components.flags.f_contiguous and again.components.flags.f_contiguous
     fit(en)  # refitted: the older model goes
     assert RelatedModel.objects.filter(edition=en).count() == 1
     assert lsa.latest(en.pk).pk != row.pk

@@ -92,7 +92,8 @@ def fit(bags: Sequence[Counter], dimensions: int | None = None) -> Space | None:
         return None
     svd = TruncatedSVD(dimensions, algorithm="randomized", n_iter=5, random_state=0)
     svd.fit(matrix)
-    return Space(0, columns, idf.astype(np.float32), svd.components_.astype(np.float32), len(bags))
+    components = _by_word(svd.components_.astype(np.float32))
+    return Space(0, columns, idf.astype(np.float32), components, len(bags))
 
 
 def store(edition_id: int, space: Space) -> Space:
@@ -134,6 +135,13 @@ def _space(row: RelatedModel) -> Space:
     words = zlib.decompress(row.words).decode().split("\n")
     idf = np.frombuffer(zlib.decompress(row.idf), dtype=np.float32)
     flat = np.frombuffer(zlib.decompress(row.components), dtype=np.float16)
-    components = flat.astype(np.float32).reshape(row.dimensions, len(words))
+    components = _by_word(flat.astype(np.float32).reshape(row.dimensions, len(words)))
     columns = {word: column for column, word in enumerate(words)}
     return Space(row.pk, columns, idf, components, row.stories, row.fitted_at)
+
+
+def _by_word(components: np.ndarray) -> np.ndarray:
+    """The components laid out word by word in memory (column-major): projecting a story reads
+    one column per word it has; from the row-major layout (one value from each dimension's
+    row) a projection took 1.5 to 1.8 times as long, and a refresh makes 150 of them."""
+    return np.asfortranarray(components)

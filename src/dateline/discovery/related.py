@@ -41,7 +41,10 @@ from dateline.discovery.search import best_matches, public_documents
 from dateline.stories.models import Story
 
 RELATED_LIMIT = 5
-CANDIDATES = 60
+# The rerank, not the index, is what finds the best five: 150 of BM25's matches rather than 60
+# gained 0.008 overall, 0.010 on Reuters' hard subset, for about twice the scoring's work
+# (decision 0029).
+CANDIDATES = 150
 QUERY_WORDS = 12
 TAG_WEIGHT = 0.03
 TAG_WEIGHT_WITH_MODEL = 0.01  # tags are then a tie-breaker: more cost precision on Reuters
@@ -296,10 +299,11 @@ class Scorer:
             return []
         mine = _vector(story.counts, space.weight)
         vectors = {other.code: _vector(other.counts, space.weight) for other in candidates}
+        point = space.project(story.counts)
         points = np.stack([space.project(other.counts) for other in candidates])
-        close = points @ space.project(story.counts)
+        close = points @ point
         nearest = np.argsort(-close, kind="stable")[:FEEDBACK]
-        query = space.project(story.counts) + (close[nearest] @ points[nearest]) / FEEDBACK
+        query = point + (close[nearest] @ points[nearest]) / FEEDBACK
         query /= float(np.linalg.norm(query)) or 1.0
         fed_back = points @ query
         scored = []
