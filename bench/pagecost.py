@@ -1,13 +1,14 @@
 """Page cost: what a public page costs the server, against nginx and Python's floor, in one run.
 
 Started by the benchmark, each on its own port (DATELINE_BENCH_PAGECOST_PORT, default 8610, and
-the next three):
+the next four):
 - nginx serving the article page's bytes as a static file (the limit), 2 worker processes, in
   a temporary prefix with its own configuration, pid and log files;
 - a raw WSGI application returning the same bytes (bench/floor.py: Python's floor);
-- Dateline as deployed (page cache on) and Dateline with the page cache off (every request
-  rendered), with bench/pagecost_settings.py, which only adds `/bench-minimal`, a plain
-  Django view through the same middleware;
+- Dateline as deployed (page cache on); the same without the kept pages' fast path
+  (site.fast_path: every page-cache hit answered by Django, as before it); and with the page
+  cache off (every request rendered); all with bench/pagecost_settings.py, which only adds
+  `/bench-minimal`, a plain Django view through the same middleware;
 every Python target under gunicorn with 2 sync workers.
 
 Each target is driven by wrk (32 connections, 2 threads) for a few seconds per round, the
@@ -115,7 +116,7 @@ class Target:
     name: str
     server: Server
     path: str
-    kind: str  # "limit", "floor", "django", "hit" or "rendered"
+    kind: str  # "limit", "floor", "django", "hit", "rendered" or "" (no target)
     in_process: Callable[[], None] | None = None
     rates: list[float] = dataclasses.field(default_factory=list)
     cpu_ms: list[float] = dataclasses.field(default_factory=list)
@@ -143,11 +144,19 @@ def run(quick: bool) -> list[dict]:
 
         connections.close_all()  # the servers get the database to themselves
         say(f"pagecost: {content}; pages {pages}")
-        with _servers(scratch, environment) as (hit_server, rendered_server, floor_file, start):
+        with _servers(scratch, environment) as (
+            hit_server,
+            slow_server,
+            rendered_server,
+            floor_file,
+            start,
+        ):
             floor_file.write_bytes(_fetch(hit_server, pages["article"]))
             nginx = start("nginx")
             floor = start("floor")
-            targets = _targets(nginx, floor, hit_server, rendered_server, pages, floor_file)
+            targets = _targets(
+                nginx, floor, hit_server, slow_server, rendered_server, pages, floor_file
+            )
             _rounds(targets, seconds=1, rounds=1)  # warm-up: imports, caches, the first render
             for target in targets:
                 target.rates.clear()
@@ -251,6 +260,8 @@ def _servers(scratch: Path, environment: dict[str, str]) -> Iterator[tuple]:
             env = {**environment, "DATELINE_BENCH_FLOOR_FILE": str(floor_file)}
             if name == "dateline, cache off":
                 env["DATELINE_PAGE_CACHE_SECONDS"] = "0"
+            if name == "dateline, no fast path":
+                env["DATELINE_PAGE_FAST_PATH_ENTRIES"] = "0"
         with open(log, "wb") as out:
             process = subprocess.Popen(
                 command, cwd=PROJECT_DIR, env=env, stdout=out, stderr=subprocess.STDOUT
@@ -261,7 +272,10 @@ def _servers(scratch: Path, environment: dict[str, str]) -> Iterator[tuple]:
         return server
 
     try:
-        yield start("dateline"), start("dateline, cache off"), floor_file, start
+        servers = [
+            start(name) for name in ("dateline", "dateline, no fast path", "dateline, cache off")
+        ]
+        yield *servers, floor_file, start
     finally:
         for server in started:
             server.process.send_signal(signal.SIGTERM)
@@ -355,8 +369,10 @@ def _fetch(server: Server, path: str) -> bytes:
         return answer.read()
 
 
-def _targets(nginx, floor, hit_server, rendered_server, pages, floor_file) -> list[Target]:
-    from dateline.config.wsgi import application
+def _targets(
+    nginx, floor, hit_server, slow_server, rendered_server, pages, floor_file
+) -> list[Target]:
+    from dateline.config.wsgi import application, django_application
 
     os.environ["DATELINE_BENCH_FLOOR_FILE"] = str(floor_file)
     from bench.floor import application as floor_application
@@ -379,6 +395,10 @@ def _targets(nginx, floor, hit_server, rendered_server, pages, floor_file) -> li
                 f"{kind}, page-cache hit", hit_server, path, "hit", _wsgi_call(application, path)
             )
         )
+    for kind in PAGE_KINDS:  # the same hits as before the fast path: Django answers them
+        path = pages[kind]
+        call = _wsgi_call(django_application, path)
+        targets.append(Target(f"{kind}, page-cache hit via Django", slow_server, path, "", call))
     for kind in PAGE_KINDS:
         path = pages[kind]
         call = _wsgi_call(application, path, page_cache_seconds=0)
