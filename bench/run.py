@@ -70,7 +70,7 @@ BENCHMARKS = {
 }
 CHILD_TIMEOUT_SECONDS = 600
 # The scale benchmark builds corpora of up to a million stories the first time (then cached);
-# the page-cost one drives 17 targets for 3 rounds.
+# the page-cost one drives 15 targets for 3 rounds.
 CHILD_TIMEOUTS = {"scale": 6 * 3600, "pagecost": 1800}  # pagecost: 11 min at load 13
 
 
