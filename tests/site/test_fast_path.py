@@ -288,3 +288,19 @@ def test_turned_off_with_the_page_cache(app, django_app, story, settings):
     settings.PAGE_CACHE_SECONDS = 0
     call(app, "/en/")
     assert django_app.calls == 3
+
+
+def test_with_the_database_down_django_serves_the_kept_page_stale(app, django_app, story):
+    from django.db import connection
+
+    from tests.site.test_faults import DatabaseDown
+
+    remembered(app, django_app, "/en/")
+    with connection.execute_wrapper(DatabaseDown()):
+        status, headers, content = call(app, "/en/")
+        section_down = call(app, "/en/section/world/")
+    assert django_app.calls == 4
+    assert status == "200 OK"
+    assert b"Dam opens" in content
+    assert header(headers, "Cache-Control") == "public, max-age=0, must-revalidate"
+    assert section_down[0].startswith("503")
