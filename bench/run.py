@@ -25,6 +25,13 @@
            over a seeded sample of 2,000 stories (share of the 5 related sharing a topic),
            overall and on the hard subset (neither earn nor acq), complete lists, and the same
            read off the article pages. Targets: ≥ 0.90 overall, ≥ 0.85 hard.
+- pagecost: the page-cost table: nginx serving the article page as a file, a raw WSGI app
+           returning its bytes (Python's floor), a plain Django view, and the article, front,
+           section and tag pages from the page cache and rendered, each driven by wrk (32
+           connections) against gunicorn with 2 sync workers: req/s, server CPU per request
+           from /proc, in-process ms; resident memory of web processes and the task worker.
+           Targets: rendered ≤ 10 × the floor's CPU, cache hits ≥ 0.6 × the floor's req/s.
+           DATELINE_BENCH_PAGECOST_CORPUS points it at a scale corpus (bench/pagecost.py).
 
 Each benchmark runs in its own Python process (and its own temporary database), so none
 inherits another's caches or heap. Targets are reported as met or not met; a missed target
@@ -59,10 +66,12 @@ BENCHMARKS = {
     "wire": "bench.wire",
     "invalidation": "bench.invalidation",
     "scale": "bench.discovery_scale",
+    "pagecost": "bench.pagecost",
 }
 CHILD_TIMEOUT_SECONDS = 600
-# The scale benchmark builds corpora of up to a million stories the first time (then cached).
-CHILD_TIMEOUTS = {"scale": 6 * 3600, "load": 1200}
+# The scale benchmark builds corpora of up to a million stories the first time (then cached);
+# the page-cost one drives 15 targets for 3 rounds (11 minutes at load 13).
+CHILD_TIMEOUTS = {"scale": 6 * 3600, "load": 1200, "pagecost": 1800}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -179,6 +179,9 @@ else:
 # to be served stale while the database is down.
 PAGE_CACHE_SECONDS = env.integer("DATELINE_PAGE_CACHE_SECONDS", 60)
 PAGE_STALE_SECONDS = env.integer("DATELINE_PAGE_STALE_SECONDS", 3600)
+# Page-cache hits each web process remembers whole, to answer them before Django's middleware
+# and URLs (site/fast_path.py, decision 0035); 0 turns that off. About 40 KB each.
+PAGE_FAST_PATH_ENTRIES = env.integer("DATELINE_PAGE_FAST_PATH_ENTRIES", 256)
 # More changes than this at once (an import) retire every page instead of their scopes.
 PAGE_CACHE_TARGETED_LIMIT = 2_000
 # HTTP caching of public pages (decision 0032): seconds browsers keep a page, seconds shared

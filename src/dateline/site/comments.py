@@ -14,6 +14,7 @@ browser's Fetch Metadata and Origin instead (`cross_site_refusal`).
 import hashlib
 import re
 from functools import wraps
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.cache import cache
@@ -28,7 +29,6 @@ from markupsafe import Markup
 
 from dateline.comments import moderation
 from dateline.comments.defences import address_hash, issue_token
-from dateline.comments.forms import CommentForm
 from dateline.comments.models import Comment, Status
 from dateline.comments.notifications import read_delete_token
 from dateline.comments.submitting import (
@@ -45,9 +45,16 @@ from dateline.site.templating import story_url
 from dateline.stories.models import Story
 
 FORM_SLOT = re.compile(rb"<!--comment-form (\d+) (\d+)-->")
+# Set on a request's WSGI environ (to the edition) when its article's form slot was filled for
+# this reader (site.fast_path reads it).
+FORM_FILLED = "dateline.form_filled"
 SENT_STATES = ("received", "published")
 PRIVATE = "private, no-store"
 FIELD_LABELS = {"name": "name", "email": "email", "text": "comment"}
+# What the form template reads of a form no reader has sent yet: nothing typed, no errors.
+# Building a Django form for it (its fields deep-copied, ten messages translated) cost more
+# than the rest of a kept article page's answer (decision 0035).
+UNTOUCHED_FORM = SimpleNamespace(is_bound=False, errors={}, data={}, fields={})
 
 
 def with_comment_form(article_view):
@@ -73,7 +80,8 @@ def with_comment_form(article_view):
             response.headers["Surrogate-Control"] = 'content="ESI/1.0"'
             patch_vary_headers(response, ["Surrogate-Capability"])
             return response
-        _fill_slot(response, match, comment_form_html(request, edition, code, version))
+        response.content = fill_form_slot(request, edition, response.content)
+        request.environ[FORM_FILLED] = edition  # for site.fast_path: filled per reader
         # This copy of the page is one reader's (the form token's time, which no cache
         # without ESI could keep fresh): no cache may keep it, and the kept page's validators
         # do not describe it.
@@ -96,6 +104,15 @@ def _assembled_by_cache(request: HttpRequest, response: HttpResponse) -> bool:
         and not hasattr(request, "comment_refusal")
         and not PER_READER_PARAMETERS & request.GET.keys()
     )
+
+
+def fill_form_slot(request: HttpRequest, edition: str, content: bytes) -> bytes | None:
+    """`content` with its form slot holding this reader's comment form; None: it has none."""
+    match = FORM_SLOT.search(content)
+    if match is None:
+        return None
+    html = comment_form_html(request, edition, int(match[1]), int(match[2]))
+    return b"".join([content[: match.start()], html.encode(), content[match.end() :]])
 
 
 def _fill_slot(response: HttpResponse, match: re.Match, html: str) -> None:
@@ -182,7 +199,7 @@ def comment_form_html(request: HttpRequest, edition: str, code: int, version: in
 def _render_comment_form(
     request, chrome: EditionChrome, edition: str, code: int, version: int, story_path: str = ""
 ):
-    form = getattr(request, "comment_form", None) or CommentForm()
+    form = getattr(request, "comment_form", None) or UNTOUCHED_FORM
     refusal = getattr(request, "comment_refusal", None)
     sent = request.GET.get("comment")
     context = {

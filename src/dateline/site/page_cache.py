@@ -38,6 +38,8 @@ from dateline.site import invalidation
 from dateline.stories.models import StoryChange
 
 FURNITURE_KEY = "site:pages:furniture"
+# Set on a request's WSGI environ when the page cache answers it (site.fast_path reads it).
+KEPT_PAGE = "dateline.kept_page"
 # Query parameters only the per-request comment form reads (site/comments.py): a page is cached
 # once, not once per comment a reader might reply to.
 PER_READER_PARAMETERS = frozenset({"reply", "comment"})
@@ -133,6 +135,7 @@ class Lookup:
     key: str | None = None
     stamp: tuple | None = None
     found: Stored | None = None
+    scope_keys: tuple[str, ...] | None = None  # the scope tokens in the stamp; None: every change
 
     @property
     def fresh(self) -> Stored | None:
@@ -167,7 +170,12 @@ def look_up(request: HttpRequest, scopes: list[str] | None) -> Lookup:
             return Lookup()  # the cache keeps nothing (down, or full): render, keep nothing
     furniture = found.get(FURNITURE_KEY) or retire_all_pages()
     tokens = newest if scopes is None else tuple(found.get(k) for k in scope_keys)
-    return Lookup(key=key, stamp=(furniture, tokens), found=found.get(key))
+    return Lookup(
+        key=key,
+        stamp=(furniture, tokens),
+        found=found.get(key),
+        scope_keys=None if scopes is None else tuple(scope_keys),
+    )
 
 
 def keep(lookup: Lookup, response: HttpResponse, last_modified: float | None = None) -> Stored:
@@ -239,6 +247,9 @@ def cached_page(view=None, *, scopes: Callable[..., list[str]] | None = None):
         def cached_view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             lookup = look_up(request, None if scopes is None else scopes(**kwargs))
             if lookup.fresh is not None:
+                # For the WSGI layer in front (site.fast_path), which may answer the next
+                # identical request itself while this stamp holds.
+                request.environ[KEPT_PAGE] = (lookup.fresh, lookup.scope_keys)
                 return answer(request, lookup.fresh)
             try:
                 response = view(request, *args, **kwargs)

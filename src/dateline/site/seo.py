@@ -12,12 +12,11 @@ from dataclasses import dataclass
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
-from django.urls import reverse
 from django.utils.text import Truncator
 from jinja2 import pass_context
 from markupsafe import Markup
 
-from dateline.site.templating import dateline_of, machine_time, story_url
+from dateline.site.templating import dateline_of, machine_time, page_url, story_url
 
 DESCRIPTION_CHARACTERS = 200
 
@@ -71,7 +70,7 @@ def news_article(request, edition, story, tags, corrections, url: str) -> dict:
     publisher = {
         "@type": "Organization",
         "name": edition.name,
-        "url": request.build_absolute_uri(reverse("site:front", kwargs={"edition": edition.code})),
+        "url": request.build_absolute_uri(page_url("site:front", edition=edition.code)),
     }
     data = {
         "@context": "https://schema.org",
@@ -126,15 +125,15 @@ def page_seo(context) -> PageSeo:
     if section is not None:
         title = section.name
         description = labels["section_description"].format(section=title, edition=edition.name)
-        path = reverse("site:section", kwargs={"edition": edition.code, "slug": section.slug})
+        path = page_url("site:section", edition=edition.code, slug=section.slug)
     elif tag is not None:
         title = tag.name
         description = labels["tag_description"].format(tag=title, edition=edition.name)
-        path = reverse("site:tag", kwargs={"edition": edition.code, "slug": tag.slug})
+        path = page_url("site:tag", edition=edition.code, slug=tag.slug)
     else:
         title = edition.name
         description = labels["front_description"].format(edition=edition.name)
-        path = reverse("site:front", kwargs={"edition": edition.code})
+        path = page_url("site:front", edition=edition.code)
     page = context.get("page")
     if page is not None and page.number > 1:
         path += f"?page={page.number}"

@@ -1,0 +1,198 @@
+"""Kept pages answered before Django's middleware and URLs: a WSGI layer around the site
+(decision 0035, `dateline.config.wsgi`).
+
+A page-cache hit through Django costs several times Python's floor, most of it not the page:
+twelve middlewares, URL resolution, reading the page back from the cache and unpickling it,
+building the response. This layer keeps, in each process, the answers Django gave to page-cache
+hits (`Remembered`: status, headers, the kept page's bytes, the stamp it was kept under) and
+answers the next identical request itself, after the same validity check the page cache makes
+(site.page_cache.look_up): the newest change ids from the database (one query: a change
+committed by any process is seen), then the furniture token, the ids last applied and the
+page's scope tokens from the shared cache. A page is served only while that stamp is the one
+it was kept under and its fresh time has not passed; anything else goes to Django.
+
+Only requests every reader gets alike take this path: GET, no cookie at all (a session, a
+signed-in member), no Authorization, no validators or Range (Django answers 304s and ranges),
+no ESI capability (the shared article carries an include), none of the per-reader parameters
+the comment form reads. A remembered answer comes only from such a request's Django answer
+that was a page-cache hit, a 200 without Set-Cookie; an article whose comment form Django
+filled per reader is remembered without the form and gets a new one on each request, as
+`site.comments.with_comment_form` does (the same function renders it).
+"""
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import signals
+from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
+from django.core.handlers.wsgi import WSGIRequest
+from django.db import DatabaseError
+
+from dateline.site import invalidation
+from dateline.site.comments import FORM_FILLED, fill_form_slot
+from dateline.site.page_cache import (
+    FURNITURE_KEY,
+    KEPT_PAGE,
+    PER_READER_PARAMETERS,
+    Stored,
+    _last_change_ids,
+    _page_key,
+)
+
+# What Django's answer to the request depends on besides the URL, and this layer does not look
+# at: any of these sends the request to Django.
+DECLINED_HEADERS = (
+    "HTTP_COOKIE",
+    "HTTP_AUTHORIZATION",
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_UNMODIFIED_SINCE",
+    "HTTP_RANGE",
+    "HTTP_SURROGATE_CAPABILITY",
+)
+
+
+@dataclass(frozen=True)
+class Remembered:
+    """Django's answer to a page-cache hit, as sent, and what it is valid under."""
+
+    status: str
+    headers: tuple[tuple[str, str], ...]  # Content-Length set again for each answer
+    content: bytes  # the kept page: with its form slot when `form` is set
+    stamp: tuple
+    fresh_until: float
+    scope_keys: tuple[str, ...] | None  # None: the page depends on every change
+    form: str | None  # the edition, when each reader gets the comment form filled in
+
+
+class FastPageApplication:
+    """WSGI: answer remembered page-cache hits; hand every other request to `application`."""
+
+    def __init__(self, application: Callable, entries: int | None = None) -> None:
+        self.application = application
+        self.entries = settings.PAGE_FAST_PATH_ENTRIES if entries is None else entries
+        self.remembered: OrderedDict[str, Remembered] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        if not self.entries or not _alike_for_every_reader(environ):
+            return self.application(environ, start_response)
+        request = WSGIRequest(environ)
+        try:
+            key = _page_key(request)
+        except DisallowedHost:
+            return self.application(environ, start_response)  # Django answers 400
+        if PER_READER_PARAMETERS & request.GET.keys():
+            return self.application(environ, start_response)
+        with self.lock:
+            remembered = self.remembered.get(key)
+            if remembered is not None:
+                self.remembered.move_to_end(key)
+        if remembered is not None:
+            signals.request_started.send(sender=self.__class__, environ=environ)
+            answered = self._answer(request, remembered, start_response)
+            if answered is not None:
+                return answered
+            signals.request_finished.send(sender=self.__class__)
+        return self._through_django(key, environ, start_response)
+
+    def _answer(self, request: WSGIRequest, remembered: Remembered, start_response):
+        if not _still_valid(remembered):
+            return None
+        content = remembered.content
+        if remembered.form is not None:
+            content = fill_form_slot(request, remembered.form, content)
+            if content is None:
+                return None
+        length = str(len(content))
+        headers = [
+            (name, length if name == "Content-Length" else value)
+            for name, value in remembered.headers
+        ]
+        start_response(remembered.status, headers)
+        return _Body([content])
+
+    def _through_django(self, key: str, environ: dict, start_response: Callable):
+        answer: dict = {}
+
+        def remembering_start_response(status, headers, exc_info=None):
+            answer["status"], answer["headers"] = status, headers
+            return (
+                start_response(status, headers, exc_info)
+                if exc_info
+                else start_response(status, headers)
+            )
+
+        body = self.application(environ, remembering_start_response)
+        remembered = _remembered(environ, answer, body)
+        if remembered is not None:
+            with self.lock:
+                self.remembered[key] = remembered
+                self.remembered.move_to_end(key)
+                while len(self.remembered) > self.entries:
+                    self.remembered.popitem(last=False)
+        return body
+
+
+class _Body(list):
+    """The answer's one chunk; closed by the server after sending, as Django's responses are."""
+
+    def close(self) -> None:
+        signals.request_finished.send(sender=FastPageApplication)
+
+
+def _alike_for_every_reader(environ: dict) -> bool:
+    if environ.get("REQUEST_METHOD") != "GET" or settings.PAGE_CACHE_SECONDS <= 0:
+        return False
+    return not any(name in environ for name in DECLINED_HEADERS)
+
+
+def _still_valid(remembered: Remembered) -> bool:
+    """The page cache's rule (site.page_cache.look_up): kept under the stamp it would be kept
+    under now, and fresh. Unsure (the database or the cache unreachable, changes not applied
+    yet): not valid, and Django decides."""
+    if time.time() >= remembered.fresh_until:
+        return False
+    try:
+        newest = _last_change_ids()
+    except DatabaseError:
+        return False
+    scope_keys = remembered.scope_keys or ()
+    found = cache.get_many([FURNITURE_KEY, invalidation.APPLIED_KEY, *scope_keys])
+    furniture = found.get(FURNITURE_KEY)
+    if found.get(invalidation.APPLIED_KEY) != newest or furniture is None:
+        return False
+    tokens = newest if remembered.scope_keys is None else tuple(found.get(k) for k in scope_keys)
+    return (furniture, tokens) == remembered.stamp
+
+
+def _remembered(environ: dict, answer: dict, body) -> Remembered | None:
+    """What to remember of Django's answer: only a page-cache hit's 200, with no cookie set,
+    whose body is the kept page (or the kept page with this reader's form filled in)."""
+    kept = environ.get(KEPT_PAGE)
+    if kept is None or not answer.get("status", "").startswith("200 "):
+        return None
+    stored, scope_keys = kept
+    if not isinstance(stored, Stored):
+        return None
+    headers = answer["headers"]
+    if any(name.lower() == "set-cookie" for name, _value in headers):
+        return None
+    form = environ.get(FORM_FILLED)
+    if form is None and getattr(body, "content", None) != stored.content:
+        return None
+    return Remembered(
+        status=answer["status"],
+        headers=tuple(headers),
+        content=stored.content,
+        stamp=stored.stamp,
+        fresh_until=stored.fresh_until,
+        scope_keys=scope_keys,
+        form=form,
+    )

@@ -1,0 +1,306 @@
+"""The kept pages' fast path (site.fast_path, decision 0035): a WSGI layer that answers a
+page-cache hit before Django's middleware and URLs must answer exactly what Django would, and
+must never answer what Django would answer differently: a signed-in reader, a POST, a
+conditional request, a page retired by a change, the newsroom."""
+
+import io
+import sys
+
+import pytest
+from django.core import signals
+from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
+
+from dateline.editions.models import CommentPolicy
+from dateline.site.fast_path import FastPageApplication
+from dateline.stories.actions import kill_story
+from dateline.stories.models import Section
+from tests.factories import make_member, make_story
+from tests.site.test_page_cache import without_form
+
+pytestmark = pytest.mark.django_db
+
+
+class CountingDjango:
+    """Django's WSGI handler, counting the requests that reach it."""
+
+    def __init__(self):
+        self.handler = WSGIHandler()
+        self.calls = 0
+
+    def __call__(self, environ, start_response):
+        self.calls += 1
+        return self.handler(environ, start_response)
+
+
+@pytest.fixture
+def django_app():
+    return CountingDjango()
+
+
+@pytest.fixture
+def app(django_app):
+    return FastPageApplication(django_app, entries=50)
+
+
+@pytest.fixture(autouse=True)
+def _test_transaction_kept():
+    """As Django's test client does: the end of a request must not close the connection that
+    holds the test's transaction."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+def call(app, path, method="GET", headers=None, body=b""):
+    """One request through `app` as a WSGI server makes it: (status, headers, body)."""
+    path, _, query = path.partition("?")
+    environ = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_HOST": "127.0.0.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr,
+        "wsgi.version": (1, 0),
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+        **({"CONTENT_LENGTH": str(len(body))} if body else {}),
+        **(headers or {}),
+    }
+    answered = {}
+
+    def start_response(status, response_headers, exc_info=None):
+        answered["status"], answered["headers"] = status, response_headers
+
+    chunks = app(environ, start_response)
+    try:
+        content = b"".join(chunks)
+    finally:
+        if hasattr(chunks, "close"):
+            chunks.close()
+    return answered["status"], answered["headers"], content
+
+
+def header(headers, name):
+    values = [value for key, value in headers if key.lower() == name.lower()]
+    return values[0] if values else None
+
+
+@pytest.fixture
+def story(editions):
+    en, _ = editions
+    return make_story(en, section=en.sections.get(), tags=("Water",), headline="Dam opens")
+
+
+def remembered(app, django_app, path):
+    """Ask until the fast path answers `path` itself (render, Django's hit, then the fast
+    path's); the three answers."""
+    answers = [call(app, path) for _ in range(3)]
+    assert django_app.calls == 2, "the third request reached Django"
+    return answers
+
+
+@pytest.mark.parametrize("kind", ["front", "section", "tag"])
+def test_a_kept_list_is_answered_as_django_answered_it(app, django_app, story, kind):
+    path = {"front": "/en/", "section": "/en/section/world/", "tag": "/en/tag/water/"}[kind]
+    _rendered, by_django, fast = remembered(app, django_app, path)
+    assert fast == by_django  # status, every header in order, the bytes
+    assert header(fast[1], "Cache-Control").startswith("public")
+    assert header(fast[1], "Content-Security-Policy")
+    assert header(fast[1], "Content-Length") == str(len(fast[2]))
+    assert header(fast[1], "Set-Cookie") is None
+
+
+def test_an_article_gets_its_readers_own_form_on_the_fast_path(app, django_app, story):
+    _rendered, by_django, fast = remembered(app, django_app, story.get_absolute_url())
+    assert fast[0] == by_django[0] == "200 OK"
+    assert without_form(fast[2]) == without_form(by_django[2])
+    assert b'name="token"' in fast[2]
+    assert fast[2] != by_django[2]  # a form token of its own
+    assert header(fast[1], "Cache-Control") == "private, no-store"
+    assert header(fast[1], "ETag") is None
+    names = [name for name, _ in fast[1]]
+    assert names == [name for name, _ in by_django[1]]
+
+
+def test_an_article_without_a_form_is_answered_byte_for_byte(app, django_app, editions):
+    en, _ = editions
+    en.comment_policy = CommentPolicy.CLOSED
+    en.save()
+    closed = make_story(en, section=en.sections.get(), headline="Closed to comments")
+    _rendered, by_django, fast = remembered(app, django_app, closed.get_absolute_url())
+    assert fast == by_django
+    assert header(fast[1], "ETag")
+
+
+def test_a_signed_in_reader_is_answered_by_django(app, django_app, client, story):
+    remembered(app, django_app, "/en/")
+    client.force_login(make_member("editor", "editor"))
+    session = client.cookies["sessionid"].value
+    status, headers, _ = call(app, "/en/", headers={"HTTP_COOKIE": f"sessionid={session}"})
+    assert django_app.calls == 3
+    assert status == "200 OK"
+    assert header(headers, "Cache-Control") == "private, no-store"  # never a shared copy
+
+
+def test_a_post_is_answered_by_django(app, django_app, story):
+    remembered(app, django_app, "/en/")
+    _status, headers, _ = call(app, "/en/", method="POST", body=b"a=1")
+    assert django_app.calls == 3
+    assert header(headers, "Cache-Control") == "private, no-store"
+
+
+def test_a_head_request_is_answered_by_django(app, django_app, story):
+    remembered(app, django_app, "/en/")
+    status, _headers, _content = call(app, "/en/", method="HEAD")
+    assert django_app.calls == 3
+    assert status == "200 OK"
+
+
+def test_a_newsroom_page_is_never_answered_from_a_kept_page(app, django_app, story):
+    remembered(app, django_app, "/en/")
+    for _ in range(3):
+        status, headers, _ = call(app, "/newsroom/")
+        assert status.startswith("302")
+        assert "/newsroom/login/" in header(headers, "Location")
+    assert django_app.calls == 5
+    assert len(app.remembered) == 1
+
+
+@pytest.mark.parametrize("applied_by", ["this request", "an earlier request elsewhere"])
+def test_a_killed_story_is_gone_at_once(app, django_app, story, applied_by):
+    remembered(app, django_app, story.get_absolute_url())
+    kill_story(story, reason="Legal")
+    if applied_by != "this request":
+        # Another page (or another process) applies the change first: only the page's own
+        # scope token then says the kept article is retired.
+        call(app, "/en/section/world/")
+    status, _headers, content = call(app, story.get_absolute_url())
+    assert status.startswith("410")
+    assert b"Dam opens" not in content
+
+
+def test_a_new_story_retires_the_kept_front(app, django_app, story):
+    remembered(app, django_app, "/en/")
+    make_story(story.edition, section=story.section, headline="Second story")
+    call(app, story.get_absolute_url())  # the change applied while answering another page
+    _status, _headers, content = call(app, "/en/")
+    assert b"Second story" in content
+
+
+def test_a_change_to_another_story_keeps_the_article_on_the_fast_path(app, django_app, story):
+    remembered(app, django_app, story.get_absolute_url())
+    other_section = Section.objects.create(edition=story.edition, slug="sport", name="Sport")
+    calls = django_app.calls  # the section's save retired every page (the furniture)
+    call(app, story.get_absolute_url())  # applied, rendered
+    call(app, story.get_absolute_url())  # Django's hit
+    make_story(story.edition, section=other_section, headline="Elsewhere")
+    call(app, story.get_absolute_url())  # the change applied (by Django), the page kept
+    status, _headers, _content = call(app, story.get_absolute_url())
+    assert status == "200 OK"
+    assert django_app.calls == calls + 3
+
+
+def test_a_furniture_change_retires_the_kept_page(app, django_app, story):
+    remembered(app, django_app, "/en/")
+    section = story.section
+    section.name = "The World"
+    section.save()
+    _status, _headers, content = call(app, "/en/")
+    assert b"The World" in content
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_IF_NONE_MATCH": '"anything"'},
+        {"HTTP_IF_MODIFIED_SINCE": "Sat, 28 Nov 2026 00:00:00 GMT"},
+        {"HTTP_SURROGATE_CAPABILITY": 'varnish="ESI/1.0"'},
+        {"HTTP_RANGE": "bytes=0-10"},
+        {"HTTP_AUTHORIZATION": "Bearer x"},
+        {"HTTP_COOKIE": "csrftoken=abc"},
+    ],
+    ids=["if-none-match", "if-modified-since", "esi", "range", "authorization", "cookie"],
+)
+def test_requests_django_would_answer_otherwise_go_to_django(app, django_app, story, headers):
+    remembered(app, django_app, "/en/")
+    call(app, "/en/", headers=headers)
+    assert django_app.calls == 3
+
+
+def test_a_conditional_request_still_gets_its_304(app, django_app, story):
+    _rendered, by_django, _fast = remembered(app, django_app, "/en/")
+    etag = header(by_django[1], "ETag")
+    status, _headers, content = call(app, "/en/", headers={"HTTP_IF_NONE_MATCH": etag})
+    assert status.startswith("304")
+    assert content == b""
+
+
+def test_per_reader_parameters_go_to_django(app, django_app, story):
+    remembered(app, django_app, story.get_absolute_url())
+    call(app, story.get_absolute_url() + "?comment=received")
+    assert django_app.calls == 3
+
+
+@pytest.mark.parametrize(
+    "host", ["evil.example.org", "127.0.0.1:80@evil", "127.0.0.1\r\nX-Injected: 1", "é.example"]
+)
+def test_a_host_not_allowed_is_refused_by_django(app, django_app, story, host):
+    remembered(app, django_app, "/en/")
+    status, _headers, _content = call(app, "/en/", headers={"HTTP_HOST": host})
+    assert status.startswith("400")
+
+
+@pytest.mark.parametrize(
+    "path", ["/en/../en/", "/en/%00/", "/en/section/%E2%80%AE/", "/en/?page=2%27--"]
+)
+def test_hostile_paths_are_answered_as_django_answers_them(app, django_app, story, path):
+    first = call(app, path)
+    assert call(app, path)[0] == first[0]
+    assert call(app, path)[0] == first[0]
+
+
+def test_the_oldest_kept_answer_makes_room(django_app, editions):
+    small = FastPageApplication(django_app, entries=1)
+    en, _ = editions
+    make_story(en, section=en.sections.get(), tags=("Water",))
+    for path in ("/en/", "/en/section/world/"):
+        for _ in range(2):
+            call(small, path)
+    assert list(small.remembered) and len(small.remembered) == 1
+    calls = django_app.calls
+    call(small, "/en/section/world/")
+    assert django_app.calls == calls  # the newest stays
+    call(small, "/en/")
+    assert django_app.calls == calls + 1
+
+
+def test_turned_off_with_the_page_cache(app, django_app, story, settings):
+    remembered(app, django_app, "/en/")
+    settings.PAGE_CACHE_SECONDS = 0
+    call(app, "/en/")
+    assert django_app.calls == 3
+
+
+def test_with_the_database_down_django_serves_the_kept_page_stale(app, django_app, story):
+    from django.db import connection
+
+    from tests.site.test_faults import DatabaseDown
+
+    remembered(app, django_app, "/en/")
+    with connection.execute_wrapper(DatabaseDown()):
+        status, headers, content = call(app, "/en/")
+        section_down = call(app, "/en/section/world/")
+    assert django_app.calls == 4
+    assert status == "200 OK"
+    assert b"Dam opens" in content
+    assert header(headers, "Cache-Control") == "public, max-age=0, must-revalidate"
+    assert section_down[0].startswith("503")
