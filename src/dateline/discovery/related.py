@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Q
 from django.utils import timezone
 
 from dateline.discovery import lsa, story_words
@@ -67,39 +67,46 @@ def related_stories(story: Story, tag_ids: list[int], limit: int = RELATED_LIMIT
     stored list (none computed yet, or none of it public now), the first rule stands in: the
     latest stories sharing a tag or the section.
 
-    The stored list and the picks are read by primary key, in one query whatever the
-    edition's size; asking `public()` for "any story that is listed, picked or shares a tag"
-    at once made the database walk every public story of the edition (seen at 100,000)."""
-    chosen = RelatedChoice.objects.filter(story=story.pk)
-    entries = RelatedStory.objects.filter(story=story.pk)
-    picked = chosen.filter(kind=RelatedChoice.Kind.PICK)
-    excluded = chosen.filter(kind=RelatedChoice.Kind.EXCLUDE)
+    Two queries whatever the edition's size: the stored codes, then those stories through
+    `public()` by primary key (asking `public()` for "any story that is listed, picked or
+    shares a tag" at once made the database walk every public story of the edition, seen at
+    100,000; one query with the ranks as subqueries cost more to build than to run)."""
+    picked, ranked, excluded = _stored_codes(story.pk)
     shown = (
         Story.objects.public()
         .in_edition(story.edition_id)
         .exclude(pk=story.pk)
-        .exclude(pk__in=excluded.values("other"))
+        .exclude(pk__in=excluded)
         .for_listing()
     )
-    listed = list(
-        shown.filter(pk__in=entries.values("related").union(picked.values("other"), all=True))
-        .annotate(
-            related_rank=Subquery(entries.filter(related=OuterRef("pk")).values("rank")[:1]),
-            picked_at=Subquery(picked.filter(other=OuterRef("pk")).values("at")[:1]),
-        )
-        .order_by(
-            F("picked_at").asc(nulls_last=True),
-            F("related_rank").asc(nulls_last=True),
-            "-published_at",
-            "-pk",
-        )[:limit]
-    )
-    if any(s.related_rank is not None for s in listed):
+    wanted = list(dict.fromkeys(code for code in picked + ranked if code not in excluded))
+    found = {s.pk: s for s in shown.filter(pk__in=wanted)} if wanted else {}
+    listed = [found[code] for code in wanted if code in found][:limit]
+    if any(s.pk in ranked for s in listed):
         return listed
     shares_tag = Q(pk__in=Story.tags.through.objects.filter(tag_id__in=tag_ids).values("story_id"))
     same_section = Q(section_id=story.section_id) if story.section_id else Q(pk__in=[])
     latest = shown.filter(shares_tag | same_section).exclude(pk__in=[s.pk for s in listed])
     return listed + list(latest.order_by("-published_at", "-pk")[: limit - len(listed)])
+
+
+def _stored_codes(code: int) -> tuple[list[int], list[int], set[int]]:
+    """The story's picks (in the order picked), its stored list (by rank) and its exclusions,
+    in one query. Written in SQL: the ORM's union of two querysets cost more to build than the
+    article page's whole render is allowed."""
+    entries, choices = RelatedStory._meta.db_table, RelatedChoice._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT related_id, rank, NULL, NULL FROM {entries} WHERE story_id = %s "  # noqa: S608
+            f"UNION ALL SELECT other_id, NULL, kind, at FROM {choices} WHERE story_id = %s "
+            "ORDER BY 4, 2",  # the picks by the time picked, the list by rank
+            [code, code],
+        )
+        rows = cursor.fetchall()
+    picked = [other for other, _, kind, _ in rows if kind == RelatedChoice.Kind.PICK]
+    ranked = [other for other, _, kind, _ in rows if kind is None]
+    excluded = {other for other, _, kind, _ in rows if kind == RelatedChoice.Kind.EXCLUDE}
+    return picked, ranked, excluded
 
 
 # --- scoring -----------------------------------------------------------------------------------
