@@ -234,8 +234,9 @@ def _content(*, fresh: bool) -> tuple[dict[str, str], str]:
         for code in Story.objects.public().values_list("code", flat=True):
             refresh(code)
     public = Story.objects.public()
-    story = public.filter(edition__code="en").select_related("edition", "section")
-    story = story.order_by("-published_at", "-code").first()
+    # The newest story with a section and a tag: every kind of page is then one of its own.
+    story = public.filter(edition__code="en", section__isnull=False, tags__isnull=False)
+    story = story.select_related("edition", "section").order_by("-published_at", "-code").first()
     tag = story.tags.order_by("slug").first()
     edition = story.edition.code
     pages = {
