@@ -313,7 +313,9 @@ def test_every_release_happens_exactly_once_though_the_worker_is_killed(fresh_en
             kills += 1
             time.sleep(chance.uniform(*DOWN_SECONDS))
             workers.start()
-        # The last worker lives on until nothing is left to release and its queue is empty.
+        # The last worker lives on until nothing is left to release and its queue is empty;
+        # it is up first: a stop while it still starts would find no signal handler yet.
+        workers.wait_until_working()
         deadline = time.monotonic() + DRAIN_SECONDS
         state = printed(in_dateline(fresh_env, "report()"))[-1]
         while (state["overdue"] or "READY" in state["tasks"]) and time.monotonic() < deadline:
