@@ -666,38 +666,25 @@ def _rows(backend: str, by_size: dict[int, dict]) -> list[dict]:
                 queries=got["queries"],
             )
         )
-        rows.append(row(f"{at}: related p50", percentile(got["related_ms"], 0.5), "ms"))
-        if "related_cpu_ms" in got:
-            cpu = got["related_cpu_ms"]
-            rows.append(row(f"{at}: related p95, CPU of this process", percentile(cpu, 0.95), "ms"))
-        rows.append(
-            row(
-                f"{at}: related p95",
-                percentile(got["related_ms"], 0.95),
-                "ms",
-                target=(AT_MOST, TARGET_RELATED_P95_MS),
-                samples=got["related_ms"],
-                lists_written=got["lists_written"],
-                index_sync_ms=got["sync_ms"],
-                candidates_lists="empty",
-            )
+        rows += _related_rows(
+            f"{at}: related p50",
+            f"{at}: related p95",
+            f"{at}: related p95, CPU of this process",
+            got["related_ms"],
+            got.get("related_cpu_ms"),
+            lists_written=got["lists_written"],
+            index_sync_ms=got["sync_ms"],
+            candidates_lists="empty",
         )
         if "related_full_ms" in got:
-            full, full_cpu = got["related_full_ms"], got["related_full_cpu_ms"]
-            rows.append(row(f"{at}: related p50, lists full", percentile(full, 0.5), "ms"))
-            rows.append(
-                row(f"{at}: related p95, lists full, CPU", percentile(full_cpu, 0.95), "ms")
-            )
-            rows.append(
-                row(
-                    f"{at}: related p95, lists full",
-                    percentile(full, 0.95),
-                    "ms",
-                    target=(AT_MOST, TARGET_RELATED_P95_MS),
-                    samples=full,
-                    lists_written=got["lists_written_full"],
-                    candidates_lists="computed first",
-                )
+            rows += _related_rows(
+                f"{at}: related p50, lists full",
+                f"{at}: related p95, lists full",
+                f"{at}: related p95, lists full, CPU",
+                got["related_full_ms"],
+                got["related_full_cpu_ms"],
+                lists_written=got["lists_written_full"],
+                candidates_lists="computed first",
             )
         if got.get("words_backfilled"):
             rows.append(
@@ -731,6 +718,19 @@ def _rows(backend: str, by_size: dict[int, dict]) -> list[dict]:
                     queries_at_1000=reference["article_queries"],
                 )
             )
+    return rows
+
+
+def _related_rows(
+    p50_name: str, p95_name: str, cpu_name: str, ms: list, cpu_ms: list | None, **notes
+) -> list[dict]:
+    """One Related News measurement's rows: p50, p95 of this process's CPU (when measured) and
+    p95 against the target, with its samples and `notes`."""
+    rows = [row(p50_name, percentile(ms, 0.5), "ms")]
+    if cpu_ms is not None:
+        rows.append(row(cpu_name, percentile(cpu_ms, 0.95), "ms"))
+    target = (AT_MOST, TARGET_RELATED_P95_MS)
+    rows.append(row(p95_name, percentile(ms, 0.95), "ms", target=target, samples=ms, **notes))
     return rows
 
 
