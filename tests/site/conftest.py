@@ -1,11 +1,15 @@
 import io
+import itertools
 import os
 import shutil
+import time
+import types
 
 import pytest
 from bs4 import BeautifulSoup
 from django.core.management import call_command
 
+from dateline.comments import defences
 from dateline.stories.models import Story
 from tests.factories import make_edition, make_section, make_story
 
@@ -83,3 +87,11 @@ def browsed_stories(editions) -> tuple[Story, Story]:
         fa, section=fa.sections.get(), headline="بارش باران در تهران", lead="باران بارید."
     )
     return english, persian
+
+
+@pytest.fixture
+def form_clock(monkeypatch):
+    """The form token's clock, a millisecond on at each token: on an idle machine two pages
+    are made within the same millisecond, and their tokens, rightly, are then the same."""
+    ticks = itertools.count(time.time(), 0.001)
+    monkeypatch.setattr(defences, "time", types.SimpleNamespace(time=lambda: next(ticks)))

@@ -119,7 +119,7 @@ def test_a_kept_list_is_answered_as_django_answered_it(app, django_app, story, k
     assert header(fast[1], "Set-Cookie") is None
 
 
-def test_an_article_gets_its_readers_own_form_on_the_fast_path(app, django_app, story):
+def test_an_article_gets_its_readers_own_form_on_the_fast_path(app, django_app, story, form_clock):
     _rendered, by_django, fast = remembered(app, django_app, story.get_absolute_url())
     assert fast[0] == by_django[0] == "200 OK"
     assert without_form(fast[2]) == without_form(by_django[2])

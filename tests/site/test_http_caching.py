@@ -163,7 +163,7 @@ def assert_private(response):
     assert "public" not in control and "s-maxage" not in control
 
 
-def test_an_article_with_the_comment_form_is_one_readers_without_esi(client, editions):
+def test_an_article_with_the_comment_form_is_one_readers_without_esi(client, editions, form_clock):
     """No cache that assembles ESI in front: the form is filled in here, with a form token
     stamped now, which a shared copy would freeze for every reader (decision 0034)."""
     en, _ = editions
@@ -209,7 +209,7 @@ def test_an_article_with_the_comment_form_is_shared_behind_an_esi_cache(client, 
 
 
 def test_the_form_fragment_is_fresh_for_each_reader(
-    client, editions, django_assert_max_num_queries
+    client, editions, django_assert_max_num_queries, form_clock
 ):
     en, _ = editions
     story = make_story(en)

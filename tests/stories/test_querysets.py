@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from dateline.stories import querysets
 from dateline.stories.models import Status, Story
 from tests.factories import make_edition, make_section, make_story
 
@@ -185,7 +186,7 @@ def test_latest_per_section_keeps_the_newest_of_each_section(edition):
     story(sport, 2)
     make_story(edition, published_at=base + datetime.timedelta(hours=11))  # no section
 
-    listed = list(Story.objects.public().latest_per_section(2))
+    listed = list(Story.objects.public().latest_per_section([world.pk, sport.pk], 2))
     by_section: dict[str, list[int]] = {}
     for s in listed:
         by_section.setdefault(s.section.slug, []).append(s.code)
@@ -207,4 +208,47 @@ def test_latest_per_section_breaks_ties_by_the_higher_code(edition):
     at = timezone.now() - datetime.timedelta(hours=1)
     make_story(edition, section=world, published_at=at)
     later_code = make_story(edition, section=world, published_at=at)
-    assert [s.code for s in Story.objects.latest_per_section(1)] == [later_code.code]
+    assert [s.code for s in Story.objects.latest_per_section([world.pk], 1)] == [later_code.code]
+
+
+@pytest.fixture
+def threshold(monkeypatch):
+    """A tag on more than two stories is common, so a test can make one of each kind."""
+    monkeypatch.setattr(querysets, "COMMON_TAG_STORIES", 2)
+    return 2
+
+
+def test_a_tag_is_common_only_past_the_threshold(edition, threshold):
+    on_two = make_story(edition, tags=("Oil", "Water")).tags.get(name="Oil")
+    make_story(edition, tags=("Oil", "Water"))
+    on_three = make_story(edition, tags=("Water",)).tags.get()
+    assert querysets.common_tags([on_two.pk, on_three.pk]) == {on_three.pk}
+    assert querysets.common_tags([]) == set()
+
+
+@pytest.mark.parametrize("common", [True, False])
+def test_a_tags_list_is_the_same_walked_either_way(edition, threshold, common):
+    """The two ways of reading a tag's stories (checked story by story along the newest-first
+    walk, or read from the tag's rows and sorted) list the same stories in the same order."""
+    at = timezone.now() - datetime.timedelta(hours=1)
+    older = make_story(edition, tags=("Water",), published_at=at)
+    newer = make_story(edition, tags=("Water", "Oil"), published_at=at + TICK)
+    make_story(edition, tags=("Oil",))
+    make_story(make_edition("fa"), tags=("Water",))
+    water = older.tags.get()
+    listed = Story.objects.public().in_edition(edition).tagged(water, common=common).latest()
+    assert [s.code for s in listed] == [newer.code, older.code]
+
+
+def test_a_common_tag_is_checked_story_by_story_and_a_rare_one_joined(
+    edition, threshold, django_assert_num_queries
+):
+    water = make_story(edition, tags=("Water", "Oil")).tags.get(name="Water")
+    oil = water.stories.get().tags.get(name="Oil")
+    for _ in range(threshold):
+        make_story(edition, tags=("Water",))
+    with django_assert_num_queries(1):  # which kind: one bounded query
+        common_sql = str(Story.objects.tagged(water).query)
+    rare_sql = str(Story.objects.tagged(oil).query)
+    assert "EXISTS" in common_sql and "JOIN" not in common_sql
+    assert "JOIN" in rare_sql and "EXISTS" not in rare_sql

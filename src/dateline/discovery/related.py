@@ -27,6 +27,8 @@ import random
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 
 import numpy as np
 from django.conf import settings
@@ -39,6 +41,7 @@ from dateline.discovery.backends import Filters, backend
 from dateline.discovery.models import RelatedChoice, RelatedStory
 from dateline.discovery.search import best_matches, public_documents
 from dateline.stories.models import Story
+from dateline.stories.querysets import common_tags
 
 RELATED_LIMIT = 5
 # The rerank, not the index, is what finds the best five: 150 of BM25's matches rather than 60
@@ -70,7 +73,8 @@ def related_stories(story: Story, tag_ids: list[int], limit: int = RELATED_LIMIT
     Two queries whatever the edition's size: the stored codes, then those stories through
     `public()` by primary key (asking `public()` for "any story that is listed, picked or
     shares a tag" at once made the database walk every public story of the edition, seen at
-    100,000; one query with the ranks as subqueries cost more to build than to run)."""
+    100,000; one query with the ranks as subqueries cost more to build than to run). The
+    stand-in adds two, each bounded too."""
     picked, ranked, excluded = _stored_codes(story.pk)
     shown = (
         Story.objects.public()
@@ -82,12 +86,21 @@ def related_stories(story: Story, tag_ids: list[int], limit: int = RELATED_LIMIT
     wanted = list(dict.fromkeys(code for code in picked + ranked if code not in excluded))
     found = {s.pk: s for s in shown.filter(pk__in=wanted)} if wanted else {}
     listed = [found[code] for code in wanted if code in found][:limit]
-    if any(s.pk in ranked for s in listed):
+    room = limit - len(listed)
+    if room == 0 or any(s.pk in ranked for s in listed):
         return listed
-    shares_tag = Q(pk__in=Story.tags.through.objects.filter(tag_id__in=tag_ids).values("story_id"))
-    same_section = Q(section_id=story.section_id) if story.section_id else Q(pk__in=[])
-    latest = shown.filter(shares_tag | same_section).exclude(pk__in=[s.pk for s in listed])
-    return listed + list(latest.order_by("-published_at", "-pk")[: limit - len(listed)])
+    newest = shown.exclude(pk__in=[s.pk for s in listed]).latest()
+    # The newest few of the section and of each tag, each read along its own index, then the
+    # newest of those: asking for "any story sharing a tag or the section" at once walked
+    # every story of the edition (4–7 s at a million).
+    common = common_tags(tag_ids)
+    sharing = [newest.tagged(t, common=t in common) for t in tag_ids]
+    if story.section_id:
+        sharing.append(newest.in_section(story.section_id))
+    if not sharing:
+        return listed
+    latest = newest.filter(reduce(or_, (Q(pk__in=s.values("pk")[:room]) for s in sharing)))
+    return listed + list(latest[:room])
 
 
 def _stored_codes(code: int) -> tuple[list[int], list[int], set[int]]:

@@ -73,7 +73,8 @@ def front(request: HttpRequest, edition: str) -> HttpResponse:
     page = page_of(public.for_listing(), request.GET.get("page"), per_page=FRONT_LATEST)
     by_section: dict[int, list[Story]] = {}
     if page.number == 1:  # the section blocks lead readers on; older pages are the archive
-        for story in public.latest_per_section(FRONT_PER_SECTION):
+        section_ids = [s.pk for s in chrome.sections]
+        for story in public.latest_per_section(section_ids, FRONT_PER_SECTION):
             by_section.setdefault(story.section_id, []).append(story)
     blocks = [(s, by_section[s.pk]) for s in chrome.sections if s.pk in by_section]
     # The newest story leads the first page, given the most room; the next pages are the archive.

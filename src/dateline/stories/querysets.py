@@ -1,6 +1,25 @@
+import functools
+import operator
+
 from django.db import models
-from django.db.models.functions import RowNumber
 from django.utils import timezone
+
+# A tag on more stories than this is common. A list of a common tag's stories walks the
+# edition's stories newest first and checks the tag on each (its stories come soon, and the walk
+# stops at the page); a rarer tag's stories are read from its own rows and sorted. Each way is
+# fast where the other is slow: at a million stories, sorting a country's 300,000 rows took
+# 3 s, and walking a million stories for a rare tag's few would take as long.
+COMMON_TAG_STORIES = 2_000
+
+
+def common_tags(tag_ids) -> set[int]:
+    """Which of these tags are common, in one query that counts no tag past the threshold."""
+    from dateline.stories.models import Story, Tag
+
+    tag_rows = Story.tags.through.objects.filter(tag_id=models.OuterRef("pk")).order_by()
+    past_threshold = tag_rows[COMMON_TAG_STORIES : COMMON_TAG_STORIES + 1]
+    common = Tag.objects.filter(pk__in=tag_ids).filter(models.Exists(past_threshold))
+    return set(common.values_list("pk", flat=True))
 
 
 class StoryQuerySet(models.QuerySet):
@@ -24,8 +43,19 @@ class StoryQuerySet(models.QuerySet):
     def in_section(self, section) -> "StoryQuerySet":
         return self.filter(section=section)
 
-    def tagged(self, tag) -> "StoryQuerySet":
-        return self.filter(tags=tag)
+    def tagged(self, tag, *, common: bool | None = None) -> "StoryQuerySet":
+        """Stories that carry `tag` (a tag or its id), written for the shorter way to a
+        newest-first page (`COMMON_TAG_STORIES`); `common` when the caller knows it already,
+        else one bounded query tells."""
+        tag_id = getattr(tag, "pk", tag)
+        if common is None:
+            common = tag_id in common_tags([tag_id])
+        if not common:
+            return self.filter(tags=tag_id)
+        from dateline.stories.models import Story
+
+        carries = Story.tags.through.objects.filter(story_id=models.OuterRef("pk"), tag_id=tag_id)
+        return self.filter(models.Exists(carries))
 
     def latest(self) -> "StoryQuerySet":
         return self.order_by("-published_at", "-code")
@@ -50,15 +80,14 @@ class StoryQuerySet(models.QuerySet):
             )
         )
 
-    def latest_per_section(self, per_section: int) -> "StoryQuerySet":
-        """The newest `per_section` stories of every section, in one query (a window function,
-        which SQLite and PostgreSQL both run)."""
-        newest_first = [models.F("published_at").desc(), models.F("code").desc()]
-        return (
-            self.filter(section__isnull=False)
-            .annotate(
-                rank=models.Window(RowNumber(), partition_by="section_id", order_by=newest_first)
-            )
-            .filter(rank__lte=per_section)
-            .for_listing()
-        )
+    def latest_per_section(self, section_ids, per_section: int) -> "StoryQuerySet":
+        """The newest `per_section` stories of each of these sections, in one query of one
+        bounded read per section along its index (a window function ranking every story of
+        the edition instead took 8 s at a million)."""
+        newest = [
+            models.Q(pk__in=self.filter(section_id=s).latest().values("pk")[:per_section])
+            for s in section_ids
+        ]
+        if not newest:
+            return self.none()
+        return self.filter(functools.reduce(operator.or_, newest)).for_listing()
