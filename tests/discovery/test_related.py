@@ -25,7 +25,7 @@ from dateline.stories.actions import (
     unpublish_story,
 )
 from dateline.stories.models import StoryChange
-from tests.factories import make_story
+from tests.factories import make_section, make_story
 
 pytestmark = pytest.mark.django_db
 
@@ -340,3 +340,24 @@ def test_a_stored_list_is_read_by_primary_key(
         shown = on_page(client, story)
     assert shown[0] == picked.get_absolute_url()
     assert related.get_absolute_url() in shown
+
+
+def test_the_stand_in_is_the_newest_sharing_a_tag_or_the_section_each_read_bounded(
+    editions, client
+):
+    """Newest first over the section and every tag, a story sharing several counted once; each
+    of those reads stops at the list's length (a read of every story sharing the section or a
+    country's tag walked a million stories)."""
+    en, _ = editions
+    world, sport = en.sections.get(slug="world"), make_section(en, "sport")
+    at = timezone.now() - datetime.timedelta(hours=5)
+    oldest = make_story(en, section=world, published_at=at)
+    both = make_story(en, section=world, tags=("Oil",), published_at=at + HOUR)
+    make_story(en, section=sport, published_at=at + 2 * HOUR)  # shares nothing
+    by_tag = make_story(en, section=sport, tags=("Water",), published_at=at + 3 * HOUR)
+    story = make_story(en, section=world, tags=("Oil", "Water"), published_at=at + 4 * HOUR)
+    with CaptureQueriesContext(connection) as queries:
+        listed = on_page(client, story)
+    assert listed == [u.get_absolute_url() for u in (by_tag, both, oldest)]
+    stand_in = next(q["sql"] for q in queries if q["sql"].count(" IN (SELECT") >= 3)
+    assert stand_in.count("LIMIT 5") == 1 + 3  # the list; its two tags and its section, each

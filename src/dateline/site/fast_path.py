@@ -6,7 +6,7 @@ twelve middlewares, URL resolution, reading the page back from the cache and unp
 building the response. This layer keeps, in each process, the answers Django gave to page-cache
 hits (`Remembered`: status, headers, the kept page's bytes, the stamp it was kept under) and
 answers the next identical request itself, after the same validity check the page cache makes
-(site.page_cache.look_up): the newest change ids from the database (one query: a change
+(site.page_cache.current_stamp): the newest change ids from the database (one query: a change
 committed by any process is seen), then the furniture token, the ids last applied and the
 page's scope tokens from the shared cache. A page is served only while that stamp is the one
 it was kept under and its fresh time has not passed; anything else goes to Django.
@@ -28,20 +28,17 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signals
-from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
 from django.db import DatabaseError
 
-from dateline.site import invalidation
 from dateline.site.comments import FORM_FILLED, fill_form_slot
 from dateline.site.page_cache import (
-    FURNITURE_KEY,
     KEPT_PAGE,
     PER_READER_PARAMETERS,
     Stored,
-    _last_change_ids,
-    _page_key,
+    current_stamp,
+    page_key,
 )
 
 # What Django's answer to the request depends on besides the URL, and this layer does not look
@@ -85,7 +82,7 @@ class FastPageApplication:
             return self.application(environ, start_response)
         request = WSGIRequest(environ)
         try:
-            key = _page_key(request)
+            key = page_key(request)
         except DisallowedHost:
             return self.application(environ, start_response)  # Django answers 400
         if PER_READER_PARAMETERS & request.GET.keys():
@@ -154,22 +151,15 @@ def _alike_for_every_reader(environ: dict) -> bool:
 
 
 def _still_valid(remembered: Remembered) -> bool:
-    """The page cache's rule (site.page_cache.look_up): kept under the stamp it would be kept
-    under now, and fresh. Unsure (the database or the cache unreachable, changes not applied
-    yet): not valid, and Django decides."""
+    """The page cache's rule: fresh, and kept under the stamp it would be kept under now.
+    Unsure (the database or the cache unreachable, changes not applied yet): not valid, and
+    Django decides."""
     if time.time() >= remembered.fresh_until:
         return False
     try:
-        newest = _last_change_ids()
+        return current_stamp(remembered.scope_keys) == remembered.stamp
     except DatabaseError:
         return False
-    scope_keys = remembered.scope_keys or ()
-    found = cache.get_many([FURNITURE_KEY, invalidation.APPLIED_KEY, *scope_keys])
-    furniture = found.get(FURNITURE_KEY)
-    if found.get(invalidation.APPLIED_KEY) != newest or furniture is None:
-        return False
-    tokens = newest if remembered.scope_keys is None else tuple(found.get(k) for k in scope_keys)
-    return (furniture, tokens) == remembered.stamp
 
 
 def _remembered(environ: dict, answer: dict, body) -> Remembered | None:

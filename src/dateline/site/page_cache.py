@@ -101,7 +101,7 @@ def _last_change_ids() -> tuple[int, int, int]:
         return tuple(n or 0 for n in cursor.fetchone())
 
 
-def _page_key(request: HttpRequest) -> str:
+def page_key(request: HttpRequest) -> str:
     # The host is part of the key: pages carry absolute canonical URLs.
     query = request.GET.copy()
     for name in PER_READER_PARAMETERS & query.keys():
@@ -154,7 +154,7 @@ def look_up(request: HttpRequest, scopes: list[str] | None) -> Lookup:
     `serve_stale`, and the error raised."""
     if settings.PAGE_CACHE_SECONDS <= 0 or request.method not in ("GET", "HEAD"):
         return Lookup()
-    key = _page_key(request)
+    key = page_key(request)
     scope_keys = [invalidation.scope_key(scope) for scope in scopes or ()]
     try:
         newest = _last_change_ids()
@@ -168,14 +168,33 @@ def look_up(request: HttpRequest, scopes: list[str] | None) -> Lookup:
         found = cache.get_many(names)
         if found.get(invalidation.APPLIED_KEY) != newest:
             return Lookup()  # the cache keeps nothing (down, or full): render, keep nothing
-    furniture = found.get(FURNITURE_KEY) or retire_all_pages()
-    tokens = newest if scopes is None else tuple(found.get(k) for k in scope_keys)
+    if found.get(FURNITURE_KEY) is None:
+        found[FURNITURE_KEY] = retire_all_pages()
+    kept_scopes = None if scopes is None else tuple(scope_keys)
     return Lookup(
         key=key,
-        stamp=(furniture, tokens),
+        stamp=_stamp(found, newest, kept_scopes),
         found=found.get(key),
-        scope_keys=None if scopes is None else tuple(scope_keys),
+        scope_keys=kept_scopes,
     )
+
+
+def current_stamp(scope_keys: tuple[str, ...] | None) -> tuple | None:
+    """The stamp a page of these scopes would be kept under now, without mending anything:
+    None while changes wait to be applied or the furniture token is gone. Raises
+    DatabaseError when the database cannot be reached."""
+    newest = _last_change_ids()
+    found = cache.get_many([FURNITURE_KEY, invalidation.APPLIED_KEY, *(scope_keys or ())])
+    if found.get(invalidation.APPLIED_KEY) != newest or found.get(FURNITURE_KEY) is None:
+        return None
+    return _stamp(found, newest, scope_keys)
+
+
+def _stamp(found: dict, newest: tuple, scope_keys: tuple[str, ...] | None) -> tuple:
+    """A page's stamp: the furniture token and the tokens of what it shows (every change's ids
+    when it may show anything). A page is valid while its stamp is the current one."""
+    tokens = newest if scope_keys is None else tuple(found.get(k) for k in scope_keys)
+    return (found[FURNITURE_KEY], tokens)
 
 
 def keep(lookup: Lookup, response: HttpResponse, last_modified: float | None = None) -> Stored:
