@@ -27,13 +27,10 @@ import random
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import reduce
-from operator import or_
 
 import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from dateline.discovery import lsa, story_words
@@ -97,10 +94,7 @@ def related_stories(story: Story, tag_ids: list[int], limit: int = RELATED_LIMIT
     sharing = [newest.tagged(t, common=t in common) for t in tag_ids]
     if story.section_id:
         sharing.append(newest.in_section(story.section_id))
-    if not sharing:
-        return listed
-    latest = newest.filter(reduce(or_, (Q(pk__in=s.values("pk")[:room]) for s in sharing)))
-    return listed + list(latest[:room])
+    return listed + list(newest.newest_of_each(sharing, room).latest()[:room])
 
 
 def _stored_codes(code: int) -> tuple[list[int], list[int], set[int]]:
