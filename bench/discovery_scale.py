@@ -25,6 +25,9 @@ the index is built as `dateline reindex` builds it (`discovery.search.reindex`).
 - the article page of one of those new stories (its Related News computed), rendered in
   process through the test client with the page cache off: median ms, queries, against the
   same at 1,000 stories (target: at most ARTICLE_RATIO times that);
+- the pages whose queries could walk the corpus, rendered the same way against the same at
+  1,000 (same target): the front, a section, the English edition's most and least carried
+  tags, an article whose Related News is not computed yet (the stand-in rule);
 - the peak RSS of the measuring process (search and related run in it).
 
 The new stories are written in one transaction rolled back at the end, so the cached corpus
@@ -383,6 +386,7 @@ def measure(backend: str, size: int) -> dict:
             raise _RolledBack
     except _RolledBack:
         pass
+    result["pages"] = _list_pages()
     result["measure_peak_rss_mb"] = _peak_rss_mb()
     return result
 
@@ -586,19 +590,79 @@ def _published(n: int, of: int):
 
 
 def _article_page(code: int) -> dict:
+    from dateline.stories.models import Story
+
+    got = _rendered(Story.objects.get(pk=code).get_absolute_url())
+    content = got.pop("content")
+    related = content.count(b'class="related') and content.split(b'class="related', 1)[1].split(
+        b"</section>", 1
+    )[0].count(b"<li")
+    return {
+        "article_ms": got["ms"],
+        "article_cpu_ms": got["cpu_ms"],
+        "article_queries": got["queries"],
+        "article_related": related,
+    }
+
+
+def _list_pages() -> dict[str, dict]:
+    """The pages whose queries could walk the corpus, rendered as `_rendered` does: the front,
+    a section, the tags carried most and least in the English edition, and an article whose
+    Related News is not computed (the stand-in rule: the newest sharing a tag or the
+    section). The corpus's newest story may carry no tag; the newest that carries one is
+    taken."""
+    from django.db import connection
+
+    from dateline.discovery.models import RelatedStory
+    from dateline.stories.models import Section, Story, Tag
+
+    en = Story.objects.public().filter(edition__code="en")
+    through = Story.tags.through._meta.db_table
+    english, params = en.values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:  # every English story's tags counted: seconds, once
+        cursor.execute(
+            f"SELECT tag_id, COUNT(*) FROM {through} WHERE story_id IN ({english})"
+            " GROUP BY tag_id ORDER BY 2 DESC, 1",
+            params,
+        )
+        counted = cursor.fetchall()
+    most, least = (Tag.objects.get(pk=counted[n][0]) for n in (0, -1))
+    listless = (
+        en.filter(tags__isnull=False)
+        .exclude(pk__in=RelatedStory.objects.values("story_id"))
+        .latest()
+        .first()
+    )
+    section = Section.objects.filter(edition__code="en").order_by("position").first()
+    pages = {
+        "front": "/en/",
+        "section": f"/en/section/{section.slug}/",
+        "tag, most carried": f"/en/tag/{most.slug}/",
+        "tag, least carried": f"/en/tag/{least.slug}/",
+        "article, Related News not computed": listless.get_absolute_url(),
+    }
+    carried = {"tag, most carried": counted[0][1], "tag, least carried": counted[-1][1]}
+    measured = {}
+    for name, url in pages.items():
+        got = _rendered(url)
+        del got["content"]
+        measured[name] = {**got, "url": url, "stories_tagged": carried.get(name)}
+    return measured
+
+
+def _rendered(url: str) -> dict:
+    """`url` rendered in process through the test client, the page cache off (the cost of a
+    cache miss): up to 20 warm-up and ARTICLE_REQUESTS timed requests, fewer when each takes
+    seconds (a page that slow has missed its target anyway): at least 2 and 10, about 10 and
+    30 s. Milliseconds and CPU milliseconds per request, queries, the last page's bytes."""
     from django.conf import settings
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from dateline.stories.models import Story
-
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    settings.PAGE_CACHE_SECONDS = 0  # rendered on every request: the cost of a cache miss
-    url = Story.objects.get(pk=code).get_absolute_url()
+    settings.PAGE_CACHE_SECONDS = 0
     client = Client()
-    # Up to 20 warm-up and ARTICLE_REQUESTS timed requests, fewer when each takes seconds
-    # (a page that slow has missed its target anyway): at least 2 and 10, about 10 and 30 s.
     began = time.perf_counter()
     for n in range(20):
         response = client.get(url)
@@ -618,14 +682,11 @@ def _article_page(code: int) -> dict:
         client.get(url)
         timings.append((time.perf_counter_ns() - began_one) / 1e6)
         cpu.append((time.process_time_ns() - began_cpu) / 1e6)
-    related = response.content.count(b'class="related') and response.content.split(
-        b'class="related', 1
-    )[1].split(b"</section>", 1)[0].count(b"<li")
     return {
-        "article_ms": timings,
-        "article_cpu_ms": cpu,
-        "article_queries": len(captured.captured_queries),
-        "article_related": related,
+        "ms": timings,
+        "cpu_ms": cpu,
+        "queries": len(captured.captured_queries),
+        "content": response.content,
     }
 
 
@@ -718,6 +779,23 @@ def _rows(backend: str, by_size: dict[int, dict]) -> list[dict]:
                     queries_at_1000=reference["article_queries"],
                 )
             )
+        rows += _page_rows(at, got.get("pages", {}), (reference or {}).get("pages", {}))
+    return rows
+
+
+def _page_rows(at: str, pages: dict[str, dict], at_1000: dict[str, dict]) -> list[dict]:
+    """Each list page's median, and against the same page at 1,000 stories (the target:
+    its cost does not grow with the corpus)."""
+    rows = []
+    for name, got in pages.items():
+        median = statistics.median(got["ms"])
+        notes = {key: got[key] for key in ("url", "queries", "stories_tagged")}
+        cpu = statistics.median(got["cpu_ms"])
+        rows.append(row(f"{at}: {name}, rendered, median", median, "ms", cpu_ms=cpu, **notes))
+        if name in at_1000 and at_1000 is not pages:
+            ratio = median / statistics.median(at_1000[name]["ms"])
+            target = (AT_MOST, ARTICLE_RATIO)
+            rows.append(row(f"{at}: {name} / at 1,000", ratio, "×", target=target))
     return rows
 
 
