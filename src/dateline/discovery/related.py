@@ -24,7 +24,7 @@ stories sharing a tag or the section) stands in.
 
 import math
 import random
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -32,6 +32,7 @@ import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from scipy import sparse
 
 from dateline.discovery import lsa, story_words
 from dateline.discovery.backends import Filters, backend
@@ -220,22 +221,26 @@ def _telling_words(a: Counter, b: Counter, idf: Callable[[str], float], stories:
     return [word for _, word in weighed[:EXPLAINED_WORDS]]
 
 
-def _dot(a: dict[str, float], b: dict[str, float]) -> float:
-    if len(b) < len(a):
-        a, b = b, a
-    return sum(weight * b.get(word, 0.0) for word, weight in a.items())
-
-
-def _scaled(vector: dict[str, float], factor: float) -> dict[str, float]:
-    return {word: weight * factor for word, weight in vector.items()}
-
-
-def _sum(vectors: list[dict[str, float]]) -> dict[str, float]:
-    total: dict[str, float] = {}
-    for vector in vectors:
-        for word, weight in vector.items():
-            total[word] = total.get(word, 0.0) + weight
-    return total
+def _weighted_rows(profiles: list[Profile], weight: Callable[[str], float]) -> sparse.csr_array:
+    """The profiles' `_vector`s as the rows of one sparse matrix (a column per word any of
+    them holds; `weight` asked once per word): the similarities of a story and its
+    candidates are then a few matrix products, not a Python loop over every word of each."""
+    columns: defaultdict[str, int] = defaultdict()
+    columns.default_factory = columns.__len__  # a new word gets the next column
+    indices, counts, starts = [], [], [0]
+    for profile in profiles:
+        indices.extend(map(columns.__getitem__, profile.counts))
+        counts.extend(profile.counts.values())
+        starts.append(len(indices))
+    weights = np.fromiter(map(weight, columns), dtype=np.float64, count=len(columns))
+    at = np.asarray(indices, dtype=np.int64)
+    values = (1 + np.log(np.asarray(counts, dtype=np.float64))) * weights[at]
+    lengths = np.diff(starts)
+    norms = np.sqrt(np.add.reduceat(values * values, starts[:-1])) if len(values) else lengths
+    norms = np.where((lengths > 0) & (norms > 0), norms, 1.0)
+    values /= np.repeat(norms, lengths)
+    shape = (len(profiles), len(columns))
+    return sparse.csr_array((values, at, np.asarray(starts)), shape=shape)
 
 
 def _unit(vector: dict[str, float]) -> dict[str, float]:
@@ -311,33 +316,27 @@ class Scorer:
         model blurs), plus TAG_WEIGHT_WITH_MODEL × the tags' cosine, times the recency decay."""
         if not candidates:
             return []
-        mine = _vector(story.counts, space.weight)
-        vectors = {other.code: _vector(other.counts, space.weight) for other in candidates}
+        rows = _weighted_rows([story, *candidates], space.weight)
+        word_cosines = (rows[1:] @ rows[0].T).toarray().ravel()
         point = space.project(story.counts)
-        points = np.stack([space.project(other.counts) for other in candidates])
+        points = space.project_many([other.counts for other in candidates])
         close = points @ point
         nearest = np.argsort(-close, kind="stable")[:FEEDBACK]
         query = point + (close[nearest] @ points[nearest]) / FEEDBACK
         query /= float(np.linalg.norm(query)) or 1.0
         fed_back = points @ query
-        scored = []
-        for n, other in enumerate(candidates):
-            words = _dot(mine, vectors[other.code])
-            text = LSA_WEIGHT * float(close[n]) + (1 - LSA_WEIGHT) * words
-            tags, tag_names = _tag_cosine(story, other)
-            days = _days_apart(story, other)
-            score = LSA_WEIGHT * float(fed_back[n]) + (1 - LSA_WEIGHT) * words
-            score += TAG_WEIGHT_WITH_MODEL * tags
-            score *= _recency(days)
-            shared = _telling_words(story.counts, other.counts, space.weight, space.stories)
-            scored.append(Scored(other.code, score, _explain(tag_names, shared, text, days)))
-        scored.sort(key=lambda s: (-s.score, -s.code))
-        return scored
+        text = LSA_WEIGHT * close + (1 - LSA_WEIGHT) * word_cosines
+        score = LSA_WEIGHT * fed_back + (1 - LSA_WEIGHT) * word_cosines
+        return self._scored(
+            story, candidates, score, TAG_WEIGHT_WITH_MODEL, text, space.weight, space.stories
+        )
 
     def _ranked_by_words(self, story: Profile, candidates: list[Profile]) -> list[Scored]:
         """Without a model: the cosine of TF-IDF vectors (IDF +1-smoothed: a small edition's
         common words still count a little), the story's vector first moved toward its FEEDBACK
         nearest candidates, each weighted by its own cosine (Rocchio feedback)."""
+        if not candidates:
+            return []
         total, frequencies = self.profiles.weights([story, *candidates])
 
         def smoothed(word: str) -> float:
@@ -346,23 +345,38 @@ class Scorer:
         def plain(word: str) -> float:
             return math.log((1 + total) / (1 + frequencies.get(word, 0)))
 
-        mine = _vector(story.counts, smoothed)
-        vectors = {other.code: _vector(other.counts, smoothed) for other in candidates}
-        direct = {code: _dot(mine, vector) for code, vector in vectors.items()}
-        nearest = sorted(direct, key=lambda code: -direct[code])[:FEEDBACK]
+        rows = _weighted_rows([story, *candidates], smoothed)
+        mine, others = rows[0], rows[1:]
+        direct = (others @ mine.T).toarray().ravel()
+        nearest = np.argsort(-direct, kind="stable")[:FEEDBACK]
         # Each near story pulls as much as it is close: a story with few, weak candidates is
         # not pulled toward them (its score would then be inflated against theirs).
-        pulls = [_scaled(vectors[c], FEEDBACK_WEIGHT * direct[c] / FEEDBACK) for c in nearest]
-        query = _unit(_sum([mine, *pulls]))
+        pulls = FEEDBACK_WEIGHT * direct[nearest] / FEEDBACK
+        query = mine.toarray().ravel() + others[nearest].T @ pulls
+        query /= float(np.linalg.norm(query)) or 1.0
+        return self._scored(story, candidates, others @ query, TAG_WEIGHT, direct, plain, total)
+
+    def _scored(
+        self,
+        story: Profile,
+        candidates: list[Profile],
+        text_scores: np.ndarray,
+        tag_weight: float,
+        shown_text: np.ndarray,
+        idf: Callable[[str], float],
+        stories: int,
+    ) -> list[Scored]:
+        """Each candidate's text score plus `tag_weight` × the tags' cosine, times the recency
+        decay, best first (ties: newest code first), each with its explanation (`shown_text`
+        is the text similarity it shows)."""
         scored = []
-        for other in candidates:
+        for n, other in enumerate(candidates):
             tags, tag_names = _tag_cosine(story, other)
             days = _days_apart(story, other)
-            score = (_dot(query, vectors[other.code]) + TAG_WEIGHT * tags) * _recency(days)
-            shared = _telling_words(story.counts, other.counts, plain, total)
-            scored.append(
-                Scored(other.code, score, _explain(tag_names, shared, direct[other.code], days))
-            )
+            score = (float(text_scores[n]) + tag_weight * tags) * _recency(days)
+            shared = _telling_words(story.counts, other.counts, idf, stories)
+            explanation = _explain(tag_names, shared, float(shown_text[n]), days)
+            scored.append(Scored(other.code, score, explanation))
         scored.sort(key=lambda s: (-s.score, -s.code))
         return scored
 
