@@ -3,6 +3,7 @@ background and stored in the database, new stories folded in by projection; expl
 name the words that tell a subject, never the stop words."""
 
 import io
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -168,3 +169,31 @@ def test_the_command_fits_the_models_alone(corpus, editions):
     call_command("related", "--fit", "--edition", "fa", stdout=(out := io.StringIO()))
     assert out.getvalue() == "no model fitted: too few public stories\n"
     assert list(RelatedModel.objects.values_list("edition", flat=True)) == [en.pk]
+
+
+def test_stories_projected_together_land_where_each_lands_alone(corpus):
+    """The candidates are projected in one product; each lands where it lands alone: unit
+    length, and a story with no word the model knows at the origin."""
+    en, stories = corpus
+    fit(en)
+    space = lsa.latest(en.pk)
+    bags = [p.counts for p in Profiles().get([s.pk for s in stories["oil"]]).values()]
+    bags.append(Counter({"zzyzx": 2}))  # no word the model knows
+    together = space.project_many(bags)
+    alone = np.stack([space.project(bag) for bag in bags])
+    np.testing.assert_allclose(together, alone, atol=1e-6)
+    assert np.allclose(np.linalg.norm(together[:-1], axis=1), 1.0, atol=1e-5)
+    assert not together[-1].any()
+
+
+def test_a_story_is_moved_toward_its_nearest_candidates_words(corpus, committed):
+    """Rocchio feedback, without a model: a candidate sharing no word with the story but the
+    words of the story's closest candidates ranks above one sharing nothing with any."""
+    en, stories = corpus
+    with committed():
+        story = make_story(en, headline="Wheat harvest", lead="Wheat harvest.", body="Wheat.")
+        kin = make_story(en, headline="Silo maize", lead="Silo maize barley.", body="Sowing.")
+        stranger = make_story(en, headline="Qwerty zxcv", lead="Qwerty zxcv.", body="Asdf.")
+    near = [s.pk for s in stories["grain"]]
+    ranked = top(story, [*near, kin.pk, stranger.pk], limit=None)
+    assert ranked.index(kin.pk) < ranked.index(stranger.pk)
