@@ -5,10 +5,13 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from dateline.site.pagination import PER_PAGE
 from dateline.site.views import FRONT_LATEST, FRONT_PER_SECTION
+from dateline.stories import querysets
 from tests.factories import make_story
 from tests.site.conftest import page
 
@@ -197,3 +200,22 @@ def test_friendly_500_renders_even_without_collected_static_files(rf, monkeypatc
     assert response.status_code == 500
     assert soup.h1.get_text() == "Something went wrong"
     assert soup.find("link", rel="stylesheet") is None
+
+
+@pytest.mark.parametrize("path", ["/en/tag/{slug}/", "/en/tag/{slug}/feed.rss"])
+def test_a_frequent_tags_page_and_feed_walk_the_newest_stories(
+    client, editions, settings, monkeypatch, path
+):
+    """A tag on many of the edition's newest stories is checked story by story along the
+    newest-first walk (its page stops early); a rare one is read from its own rows."""
+    settings.PAGE_CACHE_SECONDS = 0
+    monkeypatch.setattr(querysets, "FREQUENT_AMONG_RECENT", 2)
+    en, _ = editions
+    stories = [make_story(en, tags=("Water", "Rain" if n == 0 else "Dry")) for n in range(3)]
+    for tag, walked in (("water", True), ("rain", False)):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path.format(slug=tag))
+        assert response.status_code == 200
+        assert stories[0].headline in response.content.decode()
+        listing = [q["sql"] for q in queries if '"stories_story"."headline"' in q["sql"]]
+        assert listing and all(("EXISTS" in sql) is walked for sql in listing)

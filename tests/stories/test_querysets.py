@@ -212,22 +212,29 @@ def test_latest_per_section_breaks_ties_by_the_higher_code(edition):
 
 
 @pytest.fixture
-def threshold(monkeypatch):
-    """A tag on more than two stories is common, so a test can make one of each kind."""
-    monkeypatch.setattr(querysets, "COMMON_TAG_STORIES", 2)
-    return 2
+def recent(monkeypatch):
+    """Of an edition's newest three stories, a tag on two is frequent."""
+    monkeypatch.setattr(querysets, "RECENT_STORIES", 3)
+    monkeypatch.setattr(querysets, "FREQUENT_AMONG_RECENT", 2)
 
 
-def test_a_tag_is_common_only_past_the_threshold(edition, threshold):
-    on_two = make_story(edition, tags=("Oil", "Water")).tags.get(name="Oil")
-    make_story(edition, tags=("Oil", "Water"))
-    on_three = make_story(edition, tags=("Water",)).tags.get()
-    assert querysets.common_tags([on_two.pk, on_three.pk]) == {on_three.pk}
-    assert querysets.common_tags([]) == set()
+def test_a_tag_is_frequent_when_the_editions_newest_public_stories_carry_it(edition, recent):
+    at = timezone.now() - datetime.timedelta(hours=1)
+    oil = make_story(edition, tags=("Oil",), published_at=at).tags.get()  # older than three
+    newest = [
+        make_story(edition, tags=tags, published_at=at + n * TICK)
+        for n, tags in enumerate([("Oil", "Water"), ("Water",), ("Salt",)], start=1)
+    ]
+    water = newest[1].tags.get()
+    make_story(make_edition("fa"), tags=("Oil",))  # another edition's
+    make_story(edition, tags=("Oil",), published=False)  # a draft
+    assert querysets.frequent_tags(edition, [oil.pk, water.pk]) == {water.pk}
+    assert querysets.frequent_tags(edition.pk, [oil.pk]) == set()
+    assert querysets.frequent_tags(edition, []) == set()
 
 
-@pytest.mark.parametrize("common", [True, False])
-def test_a_tags_list_is_the_same_walked_either_way(edition, threshold, common):
+@pytest.mark.parametrize("frequent", [True, False])
+def test_a_tags_list_is_the_same_read_either_way(edition, frequent):
     """The two ways of reading a tag's stories (checked story by story along the newest-first
     walk, or read from the tag's rows and sorted) list the same stories in the same order."""
     at = timezone.now() - datetime.timedelta(hours=1)
@@ -236,19 +243,13 @@ def test_a_tags_list_is_the_same_walked_either_way(edition, threshold, common):
     make_story(edition, tags=("Oil",))
     make_story(make_edition("fa"), tags=("Water",))
     water = older.tags.get()
-    listed = Story.objects.public().in_edition(edition).tagged(water, common=common).latest()
+    listed = Story.objects.public().in_edition(edition).tagged(water, frequent=frequent).latest()
     assert [s.code for s in listed] == [newer.code, older.code]
 
 
-def test_a_common_tag_is_checked_story_by_story_and_a_rare_one_joined(
-    edition, threshold, django_assert_num_queries
-):
-    water = make_story(edition, tags=("Water", "Oil")).tags.get(name="Water")
-    oil = water.stories.get().tags.get(name="Oil")
-    for _ in range(threshold):
-        make_story(edition, tags=("Water",))
-    with django_assert_num_queries(1):  # which kind: one bounded query
-        common_sql = str(Story.objects.tagged(water).query)
-    rare_sql = str(Story.objects.tagged(oil).query)
-    assert "EXISTS" in common_sql and "JOIN" not in common_sql
-    assert "JOIN" in rare_sql and "EXISTS" not in rare_sql
+def test_a_frequent_tag_is_checked_story_by_story_and_any_other_joined(edition):
+    water = make_story(edition, tags=("Water",)).tags.get()
+    walked = str(Story.objects.tagged(water, frequent=True).query)
+    joined = str(Story.objects.tagged(water).query)
+    assert "EXISTS" in walked and "JOIN" not in walked
+    assert "JOIN" in joined and "EXISTS" not in joined

@@ -39,7 +39,7 @@ from dateline.discovery.backends import Filters, backend
 from dateline.discovery.models import RelatedChoice, RelatedStory
 from dateline.discovery.search import best_matches, public_documents
 from dateline.stories.models import Story
-from dateline.stories.querysets import common_tags
+from dateline.stories.querysets import frequent_tags
 
 RELATED_LIMIT = 5
 # The rerank, not the index, is what finds the best five: 150 of BM25's matches rather than 60
@@ -91,8 +91,8 @@ def related_stories(story: Story, tag_ids: list[int], limit: int = RELATED_LIMIT
     # The newest few of the section and of each tag, each read along its own index, then the
     # newest of those: asking for "any story sharing a tag or the section" at once walked
     # every story of the edition (4–7 s at a million).
-    common = common_tags(tag_ids)
-    sharing = [newest.tagged(t, common=t in common) for t in tag_ids]
+    frequent = frequent_tags(story.edition_id, tag_ids)
+    sharing = [newest.tagged(t, frequent=t in frequent) for t in tag_ids]
     if story.section_id:
         sharing.append(newest.in_section(story.section_id))
     return listed + list(newest.newest_of_each(sharing, room).latest()[:room])
