@@ -12,8 +12,15 @@ from dateline.stories.models import Story
 class RelatedStory(models.Model):
     """One entry of a story's computed Related News list: `rank` 1 is the best."""
 
-    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="related_entries")
-    related = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="related_from")
+    # No single-column indexes: the unique (story, related) serves a list's reads by story,
+    # `related_by_target` its reads by related story; each index is one more write per entry,
+    # and a refresh writes hundreds of entries.
+    story = models.ForeignKey(
+        Story, on_delete=models.CASCADE, related_name="related_entries", db_index=False
+    )
+    related = models.ForeignKey(
+        Story, on_delete=models.CASCADE, related_name="related_from", db_index=False
+    )
     rank = models.PositiveSmallIntegerField()
     score = models.FloatField()
     explanation = models.CharField(max_length=300)
