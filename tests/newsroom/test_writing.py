@@ -246,3 +246,30 @@ def test_an_editor_restores_an_earlier_version_from_the_history(newsroom):
     assert "is the current version" in html(response).select_one(".messages").get_text()
     story.refresh_from_db()
     assert story.version == 3
+
+
+def test_a_heartbeat_sent_before_leaving_does_not_bring_the_line_back(newsroom):
+    """The screen's heartbeat and its leave may cross: a heartbeat from the page that left,
+    arriving after the leave, is not a return; opening the story again (a new page) is."""
+    story = story_in(newsroom, Status.DRAFT)
+    eddie, chloe = client_for(newsroom["editor"]), client_for(newsroom["chief"])
+    url = f"/newsroom/stories/{story.pk}/presence/"
+    post(chloe, url, {"page": "tab-1"})
+    post(chloe, url, {"leave": "1", "page": "tab-1"})
+    post(chloe, url, {"page": "tab-1"})  # sent before the leave, arrived after it
+    assert post(eddie, url).json() == {"others": []}
+    post(chloe, url, {"page": "tab-2"})  # she opened it again
+    assert [other["name"] for other in post(eddie, url).json()["others"]] == ["Chloe Chief"]
+
+
+def test_each_member_keeps_only_their_own_line(newsroom):
+    """Three members at once: each sees the other two, and one leaving takes only their own
+    line away."""
+    story = story_in(newsroom, Status.DRAFT)
+    editor, chief, reporter = newsroom["editor"], newsroom["chief"], newsroom["reporter"]
+    for member in (editor, chief, reporter):
+        presence.touch(story.pk, member, page=f"page-{member.pk}")
+    assert [p.name for p in presence.others(story.pk, editor)] == ["Chloe Chief", "Rita Reporter"]
+    presence.leave(story.pk, chief, page=f"page-{chief.pk}")
+    assert [p.name for p in presence.touch(story.pk, editor)] == ["Rita Reporter"]
+    assert [p.name for p in presence.others(story.pk, reporter)] == ["Eddie Editor"]

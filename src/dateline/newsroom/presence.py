@@ -1,11 +1,16 @@
 """Who has a story open: "Open by Sara since 09:41" on the edit screen.
 
-Kept in Django's cache (the shared file cache embedded, Redis at scale), one entry per story
-holding each member's name, since when and when last seen. Opening the story and the edit
-screen's heartbeat refresh the member's line; a line not refreshed within `TTL_SECONDS` is
-gone (a closed tab, a lost connection), and so is the whole entry when nobody refreshes it.
-Two heartbeats at the same moment may each write over the other's line: the next heartbeat
-puts it back, so presence can lag one beat but never sticks. It is a hint for people, never a
+Kept in Django's cache (the shared file cache embedded, Redis at scale): an entry per member
+and story (name, since when, when last seen), and per story the members who came, so the
+entries can be found. Opening the story and the edit screen's heartbeat refresh the member's
+own entry; one not refreshed within `TTL_SECONDS` is gone (a closed tab, a lost connection).
+
+Each member writes only their own entry, so one member's heartbeat can never bring back
+another's line after they left. The list of members is read, extended and written again: two
+members arriving at the same moment may drop each other from it, and each puts itself back
+at the next heartbeat, so presence can lag one beat but never sticks. Leaving (the page's
+`pagehide`) deletes the entry and remembers the page that left, so a heartbeat that page had
+already sent, arriving after, does not bring the line back. It is a hint for people, never a
 lock: saves are guarded by the story's version (EditConflict).
 """
 
@@ -26,55 +31,68 @@ class Present:
     since: datetime.datetime
 
 
-def _key(code: int) -> str:
+def _members_key(code: int) -> str:
     return f"newsroom:presence:{code}"
 
 
-def _live(entry: dict, now: float) -> dict:
-    return {
-        member: line for member, line in (entry or {}).items() if now - line["seen"] < TTL_SECONDS
-    }
+def _entry_key(code: int, member_id: int) -> str:
+    return f"newsroom:presence:{code}:{member_id}"
+
+
+def _left_key(code: int, member_id: int) -> str:
+    return f"newsroom:presence:{code}:{member_id}:left"
 
 
 def display_name(member) -> str:
     return member.byline or member.get_full_name() or member.get_username()
 
 
-def touch(code: int, member) -> list[Present]:
-    """Record that `member` has story `code` open now; return the others who have it open."""
-    now = timezone.now()
-    lines = _live(cache.get(_key(code)), now.timestamp())
-    mine = lines.get(member.pk)
-    lines[member.pk] = {
-        "name": display_name(member),
-        "since": mine["since"] if mine else now.timestamp(),
-        "seen": now.timestamp(),
-    }
-    cache.set(_key(code), lines, TTL_SECONDS)
-    return _others(lines, member.pk)
+def touch(code: int, member, page: str = "") -> list[Present]:
+    """Record that `member` has story `code` open now, in `page` (the edit screen's own id for
+    itself; empty when the screen is being opened); return the others who have it open. A
+    page that has left is not brought back by its own late heartbeat."""
+    now = timezone.now().timestamp()
+    entry_key, left_key = _entry_key(code, member.pk), _left_key(code, member.pk)
+    found = cache.get_many([entry_key, left_key, _members_key(code)])
+    members = found.get(_members_key(code), set())
+    if page and found.get(left_key) == page:
+        return _others(code, members, member.pk, now)
+    mine = found.get(entry_key)
+    entry = {"name": display_name(member), "since": mine["since"] if mine else now, "seen": now}
+    cache.set(entry_key, entry, TTL_SECONDS)
+    if left_key in found:
+        cache.delete(left_key)
+    if member.pk in members:
+        cache.touch(_members_key(code), TTL_SECONDS)  # kept while anyone is there
+    else:
+        cache.set(_members_key(code), {*members, member.pk}, TTL_SECONDS)
+    return _others(code, members, member.pk, now)
 
 
-def leave(code: int, member) -> None:
-    """The member closed the story (the page's `pagehide`): drop their line at once."""
-    lines = _live(cache.get(_key(code)), timezone.now().timestamp())
-    if lines.pop(member.pk, None) is not None:
-        cache.set(_key(code), lines, TTL_SECONDS)
+def leave(code: int, member, page: str = "") -> None:
+    """The member closed the story in `page`: drop their line at once."""
+    cache.delete(_entry_key(code, member.pk))
+    if page:
+        cache.set(_left_key(code, member.pk), page, TTL_SECONDS)
 
 
 def others(code: int, member) -> list[Present]:
-    return _others(_live(cache.get(_key(code)), timezone.now().timestamp()), member.pk)
+    members = cache.get(_members_key(code), set())
+    return _others(code, members, member.pk, timezone.now().timestamp())
 
 
-def _others(lines: dict, member_id: int) -> list[Present]:
+def _others(code: int, members: set[int], member_id: int, now: float) -> list[Present]:
+    keys = {_entry_key(code, other): other for other in members if other != member_id}
+    entries = cache.get_many(list(keys)) if keys else {}
     return sorted(
         (
             Present(
-                member_id=member,
-                name=line["name"],
-                since=datetime.datetime.fromtimestamp(line["since"], tz=datetime.UTC),
+                member_id=keys[key],
+                name=entry["name"],
+                since=datetime.datetime.fromtimestamp(entry["since"], tz=datetime.UTC),
             )
-            for member, line in lines.items()
-            if member != member_id
+            for key, entry in entries.items()
+            if now - entry["seen"] < TTL_SECONDS
         ),
         key=lambda present: present.since,
     )

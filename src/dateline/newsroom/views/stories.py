@@ -543,15 +543,17 @@ def private_preview(request: HttpRequest, code: int) -> HttpResponse:
 @member_required
 def heartbeat(request: HttpRequest, code: int) -> HttpResponse:
     """The edit screen's heartbeat: keep my line fresh, answer with who else has it open.
-    `leave` (sent as the page goes away) drops my line at once."""
+    `leave` (sent as the page goes away) drops my line at once; `page`, the screen's id for
+    itself, keeps a heartbeat it sent before leaving from bringing the line back."""
     story = story_for(request, code)
+    page = request.POST.get("page", "")[:64]  # the screen's own id for itself
     if request.POST.get("leave"):
-        presence.leave(story.pk, request.user)
+        presence.leave(story.pk, request.user, page)
         return _no_store(JsonResponse({"others": []}))
     zone = edition_zone(story.edition)
     others = [
         {"name": present.name, "since": present.since.astimezone(zone).strftime("%H:%M")}
-        for present in presence.touch(story.pk, request.user)
+        for present in presence.touch(story.pk, request.user, page)
     ]
     return _no_store(JsonResponse({"others": others}))
 

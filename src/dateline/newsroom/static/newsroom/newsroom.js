@@ -49,6 +49,11 @@
   function presence(box) {
     var url = box.getAttribute("data-presence-url");
     var seconds = parseInt(box.getAttribute("data-heartbeat"), 10) || 15;
+    // This screen's id for itself: a heartbeat it sent just before leaving, arriving after the
+    // leave, must not bring its line back. A screen restored from the back-forward cache is a
+    // new one.
+    var page = newPageId();
+    function newPageId() { return Math.random().toString(36).slice(2) + Date.now().toString(36); }
     function show(others) {
       while (box.firstChild) box.removeChild(box.firstChild);
       others.forEach(function (present) {
@@ -61,6 +66,7 @@
     function beat() {
       var data = new FormData();
       data.append("csrfmiddlewaretoken", csrfToken());
+      data.append("page", page);
       fetch(url, { method: "POST", body: data, credentials: "same-origin" })
         .then(function (response) { return response.ok ? response.json() : null; })
         .then(function (answer) { if (answer) show(answer.others); })
@@ -72,10 +78,15 @@
       var data = new FormData();
       data.append("csrfmiddlewaretoken", csrfToken());
       data.append("leave", "1");
+      data.append("page", page);
       if (navigator.sendBeacon) navigator.sendBeacon(url, data);
     });
     window.addEventListener("pageshow", function (event) {
-      if (event.persisted) { beat(); timer = setInterval(beat, seconds * 1000); }
+      if (event.persisted) {
+        page = newPageId();
+        beat();
+        timer = setInterval(beat, seconds * 1000);
+      }
     });
   }
 
