@@ -103,9 +103,11 @@ def _last_change_ids() -> tuple[int, int, int]:
 
 def page_key(request: HttpRequest) -> str:
     # The host is part of the key: pages carry absolute canonical URLs.
-    query = request.GET.copy()
-    for name in PER_READER_PARAMETERS & query.keys():
-        del query[name]
+    query = request.GET
+    if PER_READER_PARAMETERS & query.keys():  # copied only then: a copy costs a deep copy
+        query = query.copy()
+        for name in PER_READER_PARAMETERS & query.keys():
+            del query[name]
     path = request.path + (f"?{query.urlencode()}" if query else "")
     address = f"{request.scheme}://{request.get_host()}{path}"
     digest = hashlib.sha256(address.encode()).hexdigest()[:32]
