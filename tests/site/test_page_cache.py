@@ -10,7 +10,7 @@ from django.http import (
     HttpResponseServerError,
 )
 
-from dateline.site.page_cache import cached_page
+from dateline.site.page_cache import cached_page, page_key
 from tests.factories import make_story
 from tests.site.conftest import page
 
@@ -152,3 +152,17 @@ def test_a_new_deployment_does_not_serve_the_pages_of_the_one_before(rf, db, mon
     assert view(rf.get("/en/")).content == b"<p>rendered by changed-templates</p>"
     assert len(calls) == 2
     assert page_cache._code_version() == page_cache._code_version()  # the same in every process
+
+
+def test_a_pages_key_leaves_out_only_what_the_comment_form_alone_reads(rf, settings):
+    """`?reply=` and `?comment=` change only the per-reader form, not the page kept: one
+    entry for all of them. Any other parameter is another page."""
+    settings.ALLOWED_HOSTS = ["dateline.test", "other.test"]
+    article = "/en/news/7/dam-opens"
+    key = page_key(rf.get(article, HTTP_HOST="dateline.test"))
+    assert page_key(rf.get(f"{article}?reply=5", HTTP_HOST="dateline.test")) == key
+    assert page_key(rf.get(f"{article}?comment=9&reply=5", HTTP_HOST="dateline.test")) == key
+    second = page_key(rf.get(f"{article}?page=2", HTTP_HOST="dateline.test"))
+    assert second != key
+    assert page_key(rf.get(f"{article}?reply=5&page=2", HTTP_HOST="dateline.test")) == second
+    assert page_key(rf.get(article, HTTP_HOST="other.test")) != key
