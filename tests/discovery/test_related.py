@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from dateline.discovery.models import RelatedStory
-from dateline.discovery.related import CANDIDATES, Scorer, refresh
+from dateline.discovery.related import CANDIDATES, Profiles, Scorer, refresh
 from dateline.stories.actions import (
     choose_related,
     correct_story,
@@ -361,3 +361,22 @@ def test_the_stand_in_is_the_newest_sharing_a_tag_or_the_section_each_read_bound
     assert listed == [u.get_absolute_url() for u in (by_tag, both, oldest)]
     stand_in = next(q["sql"] for q in queries if q["sql"].count("LIMIT 5") > 1)
     assert stand_in.count("LIMIT 5") == 1 + 3  # the list; its two tags and its section, each
+
+
+def test_a_story_without_words_is_scored_wherever_it_stands(editions, committed):
+    """A story whose text is only numbers has no words to compare: it scores nothing by its
+    text, and the stories beside it (before or after it among the candidates) score as
+    they would without it."""
+    en, _ = editions
+    with committed():
+        story = vienna(en)
+        same_event = vienna(en, headline="Vienna talks on the JCPOA resume")
+        wordless = [make_story(en, headline="2024", lead="1 200 300", body="45") for _ in range(2)]
+    scorer = Scorer(Profiles())
+    profile = scorer.profiles.get([story.pk])[story.pk]
+    assert scorer.profiles.get([w.pk for w in wordless])[wordless[0].pk].counts == {}
+    alone = scorer.ranked(profile, [same_event.pk])
+    around = scorer.ranked(profile, [wordless[0].pk, same_event.pk, wordless[1].pk])
+    assert around[0].code == same_event.pk
+    assert around[0].score == pytest.approx(alone[0].score)
+    assert {s.code: s.score for s in around[1:]} == {w.pk: 0.0 for w in wordless}

@@ -236,10 +236,9 @@ def _weighted_rows(profiles: list[Profile], weight: Callable[[str], float]) -> s
     weights = np.fromiter(map(weight, columns), dtype=np.float64, count=len(columns))
     at = np.asarray(indices, dtype=np.int64)
     values = (1 + np.log(np.asarray(counts, dtype=np.float64))) * weights[at]
-    lengths = np.diff(starts)
-    norms = np.sqrt(np.add.reduceat(values * values, starts[:-1])) if len(values) else lengths
-    norms = np.where((lengths > 0) & (norms > 0), norms, 1.0)
-    values /= np.repeat(norms, lengths)
+    row_of = np.repeat(np.arange(len(profiles)), np.diff(starts))
+    norms = np.sqrt(np.bincount(row_of, weights=values * values, minlength=len(profiles)))
+    values /= np.where(norms > 0, norms, 1.0)[row_of]
     shape = (len(profiles), len(columns))
     return sparse.csr_array((values, at, np.asarray(starts)), shape=shape)
 
