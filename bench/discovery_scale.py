@@ -607,13 +607,14 @@ def _article_page(code: int) -> dict:
 
 def _list_pages() -> dict[str, dict]:
     """The pages whose queries could walk the corpus, rendered as `_rendered` does: the front,
-    a section, the tags carried most and least in the English edition, and an article whose
-    Related News is not computed (the stand-in rule: the newest sharing a tag or the
-    section). The corpus's newest story may carry no tag; the newest that carries one is
-    taken."""
+    a section, the tags carried most and least (of those that fill a page) in the English
+    edition, and an article whose Related News is not computed (the stand-in rule: the newest
+    sharing a tag or the section). The corpus's newest story may carry no tag; the newest
+    that carries one is taken."""
     from django.db import connection
 
     from dateline.discovery.models import RelatedStory
+    from dateline.site.pagination import PER_PAGE
     from dateline.stories.models import Section, Story, Tag
 
     en = Story.objects.public().filter(edition__code="en")
@@ -626,7 +627,10 @@ def _list_pages() -> dict[str, dict]:
             params,
         )
         counted = cursor.fetchall()
-    most, least = (Tag.objects.get(pk=counted[n][0]) for n in (0, -1))
+    # The least carried of the tags that fill a page: a page of one story at 1,000 against a
+    # full page at a million would compare two different pages.
+    full = [(tag, n) for tag, n in counted if n > PER_PAGE] or counted[:1]
+    most, least = (Tag.objects.get(pk=pair[0]) for pair in (counted[0], full[-1]))
     listless = (
         en.filter(tags__isnull=False)
         .exclude(pk__in=RelatedStory.objects.values("story_id"))
@@ -641,7 +645,7 @@ def _list_pages() -> dict[str, dict]:
         "tag, least carried": f"/en/tag/{least.slug}/",
         "article, Related News not computed": listless.get_absolute_url(),
     }
-    carried = {"tag, most carried": counted[0][1], "tag, least carried": counted[-1][1]}
+    carried = {"tag, most carried": counted[0][1], "tag, least carried": full[-1][1]}
     measured = {}
     for name, url in pages.items():
         got = _rendered(url)

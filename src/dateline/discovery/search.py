@@ -26,7 +26,7 @@ REINDEX_BATCH = 500
 # "More like this" ranks every story holding any of its words: it leaves out its commonest
 # words once the stories holding the rest would be more than this (decision 0030). Ranking is
 # per story, so this bounds its cost at any size; a story's rarest words find its kin.
-MORE_LIKE_THIS_MATCHES = 5_000
+MORE_LIKE_THIS_MATCHES = 2_500
 _INDEXED_FIELDS = ("code", "edition_id", "section_id", "published_at", "headline", "lead")
 
 
