@@ -23,7 +23,9 @@ def without_form(content: bytes) -> bytes:
     return content[:start] + content[end:]
 
 
-def test_a_repeated_request_is_served_from_the_cache(client, editions, django_assert_num_queries):
+def test_a_repeated_request_is_served_from_the_cache(
+    client, editions, django_assert_num_queries, form_clock
+):
     story = make_story(editions[0])
     first = client.get(story.get_absolute_url())
     with django_assert_num_queries(1):  # the newest changes' numbers, nothing else
