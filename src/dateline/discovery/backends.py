@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Max, Min
+from django.db.models import F, Max, Min
 
 from dateline.discovery.query import SearchQuery, Term
 
@@ -364,7 +364,12 @@ def _codes_published_between(filters: Filters) -> tuple[int, int] | None:
         stories = stories.filter(published_at__gte=filters.since)
     if filters.until is not None:
         stories = stories.filter(published_at__lt=filters.until)
-    bounds = stories.aggregate(low=Min("pk"), high=Max("pk"))
+    # `code + 0`, not `code`: given MIN(code), PostgreSQL walks the primary key from the
+    # lowest code, checking each story's date, until one falls in the range (983,562 stories
+    # passed over for "the last 30 days" at a million: 398 ms); over an expression it reads
+    # the range from `story_edition_latest` instead.
+    code = F("pk") + 0
+    bounds = stories.aggregate(low=Min(code), high=Max(code))
     return None if bounds["low"] is None else (bounds["low"], bounds["high"])
 
 
