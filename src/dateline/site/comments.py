@@ -13,6 +13,7 @@ browser's Fetch Metadata and Origin instead (`cross_site_refusal`).
 
 import hashlib
 import re
+from dataclasses import dataclass
 from functools import wraps
 from types import SimpleNamespace
 
@@ -55,6 +56,9 @@ FIELD_LABELS = {"name": "name", "email": "email", "text": "comment"}
 # Building a Django form for it (its fields deep-copied, ten messages translated) cost more
 # than the rest of a kept article page's answer (decision 0035).
 UNTOUCHED_FORM = SimpleNamespace(is_bound=False, errors={}, data={}, fields={})
+# Put where the form token goes, to cut a rendered form there (`form_around_token`): letters
+# and digits only, so escaping leaves it as it is.
+FORM_TOKEN_PLACE = "dateline0form0token0place"  # noqa: S105  (not a secret)
 
 
 def with_comment_form(article_view):
@@ -113,6 +117,37 @@ def fill_form_slot(request: HttpRequest, edition: str, content: bytes) -> bytes 
         return None
     html = comment_form_html(request, edition, int(match[1]), int(match[2]))
     return b"".join([content[: match.start()], html.encode(), content[match.end() :]])
+
+
+@dataclass(frozen=True)
+class FormAround:
+    """A page with its comment form, cut where the form token goes."""
+
+    before: bytes
+    after: bytes
+    code: int
+    version: int
+
+    def with_token(self) -> bytes:
+        return b"".join([self.before, issue_token(self.code, self.version).encode(), self.after])
+
+
+def form_around_token(request: HttpRequest, edition: str, content: bytes) -> FormAround | None:
+    """`content` with the form an untouched request gets (no reply, no notice, nothing sent)
+    in its slot, cut where the form token goes: a reader's page is then `before`, a new
+    token, `after`. None: the page has no slot."""
+    match = FORM_SLOT.search(content)
+    if match is None:
+        return None
+    code, version = int(match[1]), int(match[2])
+    html = comment_form_html(request, edition, code, version, token=FORM_TOKEN_PLACE)
+    before, after = html.encode().split(FORM_TOKEN_PLACE.encode())
+    return FormAround(
+        before=b"".join([content[: match.start()], before]),
+        after=b"".join([after, content[match.end() :]]),
+        code=code,
+        version=version,
+    )
 
 
 def _fill_slot(response: HttpResponse, match: re.Match, html: str) -> None:
@@ -188,16 +223,25 @@ def thread_html(request: HttpRequest, chrome: EditionChrome, story: Story, is_op
     return Markup(html)  # noqa: S704  (our own template's output, escaped there)
 
 
-def comment_form_html(request: HttpRequest, edition: str, code: int, version: int) -> str:
+def comment_form_html(
+    request: HttpRequest, edition: str, code: int, version: int, token: str | None = None
+) -> str:
+    """The comment form for this request's reader, with a new form token (or `token`)."""
     from dateline.site.views import edition_chrome  # the views import this module
 
     chrome = edition_chrome(edition)
     with speaking(chrome.edition.language):  # the form's errors, in the edition's language
-        return _render_comment_form(request, chrome, edition, code, version)
+        return _render_comment_form(request, chrome, edition, code, version, token=token)
 
 
 def _render_comment_form(
-    request, chrome: EditionChrome, edition: str, code: int, version: int, story_path: str = ""
+    request,
+    chrome: EditionChrome,
+    edition: str,
+    code: int,
+    version: int,
+    story_path: str = "",
+    token: str | None = None,
 ):
     form = getattr(request, "comment_form", None) or UNTOUCHED_FORM
     refusal = getattr(request, "comment_refusal", None)
@@ -207,7 +251,7 @@ def _render_comment_form(
         "form": form,
         "refusal": refusal.message if refusal and not isinstance(refusal, FormInvalid) else None,
         "sent": sent if sent in SENT_STATES and refusal is None else None,
-        "token": issue_token(code, version),
+        "token": token or issue_token(code, version),
         "reply": _reply_target(request, code),
         "action": f"/{edition}/news/{code}/comment",
         "story_path": story_path or request.path,

@@ -6,9 +6,10 @@ twelve middlewares, URL resolution, reading the page back from the cache and unp
 building the response. This layer keeps, in each process, the answers Django gave to page-cache
 hits (`Remembered`: status, headers, the kept page's bytes, the stamp it was kept under) and
 answers the next identical request itself, after the same validity check the page cache makes
-(site.page_cache.current_stamp): the newest change ids from the database (one query: a change
+(site.page_cache.confirm_stamp): the newest change ids from the database (one query: a change
 committed by any process is seen), then the furniture token, the ids last applied and the
-page's scope tokens from the shared cache. A page is served only while that stamp is the one
+page's scope tokens from the shared cache, or only the pages' generation while the ids are
+those the page was last found valid under. A page is served only while that stamp is the one
 it was kept under and its fresh time has not passed; anything else goes to Django.
 
 Only requests every reader gets alike take this path: GET, no cookie at all (a session, a
@@ -16,8 +17,9 @@ signed-in member), no Authorization, no validators or Range (Django answers 304s
 no ESI capability (the shared article carries an include), none of the per-reader parameters
 the comment form reads. A remembered answer comes only from such a request's Django answer
 that was a page-cache hit, a 200 without Set-Cookie; an article whose comment form Django
-filled per reader is remembered without the form and gets a new one on each request, as
-`site.comments.with_comment_form` does (the same function renders it).
+filled per reader is remembered without the form, which the same function as Django's
+(`site.comments.comment_form_html`) draws once, as every request that takes this path gets it
+(nothing typed, no reply, no notice); each answer then gets a form token of its own.
 """
 
 import threading
@@ -32,12 +34,12 @@ from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
 from django.db import DatabaseError
 
-from dateline.site.comments import FORM_FILLED, fill_form_slot
+from dateline.site.comments import FORM_FILLED, FormAround, form_around_token
 from dateline.site.page_cache import (
     KEPT_PAGE,
     PER_READER_PARAMETERS,
     Stored,
-    current_stamp,
+    confirm_stamp,
     page_key,
 )
 
@@ -55,7 +57,7 @@ DECLINED_HEADERS = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass
 class Remembered:
     """Django's answer to a page-cache hit, as sent, and what it is valid under."""
 
@@ -66,6 +68,11 @@ class Remembered:
     fresh_until: float
     scope_keys: tuple[str, ...] | None  # None: the page depends on every change
     form: str | None  # the edition, when each reader gets the comment form filled in
+    # The change ids and pages' generation under which `stamp` was last found current
+    # (page_cache.confirm_stamp); replaced whole, so threads see one or the other.
+    confirmed: tuple | None = None
+    # With `form`: the page with the form every request of this entry gets, around its token.
+    form_around: FormAround | None = None
 
 
 class FastPageApplication:
@@ -92,7 +99,9 @@ class FastPageApplication:
             if remembered is not None:
                 self.remembered.move_to_end(key)
         if remembered is not None:
-            signals.request_started.send(sender=self.__class__, environ=environ)
+            # No request_started: its receivers reset the debug query log and check the
+            # database connections, which request_finished (sent as the answer closes) also
+            # does after every request; it would cost a tenth of a hit.
             answered = self._answer(request, remembered, start_response)
             if answered is not None:
                 return answered
@@ -104,9 +113,13 @@ class FastPageApplication:
             return None
         content = remembered.content
         if remembered.form is not None:
-            content = fill_form_slot(request, remembered.form, content)
-            if content is None:
-                return None
+            around = remembered.form_around
+            if around is None:  # the form drawn once; each answer gets its own token
+                around = form_around_token(request, remembered.form, content)
+                if around is None:
+                    return None
+                remembered.form_around = around
+            content = around.with_token()
         length = str(len(content))
         headers = [
             (name, length if name == "Content-Length" else value)
@@ -157,9 +170,11 @@ def _still_valid(remembered: Remembered) -> bool:
     if time.time() >= remembered.fresh_until:
         return False
     try:
-        return current_stamp(remembered.scope_keys) == remembered.stamp
+        confirmed = confirm_stamp(remembered.stamp, remembered.scope_keys, remembered.confirmed)
     except DatabaseError:
         return False
+    remembered.confirmed = confirmed
+    return confirmed is not None
 
 
 def _remembered(environ: dict, answer: dict, body) -> Remembered | None:

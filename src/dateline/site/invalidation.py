@@ -21,6 +21,7 @@ A Related News list written (new rows, as discovery writes them) retires its sto
 """
 
 import logging
+import secrets
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -34,6 +35,10 @@ from dateline.stories.models import Story, StoryChange
 logger = logging.getLogger(__name__)
 
 APPLIED_KEY = "site:scopes:applied"
+# A token replaced whenever any scope token or the furniture token is: while it and the change
+# ids are what they were, no page's stamp has changed (site.fast_path reads this one key
+# instead of a page's every token). Written after the tokens it covers, read before them.
+GENERATION_KEY = "site:pages:generation"
 SCOPE_PREFIX = "site:scope:"
 SITEMAPS = "sitemaps"
 FEED_FORMATS = ("rss", "atom", "json")
@@ -100,14 +105,13 @@ def _too_many(applied: tuple[int, int, int], newest: tuple[int, int, int]) -> bo
 def retire(scopes: Iterable[str], token: str) -> None:
     scopes = set(scopes)
     if scopes:
-        cache.set_many({scope_key(scope): token for scope in scopes}, timeout=None)
+        tokens = {scope_key(scope): token for scope in scopes}
+        cache.set_many({**tokens, GENERATION_KEY: secrets.token_hex(8)}, timeout=None)
 
 
 def retire_story_pages(codes: Iterable[int]) -> None:
     """Retire the pages of stories `codes` at once, for a change neither the change log nor
     new Related News rows record (say, rows updated in place)."""
-    import secrets
-
     retire((story_scope(code) for code in codes), token=secrets.token_hex(6))
 
 

@@ -82,7 +82,7 @@ def comment_generation() -> str:
 def retire_all_pages() -> str:
     """Make every cached page stale, for changes that are not story changes."""
     token = secrets.token_hex(8)
-    cache.set(FURNITURE_KEY, token, timeout=None)
+    cache.set_many({FURNITURE_KEY: token, invalidation.GENERATION_KEY: token}, timeout=None)
     return token
 
 
@@ -181,15 +181,32 @@ def look_up(request: HttpRequest, scopes: list[str] | None) -> Lookup:
     )
 
 
-def current_stamp(scope_keys: tuple[str, ...] | None) -> tuple | None:
-    """The stamp a page of these scopes would be kept under now, without mending anything:
-    None while changes wait to be applied or the furniture token is gone. Raises
-    DatabaseError when the database cannot be reached."""
+def confirm_stamp(
+    stamp: tuple, scope_keys: tuple[str, ...] | None, confirmed: tuple | None
+) -> tuple | None:
+    """Whether a page kept under `stamp` (of these scopes) may be served now, without applying
+    changes: the change ids and pages' generation it was found valid under (`confirmed`
+    next time), or None (not valid, changes not applied yet, a token gone). While the ids
+    and the generation are those of `confirmed`, no token can have changed: one cache read
+    then, not one per token. Raises DatabaseError when the database cannot be reached."""
     newest = _last_change_ids()
-    found = cache.get_many([FURNITURE_KEY, invalidation.APPLIED_KEY, *(scope_keys or ())])
+    if confirmed is not None and confirmed[0] == newest:
+        generation = cache.get(invalidation.GENERATION_KEY)
+        if generation is not None and generation == confirmed[1]:
+            return confirmed
+    # The generation first: it is written after the tokens it covers.
+    names = [invalidation.GENERATION_KEY, FURNITURE_KEY, invalidation.APPLIED_KEY]
+    found = cache.get_many([*names, *(scope_keys or ())])
     if found.get(invalidation.APPLIED_KEY) != newest or found.get(FURNITURE_KEY) is None:
         return None
-    return _stamp(found, newest, scope_keys)
+    if _stamp(found, newest, scope_keys) != stamp:
+        return None
+    generation = found.get(invalidation.GENERATION_KEY)
+    if generation is None:  # none written yet (a cache filled by an older version)
+        # Only if still none: one written since may cover tokens newer than those read.
+        token = secrets.token_hex(8)
+        generation = token if cache.add(invalidation.GENERATION_KEY, token, None) else None
+    return newest, generation
 
 
 def _stamp(found: dict, newest: tuple, scope_keys: tuple[str, ...] | None) -> tuple:
