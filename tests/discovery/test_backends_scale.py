@@ -145,16 +145,23 @@ def test_matches_are_estimated_from_the_kept_frequencies(editions, committed, mo
         for n in range(4):
             make_story(en, headline=f"Walnut harvest {n}", body="Market report.")
         make_story(en, headline="Saffron marketing", body="Other news.")
-    monkeypatch.setattr(backends, "RANKED_MATCHES", 2)  # many: matches² > 2 × 5 stories
-    assert backends._many_matches(parse_query("walnut"))  # 4 of 5
-    assert not backends._many_matches(parse_query("saffron"))  # 1
-    assert not backends._many_matches(parse_query("walnut saffron"))  # the rarer term decides
-    assert backends._many_matches(parse_query("mark*"))  # market 4 + marketing 1
-    assert not backends._many_matches(parse_query('"saffron marketing"'))
+    # A walk reads 2 × 5 / matches stories (5 when fewer than 2 match); the index, each
+    # story holding the words at the cost of one walked.
+    monkeypatch.setattr(backends, "RANKED_MATCHES", 2)
+    monkeypatch.setattr(backends, "GIN_ROW_COST", 1.0)
+    assert backends._walk_is_cheaper(parse_query("walnut"))  # 4 of 5: 2.5 walked, or 4
+    assert not backends._walk_is_cheaper(parse_query("saffron"))  # 1: 5 walked, or 1
+    assert not backends._walk_is_cheaper(parse_query("walnut saffron"))  # 5 × 4/5 × 1/5
+    assert backends._walk_is_cheaper(parse_query("mark*"))  # market 4 + marketing 1
+    assert not backends._walk_is_cheaper(parse_query('"saffron marketing"'))
+    # Two common words together: 5 × 4/5 × 4/5 = 3.2 stories hold both, 3.1 walked. As a
+    # phrase, few of those are thought to hold it: the walk would read all 5.
+    assert backends._walk_is_cheaper(parse_query("walnut harvest"))
+    assert not backends._walk_is_cheaper(parse_query('"walnut harvest"'))
     assert backends._prefix_count("mar") == 5 and backends._prefix_count("zz") == 0
     # Either way of reading them, a search finds the same stories.
     walnuts = backend().ranked(parse_query("walnut"), Filters(en.pk), limit=10, offset=0)
-    monkeypatch.setattr(backends, "_many_matches", lambda query: False)
+    monkeypatch.setattr(backends, "_walk_is_cheaper", lambda query: False)
     assert backend().ranked(parse_query("walnut"), Filters(en.pk), limit=10, offset=0) == walnuts
 
 
