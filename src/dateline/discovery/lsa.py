@@ -49,17 +49,7 @@ class Space:
     def project(self, counts: Counter) -> np.ndarray:
         """The story's place in the model: its TF-IDF row times the components, unit length
         (zeros for a story with no word the model knows)."""
-        columns, values = [], []
-        for word, count in counts.items():
-            column = self.columns.get(word)
-            if column is not None:
-                columns.append(column)
-                values.append((1 + math.log(count)) * self.idf[column])
-        if not columns:
-            return np.zeros(self.components.shape[0], dtype=np.float32)
-        point = self.components[:, columns] @ np.asarray(values, dtype=np.float32)
-        norm = float(np.linalg.norm(point))
-        return point / norm if norm else point
+        return self.project_many([counts])[0]
 
     def project_many(self, bags: Sequence[Counter]) -> np.ndarray:
         """`project` of each bag, as the rows of one array: one sparse product with the
