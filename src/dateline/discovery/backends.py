@@ -395,16 +395,14 @@ def _walk_is_cheaper(query: SearchQuery) -> bool:
     if not total:
         return False
     holding_all = float(total)
-    matching = float(total)
     for term in query.terms:
         whole = term.words[:-1] if term.prefix else term.words
-        shares = [counts.get(word, 0) / total for word in whole]
+        for word in whole:
+            holding_all *= counts.get(word, 0) / total
         if term.prefix:
-            shares.append(min(1.0, _prefix_count(term.words[-1]) / total))
-        for share in shares:
-            holding_all *= share
-            matching *= share
-        matching *= PHRASE_SHARE ** (len(term.words) - 1)
+            holding_all *= min(1.0, _prefix_count(term.words[-1]) / total)
+    further_words = sum(len(term.words) - 1 for term in query.terms)
+    matching = holding_all * PHRASE_SHARE**further_words
     walked = total if matching < RANKED_MATCHES else RANKED_MATCHES * total / matching
     return walked < GIN_ROW_COST * holding_all
 

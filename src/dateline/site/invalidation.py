@@ -105,8 +105,12 @@ def _too_many(applied: tuple[int, int, int], newest: tuple[int, int, int]) -> bo
 def retire(scopes: Iterable[str], token: str) -> None:
     scopes = set(scopes)
     if scopes:
-        tokens = {scope_key(scope): token for scope in scopes}
-        cache.set_many({**tokens, GENERATION_KEY: secrets.token_hex(8)}, timeout=None)
+        write_tokens({scope_key(scope): token for scope in scopes})
+
+
+def write_tokens(tokens: dict[str, str]) -> None:
+    """Write pages' tokens (scopes, furniture) and, last, a new pages' generation."""
+    cache.set_many({**tokens, GENERATION_KEY: secrets.token_hex(8)}, timeout=None)
 
 
 def retire_story_pages(codes: Iterable[int]) -> None:

@@ -82,7 +82,7 @@ def comment_generation() -> str:
 def retire_all_pages() -> str:
     """Make every cached page stale, for changes that are not story changes."""
     token = secrets.token_hex(8)
-    cache.set_many({FURNITURE_KEY: token, invalidation.GENERATION_KEY: token}, timeout=None)
+    invalidation.write_tokens({FURNITURE_KEY: token})
     return token
 
 
