@@ -28,7 +28,6 @@ from dateline.site.page_cache import answer, keep, look_up
 from dateline.site.templating import dateline_html, dateline_of
 from dateline.site.views import edition_chrome
 from dateline.stories.models import Story, StoryChange, Tag
-from dateline.stories.querysets import frequent_tags
 
 FEED_ITEMS = 30
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
@@ -163,8 +162,7 @@ def tag_channel(request: HttpRequest, edition: str, slug: str) -> Channel:
     chrome = edition_chrome(edition)
     tag = get_object_or_404(Tag, slug=slug)
     e = chrome.edition
-    frequent = tag.pk in frequent_tags(e, [tag.pk])
-    stories = Story.objects.public().in_edition(e).tagged(tag, frequent=frequent)
+    stories = Story.objects.public().in_edition_tagged(e, tag)
     description = e.labels["tag_description"].format(tag=tag.name, edition=e.name)
     page = reverse("site:tag", kwargs={"edition": e.code, "slug": slug})
     channel = channel_of(request, stories, chrome, f"{tag.name} – {e.name}", page, description)

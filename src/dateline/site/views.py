@@ -26,7 +26,6 @@ from dateline.site.page_cache import cached_page
 from dateline.site.pagination import page_of
 from dateline.site.translations import default_version, public_versions
 from dateline.stories.models import Correction, Status, Story, StoryChange, Tag
-from dateline.stories.querysets import frequent_tags
 
 FRONT_LATEST = 10
 FRONT_PER_SECTION = 4
@@ -99,9 +98,7 @@ def section(request: HttpRequest, edition: str, slug: str) -> HttpResponse:
 def tag(request: HttpRequest, edition: str, slug: str) -> HttpResponse:
     chrome = edition_chrome(edition)
     current = get_object_or_404(Tag, slug=slug)
-    frequent = current.pk in frequent_tags(chrome.edition, [current.pk])
-    public = Story.objects.public().in_edition(chrome.edition)
-    stories = public.tagged(current, frequent=frequent).for_listing()
+    stories = Story.objects.public().in_edition_tagged(chrome.edition, current).for_listing()
     page = page_of(stories, request.GET.get("page"))
     if not page.items:
         # Tags are shared by all editions and made on import, embargoed copy included: a tag
