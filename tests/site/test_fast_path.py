@@ -277,8 +277,40 @@ def test_a_conditional_request_still_gets_its_304(app, django_app, story):
 
 def test_per_reader_parameters_go_to_django(app, django_app, story):
     remembered(app, django_app, story.get_absolute_url())
-    call(app, story.get_absolute_url() + "?comment=received")
-    assert django_app.calls == 3
+    for _ in range(2):  # never remembered for the next reader
+        call(app, story.get_absolute_url() + "?comment=received")
+    assert django_app.calls == 4
+
+
+def canonical(content: bytes) -> str:
+    return re.search(rb'<link rel="canonical" href="([^"]+)"', content)[1].decode()
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ({"HTTP_HOST": "localhost"}, "http://localhost/en/"),
+        ({"HTTP_X_FORWARDED_PROTO": "https"}, "https://127.0.0.1/en/"),
+        ({"SCRIPT_NAME": "/news"}, "http://127.0.0.1/news/en/"),
+    ],
+)
+def test_a_page_kept_for_one_address_is_not_answered_for_another(
+    app, django_app, story, settings, headers, expected
+):
+    """The same path asked for another host, through a proxy that says the reader came by
+    HTTPS, or under another prefix is another page (its canonical address, say)."""
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    remembered(app, django_app, "/en/")
+    for _ in range(3):
+        status, _headers, content = call(app, "/en/", headers=headers)
+        assert status == "200 OK"
+        assert canonical(content) == expected
+    assert django_app.calls == 4  # rendered for the new address, then Django's hit
+
+
+def test_another_query_is_another_page(app, django_app, story):
+    remembered(app, django_app, "/en/")
+    assert call(app, "/en/?page=9")[0].startswith("404")
 
 
 @pytest.mark.parametrize(

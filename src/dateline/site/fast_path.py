@@ -4,8 +4,9 @@
 A page-cache hit through Django costs several times Python's floor, most of it not the page:
 twelve middlewares, URL resolution, reading the page back from the cache and unpickling it,
 building the response. This layer keeps, in each process, the answers Django gave to page-cache
-hits (`Remembered`: status, headers, the kept page's bytes, the stamp it was kept under) and
-answers the next identical request itself, after the same validity check the page cache makes
+hits (`Remembered`: status, headers, the kept page's bytes, the stamp it was kept under),
+by the request's address as it arrived (scheme, host, path, query: no request object and no
+page key to build on a hit), and answers the next identical request itself, after the same validity check the page cache makes
 (site.page_cache.confirm_stamp): the newest change ids from the database (one query: a change
 committed by any process is seen), then the furniture token, the ids last applied and the
 page's scope tokens from the shared cache, or only the pages' generation while the ids are
@@ -56,6 +57,20 @@ DECLINED_HEADERS = (
     "HTTP_SURROGATE_CAPABILITY",
 )
 
+# The parts of a request's environ its page key is made of (with the proxy's scheme header,
+# when the settings name one).
+ADDRESS_PARTS = (
+    "wsgi.url_scheme",
+    "HTTP_HOST",
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_X_FORWARDED_PORT",
+    "SERVER_NAME",
+    "SERVER_PORT",
+    "SCRIPT_NAME",
+    "PATH_INFO",
+    "QUERY_STRING",
+)
+
 
 @dataclass
 class Remembered:
@@ -81,41 +96,39 @@ class FastPageApplication:
     def __init__(self, application: Callable, entries: int | None = None) -> None:
         self.application = application
         self.entries = settings.PAGE_FAST_PATH_ENTRIES if entries is None else entries
-        self.remembered: OrderedDict[str, Remembered] = OrderedDict()
+        self.remembered: OrderedDict[tuple, Remembered] = OrderedDict()  # by `_address`
         self.lock = threading.Lock()
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         if not self.entries or not _alike_for_every_reader(environ):
             return self.application(environ, start_response)
-        request = WSGIRequest(environ)
-        try:
-            key = page_key(request)
-        except DisallowedHost:
-            return self.application(environ, start_response)  # Django answers 400
-        if PER_READER_PARAMETERS & request.GET.keys():
-            return self.application(environ, start_response)
+        # Kept by the request's address as it arrived: the page key (`page_key`) is what that
+        # address means to Django, worked out once, when the answer was remembered.
+        address = _address(environ)
         with self.lock:
-            remembered = self.remembered.get(key)
+            remembered = self.remembered.get(address)
             if remembered is not None:
-                self.remembered.move_to_end(key)
+                self.remembered.move_to_end(address)
         if remembered is not None:
             # No request_started: its receivers reset the debug query log and check the
             # database connections, which request_finished (sent as the answer closes) also
             # does after every request; it would cost a tenth of a hit.
-            answered = self._answer(request, remembered, start_response)
+            answered = self._answer(environ, remembered, start_response)
             if answered is not None:
                 return answered
             signals.request_finished.send(sender=self.__class__)
-        return self._through_django(key, environ, start_response)
+        elif not _may_be_remembered(environ):
+            return self.application(environ, start_response)
+        return self._through_django(address, environ, start_response)
 
-    def _answer(self, request: WSGIRequest, remembered: Remembered, start_response):
+    def _answer(self, environ: dict, remembered: Remembered, start_response):
         if not _still_valid(remembered):
             return None
         content = remembered.content
         if remembered.form is not None:
             around = remembered.form_around
             if around is None:  # the form drawn once; each answer gets its own token
-                around = form_around_token(request, remembered.form, content)
+                around = form_around_token(WSGIRequest(environ), remembered.form, content)
                 if around is None:
                     return None
                 remembered.form_around = around
@@ -128,7 +141,7 @@ class FastPageApplication:
         start_response(remembered.status, headers)
         return _Body([content])
 
-    def _through_django(self, key: str, environ: dict, start_response: Callable):
+    def _through_django(self, key: tuple, environ: dict, start_response: Callable):
         answer: dict = {}
 
         def remembering_start_response(status, headers, exc_info=None):
@@ -161,6 +174,28 @@ def _alike_for_every_reader(environ: dict) -> bool:
     if environ.get("REQUEST_METHOD") != "GET" or settings.PAGE_CACHE_SECONDS <= 0:
         return False
     return not any(name in environ for name in DECLINED_HEADERS)
+
+
+def _address(environ: dict) -> tuple:
+    """What `page_key` reads of a request, as it arrived: scheme, host (as sent or as a proxy
+    forwarded it), path and query."""
+    proxied_scheme = settings.SECURE_PROXY_SSL_HEADER
+    return (
+        *(environ.get(name) for name in ADDRESS_PARTS),
+        environ.get(proxied_scheme[0]) if proxied_scheme else None,
+    )
+
+
+def _may_be_remembered(environ: dict) -> bool:
+    """Whether Django's answer to this address may be kept for every reader: its host is one
+    the site serves (Django answers the others 400) and it has none of the parameters that
+    fill the comment form in for one reader."""
+    request = WSGIRequest(environ)
+    try:
+        page_key(request)
+    except DisallowedHost:
+        return False
+    return not PER_READER_PARAMETERS & request.GET.keys()
 
 
 def _still_valid(remembered: Remembered) -> bool:
