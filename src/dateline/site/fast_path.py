@@ -1,17 +1,17 @@
 """Kept pages answered before Django's middleware and URLs: a WSGI layer around the site
 (decision 0035, `dateline.config.wsgi`).
 
-A page-cache hit through Django costs several times Python's floor, most of it not the page:
-twelve middlewares, URL resolution, reading the page back from the cache and unpickling it,
-building the response. This layer keeps, in each process, the answers Django gave to page-cache
-hits (`Remembered`: status, headers, the kept page's bytes, the stamp it was kept under),
-by the request's address as it arrived (scheme, host, path, query: no request object and no
-page key to build on a hit), and answers the next identical request itself, after the same
-validity check the page cache makes (site.page_cache.confirm_stamp): the newest change ids from the database (one query: a change
-committed by any process is seen), then the furniture token, the ids last applied and the
-page's scope tokens from the shared cache, or only the pages' generation while the ids are
-those the page was last found valid under. A page is served only while that stamp is the one
-it was kept under and its fresh time has not passed; anything else goes to Django.
+A page-cache hit through Django costs several times Python's floor, most of it not the page: twelve
+middlewares, URL resolution, reading the page back from the cache and unpickling it, building the
+response. This layer keeps, in each process, the answers Django gave to page-cache hits
+(`Remembered`: status, headers, the kept page's bytes, the stamp it was kept under), by the
+request's address as it arrived (scheme, host, path, query: no request object and no page key to
+build on a hit), and answers the next identical request itself, after the same validity check the
+page cache makes (site.page_cache.confirm_stamp): the newest change ids from the database (one
+query: a change committed by any process is seen), then the furniture token, the ids last applied
+and the page's scope tokens from the shared cache, or only the pages' generation while the ids are
+those the page was last found valid under. A page is served only while that stamp is the one it was
+kept under and its fresh time has not passed; anything else goes to Django.
 
 Only requests every reader gets alike take this path: GET, no cookie at all (a session, a
 signed-in member), no Authorization, no validators or Range (Django answers 304s and ranges),
