@@ -24,7 +24,7 @@ from dateline.stories.actions import (
     schedule_story,
     unpublish_story,
 )
-from dateline.stories.models import StoryChange
+from dateline.stories.models import Status, Story, StoryChange
 from tests.factories import make_section, make_story
 
 pytestmark = pytest.mark.django_db
@@ -182,6 +182,20 @@ def test_never_public_stories_are_in_no_list_even_once_related(editions, backgro
     assert not RelatedStory.objects.filter(related__in=gone).exists()
     assert not RelatedStory.objects.filter(story__in=gone).exists()
     assert not set(on_page(client, story)) & hidden
+
+
+def test_a_story_still_in_the_index_but_no_longer_public_is_in_no_new_list(
+    editions, background
+):
+    """Between a change and its index sync (or after a change made behind the actions'
+    back) the index still holds the story: a list made then leaves it out."""
+    en, _ = editions
+    with background():
+        withdrawn, kept = vienna(en), vienna(en)
+    Story.objects.filter(pk=withdrawn.pk).update(status=Status.KILLED)
+    with background():
+        story = vienna(en)
+    assert stored(story) == [kept.pk]
 
 
 def test_picks_come_first_and_exclusions_are_never_shown(editions, background, client):

@@ -115,19 +115,22 @@ def search(query: SearchQuery, filters: Filters, *, offset: int, limit: int) -> 
 def best_matches(
     terms: Mapping[str, float], filters: Filters, *, limit: int = 5, offset: int = 0
 ) -> list[int]:
-    """The codes of the public stories that best match any of `terms` ("more like this"):
+    """The codes of the indexed stories that best match any of `terms` ("more like this"):
     the MAX_TERMS heaviest terms are asked for, and relevance ranks the stories that have any
     of them; of those terms, the rarest are kept while the stories holding them number at most
-    MORE_LIKE_THIS_MATCHES (the rarest always). Terms are normalised as queries are."""
+    MORE_LIKE_THIS_MATCHES (the rarest always). Terms are normalised as queries are.
+
+    The index holds public stories, but one may have stopped being public since its entry
+    was last synced: the caller reads the stories through `public()` (Related News reads
+    their words so), once, rather than this asking the stories table a second time."""
     heaviest = sorted(terms, key=lambda term: -terms[term])
     asked = [Term(words) for term in heaviest if (words := tuple(tokens(term)))][:MAX_TERMS]
     if not asked:
         return []
     asked = _within_budget(asked)
-    codes = backend().ranked(
+    return backend().ranked(
         SearchQuery(tuple(asked)), filters, limit=limit, offset=offset, any_term=True
     )
-    return [story.pk for story in _public_in_order(codes, Story.objects.public().only("pk"))]
 
 
 def _within_budget(terms: list[Term]) -> list[Term]:
