@@ -184,9 +184,7 @@ def test_never_public_stories_are_in_no_list_even_once_related(editions, backgro
     assert not set(on_page(client, story)) & hidden
 
 
-def test_a_story_still_in_the_index_but_no_longer_public_is_in_no_new_list(
-    editions, background
-):
+def test_a_story_still_in_the_index_but_no_longer_public_is_in_no_new_list(editions, background):
     """Between a change and its index sync (or after a change made behind the actions'
     back) the index still holds the story: a list made then leaves it out."""
     en, _ = editions
