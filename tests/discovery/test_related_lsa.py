@@ -3,6 +3,7 @@ background and stored in the database, new stories folded in by projection; expl
 name the words that tell a subject, never the stop words."""
 
 import io
+import math
 from collections import Counter
 
 import numpy as np
@@ -171,19 +172,27 @@ def test_the_command_fits_the_models_alone(corpus, editions):
     assert list(RelatedModel.objects.values_list("edition", flat=True)) == [en.pk]
 
 
-def test_stories_projected_together_land_where_each_lands_alone(corpus):
-    """The candidates are projected in one product; each lands where it lands alone: unit
-    length, and a story with no word the model knows at the origin."""
+def test_a_story_lands_where_its_tf_idf_row_times_the_components_puts_it(corpus):
+    """Projected from the rows the TF-IDF cosine is computed from (all the stories at once,
+    words the model does not know among them): each story lands where its own row of known
+    words times the components puts it, unit length; a story with no word the model knows
+    at the origin."""
     en, stories = corpus
     fit(en)
     space = lsa.latest(en.pk)
     bags = [p.counts for p in Profiles().get([s.pk for s in stories["oil"]]).values()]
+    bags[0] = bags[0] + Counter({"zzyzx": 3})  # a word the model does not know, among others
     bags.append(Counter({"zzyzx": 2}))  # no word the model knows
-    together = space.project_many(bags)
-    alone = np.stack([space.project(bag) for bag in bags])
-    np.testing.assert_allclose(together, alone, atol=1e-6)
-    assert np.allclose(np.linalg.norm(together[:-1], axis=1), 1.0, atol=1e-5)
-    assert not together[-1].any()
+    places = space.project(*lsa.weighted_rows(bags, space.weight))
+    for bag, place in zip(bags[:-1], places[:-1], strict=True):
+        row = np.zeros(space.components.shape[1])
+        for word, count in bag.items():
+            if word in space.columns:
+                row[space.columns[word]] = (1 + math.log(count)) * space.idf[space.columns[word]]
+        alone = space.components @ row
+        np.testing.assert_allclose(place, alone / np.linalg.norm(alone), atol=1e-5)
+    assert np.allclose(np.linalg.norm(places[:-1], axis=1), 1.0, atol=1e-5)
+    assert not places[-1].any()
 
 
 def test_a_story_is_moved_toward_its_nearest_candidates_words(corpus, committed):

@@ -12,8 +12,8 @@ whatever the edition's size.
 
 import math
 import zlib
-from collections import Counter
-from collections.abc import Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,29 +46,52 @@ class Space:
         column = self.columns.get(word)
         return float(self.idf[column]) if column is not None else math.log(self.stories)
 
-    def project(self, counts: Counter) -> np.ndarray:
-        """The story's place in the model: its TF-IDF row times the components, unit length
-        (zeros for a story with no word the model knows)."""
-        return self.project_many([counts])[0]
-
-    def project_many(self, bags: Sequence[Counter]) -> np.ndarray:
-        """`project` of each bag, as the rows of one array: one sparse product with the
-        components instead of a product per story."""
-        columns, values, starts = [], [], [0]
-        for counts in bags:
-            for word, count in counts.items():
-                column = self.columns.get(word)
-                if column is not None:
-                    columns.append(column)
-                    values.append((1 + math.log(count)) * self.idf[column])
-            starts.append(len(columns))
-        rows = sparse.csr_array(
-            (np.asarray(values, dtype=np.float32), columns, starts),
-            shape=(len(bags), self.components.shape[1]),
+    def project(self, rows: sparse.csr_array, words: Sequence[str]) -> np.ndarray:
+        """Each story's place in the model, as the rows of one array: its TF-IDF row
+        (`weighted_rows` with this model's `weight`; any length per row) times the components,
+        unit length (zeros for a story with no word the model knows). The words the model does
+        not know are dropped and the rest moved to the model's columns in a few array
+        operations: the rows the TF-IDF cosine is computed from serve the projection too."""
+        model_columns = np.fromiter(
+            (self.columns.get(word, -1) for word in words), dtype=np.int64, count=len(words)
         )
-        points = np.asarray(rows @ self.components.T, dtype=np.float32)
+        at = model_columns[rows.indices]
+        known = at >= 0
+        row_of = np.repeat(np.arange(rows.shape[0]), np.diff(rows.indptr))
+        starts = np.zeros(rows.shape[0] + 1, dtype=np.int64)
+        np.cumsum(np.bincount(row_of[known], minlength=rows.shape[0]), out=starts[1:])
+        in_model = sparse.csr_array(
+            (rows.data[known].astype(np.float32), at[known], starts),
+            shape=(rows.shape[0], self.components.shape[1]),
+        )
+        points = np.asarray(in_model @ self.components.T, dtype=np.float32)
         norms = np.linalg.norm(points, axis=1, keepdims=True)
         return np.divide(points, norms, out=points, where=norms > 0)
+
+
+def weighted_rows(
+    bags: Sequence[Counter], weight: Callable[[str], float]
+) -> tuple[sparse.csr_array, list[str]]:
+    """The bags' sublinear TF times `weight` (a word's IDF), unit length, as the rows of one
+    sparse matrix, and the word of each column (a column per word any of them holds; `weight`
+    asked once per word): a story's similarities to its candidates, and their places in a
+    model, are then a few matrix products, not a Python loop over every word of each."""
+    columns: defaultdict[str, int] = defaultdict()
+    columns.default_factory = columns.__len__  # a new word gets the next column
+    indices, counts, starts = [], [], [0]
+    for bag in bags:
+        indices.extend(map(columns.__getitem__, bag))
+        counts.extend(bag.values())
+        starts.append(len(indices))
+    words = list(columns)
+    weights = np.fromiter(map(weight, words), dtype=np.float64, count=len(words))
+    at = np.asarray(indices, dtype=np.int64)
+    values = (1 + np.log(np.asarray(counts, dtype=np.float64))) * weights[at]
+    row_of = np.repeat(np.arange(len(bags)), np.diff(starts))
+    norms = np.sqrt(np.bincount(row_of, weights=values * values, minlength=len(bags)))
+    values /= np.where(norms > 0, norms, 1.0)[row_of]
+    shape = (len(bags), len(words))
+    return sparse.csr_array((values, at, np.asarray(starts)), shape=shape), words
 
 
 def fit(bags: Sequence[Counter], dimensions: int | None = None) -> Space | None:

@@ -24,7 +24,7 @@ stories sharing a tag or the section) stands in.
 
 import math
 import random
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -32,7 +32,6 @@ import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
-from scipy import sparse
 
 from dateline.discovery import lsa, story_words
 from dateline.discovery.backends import Filters, backend
@@ -222,27 +221,6 @@ def _telling_words(a: Counter, b: Counter, idf: Callable[[str], float], stories:
     return [word for _, word in weighed[:EXPLAINED_WORDS]]
 
 
-def _weighted_rows(profiles: list[Profile], weight: Callable[[str], float]) -> sparse.csr_array:
-    """The profiles' `_vector`s as the rows of one sparse matrix (a column per word any of
-    them holds; `weight` asked once per word): the similarities of a story and its
-    candidates are then a few matrix products, not a Python loop over every word of each."""
-    columns: defaultdict[str, int] = defaultdict()
-    columns.default_factory = columns.__len__  # a new word gets the next column
-    indices, counts, starts = [], [], [0]
-    for profile in profiles:
-        indices.extend(map(columns.__getitem__, profile.counts))
-        counts.extend(profile.counts.values())
-        starts.append(len(indices))
-    weights = np.fromiter(map(weight, columns), dtype=np.float64, count=len(columns))
-    at = np.asarray(indices, dtype=np.int64)
-    values = (1 + np.log(np.asarray(counts, dtype=np.float64))) * weights[at]
-    row_of = np.repeat(np.arange(len(profiles)), np.diff(starts))
-    norms = np.sqrt(np.bincount(row_of, weights=values * values, minlength=len(profiles)))
-    values /= np.where(norms > 0, norms, 1.0)[row_of]
-    shape = (len(profiles), len(columns))
-    return sparse.csr_array((values, at, np.asarray(starts)), shape=shape)
-
-
 def _unit(vector: dict[str, float]) -> dict[str, float]:
     norm = math.sqrt(sum(weight * weight for weight in vector.values())) or 1.0
     return {word: weight / norm for word, weight in vector.items()}
@@ -316,10 +294,10 @@ class Scorer:
         model blurs), plus TAG_WEIGHT_WITH_MODEL × the tags' cosine, times the recency decay."""
         if not candidates:
             return []
-        rows = _weighted_rows([story, *candidates], space.weight)
+        rows, words = lsa.weighted_rows([p.counts for p in (story, *candidates)], space.weight)
         word_cosines = (rows[1:] @ rows[0].T).toarray().ravel()
-        point = space.project(story.counts)
-        points = space.project_many([other.counts for other in candidates])
+        places = space.project(rows, words)
+        point, points = places[0], places[1:]
         close = points @ point
         nearest = np.argsort(-close, kind="stable")[:FEEDBACK]
         query = point + (close[nearest] @ points[nearest]) / FEEDBACK
@@ -345,7 +323,7 @@ class Scorer:
         def plain(word: str) -> float:
             return math.log((1 + total) / (1 + frequencies.get(word, 0)))
 
-        rows = _weighted_rows([story, *candidates], smoothed)
+        rows, _words = lsa.weighted_rows([p.counts for p in (story, *candidates)], smoothed)
         mine, others = rows[0], rows[1:]
         direct = (others @ mine.T).toarray().ravel()
         nearest = np.argsort(-direct, kind="stable")[:FEEDBACK]
