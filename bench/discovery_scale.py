@@ -20,6 +20,10 @@ the index is built as `dateline reindex` builds it (`discovery.search.reindex`).
   lists empty (the corpus has none: the story enters all 60, the most lists written), and for
   NEW_STORIES_FULL more with each candidate's list computed first, as on a site whose lists
   are all made (the story enters those it beats the weakest of; each is rewritten whole);
+  both with each edition's model fitted, as `dateline related --fit` leaves a site (once per
+  cached corpus, timed), then NEW_STORIES_FULL more without a model (an edition never fitted);
+- a SQLite corpus's file is read once before measuring: a running site's pages are in the
+  operating system's cache;
 - a corpus built before Related News's word counts were kept (`StoryWords`) gets them first,
   timed (`dateline related --words` does the same on a site);
 - the article page of one of those new stories (its Related News computed), rendered in
@@ -366,7 +370,7 @@ class _RolledBack(Exception):
 def measure(backend: str, size: int) -> dict:
     _set_up_django(backend, size)
     from django.core.management import call_command
-    from django.db import transaction
+    from django.db import connection, transaction
 
     call_command("migrate", interactive=False, verbosity=0)  # a corpus cached by older code
     from dateline.discovery.related import store_missing_words
@@ -377,9 +381,13 @@ def measure(backend: str, size: int) -> dict:
 
     from bench import synthetic
 
+    fit_seconds = _models_fitted()
+    if backend == "sqlite":
+        _read_whole(Path(connection.settings_dict["NAME"]))
     synthetic.shape()  # the generator's Reuters model, apart from what discovery holds
     result = {"generator_rss_mb": _peak_rss_mb(), "queries": _search_latencies()}
     result.update(words_backfilled=backfilled, words_backfill_seconds=backfill_seconds)
+    result["model_fit_seconds"] = fit_seconds
     try:
         with transaction.atomic():
             result.update(_new_stories(size))
@@ -389,6 +397,29 @@ def measure(backend: str, size: int) -> dict:
     result["pages"] = _list_pages()
     result["measure_peak_rss_mb"] = _peak_rss_mb()
     return result
+
+
+def _models_fitted() -> float | None:
+    """Fit each edition's Related News model, as `dateline related --fit` (weekly from cron,
+    docs/operating.md) leaves a running site, once per cached corpus; the seconds it took,
+    None when the corpus already had them."""
+    from dateline.discovery.models import RelatedModel
+    from dateline.discovery.related import fit
+
+    if RelatedModel.objects.exists():
+        return None
+    began = time.perf_counter()
+    fit()
+    return time.perf_counter() - began
+
+
+def _read_whole(database: Path) -> None:
+    """Read the SQLite file once: a running site's pages are in the operating system's cache,
+    and this machine's memory reclaim (DAMON's kdamond) takes an idle corpus's out of it, which
+    made reads from disk of a refresh that reads from memory on a site (p95 144 → 89 ms)."""
+    with database.open("rb") as file:
+        while file.read(1 << 24):
+            pass
 
 
 def _search_latencies() -> list[dict]:
@@ -526,6 +557,7 @@ def _new_stories(size: int) -> dict:
         full_written.append(refresh(story.pk))
         full_ms.append((time.perf_counter_ns() - began) / 1e6)
         full_cpu_ms.append((time.process_time_ns() - began_cpu) / 1e6)
+    unfitted_ms = _without_models(NEW_STORIES + NEW_STORIES_FULL)
     return {
         "sync_ms": sync_ms,
         "related_ms": related_ms,
@@ -534,8 +566,28 @@ def _new_stories(size: int) -> dict:
         "related_full_ms": full_ms,
         "related_full_cpu_ms": full_cpu_ms,
         "lists_written_full": full_written,
+        "related_unfitted_ms": unfitted_ms,
         **_article_page(codes[1]),  # an English one
     }
+
+
+def _without_models(first: int) -> list[float]:
+    """A refresh's wall time for NEW_STORIES_FULL more stories on a site whose editions were
+    never fitted a model (the TF-IDF rerank, each word's document frequency read from the
+    index): the models deleted inside the benchmark's rolled-back transaction."""
+    from dateline.discovery.models import RelatedModel
+    from dateline.discovery.related import refresh
+    from dateline.discovery.search import sync_stories
+
+    RelatedModel.objects.all().delete()
+    timings = []
+    for n in range(NEW_STORIES_FULL):
+        story = _published(first + n, first + NEW_STORIES_FULL)
+        sync_stories([story.pk])
+        began = time.perf_counter_ns()
+        refresh(story.pk)
+        timings.append((time.perf_counter_ns() - began) / 1e6)
+    return timings
 
 
 def _candidates_lists_made(code: int) -> None:
@@ -751,6 +803,17 @@ def _rows(backend: str, by_size: dict[int, dict]) -> list[dict]:
                 lists_written=got["lists_written_full"],
                 candidates_lists="computed first",
             )
+        if "related_unfitted_ms" in got:
+            rows.append(
+                row(
+                    f"{at}: related p95, no model fitted",
+                    percentile(got["related_unfitted_ms"], 0.95),
+                    "ms",
+                    samples=got["related_unfitted_ms"],
+                )
+            )
+        if got.get("model_fit_seconds") is not None:
+            rows.append(row(f"{at}: Related News models fitted", got["model_fit_seconds"], "s"))
         if got.get("words_backfilled"):
             rows.append(
                 row(
