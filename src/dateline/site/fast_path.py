@@ -31,9 +31,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signals
-from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
 from django.db import DatabaseError
+from django.http import QueryDict
 
 from dateline.site.comments import FORM_FILLED, FormAround, form_around_token
 from dateline.site.page_cache import (
@@ -41,7 +41,6 @@ from dateline.site.page_cache import (
     PER_READER_PARAMETERS,
     Stored,
     confirm_stamp,
-    page_key,
 )
 
 # What Django's answer to the request depends on besides the URL, and this layer does not look
@@ -187,15 +186,10 @@ def _address(environ: dict) -> tuple:
 
 
 def _may_be_remembered(environ: dict) -> bool:
-    """Whether Django's answer to this address may be kept for every reader: its host is one
-    the site serves (Django answers the others 400) and it has none of the parameters that
-    fill the comment form in for one reader."""
-    request = WSGIRequest(environ)
-    try:
-        page_key(request)
-    except DisallowedHost:
-        return False
-    return not PER_READER_PARAMETERS & request.GET.keys()
+    """Whether Django's answer to this address may be kept for every reader: none of the
+    parameters that fill the comment form in for one reader. (A host Django refuses needs no
+    check here: its 400 is never remembered, `_remembered` keeps only page-cache hits.)"""
+    return not PER_READER_PARAMETERS & QueryDict(environ.get("QUERY_STRING", "")).keys()
 
 
 def _still_valid(remembered: Remembered) -> bool:
