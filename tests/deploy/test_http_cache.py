@@ -83,7 +83,8 @@ def site(transactional_db):
     edition = make_edition("en", comment_policy="closed")  # open forms: the tests below
     section = make_section(edition, "business")
     story = make_story(edition, headline="Grain prices rise", section=section, tags=("grain",))
-    other = make_story(edition, headline="Rain in the north", section=section)
+    # In another section, sharing no tag: its page (its stand-in Related News) never shows it.
+    other = make_story(edition, headline="Rain in the north", section=make_section(edition, "n"))
     time.sleep(BAN_REPEAT_SECONDS + 0.5)  # the bans of their creation, repeated, are over
     return edition, story, other
 
@@ -105,6 +106,22 @@ def test_a_kill_leaves_every_cached_page_of_the_story_within_5_seconds(cache, si
         within(REACH_SECONDS, lambda page=page: "Grain prices rise" not in get(page)[2])
     # Bans are the story's pages only: another story's page stays stored.
     assert get(other_page)[1].get("X-Cache") == "HIT"
+
+
+def test_a_kill_leaves_the_pages_showing_it_as_stand_in_related_news_within_5_seconds(
+    cache, site
+):
+    """A story with no stored Related News list shows the newest of its section and tags
+    instead: its stored page goes when one of those is killed, though no list names it."""
+    edition, story, _ = site
+    neighbour = make_story(edition, headline="Wheat harvest", section=story.section)
+    page = f"{cache}/en/news/{neighbour.code}/{neighbour.slug}"
+    time.sleep(BAN_REPEAT_SECONDS + 0.5)  # the bans of its creation are over
+    assert "Grain prices rise" in cached(page)[1]
+
+    kill_story(story, reason="Legal advice")
+
+    within(REACH_SECONDS, lambda: "Grain prices rise" not in get(page)[2])
 
 
 def test_a_correction_reaches_readers_through_the_cache_within_5_seconds(cache, site):

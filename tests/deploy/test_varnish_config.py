@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from dateline.site.purge import ban_expressions
+from dateline.site.purge import ban_expressions, scope_ban_expressions
 from deploy import varnish
 
 
@@ -48,6 +48,15 @@ def test_many_paths_are_split_into_bans_a_header_can_carry():
     assert all(len(expression) < 7_000 for expression in expressions)
     for path in paths[::97]:
         assert any(re.search(expression, path) for expression in expressions)
+
+
+def test_a_scope_ban_reaches_the_pages_naming_that_scope_and_no_other():
+    [expression] = scope_ban_expressions(["tag:en:oil", "section:en:a.b"])
+    ban = re.compile(expression)
+    for reached in ["tag:en:oil", "tag:en:water,tag:en:oil", "tag:en:oil,section:en:world"]:
+        assert ban.search(reached), reached
+    for spared in ["tag:en:oil-prices", "tag:en:soil", "tag:fa:oil", "section:en:aXb", "", "tag:en:water,tag:en:oils"]:
+        assert not ban.search(spared), spared
 
 
 def _free_port() -> int:

@@ -202,6 +202,23 @@ def test_a_killed_story_is_gone_at_once(app, django_app, story, applied_by):
     assert b"Dam opens" not in content
 
 
+@pytest.mark.parametrize("applied_by", ["this request", "an earlier request elsewhere"])
+def test_a_killed_story_leaves_the_stand_in_related_news_it_showed(
+    app, django_app, story, applied_by
+):
+    """A page showing its section's newest as Related News (no stored list) is kept under the
+    section's and tags' tokens too: a kill retires it, on the fast path as in Django."""
+    neighbour = make_story(story.edition, section=story.section, headline="Canal closes")
+    _rendered, _by_django, fast = remembered(app, django_app, neighbour.get_absolute_url())
+    assert b"Dam opens" in fast[2]
+    kill_story(story, reason="Legal")
+    if applied_by != "this request":
+        call(app, "/en/")
+    status, _headers, content = call(app, neighbour.get_absolute_url())
+    assert status == "200 OK"
+    assert b"Dam opens" not in content
+
+
 def test_a_new_story_retires_the_kept_front(app, django_app, story):
     remembered(app, django_app, "/en/")
     make_story(story.edition, section=story.section, headline="Second story")

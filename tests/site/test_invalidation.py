@@ -178,3 +178,42 @@ def test_a_related_list_written_retires_the_page_showing_it_and_no_other(client,
     RelatedStory.objects.create(story=a, related=b, rank=1, score=0.5, explanation="")
     assert b"Refinery B" in client.get(a.get_absolute_url()).content
     assert kept(client, b.get_absolute_url())
+
+
+def test_a_kill_retires_the_pages_whose_stand_in_list_showed_it(client, newsroom):
+    """A story with no stored Related News list shows the stand-in (the newest stories sharing
+    a tag or its section): those pages show A too, though no stored list names A."""
+    en, a, _b = newsroom
+    neighbour = make_story(en, section=a.section, tags=("Water",), headline="Canal N")
+    assert not RelatedStory.objects.filter(story=neighbour).exists()
+    assert b"Dam A" in client.get(neighbour.get_absolute_url()).content
+    kill_story(a, reason="Legal")
+    assert b"Dam A" not in client.get(neighbour.get_absolute_url()).content
+
+
+def test_a_page_showing_a_stand_in_says_which_lists_it_shows(client, newsroom):
+    """The stand-in names its section and tags in X-Also-Shows (the HTTP cache in front bans
+    on it); a page showing a stored list names none, and a change in its tag keeps it."""
+    en, a, b = newsroom
+    standing_in = make_story(en, section=a.section, tags=("Water", "Dams"), headline="Canal N")
+    response = client.get(standing_in.get_absolute_url())
+    assert sorted(response["X-Also-Shows"].split(",")) == [
+        "section:en:world",
+        "tag:en:dams",
+        "tag:en:water",
+    ]
+    RelatedStory.objects.create(story=a, related=b, rank=1, score=0.5, explanation="")
+    response = client.get(a.get_absolute_url())
+    assert "X-Also-Shows" not in response
+    assert kept(client, a.get_absolute_url())
+    make_story(en, section=a.section, tags=("Water",), headline="Weir W")
+    assert kept(client, a.get_absolute_url())
+    assert b"Weir W" in client.get(standing_in.get_absolute_url()).content
+
+
+def test_a_kept_stand_in_page_keeps_its_header(client, newsroom):
+    en, a, _b = newsroom
+    neighbour = make_story(en, section=a.section, headline="Canal N")
+    client.get(neighbour.get_absolute_url())
+    assert kept(client, neighbour.get_absolute_url())
+    assert client.get(neighbour.get_absolute_url())["X-Also-Shows"] == "section:en:world"

@@ -62,11 +62,17 @@ RECENCY_FLOOR = 0.9
 # --- reading (the article page) ----------------------------------------------------------------
 
 
-def related_stories(story: Story, tag_ids: list[int], limit: int = RELATED_LIMIT) -> list[Story]:
+def related_stories(
+    story: Story,
+    tag_ids: list[int],
+    limit: int = RELATED_LIMIT,
+    on_stand_in: Callable[[], None] | None = None,
+) -> list[Story]:
     """Up to `limit` public stories for `story`'s page: the editors' picks first (in the order
     picked), then the stored list by rank, never an excluded story. While the story shows no
     stored list (none computed yet, or none of it public now), the first rule stands in: the
-    latest stories sharing a tag or the section.
+    latest stories sharing a tag or the section; `on_stand_in` is called before those are
+    read (the page then shows the section's and the tags' lists: site.page_cache.also_shows).
 
     Two queries whatever the edition's size: the stored codes, then those stories through
     `public()` by primary key (asking `public()` for "any story that is listed, picked or
@@ -87,6 +93,8 @@ def related_stories(story: Story, tag_ids: list[int], limit: int = RELATED_LIMIT
     room = limit - len(listed)
     if room == 0 or any(s.pk in ranked for s in listed):
         return listed
+    if on_stand_in is not None:
+        on_stand_in()
     newest = shown.exclude(pk__in=[s.pk for s in listed]).latest()
     # The newest few of the section and of each tag, each read along its own index, then the
     # newest of those: asking for "any story sharing a tag or the section" at once walked

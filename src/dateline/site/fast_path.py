@@ -209,11 +209,8 @@ def _still_valid(remembered: Remembered) -> bool:
 def _remembered(environ: dict, answer: dict, body) -> Remembered | None:
     """What to remember of Django's answer: only a page-cache hit's 200, with no cookie set,
     whose body is the kept page (or the kept page with this reader's form filled in)."""
-    kept = environ.get(KEPT_PAGE)
-    if kept is None or not answer.get("status", "").startswith("200 "):
-        return None
-    stored, scope_keys = kept
-    if not isinstance(stored, Stored):
+    stored = environ.get(KEPT_PAGE)
+    if not isinstance(stored, Stored) or not answer.get("status", "").startswith("200 "):
         return None
     headers = answer["headers"]
     if any(name.lower() == "set-cookie" for name, _value in headers):
@@ -227,6 +224,6 @@ def _remembered(environ: dict, answer: dict, body) -> Remembered | None:
         content=stored.content,
         stamp=stored.stamp,
         fresh_until=stored.fresh_until,
-        scope_keys=scope_keys,
+        scope_keys=stored.scope_keys,
         form=form,
     )

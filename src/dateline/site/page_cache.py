@@ -40,6 +40,9 @@ from dateline.stories.models import StoryChange
 FURNITURE_KEY = "site:pages:furniture"
 # Set on a request's WSGI environ when the page cache answers it (site.fast_path reads it).
 KEPT_PAGE = "dateline.kept_page"
+# A page's answer header naming, comma-separated, the scopes whose lists it shows besides its
+# own (`also_shows`): the HTTP cache in front bans on it (site.purge, deploy/varnish.vcl.in).
+ALSO_SHOWS_HEADER = "X-Also-Shows"
 # Query parameters only the per-request comment form reads (site/comments.py): a page is cached
 # once, not once per comment a reader might reply to.
 PER_READER_PARAMETERS = frozenset({"reply", "comment"})
@@ -124,9 +127,14 @@ class Stored:
     last_modified: float  # a timestamp: when it was rendered
     stamp: tuple
     fresh_until: float  # a timestamp; kept longer than that only to be served stale
+    scope_keys: tuple[str, ...] | None  # the tokens in the stamp; None: every change
+    also_shows: tuple[str, ...] = ()  # scopes shown besides the view's own (`also_shows`)
 
     def response(self) -> HttpResponse:
-        return HttpResponse(self.content, content_type=self.content_type)
+        response = HttpResponse(self.content, content_type=self.content_type)
+        if self.also_shows:
+            response.headers[ALSO_SHOWS_HEADER] = ",".join(self.also_shows)
+        return response
 
 
 @dataclass
@@ -138,13 +146,31 @@ class Lookup:
     stamp: tuple | None = None
     found: Stored | None = None
     scope_keys: tuple[str, ...] | None = None  # the scope tokens in the stamp; None: every change
+    found_stamp: tuple | None = None  # the stamp `found` must have now (its scopes may be more)
+    also_shows: tuple[str, ...] = ()
 
     @property
     def fresh(self) -> Stored | None:
         found = self.found
-        if found is not None and found.stamp == self.stamp and time.time() < found.fresh_until:
+        current = found is not None and found.stamp == self.found_stamp
+        if current and time.time() < found.fresh_until:
             return found
         return None
+
+    def add_scopes(self, scopes: list[str]) -> None:
+        """The page being rendered shows these scopes' stories too: keep it under their tokens
+        as they are now, read before the page reads those stories (a change applied between
+        the two then retires the page, as for the view's own scopes)."""
+        new = tuple(s for s in dict.fromkeys(scopes) if s not in self.also_shows)
+        self.also_shows += new  # for the HTTP cache in front, kept or not here
+        if self.key is None or self.scope_keys is None:
+            return  # nothing kept, or retired by every change anyway
+        keys = tuple(invalidation.scope_key(s) for s in new)
+        keys = tuple(key for key in keys if key not in self.scope_keys)
+        tokens = cache.get_many(keys)
+        furniture, own = self.stamp
+        self.stamp = (furniture, own + tuple(tokens.get(k) for k in keys))
+        self.scope_keys += keys
 
 
 def look_up(request: HttpRequest, scopes: list[str] | None) -> Lookup:
@@ -173,11 +199,18 @@ def look_up(request: HttpRequest, scopes: list[str] | None) -> Lookup:
     if found.get(FURNITURE_KEY) is None:
         found[FURNITURE_KEY] = retire_all_pages()
     kept_scopes = None if scopes is None else tuple(scope_keys)
+    stamp = _stamp(found, newest, kept_scopes)
+    page, found_stamp = found.get(key), stamp
+    if isinstance(page, Stored) and page.scope_keys != kept_scopes:
+        # Kept with scopes of its own besides the view's (`Lookup.add_scopes`): their tokens too.
+        found.update(cache.get_many([k for k in page.scope_keys or () if k not in found]))
+        found_stamp = _stamp(found, newest, page.scope_keys)
     return Lookup(
         key=key,
-        stamp=_stamp(found, newest, kept_scopes),
-        found=found.get(key),
+        stamp=stamp,
+        found=page,
         scope_keys=kept_scopes,
+        found_stamp=found_stamp,
     )
 
 
@@ -229,6 +262,8 @@ def keep(lookup: Lookup, response: HttpResponse, last_modified: float | None = N
         last_modified=now if last_modified is None else last_modified,
         stamp=lookup.stamp,
         fresh_until=now + seconds,
+        scope_keys=lookup.scope_keys,
+        also_shows=lookup.also_shows,
     )
     if lookup.key is not None:
         cache.set(lookup.key, stored, seconds + settings.PAGE_STALE_SECONDS)
@@ -265,10 +300,13 @@ def shared_headers(response: HttpResponse) -> None:
 
 def answer(request: HttpRequest, stored: Stored) -> HttpResponse:
     """The stored page as a response with its validators, or 304 when the request's match."""
-    response = (
-        get_conditional_response(request, etag=stored.etag, last_modified=int(stored.last_modified))
-        or stored.response()
+    response = get_conditional_response(
+        request, etag=stored.etag, last_modified=int(stored.last_modified)
     )
+    if response is None:
+        response = stored.response()
+    elif stored.also_shows:  # a 304 refreshes a cache's stored headers: this one too
+        response.headers[ALSO_SHOWS_HEADER] = ",".join(stored.also_shows)
     response.headers["ETag"] = stored.etag
     response.headers["Last-Modified"] = http_date(stored.last_modified)
     shared_headers(response)
@@ -287,8 +325,9 @@ def cached_page(view=None, *, scopes: Callable[..., list[str]] | None = None):
             if lookup.fresh is not None:
                 # For the WSGI layer in front (site.fast_path), which may answer the next
                 # identical request itself while this stamp holds.
-                request.environ[KEPT_PAGE] = (lookup.fresh, lookup.scope_keys)
+                request.environ[KEPT_PAGE] = lookup.fresh
                 return answer(request, lookup.fresh)
+            request.page_lookup = lookup  # for `also_shows`
             try:
                 response = view(request, *args, **kwargs)
                 if hasattr(response, "render"):
@@ -310,6 +349,16 @@ def cached_page(view=None, *, scopes: Callable[..., list[str]] | None = None):
         return cached_view
 
     return decorate(view) if view is not None else decorate
+
+
+def also_shows(request: HttpRequest, scopes: list[str]) -> None:
+    """Say, before reading them, that the page being rendered shows stories of these scopes
+    besides its own (an article's stand-in Related News shows its section's and tags'
+    newest): a change to one of them retires the kept page, and bans it from the HTTP cache
+    in front (its `X-Also-Shows` header). Nothing for a page the cache does not keep."""
+    lookup = getattr(request, "page_lookup", None)
+    if lookup is not None:
+        lookup.add_scopes(scopes)
 
 
 def shared_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

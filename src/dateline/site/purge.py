@@ -7,8 +7,10 @@ header a regular expression matching every stored page with one of those paths, 
 query string (later pages of a list, search queries). The same ban goes again
 `HTTP_CACHE_BAN_REPEAT_SECONDS` later: a page a web process began rendering before the change
 committed, and stored after the first ban, is retired by the second (a ban retires only what
-the cache holds when it arrives). A cache that does not answer is logged and skipped: the
-change has been made, and the pages it keeps expire with their lifetime.
+the cache holds when it arrives). A second ban, its X-Ban-Also-Shows header matching the
+`X-Also-Shows` header of article pages whose stand-in Related News shows the story's section's
+or tags' newest (site.page_cache.also_shows), retires those. A cache that does not answer is
+logged and skipped: the change has been made, and the pages it keeps expire with their lifetime.
 """
 
 import atexit
@@ -21,8 +23,8 @@ import urllib.request
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.urls import reverse
 
+from dateline.site.invalidation import section_scope, tag_scope, urls_showing
 from dateline.stories.models import Story, StoryChange
 
 logger = logging.getLogger("dateline.purge")
@@ -31,12 +33,6 @@ TIMEOUT_SECONDS = 2
 
 def urls_to_purge(story: Story) -> list[str]:
     """The public paths that show `story`."""
-    try:
-        from dateline.site.invalidation import urls_showing
-    except ModuleNotFoundError as missing:  # until targeted invalidation lands: pages_of_story
-        if missing.name != "dateline.site.invalidation":
-            raise
-        return pages_of_story(story)
     return [*urls_showing(story), *article_pages(story)]
 
 
@@ -46,68 +42,57 @@ def article_pages(story: Story) -> list[str]:
     return [article, f"{article}/*"]
 
 
-def pages_of_story(story: Story) -> list[str]:
-    """The story's page, its edition's front, search and feeds, its section's and tags' pages
-    and feeds, the home page and the sitemaps. (Not the other stories' pages whose related
-    lists show it: `invalidation.urls_showing` knows those.)"""
-    edition = story.edition.code
-    paths = article_pages(story)
-    paths += ["/", "/sitemap.xml", f"/{edition}/", f"/{edition}/search"]
-    listings = [(f"/{edition}/", "edition-feed", {"edition": edition})]
-    if story.section_id:
-        slug = story.section.slug
-        listings.append(
-            (
-                reverse("site:section", kwargs={"edition": edition, "slug": slug}),
-                "section-feed",
-                {"edition": edition, "slug": slug},
-            )
-        )
-    for tag_slug in story.tags.values_list("slug", flat=True):
-        listings.append(
-            (
-                reverse("site:tag", kwargs={"edition": edition, "slug": tag_slug}),
-                "tag-feed",
-                {"edition": edition, "slug": tag_slug},
-            )
-        )
-    for page, feed, kwargs in listings:
-        paths.append(page)
-        paths += [reverse(f"site:{feed}", kwargs={**kwargs, "format": f}) for f in FEED_FORMATS]
-    paths += [f"/sitemaps/{kind}-{edition}.xml" for kind in ("news", "stories")]
-    return list(dict.fromkeys(paths))
-
-
-FEED_FORMATS = ("rss", "atom", "json")
-
-
 def ban_expressions(paths: list[str], limit: int = 6_000) -> list[str]:
     """Regular expressions matching all `paths`, each with or without a query string, each
     short enough for a request header (Varnish takes 8 KB). A path ending in `*` stands for
     every path that starts with what comes before it."""
-    expressions, alternatives, size = [], [], 0
-    for path in dict.fromkeys(urlsplit(path).path for path in paths):
-        escaped = re.escape(path[:-1]) + "[^?]*" if path.endswith("*") else re.escape(path)
-        if alternatives and size + len(escaped) > limit:
-            expressions.append(_any_of(alternatives))
+    escaped = [
+        re.escape(path[:-1]) + "[^?]*" if path.endswith("*") else re.escape(path)
+        for path in dict.fromkeys(urlsplit(path).path for path in paths)
+    ]
+    return [f"^(?:{group})(?:\\?|$)" for group in _alternatives(escaped, limit)]
+
+
+def scope_ban_expressions(scopes: list[str], limit: int = 6_000) -> list[str]:
+    """Regular expressions matching an `X-Also-Shows` header (comma-separated scopes) that
+    names any of `scopes`. No space in them: Varnish's ban() splits its argument at spaces."""
+    escaped = [re.escape(scope) for scope in dict.fromkeys(scopes)]
+    return [f"(?:^|,)(?:{group})(?:,|$)" for group in _alternatives(escaped, limit)]
+
+
+def _alternatives(escaped: list[str], limit: int) -> list[str]:
+    """`escaped` joined by `|` into groups of at most about `limit` characters."""
+    groups, alternatives, size = [], [], 0
+    for each in escaped:
+        if alternatives and size + len(each) > limit:
+            groups.append("|".join(alternatives))
             alternatives, size = [], 0
-        alternatives.append(escaped)
-        size += len(escaped) + 1
+        alternatives.append(each)
+        size += len(each) + 1
     if alternatives:
-        expressions.append(_any_of(alternatives))
-    return expressions
+        groups.append("|".join(alternatives))
+    return groups
 
 
-def _any_of(alternatives: list[str]) -> str:
-    return f"^(?:{'|'.join(alternatives)})(?:\\?|$)"
+def also_shown_scopes(story: Story) -> list[str]:
+    """The scopes whose stories an article's stand-in Related News shows (its section's and
+    tags'): the pages that name one in `X-Also-Shows` may show `story`."""
+    edition = story.edition.code
+    scopes = [tag_scope(edition, slug) for slug in story.tags.values_list("slug", flat=True)]
+    if story.section_id:
+        scopes.append(section_scope(edition, story.section.slug))
+    return scopes
 
 
-def send_ban(paths: list[str]) -> None:
-    for expression in ban_expressions(paths):
+def send_ban(paths: list[str], scopes: list[str] = ()) -> None:
+    """Ban the pages at `paths` and those whose `X-Also-Shows` names one of `scopes`."""
+    bans = [("X-Ban-Url", expression) for expression in ban_expressions(paths)]
+    bans += [("X-Ban-Also-Shows", expression) for expression in scope_ban_expressions(scopes)]
+    for header, expression in bans:
         for cache in settings.HTTP_CACHE_PURGE_URLS:
             # An operator's http:// address (settings), never a reader's.
             request = urllib.request.Request(  # noqa: S310
-                cache, method="BAN", headers={"X-Ban-Url": expression}
+                cache, method="BAN", headers={header: expression}
             )
             try:
                 with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS):  # noqa: S310
@@ -125,13 +110,14 @@ class _Sender:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._wake = threading.Event()
-        self._pending: dict[str, None] = {}
-        self._repeats: list[tuple[float, list[str]]] = []
+        self._pending: dict[tuple[str, str], None] = {}  # ("path" or "scope", what)
+        self._repeats: list[tuple[float, list[tuple[str, str]]]] = []
         self._thread: threading.Thread | None = None
 
-    def add(self, paths: list[str]) -> None:
+    def add(self, paths: list[str], scopes: list[str] = ()) -> None:
         with self._lock:
-            self._pending.update(dict.fromkeys(paths))
+            self._pending.update(dict.fromkeys(("path", path) for path in paths))
+            self._pending.update(dict.fromkeys(("scope", scope) for scope in scopes))
             if self._thread is None:
                 atexit.register(self.flush)
             if self._thread is None or not self._thread.is_alive():
@@ -155,10 +141,11 @@ class _Sender:
             self._repeats = [r for r in self._repeats if not (every_repeat or r[0] <= now)]
             if fresh:
                 self._repeats.append((now + settings.HTTP_CACHE_BAN_REPEAT_SECONDS, fresh))
-        if fresh:
-            send_ban(fresh)
-        for paths in due:
-            send_ban(paths)
+        for items in [fresh, *due] if fresh else due:
+            send_ban(
+                [what for kind, what in items if kind == "path"],
+                [what for kind, what in items if kind == "scope"],
+            )
 
     def flush(self) -> None:
         self._send_due(time.monotonic())
@@ -172,7 +159,7 @@ _sender = _Sender()
 
 def story_changed_receiver(sender, story: Story, change: StoryChange, **kwargs) -> None:
     if settings.HTTP_CACHE_PURGE_URLS:
-        _sender.add(urls_to_purge(story))
+        _sender.add(urls_to_purge(story), also_shown_scopes(story))
 
 
 def comments_changed_receiver(sender, story_codes: list[int], **kwargs) -> None:
