@@ -108,9 +108,7 @@ def test_a_kill_leaves_every_cached_page_of_the_story_within_5_seconds(cache, si
     assert get(other_page)[1].get("X-Cache") == "HIT"
 
 
-def test_a_kill_leaves_the_pages_showing_it_as_stand_in_related_news_within_5_seconds(
-    cache, site
-):
+def test_a_kill_leaves_the_pages_showing_it_as_stand_in_related_news_within_5_seconds(cache, site):
     """A story with no stored Related News list shows the newest of its section and tags
     instead: its stored page goes when one of those is killed, though no list names it."""
     edition, story, _ = site

@@ -55,7 +55,14 @@ def test_a_scope_ban_reaches_the_pages_naming_that_scope_and_no_other():
     ban = re.compile(expression)
     for reached in ["tag:en:oil", "tag:en:water,tag:en:oil", "tag:en:oil,section:en:world"]:
         assert ban.search(reached), reached
-    for spared in ["tag:en:oil-prices", "tag:en:soil", "tag:fa:oil", "section:en:aXb", "", "tag:en:water,tag:en:oils"]:
+    for spared in [
+        "tag:en:oil-prices",
+        "tag:en:soil",
+        "tag:fa:oil",
+        "section:en:aXb",
+        "",
+        "tag:en:water,tag:en:oils",
+    ]:
         assert not ban.search(spared), spared
 
 

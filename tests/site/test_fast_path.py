@@ -43,7 +43,10 @@ def django_app():
 
 
 @pytest.fixture
-def app(django_app):
+def app(django_app, settings):
+    """The fast path reading the change ids for every answer: what each read sees is what the
+    tests below check (the window between reads has tests of its own)."""
+    settings.PAGE_FAST_PATH_RECHECK_MS = 0
     return FastPageApplication(django_app, entries=50)
 
 
@@ -384,3 +387,49 @@ def test_with_the_database_down_django_serves_the_kept_page_stale(app, django_ap
     assert b"Dam opens" in content
     assert header(headers, "Cache-Control") == "public, max-age=0, must-revalidate"
     assert section_down[0].startswith("503")
+
+
+def test_between_reads_a_remembered_page_is_answered_without_the_database(
+    django_app, story, settings, django_assert_num_queries
+):
+    """Within the recheck window of a read of the change ids, answers read nothing (and
+    send no request_finished); a kill by another process is seen once the window has passed."""
+    settings.PAGE_FAST_PATH_RECHECK_MS = 300
+    app = FastPageApplication(django_app, entries=50)
+    finished = []
+
+    def on_finished(**kwargs):
+        finished.append(kwargs["sender"])
+
+    signals.request_finished.connect(on_finished)
+    try:
+        remembered(app, django_app, story.get_absolute_url())
+        finished.clear()
+        with django_assert_num_queries(0):
+            status, _headers, content = call(app, story.get_absolute_url())
+        assert status == "200 OK" and b"Dam opens" in content
+        assert finished == []
+        kill_story(story, reason="Legal")
+        time.sleep(0.3)
+        status, _headers, content = call(app, story.get_absolute_url())
+    finally:
+        signals.request_finished.disconnect(on_finished)
+    assert status.startswith("410")
+    assert b"Dam opens" not in content
+
+
+def test_a_page_found_valid_under_older_ids_than_the_last_read_reads_again(
+    django_app, story, settings, django_assert_num_queries
+):
+    """The window holds only for pages found valid under the ids the last read saw: once any
+    read has seen a newer change, every other page reads before it is answered."""
+    settings.PAGE_FAST_PATH_RECHECK_MS = 60_000
+    app = FastPageApplication(django_app, entries=50)
+    remembered(app, django_app, story.get_absolute_url())
+    other = make_story(story.edition, headline="Elsewhere")  # no section, no tag in common
+    for _ in range(3):  # rendered, Django's hit, the fast path's read of the new ids
+        assert call(app, other.get_absolute_url())[0] == "200 OK"
+    with django_assert_num_queries(1):
+        assert call(app, story.get_absolute_url())[0] == "200 OK"
+    with django_assert_num_queries(0):
+        assert call(app, story.get_absolute_url())[0] == "200 OK"

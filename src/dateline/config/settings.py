@@ -182,6 +182,10 @@ PAGE_STALE_SECONDS = env.integer("DATELINE_PAGE_STALE_SECONDS", 3600)
 # Page-cache hits each web process remembers whole, to answer them before Django's middleware
 # and URLs (site/fast_path.py, decision 0035); 0 turns that off. About 40 KB each.
 PAGE_FAST_PATH_ENTRIES = env.integer("DATELINE_PAGE_FAST_PATH_ENTRIES", 256)
+# How long, in milliseconds, a web process answers remembered pages on its last read of the
+# change ids before reading them again: a change by another process reaches its remembered
+# pages this much later at most; 0 reads them for every answer (decision 0035).
+PAGE_FAST_PATH_RECHECK_MS = env.integer("DATELINE_PAGE_FAST_PATH_RECHECK_MS", 100)
 # More changes than this at once (an import) retire every page instead of their scopes.
 PAGE_CACHE_TARGETED_LIMIT = 2_000
 # HTTP caching of public pages (decision 0032): seconds browsers keep a page, seconds shared

@@ -11,7 +11,10 @@ page cache makes (site.page_cache.confirm_stamp): the newest change ids from the
 query: a change committed by any process is seen), then the furniture token, the ids last applied
 and the page's scope tokens from the shared cache, or only the pages' generation while the ids are
 those the page was last found valid under. A page is served only while that stamp is the one it was
-kept under and its fresh time has not passed; anything else goes to Django.
+kept under and its fresh time has not passed; anything else goes to Django. That check is read
+at most once per `PAGE_FAST_PATH_RECHECK_MS` for pages found valid under the ids the last read
+saw (`FastPageApplication._still_valid`): another process's change reaches them that much later
+at most.
 
 Only requests every reader gets alike take this path: GET, no cookie at all (a session, a
 signed-in member), no Authorization, no validators or Range (Django answers 304s and ranges),
@@ -97,6 +100,10 @@ class FastPageApplication:
         self.entries = settings.PAGE_FAST_PATH_ENTRIES if entries is None else entries
         self.remembered: OrderedDict[tuple, Remembered] = OrderedDict()  # by `_address`
         self.lock = threading.Lock()
+        self.recheck_seconds = settings.PAGE_FAST_PATH_RECHECK_MS / 1000
+        # The change ids and pages' generation the last check read, and when (monotonic):
+        # replaced whole, so threads see one or the other.
+        self.last_read: tuple[tuple | None, float] = (None, 0.0)
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         if not self.entries or not _alike_for_every_reader(environ):
@@ -110,8 +117,8 @@ class FastPageApplication:
                 self.remembered.move_to_end(address)
         if remembered is not None:
             # No request_started: its receivers reset the debug query log and check the
-            # database connections, which request_finished (sent as the answer closes) also
-            # does after every request; it would cost a tenth of a hit.
+            # database connections, which request_finished (sent as the answer closes, when
+            # the check read the database) also does; it would cost a tenth of a hit.
             answered = self._answer(environ, remembered, start_response)
             if answered is not None:
                 return answered
@@ -121,7 +128,8 @@ class FastPageApplication:
         return self._through_django(address, environ, start_response)
 
     def _answer(self, environ: dict, remembered: Remembered, start_response):
-        if not _still_valid(remembered):
+        valid, read = self._still_valid(remembered)
+        if not valid:
             return None
         content = remembered.content
         if remembered.form is not None:
@@ -138,7 +146,31 @@ class FastPageApplication:
             for name, value in remembered.headers
         ]
         start_response(remembered.status, headers)
-        return _Body([content])
+        # request_finished closes what the check used; a check that read nothing used nothing.
+        return _Body([content]) if read else [content]
+
+    def _still_valid(self, remembered: Remembered) -> tuple[bool, bool]:
+        """The page cache's rule: fresh, and kept under the stamp it would be kept under now;
+        and whether that was read (the database, the cache) for this answer. Known without
+        reading while the page was found valid under the ids and generation the last check
+        read, less than `recheck_seconds` ago: a change committed since then is seen that much
+        later at most. Unsure (the database or the cache unreachable, changes not applied
+        yet): not valid, and Django decides."""
+        if time.time() >= remembered.fresh_until:
+            return False, False
+        last, read_at = self.last_read
+        now = time.monotonic()
+        known = remembered.confirmed is not None and remembered.confirmed == last
+        if known and now - read_at < self.recheck_seconds:
+            return True, False
+        try:
+            confirmed = confirm_stamp(remembered.stamp, remembered.scope_keys, remembered.confirmed)
+        except DatabaseError:
+            return False, True
+        remembered.confirmed = confirmed
+        if confirmed is not None:
+            self.last_read = (confirmed, now)
+        return confirmed is not None, True
 
     def _through_django(self, key: tuple, environ: dict, start_response: Callable):
         answer: dict = {}
@@ -190,20 +222,6 @@ def _may_be_remembered(environ: dict) -> bool:
     parameters that fill the comment form in for one reader. (A host Django refuses needs no
     check here: its 400 is never remembered, `_remembered` keeps only page-cache hits.)"""
     return not PER_READER_PARAMETERS & QueryDict(environ.get("QUERY_STRING", "")).keys()
-
-
-def _still_valid(remembered: Remembered) -> bool:
-    """The page cache's rule: fresh, and kept under the stamp it would be kept under now.
-    Unsure (the database or the cache unreachable, changes not applied yet): not valid, and
-    Django decides."""
-    if time.time() >= remembered.fresh_until:
-        return False
-    try:
-        confirmed = confirm_stamp(remembered.stamp, remembered.scope_keys, remembered.confirmed)
-    except DatabaseError:
-        return False
-    remembered.confirmed = confirmed
-    return confirmed is not None
 
 
 def _remembered(environ: dict, answer: dict, body) -> Remembered | None:
