@@ -300,13 +300,10 @@ def shared_headers(response: HttpResponse) -> None:
 
 def answer(request: HttpRequest, stored: Stored) -> HttpResponse:
     """The stored page as a response with its validators, or 304 when the request's match."""
-    response = get_conditional_response(
-        request, etag=stored.etag, last_modified=int(stored.last_modified)
+    response = (
+        get_conditional_response(request, etag=stored.etag, last_modified=int(stored.last_modified))
+        or stored.response()
     )
-    if response is None:
-        response = stored.response()
-    elif stored.also_shows:  # a 304 refreshes a cache's stored headers: this one too
-        response.headers[ALSO_SHOWS_HEADER] = ",".join(stored.also_shows)
     response.headers["ETag"] = stored.etag
     response.headers["Last-Modified"] = http_date(stored.last_modified)
     shared_headers(response)
@@ -355,7 +352,7 @@ def also_shows(request: HttpRequest, scopes: list[str]) -> None:
     """Say, before reading them, that the page being rendered shows stories of these scopes
     besides its own (an article's stand-in Related News shows its section's and tags'
     newest): a change to one of them retires the kept page, and bans it from the HTTP cache
-    in front (its `X-Also-Shows` header). Nothing for a page the cache does not keep."""
+    in front (its `X-Also-Shows` header). Nothing for a view `cached_page` does not wrap."""
     lookup = getattr(request, "page_lookup", None)
     if lookup is not None:
         lookup.add_scopes(scopes)
