@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from django.core.cache import caches
 
-from tests.paths import REUTERS, SEED
+from tests.paths import IPTC_EXAMPLES, REUTERS, SEED
 
 
 def pytest_configure(config):
@@ -47,6 +47,17 @@ def seed_path() -> Path:
             f"the seed document is not at {SEED} (../shared is absent; set DATELINE_SHARED_DIR)"
         )
     return SEED
+
+
+@pytest.fixture
+def iptc_examples() -> Path:
+    """IPTC's NewsML-G2 examples (../shared/data/iptc)."""
+    if not IPTC_EXAMPLES.is_dir():
+        pytest.skip(
+            f"IPTC's NewsML-G2 examples are not at {IPTC_EXAMPLES} (../shared is absent; set "
+            "DATELINE_SHARED_DIR)"
+        )
+    return IPTC_EXAMPLES
 
 
 @pytest.fixture

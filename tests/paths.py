@@ -9,3 +9,4 @@ SHARED = Path(
 )
 SEED = SHARED / "seed" / "irna-en-84299330.txt"
 REUTERS = SHARED / "data" / "reuters21578"
+IPTC_EXAMPLES = SHARED / "data" / "iptc" / "newsml-g2" / "examples"

@@ -18,9 +18,7 @@ from dateline.copy.partner import (
     sniff_partner_format,
 )
 from tests.copy.copy_support import DATA, NOW
-from tests.paths import SHARED
 
-EXAMPLES = SHARED / "data" / "iptc" / "newsml-g2" / "examples"
 HOSTILE = (
     '<p>Talks <b>resumed</b> on Monday.<script>alert("x")</script></p>'
     '<style>p{color:red}</style><iframe src="https://evil.example/">framed</iframe>'
@@ -197,8 +195,8 @@ def test_long_uris_are_hashed_into_the_column():
     assert long_id.startswith("partner:sha256:") and len(long_id) == len("partner:sha256:") + 64
 
 
-def test_newsml_listing_2_nitf_body():
-    story = parse_file(EXAMPLES / "LISTING_2_NewsML-G2_Text_Document.xml", now=NOW).stories[0]
+def test_newsml_listing_2_nitf_body(iptc_examples):
+    story = parse_file(iptc_examples / "LISTING_2_NewsML-G2_Text_Document.xml", now=NOW).stories[0]
     assert story.headline == 'Fed to halt QE to avert "bubble"'
     assert story.byline == "By Meredith Jameson"
     assert story.dateline.place == "New York, NY"
@@ -213,10 +211,10 @@ def test_newsml_listing_2_nitf_body():
     assert story.published_at == datetime.datetime.fromisoformat("2018-11-21T16:25:32-05:00")
 
 
-def test_newsml_listing_22_skips_the_nitf_head_and_reads_the_provider():
-    story = parse_file(EXAMPLES / "LISTING_22_Sports_story_in_NewsML-G2NITF.xml", now=NOW).stories[
-        0
-    ]
+def test_newsml_listing_22_skips_the_nitf_head_and_reads_the_provider(iptc_examples):
+    story = parse_file(
+        iptc_examples / "LISTING_22_Sports_story_in_NewsML-G2NITF.xml", now=NOW
+    ).stories[0]
     assert story.dateline.source == "Sports Network"
     assert story.lead.startswith("A pair of teams coming off big weekend sweeps")
     assert len(story.blocks) == 5  # body.content only: the body.head's summary is not repeated
@@ -230,9 +228,9 @@ def test_newsml_listing_22_skips_the_nitf_head_and_reads_the_provider():
         ("facet-example.xml", "has no headline"),
     ],
 )
-def test_newsml_examples_without_a_story_are_refused(example, problem):
+def test_newsml_examples_without_a_story_are_refused(example, problem, iptc_examples):
     with pytest.raises(CopyError, match=f"^{example}: the NewsML-G2 item {problem}"):
-        parse_file(EXAMPLES / example, now=NOW)
+        parse_file(iptc_examples / example, now=NOW)
 
 
 NEWSML = """<?xml version="1.0" encoding="{encoding}"?>
@@ -475,14 +473,16 @@ def test_a_directory_takes_partner_suffixes_only_when_told_the_format():
     assert not_wire_copy_by_name(Path("d/a.json"), "text").startswith(".json is not")
 
 
-def test_an_embargoed_item_is_timed_for_its_embargo():
+def test_an_embargoed_item_is_timed_for_its_embargo(iptc_examples):
     story = ninjs(ninjs3(embargoedUntil="2026-12-01T06:00:00Z", pubStatus="withheld"))
     assert story.published_at == datetime.datetime(2026, 12, 1, 6, tzinfo=datetime.UTC)
     past = ninjs({**ninjs3(), "embargoed": "2026-01-01T00:00:00Z"})  # 2.x spelling, long past
     assert past.published_at == datetime.datetime(2026, 11, 26, 8, 30, tzinfo=datetime.UTC)
     only = ninjs({**ninjs3(versionCreated=None), "embargoed": "2026-01-01T00:00:00Z"})
     assert only.published_at == datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
-    listing = parse_file(EXAMPLES / "LISTING_2_NewsML-G2_Text_Document.xml", now=NOW).stories[0]
+    listing = parse_file(iptc_examples / "LISTING_2_NewsML-G2_Text_Document.xml", now=NOW).stories[
+        0
+    ]
     assert listing.published_at == datetime.datetime.fromisoformat("2018-11-21T16:25:32-05:00")
     embargoed = newsml().replace(
         b"<itemMeta>", b"<itemMeta><embargoed>2026-12-24T10:00:00+01:00</embargoed>"

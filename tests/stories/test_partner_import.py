@@ -12,11 +12,9 @@ from django.core.management import CommandError, call_command
 from dateline.stories.actions.take import take_story
 from dateline.stories.models import Status, Story, StoryChange
 from tests.factories import make_edition, make_member, make_section
-from tests.paths import SHARED
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = SHARED / "data" / "iptc" / "newsml-g2" / "examples"
 HOSTILE = (
     '<p>The talks resumed.<script>alert("lead")</script></p>'
     '<p><img src=x onerror="alert(1)">Delegates met <a href="javascript:alert(2)">here</a>.</p>'
@@ -145,8 +143,10 @@ def test_hostile_partner_html_never_reaches_the_page(en, tmp_path, client):
     )
 
 
-def test_a_newsml_example_imports(en, tmp_path):
-    out, _ = run_import(EXAMPLES / "LISTING_2_NewsML-G2_Text_Document.xml", "--format", "newsml")
+def test_a_newsml_example_imports(en, tmp_path, iptc_examples):
+    out, _ = run_import(
+        iptc_examples / "LISTING_2_NewsML-G2_Text_Document.xml", "--format", "newsml"
+    )
     story = Story.objects.get()
     assert out == f"draft {story.get_absolute_url()}\n"
     assert story.source_name.startswith("Acme News and Media LLC: urn:newsml:acmenews.com")
