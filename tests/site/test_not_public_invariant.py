@@ -657,6 +657,9 @@ def test_no_public_url_shows_a_story_readers_may_not_see(
     # Besides what Hypothesis draws, every run looks at these moments:
     # killed while public, after its page was cached (410, and gone from every list);
     @example(Scenario((spec("wire"), spec("wire", "fa")), (Probe(), Act(0, "kill"))))
+    # killed while another story's page, kept, showed it as its stand-in Related News (the
+    # newest sharing its tag: neither has a stored list);
+    @example(Scenario((spec("wire"), spec("wire")), (Probe(), Act(0, "kill"))))
     # killed before its future publication time came (404: it never existed for readers);
     @example(Scenario((spec("wire-future"),), (Act(0, "kill"),)))
     # public, hidden again, scheduled anew, killed (404 or 410);
