@@ -122,6 +122,19 @@ def test_a_kill_leaves_the_pages_showing_it_as_stand_in_related_news_within_5_se
     within(REACH_SECONDS, lambda: "Grain prices rise" not in get(page)[2])
 
 
+def test_a_kill_leaves_the_cached_searches_that_found_it_within_5_seconds(cache, site):
+    _, story, _ = site
+    searches = [f"{cache}/en/search?q=grain", f"{cache}/en/search?q=prices&section=business"]
+    link = f'href="/en/news/{story.code}/'  # the headline itself is marked up where it matched
+    for search in searches:
+        assert link in cached(search)[1]
+
+    kill_story(story, reason="Legal advice")
+
+    for search in searches:
+        within(REACH_SECONDS, lambda search=search: link not in get(search)[2])
+
+
 def test_a_correction_reaches_readers_through_the_cache_within_5_seconds(cache, site):
     _, story, _ = site
     article = f"{cache}/en/news/{story.code}/{story.slug}"

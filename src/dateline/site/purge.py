@@ -23,6 +23,7 @@ import urllib.request
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.urls import reverse
 
 from dateline.site.invalidation import section_scope, tag_scope, urls_showing
 from dateline.stories.models import Story, StoryChange
@@ -32,8 +33,11 @@ TIMEOUT_SECONDS = 2
 
 
 def urls_to_purge(story: Story) -> list[str]:
-    """The public paths that show `story`."""
-    return [*urls_showing(story), *article_pages(story)]
+    """The public paths that show `story`: those whose kept pages it retires
+    (`invalidation.urls_showing`), the article under any slug, and its edition's search, which
+    the page cache does not keep but an HTTP cache does (every query: the ban ignores them)."""
+    search = reverse("site:search", kwargs={"edition": story.edition.code})
+    return [*urls_showing(story), *article_pages(story), search]
 
 
 def article_pages(story: Story) -> list[str]:
