@@ -1,7 +1,6 @@
-"""The Varnish configuration on its own: which paths a ban reaches, and a web process killed
-behind the cache costs readers nothing (the request goes to the other one)."""
+"""The Varnish configuration on its own: a web process killed behind the cache costs readers
+nothing (the request goes to the other one). Which pages a ban reaches: tests/site/test_purge.py."""
 
-import re
 import signal
 import socket
 import subprocess
@@ -11,59 +10,7 @@ import urllib.request
 
 import pytest
 
-from dateline.site.purge import ban_expressions, scope_ban_expressions
 from deploy import varnish
-
-
-def test_a_ban_reaches_the_paths_with_any_query_string_and_nothing_else():
-    paths = ["/en/", "/en/news/12", "/en/news/12/*", "/en/search", "/en/tag/a.b/"]
-    [expression] = ban_expressions(paths)
-    ban = re.compile(expression)
-    for reached in [
-        "/en/",
-        "/en/?page=2",
-        "/en/news/12",
-        "/en/news/12/grain-prices",
-        "/en/news/12/the-headline-before-a-correction?thread=4",
-        "/en/news/12/",
-        "/en/search?q=grain&page=3",
-        "/en/tag/a.b/",
-    ]:
-        assert ban.search(reached), reached
-    for spared in [
-        "/en/news/123",
-        "/en/news/123/x",
-        "/en/news/1",
-        "/fa/",
-        "/en/section/x/",
-        "/en/tag/aXb/",
-    ]:
-        assert not ban.search(spared), spared
-
-
-def test_many_paths_are_split_into_bans_a_header_can_carry():
-    paths = [f"/en/news/{n}/a-fairly-long-slug-for-story-{n}" for n in range(1_000)]
-    expressions = ban_expressions(paths)
-    assert len(expressions) > 1
-    assert all(len(expression) < 7_000 for expression in expressions)
-    for path in paths[::97]:
-        assert any(re.search(expression, path) for expression in expressions)
-
-
-def test_a_scope_ban_reaches_the_pages_naming_that_scope_and_no_other():
-    [expression] = scope_ban_expressions(["tag:en:oil", "section:en:a.b"])
-    ban = re.compile(expression)
-    for reached in ["tag:en:oil", "tag:en:water,tag:en:oil", "tag:en:oil,section:en:world"]:
-        assert ban.search(reached), reached
-    for spared in [
-        "tag:en:oil-prices",
-        "tag:en:soil",
-        "tag:fa:oil",
-        "section:en:aXb",
-        "",
-        "tag:en:water,tag:en:oils",
-    ]:
-        assert not ban.search(spared), spared
 
 
 def _free_port() -> int:

@@ -1,0 +1,185 @@
+"""What the purge tells the HTTP cache in front (site.purge, decision 0033): which pages each
+ban's expression reaches, and the bans a story change sends, to a real HTTP listener standing
+in for Varnish's BAN endpoint: at once, again after the repeat delay, and never an error for a
+cache that does not answer."""
+
+import logging
+import re
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from dateline.site import purge
+from dateline.site.purge import ban_expressions, scope_ban_expressions
+from dateline.stories.actions import correct_story, kill_story
+from tests.factories import make_section, make_story
+
+pytestmark = pytest.mark.django_db
+REPEAT_SECONDS = 0.3
+
+
+class BanListener:
+    """An HTTP server that answers every BAN 200 and keeps its headers."""
+
+    def __init__(self) -> None:
+        self.bans: list[dict[str, str]] = []
+        listener = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_BAN(self):  # http.server calls do_<METHOD>
+                listener.bans.append(dict(self.headers))
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def wait_for(self, count: int, seconds: float = 5.0) -> list[dict[str, str]]:
+        deadline = time.monotonic() + seconds
+        while len(self.bans) < count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return list(self.bans)
+
+
+@pytest.fixture
+def listener(settings):
+    listener = BanListener()
+    settings.HTTP_CACHE_PURGE_URLS = [listener.url]
+    settings.HTTP_CACHE_BAN_REPEAT_SECONDS = REPEAT_SECONDS
+    yield listener
+    purge._sender.flush()  # nothing left for the next test's listener
+    listener.server.shutdown()
+
+
+def reached(bans: list[dict[str, str]], header: str, value: str) -> bool:
+    return any(header in ban and re.search(ban[header], value) for ban in bans)
+
+
+def test_a_kill_bans_every_page_showing_the_story_and_no_other(
+    listener, editions, django_capture_on_commit_callbacks
+):
+    en, _fa = editions
+    world = en.sections.get(slug="world")
+    story = make_story(en, section=world, tags=("Water",), headline="Dam A")
+    other = make_story(en, section=make_section(en, "sport"), tags=("Goals",), headline="Cup")
+    with django_capture_on_commit_callbacks(execute=True):
+        kill_story(story, reason="Legal")
+    bans = listener.wait_for(2)
+    for page in [
+        f"/en/news/{story.code}/{story.slug}",
+        f"/en/news/{story.code}/an-older-slug?x=1",
+        "/en/",
+        "/en/?page=3",
+        "/en/section/world/",
+        "/en/tag/water/feed.rss",
+        "/en/search?q=dam",
+        "/en/search?q=anything&section=sport",
+        "/sitemaps/stories-en.xml",
+    ]:
+        assert reached(bans, "X-Ban-Url", page), page
+    for page in [f"/en/news/{other.code}/{other.slug}", "/en/section/sport/", "/fa/"]:
+        assert not reached(bans, "X-Ban-Url", page), page
+    for shown in ["section:en:world", "tag:en:other,tag:en:water"]:
+        assert reached(bans, "X-Ban-Also-Shows", shown), shown
+    for shown in ["section:en:sport", "tag:en:goals", "tag:fa:water"]:
+        assert not reached(bans, "X-Ban-Also-Shows", shown), shown
+
+
+def test_each_ban_is_sent_again_after_the_repeat_delay(
+    listener, editions, django_capture_on_commit_callbacks
+):
+    en, _fa = editions
+    story = make_story(en, headline="Dam A")  # its creation's bans wait for a commit: none
+    with django_capture_on_commit_callbacks(execute=True):
+        correct_story(story, note="Spelling", headline="Dam A, corrected")
+    first = listener.wait_for(1)
+    sent_at = time.monotonic()
+    assert first, "no ban sent"
+    again = listener.wait_for(2 * len(first))
+    assert time.monotonic() - sent_at >= REPEAT_SECONDS * 0.5
+    assert again[len(first) :] == first
+
+
+def test_a_cache_that_does_not_answer_is_logged_and_skipped(
+    listener, settings, editions, caplog, django_capture_on_commit_callbacks
+):
+    en, _fa = editions
+    settings.HTTP_CACHE_PURGE_URLS = ["http://127.0.0.1:9/", listener.url]  # nothing on port 9
+    story = make_story(en, headline="Dam A")
+    with caplog.at_level(logging.WARNING, logger="dateline.purge"):
+        with django_capture_on_commit_callbacks(execute=True):
+            kill_story(story, reason="Legal")
+        assert listener.wait_for(1), "the cache that answers got no ban"
+        deadline = time.monotonic() + 5
+        while "127.0.0.1:9" not in caplog.text and time.monotonic() < deadline:
+            time.sleep(0.02)
+    assert "HTTP cache http://127.0.0.1:9/ did not take a ban" in caplog.text
+
+
+def test_without_a_purge_address_nothing_is_sent(
+    listener, settings, editions, django_capture_on_commit_callbacks
+):
+    en, _fa = editions
+    settings.HTTP_CACHE_PURGE_URLS = []
+    story = make_story(en, headline="Dam A")
+    with django_capture_on_commit_callbacks(execute=True):
+        kill_story(story, reason="Legal")
+    time.sleep(REPEAT_SECONDS * 2)
+    assert listener.bans == []
+
+
+def test_a_ban_reaches_the_paths_with_any_query_string_and_nothing_else():
+    paths = ["/en/", "/en/news/12", "/en/news/12/*", "/en/search", "/en/tag/a.b/"]
+    [expression] = ban_expressions(paths)
+    ban = re.compile(expression)
+    for reached in [
+        "/en/",
+        "/en/?page=2",
+        "/en/news/12",
+        "/en/news/12/grain-prices",
+        "/en/news/12/the-headline-before-a-correction?thread=4",
+        "/en/news/12/",
+        "/en/search?q=grain&page=3",
+        "/en/tag/a.b/",
+    ]:
+        assert ban.search(reached), reached
+    for spared in [
+        "/en/news/123",
+        "/en/news/123/x",
+        "/en/news/1",
+        "/fa/",
+        "/en/section/x/",
+        "/en/tag/aXb/",
+    ]:
+        assert not ban.search(spared), spared
+
+
+def test_many_paths_are_split_into_bans_a_header_can_carry():
+    paths = [f"/en/news/{n}/a-fairly-long-slug-for-story-{n}" for n in range(1_000)]
+    expressions = ban_expressions(paths)
+    assert len(expressions) > 1
+    assert all(len(expression) < 7_000 for expression in expressions)
+    for path in paths[::97]:
+        assert any(re.search(expression, path) for expression in expressions)
+
+
+def test_a_scope_ban_reaches_the_pages_naming_that_scope_and_no_other():
+    [expression] = scope_ban_expressions(["tag:en:oil", "section:en:a.b"])
+    ban = re.compile(expression)
+    for reached in ["tag:en:oil", "tag:en:water,tag:en:oil", "tag:en:oil,section:en:world"]:
+        assert ban.search(reached), reached
+    for spared in [
+        "tag:en:oil-prices",
+        "tag:en:soil",
+        "tag:fa:oil",
+        "section:en:aXb",
+        "",
+        "tag:en:water,tag:en:oils",
+    ]:
+        assert not ban.search(spared), spared
