@@ -84,8 +84,10 @@ def test_a_correction_to_a_retires_every_page_that_shows_it(client, newsroom, ed
     RelatedStory.objects.create(story=reader, related=a, rank=1, score=0.9, explanation="")
     translation = make_story(fa, headline="ترجمه")
     link_translation(translation, a)
+    a.refresh_from_db()  # its translation group
     warm(client, [b.get_absolute_url()])
     paths = [p for p in urls_showing(a) if "sitemap" not in p]
+    assert {reader.get_absolute_url(), translation.get_absolute_url()} <= set(paths)
     for path in paths:
         assert client.get(path).status_code == 200, path
     assert headlines_everywhere(client, paths, "Dam A") == dict.fromkeys(paths, True)
