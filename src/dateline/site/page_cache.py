@@ -67,12 +67,6 @@ def _code_version() -> str:
 CODE_VERSION = _code_version()
 
 
-def current_generation() -> str:
-    furniture = cache.get(FURNITURE_KEY) or retire_all_pages()
-    story_change, comment_event, _related = _last_change_ids()
-    return f"{CODE_VERSION}.{furniture}.{story_change}.{comment_event}"
-
-
 def comment_generation() -> str:
     """What a rendered comment thread depends on besides its story: code, furniture, and the
     newest moderation event (not the newest story change: a thread outlives those)."""
