@@ -214,8 +214,12 @@ def test_a_page_showing_a_stand_in_says_which_lists_it_shows(client, newsroom):
 
 
 def test_a_kept_stand_in_page_keeps_its_header(client, newsroom):
+    """Kept under the section's token as it was when the stand-in was read: served from the
+    cache until a change in the section, with its header."""
     en, a, _b = newsroom
     neighbour = make_story(en, section=a.section, headline="Canal N")
     client.get(neighbour.get_absolute_url())
+    correct_story(a, note="Which dam", headline="Dam A on the Karun")  # the section's token
+    assert b"Dam A on the Karun" in client.get(neighbour.get_absolute_url()).content
     assert kept(client, neighbour.get_absolute_url())
     assert client.get(neighbour.get_absolute_url())["X-Also-Shows"] == "section:en:world"
