@@ -11,6 +11,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from dateline.comments import moderation
+from dateline.comments.models import Comment, Status
 from dateline.site import purge
 from dateline.site.purge import ban_expressions, scope_ban_expressions
 from dateline.stories.actions import correct_story, kill_story
@@ -183,3 +185,26 @@ def test_a_scope_ban_reaches_the_pages_naming_that_scope_and_no_other():
         "tag:en:water,tag:en:oils",
     ]:
         assert not ban.search(spared), spared
+
+
+def test_a_moderation_decision_bans_the_storys_page_and_not_anothers(
+    listener, editions, django_capture_on_commit_callbacks
+):
+    en, _fa = editions
+    story = make_story(en, section=en.sections.get(slug="world"), headline="Dam A")
+    other = make_story(en, headline="Cup")
+    comment = Comment.objects.create(
+        story=story,
+        story_version=story.version,
+        name="Maryam",
+        email="maryam@example.org",
+        text="The dam opened at noon.",
+        text_html="<p>The dam opened at noon.</p>",
+        status=Status.PENDING,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        moderation.approve([comment.pk])
+    bans = listener.wait_for(1)
+    assert reached(bans, "X-Ban-Url", f"/en/news/{story.code}/{story.slug}")
+    assert reached(bans, "X-Ban-Url", f"/en/news/{story.code}")
+    assert not reached(bans, "X-Ban-Url", f"/en/news/{other.code}/{other.slug}")
