@@ -51,6 +51,7 @@ class BanListener:
 
 @pytest.fixture
 def listener(settings):
+    purge._sender.flush()  # what an earlier test left pending goes to its caches, not here
     listener = BanListener()
     settings.HTTP_CACHE_PURGE_URLS = [listener.url]
     settings.HTTP_CACHE_BAN_REPEAT_SECONDS = REPEAT_SECONDS
