@@ -5,6 +5,7 @@ import itertools
 
 from django.utils import timezone
 
+from dateline.comments.models import Comment, Status
 from dateline.editions.models import Edition, FollowLink
 from dateline.stories.actions import create_story, publish_story, schedule_story
 from dateline.stories.models import Section, Story
@@ -90,3 +91,17 @@ def make_member(username: str, role: str, editions: tuple[Edition, ...] = (), **
     member.save(update_fields=["role"])
     member.editions.set(editions)
     return member
+
+
+def make_pending_comment(story: Story, text: str) -> Comment:
+    """A reader's comment on `story`, waiting for a moderator (as the form leaves it when the
+    edition moderates first)."""
+    return Comment.objects.create(
+        story=story,
+        story_version=story.version,
+        name="Maryam",
+        email="maryam@example.org",
+        text=text,
+        text_html=f"<p>{text}</p>",
+        status=Status.PENDING,
+    )

@@ -14,11 +14,11 @@ import urllib.request
 import pytest
 
 from dateline.comments import moderation
-from dateline.comments.models import Comment, Status
+from dateline.comments.models import Comment
 from dateline.site import purge
 from dateline.stories.actions import correct_story, kill_story
 from deploy import varnish
-from tests.factories import make_edition, make_section, make_story
+from tests.factories import make_edition, make_pending_comment, make_section, make_story
 
 pytestmark = pytest.mark.slow
 REACH_SECONDS = 5
@@ -279,15 +279,7 @@ def test_an_approved_comment_reaches_readers_through_the_cache_within_5_seconds(
 ):
     """A moderator's decision bans the story's page: the thread behind the cache does not
     wait out the page's lifetime."""
-    comment = Comment.objects.create(
-        story=open_story,
-        story_version=open_story.version,
-        name="Maryam",
-        email="maryam@example.org",
-        text="The port reopened at noon.",
-        text_html="<p>The port reopened at noon.</p>",
-        status=Status.PENDING,
-    )
+    comment = make_pending_comment(open_story, "The port reopened at noon.")
     article = f"{cache}/en/news/{open_story.code}/{open_story.slug}"
     assert "The port reopened at noon." not in cached(article)[1]
     time.sleep(BAN_REPEAT_SECONDS + 0.5)  # and the page outlives another such repeat

@@ -12,11 +12,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from dateline.comments import moderation
-from dateline.comments.models import Comment, Status
 from dateline.site import purge
 from dateline.site.purge import ban_expressions, scope_ban_expressions
 from dateline.stories.actions import correct_story, kill_story
-from tests.factories import make_section, make_story
+from tests.factories import make_pending_comment, make_section, make_story
 
 pytestmark = pytest.mark.django_db
 REPEAT_SECONDS = 0.3
@@ -194,15 +193,7 @@ def test_a_moderation_decision_bans_the_storys_page_and_not_anothers(
     en, _fa = editions
     story = make_story(en, section=en.sections.get(slug="world"), headline="Dam A")
     other = make_story(en, headline="Cup")
-    comment = Comment.objects.create(
-        story=story,
-        story_version=story.version,
-        name="Maryam",
-        email="maryam@example.org",
-        text="The dam opened at noon.",
-        text_html="<p>The dam opened at noon.</p>",
-        status=Status.PENDING,
-    )
+    comment = make_pending_comment(story, "The dam opened at noon.")
     with django_capture_on_commit_callbacks(execute=True):
         moderation.approve([comment.pk])
     bans = listener.wait_for(1)
