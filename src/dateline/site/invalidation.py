@@ -61,6 +61,13 @@ def tag_scope(edition: str, slug: str) -> str:
     return f"tag:{edition}:{slug}"
 
 
+def stand_in_scopes(edition: str, section: str | None, tags: Iterable[str]) -> list[str]:
+    """The scopes a story's stand-in Related News shows (the newest of its tags and section),
+    from its edition's code, its section's slug (if any) and its tags' slugs."""
+    scopes = [tag_scope(edition, slug) for slug in tags]
+    return [*scopes, section_scope(edition, section)] if section else scopes
+
+
 def scope_key(scope: str) -> str:
     return SCOPE_PREFIX + scope
 

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.urls import reverse
 
-from dateline.site.invalidation import section_scope, tag_scope, urls_showing
+from dateline.site.invalidation import stand_in_scopes, urls_showing
 from dateline.stories.models import Story, StoryChange
 
 logger = logging.getLogger("dateline.purge")
@@ -79,13 +79,11 @@ def _alternatives(escaped: list[str], limit: int) -> list[str]:
 
 
 def also_shown_scopes(story: Story) -> list[str]:
-    """The scopes whose stories an article's stand-in Related News shows (its section's and
-    tags'): the pages that name one in `X-Also-Shows` may show `story`."""
-    edition = story.edition.code
-    scopes = [tag_scope(edition, slug) for slug in story.tags.values_list("slug", flat=True)]
-    if story.section_id:
-        scopes.append(section_scope(edition, story.section.slug))
-    return scopes
+    """The scopes of the stand-in Related News lists that may show `story` (its section's and
+    tags'): the pages that name one in `X-Also-Shows`."""
+    section = story.section.slug if story.section_id else None
+    tags = story.tags.values_list("slug", flat=True)
+    return stand_in_scopes(story.edition.code, section, tags)
 
 
 def send_ban(paths: list[str], scopes: list[str] = ()) -> None:

@@ -21,7 +21,13 @@ from dateline.discovery.related import related_stories
 from dateline.editions.labels import interface_languages, labels_for
 from dateline.site.chrome import EditionChrome, site_chrome
 from dateline.site.comments import thread_html, with_comment_form
-from dateline.site.invalidation import edition_scope, section_scope, story_scope, tag_scope
+from dateline.site.invalidation import (
+    edition_scope,
+    section_scope,
+    stand_in_scopes,
+    story_scope,
+    tag_scope,
+)
 from dateline.site.page_cache import also_shows, cached_page
 from dateline.site.pagination import page_of
 from dateline.site.translations import default_version, public_versions
@@ -127,12 +133,12 @@ def article(request: HttpRequest, edition: str, code: int, slug: str = "") -> Ht
         path = iri_to_uri(f"/{edition}/news/{story.code}/{story.slug}")
         return HttpResponsePermanentRedirect(path)
     tags = list(story.tags.all())
-    stand_in_scopes = [tag_scope(edition, t.slug) for t in tags]
-    if story.section_id:
-        stand_in_scopes.append(section_scope(edition, story.section.slug))
-    related = related_stories(
-        story, [t.pk for t in tags], on_stand_in=lambda: also_shows(request, stand_in_scopes)
-    )
+
+    def shows_stand_in() -> None:
+        section = story.section.slug if story.section_id else None
+        also_shows(request, stand_in_scopes(edition, section, [t.slug for t in tags]))
+
+    related = related_stories(story, [t.pk for t in tags], on_stand_in=shows_stand_in)
     # Only a corrected story pays a query for its notes (most never have one).
     corrections = list(story.corrections.all()) if story.corrected else []
     is_open = effective_policy(story, chrome.edition).is_open()
