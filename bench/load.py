@@ -145,6 +145,7 @@ def _keep_logs(deployment: scaled.Deployment, services: "PrivateServices") -> No
 def _keep_samples(load: "LoadRun") -> None:
     """Every reader request, for reading the run's course afterwards."""
     kept = Path(__file__).resolve().parent / "results" / "load-samples.json"
+    kept.parent.mkdir(exist_ok=True)  # a fresh clone has no results yet
     kept.write_text(json.dumps([dataclasses.asdict(s) for s in load.samples]), encoding="utf-8")
 
 
