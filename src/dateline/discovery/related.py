@@ -37,6 +37,7 @@ from dateline.discovery import lsa, story_words
 from dateline.discovery.backends import Filters, backend
 from dateline.discovery.models import RelatedChoice, RelatedStory
 from dateline.discovery.search import best_matches, public_documents
+from dateline.stories.compiled import Compiled
 from dateline.stories.models import Story
 from dateline.stories.querysets import frequent_tags
 
@@ -62,6 +63,20 @@ RECENCY_FLOOR = 0.9
 # --- reading (the article page) ----------------------------------------------------------------
 
 
+# The stored list's stories, with what a list of headlines shows (no section: the page shows
+# none for them); built and compiled once (decision 0039).
+_LISTED = Compiled(
+    lambda edition, codes, now: (
+        Story.objects.public(now=now)
+        .in_edition(edition)
+        .filter(pk__in=codes)
+        .only(
+            "code", "slug", "headline", "lead", "byline", "language", "published_at", "edition_id"
+        )
+    )
+)
+
+
 def related_stories(
     story: Story,
     tag_ids: list[int],
@@ -80,22 +95,25 @@ def related_stories(
     100,000; one query with the ranks as subqueries cost more to build than to run). The
     stand-in adds two, each bounded too."""
     picked, ranked, excluded = _stored_codes(story.pk)
-    shown = (
-        Story.objects.public()
-        .in_edition(story.edition_id)
-        .exclude(pk=story.pk)
-        .exclude(pk__in=excluded)
-        .for_listing()
-    )
-    wanted = list(dict.fromkeys(code for code in picked + ranked if code not in excluded))
-    found = {s.pk: s for s in shown.filter(pk__in=wanted)} if wanted else {}
+    now = timezone.now()
+    wanted = [c for c in dict.fromkeys(picked + ranked) if c not in excluded and c != story.pk]
+    if wanted:
+        shown = _LISTED.raw(edition=story.edition_id, codes=wanted, now=now)
+        found = {s.pk: s for s in shown}
+    else:
+        found = {}
     listed = [found[code] for code in wanted if code in found][:limit]
     room = limit - len(listed)
     if room == 0 or any(s.pk in ranked for s in listed):
         return listed
     if on_stand_in is not None:
         on_stand_in()
-    newest = shown.exclude(pk__in=[s.pk for s in listed]).latest()
+    newest = (
+        Story.objects.public(now=now)
+        .in_edition(story.edition_id)
+        .exclude(pk__in=[story.pk, *excluded, *(s.pk for s in listed)])
+        .for_listing()
+    )
     # The newest few of the section and of each tag, each read along its own index, then the
     # newest of those: asking for "any story sharing a tag or the section" at once walked
     # every story of the edition (4–7 s at a million).

@@ -26,6 +26,9 @@ class EditionChrome:
     def section(self, slug: str) -> Section | None:
         return next((s for s in self.sections if s.slug == slug), None)
 
+    def section_by_id(self, pk: int) -> Section | None:
+        return next((s for s in self.sections if s.pk == pk), None)
+
 
 @dataclass(frozen=True)
 class SiteChrome:

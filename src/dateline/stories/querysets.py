@@ -1,3 +1,4 @@
+import datetime
 import functools
 import operator
 
@@ -30,8 +31,9 @@ def frequent_tags(edition, tag_ids) -> set[int]:
 
 
 class StoryQuerySet(models.QuerySet):
-    def public(self) -> "StoryQuerySet":
-        """Stories readers may see: published, not killed, embargo passed.
+    def public(self, now: datetime.datetime | None = None) -> "StoryQuerySet":
+        """Stories readers may see at `now` (by default, now): published, not killed, embargo
+        passed.
 
         The one definition of "public": every page, list, feed, sitemap, search result, related
         list and API response starts from here, so a draft, scheduled, embargoed or killed story
@@ -39,7 +41,7 @@ class StoryQuerySet(models.QuerySet):
         """
         from dateline.stories.models import Status
 
-        now = timezone.now()
+        now = now or timezone.now()
         return self.filter(status=Status.PUBLISHED, published_at__lte=now).filter(
             models.Q(embargo_until__isnull=True) | models.Q(embargo_until__lte=now)
         )

@@ -1,0 +1,135 @@
+"""A `Compiled` query answers what its queryset answers, for every value it is run with."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.db.models import Count, OuterRef, Subquery
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from dateline.stories.compiled import Compiled
+from dateline.stories.models import Story
+from tests.factories import make_edition, make_section, make_story
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC_IN_EDITION = Compiled(
+    lambda edition, now: Story.objects.public(now=now).filter(edition_id=edition).order_by("code")
+)
+PUBLIC_AMONG = Compiled(
+    lambda codes, now: Story.objects.public(now=now).filter(pk__in=codes).order_by("code")
+)
+
+
+def codes_of(stories) -> list[int]:
+    return [story.code for story in stories]
+
+
+@pytest.fixture
+def editions():
+    return make_edition("en"), make_edition("fa", is_default=False)
+
+
+def test_answers_what_the_queryset_answers_for_each_value(editions):
+    english, persian = editions
+    ours = [make_story(english) for _ in range(3)]
+    theirs = [make_story(persian) for _ in range(2)]
+    make_story(english, published=False)
+    now = timezone.now()
+    assert codes_of(PUBLIC_IN_EDITION.raw(edition=english.pk, now=now)) == codes_of(ours)
+    # The same compiled SQL, other values: not the first edition's answer again.
+    assert codes_of(PUBLIC_IN_EDITION.raw(edition=persian.pk, now=now)) == codes_of(theirs)
+
+
+def test_the_moment_is_a_value_not_a_constant(editions):
+    """`now` decides what is public: an embargo that has not passed at one moment has at a
+    later one, through the same compiled query."""
+    english, _ = editions
+    story = make_story(english)
+    lifted = timezone.now() + datetime.timedelta(hours=1)
+    Story.objects.filter(pk=story.pk).update(embargo_until=lifted)
+    before = lifted - datetime.timedelta(seconds=1)
+    assert codes_of(PUBLIC_IN_EDITION.raw(edition=english.pk, now=before)) == []
+    assert codes_of(PUBLIC_IN_EDITION.raw(edition=english.pk, now=lifted)) == [story.code]
+    assert codes_of(PUBLIC_IN_EDITION.raw(edition=english.pk, now=before)) == []
+
+
+def test_lists_of_each_length(editions):
+    english, _ = editions
+    stories = [make_story(english) for _ in range(4)]
+    draft = make_story(english, published=False)
+    now = timezone.now()
+    wanted = [stories[2].code, draft.code, stories[0].code]
+    assert codes_of(PUBLIC_AMONG.raw(codes=wanted, now=now)) == sorted(
+        [stories[0].code, stories[2].code]
+    )
+    assert codes_of(PUBLIC_AMONG.raw(codes=[stories[3].code], now=now)) == [stories[3].code]
+    everyone = [s.code for s in stories]
+    assert codes_of(PUBLIC_AMONG.raw(codes=everyone, now=now)) == everyone
+
+
+def test_models_fields_and_annotations_come_back(editions):
+    english, _ = editions
+    section = make_section(english, "world")
+    story = make_story(english, headline="Talks resume in Vienna", section=section)
+    by_story = Story.objects.filter(section_id=OuterRef("section_id"))
+    query = Compiled(
+        lambda code, now: (
+            Story.objects.public(now=now)
+            .annotate(
+                in_section=Subquery(
+                    by_story.values("section_id").annotate(n=Count("code")).values("n")
+                )
+            )
+            .filter(code=code)
+        )
+    )
+    [found] = query.raw(code=story.code, now=timezone.now())
+    assert isinstance(found, Story)
+    assert found.headline == "Talks resume in Vienna"
+    assert found.published_at == Story.objects.get(pk=story.pk).published_at  # converted
+    assert found.section_id == section.pk
+    assert found.in_section == 1
+
+
+def test_compiles_once_then_only_runs(editions):
+    english, _ = editions
+    make_story(english)
+    built = []
+    query = Compiled(
+        lambda edition, now: (
+            built.append(edition) or Story.objects.public(now=now).filter(edition_id=edition)
+        )
+    )
+    for _ in range(3):
+        with CaptureQueriesContext(connection) as queries:
+            list(query.raw(edition=english.pk, now=timezone.now()))
+        assert len(queries) == 1
+    assert len(built) == 1
+
+
+def test_a_value_written_into_the_sql_is_refused(editions):
+    english, _ = editions
+    ignores_edition = Compiled(lambda edition, now: Story.objects.public(now=now))
+    with pytest.raises(ValueError, match=r"\['edition'\] are not parameters"):
+        ignores_edition.raw(edition=english.pk, now=timezone.now())
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"edition": "en", "now": timezone.now()},
+        {"edition": True, "now": timezone.now()},
+        {"edition": 1, "now": datetime.datetime(2026, 1, 1)},  # naive: which zone?
+        {"edition": 1.5, "now": timezone.now()},
+    ],
+)
+def test_other_kinds_of_value_are_refused(editions, values):
+    with pytest.raises(TypeError, match="ints, aware datetimes or lists of ints"):
+        PUBLIC_IN_EDITION.raw(**values)
+
+
+def test_a_list_of_other_values_is_refused(editions):
+    with pytest.raises(TypeError, match="ints, aware datetimes or lists of ints"):
+        PUBLIC_AMONG.raw(codes=[1, "2"], now=timezone.now())
