@@ -631,8 +631,8 @@ def probe(client, tracked: list[Tracked], now: datetime.datetime, when: str) -> 
             assert statuses[url] in expected, (when, url, t.model, statuses[url])
 
 
-def small_pages(queryset, raw_number, per_page=None):
-    return pagination.page_of(queryset, raw_number, per_page=PER_PAGE)
+def small_pages(rows, raw_number, per_page=None):
+    return pagination.page_from(rows, raw_number, per_page=PER_PAGE)
 
 
 def test_no_public_url_shows_a_story_readers_may_not_see(
@@ -643,7 +643,7 @@ def test_no_public_url_shows_a_story_readers_may_not_see(
     make_section(en, "politics", "Politics")
     make_section(fa, "politics", "سیاست")
     by_code = {"en": en, "fa": fa}
-    monkeypatch.setattr(views, "page_of", small_pages)
+    monkeypatch.setattr(views, "page_from", small_pages)
     monkeypatch.setattr(search_view, "SEARCH_PER_PAGE", PER_PAGE)
     # Each change's fan-out (the search index's receiver) runs when the change is made, as it
     # would once committed outside the test's transaction.

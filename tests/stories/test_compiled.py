@@ -119,17 +119,17 @@ def test_a_value_written_into_the_sql_is_refused(editions):
 @pytest.mark.parametrize(
     "values",
     [
-        {"edition": "en", "now": timezone.now()},
+        {"edition": b"en", "now": timezone.now()},
         {"edition": True, "now": timezone.now()},
         {"edition": 1, "now": datetime.datetime(2026, 1, 1)},  # naive: which zone?
         {"edition": 1.5, "now": timezone.now()},
     ],
 )
 def test_other_kinds_of_value_are_refused(editions, values):
-    with pytest.raises(TypeError, match="ints, aware datetimes or lists of ints"):
+    with pytest.raises(TypeError, match="ints, strings, aware datetimes or lists of ints"):
         PUBLIC_IN_EDITION.raw(**values)
 
 
 def test_a_list_of_other_values_is_refused(editions):
-    with pytest.raises(TypeError, match="ints, aware datetimes or lists of ints"):
+    with pytest.raises(TypeError, match="ints, strings, aware datetimes or lists of ints"):
         PUBLIC_AMONG.raw(codes=[1, "2"], now=timezone.now())

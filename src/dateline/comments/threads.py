@@ -18,6 +18,7 @@ from django.http import Http404
 
 from dateline.comments.models import Comment, Status
 from dateline.site.pagination import page_number
+from dateline.stories.compiled import Compiled
 from dateline.stories.models import Story
 
 ROOTS_PER_PAGE = 20
@@ -126,13 +127,17 @@ def approved_counts(story_ids: list[int]) -> dict[int, int]:
     """Approved comments per story, for the stories of a list page: one query."""
     if not story_ids:
         return {}
-    rows = (
-        Comment.objects.filter(story_id__in=story_ids, status=Status.APPROVED)
+    return dict(_APPROVED_COUNTS.rows(stories=list(story_ids)))
+
+
+_APPROVED_COUNTS = Compiled(  # built and compiled once (decision 0039)
+    lambda stories: (
+        Comment.objects.filter(story_id__in=stories, status=Status.APPROVED)
         .values("story_id")
         .annotate(n=Count("id"))
         .values_list("story_id", "n")
     )
-    return dict(rows)
+)
 
 
 def _roots(story: Story, order: str, start: int, count: int) -> list[Shown]:

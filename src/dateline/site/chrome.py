@@ -26,8 +26,15 @@ class EditionChrome:
     def section(self, slug: str) -> Section | None:
         return next((s for s in self.sections if s.slug == slug), None)
 
-    def section_by_id(self, pk: int) -> Section | None:
-        return next((s for s in self.sections if s.pk == pk), None)
+    def with_sections(self, stories: list) -> list:
+        """`stories` (of this edition, read without their sections) with their sections from
+        here, not from a join; one too new for this furniture is read when shown."""
+        by_id = {section.pk: section for section in self.sections}
+        for story in stories:
+            section = by_id.get(story.section_id)
+            if section is not None:
+                story.section = section
+        return stories
 
 
 @dataclass(frozen=True)

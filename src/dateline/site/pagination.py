@@ -1,4 +1,5 @@
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -46,10 +47,17 @@ def page_number(raw_number: str | None, per_page: int = PER_PAGE) -> int:
 def page_of(queryset: QuerySet, raw_number: str | None, per_page: int = PER_PAGE) -> Page:
     """One page of a list, without a COUNT(*): fetch one row more than shown to see if more
     follow. A malformed page number, or one past the end, is a 404."""
+    return page_from(lambda start, stop: queryset[start:stop], raw_number, per_page)
+
+
+def page_from(
+    rows: Callable[[int, int], Iterable], raw_number: str | None, per_page: int = PER_PAGE
+) -> Page:
+    """`page_of` a list read by `rows(start, stop)` (its rows from `start` up to `stop`)."""
     number = page_number(raw_number, per_page)
     start = (number - 1) * per_page
-    rows = list(queryset[start : start + per_page + 1])
-    if not rows and number > 1:
+    found = list(rows(start, start + per_page + 1))
+    if not found and number > 1:
         raise Http404("No such page")
-    has_next = len(rows) > per_page and number < max_page(per_page)
-    return Page(items=rows[:per_page], number=number, has_next=has_next)
+    has_next = len(found) > per_page and number < max_page(per_page)
+    return Page(items=found[:per_page], number=number, has_next=has_next)

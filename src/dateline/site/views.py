@@ -30,10 +30,11 @@ from dateline.site.invalidation import (
     tag_scope,
 )
 from dateline.site.page_cache import also_shows, cached_page
-from dateline.site.pagination import page_of
+from dateline.site.pagination import page_from
 from dateline.site.translations import default_version, public_versions
 from dateline.stories.compiled import Compiled
 from dateline.stories.models import Correction, Status, Story, StoryChange, Tag
+from dateline.stories.querysets import frequent_tags
 
 FRONT_LATEST = 10
 FRONT_PER_SECTION = 4
@@ -74,15 +75,59 @@ def favicon(request: HttpRequest) -> HttpResponse:
     return redirect(static("site/favicon.svg"))
 
 
+# The lists of the front, section and tag pages, built and compiled once (decision 0039): their
+# stories without a join to their sections, which come from the edition's furniture.
+FRONT_LATEST_PAGE = Compiled(
+    lambda edition, now, start, stop: (
+        Story.objects.public(now=now).in_edition(edition).headlines()[start:stop]
+    )
+)
+FRONT_SECTION_BLOCKS = Compiled(
+    lambda edition, sections, now: (
+        Story.objects.public(now=now)
+        .in_edition(edition)
+        .latest_per_section(sections, FRONT_PER_SECTION)
+    )
+)
+SECTION_PAGE = Compiled(
+    lambda section, now, start, stop: (
+        Story.objects.public(now=now).in_section(section).headlines()[start:stop]
+    )
+)
+TAG_PAGE = Compiled(
+    lambda edition, tag, now, start, stop, frequent: (
+        Story.objects.public(now=now)
+        .in_edition(edition)
+        .tagged(tag, frequent=frequent)
+        .headlines()[start:stop]
+    )
+)
+
+
+def _list_rows(compiled: Compiled, chrome: EditionChrome, literals=None, **values):
+    """`rows(start, stop)` for `page_from`: that slice of a compiled list, sections attached."""
+    values["now"] = timezone.now()
+
+    def rows(start: int, stop: int) -> list[Story]:
+        sliced = {"start": start, "stop": stop, **(literals or {})}
+        return chrome.with_sections(list(compiled.raw(literals=sliced, **values)))
+
+    return rows
+
+
 @cached_page(scopes=lambda edition: [edition_scope(edition)])
 def front(request: HttpRequest, edition: str) -> HttpResponse:
     chrome = edition_chrome(edition)
-    public = Story.objects.public().in_edition(chrome.edition)
-    page = page_of(public.for_listing(), request.GET.get("page"), per_page=FRONT_LATEST)
+    latest = _list_rows(FRONT_LATEST_PAGE, chrome, edition=chrome.edition.pk)
+    page = page_from(latest, request.GET.get("page"), per_page=FRONT_LATEST)
     by_section: dict[int, list[Story]] = {}
-    if page.number == 1:  # the section blocks lead readers on; older pages are the archive
-        section_ids = [s.pk for s in chrome.sections]
-        for story in public.latest_per_section(section_ids, FRONT_PER_SECTION):
+    section_ids = [s.pk for s in chrome.sections]
+    # The section blocks lead readers on; older pages are the archive.
+    if page.number == 1 and section_ids:
+        newest = FRONT_SECTION_BLOCKS.raw(
+            edition=chrome.edition.pk, sections=section_ids, now=timezone.now()
+        )
+        for story in chrome.with_sections(list(newest)):
             by_section.setdefault(story.section_id, []).append(story)
     blocks = [(s, by_section[s.pk]) for s in chrome.sections if s.pk in by_section]
     # The newest story leads the first page, given the most room; the next pages are the archive.
@@ -97,8 +142,8 @@ def section(request: HttpRequest, edition: str, slug: str) -> HttpResponse:
     current = chrome.section(slug)
     if current is None:
         raise Http404("No such section")
-    stories = Story.objects.public().in_section(current).for_listing()
-    page = page_of(stories, request.GET.get("page"))
+    stories = _list_rows(SECTION_PAGE, chrome, section=current.pk)
+    page = page_from(stories, request.GET.get("page"))
     return render_list(request, chrome, "section.html", page, section=current)
 
 
@@ -106,8 +151,12 @@ def section(request: HttpRequest, edition: str, slug: str) -> HttpResponse:
 def tag(request: HttpRequest, edition: str, slug: str) -> HttpResponse:
     chrome = edition_chrome(edition)
     current = get_object_or_404(Tag, slug=slug)
-    stories = Story.objects.public().in_edition_tagged(chrome.edition, current).for_listing()
-    page = page_of(stories, request.GET.get("page"))
+    # The shorter way to a newest-first page for how often the tag is carried (querysets).
+    frequent = current.pk in frequent_tags(chrome.edition, [current.pk])
+    stories = _list_rows(
+        TAG_PAGE, chrome, {"frequent": frequent}, edition=chrome.edition.pk, tag=current.pk
+    )
+    page = page_from(stories, request.GET.get("page"))
     if not page.items:
         # Tags are shared by all editions and made on import, embargoed copy included: a tag
         # no public story of this edition carries must not confirm that such a story exists.
@@ -118,13 +167,15 @@ def tag(request: HttpRequest, edition: str, slug: str) -> HttpResponse:
 # The story of an article page, with what the page shows of its corrections and comments; built
 # and compiled once (reading it through the ORM cost ten times running it: decision 0039).
 ARTICLE_STORY = Compiled(
-    lambda code, edition, now: Story.objects.public(now=now)
-    .defer("body")
-    .annotate(
-        corrected=Exists(Correction.objects.filter(story=OuterRef("pk"))),
-        comment_count=approved_count_of(OuterRef("pk")),
+    lambda code, edition, now: (
+        Story.objects.public(now=now)
+        .defer("body")
+        .annotate(
+            corrected=Exists(Correction.objects.filter(story=OuterRef("pk"))),
+            comment_count=approved_count_of(OuterRef("pk")),
+        )
+        .filter(code=code, edition_id=edition)
     )
-    .filter(code=code, edition_id=edition)
 )
 
 
@@ -136,11 +187,7 @@ def article(request: HttpRequest, edition: str, code: int, slug: str = "") -> Ht
     story = next(iter(ARTICLE_STORY.raw(code=code, edition=chrome.edition.pk, now=now)), None)
     if story is None:
         return withdrawn_or_not_found(request, chrome, code)
-    if story.section_id is not None:
-        # From the edition's furniture, not a join (a section too new for it is read on use).
-        section = chrome.section_by_id(story.section_id)
-        if section is not None:
-            story.section = section
+    chrome.with_sections([story])
     if slug != story.slug:
         # An old or mistyped slug still finds the story; search engines learn the right URL.
         path = iri_to_uri(f"/{edition}/news/{story.code}/{story.slug}")

@@ -15,44 +15,71 @@ EXISTS is 0 or 1).
 
 import datetime
 import itertools
+from collections import OrderedDict
 from collections.abc import Callable
 
 from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.query import RawQuerySet
 
-# Samples no real value takes: far below any key, and a moment before any story. Each
-# parameter's sample differs from every other's, so each is found apart.
+# Samples no real value takes: far below any key, a moment before any story, a string no slug
+# or name is. Each parameter's sample differs from every other's, so each is found apart.
 _FIRST_SAMPLE_INT = -7_919_000_000
 _SAMPLE_EPOCH = datetime.datetime(1901, 2, 3, 4, 5, 6, tzinfo=datetime.UTC)
 
-Value = int | datetime.datetime | list[int]
+Value = int | str | datetime.datetime | list[int]
 
 
 class Compiled:
-    """`build(**values)` (a queryset of one model, its values ints, aware datetimes or lists of
-    ints), compiled once per database and shape of list values, run with `raw(**values)`."""
+    """`build(**values, **literals)`, a queryset of one model, compiled once per database,
+    length of each list value and set of literals, run with `raw(...)` or `rows(...)`.
+
+    Values are lookup values: ints, strings, aware datetimes or lists of ints, each a parameter
+    of the SQL. Literals are what the SQL is written with (a slice's bounds, a choice between two
+    ways of writing the query): each set of them is compiled apart, the latest
+    MAX_COMPILED kept."""
+
+    MAX_COMPILED = 64
 
     def __init__(self, build: Callable[..., QuerySet]) -> None:
         self._build = build
-        self._compiled: dict[tuple, tuple] = {}
+        self._compiled: OrderedDict[tuple, tuple] = OrderedDict()
 
-    def raw(self, using: str = "default", **values: Value) -> RawQuerySet:
+    def raw(self, *, using: str = "default", literals=None, **values: Value) -> RawQuerySet:
+        """The queryset's model instances (fields converted; annotations as attributes)."""
+        model, sql, params = self._sql(using, literals or {}, values)
+        return model._default_manager.db_manager(using).raw(sql, params)
+
+    def rows(self, *, using: str = "default", literals=None, **values: Value) -> list[tuple]:
+        """The rows as the database returns them, unconverted (for counts and keys)."""
+        _model, sql, params = self._sql(using, literals or {}, values)
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    def _sql(self, using: str, literals: dict, values: dict[str, Value]) -> tuple:
         for value in values.values():
             _check(value)
-        shape = (using, *sorted((n, len(v)) for n, v in values.items() if isinstance(v, list)))
-        compiled = self._compiled.get(shape)
+        # Compiled apart: each kind of value (a string where an int was is another query) and
+        # each length of a list (one placeholder per item).
+        kinds = tuple(
+            (n, type(v), len(v) if isinstance(v, list) else None) for n, v in sorted(values.items())
+        )
+        key = (using, tuple(sorted(literals.items())), kinds)
+        compiled = self._compiled.get(key)
         if compiled is None:
-            compiled = self._compiled[shape] = self._compile(using, values)
+            compiled = self._compiled[key] = self._compile(using, literals, values)
+            if len(self._compiled) > self.MAX_COMPILED:
+                self._compiled.popitem(last=False)
         model, sql, slots = compiled
         adapt = connections[using].ops.adapt_datetimefield_value
         params = [
             constant if name is None else _adapted(values[name], index, adapt)
             for constant, (name, index) in slots
         ]
-        return model._default_manager.db_manager(using).raw(sql, params)
+        return model, sql, params
 
-    def _compile(self, using: str, values: dict[str, Value]) -> tuple:
+    def _compile(self, using: str, literals: dict, values: dict[str, Value]) -> tuple:
         connection = connections[using]
         adapt = connection.ops.adapt_datetimefield_value
         counter = itertools.count()
@@ -61,7 +88,7 @@ class Compiled:
         for name, sample in samples.items():
             for index, one in enumerate(sample) if isinstance(sample, list) else [(None, sample)]:
                 places[_adapted(one, None, adapt)] = (name, index)
-        queryset = self._build(**samples)
+        queryset = self._build(**samples, **literals)
         sql, params = queryset.query.get_compiler(using=using).as_sql()
         slots = [(p, places.get(p, (None, None)) if _hashable(p) else (None, None)) for p in params]
         found = {place for _constant, place in slots}
@@ -76,14 +103,19 @@ class Compiled:
 
 
 def _check(value: Value) -> None:
+    if value == []:
+        raise ValueError("Compiled query: an empty list matches nothing; ask no query")
     ok = (
         all(_is_int(one) for one in value)
         if isinstance(value, list)
-        else _is_int(value) or (isinstance(value, datetime.datetime) and value.tzinfo is not None)
+        else _is_int(value)
+        or isinstance(value, str)
+        or (isinstance(value, datetime.datetime) and value.tzinfo is not None)
     )
     if not ok:
         raise TypeError(
-            f"Compiled query values are ints, aware datetimes or lists of ints, not {value!r}"
+            "Compiled query values are ints, strings, aware datetimes or lists of ints, "
+            f"not {value!r}"
         )
 
 
@@ -96,6 +128,8 @@ def _sample(value: Value, counter) -> Value:
         return [_FIRST_SAMPLE_INT - next(counter) for _ in value]
     if isinstance(value, datetime.datetime):
         return _SAMPLE_EPOCH + datetime.timedelta(microseconds=next(counter))
+    if isinstance(value, str):
+        return f"compiled-query-sample-{next(counter)}"
     return _FIRST_SAMPLE_INT - next(counter)
 
 

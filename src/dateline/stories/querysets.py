@@ -5,6 +5,8 @@ import operator
 from django.db import connection, models
 from django.utils import timezone
 
+from dateline.stories.compiled import Compiled
+
 # A tag on at least FREQUENT_AMONG_RECENT of an edition's newest RECENT_STORIES public stories
 # is frequent: a newest-first list of its stories is read by walking the edition's stories in
 # that order and checking the tag on each, which finds a page within about those few. Any
@@ -13,21 +15,46 @@ from django.utils import timezone
 # rare tag's few would read the whole edition.
 RECENT_STORIES = 1_000
 FREQUENT_AMONG_RECENT = 20
+HEADLINE_FIELDS = (
+    "code",
+    "slug",
+    "headline",
+    "lead",
+    "byline",
+    "language",
+    "published_at",
+    "edition_id",
+    "section_id",
+)
 
 
 def frequent_tags(edition, tag_ids) -> set[int]:
     """Which of these tags are frequent in `edition` (an edition or its id), in one query
     that reads RECENT_STORIES stories and their tags whatever the sizes of the edition and of
     the tags (counting a tag's rows made PostgreSQL read all of them: 11 ms at a million)."""
-    from dateline.stories.models import Story
-
     if not tag_ids:
         return set()
-    recent = Story.objects.public().in_edition(edition).latest().values("pk")[:RECENT_STORIES]
-    carried = Story.tags.through.objects.filter(story_id__in=recent, tag_id__in=tag_ids)
+    edition_id = getattr(edition, "pk", edition)
+    rows = _FREQUENT_TAGS.rows(
+        literals={"recent": RECENT_STORIES},
+        edition=edition_id,
+        tags=list(tag_ids),
+        now=timezone.now(),
+        at_least=FREQUENT_AMONG_RECENT,
+    )
+    return {tag_id for (tag_id,) in rows}
+
+
+def _frequent_among(edition, tags, now, at_least, recent):
+    from dateline.stories.models import Story
+
+    newest = Story.objects.public(now=now).in_edition(edition).latest().values("pk")[:recent]
+    carried = Story.tags.through.objects.filter(story_id__in=newest, tag_id__in=tags)
     counted = carried.values("tag_id").annotate(stories=models.Count("story_id"))
-    frequent = counted.filter(stories__gte=FREQUENT_AMONG_RECENT).values_list("tag_id", flat=True)
-    return set(frequent)
+    return counted.filter(stories__gte=at_least).values_list("tag_id")
+
+
+_FREQUENT_TAGS = Compiled(_frequent_among)  # built and compiled once (decision 0039)
 
 
 class StoryQuerySet(models.QuerySet):
@@ -73,31 +100,24 @@ class StoryQuerySet(models.QuerySet):
     def latest(self) -> "StoryQuerySet":
         return self.order_by("-published_at", "-code")
 
+    def headlines(self) -> "StoryQuerySet":
+        """Only the columns a list of headlines shows, newest first; not its sections (from
+        the edition's furniture: `EditionChrome.with_sections`; or `for_listing`)."""
+        return self.latest().only(*HEADLINE_FIELDS)
+
     def for_listing(self) -> "StoryQuerySet":
-        """Only the columns a list of headlines shows, newest first, section joined."""
+        """`headlines`, each with its section joined."""
         return (
             self.latest()
             .select_related("section")
-            .only(
-                "code",
-                "slug",
-                "headline",
-                "lead",
-                "byline",
-                "language",
-                "published_at",
-                "edition_id",
-                "section__slug",
-                "section__name",
-                "section__edition_id",
-            )
+            .only(*HEADLINE_FIELDS, "section__slug", "section__name", "section__edition_id")
         )
 
     def latest_per_section(self, section_ids, per_section: int) -> "StoryQuerySet":
         """The newest `per_section` stories of each of these sections, in one query (a window
         function ranking every story of the edition instead took 8 s at a million)."""
         sections = [self.filter(section_id=s) for s in section_ids]
-        return self.newest_of_each(sections, per_section).for_listing()
+        return self.newest_of_each(sections, per_section).headlines()
 
     def newest_of_each(self, lists: list["StoryQuerySet"], count: int) -> "StoryQuerySet":
         """The stories among the newest `count` of each of `lists`, in one query of one bounded
