@@ -219,3 +219,22 @@ def test_a_frequent_tags_page_and_feed_walk_the_newest_stories(
         assert stories[0].headline in response.content.decode()
         listing = [q["sql"] for q in queries if '"stories_story"."headline"' in q["sql"]]
         assert listing and all(("EXISTS" in sql) is walked for sql in listing)
+
+
+@pytest.mark.parametrize(("path", "most"), [("/en/section/world/", 3), ("/en/tag/water/", 5)])
+def test_a_list_page_costs_the_same_few_queries_whatever_it_shows(
+    client, editions, settings, django_assert_max_num_queries, path, most
+):
+    """Its stories' sections come from the edition's furniture (the kicker of each), not a
+    query each: the page cache's generation, the tag and its frequency for a tag page, the
+    list, the comment counts."""
+    settings.PAGE_CACHE_SECONDS = 0  # rendered every time: the cost of a cache miss
+    en, _ = editions
+    world = en.sections.get(slug="world")
+    for _ in range(PER_PAGE + 1):
+        make_story(en, section=world, tags=("Water",))
+    client.get(path)  # warm the edition furniture
+    with django_assert_max_num_queries(most):
+        soup = page(client.get(path))
+    kickers = [k.get_text() for k in soup.select("main .kicker")]
+    assert kickers == ["World"] * PER_PAGE

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from dateline.stories.compiled import Compiled
-from dateline.stories.models import Story
+from dateline.stories.models import Story, Tag
 from tests.factories import make_edition, make_section, make_story
 
 pytestmark = pytest.mark.django_db
@@ -133,3 +133,19 @@ def test_other_kinds_of_value_are_refused(editions, values):
 def test_a_list_of_other_values_is_refused(editions):
     with pytest.raises(TypeError, match="ints, strings, aware datetimes or lists of ints"):
         PUBLIC_AMONG.raw(codes=[1, "2"], now=timezone.now())
+
+
+def test_a_value_compared_with_a_count_is_a_parameter(editions):
+    """On PostgreSQL a count is a 32-bit integer, and Django leaves out of the SQL a comparison
+    with a value beyond that range: the samples stay inside it."""
+    english, _ = editions
+    make_story(english, tags=("Water",))
+    make_story(english, tags=("Water", "Rain"))
+    carried = Compiled(
+        lambda at_least: (
+            Tag.objects.annotate(n=Count("stories")).filter(n__gte=at_least).order_by("slug")
+        )
+    )
+    assert [tag.slug for tag in carried.raw(at_least=2)] == ["water"]
+    assert [tag.slug for tag in carried.raw(at_least=1)] == ["rain", "water"]
+    assert [tag.slug for tag in carried.raw(at_least=3)] == []

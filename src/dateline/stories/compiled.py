@@ -22,9 +22,12 @@ from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.query import RawQuerySet
 
-# Samples no real value takes: far below any key, a moment before any story, a string no slug
-# or name is. Each parameter's sample differs from every other's, so each is found apart.
-_FIRST_SAMPLE_INT = -7_919_000_000
+# Samples no real value takes: negative (no key, count or limit is), yet inside a 32-bit
+# integer's range (Django leaves a lookup on an integer column out of the SQL when its value
+# is out of the column's range, as a sample beyond PostgreSQL's `integer` was); a moment before
+# any story; a string no slug or name is. Each parameter's sample differs from every other's,
+# so each is found apart.
+_FIRST_SAMPLE_INT = -1_987_654_321
 _SAMPLE_EPOCH = datetime.datetime(1901, 2, 3, 4, 5, 6, tzinfo=datetime.UTC)
 
 Value = int | str | datetime.datetime | list[int]
