@@ -108,20 +108,39 @@ def related_stories(
         return listed
     if on_stand_in is not None:
         on_stand_in()
-    newest = (
-        Story.objects.public(now=now)
-        .in_edition(story.edition_id)
-        .exclude(pk__in=[story.pk, *excluded, *(s.pk for s in listed)])
-        .for_listing()
-    )
     # The newest few of the section and of each tag, each read along its own index, then the
     # newest of those: asking for "any story sharing a tag or the section" at once walked
     # every story of the edition (4–7 s at a million).
-    frequent = frequent_tags(story.edition_id, tag_ids)
-    sharing = [newest.tagged(t, frequent=t in frequent) for t in tag_ids]
+    sharing = {"tags": tag_ids} if tag_ids else {}
     if story.section_id:
-        sharing.append(newest.in_section(story.section_id))
-    return listed + list(newest.newest_of_each(sharing, room).latest()[:room])
+        sharing["section"] = story.section_id
+    if not sharing:
+        return listed
+    frequent = frequent_tags(story.edition_id, tag_ids)
+    newest = _NEWEST_SHARING.raw(
+        literals={"frequent": tuple(t in frequent for t in tag_ids), "room": room},
+        edition=story.edition_id,
+        leave_out=[story.pk, *excluded, *(s.pk for s in listed)],
+        now=now,
+        **sharing,
+    )
+    return listed + list(newest)
+
+
+def _newest_sharing(edition, leave_out, now, frequent, room, tags=(), section=None):
+    """The stand-in: the newest `room` public stories of `edition` but `leave_out` that carry
+    one of `tags` (each read the shorter way for how `frequent` it is) or are in `section`."""
+    newest = Story.objects.public(now=now).in_edition(edition).exclude(pk__in=leave_out)
+    newest = newest.headlines()
+    sharing = [
+        newest.tagged(tag, frequent=often) for tag, often in zip(tags, frequent, strict=True)
+    ]
+    if section is not None:
+        sharing.append(newest.in_section(section))
+    return newest.newest_of_each(sharing, room).latest()[:room]
+
+
+_NEWEST_SHARING = Compiled(_newest_sharing)  # built and compiled once (decision 0039)
 
 
 def _stored_codes(code: int) -> tuple[list[int], list[int], set[int]]:

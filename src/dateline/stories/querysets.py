@@ -102,16 +102,8 @@ class StoryQuerySet(models.QuerySet):
 
     def headlines(self) -> "StoryQuerySet":
         """Only the columns a list of headlines shows, newest first; not its sections (from
-        the edition's furniture: `EditionChrome.with_sections`; or `for_listing`)."""
+        the edition's furniture: `EditionChrome.with_sections`)."""
         return self.latest().only(*HEADLINE_FIELDS)
-
-    def for_listing(self) -> "StoryQuerySet":
-        """`headlines`, each with its section joined."""
-        return (
-            self.latest()
-            .select_related("section")
-            .only(*HEADLINE_FIELDS, "section__slug", "section__name", "section__edition_id")
-        )
 
     def latest_per_section(self, section_ids, per_section: int) -> "StoryQuerySet":
         """The newest `per_section` stories of each of these sections, in one query (a window
