@@ -149,3 +149,22 @@ def test_a_value_compared_with_a_count_is_a_parameter(editions):
     assert [tag.slug for tag in carried.raw(at_least=2)] == ["water"]
     assert [tag.slug for tag in carried.raw(at_least=1)] == ["rain", "water"]
     assert [tag.slug for tag in carried.raw(at_least=3)] == []
+
+
+def test_keeps_the_latest_compiled_forms_only(editions, monkeypatch):
+    """Each slice of a list is its own SQL; a process keeps the latest MAX_COMPILED of them."""
+    english, _ = editions
+    stories = [make_story(english) for _ in range(3)]
+    built = []
+
+    def page(edition, now, start):
+        built.append(start)
+        return Story.objects.public(now=now).filter(edition_id=edition).order_by("code")[start:]
+
+    monkeypatch.setattr(Compiled, "MAX_COMPILED", 2)
+    query = Compiled(page)
+    now = timezone.now()
+    for start in (0, 1, 2, 1, 0):
+        found = codes_of(query.raw(literals={"start": start}, edition=english.pk, now=now))
+        assert found == codes_of(stories[start:])
+    assert built == [0, 1, 2, 0]  # 1 was still kept; 0 had been let go for 2
