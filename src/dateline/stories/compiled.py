@@ -48,12 +48,16 @@ class Compiled:
         self._build = build
         self._compiled: OrderedDict[tuple, tuple] = OrderedDict()
 
-    def raw(self, *, using: str = "default", literals=None, **values: Value) -> RawQuerySet:
+    def raw(
+        self, *, using: str = "default", literals: dict | None = None, **values: Value
+    ) -> RawQuerySet:
         """The queryset's model instances (fields converted; annotations as attributes)."""
         model, sql, params = self._sql(using, literals or {}, values)
         return model._default_manager.db_manager(using).raw(sql, params)
 
-    def rows(self, *, using: str = "default", literals=None, **values: Value) -> list[tuple]:
+    def rows(
+        self, *, using: str = "default", literals: dict | None = None, **values: Value
+    ) -> list[tuple]:
         """The rows as the database returns them, unconverted (for counts and keys)."""
         _model, sql, params = self._sql(using, literals or {}, values)
         with connections[using].cursor() as cursor:
