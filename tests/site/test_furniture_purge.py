@@ -2,7 +2,7 @@
 saving anything else leaves it.
 
 The wiring is made once at start-up (`SiteConfig.ready`); these tests make it again, so that
-they check `connect_purge` itself rather than what start-up left behind.
+they check `connect_signals` itself rather than what start-up left behind.
 """
 
 import pytest
@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 
 from dateline.editions.models import Edition, FollowLink
-from dateline.site.chrome import CACHE_KEY, connect_purge, site_chrome
+from dateline.site.chrome import CACHE_KEY, connect_signals, site_chrome
 from dateline.stories.models import Section, Tag
 from tests.factories import make_edition, make_section, make_story
 
@@ -28,10 +28,10 @@ def unwire():
 @pytest.fixture
 def wired():
     unwire()
-    connect_purge()
+    connect_signals()
     yield
     unwire()
-    connect_purge()
+    connect_signals()
 
 
 @pytest.fixture
@@ -87,7 +87,7 @@ def test_the_wiring_is_named_so_a_second_start_up_does_not_double_it(furniture):
     registry, a reload) replaces it rather than adding one, and it can be taken off by name.
     Taken off, saving the furniture leaves the cached copy alone."""
     edition, section, link = furniture
-    connect_purge()  # again: still one receiver per signal and model
+    connect_signals()  # again: still one receiver per signal and model
     for model in FURNITURE:
         assert post_save.disconnect(sender=model, dispatch_uid=f"chrome-save-{model.__name__}")
         assert post_delete.disconnect(sender=model, dispatch_uid=f"chrome-delete-{model.__name__}")
@@ -96,3 +96,45 @@ def test_the_wiring_is_named_so_a_second_start_up_does_not_double_it(furniture):
         row.save()
     link.delete()
     assert not is_purged()
+
+
+def test_a_request_reads_the_furniture_from_the_cache_once(client, furniture, monkeypatch):
+    """A page asks for the furniture several times (its view, the comment form, the edition
+    switch); the cache is read for the first ask only, and again by the next request."""
+    edition, section, _ = furniture
+    story = make_story(edition, section=section)
+    reads = []
+    real_get = cache.get
+
+    def counting_get(key, *args, **kwargs):
+        if key == CACHE_KEY:
+            reads.append(key)
+        return real_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", counting_get)
+    for _ in range(2):
+        assert client.get(story.get_absolute_url()).status_code == 200
+    assert len(reads) == 2
+
+
+def test_outside_a_request_each_read_sees_a_change(furniture):
+    """A task worker is never inside a request: it reads what is cached now, every time."""
+    _, section, _ = furniture
+    assert [s.name for s in site_chrome().edition("en").sections] == ["World"]
+    Section.objects.filter(pk=section.pk).update(name="Foreign")  # behind the signals' back
+    cache.delete(CACHE_KEY)
+    assert [s.name for s in site_chrome().edition("en").sections] == ["Foreign"]
+
+
+def test_furniture_saved_in_a_request_shows_as_saved_in_the_same_request(furniture):
+    from django.core.signals import request_finished, request_started
+
+    _, section, _ = furniture
+    request_started.send(sender=None)
+    try:
+        assert [s.name for s in site_chrome().edition("en").sections] == ["World"]
+        section.name = "Foreign"
+        section.save()
+        assert [s.name for s in site_chrome().edition("en").sections] == ["Foreign"]
+    finally:
+        request_finished.send(sender=None)

@@ -9,5 +9,5 @@ class SiteConfig(AppConfig):
     def ready(self) -> None:
         from dateline.site import chrome, purge
 
-        chrome.connect_purge()
+        chrome.connect_signals()
         purge.connect()

@@ -178,6 +178,8 @@ ARTICLE_STORY = Compiled(
     )
 )
 
+ARTICLE_TAGS = Compiled(lambda story: Tag.objects.filter(stories=story))  # by name
+
 
 @with_comment_form
 @cached_page(scopes=lambda edition, code, slug="": [story_scope(code)])
@@ -192,7 +194,7 @@ def article(request: HttpRequest, edition: str, code: int, slug: str = "") -> Ht
         # An old or mistyped slug still finds the story; search engines learn the right URL.
         path = iri_to_uri(f"/{edition}/news/{story.code}/{story.slug}")
         return HttpResponsePermanentRedirect(path)
-    tags = list(story.tags.all())
+    tags = list(ARTICLE_TAGS.raw(story=story.pk))
 
     def shows_stand_in() -> None:
         section = story.section.slug if story.section_id else None
