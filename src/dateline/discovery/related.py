@@ -39,7 +39,7 @@ from dateline.discovery.models import RelatedChoice, RelatedStory
 from dateline.discovery.search import best_matches, public_documents
 from dateline.stories.compiled import Compiled
 from dateline.stories.models import Story
-from dateline.stories.querysets import frequent_tags
+from dateline.stories.querysets import HEADLINE_FIELDS, frequent_tags
 
 RELATED_LIMIT = 5
 # The rerank, not the index, is what finds the best five: 150 of BM25's matches rather than 60
@@ -63,16 +63,14 @@ RECENCY_FLOOR = 0.9
 # --- reading (the article page) ----------------------------------------------------------------
 
 
-# The stored list's stories, with what a list of headlines shows (no section: the page shows
-# none for them); built and compiled once (decision 0039).
+# The stored list's stories, with what a list of headlines shows (not their sections: the page
+# shows none for them); built and compiled once (decision 0039).
 _LISTED = Compiled(
     lambda edition, codes, now: (
         Story.objects.public(now=now)
         .in_edition(edition)
         .filter(pk__in=codes)
-        .only(
-            "code", "slug", "headline", "lead", "byline", "language", "published_at", "edition_id"
-        )
+        .only(*HEADLINE_FIELDS)
     )
 )
 
