@@ -34,7 +34,7 @@ from dateline.site.pagination import page_from
 from dateline.site.translations import default_version, public_versions
 from dateline.stories.compiled import Compiled
 from dateline.stories.models import Correction, Status, Story, StoryChange, Tag
-from dateline.stories.querysets import frequent_tags
+from dateline.stories.querysets import is_frequent_tag
 
 FRONT_LATEST = 10
 FRONT_PER_SECTION = 4
@@ -151,8 +151,7 @@ def section(request: HttpRequest, edition: str, slug: str) -> HttpResponse:
 def tag(request: HttpRequest, edition: str, slug: str) -> HttpResponse:
     chrome = edition_chrome(edition)
     current = get_object_or_404(Tag, slug=slug)
-    # The shorter way to a newest-first page for how often the tag is carried (querysets).
-    frequent = current.pk in frequent_tags(chrome.edition, [current.pk])
+    frequent = is_frequent_tag(chrome.edition, current)  # which way to read its list
     stories = _list_rows(
         TAG_PAGE, chrome, {"frequent": frequent}, edition=chrome.edition.pk, tag=current.pk
     )

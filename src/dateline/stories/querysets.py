@@ -45,6 +45,11 @@ def frequent_tags(edition, tag_ids) -> set[int]:
     return {tag_id for (tag_id,) in rows}
 
 
+def is_frequent_tag(edition, tag) -> bool:
+    """Whether `tag` is frequent in `edition` (`frequent_tags`): which way to read its list."""
+    return tag.pk in frequent_tags(edition, [tag.pk])
+
+
 def _frequent_among(edition, tags, now, at_least, recent):
     from dateline.stories.models import Story
 
@@ -93,8 +98,8 @@ class StoryQuerySet(models.QuerySet):
 
     def in_edition_tagged(self, edition, tag) -> "StoryQuerySet":
         """`edition`'s stories that carry `tag`, by the shorter way to a newest-first page for
-        how often the tag is carried there (`frequent_tags`): a tag page's or feed's list."""
-        frequent = tag.pk in frequent_tags(edition, [tag.pk])
+        how often the tag is carried there (`is_frequent_tag`): a tag feed's list."""
+        frequent = is_frequent_tag(edition, tag)
         return self.in_edition(edition).tagged(tag, frequent=frequent)
 
     def latest(self) -> "StoryQuerySet":
