@@ -7,6 +7,7 @@ import collections
 import datetime
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from dateline.discovery import backends
@@ -14,8 +15,9 @@ from dateline.discovery import search as search_module
 from dateline.discovery.backends import Filters, backend
 from dateline.discovery.query import parse_query
 from dateline.discovery.search import best_matches, document_of, reindex, sync_stories
-from dateline.stories.actions import correct_story, kill_story, unpublish_story
-from dateline.stories.models import Story
+from dateline.stories.actions import correct_story, edit_story, kill_story, unpublish_story
+from dateline.stories.models import Story, Tag
+from dateline.stories.tagging import tags_for
 from tests.factories import make_story
 
 pytestmark = pytest.mark.django_db
@@ -123,6 +125,45 @@ def test_tag_filter_and_exclusions_check_the_matches(editions, committed):
     assert found == [tagged.pk]
 
 
+def test_a_tag_filter_follows_the_story_s_tags(editions, committed, monkeypatch):
+    en, _ = editions
+    with committed():
+        retagged = make_story(en, headline="Walnut harvest", tags=("farming",))
+        kept_tag = make_story(en, headline="Walnut prices", tags=("farming", "markets"))
+    farming, markets = Tag.objects.get(name="farming"), Tag.objects.get(name="markets")
+    with committed():
+        edit_story(retagged, base_version=retagged.version, tags=tags_for([("keyword", "markets")]))
+    query = parse_query("walnut")
+    for walk in (True, False):  # either way of reading the matches
+        monkeypatch.setattr(backends, "_walk_is_cheaper", lambda query, tag_id, walk=walk: walk)
+        for tag, found in ((farming, [kept_tag.pk]), (markets, [kept_tag.pk, retagged.pk])):
+            got = backend().ranked(query, Filters(en.pk, tag_id=tag.pk), limit=10, offset=0)
+            assert sorted(got) == sorted(found)
+    # A tag's term is no word: a query cannot find it, nor Related News weigh it.
+    assert backend().ranked(parse_query(str(farming.pk)), Filters(en.pk), limit=10, offset=0) == []
+    assert kept() == truth()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's index holds tags as terms"
+)
+def test_postgresql_counts_each_tag_s_stories(editions, committed, monkeypatch):
+    en, _ = editions
+    with committed():
+        for n in range(4):
+            make_story(en, headline=f"Walnut harvest {n}", tags=("farming",))
+        make_story(en, headline="Walnut prices", tags=("markets",))
+    farming, markets = Tag.objects.get(name="farming"), Tag.objects.get(name="markets")
+    terms = [backends.tag_term(farming.pk), backends.tag_term(markets.pk)]
+    assert backend().word_counts(terms) == (5, dict(zip(terms, (4, 1), strict=True)))
+    # "walnut" is in all 5 and the tag in 1: 1 match, a walk would read all 5; 4 matches
+    # in 5 take a walk of 2.5.
+    monkeypatch.setattr(backends, "RANKED_MATCHES", 2)
+    monkeypatch.setattr(backends, "GIN_ROW_COST", 1.0)
+    assert backends._walk_is_cheaper(parse_query("walnut"), farming.pk)
+    assert not backends._walk_is_cheaper(parse_query("walnut"), markets.pk)
+
+
 def test_more_like_this_leaves_out_its_commonest_words_past_the_budget(
     editions, committed, monkeypatch
 ):
@@ -161,7 +202,7 @@ def test_matches_are_estimated_from_the_kept_frequencies(editions, committed, mo
     assert backends._prefix_count("mar") == 5 and backends._prefix_count("zz") == 0
     # Either way of reading them, a search finds the same stories.
     walnuts = backend().ranked(parse_query("walnut"), Filters(en.pk), limit=10, offset=0)
-    monkeypatch.setattr(backends, "_walk_is_cheaper", lambda query: False)
+    monkeypatch.setattr(backends, "_walk_is_cheaper", lambda query, tag_id: False)
     assert backend().ranked(parse_query("walnut"), Filters(en.pk), limit=10, offset=0) == walnuts
 
 
@@ -187,3 +228,37 @@ def test_date_filters_bound_the_codes_searched(editions, committed):
     assert backends._codes_published_between(empty) is None
     assert backend().ranked(parse_query("walnut"), empty, limit=10, offset=0) == []
     assert old.pk not in backend().ranked(parse_query("walnut"), recent, limit=10, offset=0)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's index holds tags as terms"
+)
+def test_the_migration_gives_an_older_index_its_tags_as_store_writes_them(editions, committed):
+    import importlib
+
+    migration = importlib.import_module("dateline.discovery.migrations.0007_tags_as_search_terms")
+    en, _ = editions
+    with committed():
+        make_story(en, headline="Walnut harvest", tags=("farming", "markets"))
+        make_story(en, headline="Walnut prices", tags=("markets",))
+        make_story(en, headline="Walnut exports")
+
+    def index() -> list:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT story_id, document::text FROM discovery_search ORDER BY 1")
+            return cursor.fetchall()
+
+    stored, counted = index(), kept_with_tags()
+    with connection.schema_editor() as editor:
+        migration.run(migration.REMOVE)(None, editor)
+    assert index() != stored and kept_with_tags() != counted
+    assert "#" not in str(index()) and kept() == truth()
+    with connection.schema_editor() as editor:
+        migration.run(migration.ADD)(None, editor)
+    assert (index(), kept_with_tags()) == (stored, counted)
+
+
+def kept_with_tags() -> dict[str, int]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT word, stories FROM discovery_search_frequency WHERE stories > 0")
+        return dict(cursor.fetchall())

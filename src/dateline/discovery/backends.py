@@ -55,6 +55,8 @@ class Document:
     headline: str
     lead: str
     body: str
+    # PostgreSQL indexes them as terms of the document (`tag_term`); SQLite looks them up.
+    tag_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -214,8 +216,12 @@ def _word_counts(words: Sequence[str] | None) -> tuple[int, dict[str, int]]:
     """How many stories the index holds, and how many hold each of `words` (every word of
     the index for None), read from the kept frequencies."""
     with connection.cursor() as cursor:
-        if words is None:
-            cursor.execute(f"SELECT word, stories FROM {FREQUENCIES} WHERE stories > 0")  # noqa: S608
+        if words is None:  # the words only, not PostgreSQL's tags (`tag_term`)
+            cursor.execute(
+                f"SELECT word, stories FROM {FREQUENCIES}"  # noqa: S608
+                " WHERE stories > 0 AND word NOT LIKE %s",
+                ["#%"],
+            )
             counts = dict(cursor.fetchall())
         else:
             counts = {}
@@ -235,6 +241,12 @@ def _word_counts(words: Sequence[str] | None) -> tuple[int, dict[str, int]]:
     return total, counts
 
 
+def tag_term(tag_id: int) -> str:
+    """A tag as a term of PostgreSQL's documents: `#` is in no word (words are letters and
+    digits), so no query word finds it, and the kept frequencies count its stories."""
+    return f"#{tag_id}"
+
+
 def _fts5_term(term: Term) -> str:
     """`"word"`, `"two words"` (a phrase), `"wor"*` (a prefix). Words are letters and digits
     only (`text.tokens`), so the double quotes cannot be closed from inside."""
@@ -244,7 +256,9 @@ def _fts5_term(term: Term) -> str:
 class PostgresIndex:
     """A table with one `tsvector` per story (headline weight A, lead B, body C) under a GIN
     index, made with the `simple` configuration: no stemming, no stop words, which suits
-    text normalised for any language, Persian included."""
+    text normalised for any language, Persian included. The story's tags are terms of it
+    too (`tag_term`, without positions): a tag filter is then one more list the inverted
+    index intersects, not a lookup per story (decision 0040)."""
 
     def store(self, documents: Sequence[Document]) -> None:
         codes = [d.code for d in documents]
@@ -254,12 +268,22 @@ class PostgresIndex:
                 f"""INSERT INTO {TABLE} (story_id, edition_id, section_id, published_at, document)
                 VALUES (%s, %s, %s, %s, setweight(to_tsvector('simple', %s), 'A')
                     || setweight(to_tsvector('simple', %s), 'B')
-                    || setweight(to_tsvector('simple', %s), 'C'))
+                    || setweight(to_tsvector('simple', %s), 'C')
+                    || array_to_tsvector(%s::text[]))
                 ON CONFLICT (story_id) DO UPDATE SET edition_id = EXCLUDED.edition_id,
                     section_id = EXCLUDED.section_id, published_at = EXCLUDED.published_at,
                     document = EXCLUDED.document""",  # noqa: S608
                 [
-                    (d.code, d.edition_id, d.section_id, d.published_at, d.headline, d.lead, d.body)
+                    (
+                        d.code,
+                        d.edition_id,
+                        d.section_id,
+                        d.published_at,
+                        d.headline,
+                        d.lead,
+                        d.body,
+                        [tag_term(tag_id) for tag_id in d.tag_ids],
+                    )
                     for d in documents
                 ],
             )
@@ -315,8 +339,8 @@ class PostgresIndex:
             where.append("story_id BETWEEN %s AND %s")
             params.extend(codes)
         if filters.tag_id is not None:
-            where.append("story_id IN (SELECT story_id FROM stories_story_tags WHERE tag_id = %s)")
-            params.append(filters.tag_id)
+            where.append("document @@ %s::tsquery")  # the term as it is: no parser's reading
+            params.append(f"'{tag_term(filters.tag_id)}'")
         if filters.exclude:
             where.append("story_id <> ALL(%s)")
             params.append(list(filters.exclude))
@@ -329,7 +353,7 @@ class PostgresIndex:
         # takes the key's order away from it.
         recent = ""
         if not any_term:
-            key = "story_id" if _walk_is_cheaper(query) else "story_id + 0"
+            key = "story_id" if _walk_is_cheaper(query, filters.tag_id) else "story_id + 0"
             recent = f" ORDER BY {key} DESC LIMIT {RANKED_MATCHES}"
         sql = (
             f"SELECT story_id FROM (SELECT story_id, published_at, document, q"  # noqa: S608
@@ -378,23 +402,27 @@ def _codes_published_between(filters: Filters) -> tuple[int, int] | None:
     return None if bounds["low"] is None else (bounds["low"], bounds["high"])
 
 
-def _walk_is_cheaper(query: SearchQuery) -> bool:
-    """Whether walking the stories newest first finds RANKED_MATCHES matches of `query`
-    sooner than reading all of them through the GIN index would. A walk reads about
-    RANKED_MATCHES × stories / matches stories (all of them when the matches are fewer); the
-    index reads every story holding all the query's words, each about GIN_ROW_COST times a
-    walked one (each a heap page of its own; measured at a million stories: a word in 36,336
-    stories, 294 ms through the index, 68 ms walking).
+def _walk_is_cheaper(query: SearchQuery, tag_id: int | None = None) -> bool:
+    """Whether walking the stories newest first finds RANKED_MATCHES matches of `query` (in
+    the tag `tag_id`, if given) sooner than reading all of them through the GIN index would.
+    A walk reads about RANKED_MATCHES × stories / matches stories (all of them when the
+    matches are fewer); the index reads every story holding all the query's words, each
+    about GIN_ROW_COST times a walked one (each a heap page of its own; measured at a
+    million stories: a word in 36,336 stories, 294 ms through the index, 68 ms walking).
 
     The counts are estimates from the kept frequencies: the words taken as independent (a
     prefix as the words it starts, added up), and each further word of a phrase as found
     next to the one before in one story of PHRASE_SHARE of those holding both (at a million,
-    "one pct" is in 3 % of the stories holding both words, "mln revs" in 13 %)."""
-    words = sorted({word for term in query.terms for word in term.words})
+    "one pct" is in 3 % of the stories holding both words, "mln revs" in 13 %). A tag
+    counts as one more word."""
+    tags = [] if tag_id is None else [tag_term(tag_id)]
+    words = sorted({word for term in query.terms for word in term.words} | set(tags))
     total, counts = _word_counts(words)
     if not total:
         return False
     holding_all = float(total)
+    for tag in tags:
+        holding_all *= counts.get(tag, 0) / total
     for term in query.terms:
         whole = term.words[:-1] if term.prefix else term.words
         for word in whole:

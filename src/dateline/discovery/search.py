@@ -12,12 +12,13 @@ from collections.abc import Callable, Iterable, Mapping
 
 import nh3
 from django.db import transaction
+from django.db.models import Prefetch
 
 from dateline.discovery import story_words
 from dateline.discovery.backends import Document, Filters, backend
 from dateline.discovery.query import MAX_TERMS, SearchQuery, Term
 from dateline.discovery.text import index_text, tokens
-from dateline.stories.models import Story
+from dateline.stories.models import Story, Tag
 
 # The index keeps this much of each field: a tsvector holds at most 1 MB, and a story's first
 # hundred thousand characters say what it is about.
@@ -47,11 +48,13 @@ def document_of(story: Story) -> Document:
         headline=indexed(story.headline),
         lead=indexed(story.lead),
         body=indexed(plain_body(story)),
+        tag_ids=tuple(sorted(tag.pk for tag in story.tags.all())),
     )
 
 
 def _public_for_index():
-    return Story.objects.public().only(*_INDEXED_FIELDS, "body_html")
+    tags = Prefetch("tags", queryset=Tag.objects.only("pk"))
+    return Story.objects.public().only(*_INDEXED_FIELDS, "body_html").prefetch_related(tags)
 
 
 def public_documents(codes: Iterable[int]) -> list[Document]:
