@@ -11,7 +11,6 @@ from markupsafe import Markup, escape
 
 from dateline.comments.text import comment_html
 from dateline.copy import direction_for, format_dateline
-from dateline.site.formatting import format_day, format_number, format_published
 from dateline.site.sharing import share_links
 from dateline.site.translations import language_name, other_editions
 from dateline.site.webfonts import webfont_stylesheet
@@ -78,17 +77,19 @@ def environment(**options) -> Environment:
     env.globals.update(webfont_stylesheet=webfont_stylesheet, share_links=share_links)
     env.globals.update(other_editions=other_editions, language_name=language_name)
     env.filters["machine_time"] = machine_time
-    from dateline.site.seo import page_seo  # seo builds on this module's helpers
+    # Both build on this module's helpers.
+    from dateline.site import fragments
+    from dateline.site.seo import page_seo
 
     env.globals["page_seo"] = page_seo
-    env.filters["published"] = lambda moment, edition: format_published(
-        moment,
-        language=edition.language,
-        timezone_name=edition.timezone,
-        calendar=edition.calendar,
+    env.globals.update(
+        time_of=fragments.time_of,
+        day_of=fragments.day_of,
+        story_lang=fragments.story_lang,
+        story_link=fragments.story_link,
+        section_link=fragments.section_link,
+        tag_link=fragments.tag_link,
+        comment_count=fragments.comment_count,
     )
-    env.filters["day"] = lambda moment, edition: format_day(
-        moment, language=edition.language, timezone_name=edition.timezone, calendar=edition.calendar
-    )
-    env.filters["digits"] = lambda number, edition: format_number(number, language=edition.language)
+    env.filters.update(published=fragments.published, day=fragments.day, digits=fragments.digits)
     return env
