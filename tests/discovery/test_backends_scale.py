@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from dateline.discovery import backends
@@ -135,7 +136,7 @@ def test_a_tag_filter_follows_the_story_s_tags(editions, committed, monkeypatch)
         edit_story(retagged, base_version=retagged.version, tags=tags_for([("keyword", "markets")]))
     query = parse_query("walnut")
     for walk in (True, False):  # either way of reading the matches
-        monkeypatch.setattr(backends, "_walk_is_cheaper", lambda query, tag_id, walk=walk: walk)
+        monkeypatch.setattr(backends._Estimate, "walk_is_cheaper", lambda e, walk=walk: walk)
         for tag, found in ((farming, [kept_tag.pk]), (markets, [kept_tag.pk, retagged.pk])):
             got = backend().ranked(query, Filters(en.pk, tag_id=tag.pk), limit=10, offset=0)
             assert sorted(got) == sorted(found)
@@ -159,7 +160,7 @@ def test_postgresql_counts_each_tag_s_stories(editions, committed, monkeypatch):
     # "walnut" is in all 5 and the tag in 1: 1 match, a walk would read all 5; 4 matches
     # in 5 take a walk of 2.5.
     monkeypatch.setattr(backends, "RANKED_MATCHES", 2)
-    monkeypatch.setattr(backends, "GIN_ROW_COST", 1.0)
+    monkeypatch.setattr(backends, "GIN_ENTRY_COST", 1.0)
     assert backends._walk_is_cheaper(parse_query("walnut"), farming.pk)
     assert not backends._walk_is_cheaper(parse_query("walnut"), markets.pk)
 
@@ -186,24 +187,71 @@ def test_matches_are_estimated_from_the_kept_frequencies(editions, committed, mo
         for n in range(4):
             make_story(en, headline=f"Walnut harvest {n}", body="Market report.")
         make_story(en, headline="Saffron marketing", body="Other news.")
-    # A walk reads 2 × 5 / matches stories (5 when fewer than 2 match); the index, each
-    # story holding the words at the cost of one walked.
+    # A walk reads 2 × 5 / matches stories (5 when fewer than 2 match); the index goes
+    # through each story holding the words at the cost of one walked, and checks a
+    # phrase's too.
     monkeypatch.setattr(backends, "RANKED_MATCHES", 2)
-    monkeypatch.setattr(backends, "GIN_ROW_COST", 1.0)
+    monkeypatch.setattr(backends, "GIN_ENTRY_COST", 1.0)
     assert backends._walk_is_cheaper(parse_query("walnut"))  # 4 of 5: 2.5 walked, or 4
     assert not backends._walk_is_cheaper(parse_query("saffron"))  # 1: 5 walked, or 1
     assert not backends._walk_is_cheaper(parse_query("walnut saffron"))  # 5 × 4/5 × 1/5
     assert backends._walk_is_cheaper(parse_query("mark*"))  # market 4 + marketing 1
-    assert not backends._walk_is_cheaper(parse_query('"saffron marketing"'))
+    assert not backends._walk_is_cheaper(parse_query('"saffron marketing"'))  # 0.2 + 0.2
     # Two common words together: 5 × 4/5 × 4/5 = 3.2 stories hold both, 3.1 walked. As a
-    # phrase, few of those are thought to hold it: the walk would read all 5.
+    # phrase, few of those are thought to hold it: the walk would read all 5, the index
+    # 3.2 entries and check 3.2 stories.
     assert backends._walk_is_cheaper(parse_query("walnut harvest"))
-    assert not backends._walk_is_cheaper(parse_query('"walnut harvest"'))
+    assert backends._walk_is_cheaper(parse_query('"walnut harvest"'))
     assert backends._prefix_count("mar") == 5 and backends._prefix_count("zz") == 0
     # Either way of reading them, a search finds the same stories.
     walnuts = backend().ranked(parse_query("walnut"), Filters(en.pk), limit=10, offset=0)
-    monkeypatch.setattr(backends, "_walk_is_cheaper", lambda query, tag_id: False)
+    monkeypatch.setattr(backends._Estimate, "walk_is_cheaper", lambda estimate: False)
     assert backend().ranked(parse_query("walnut"), Filters(en.pk), limit=10, offset=0) == walnuts
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's index reads the newest codes first"
+)
+def test_matches_read_from_the_index_are_looked_for_among_the_newest_first(
+    editions, committed, monkeypatch
+):
+    en, _ = editions
+    now = timezone.now()
+    with committed():
+        walnuts = [
+            make_story(en, headline="Walnut harvest", published_at=now - (20 - n) * HOUR)
+            for n in range(6)
+        ]
+        newer = [
+            make_story(en, headline=f"Saffron {n}", published_at=now - HOUR) for n in range(10)
+        ]
+    monkeypatch.setattr(backends, "RANKED_MATCHES", 2)
+    monkeypatch.setattr(backends._Estimate, "walk_is_cheaper", lambda estimate: False)
+    estimate = backends._estimated(parse_query("walnut"))
+    assert (estimate.stories, estimate.matching) == (16, 6)
+    assert estimate.newest_share() == pytest.approx(4 / 6)  # 2 × RANKED_MATCHES of 6
+    # The newest two-thirds of the codes hold at most one walnut story: fewer than
+    # RANKED_MATCHES, so the search widens to the whole index and finds the two newest.
+    newest = backends._lowest_code_of_newest(4 / 6)
+    assert newest > walnuts[-2].pk and newest <= newer[-1].pk
+    with CaptureQueriesContext(connection) as ran:
+        found = backend().ranked(parse_query("walnut"), Filters(en.pk), limit=10, offset=0)
+    assert sorted(found) == sorted(s.pk for s in walnuts[-2:])
+    assert [bounded(q["sql"]) for q in ran.captured_queries if "OVER ()" in q["sql"]] == [
+        True,
+        False,
+    ]
+    # Among the newest codes alone when they hold enough: the same stories as the whole.
+    monkeypatch.setattr(backends, "NEWEST_FIRST_MARGIN", 0.5)
+    assert backends._estimated(parse_query("saffron")).newest_share() == pytest.approx(0.1)
+    with CaptureQueriesContext(connection) as ran:
+        whole = backend().ranked(parse_query("saffron"), Filters(en.pk), limit=10, offset=0)
+    assert sorted(whole) == sorted(s.pk for s in newer[-2:])
+    assert [bounded(q["sql"]) for q in ran.captured_queries if "OVER ()" in q["sql"]] == [True]
+
+
+def bounded(sql: str) -> bool:
+    return "story_id >= " in sql
 
 
 def test_date_filters_bound_the_codes_searched(editions, committed):

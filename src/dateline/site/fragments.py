@@ -3,7 +3,7 @@ or a tag's link, a comment count), written in Python, for the templates as globa
 
 They were Jinja macros: a list page calls them about eighty times, and a macro call (a new
 context, its arguments bound, its output joined) plus the `{% import %}` of their module in
-each template cost a front page a fifth of its rendering (decision 0040). Every value is
+each template cost a front page a fifth of its rendering (decision 0041). Every value is
 escaped by `Markup`'s `%`, as a template's autoescape would.
 
 Text whose direction may differ from the page's (names, tags, headlines of another language)
