@@ -350,7 +350,8 @@ class PostgresIndex:
             params.append(list(filters.exclude))
         tsquery = (" | " if any_term else " & ").join(_tsquery_term(t) for t in query.terms)
         if any_term:
-            return [code for code, _ in self._run(tsquery, where, params, "", limit, offset)]
+            rows = self._run(tsquery, where, params, "", limit, offset, rank="ts_rank")
+            return [code for code, _ in rows]
         # The inner query keeps the RANKED_MATCHES most recent matches: read backwards along
         # the primary key, each story checked, when matches are common (few stories read per
         # match found); from the GIN index, then sorted, when they are not. The planner,
@@ -380,15 +381,25 @@ class PostgresIndex:
             share = 1.0 if not held else share * NEWEST_FIRST_MARGIN * RANKED_MATCHES / held
 
     def _run(
-        self, tsquery: str, where: list[str], params: list, recent: str, limit: int, offset: int
+        self,
+        tsquery: str,
+        where: list[str],
+        params: list,
+        recent: str,
+        limit: int,
+        offset: int,
+        rank: str = "ts_rank_cd",
     ) -> list[tuple[int, int]]:
-        """The page of (code, matches ranked) asked for. ts_rank_cd's default weights count A
-        (headline) 1.0, B (lead) 0.4, C (body) 0.2."""
+        """The page of (code, matches ranked) asked for. Both ranks' default weights count A
+        (headline) 1.0, B (lead) 0.4, C (body) 0.2. A search ranks by cover density
+        (`ts_rank_cd`: its words near each other count more); "more like this", whose words
+        are a story's rarest joined by OR and whose candidates Related News scores again,
+        by frequency (`ts_rank`), which costs it a third as much (decision 0040)."""
         sql = (
             f"SELECT story_id, count(*) OVER () FROM (SELECT story_id, published_at, document, q"  # noqa: S608
             f" FROM {TABLE}, to_tsquery('simple', %s) AS q WHERE {' AND '.join(where)}{recent})"
             " AS matches"
-            f" ORDER BY ts_rank_cd(document, q) * (1 + {RECENCY_BOOST} / (1 + EXTRACT(EPOCH FROM"
+            f" ORDER BY {rank}(document, q) * (1 + {RECENCY_BOOST} / (1 + EXTRACT(EPOCH FROM"
             f" (now() - published_at)) / 86400.0 / {RECENCY_DAYS})) DESC, story_id DESC"
             " LIMIT %s OFFSET %s"
         )
