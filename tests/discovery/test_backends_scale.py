@@ -36,6 +36,10 @@ def truth() -> tuple[int, dict[str, int]]:
     return len(public), dict(counts)
 
 
+def walk_is_cheaper(query, tag_id=None) -> bool:
+    return backends._estimated(query, tag_id).walk_is_cheaper()
+
+
 def kept() -> tuple[int, dict[str, int]]:
     return backend().word_counts(None)
 
@@ -161,8 +165,8 @@ def test_postgresql_counts_each_tag_s_stories(editions, committed, monkeypatch):
     # in 5 take a walk of 2.5.
     monkeypatch.setattr(backends, "RANKED_MATCHES", 2)
     monkeypatch.setattr(backends, "GIN_ENTRY_COST", 1.0)
-    assert backends._walk_is_cheaper(parse_query("walnut"), farming.pk)
-    assert not backends._walk_is_cheaper(parse_query("walnut"), markets.pk)
+    assert walk_is_cheaper(parse_query("walnut"), farming.pk)
+    assert not walk_is_cheaper(parse_query("walnut"), markets.pk)
 
 
 def test_more_like_this_leaves_out_its_commonest_words_past_the_budget(
@@ -192,16 +196,16 @@ def test_matches_are_estimated_from_the_kept_frequencies(editions, committed, mo
     # phrase's too.
     monkeypatch.setattr(backends, "RANKED_MATCHES", 2)
     monkeypatch.setattr(backends, "GIN_ENTRY_COST", 1.0)
-    assert backends._walk_is_cheaper(parse_query("walnut"))  # 4 of 5: 2.5 walked, or 4
-    assert not backends._walk_is_cheaper(parse_query("saffron"))  # 1: 5 walked, or 1
-    assert not backends._walk_is_cheaper(parse_query("walnut saffron"))  # 5 × 4/5 × 1/5
-    assert backends._walk_is_cheaper(parse_query("mark*"))  # market 4 + marketing 1
-    assert not backends._walk_is_cheaper(parse_query('"saffron marketing"'))  # 0.2 + 0.2
+    assert walk_is_cheaper(parse_query("walnut"))  # 4 of 5: 2.5 walked, or 4
+    assert not walk_is_cheaper(parse_query("saffron"))  # 1: 5 walked, or 1
+    assert not walk_is_cheaper(parse_query("walnut saffron"))  # 5 × 4/5 × 1/5
+    assert walk_is_cheaper(parse_query("mark*"))  # market 4 + marketing 1
+    assert not walk_is_cheaper(parse_query('"saffron marketing"'))  # 0.2 + 0.2
     # Two common words together: 5 × 4/5 × 4/5 = 3.2 stories hold both, 3.1 walked. As a
     # phrase, few of those are thought to hold it: the walk would read all 5, the index
     # 3.2 entries and check 3.2 stories.
-    assert backends._walk_is_cheaper(parse_query("walnut harvest"))
-    assert backends._walk_is_cheaper(parse_query('"walnut harvest"'))
+    assert walk_is_cheaper(parse_query("walnut harvest"))
+    assert walk_is_cheaper(parse_query('"walnut harvest"'))
     assert backends._prefix_count("mar") == 5 and backends._prefix_count("zz") == 0
     # Either way of reading them, a search finds the same stories.
     walnuts = backend().ranked(parse_query("walnut"), Filters(en.pk), limit=10, offset=0)

@@ -501,10 +501,6 @@ def _estimated(query: SearchQuery, tag_id: int | None = None) -> _Estimate:
     return _Estimate(total, holding_all, holding_all * PHRASE_SHARE**further_words)
 
 
-def _walk_is_cheaper(query: SearchQuery, tag_id: int | None = None) -> bool:
-    return _estimated(query, tag_id).walk_is_cheaper()
-
-
 def _lowest_code_of_newest(share: float) -> int:
     """The code above which the newest `share` of the index's codes lie."""
     with connection.cursor() as cursor:
