@@ -117,6 +117,16 @@ def test_approving_retires_the_cached_page_at_once(client, story):
     assert "1 comment" not in front
 
 
+def test_lists_count_a_story_s_comments_in_words(client, story):
+    post(client, story, text="A first reader's view")
+    moderation.approve(moderation.pending_ids())
+    count = page(client.get("/en/")).select_one("a.comment-count")
+    assert (count.text, count["href"]) == ("1 comment", f"{story.get_absolute_url()}#comments")
+    post(client, story, text="A second reader's view")
+    moderation.approve(moderation.pending_ids())
+    assert page(client.get("/en/")).select_one("a.comment-count").text == "2 comments"
+
+
 def test_a_deleted_or_erased_comment_keeps_no_trace_and_leaves_the_report_queue(client, story):
     post(client, story, text="Short", email="gone@example.org")
     post(client, story, text="Also short", email="gone@example.org")

@@ -2,6 +2,7 @@
 
 import datetime
 import re
+import zoneinfo
 
 import pytest
 from bs4 import BeautifulSoup
@@ -238,3 +239,16 @@ def test_a_list_page_costs_the_same_few_queries_whatever_it_shows(
         soup = page(client.get(path))
     kickers = [k.get_text() for k in soup.select("main .kicker")]
     assert kickers == ["World"] * PER_PAGE
+
+
+def test_times_and_tags_read_as_the_edition_writes_them(client, editions):
+    en, _ = editions
+    moment = datetime.datetime(2026, 4, 18, 9, 5, tzinfo=datetime.UTC)
+    story = make_story(en, headline="Talks", published_at=moment, tags=("diplomacy",))
+    local = moment.astimezone(zoneinfo.ZoneInfo(en.timezone))
+    shown = f"{local.day} April 2026, {local:%H:%M}"  # the edition's zone, date and time
+    for url in ("/en/", story.get_absolute_url()):
+        time = page(client.get(url)).select_one("main time")
+        assert (time.text, time["datetime"]) == (shown, "2026-04-18T09:05:00Z")
+    tag = page(client.get(story.get_absolute_url())).select_one(".story-tags a")
+    assert (tag.text, tag["href"], tag["rel"]) == ("diplomacy", "/en/tag/diplomacy/", ["tag"])
