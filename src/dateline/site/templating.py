@@ -4,6 +4,8 @@ import datetime
 import functools
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
 from jinja2 import Environment
@@ -27,6 +29,21 @@ def page_url(name: str, **kwargs) -> str:
 @functools.lru_cache(maxsize=4096)
 def _reversed(urlconf, prefix: str, name: str, kwargs: tuple) -> str:
     return reverse(name, urlconf=urlconf, kwargs=dict(kwargs))
+
+
+@functools.lru_cache(maxsize=256)
+def static_url(path: str) -> str:
+    """`static(path)`, remembered: the hashed name of a file is fixed for the process (the
+    storage reads its manifest once) and every page asks for two to four of them, each a
+    tenth of a rendered section page's time until then. Forgotten when the static files'
+    settings change (tests do)."""
+    return static(path)
+
+
+@receiver(setting_changed)
+def _forget_static_urls(setting: str, **kwargs) -> None:
+    if setting in ("STATIC_URL", "STATIC_ROOT", "STORAGES"):
+        static_url.cache_clear()
 
 
 def story_url(edition_code: str, story) -> str:
@@ -71,7 +88,7 @@ def machine_time(moment: datetime.datetime) -> str:
 
 def environment(**options) -> Environment:
     env = Environment(**options)  # noqa: S701  (Django's backend turns autoescape on)
-    env.globals.update(static=static, url=page_url)
+    env.globals.update(static=static_url, url=page_url)
     env.globals.update(story_url=story_url, dateline_of=dateline_of, dateline_html=dateline_html)
     env.globals.update(direction_of=direction_for, comment_html=comment_html)
     env.globals.update(webfont_stylesheet=webfont_stylesheet, share_links=share_links)
