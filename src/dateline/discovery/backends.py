@@ -350,8 +350,7 @@ class PostgresIndex:
             params.append(list(filters.exclude))
         tsquery = (" | " if any_term else " & ").join(_tsquery_term(t) for t in query.terms)
         if any_term:
-            rows = self._run(tsquery, where, params, "", limit, offset, rank="ts_rank")
-            return [code for code, _ in rows]
+            return self._run(tsquery, where, params, "", limit, offset, rank="ts_rank")[0]
         # The inner query keeps the RANKED_MATCHES most recent matches: read backwards along
         # the primary key, each story checked, when matches are common (few stories read per
         # match found); from the GIN index, then sorted, when they are not. The planner,
@@ -365,20 +364,19 @@ class PostgresIndex:
         estimate = _estimated(query, filters.tag_id)
         if estimate.walk_is_cheaper():
             recent = f" ORDER BY story_id DESC LIMIT {RANKED_MATCHES}"
-            return [code for code, _ in self._run(tsquery, where, params, recent, limit, offset)]
+            return self._run(tsquery, where, params, recent, limit, offset)[0]
         recent = f" ORDER BY story_id + 0 DESC LIMIT {RANKED_MATCHES}"
         dated = filters.since is not None or filters.until is not None
         share = 1.0 if dated else estimate.newest_share()
-        while True:
-            if share < 1:
-                bounded = ([*where, "story_id >= %s"], [*params, _lowest_code_of_newest(share)])
-            else:
-                bounded = (where, params)
-            rows = self._run(tsquery, *bounded, recent, limit, offset)
-            held = rows[0][1] if rows else 0
-            if share >= 1 or held >= RANKED_MATCHES:
-                return [code for code, _ in rows]
+        codes_indexed = _code_range() if share < 1 else (0, 0)
+        while share < 1:
+            low = _lowest_code_of_newest(share, codes_indexed)
+            bounded = ([*where, "story_id >= %s"], [*params, low])
+            codes, held = self._run(tsquery, *bounded, recent, limit, offset, counted=True)
+            if held >= RANKED_MATCHES:
+                return codes
             share = 1.0 if not held else share * NEWEST_FIRST_MARGIN * RANKED_MATCHES / held
+        return self._run(tsquery, where, params, recent, limit, offset)[0]
 
     def _run(
         self,
@@ -389,14 +387,18 @@ class PostgresIndex:
         limit: int,
         offset: int,
         rank: str = "ts_rank_cd",
-    ) -> list[tuple[int, int]]:
-        """The page of (code, matches ranked) asked for. Both ranks' default weights count A
+        counted: bool = False,
+    ) -> tuple[list[int], int]:
+        """The page of codes asked for and, when `counted`, how many matches were ranked (0
+        when the page is past them all; counting costs "more like this" a tenth of its
+        query, so it is asked only where it is read). Both ranks' default weights count A
         (headline) 1.0, B (lead) 0.4, C (body) 0.2. A search ranks by cover density
         (`ts_rank_cd`: its words near each other count more); "more like this", whose words
         are a story's rarest joined by OR and whose candidates Related News scores again,
         by frequency (`ts_rank`), which costs it a third as much (decision 0040)."""
         sql = (
-            f"SELECT story_id, count(*) OVER () FROM (SELECT story_id, published_at, document, q"  # noqa: S608
+            f"SELECT story_id, {'count(*) OVER ()' if counted else '0'} FROM"  # noqa: S608
+            " (SELECT story_id, published_at, document, q"
             f" FROM {TABLE}, to_tsquery('simple', %s) AS q WHERE {' AND '.join(where)}{recent})"
             " AS matches"
             f" ORDER BY {rank}(document, q) * (1 + {RECENCY_BOOST} / (1 + EXTRACT(EPOCH FROM"
@@ -405,7 +407,8 @@ class PostgresIndex:
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [tsquery, *params, limit, offset])
-            return cursor.fetchall()
+            rows = cursor.fetchall()
+        return [code for code, _ in rows], rows[0][1] if rows else 0
 
     def settle(self) -> None:
         """After a rebuild: the GIN index's pending entries merged into the index (a search
@@ -501,13 +504,17 @@ def _estimated(query: SearchQuery, tag_id: int | None = None) -> _Estimate:
     return _Estimate(total, holding_all, holding_all * PHRASE_SHARE**further_words)
 
 
-def _lowest_code_of_newest(share: float) -> int:
-    """The code above which the newest `share` of the index's codes lie."""
+def _code_range() -> tuple[int, int]:
+    """The lowest and highest code in the index ((0, 0) when it is empty)."""
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT min(story_id), max(story_id) FROM {TABLE}")  # noqa: S608
         oldest, newest = cursor.fetchone()
-    if oldest is None:
-        return 0
+    return (0, 0) if oldest is None else (oldest, newest)
+
+
+def _lowest_code_of_newest(share: float, code_range: tuple[int, int]) -> int:
+    """The code above which the newest `share` of `code_range`'s codes lie."""
+    oldest, newest = code_range
     return newest - int((newest - oldest) * share)
 
 

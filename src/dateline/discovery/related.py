@@ -430,10 +430,10 @@ class Scorer:
 def _store_lists(lists: dict[int, list[Scored]]) -> None:
     """Replace the stored lists of `lists`' stories by their first RELATED_LIMIT entries: one
     DELETE, then one INSERT of arrays on PostgreSQL, INSERTs of INSERT_ROWS rows each on
-    SQLite (a statement per list made a refresh that
-    touches 61 lists spend most of its time in round trips and index upkeep; the ORM's
-    bulk_create spent more compiling 300 rows than the database spent writing them, and
-    executemany, a statement per row, cost PostgreSQL 10 ms a refresh)."""
+    SQLite (a statement per list made a refresh that touches 61 lists spend most of its time
+    in round trips and index upkeep; the ORM's bulk_create spent more compiling 300 rows than
+    the database spent writing them, and executemany, a statement per row, cost PostgreSQL
+    10 ms a refresh)."""
     if not lists:
         return
     RelatedStory.objects.filter(story_id__in=list(lists)).delete()
