@@ -11,6 +11,7 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.encoding import iri_to_uri
 
@@ -30,7 +31,6 @@ from dateline.site.invalidation import (
 )
 from dateline.site.page_cache import also_shows, cached_page
 from dateline.site.pagination import page_from
-from dateline.site.templating import static_url
 from dateline.site.translations import default_version, public_versions
 from dateline.stories.compiled import Compiled
 from dateline.stories.models import Correction, Status, Story, StoryChange, Tag
@@ -72,7 +72,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def favicon(request: HttpRequest) -> HttpResponse:
     """Browsers ask for /favicon.ico on pages that name no icon (the admin's, files).
     Not a permanent redirect: the icon's hashed name changes with the icon."""
-    return redirect(static_url("site/favicon.svg"))
+    return redirect(static("site/favicon.svg"))
 
 
 # The lists of the front, section and tag pages, built and compiled once (decision 0039): their
@@ -293,6 +293,6 @@ def _stylesheet_or_none() -> str | None:
     """The stylesheet's URL, or None when even that fails (a deployment without collected
     static files has no manifest): an unstyled error page beats an empty response."""
     try:
-        return static_url("site/site.css")
+        return static("site/site.css")
     except Exception:  # whatever broke, the error page must still render
         return None
