@@ -417,6 +417,46 @@ def test_a_worker_killed_at_any_moment_of_a_release_leaves_it_done_once(moment, 
     assert recovered["tasks"] == {"RUNNING" if stored[2] == "RUNNING" else "SUCCESSFUL": 1}
 
 
+def stop_while_claiming() -> None:
+    """Schedule a story a second ahead, then run a worker sent SIGTERM by itself inside the
+    transaction that claims the story's task (the sweeps held off); report what is stored."""
+    from django.core.management import call_command
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from dateline.stories.management.commands import worker
+    from dateline.stories.models import Story
+
+    claim = DBTaskResult.claim
+
+    def claim_then_stop(task_result, worker_id):
+        claim(task_result, worker_id)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    worker.sweep = lambda: 0
+    schedule_stories(1, 1, 0)
+    DBTaskResult.claim = claim_then_stop
+    due = Story.objects.get().published_at
+    time.sleep(max(0.0, (due - timezone.now()).total_seconds()))
+    call_command("worker", "--no-startup-delay", "--no-reload", verbosity=0)
+    report()
+
+
+def test_a_worker_stopped_while_it_claims_a_task_runs_it_and_exits_cleanly(suite_like_env):
+    # A SIGTERM raising SystemExit inside the claim's transaction can land in its COMMIT,
+    # which psycopg cannot then undo: the worker exited 1 with a traceback, its task stuck
+    # RUNNING (django-tasks-db #61). The stop waits for the end of the turn instead.
+    stopped = in_dateline(suite_like_env, "stop_while_claiming()")
+    assert stopped.returncode == 0, stopped.stdout + stopped.stderr
+    assert "Traceback" not in stopped.stderr, stopped.stderr
+    _scheduled, *reports = printed(stopped)
+    assert reports, f"the stop ended the process before the worker returned: {stopped.stderr}"
+    [state] = reports
+    [story] = state["stories"]
+    assert (story["status"], story["published_changes"]) == ("published", 1)
+    assert state["tasks"] == {"SUCCESSFUL": 1}
+
+
 # --- cached pages -------------------------------------------------------------------------------
 
 

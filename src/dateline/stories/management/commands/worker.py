@@ -1,12 +1,13 @@
 import logging
 import os
+import signal
 import threading
 
 from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import close_old_connections, connections
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
-from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
+from django_tasks_db.management.commands import db_worker
 
 from dateline.stories.actions.release import release_due
 from dateline.wire import webhooks
@@ -24,7 +25,25 @@ DELIVERY_POLL_SECONDS = 1
 DELIVERY_SENDERS = 4
 
 
-class Command(DatabaseWorkerCommand):
+class StopsBetweenTasks(db_worker.Worker):
+    """django-tasks-db's worker, except that a first SIGTERM or SIGINT only ends its loop at
+    the next turn (within --interval) instead of raising SystemExit at once when no task runs.
+    Raised there, it can land inside the claim's COMMIT: psycopg then refuses Django's reset
+    of autocommit, the worker exits 1 with a traceback and the task it claimed stays RUNNING
+    (django-tasks-db issue #61). A second signal still ends the worker at once."""
+
+    def shutdown(self, signum, frame) -> None:
+        if not self.running:
+            return super().shutdown(signum, frame)
+        db_worker.logger.warning(
+            "Received %s - stopping after the current turn (again to force)",
+            signal.strsignal(signum),
+        )
+        self.running = False
+        return None
+
+
+class Command(db_worker.Command):
     help = (
         "Run background tasks (django-tasks-db's worker) and release scheduled and embargoed "
         "stories: at start, on each story's own queued task, and in a periodic sweep that "
@@ -61,12 +80,34 @@ class Command(DatabaseWorkerCommand):
         for pusher in pushers:
             pusher.start()
         try:
-            return super().handle(*args, **options)
+            if options.get("reload"):
+                return super().handle(*args, **options)
+            return self.work(**options)
         finally:
             stop.set()
             sweeper.join(timeout=STOP_WAIT_SECONDS)
             for pusher in pushers:
                 pusher.join(timeout=STOP_WAIT_SECONDS)
+
+    def work(self, *, verbosity, queue_name, exclude_queues, backend_name, **options) -> None:
+        """What django-tasks-db's command does without --reload, with `StopsBetweenTasks`.
+        (With --reload a signal ends the reloader's thread, never a transaction.)"""
+        self.configure_logging(verbosity)
+        queue_names = queue_name.split(",")
+        excluded = exclude_queues.split(",") if exclude_queues else []
+        if excluded and "*" not in queue_names:
+            raise CommandError("--exclude-queues can only be used with --queue-name=*")
+        worker = StopsBetweenTasks(
+            queue_names=queue_names,
+            excluded_queue_names=excluded,
+            backend_name=backend_name,
+            **{
+                name: options[name]
+                for name in ("interval", "batch", "startup_delay", "max_tasks", "worker_id")
+            },
+        )
+        worker.configure_signals()
+        worker.run()
 
 
 def sweep() -> int:
