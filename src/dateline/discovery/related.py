@@ -27,6 +27,7 @@ import random
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from django.conf import settings
@@ -181,6 +182,28 @@ class Scored:
     explanation: str
 
 
+@dataclass(eq=False)
+class Match:
+    """A candidate as a refresh scored it: like `Scored`, but why it matches is worked out
+    only when asked (for what is stored: the story's first RELATED_LIMIT and the offers its
+    candidates take), not for each of the CANDIDATES scored."""
+
+    code: int
+    score: float
+    _story: Profile
+    _other: Profile
+    _tag_names: list[str]
+    _text: float
+    _days: float
+    _idf: Callable[[str], float]
+    _stories: int
+
+    @cached_property
+    def explanation(self) -> str:
+        shared = _telling_words(self._story.counts, self._other.counts, self._idf, self._stories)
+        return _explain(self._tag_names, shared, self._text, self._days)
+
+
 class Profiles:
     """Profiles read from the database in batches and kept for the call (or the rebuild), and
     the index's document frequencies."""
@@ -319,7 +342,7 @@ class Scorer:
             self._spaces[edition_id] = lsa.latest(edition_id)
         return self._spaces[edition_id]
 
-    def ranked(self, story: Profile, candidate_codes: list[int]) -> list[Scored]:
+    def ranked(self, story: Profile, candidate_codes: list[int]) -> list[Match]:
         """The candidates scored against `story`, best first (ties: newest code first)."""
         found = self.profiles.get(candidate_codes)
         candidates = [found[c] for c in candidate_codes if c in found and c != story.code]
@@ -330,7 +353,7 @@ class Scorer:
 
     def _ranked_in_space(
         self, space: lsa.Space, story: Profile, candidates: list[Profile]
-    ) -> list[Scored]:
+    ) -> list[Match]:
         """LSA_WEIGHT × the cosine in the model, the story's point first moved toward its
         FEEDBACK nearest candidates (each pulling as much as it is close: Rocchio feedback),
         plus the rest × the TF-IDF cosine (plain IDF: exact names and numbers-free words the
@@ -352,7 +375,7 @@ class Scorer:
             story, candidates, score, TAG_WEIGHT_WITH_MODEL, text, space.weight, space.stories
         )
 
-    def _ranked_by_words(self, story: Profile, candidates: list[Profile]) -> list[Scored]:
+    def _ranked_by_words(self, story: Profile, candidates: list[Profile]) -> list[Match]:
         """Without a model: the cosine of TF-IDF vectors (IDF +1-smoothed: a small edition's
         common words still count a little), the story's vector first moved toward its FEEDBACK
         nearest candidates, each weighted by its own cosine (Rocchio feedback)."""
@@ -386,18 +409,18 @@ class Scorer:
         shown_text: np.ndarray,
         idf: Callable[[str], float],
         stories: int,
-    ) -> list[Scored]:
+    ) -> list[Match]:
         """Each candidate's text score plus `tag_weight` × the tags' cosine, times the recency
-        decay, best first (ties: newest code first), each with its explanation (`shown_text`
+        decay, best first (ties: newest code first), each able to explain itself (`shown_text`
         is the text similarity it shows)."""
         scored = []
         for n, other in enumerate(candidates):
             tags, tag_names = _tag_cosine(story, other)
             days = _days_apart(story, other)
             score = (float(text_scores[n]) + tag_weight * tags) * _recency(days)
-            shared = _telling_words(story.counts, other.counts, idf, stories)
-            explanation = _explain(tag_names, shared, float(shown_text[n]), days)
-            scored.append(Scored(other.code, score, explanation))
+            text = float(shown_text[n])
+            why = (story, other, tag_names, text, days, idf, stories)
+            scored.append(Match(other.code, score, *why))
         scored.sort(key=lambda s: (-s.score, -s.code))
         return scored
 
@@ -415,7 +438,7 @@ class Scorer:
         vector = _vector(story.counts, weight)
         return dict(sorted(vector.items(), key=lambda item: -item[1])[:QUERY_WORDS])
 
-    def candidates(self, story: Profile) -> list[Scored]:
+    def candidates(self, story: Profile) -> list[Match]:
         codes = best_matches(
             self.query_words(story),
             Filters(edition_id=story.edition_id, exclude=(story.code,)),
@@ -427,7 +450,7 @@ class Scorer:
 # --- storing -----------------------------------------------------------------------------------
 
 
-def _store_lists(lists: dict[int, list[Scored]]) -> None:
+def _store_lists(lists: dict[int, list[Scored | Match]]) -> None:
     """Replace the stored lists of `lists`' stories by their first RELATED_LIMIT entries: one
     DELETE, then one INSERT of arrays on PostgreSQL, INSERTs of INSERT_ROWS rows each on
     SQLite (a statement per list made a refresh that touches 61 lists spend most of its time
@@ -504,7 +527,7 @@ def _leave_every_list(code: int, profiles: Profiles, scorer: Scorer) -> int:
     return len(left)
 
 
-def _offers_taken(code: int, scored: list[Scored]) -> dict[int, list[Scored]]:
+def _offers_taken(code: int, scored: list[Match]) -> dict[int, list[Scored]]:
     """The candidates' lists that story `code` enters, as they become: it enters where it
     beats the weakest entry (or the list is short), or where it was already listed (its score
     may have changed). The score is symmetric: what `code` scored against the candidate is
