@@ -230,7 +230,7 @@ class Profiles:
         were stored is tokenised from its text, as the index would."""
         stories = list(
             Story.objects.public()
-            .filter(pk__in=codes)
+            .filter(pk__any_of=codes)
             .values_list("pk", "edition_id", "published_at", "related_words__counts")
         )
         unstored = [pk for pk, _, _, stored in stories if stored is None]
@@ -240,7 +240,7 @@ class Profiles:
             else {}
         )
         tags: dict[int, dict[int, str]] = {}
-        through = Story.tags.through.objects.filter(story_id__in=codes)
+        through = Story.tags.through.objects.filter(story_id__any_of=codes)
         for story_id, tag_id, name in through.values_list("story_id", "tag_id", "tag__name"):
             tags.setdefault(story_id, {})[tag_id] = name
         for pk, edition_id, published_at, stored in stories:
@@ -459,7 +459,7 @@ def _store_lists(lists: dict[int, list[Scored | Match]]) -> None:
     10 ms a refresh)."""
     if not lists:
         return
-    RelatedStory.objects.filter(story_id__in=list(lists)).delete()
+    RelatedStory.objects.filter(story_id__any_of=list(lists)).delete()
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     rows = [
         (code, s.code, rank, s.score, s.explanation, now)
@@ -534,7 +534,7 @@ def _offers_taken(code: int, scored: list[Match]) -> dict[int, list[Scored]]:
     what the candidate's list would score it. One read for all the lists."""
     by_candidate = {s.code: s for s in scored}
     entries: dict[int, list[Scored]] = {c: [] for c in by_candidate}
-    stored = RelatedStory.objects.filter(story_id__in=list(by_candidate))
+    stored = RelatedStory.objects.filter(story_id__any_of=list(by_candidate))
     for story_id, *entry in stored.values_list("story_id", "related_id", "score", "explanation"):
         entries[story_id].append(Scored(*entry))
     taken = {}
