@@ -395,25 +395,27 @@ def test_a_story_without_words_is_scored_wherever_it_stands(editions, committed)
 
 
 def test_stored_lists_keep_every_entry_as_scored(editions):
-    """Written as one statement of arrays on PostgreSQL and as rows on SQLite: explanations
-    holding what an array's text form quotes (commas, braces, quotes, backslashes) and
-    another script come back as they were, each list in its order."""
+    """Written as one JSON document of rows on both databases: explanations holding what
+    JSON or an array's text form quotes (commas, braces, brackets, quotes, backslashes, line
+    breaks, control characters) and other scripts come back as they were, scores to the last
+    bit, each list in its order."""
     from dateline.discovery.related import Scored, _store_lists
 
     en, _ = editions
     story, *others = [make_story(en, headline=f"Story {n}") for n in range(4)]
-    odd = ['a, "quoted" {brace}', "back\\slash", "شهر، «نقل»", "NULL", ""]
+    odd = ['a, "quoted" {brace} [1]', "back\\slash\n\t\x01\u2028", "شهر، «نقل» 📰", "NULL", ""]
+    scores = [1 / 3, 0.1 + 0.2, 2**-40]
     _store_lists(
         {
-            story.pk: [Scored(o.pk, 0.5 - n / 10, odd[n]) for n, o in enumerate(others)],
+            story.pk: [Scored(o.pk, scores[n], odd[n]) for n, o in enumerate(others)],
             others[0].pk: [Scored(story.pk, 0.25, odd[3])],
             others[1].pk: [],
         }
     )
     stored = RelatedStory.objects.order_by("story_id", "rank")
     assert list(stored.values_list("story_id", "related_id", "rank", "score", "explanation")) == [
-        (story.pk, others[0].pk, 1, 0.5, odd[0]),
-        (story.pk, others[1].pk, 2, 0.4, odd[1]),
-        (story.pk, others[2].pk, 3, 0.3, odd[2]),
+        (story.pk, others[0].pk, 1, 1 / 3, odd[0]),
+        (story.pk, others[1].pk, 2, 0.1 + 0.2, odd[1]),
+        (story.pk, others[2].pk, 3, 2**-40, odd[2]),
         (others[0].pk, story.pk, 1, 0.25, odd[3]),
     ]

@@ -10,6 +10,7 @@ projection: its TF-IDF row times the components, a few hundred multiplications p
 whatever the edition's size.
 """
 
+import itertools
 import math
 import zlib
 from collections import Counter, defaultdict
@@ -46,6 +47,11 @@ class Space:
         in one (it is rare, and rare words are what tell subjects apart)."""
         return self._idf_of.get(word, self._unseen_idf)
 
+    def weights(self, words: Sequence[str]) -> np.ndarray:
+        """`weight` of each of `words`, as one array (no Python call per word)."""
+        idf = map(self._idf_of.get, words, itertools.repeat(self._unseen_idf))
+        return np.fromiter(idf, dtype=np.float64, count=len(words))
+
     @cached_property
     def _idf_of(self) -> dict[str, float]:
         # A plain dict of floats: a refresh weighs some 3,000 words, and reading each from
@@ -58,12 +64,12 @@ class Space:
 
     def project(self, rows: sparse.csr_array, words: Sequence[str]) -> np.ndarray:
         """Each story's place in the model, as the rows of one array: its TF-IDF row
-        (`weighted_rows` with this model's `weight`; any length per row) times the components,
+        (`weighted_rows` with this model's `weights`; any length per row) times the components,
         unit length (zeros for a story with no word the model knows). The words the model does
         not know are dropped and the rest moved to the model's columns in a few array
         operations: the rows the TF-IDF cosine is computed from serve the projection too."""
         model_columns = np.fromiter(
-            (self.columns.get(word, -1) for word in words), dtype=np.int64, count=len(words)
+            map(self.columns.get, words, itertools.repeat(-1)), dtype=np.int64, count=len(words)
         )
         at = model_columns[rows.indices]
         known = at >= 0
@@ -80,12 +86,13 @@ class Space:
 
 
 def weighted_rows(
-    bags: Sequence[Counter], weight: Callable[[str], float]
+    bags: Sequence[Counter], weights: Callable[[list[str]], np.ndarray]
 ) -> tuple[sparse.csr_array, list[str]]:
-    """The bags' sublinear TF times `weight` (a word's IDF), unit length, as the rows of one
-    sparse matrix, and the word of each column (a column per word any of them holds; `weight`
-    asked once per word): a story's similarities to its candidates, and their places in a
-    model, are then a few matrix products, not a Python loop over every word of each."""
+    """The bags' sublinear TF times their words' IDF (`weights` of a list of words: an array
+    of theirs), unit length, as the rows of one sparse matrix, and the word of each column (a
+    column per word any of them holds; `weights` asked once for all): a story's similarities
+    to its candidates, and their places in a model, are then a few matrix products, not a
+    Python loop over every word of each."""
     columns: defaultdict[str, int] = defaultdict()
     columns.default_factory = columns.__len__  # a new word gets the next column
     indices, counts, starts = [], [], [0]
@@ -94,9 +101,8 @@ def weighted_rows(
         counts.extend(bag.values())
         starts.append(len(indices))
     words = list(columns)
-    weights = np.fromiter(map(weight, words), dtype=np.float64, count=len(words))
     at = np.asarray(indices, dtype=np.int64)
-    values = (1 + np.log(np.asarray(counts, dtype=np.float64))) * weights[at]
+    values = (1 + np.log(np.asarray(counts, dtype=np.float64))) * weights(words)[at]
     row_of = np.repeat(np.arange(len(bags)), np.diff(starts))
     norms = np.sqrt(np.bincount(row_of, weights=values * values, minlength=len(bags)))
     values /= np.where(norms > 0, norms, 1.0)[row_of]

@@ -22,6 +22,7 @@ editors' picks first, exclusions left out; before a list is computed, the first 
 stories sharing a tag or the section) stands in.
 """
 
+import json
 import math
 import random
 from collections import Counter
@@ -53,7 +54,6 @@ TAG_WEIGHT_WITH_MODEL = 0.01  # tags are then a tie-breaker: more cost precision
 FEEDBACK = 10
 FEEDBACK_WEIGHT = 10.0
 REBUILD_BATCH = 200
-INSERT_ROWS = 500  # 3,000 parameters a statement, well under either database's limit
 FIT_SEED = 29
 EXPLAINED_WORDS = 3
 COMMON_SHARE = 0.2  # a word in more of the stories than this never explains a match
@@ -360,7 +360,7 @@ class Scorer:
         model blurs), plus TAG_WEIGHT_WITH_MODEL × the tags' cosine, times the recency decay."""
         if not candidates:
             return []
-        rows, words = lsa.weighted_rows([p.counts for p in (story, *candidates)], space.weight)
+        rows, words = lsa.weighted_rows([p.counts for p in (story, *candidates)], space.weights)
         word_cosines = (rows[1:] @ rows[0].T).toarray().ravel()
         places = space.project(rows, words)
         point, points = places[0], places[1:]
@@ -389,7 +389,11 @@ class Scorer:
         def plain(word: str) -> float:
             return math.log((1 + total) / (1 + frequencies.get(word, 0)))
 
-        rows, _words = lsa.weighted_rows([p.counts for p in (story, *candidates)], smoothed)
+        def smoothed_weights(words: list[str]) -> np.ndarray:
+            return np.fromiter(map(smoothed, words), dtype=np.float64, count=len(words))
+
+        bags = [p.counts for p in (story, *candidates)]
+        rows, _words = lsa.weighted_rows(bags, smoothed_weights)
         mine, others = rows[0], rows[1:]
         direct = (others @ mine.T).toarray().ravel()
         nearest = np.argsort(-direct, kind="stable")[:FEEDBACK]
@@ -452,43 +456,43 @@ class Scorer:
 
 def _store_lists(lists: dict[int, list[Scored | Match]]) -> None:
     """Replace the stored lists of `lists`' stories by their first RELATED_LIMIT entries: one
-    DELETE, then one INSERT of arrays on PostgreSQL, INSERTs of INSERT_ROWS rows each on
-    SQLite (a statement per list made a refresh that touches 61 lists spend most of its time
-    in round trips and index upkeep; the ORM's bulk_create spent more compiling 300 rows than
-    the database spent writing them, and executemany, a statement per row, cost PostgreSQL
-    10 ms a refresh)."""
+    DELETE, then one INSERT of all their rows, passed as one JSON document (a statement per
+    list made a refresh that touches 151 lists spend most of its time in round trips and
+    index upkeep; the ORM's bulk_create spent more compiling 300 rows than the database spent
+    writing them; and psycopg fills a placeholder per value, or an array per column, value by
+    value in Python, where `json.dumps` writes the rows in C)."""
     if not lists:
         return
     RelatedStory.objects.filter(story_id__any_of=list(lists)).delete()
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
     rows = [
-        (code, s.code, rank, s.score, s.explanation, now)
+        (code, s.code, rank, s.score, s.explanation)
         for code, scored in lists.items()
         for rank, s in enumerate(scored[:RELATED_LIMIT], start=1)
     ]
     if not rows:
         return
-    table = RelatedStory._meta.db_table
-    columns = "story_id, related_id, rank, score, explanation, computed_at"
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # One statement of six arrays, whatever the number of rows: psycopg parses a
-            # statement's placeholders on the client, again for every one longer than it
-            # caches (4,096 characters), and thousands of them cost more than the write.
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) SELECT * FROM unnest(%s::bigint[],"  # noqa: S608
-                " %s::bigint[], %s::integer[], %s::double precision[], %s::text[],"
-                " %s::timestamptz[])",
-                [list(column) for column in zip(*rows, strict=True)],
-            )
-            return
-        for start in range(0, len(rows), INSERT_ROWS):
-            chunk = rows[start : start + INSERT_ROWS]
-            cursor.execute(
-                f"INSERT INTO {table} ({columns})"  # noqa: S608
-                f" VALUES {', '.join(['(%s, %s, %s, %s, %s, %s)'] * len(chunk))}",
-                [value for row in chunk for value in row],
-            )
+        cursor.execute(
+            _INSERT_ROWS[connection.vendor],
+            [now, json.dumps(rows, ensure_ascii=False, allow_nan=False)],
+        )
+
+
+_COLUMNS = "story_id, related_id, rank, score, explanation, computed_at"
+# The rows as a JSON array of [story, related, rank, score, explanation] arrays.
+_INSERT_ROWS = {
+    "postgresql": (
+        f"INSERT INTO {RelatedStory._meta.db_table} ({_COLUMNS}) SELECT (row->>0)::bigint,"  # noqa: S608
+        " (row->>1)::bigint, (row->>2)::integer, (row->>3)::double precision, row->>4, %s"
+        " FROM json_array_elements(%s::json) AS row"
+    ),
+    "sqlite": (
+        f"INSERT INTO {RelatedStory._meta.db_table} ({_COLUMNS}) SELECT json_extract(value,"  # noqa: S608
+        " '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'),"
+        " json_extract(value, '$[3]'), json_extract(value, '$[4]'), %s FROM json_each(%s)"
+    ),
+}
 
 
 def refresh(code: int, profiles: Profiles | None = None) -> int:
