@@ -190,17 +190,15 @@ class Match:
 
     code: int
     score: float
-    _story: Profile
     _other: Profile
     _tag_names: list[str]
     _text: float
     _days: float
-    _idf: Callable[[str], float]
-    _stories: int
+    _words: "TellingWords"  # the story's
 
     @cached_property
     def explanation(self) -> str:
-        shared = _telling_words(self._story.counts, self._other.counts, self._idf, self._stories)
+        shared = self._words.shared_with(self._other.counts)
         return _explain(self._tag_names, shared, self._text, self._days)
 
 
@@ -273,18 +271,35 @@ def _vector(counts: Counter, weight: Callable[[str], float]) -> dict[str, float]
     return _unit({word: (1 + math.log(count)) * weight(word) for word, count in counts.items()})
 
 
-def _telling_words(a: Counter, b: Counter, idf: Callable[[str], float], stories: int) -> list[str]:
-    """The EXPLAINED_WORDS shared words that weigh most in the match, by plain IDF, never a
-    word in more than a COMMON_SHARE of the stories ("the", "said"): the words an editor
-    recognises the subject by."""
-    floor = math.log(1 / COMMON_SHARE) if stories else 0.0
-    weighed = []
-    for word in a.keys() & b.keys():
-        weight = idf(word)
-        if weight > floor:
-            weighed.append(((1 + math.log(a[word])) * (1 + math.log(b[word])) * weight**2, word))
-    weighed.sort(key=lambda item: (-item[0], item[1]))
-    return [word for _, word in weighed[:EXPLAINED_WORDS]]
+class TellingWords:
+    """How a story's words weigh when a match is explained: (1 + log count) × IDF², leaving
+    out every word in more than a COMMON_SHARE of the stories ("the", "said"); the shared
+    words that weigh most (times their weight in the other story) are the ones an editor
+    recognises the subject by. Worked out once per story, for all its matches."""
+
+    def __init__(self, counts: Counter, idf: Callable[[str], float], stories: int) -> None:
+        self._counts, self._idf, self._stories = counts, idf, stories
+
+    @cached_property
+    def _weights(self) -> dict[str, tuple[float, float]]:
+        """Each telling word's 1 + log count, and its IDF²."""
+        floor = math.log(1 / COMMON_SHARE) if self._stories else 0.0
+        weights = {}
+        for word, count in self._counts.items():
+            idf = self._idf(word)
+            if idf > floor:
+                weights[word] = (1 + math.log(count), idf**2)
+        return weights
+
+    def shared_with(self, other: Counter) -> list[str]:
+        """The EXPLAINED_WORDS shared words that weigh most in the match."""
+        mine = self._weights
+        weighed = []
+        for word in mine.keys() & other:
+            count, idf_squared = mine[word]
+            weighed.append((count * (1 + math.log(other[word])) * idf_squared, word))
+        weighed.sort(key=lambda item: (-item[0], item[1]))
+        return [word for _, word in weighed[:EXPLAINED_WORDS]]
 
 
 def _unit(vector: dict[str, float]) -> dict[str, float]:
@@ -417,13 +432,13 @@ class Scorer:
         """Each candidate's text score plus `tag_weight` × the tags' cosine, times the recency
         decay, best first (ties: newest code first), each able to explain itself (`shown_text`
         is the text similarity it shows)."""
-        scored = []
+        scored, words = [], TellingWords(story.counts, idf, stories)
         for n, other in enumerate(candidates):
             tags, tag_names = _tag_cosine(story, other)
             days = _days_apart(story, other)
             score = (float(text_scores[n]) + tag_weight * tags) * _recency(days)
             text = float(shown_text[n])
-            why = (story, other, tag_names, text, days, idf, stories)
+            why = (other, tag_names, text, days, words)
             scored.append(Match(other.code, score, *why))
         scored.sort(key=lambda s: (-s.score, -s.code))
         return scored
