@@ -23,8 +23,8 @@ the index is built as `dateline reindex` builds it (`discovery.search.reindex`).
   both with each edition's model fitted, as `dateline related --fit` leaves a site (once per
   cached corpus, timed) and read into the process first, as a worker holds it after its first
   refresh (timed apart), then NEW_STORIES_FULL more without a model (an edition never fitted);
-- a SQLite corpus's file is read once before measuring: a running site's pages are in the
-  operating system's cache;
+- a corpus's files are read once before measuring (SQLite's file; PostgreSQL's tables and
+  indexes with `pg_prewarm`): a running site's pages are in the operating system's cache;
 - a corpus built before Related News's word counts were kept (`StoryWords`) gets them first,
   timed (`dateline related --words` does the same on a site);
 - the article page of one of those new stories (its Related News computed), rendered in
@@ -388,6 +388,8 @@ def measure(backend: str, size: int) -> dict:
     fit_seconds = _models_fitted()
     if backend == "sqlite":
         _read_whole(Path(connection.settings_dict["NAME"]))
+    else:
+        _read_whole_postgresql()
     synthetic.shape()  # the generator's Reuters model, apart from what discovery holds
     result = {"generator_rss_mb": _peak_rss_mb(), "queries": _search_latencies()}
     result.update(words_backfilled=backfilled, words_backfill_seconds=backfill_seconds)
@@ -424,6 +426,25 @@ def _read_whole(database: Path) -> None:
     with database.open("rb") as file:
         while file.read(1 << 24):
             pass
+
+
+def _read_whole_postgresql() -> None:
+    """The same for PostgreSQL: each table and index of the corpus's database read once into
+    the operating system's cache (`pg_prewarm`, 'read'). Measured cold, the first run on a
+    corpus just built gave Related News p95 157 ms where the next, warm, gave 120. A server
+    without the extension, or a user who may not create it, is measured as it is, and said so."""
+    from django.db import DatabaseError, connection, transaction
+
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
+            cursor.execute(
+                "SELECT sum(pg_prewarm(c.oid, 'read')) FROM pg_class c JOIN pg_namespace n"
+                " ON n.oid = c.relnamespace WHERE n.nspname IN ('public', 'pg_toast')"
+                " AND c.relkind IN ('r', 'i', 't')"
+            )
+    except DatabaseError as error:
+        say(f"scale: PostgreSQL's files not read ahead ({error}); reads from disk may be timed")
 
 
 def _search_latencies() -> list[dict]:
