@@ -8,12 +8,14 @@ Queries are written here from parsed terms (`discovery.query`), whose words are 
 letters and digits only: quoting them is enough to keep them words in either syntax.
 """
 
+import contextlib
 import datetime
+import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F, Max, Min
 
 from dateline.discovery.query import SearchQuery, Term
@@ -372,10 +374,14 @@ class PostgresIndex:
         while share < 1:
             low = _lowest_code_of_newest(share, codes_indexed)
             bounded = ([*where, "story_id >= %s"], [*params, low])
-            codes, held = self._run(tsquery, *bounded, recent, limit, offset, counted=True)
+            codes, held = self._run(
+                tsquery, *bounded, recent, limit, offset, counted=True, bitmaps_only=True
+            )
             if held >= RANKED_MATCHES:
                 return codes
-            share = 1.0 if not held else share * NEWEST_FIRST_MARGIN * RANKED_MATCHES / held
+            # At least doubled: a margin tuned below 1 must still widen, never loop.
+            grown = max(2.0, NEWEST_FIRST_MARGIN * RANKED_MATCHES / held) if held else math.inf
+            share = min(1.0, share * grown)
         return self._run(tsquery, where, params, recent, limit, offset)[0]
 
     def _run(
@@ -388,6 +394,7 @@ class PostgresIndex:
         offset: int,
         rank: str = "ts_rank_cd",
         counted: bool = False,
+        bitmaps_only: bool = False,
     ) -> tuple[list[int], int]:
         """The page of codes asked for and, when `counted`, how many matches were ranked (0
         when the page is past them all; counting costs "more like this" a tenth of its
@@ -395,7 +402,12 @@ class PostgresIndex:
         (headline) 1.0, B (lead) 0.4, C (body) 0.2. A search ranks by cover density
         (`ts_rank_cd`: its words near each other count more); "more like this", whose words
         are a story's rarest joined by OR and whose candidates Related News scores again,
-        by frequency (`ts_rank`), which costs it a third as much (decision 0040)."""
+        by frequency (`ts_rank`), which costs it a third as much (decision 0040).
+
+        `bitmaps_only`, for the newest codes' range: the rows are read only through bitmaps,
+        the GIN index's ANDed with the key's range. Left to choose, the planner, estimating
+        the range from the key alone, walked it along the key and checked every story in it
+        (108,000 for "terms" at a million: 290 ms, against 74 through `BitmapAnd`)."""
         sql = (
             f"SELECT story_id, {'count(*) OVER ()' if counted else '0'} FROM"  # noqa: S608
             " (SELECT story_id, published_at, document, q"
@@ -405,7 +417,7 @@ class PostgresIndex:
             f" (now() - published_at)) / 86400.0 / {RECENCY_DAYS})) DESC, story_id DESC"
             " LIMIT %s OFFSET %s"
         )
-        with connection.cursor() as cursor:
+        with _scans(bitmaps_only) as cursor:
             cursor.execute(sql, [tsquery, *params, limit, offset])
             rows = cursor.fetchall()
         return [code for code, _ in rows], rows[0][1] if rows else 0
@@ -421,6 +433,22 @@ class PostgresIndex:
     def word_counts(self, words: Sequence[str] | None) -> tuple[int, dict[str, int]]:
         """As `SQLiteIndex.word_counts`."""
         return _word_counts(words)
+
+
+@contextlib.contextmanager
+def _scans(bitmaps_only: bool) -> Iterator:
+    """A cursor; with `bitmaps_only`, one whose queries PostgreSQL plans without index scans
+    or sequential scans (bitmap scans are what is left), inside a transaction (a setting made
+    `LOCAL` lasts only that long), set back to the server's defaults after, so that nothing
+    else the caller's own transaction asks is planned so."""
+    if not bitmaps_only:
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off")
+        yield cursor
+        cursor.execute("SET LOCAL enable_indexscan TO DEFAULT; SET LOCAL enable_seqscan TO DEFAULT")
 
 
 def _codes_published_between(filters: Filters) -> tuple[int, int] | None:
