@@ -93,6 +93,22 @@ def test_models_fields_and_annotations_come_back(editions):
     assert found.in_section == 1
 
 
+def test_rows_come_back_as_python_values(editions):
+    """As the queryset's own rows would: a moment, not SQLite's text of it."""
+    english, _ = editions
+    story = make_story(english, headline="Talks resume in Vienna")
+    query = Compiled(
+        lambda code, now: (
+            Story.objects.public(now=now).filter(code=code).values_list("headline", "published_at")
+        )
+    )
+    [row] = query.rows(code=story.code, now=timezone.now())
+    assert row == tuple(
+        Story.objects.filter(pk=story.pk).values_list("headline", "published_at")[0]
+    )
+    assert isinstance(row[1], datetime.datetime) and row[1].tzinfo is not None
+
+
 def test_compiles_once_then_only_runs(editions):
     english, _ = editions
     make_story(english)

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from dateline.site.chrome import site_chrome
+from dateline.stories.headlines import Headline
 from dateline.stories.models import Status, Story
 from tests.factories import make_edition, make_section, make_story
 
@@ -60,7 +61,7 @@ def test_listing_is_newest_first_within_an_edition(edition):
     old = make_story(edition, published_at=now - datetime.timedelta(days=2))
     new = make_story(edition, published_at=now - datetime.timedelta(hours=1))
     make_story(other)
-    listed = list(Story.objects.public().in_edition(edition).headlines())
+    listed = Headline.of(Story.objects.public().in_edition(edition).headlines())
     assert [s.code for s in listed] == [new.code, old.code]
 
 
@@ -74,7 +75,7 @@ def test_a_listing_loads_everything_a_list_shows_in_one_query(edition, django_as
         shown = [
             (s.headline, s.lead, s.language, s.slug, s.published_at, s.section and s.section.name)
             for s in chrome.with_sections(
-                list(Story.objects.public().in_edition(edition).headlines())
+                Headline.of(Story.objects.public().in_edition(edition).headlines())
             )
         ]
     assert [row[2] for row in shown] == ["fa", "en", "en", "en"]

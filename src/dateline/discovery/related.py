@@ -40,8 +40,9 @@ from dateline.discovery.backends import Filters, backend
 from dateline.discovery.models import RelatedChoice, RelatedStory
 from dateline.discovery.search import best_matches, public_documents
 from dateline.stories.compiled import Compiled
+from dateline.stories.headlines import HEADLINE_FIELDS, Headline
 from dateline.stories.models import Story
-from dateline.stories.querysets import HEADLINE_FIELDS, frequent_tags
+from dateline.stories.querysets import frequent_tags
 
 RELATED_LIMIT = 5
 # The rerank, not the index, is what finds the best five: 150 of BM25's matches rather than 60
@@ -71,7 +72,7 @@ _LISTED = Compiled(
         Story.objects.public(now=now)
         .in_edition(edition)
         .filter(pk__in=codes)
-        .only(*HEADLINE_FIELDS)
+        .values_list(*HEADLINE_FIELDS)
     )
 )
 
@@ -81,7 +82,7 @@ def related_stories(
     tag_ids: list[int],
     limit: int = RELATED_LIMIT,
     on_stand_in: Callable[[], None] | None = None,
-) -> list[Story]:
+) -> list[Headline]:
     """Up to `limit` public stories for `story`'s page: the editors' picks first (in the order
     picked), then the stored list by rank, never an excluded story. While the story shows no
     stored list (none computed yet, or none of it public now), the first rule stands in: the
@@ -97,7 +98,7 @@ def related_stories(
     now = timezone.now()
     wanted = [c for c in dict.fromkeys(picked + ranked) if c not in excluded and c != story.pk]
     if wanted:
-        shown = _LISTED.raw(edition=story.edition_id, codes=wanted, now=now)
+        shown = Headline.of(_LISTED.rows(edition=story.edition_id, codes=wanted, now=now))
         found = {s.pk: s for s in shown}
     else:
         found = {}
@@ -116,14 +117,14 @@ def related_stories(
     if not sharing:
         return listed
     frequent = frequent_tags(story.edition_id, tag_ids)
-    newest = _NEWEST_SHARING.raw(
+    newest = _NEWEST_SHARING.rows(
         literals={"frequent": tuple(t in frequent for t in tag_ids), "room": room},
         edition=story.edition_id,
         leave_out=[story.pk, *excluded, *(s.pk for s in listed)],
         now=now,
         **sharing,
     )
-    return listed + list(newest)
+    return listed + Headline.of(newest)
 
 
 def _newest_sharing(edition, leave_out, now, frequent, room, tags=(), section=None):

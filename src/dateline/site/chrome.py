@@ -30,13 +30,16 @@ class EditionChrome:
         return next((s for s in self.sections if s.slug == slug), None)
 
     def with_sections(self, stories: list) -> list:
-        """`stories` (of this edition, read without their sections) with their sections from
-        here, not from a join; one too new for this furniture is read when shown."""
+        """`stories` (of this edition, read without their sections: `Headline`s or models)
+        with their sections from here, not from a join; those of a section too new for this
+        furniture are read, in one query."""
         by_id = {section.pk: section for section in self.sections}
+        newer = {s.section_id for s in stories if s.section_id and s.section_id not in by_id}
+        if newer:
+            by_id.update(Section.objects.in_bulk(newer))
         for story in stories:
-            section = by_id.get(story.section_id)
-            if section is not None:
-                story.section = section
+            if story.section_id:
+                story.section = by_id.get(story.section_id)
         return stories
 
 

@@ -96,6 +96,7 @@ def environment(**options) -> Environment:
     env.filters["machine_time"] = machine_time
     # Both build on this module's helpers.
     from dateline.site import fragments
+    from dateline.site.cards import Cards
     from dateline.site.seo import page_seo
 
     env.globals["page_seo"] = page_seo
@@ -108,5 +109,7 @@ def environment(**options) -> Environment:
         tag_link=fragments.tag_link,
         comment_count=fragments.comment_count,
     )
+    cards = Cards(env)
+    env.globals.update(teaser_card=cards.teaser, brief_card=cards.brief, related_card=cards.related)
     env.filters.update(published=fragments.published, day=fragments.day, digits=fragments.digits)
     return env

@@ -33,6 +33,7 @@ from dateline.site.page_cache import also_shows, cached_page
 from dateline.site.pagination import page_from
 from dateline.site.translations import default_version, public_versions
 from dateline.stories.compiled import Compiled
+from dateline.stories.headlines import Headline
 from dateline.stories.models import Correction, Status, Story, StoryChange, Tag
 from dateline.stories.querysets import is_frequent_tag
 
@@ -108,9 +109,9 @@ def _list_rows(compiled: Compiled, chrome: EditionChrome, literals=None, **value
     """`rows(start, stop)` for `page_from`: that slice of a compiled list, sections attached."""
     values["now"] = timezone.now()
 
-    def rows(start: int, stop: int) -> list[Story]:
+    def rows(start: int, stop: int) -> list[Headline]:
         sliced = {"start": start, "stop": stop, **(literals or {})}
-        return chrome.with_sections(list(compiled.raw(literals=sliced, **values)))
+        return chrome.with_sections(Headline.of(compiled.rows(literals=sliced, **values)))
 
     return rows
 
@@ -120,14 +121,14 @@ def front(request: HttpRequest, edition: str) -> HttpResponse:
     chrome = edition_chrome(edition)
     latest = _list_rows(FRONT_LATEST_PAGE, chrome, edition=chrome.edition.pk)
     page = page_from(latest, request.GET.get("page"), per_page=FRONT_LATEST)
-    by_section: dict[int, list[Story]] = {}
+    by_section: dict[int, list[Headline]] = {}
     section_ids = [s.pk for s in chrome.sections]
     # The section blocks lead readers on; older pages are the archive.
     if page.number == 1 and section_ids:
-        newest = FRONT_SECTION_BLOCKS.raw(
+        newest = FRONT_SECTION_BLOCKS.rows(
             edition=chrome.edition.pk, sections=section_ids, now=timezone.now()
         )
-        for story in chrome.with_sections(list(newest)):
+        for story in chrome.with_sections(Headline.of(newest)):
             by_section.setdefault(story.section_id, []).append(story)
     blocks = [(s, by_section[s.pk]) for s in chrome.sections if s.pk in by_section]
     # The newest story leads the first page, given the most room; the next pages are the archive.

@@ -52,17 +52,29 @@ class Compiled:
         self, *, using: str = "default", literals: dict | None = None, **values: Value
     ) -> RawQuerySet:
         """The queryset's model instances (fields converted; annotations as attributes)."""
-        model, sql, params = self._sql(using, literals or {}, values)
+        model, sql, params, _converters = self._sql(using, literals or {}, values)
         return model._default_manager.db_manager(using).raw(sql, params)
 
     def rows(
         self, *, using: str = "default", literals: dict | None = None, **values: Value
     ) -> list[tuple]:
-        """The rows as the database returns them, unconverted (for counts and keys)."""
-        _model, sql, params = self._sql(using, literals or {}, values)
-        with connections[using].cursor() as cursor:
+        """The rows of a `values_list()` queryset, each value converted as Django would (a
+        moment from SQLite's text, for one)."""
+        _model, sql, params, converters = self._sql(using, literals or {}, values)
+        connection = connections[using]
+        with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return cursor.fetchall()
+            rows = cursor.fetchall()
+        if not converters:
+            return rows
+        converted = []
+        for row in rows:
+            row = list(row)
+            for index, (functions, expression) in converters:
+                for convert in functions:
+                    row[index] = convert(row[index], expression, connection)
+            converted.append(tuple(row))
+        return converted
 
     def _sql(self, using: str, literals: dict, values: dict[str, Value]) -> tuple:
         for value in values.values():
@@ -78,13 +90,13 @@ class Compiled:
             compiled = self._compiled[key] = self._compile(using, literals, values)
             if len(self._compiled) > self.MAX_COMPILED:
                 self._compiled.popitem(last=False)
-        model, sql, slots = compiled
+        model, sql, slots, converters = compiled
         adapt = connections[using].ops.adapt_datetimefield_value
         params = [
             constant if name is None else _adapted(values[name], index, adapt)
             for constant, (name, index) in slots
         ]
-        return model, sql, params
+        return model, sql, params, converters
 
     def _compile(self, using: str, literals: dict, values: dict[str, Value]) -> tuple:
         connection = connections[using]
@@ -96,7 +108,10 @@ class Compiled:
             for index, one in enumerate(sample) if isinstance(sample, list) else [(None, sample)]:
                 places[_adapted(one, None, adapt)] = (name, index)
         queryset = self._build(**samples, **literals)
-        sql, params = queryset.query.get_compiler(using=using).as_sql()
+        compiler = queryset.query.get_compiler(using=using)
+        sql, params = compiler.as_sql()
+        # What turns each selected column's value into Python (`rows`); `raw` does its own.
+        converters = compiler.get_converters([column for column, _, _ in compiler.select])
         slots = [(p, places.get(p, (None, None)) if _hashable(p) else (None, None)) for p in params]
         found = {place for _constant, place in slots}
         missing = [place for place in places.values() if place not in found]
@@ -106,7 +121,7 @@ class Compiled:
                 "parameters of its SQL (written into it, or not used): build it with them as "
                 "lookup values"
             )
-        return queryset.model, sql, slots
+        return queryset.model, sql, slots, sorted(converters.items())
 
 
 def _check(value: Value) -> None:

@@ -6,6 +6,7 @@ from django.db import connection, models
 from django.utils import timezone
 
 from dateline.stories.compiled import Compiled
+from dateline.stories.headlines import HEADLINE_FIELDS
 
 # A tag on at least FREQUENT_AMONG_RECENT of an edition's newest RECENT_STORIES public stories
 # is frequent: a newest-first list of its stories is read by walking the edition's stories in
@@ -15,17 +16,6 @@ from dateline.stories.compiled import Compiled
 # rare tag's few would read the whole edition.
 RECENT_STORIES = 1_000
 FREQUENT_AMONG_RECENT = 20
-HEADLINE_FIELDS = (
-    "code",
-    "slug",
-    "headline",
-    "lead",
-    "byline",
-    "language",
-    "published_at",
-    "edition_id",
-    "section_id",
-)
 
 
 def frequent_tags(edition, tag_ids) -> set[int]:
@@ -106,9 +96,10 @@ class StoryQuerySet(models.QuerySet):
         return self.order_by("-published_at", "-code")
 
     def headlines(self) -> "StoryQuerySet":
-        """Only the columns a list of headlines shows, newest first; not its sections (from
-        the edition's furniture: `EditionChrome.with_sections`)."""
-        return self.latest().only(*HEADLINE_FIELDS)
+        """Rows of the columns a list of headlines shows (`HEADLINE_FIELDS`, for `Headline`),
+        newest first; not their sections (from the edition's furniture:
+        `EditionChrome.with_sections`)."""
+        return self.latest().values_list(*HEADLINE_FIELDS)
 
     def latest_per_section(self, section_ids, per_section: int) -> "StoryQuerySet":
         """The newest `per_section` stories of each of these sections, in one query (a window

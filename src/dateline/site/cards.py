@@ -1,0 +1,97 @@
+"""A story's card in a list of stories (a front's, a section's, a tag's, Related News), written
+once per process for what it shows and then remembered.
+
+A list page shows a few dozen cards, and the same ones on every request until a story comes or
+goes; writing them (a link, a time in the edition's calendar, a byline, a section, a teaser)
+was most of a rendered list page's time. A card is a function of the values it shows, so it is
+remembered by those values (`shown`): an edited headline, a renamed section or another
+edition's calendar is another key, and nothing has to be retired when a story changes
+(decision 0044). The HTML stays in `site/_cards.html`; the comment count, which changes under
+a card, is put in on every request.
+"""
+
+from django.urls import get_script_prefix, get_urlconf
+from markupsafe import Markup
+
+from dateline.site.fragments import comment_count
+
+# About a megabyte per thousand cards; a process that has shown more forgets its oldest.
+MOST_CARDS = 10_000
+# Where the comment count goes in a remembered card: a character no page is meant to hold, so
+# a card whose own text holds it is simply not remembered.
+_COUNT_SLOT = Markup("\x00")
+
+
+def shown(story, edition) -> tuple:
+    """Every value a card shows or is linked by (but a teaser's lead and section): the story's
+    headline fields, the edition's code, language, time zone and calendar, and where the
+    site's URLs are rooted."""
+    return (
+        get_urlconf(),
+        get_script_prefix(),
+        edition.code,
+        edition.language,
+        edition.timezone,
+        edition.calendar,
+        story.code,
+        story.slug,
+        story.headline,
+        story.byline,
+        story.language,
+        story.published_at,
+    )
+
+
+class Cards:
+    """The template globals that write cards: `teaser`, `brief` and `related`."""
+
+    def __init__(self, environment) -> None:
+        self._environment = environment
+        self._held: dict[tuple, tuple[Markup, ...]] = {}
+
+    def teaser(self, story, edition, is_lead: bool, counts, labels) -> Markup:
+        """A story in a page of stories, its lead cut short unless it `is_lead`."""
+        section = story.section if story.section_id else None
+        shows = (is_lead, story.lead, section and (section.pk, section.name))
+        key = ("teaser", *shows, *shown(story, edition))
+        count = comment_count(story, edition, counts, labels)
+        return self._card(key, "teaser", (story, edition, is_lead), count)
+
+    def brief(self, story, edition) -> Markup:
+        """A story in a section's block on the front: its headline, byline and time."""
+        return self._card(("brief", *shown(story, edition)), "brief", (story, edition))
+
+    def related(self, story, edition) -> Markup:
+        """A story in an article's Related News: its headline and time."""
+        return self._card(("related", *shown(story, edition)), "related", (story, edition))
+
+    def _card(self, key: tuple, macro: str, arguments: tuple, count: Markup | None = None):
+        parts = self._held.get(key)
+        if parts is None:
+            parts = self._write(macro, arguments, counted=count is not None)
+            self._remember(key, parts)
+        if not parts:  # its own text holds the count's slot: written every time
+            return self._macro(macro)(*arguments, count)
+        return parts[0] if count is None else count.join(parts)
+
+    def _write(self, macro: str, arguments: tuple, *, counted: bool) -> tuple[Markup, ...]:
+        """The card's HTML; a counted card's in two parts, either side of its count."""
+        if not counted:
+            return (self._macro(macro)(*arguments),)
+        written = self._macro(macro)(*arguments, _COUNT_SLOT)
+        parts = tuple(written.split(_COUNT_SLOT))
+        return parts if len(parts) == 2 else ()
+
+    def _macro(self, name: str):
+        return getattr(self._environment.get_template("site/_cards.html").module, name)
+
+    def _remember(self, key: tuple, parts: tuple[Markup, ...]) -> None:
+        # A process's threads share the cards: each step here is one atomic dict operation,
+        # and losing a race only writes a card twice.
+        if len(self._held) >= MOST_CARDS:
+            try:
+                oldest = next(iter(self._held))
+            except (StopIteration, RuntimeError):  # emptied, or changed by another thread
+                oldest = None
+            self._held.pop(oldest, None)
+        self._held[key] = parts
