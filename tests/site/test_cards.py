@@ -8,7 +8,6 @@ from django.template import engines
 
 from dateline.comments import moderation
 from dateline.editions.models import Edition
-from dateline.site import cards
 from dateline.stories.models import Section, Story
 from tests.factories import make_pending_comment, make_story
 from tests.site.conftest import page
@@ -33,7 +32,11 @@ def story(editions) -> Story:
 
 
 def held() -> dict:
-    return engines["jinja2"].env.globals["teaser_card"].__self__._held
+    return cards_remembered().held
+
+
+def cards_remembered():
+    return engines["jinja2"].env.globals["teaser_card"].__self__.remembered
 
 
 # What changes, and what the front's first card then shows.
@@ -149,7 +152,7 @@ def test_a_second_rendering_writes_no_card_and_the_cards_held_are_bounded(
     assert written  # the front's cards
     client.get("/en/")
     assert held() == written  # the same cards, none written again
-    monkeypatch.setattr(cards, "MOST_CARDS", 5)
+    monkeypatch.setattr(cards_remembered(), "most", 5)
     held().clear()
     shown = page(client.get("/en/section/world/")).select(".story-list h2")
     assert len(shown) == 12 and len(held()) == 5

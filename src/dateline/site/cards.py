@@ -14,6 +14,7 @@ from django.urls import get_script_prefix, get_urlconf
 from markupsafe import Markup
 
 from dateline.site.fragments import comment_count
+from dateline.site.remembered import Remembered
 
 # About a megabyte per thousand cards; a process that has shown more forgets its oldest.
 MOST_CARDS = 10_000
@@ -47,7 +48,7 @@ class Cards:
 
     def __init__(self, environment) -> None:
         self._environment = environment
-        self._held: dict[tuple, tuple[Markup, ...]] = {}
+        self.remembered = Remembered(MOST_CARDS)
 
     def teaser(self, story, edition, is_lead: bool, counts, labels) -> Markup:
         """A story in a page of stories, its lead cut short unless it `is_lead`."""
@@ -66,10 +67,9 @@ class Cards:
         return self._card(("related", *shown(story, edition)), "related", (story, edition))
 
     def _card(self, key: tuple, macro: str, arguments: tuple, count: Markup | None = None):
-        parts = self._held.get(key)
-        if parts is None:
-            parts = self._write(macro, arguments, counted=count is not None)
-            self._remember(key, parts)
+        parts = self.remembered.get(
+            key, lambda: self._write(macro, arguments, counted=count is not None)
+        )
         if not parts:  # its own text holds the count's slot: written every time
             return self._macro(macro)(*arguments, count)
         return parts[0] if count is None else count.join(parts)
@@ -84,14 +84,3 @@ class Cards:
 
     def _macro(self, name: str):
         return getattr(self._environment.get_template("site/_cards.html").module, name)
-
-    def _remember(self, key: tuple, parts: tuple[Markup, ...]) -> None:
-        # A process's threads share the cards: each step here is one atomic dict operation,
-        # and losing a race only writes a card twice.
-        if len(self._held) >= MOST_CARDS:
-            try:
-                oldest = next(iter(self._held))
-            except (StopIteration, RuntimeError):  # emptied, or changed by another thread
-                oldest = None
-            self._held.pop(oldest, None)
-        self._held[key] = parts

@@ -5,6 +5,7 @@ Redis) instead of three queries per request, read once per request; saving an ed
 or follow link purges it.
 """
 
+import uuid
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -16,7 +17,7 @@ from dateline.editions.models import Edition, FollowLink
 from dateline.site.page_cache import retire_all_pages
 from dateline.stories.models import Section
 
-CACHE_KEY = "site:chrome:v1"
+CACHE_KEY = "site:chrome:v2"
 CACHE_SECONDS = 3600
 
 
@@ -25,6 +26,9 @@ class EditionChrome:
     edition: Edition
     sections: tuple[Section, ...]
     follow_links: tuple[FollowLink, ...]
+    # Which reading of the furniture this is: new each time it is read from the database, so
+    # what is written from it can be remembered under it (`site.masthead`).
+    version: str
 
     def section(self, slug: str) -> Section | None:
         return next((s for s in self.sections if s.slug == slug), None)
@@ -85,6 +89,7 @@ def _end_request(**_kwargs) -> None:
 
 
 def _build() -> SiteChrome:
+    version = uuid.uuid4().hex
     editions = list(Edition.objects.order_by("position", "code"))
     sections = list(Section.objects.order_by("position", "name"))
     links = list(FollowLink.objects.order_by("position", "pk"))
@@ -94,6 +99,7 @@ def _build() -> SiteChrome:
                 edition=edition,
                 sections=tuple(s for s in sections if s.edition_id == edition.pk),
                 follow_links=tuple(link for link in links if link.edition_id == edition.pk),
+                version=version,
             )
             for edition in editions
         )

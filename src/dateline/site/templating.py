@@ -97,6 +97,7 @@ def environment(**options) -> Environment:
     # Both build on this module's helpers.
     from dateline.site import fragments
     from dateline.site.cards import Cards
+    from dateline.site.masthead import Mastheads
     from dateline.site.seo import page_seo
 
     env.globals["page_seo"] = page_seo
@@ -109,6 +110,7 @@ def environment(**options) -> Environment:
         tag_link=fragments.tag_link,
         comment_count=fragments.comment_count,
     )
+    env.globals["masthead"] = Mastheads(env)
     cards = Cards(env)
     env.globals.update(teaser_card=cards.teaser, brief_card=cards.brief, related_card=cards.related)
     env.filters.update(published=fragments.published, day=fragments.day, digits=fragments.digits)
