@@ -4,6 +4,7 @@
 import datetime
 
 import pytest
+from django.db import connection
 from django.template import engines
 
 from dateline.comments import moderation
@@ -130,6 +131,8 @@ def test_the_other_lists_cards_show_changes_too(client, editions, story):
 
 
 def test_a_story_whose_text_holds_the_count_s_slot_is_shown_whole(client, story):
+    if connection.vendor == "postgresql":
+        pytest.skip("PostgreSQL's text holds no NUL character; SQLite's can")
     Story.objects.filter(pk=story.pk).update(headline="Rail\x00link")
     make_pending_comment(story, "A first view")
     moderation.approve(moderation.pending_ids())

@@ -16,7 +16,7 @@ from markupsafe import Markup
 from dateline.site.fragments import comment_count
 from dateline.site.remembered import Remembered
 
-# About a megabyte per thousand cards; a process that has shown more forgets its oldest.
+# One to two megabytes per thousand cards; a process that has shown more forgets its oldest.
 MOST_CARDS = 10_000
 # Where the comment count goes in a remembered card: a character no page is meant to hold, so
 # a card whose own text holds it is simply not remembered.
