@@ -254,6 +254,41 @@ def test_matches_read_from_the_index_are_looked_for_among_the_newest_first(
     assert [bounded(q["sql"]) for q in ran.captured_queries if "to_tsquery" in q["sql"]] == [True]
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's index knows no phrases' positions"
+)
+def test_a_phrase_of_common_words_is_looked_for_among_the_newest_stories_holding_them(
+    editions, committed, monkeypatch
+):
+    en, _ = editions
+    with committed():
+        oldest = make_story(en, headline="Walnut harvest begins")
+        for n in range(6):
+            make_story(en, headline=f"Harvest {n} of the walnut")
+        newest = make_story(en, headline="Walnut harvest ends")
+    phrase = parse_query('"walnut harvest"')
+    monkeypatch.setattr(backends._Estimate, "walk_is_cheaper", lambda estimate: False)
+    # Every story holds both words; all of them are checked while they are few enough.
+    assert backends._estimated(phrase).checked_share() == 1.0
+    found = backend().ranked(phrase, Filters(en.pk), limit=10, offset=0)
+    assert sorted(found) == [oldest.pk, newest.pk]
+    # Checking two of the eight: the newest quarter of the codes, the older match unread.
+    monkeypatch.setattr(backends, "PHRASE_CHECKS", 2)
+    assert backends._estimated(phrase).checked_share() == pytest.approx(0.25)
+    with CaptureQueriesContext(connection) as ran:
+        found = backend().ranked(phrase, Filters(en.pk), limit=10, offset=0)
+    assert found == [newest.pk]
+    assert [bounded(q["sql"]) for q in ran.captured_queries if "to_tsquery" in q["sql"]] == [True]
+    # Words without a phrase are found wherever they are, and a date filter bounds instead.
+    assert backends._estimated(parse_query("walnut harvest")).checked_share() == 1.0
+    assert (
+        len(backend().ranked(parse_query("walnut harvest"), Filters(en.pk), limit=10, offset=0))
+        == 8
+    )
+    dated = Filters(en.pk, since=oldest.published_at - HOUR)
+    assert sorted(backend().ranked(phrase, dated, limit=10, offset=0)) == [oldest.pk, newest.pk]
+
+
 SCANS = ["enable_indexscan", "enable_seqscan"]
 
 
