@@ -72,6 +72,8 @@ QUICK_SIZES = (1_000, 10_000)
 REFERENCE_SIZE = 1_000
 BACKENDS = ("sqlite", "postgresql")
 PG_URL = os.environ.get("DATELINE_SCALE_PG", "postgres://postgres@127.0.0.1/dateline_scale")
+# The server's memory settings, reported beside its results (`_server_settings`).
+POSTGRESQL_SETTINGS = ("shared_buffers", "effective_cache_size", "work_mem")
 LOAD_BATCH = 5_000
 QUERIES = 100
 ROUNDS = 3
@@ -392,6 +394,7 @@ def measure(backend: str, size: int) -> dict:
         _read_whole_postgresql()
     synthetic.shape()  # the generator's Reuters model, apart from what discovery holds
     result = {"generator_rss_mb": _peak_rss_mb(), "queries": _search_latencies()}
+    result["server"] = _server_settings()
     result.update(words_backfilled=backfilled, words_backfill_seconds=backfill_seconds)
     result["model_fit_seconds"] = fit_seconds
     try:
@@ -445,6 +448,21 @@ def _read_whole_postgresql() -> None:
             )
     except DatabaseError as error:
         say(f"scale: PostgreSQL's files not read ahead ({error}); reads from disk may be timed")
+
+
+def _server_settings() -> dict[str, str]:
+    """What the database server was measured with: PostgreSQL's memory settings (docs/
+    operating.md says what to give it at archive sizes), nothing for SQLite."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, current_setting(name) FROM unnest(%s::text[]) AS name",
+            [list(POSTGRESQL_SETTINGS)],
+        )
+        return dict(cursor.fetchall())
 
 
 def _search_latencies() -> list[dict]:
@@ -818,6 +836,7 @@ def _rows(backend: str, by_size: dict[int, dict]) -> list[dict]:
                 percentile(search_ms, 0.95),
                 "ms",
                 target=(AT_MOST, TARGET_SEARCH_P95_MS),
+                server=got.get("server", {}),
                 slowest=slowest,
                 by_kind=_by_kind(got["queries"]),
                 queries=got["queries"],
