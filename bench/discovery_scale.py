@@ -442,7 +442,7 @@ def _read_whole_postgresql() -> None:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
             cursor.execute(
-                "SELECT sum(pg_prewarm(c.oid, 'read')) FROM pg_class c JOIN pg_namespace n"
+                "SELECT sum(pg_prewarm(c.oid, 'buffer')) FROM pg_class c JOIN pg_namespace n"
                 " ON n.oid = c.relnamespace WHERE n.nspname IN ('public', 'pg_toast')"
                 " AND c.relkind IN ('r', 'i', 't')"
             )

@@ -181,7 +181,7 @@ def test_a_story_lands_where_its_tf_idf_row_times_the_components_puts_it(corpus)
     fit(en)
     space = lsa.latest(en.pk)
     bags = [p.counts for p in Profiles().get([s.pk for s in stories["oil"]]).values()]
-    bags[0] = bags[0] + Counter({"zzyzx": 3})  # a word the model does not know, among others
+    bags[0] = {**bags[0], "zzyzx": 3}  # a word the model does not know, among others
     bags.append(Counter({"zzyzx": 2}))  # no word the model knows
     places = space.project(*lsa.weighted_rows(bags, space.weights))
     for bag, place in zip(bags[:-1], places[:-1], strict=True):

@@ -69,6 +69,29 @@ def test_lists_of_each_length(editions):
     assert codes_of(PUBLIC_AMONG.raw(codes=everyone, now=now)) == everyone
 
 
+def test_a_list_looked_up_as_one_parameter_is_compiled_once_for_every_length(editions):
+    english, _ = editions
+    stories = [make_story(english) for _ in range(4)]
+    draft = make_story(english, published=False)
+    built = []
+
+    def among(codes, now):
+        built.append(len(codes))
+        return Story.objects.public(now=now).filter(pk__any_of=codes).order_by("code")
+
+    query = Compiled(among)
+    now = timezone.now()
+    for wanted in ([stories[2].code, draft.code, stories[0].code], [stories[3].code], [9]):
+        expected = [s.code for s in stories if s.code in wanted]
+        assert codes_of(query.raw(codes=wanted, now=now)) == expected
+    assert query.rows(codes=[s.code for s in stories], now=now)
+    assert [row[0] for row in query.rows(codes=[stories[1].code, draft.code], now=now)] == [
+        stories[1].code
+    ]
+    # Compiled for the first list, once more when it was found to be one parameter; never again.
+    assert built == [3, 1]
+
+
 def test_models_fields_and_annotations_come_back(editions):
     english, _ = editions
     section = make_section(english, "world")

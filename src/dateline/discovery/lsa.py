@@ -14,7 +14,7 @@ import itertools
 import math
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -86,7 +86,7 @@ class Space:
 
 
 def weighted_rows(
-    bags: Sequence[Counter], weights: Callable[[list[str]], np.ndarray]
+    bags: Sequence[Mapping[str, int]], weights: Callable[[list[str]], np.ndarray]
 ) -> tuple[sparse.csr_array, list[str]]:
     """The bags' sublinear TF times their words' IDF (`weights` of a list of words: an array
     of theirs), unit length, as the rows of one sparse matrix, and the word of each column (a
@@ -110,8 +110,8 @@ def weighted_rows(
     return sparse.csr_array((values, at, np.asarray(starts)), shape=shape), words
 
 
-def fit(bags: Sequence[Counter], dimensions: int | None = None) -> Space | None:
-    """A model of these stories' words (each a Counter of its words) in `dimensions`
+def fit(bags: Sequence[Mapping[str, int]], dimensions: int | None = None) -> Space | None:
+    """A model of these stories' words (each its words and their counts) in `dimensions`
     (DIMENSIONS by default), or None when there are too few stories or words for one."""
     if len(bags) < MIN_STORIES:
         return None

@@ -25,7 +25,6 @@ stories sharing a tag or the section) stands in.
 import json
 import math
 import random
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -171,7 +170,7 @@ class Profile:
 
     code: int
     edition_id: int
-    counts: Counter
+    counts: dict[str, int]
     tags: dict[int, str]  # tag id → name
     published_at: object
 
@@ -203,6 +202,22 @@ class Match:
         return _explain(self._tag_names, shared, self._text, self._days)
 
 
+# What a profile is read from, built and compiled once (decision 0039): at 150 candidates a
+# refresh, building the querysets cost more than the database spent answering them.
+_PROFILED = Compiled(
+    lambda codes, now: (
+        Story.objects.public(now=now)
+        .filter(pk__any_of=codes)
+        .values_list("pk", "edition_id", "published_at", "related_words__counts")
+    )
+)
+_TAGS_OF = Compiled(
+    lambda codes: Story.tags.through.objects.filter(story_id__any_of=codes).values_list(
+        "story_id", "tag_id", "tag__name"
+    )
+)
+
+
 class Profiles:
     """Profiles read from the database in batches and kept for the call (or the rebuild), and
     the index's document frequencies."""
@@ -227,11 +242,7 @@ class Profiles:
     def _read(self, codes: list[int]) -> None:
         """Each public story's stored word counts (`StoryWords`); a story indexed before they
         were stored is tokenised from its text, as the index would."""
-        stories = list(
-            Story.objects.public()
-            .filter(pk__any_of=codes)
-            .values_list("pk", "edition_id", "published_at", "related_words__counts")
-        )
+        stories = _PROFILED.rows(codes=codes, now=timezone.now())
         unstored = [pk for pk, _, _, stored in stories if stored is None]
         counted = (
             {d.code: story_words.counts_of(d) for d in public_documents(unstored)}
@@ -239,8 +250,7 @@ class Profiles:
             else {}
         )
         tags: dict[int, dict[int, str]] = {}
-        through = Story.tags.through.objects.filter(story_id__any_of=codes)
-        for story_id, tag_id, name in through.values_list("story_id", "tag_id", "tag__name"):
+        for story_id, tag_id, name in _TAGS_OF.rows(codes=codes):
             tags.setdefault(story_id, {})[tag_id] = name
         for pk, edition_id, published_at, stored in stories:
             if stored is not None:
@@ -267,7 +277,7 @@ class Profiles:
         return self._total, self._asked
 
 
-def _vector(counts: Counter, weight: Callable[[str], float]) -> dict[str, float]:
+def _vector(counts: dict[str, int], weight: Callable[[str], float]) -> dict[str, float]:
     """Sublinear TF times the word's IDF (`weight`), unit length."""
     return _unit({word: (1 + math.log(count)) * weight(word) for word, count in counts.items()})
 
@@ -278,7 +288,7 @@ class TellingWords:
     words that weigh most (times their weight in the other story) are the ones an editor
     recognises the subject by. Worked out once per story, for all its matches."""
 
-    def __init__(self, counts: Counter, idf: Callable[[str], float], stories: int) -> None:
+    def __init__(self, counts: dict[str, int], idf: Callable[[str], float], stories: int) -> None:
         self._counts, self._idf, self._stories = counts, idf, stories
 
     @cached_property
@@ -292,7 +302,7 @@ class TellingWords:
                 weights[word] = (1 + math.log(count), idf**2)
         return weights
 
-    def shared_with(self, other: Counter) -> list[str]:
+    def shared_with(self, other: dict[str, int]) -> list[str]:
         """The EXPLAINED_WORDS shared words that weigh most in the match."""
         mine = self._weights
         weighed = []
@@ -547,6 +557,13 @@ def _leave_every_list(code: int, profiles: Profiles, scorer: Scorer) -> int:
     return len(left)
 
 
+_ENTRIES_OF = Compiled(
+    lambda codes: RelatedStory.objects.filter(story_id__any_of=codes).values_list(
+        "story_id", "related_id", "score", "explanation"
+    )
+)
+
+
 def _offers_taken(code: int, scored: list[Match]) -> dict[int, list[Scored]]:
     """The candidates' lists that story `code` enters, as they become: it enters where it
     beats the weakest entry (or the list is short), or where it was already listed (its score
@@ -554,9 +571,9 @@ def _offers_taken(code: int, scored: list[Match]) -> dict[int, list[Scored]]:
     what the candidate's list would score it. One read for all the lists."""
     by_candidate = {s.code: s for s in scored}
     entries: dict[int, list[Scored]] = {c: [] for c in by_candidate}
-    stored = RelatedStory.objects.filter(story_id__any_of=list(by_candidate))
-    for story_id, *entry in stored.values_list("story_id", "related_id", "score", "explanation"):
-        entries[story_id].append(Scored(*entry))
+    if by_candidate:
+        for story_id, *entry in _ENTRIES_OF.rows(codes=list(by_candidate)):
+            entries[story_id].append(Scored(*entry))
     taken = {}
     for candidate, offer in by_candidate.items():
         current = [e for e in entries[candidate] if e.code != code]

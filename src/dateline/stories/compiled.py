@@ -11,6 +11,9 @@ places, as `Model.objects.raw()`: model instances, fields converted, annotations
 What `raw()` cannot do, the caller does: no `select_related` (a related object is looked up by
 its key, or read on access), and annotations come as the database returns them (SQLite's
 EXISTS is 0 or 1).
+
+A list of keys looked up with `__in` is a placeholder per key (compiled once per length); with
+`__any_of` (`stories.lookups`) it is one parameter, and one compiled query serves every length.
 """
 
 import datetime
@@ -22,6 +25,8 @@ from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.query import RawQuerySet
 
+from dateline.stories.lookups import keys_parameter
+
 # Samples no real value takes: negative (no key, count or limit is), yet inside a 32-bit
 # integer's range (Django leaves a lookup on an integer column out of the SQL when its value
 # is out of the column's range, as a sample beyond PostgreSQL's `integer` was); a moment before
@@ -31,6 +36,8 @@ _FIRST_SAMPLE_INT = -1_987_654_321
 _SAMPLE_EPOCH = datetime.datetime(1901, 2, 3, 4, 5, 6, tzinfo=datetime.UTC)
 
 Value = int | str | datetime.datetime | list[int]
+# Where a list value is one parameter (`any_of`) rather than one per item.
+WHOLE = "whole"
 
 
 class Compiled:
@@ -47,6 +54,7 @@ class Compiled:
     def __init__(self, build: Callable[..., QuerySet]) -> None:
         self._build = build
         self._compiled: OrderedDict[tuple, tuple] = OrderedDict()
+        self._whole_lists: set[str] = set()  # the values found as one parameter (`any_of`)
 
     def raw(
         self, *, using: str = "default", literals: dict | None = None, **values: Value
@@ -80,9 +88,10 @@ class Compiled:
         for value in values.values():
             _check(value)
         # Compiled apart: each kind of value (a string where an int was is another query) and
-        # each length of a list (one placeholder per item).
+        # each length of a list with a placeholder per item.
         kinds = tuple(
-            (n, type(v), len(v) if isinstance(v, list) else None) for n, v in sorted(values.items())
+            (n, type(v), len(v) if isinstance(v, list) and n not in self._whole_lists else None)
+            for n, v in sorted(values.items())
         )
         key = (using, tuple(sorted(literals.items())), kinds)
         compiled = self._compiled.get(key)
@@ -91,9 +100,10 @@ class Compiled:
             if len(self._compiled) > self.MAX_COMPILED:
                 self._compiled.popitem(last=False)
         model, sql, slots, converters = compiled
-        adapt = connections[using].ops.adapt_datetimefield_value
+        connection = connections[using]
+        adapt = connection.ops.adapt_datetimefield_value
         params = [
-            constant if name is None else _adapted(values[name], index, adapt)
+            constant if name is None else _parameter(values[name], index, connection, adapt)
             for constant, (name, index) in slots
         ]
         return model, sql, params, converters
@@ -103,10 +113,13 @@ class Compiled:
         adapt = connection.ops.adapt_datetimefield_value
         counter = itertools.count()
         samples = {name: _sample(value, counter) for name, value in values.items()}
-        places = {}  # a sample as the compiled SQL holds it → (its parameter, its list index)
+        # A sample as the compiled SQL holds it → (its parameter, its list index or WHOLE).
+        places = {}
         for name, sample in samples.items():
             for index, one in enumerate(sample) if isinstance(sample, list) else [(None, sample)]:
                 places[_adapted(one, None, adapt)] = (name, index)
+            if isinstance(sample, list):
+                places[keys_parameter(connection.vendor, sample)] = (name, WHOLE)
         queryset = self._build(**samples, **literals)
         compiler = queryset.query.get_compiler(using=using)
         sql, params = compiler.as_sql()
@@ -114,7 +127,13 @@ class Compiled:
         converters = compiler.get_converters([column for column, _, _ in compiler.select])
         slots = [(p, places.get(p, (None, None)) if _hashable(p) else (None, None)) for p in params]
         found = {place for _constant, place in slots}
-        missing = [place for place in places.values() if place not in found]
+        whole = {name for name, index in found if index == WHOLE}
+        self._whole_lists |= whole
+        missing = [
+            (name, index)
+            for name, index in places.values()
+            if (name, index) not in found and index != WHOLE and name not in whole
+        ]
         if missing:
             raise ValueError(
                 f"Compiled query: the values {sorted({name for name, _ in missing})} are not "
@@ -153,6 +172,13 @@ def _sample(value: Value, counter) -> Value:
     if isinstance(value, str):
         return f"compiled-query-sample-{next(counter)}"
     return _FIRST_SAMPLE_INT - next(counter)
+
+
+def _parameter(value: Value, index: int | str | None, connection, adapt) -> object:
+    """A value as its slot in the SQL takes it: a list whole, one item of it, or itself."""
+    if index == WHOLE:
+        return keys_parameter(connection.vendor, value)
+    return _adapted(value, index, adapt)
 
 
 def _adapted(value: Value, index: int | None, adapt) -> object:
