@@ -433,9 +433,10 @@ def _read_whole(database: Path) -> None:
 
 def _read_whole_postgresql() -> None:
     """The same for PostgreSQL: each table and index of the corpus's database read once into
-    the operating system's cache (`pg_prewarm`, 'read'). Measured cold, the first run on a
-    corpus just built gave Related News p95 157 ms where the next, warm, gave 120. A server
-    without the extension, or a user who may not create it, is measured as it is, and said so."""
+    its shared buffers (`pg_prewarm`, 'buffer'), as far as they hold it, and so into the
+    operating system's cache. Measured cold, the first run on a corpus just built gave Related
+    News p95 157 ms where the next, warm, gave 120. A server without the extension, or a user
+    who may not create it, is measured as it is, and said so."""
     from django.db import DatabaseError, connection, transaction
 
     try:
