@@ -23,13 +23,19 @@ MOST_CARDS = 10_000
 _COUNT_SLOT = Markup("\x00")
 
 
-def shown(story, edition) -> tuple:
+def site_root() -> tuple:
+    """Where the site's URLs are rooted for this request (its URL configuration and script
+    prefix): read once per list of cards, each a lookup in a context-local that cost a card
+    more than the rest of its key."""
+    return get_urlconf(), get_script_prefix()
+
+
+def shown(story, edition, root: tuple) -> tuple:
     """Every value a card shows or is linked by (but a teaser's lead and section): the story's
     headline fields, the edition's code, language, time zone and calendar, and where the
-    site's URLs are rooted."""
+    site's URLs are rooted (`root`, `site_root()`)."""
     return (
-        get_urlconf(),
-        get_script_prefix(),
+        *root,
         edition.code,
         edition.language,
         edition.timezone,
@@ -44,27 +50,29 @@ def shown(story, edition) -> tuple:
 
 
 class Cards:
-    """The template globals that write cards: `teaser`, `brief` and `related`."""
+    """The template globals that write cards: `teaser`, `brief` and `related`, each given the
+    list's `site_root()`."""
 
     def __init__(self, environment) -> None:
         self._environment = environment
         self.remembered = Remembered(MOST_CARDS)
 
-    def teaser(self, story, edition, is_lead: bool, counts, labels) -> Markup:
+    def teaser(self, story, edition, is_lead: bool, counts, labels, root: tuple) -> Markup:
         """A story in a page of stories, its lead cut short unless it `is_lead`."""
         section = story.section if story.section_id else None
         shows = (is_lead, story.lead, section and (section.pk, section.name))
-        key = ("teaser", *shows, *shown(story, edition))
+        key = ("teaser", *shows, *shown(story, edition, root))
         count = comment_count(story, edition, counts, labels)
         return self._card(key, "teaser", (story, edition, is_lead), count)
 
-    def brief(self, story, edition) -> Markup:
+    def brief(self, story, edition, root: tuple) -> Markup:
         """A story in a section's block on the front: its headline, byline and time."""
-        return self._card(("brief", *shown(story, edition)), "brief", (story, edition))
+        return self._card(("brief", *shown(story, edition, root)), "brief", (story, edition))
 
-    def related(self, story, edition) -> Markup:
+    def related(self, story, edition, root: tuple) -> Markup:
         """A story in an article's Related News: its headline and time."""
-        return self._card(("related", *shown(story, edition)), "related", (story, edition))
+        key = ("related", *shown(story, edition, root))
+        return self._card(key, "related", (story, edition))
 
     def _card(self, key: tuple, macro: str, arguments: tuple, count: Markup | None = None):
         parts = self.remembered.get(

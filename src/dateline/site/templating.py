@@ -96,7 +96,7 @@ def environment(**options) -> Environment:
     env.filters["machine_time"] = machine_time
     # Both build on this module's helpers.
     from dateline.site import fragments
-    from dateline.site.cards import Cards
+    from dateline.site.cards import Cards, site_root
     from dateline.site.masthead import Mastheads
     from dateline.site.seo import page_seo
 
@@ -113,5 +113,6 @@ def environment(**options) -> Environment:
     env.globals["masthead"] = Mastheads(env)
     cards = Cards(env)
     env.globals.update(teaser_card=cards.teaser, brief_card=cards.brief, related_card=cards.related)
+    env.globals["site_root"] = site_root
     env.filters.update(published=fragments.published, day=fragments.day, digits=fragments.digits)
     return env
