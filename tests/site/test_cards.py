@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.db import connection
 from django.template import engines
+from django.urls import set_script_prefix
 
 from dateline.comments import moderation
 from dateline.editions.models import Edition
@@ -171,3 +172,32 @@ def test_a_section_newer_than_the_furniture_is_read_for_its_cards(client, editio
     Story.objects.filter(pk=story.pk).update(section=newer)  # no signal: the furniture stays
     card = page(client.get("/en/")).select_one(".story-list > li")
     assert card.select_one(".kicker").get_text() == "Sport"
+
+
+def test_cards_and_masthead_link_under_the_prefix_each_request_is_served_at(
+    client, editions, story
+):
+    """The same pages asked for under a script prefix (the site behind a proxy's path: Django's
+    WSGI handler sets the prefix from SCRIPT_NAME, the test client does not) and without one:
+    each rendering's cards, masthead and comment form link where it is served."""
+    en, _ = editions
+    make_story(en, section=story.section, headline="Port reopens")
+    article = story.get_absolute_url()
+
+    def links(prefix: str) -> list[str]:
+        set_script_prefix(prefix)
+        try:
+            asked = [client.get(path, SCRIPT_NAME=prefix.rstrip("/")) for path in ("/en/", article)]
+        finally:
+            set_script_prefix("/")
+        pages = [page(response) for response in asked]
+        return [a["href"] for p in pages for a in p.select("a[href^='/']")] + [
+            form["action"] for p in pages for form in p.select("form[action^='/']")
+        ]
+
+    plain = links("/")
+    cards = [href for href in plain if href.startswith("/en/news/")]
+    assert len(cards) >= 5 and "/en/section/world/" in plain
+    assert f"{article.rsplit('/', 1)[0]}/comment" in plain  # the comment form's action
+    assert links("/agency/") == ["/agency" + href for href in plain]
+    assert links("/") == plain

@@ -42,7 +42,7 @@ from dateline.comments.threads import article_thread, single_thread
 from dateline.editions.labels import speaking
 from dateline.site.chrome import EditionChrome
 from dateline.site.page_cache import PER_READER_PARAMETERS, comment_generation
-from dateline.site.templating import story_url
+from dateline.site.templating import page_url, story_url
 from dateline.stories.models import Story
 
 FORM_SLOT = re.compile(rb"<!--comment-form (\d+) (\d+)-->")
@@ -77,7 +77,8 @@ def with_comment_form(article_view):
             return response
         code, version = int(match[1]), int(match[2])
         if _assembled_by_cache(request, response):
-            include = f'<esi:include src="/{edition}/news/{code}/comment-form?v={version}"/>'
+            form = page_url("site:comment-form", edition=edition, code=code)
+            include = f'<esi:include src="{form}?v={version}"/>'
             _fill_slot(response, match, include)
             # The page stays as kept (shared, its validators describe it: the include is a
             # function of the kept bytes); the cache fetches the form per reader.
@@ -173,7 +174,12 @@ def comment_form_fragment(request: HttpRequest, edition: str, code: int) -> Http
     with speaking(chrome.edition.language):
         # The article's address by its code: it redirects to the slugged one.
         html = _render_comment_form(
-            request, chrome, edition, code, int(raw), story_path=f"/{edition}/news/{code}"
+            request,
+            chrome,
+            edition,
+            code,
+            int(raw),
+            story_path=page_url("site:article-code", edition=edition, code=code),
         )
     response = HttpResponse(html, content_type="text/html; charset=utf-8")
     response.headers["Cache-Control"] = PRIVATE
@@ -253,7 +259,7 @@ def _render_comment_form(
         "sent": sent if sent in SENT_STATES and refusal is None else None,
         "token": token or issue_token(code, version),
         "reply": _reply_target(request, code),
-        "action": f"/{edition}/news/{code}/comment",
+        "action": page_url("site:comment-post", edition=edition, code=code),
         "story_path": story_path or request.path,
         "max_length": settings.COMMENT_MAX_LENGTH,
         "field_labels": FIELD_LABELS,
