@@ -5,6 +5,7 @@ import urllib.request
 
 import pytest
 from bs4 import BeautifulSoup
+from django.urls import set_script_prefix
 
 from tests.factories import make_story
 from tests.site.conftest import page
@@ -74,6 +75,18 @@ def test_wrong_or_old_slug_redirects_permanently(client, seed_story, wrong):
     response = client.get(path)
     assert response.status_code == 301
     assert response["Location"] == seed_story.get_absolute_url()
+
+
+def test_a_wrong_slug_redirects_under_the_prefix_the_site_is_served_at(client, seed_story):
+    """Behind a proxy's path (SCRIPT_NAME, which Django's WSGI handler makes the script
+    prefix; the test client does not) the redirect stays under it."""
+    set_script_prefix("/agency/")
+    try:
+        response = client.get(f"/en/news/{seed_story.code}/old-slug", SCRIPT_NAME="/agency")
+    finally:
+        set_script_prefix("/")
+    assert response.status_code == 301
+    assert response["Location"] == "/agency" + seed_story.get_absolute_url()
 
 
 def test_story_is_not_found_in_another_edition_or_as_a_draft(client, editions):

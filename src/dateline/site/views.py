@@ -13,7 +13,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
 from django.utils import timezone
-from django.utils.encoding import iri_to_uri
 
 from dateline.comments.policy import effective_policy
 from dateline.comments.threads import approved_count_of, approved_counts
@@ -31,6 +30,7 @@ from dateline.site.invalidation import (
 )
 from dateline.site.page_cache import also_shows, cached_page
 from dateline.site.pagination import page_from
+from dateline.site.templating import story_url
 from dateline.site.translations import default_version, public_versions
 from dateline.stories.compiled import Compiled
 from dateline.stories.headlines import Headline
@@ -192,8 +192,7 @@ def article(request: HttpRequest, edition: str, code: int, slug: str = "") -> Ht
     chrome.with_sections([story])
     if slug != story.slug:
         # An old or mistyped slug still finds the story; search engines learn the right URL.
-        path = iri_to_uri(f"/{edition}/news/{story.code}/{story.slug}")
-        return HttpResponsePermanentRedirect(path)
+        return HttpResponsePermanentRedirect(story_url(edition, story))
     tags = list(ARTICLE_TAGS.raw(story=story.pk))
 
     def shows_stand_in() -> None:
