@@ -11,6 +11,7 @@ import jsonschema
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.urls import set_script_prefix
 from django.utils import timezone
 from django.utils.http import http_date
 
@@ -449,3 +450,19 @@ def test_head_is_answered_and_post_is_not(client, story):
     head = client.head("/en/feed.atom")
     assert head.status_code == 200 and head["ETag"]
     assert client.post("/en/feed.atom").status_code == 405
+
+
+def test_a_feed_served_under_a_script_prefix_links_under_it(client, story):
+    """Behind a proxy's path (SCRIPT_NAME, which Django's WSGI handler makes the script
+    prefix; the test client does not) every address a feed gives stays under it."""
+    set_script_prefix("/agency/")
+    try:
+        response = client.get("/en/feed.json", SCRIPT_NAME="/agency")
+    finally:
+        set_script_prefix("/")
+    document = json.loads(response.content)
+    (item,) = document["items"]
+    assert document["home_page_url"] == f"{HOST}/agency/en/"
+    assert document["feed_url"] == f"{HOST}/agency/en/feed.json"
+    assert item["url"] == f"{HOST}/agency{story.get_absolute_url()}"
+    assert item["id"] == f"{HOST}/agency/en/news/{story.code}"

@@ -25,7 +25,7 @@ from dateline.copy import direction_for
 from dateline.site.chrome import EditionChrome
 from dateline.site.invalidation import edition_scope, section_scope, tag_scope
 from dateline.site.page_cache import answer, keep, look_up
-from dateline.site.templating import dateline_html, dateline_of
+from dateline.site.templating import dateline_html, dateline_of, page_url, story_url
 from dateline.site.views import edition_chrome
 from dateline.stories.models import Story, StoryChange, Tag
 
@@ -83,7 +83,8 @@ class Channel:
 
 def story_id(request: HttpRequest, story: Story) -> str:
     """The story's news-code URL, without the slug: a headline's change never changes it."""
-    return request.build_absolute_uri(f"/{story.edition.code}/news/{story.code}")
+    code_url = page_url("site:article-code", edition=story.edition.code, code=story.code)
+    return request.build_absolute_uri(code_url)
 
 
 def text_html(story: Story) -> Markup:
@@ -103,7 +104,7 @@ def entry_of(request: HttpRequest, story: Story) -> Entry:
     section = [story.section.name] if story.section else []
     return Entry(
         id=story_id(request, story),
-        url=request.build_absolute_uri(story.get_absolute_url()),
+        url=request.build_absolute_uri(story_url(story.edition.code, story)),
         title=xml_safe(story.headline),
         summary=xml_safe(f"{dateline} {story.lead}" if dateline else story.lead),
         content_html=xml_safe(str(text_html(story))),  # no markup is made of those characters
@@ -142,7 +143,8 @@ def edition_channel(request: HttpRequest, edition: str) -> Channel:
     e = chrome.edition
     stories = Story.objects.public().in_edition(e)
     description = e.labels["front_description"].format(edition=e.name)
-    return channel_of(request, stories, chrome, e.name, e.get_absolute_url(), description)
+    front = page_url("site:front", edition=e.code)
+    return channel_of(request, stories, chrome, e.name, front, description)
 
 
 def section_channel(request: HttpRequest, edition: str, slug: str) -> Channel:
