@@ -241,17 +241,14 @@ def test_matches_read_from_the_index_are_looked_for_among_the_newest_first(
     with CaptureQueriesContext(connection) as ran:
         found = backend().ranked(parse_query("walnut"), Filters(en.pk), limit=10, offset=0)
     assert sorted(found) == sorted(s.pk for s in walnuts[-2:])
-    assert [bounded(q["sql"]) for q in ran.captured_queries if "to_tsquery" in q["sql"]] == [
-        True,
-        False,
-    ]
+    assert searches_bounded(ran) == [True, False]
     # Among the newest codes alone when they hold enough: the same stories as the whole.
     monkeypatch.setattr(backends, "NEWEST_FIRST_MARGIN", 0.5)
     assert backends._estimated(parse_query("saffron")).newest_share() == pytest.approx(0.1)
     with CaptureQueriesContext(connection) as ran:
         whole = backend().ranked(parse_query("saffron"), Filters(en.pk), limit=10, offset=0)
     assert sorted(whole) == sorted(s.pk for s in newer[-2:])
-    assert [bounded(q["sql"]) for q in ran.captured_queries if "to_tsquery" in q["sql"]] == [True]
+    assert searches_bounded(ran) == [True]
 
 
 @pytest.mark.skipif(
@@ -278,7 +275,7 @@ def test_a_phrase_of_common_words_is_looked_for_among_the_newest_stories_holding
     with CaptureQueriesContext(connection) as ran:
         found = backend().ranked(phrase, Filters(en.pk), limit=10, offset=0)
     assert found == [newest.pk]
-    assert [bounded(q["sql"]) for q in ran.captured_queries if "to_tsquery" in q["sql"]] == [True]
+    assert searches_bounded(ran) == [True]
     # Words without a phrase are found wherever they are, and a date filter bounds instead.
     assert backends._estimated(parse_query("walnut harvest")).checked_share() == 1.0
     assert (
@@ -294,6 +291,11 @@ SCANS = ["enable_indexscan", "enable_seqscan"]
 
 def bounded(sql: str) -> bool:
     return "story_id >= " in sql
+
+
+def searches_bounded(ran: CaptureQueriesContext) -> list[bool]:
+    """For each search query `ran`, whether it was bounded to the newest codes."""
+    return [bounded(q["sql"]) for q in ran.captured_queries if "to_tsquery" in q["sql"]]
 
 
 @pytest.mark.skipif(
