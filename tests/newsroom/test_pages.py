@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from django.urls import set_script_prefix
 
 from dateline.stories import actions
 from dateline.stories.models import Status
@@ -160,3 +161,23 @@ def test_the_session_cookie_is_http_only_and_same_site(newsroom):
     sign_in(browser, "eddie", "the-old-passphrase")
     cookie = browser.cookies["sessionid"]
     assert cookie["httponly"] and cookie["samesite"] == "Lax"
+
+
+def test_the_link_to_a_public_story_follows_the_prefix_the_newsroom_is_served_under(newsroom):
+    """Behind a proxy's path (WSGI SCRIPT_NAME, which Django's handler makes the script prefix;
+    the test client does not), the editor's "On the site" link leads under the same path."""
+    story = story_in(newsroom, Status.PUBLISHED)
+    client = client_for(newsroom["editor"])
+
+    def on_the_site(prefix: str) -> str:
+        set_script_prefix(prefix)
+        try:
+            response = client.get(f"/newsroom/stories/{story.pk}/", SCRIPT_NAME=prefix[:-1])
+        finally:
+            set_script_prefix("/")
+        return BeautifulSoup(response.content, "html.parser").find("a", string="On the site")[
+            "href"
+        ]
+
+    assert on_the_site("/") == f"/en/news/{story.code}/{story.slug}"
+    assert on_the_site("/agency/") == f"/agency/en/news/{story.code}/{story.slug}"

@@ -8,10 +8,12 @@ import re
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import quote
 
 import pytest
 
 from dateline.comments import moderation
+from dateline.discovery.models import RelatedStory
 from dateline.site import purge
 from dateline.site.purge import ban_expressions, scope_ban_expressions
 from dateline.stories.actions import correct_story, kill_story
@@ -91,6 +93,22 @@ def test_a_kill_bans_every_page_showing_the_story_and_no_other(
         assert reached(bans, "X-Ban-Also-Shows", shown), shown
     for shown in ["section:en:sport", "tag:en:goals", "tag:fa:water"]:
         assert not reached(bans, "X-Ban-Also-Shows", shown), shown
+
+
+def test_a_kill_reaches_persian_pages_at_the_address_a_browser_asks_for(
+    listener, editions, django_capture_on_commit_callbacks
+):
+    """A browser sends a Persian slug percent-encoded (UTF-8), and the cache matches bans
+    against the address as sent: the pages whose Related News lists the story are banned so."""
+    _en, fa = editions
+    story = make_story(fa, headline="سد کرج")
+    reader = make_story(fa, headline="آب تهران")
+    RelatedStory.objects.create(story=reader, related=story, rank=1, score=0.9, explanation="")
+    with django_capture_on_commit_callbacks(execute=True):
+        kill_story(story, reason="Legal")
+    bans = listener.wait_for(1)
+    assert not reader.slug.isascii()
+    assert reached(bans, "X-Ban-Url", quote(f"/fa/news/{reader.code}/{reader.slug}"))
 
 
 def test_each_ban_is_sent_again_after_the_repeat_delay(

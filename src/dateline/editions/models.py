@@ -1,4 +1,5 @@
 from django.db import models
+from django.urls import reverse
 
 from dateline.copy import direction_for
 from dateline.editions.labels import labels_for
@@ -59,7 +60,7 @@ class Edition(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return f"/{self.code}/"
+        return reverse("site:front", kwargs={"edition": self.code})
 
     @property
     def direction(self) -> str:

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 from dateline.editions.models import CommentPolicy, Edition
@@ -63,7 +64,7 @@ class Section(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return f"/{self.edition.code}/section/{self.slug}/"
+        return reverse("site:section", kwargs={"edition": self.edition.code, "slug": self.slug})
 
 
 class Tag(models.Model):
@@ -219,7 +220,11 @@ class Story(models.Model):
         return self.headline
 
     def get_absolute_url(self) -> str:
-        return f"/{self.edition.code}/news/{self.code}/{self.slug}"
+        # Reversed, so the site's script prefix (FORCE_SCRIPT_NAME, or the request's) is in it.
+        return reverse(
+            "site:article",
+            kwargs={"edition": self.edition.code, "code": self.code, "slug": self.slug},
+        )
 
     @property
     def is_embargoed(self) -> bool:
