@@ -7,8 +7,31 @@ import sys
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dateline.config.settings")
     from django.core.management import execute_from_command_line
+    from django.db import DatabaseError
 
-    execute_from_command_line(sys.argv)
+    try:
+        execute_from_command_line(sys.argv)
+    except DatabaseError:
+        if unapplied := _unapplied_migrations():
+            # Not Django's traceback ("no such table"): what is wrong, and the one cure.
+            sys.exit(
+                f"dateline: the database is not set up ({unapplied} migrations not applied); "
+                "run `dateline migrate` first"
+            )
+        raise
+
+
+def _unapplied_migrations() -> int:
+    """How many migrations the database lacks; 0 when it cannot even tell (the database is
+    unreachable: that error is the one to show)."""
+    from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+    from django.db.migrations.executor import MigrationExecutor
+
+    try:
+        executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+        return len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+    except DatabaseError:
+        return 0
 
 
 if __name__ == "__main__":

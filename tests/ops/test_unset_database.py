@@ -1,0 +1,24 @@
+"""A command run on a database that was never migrated says so and names the cure, instead of
+Django's traceback ("no such table"); and changes nothing."""
+
+from tests.processes import dateline_env, run_dateline
+
+
+def test_a_command_on_a_database_not_set_up_names_the_cure(tmp_path):
+    env = dateline_env(tmp_path)
+    result = run_dateline("story", "list", env=env)
+    assert result.returncode == 1
+    assert "the database is not set up" in result.stderr
+    assert "run `dateline migrate` first" in result.stderr
+    assert "Traceback" not in result.stderr
+    run_dateline("migrate", "-v0", env=env, check=True)
+    assert run_dateline("story", "list", env=env).returncode == 0
+
+
+def test_other_database_errors_are_not_called_a_missing_set_up(tmp_path):
+    """A database that cannot be reached is not one "not set up": its own error shows."""
+    env = dateline_env(tmp_path, DATABASE_URL="postgres://nobody@127.0.0.1:9/none")
+    result = run_dateline("story", "list", env=env)
+    assert result.returncode != 0
+    assert "not set up" not in result.stderr
+    assert "127.0.0.1" in result.stderr
