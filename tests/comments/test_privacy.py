@@ -5,12 +5,13 @@ import re
 
 import pytest
 from django.core import mail
+from django.urls import set_script_prefix
 from django_tasks_db.models import DBTaskResult
 
 from dateline.comments import moderation
 from dateline.comments.models import Comment, ModerationEvent, Status
 from dateline.stories.actions import correct_story
-from tests.comments.conftest import page, post
+from tests.comments.conftest import form_data, page, post
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +141,19 @@ def test_a_deleted_or_erased_comment_keeps_no_trace_and_leaves_the_report_queue(
         assert (comment.email_hash, comment.text_hash, comment.address_hash) == ("", "", "")
     assert not Comment.objects.reported().exists()
     assert moderation.export("gone@example.org") == []
+
+
+def test_the_mail_links_lead_under_the_prefix_the_comment_was_posted_under(client, story):
+    """Behind a proxy's path (WSGI SCRIPT_NAME, made the script prefix by Django's handler; not
+    by the test client), the receipt's links to the story and to the deletion lead under it;
+    the worker writing the mail knows no prefix of its own."""
+    set_script_prefix("/agency/")
+    try:
+        url = f"/{story.edition.code}/news/{story.code}/comment"
+        client.post(url, form_data(story, text="Under a path"), SCRIPT_NAME="/agency")
+    finally:
+        set_script_prefix("/")
+    deliver_mail()
+    (receipt,) = mail.outbox
+    assert f"http://testserver/agency{story.get_absolute_url()}\n" in receipt.body
+    assert "http://testserver/agency/comments/delete/" in receipt.body

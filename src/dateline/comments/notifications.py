@@ -26,8 +26,7 @@ def read_delete_token(token: str) -> int | None:
 
 
 def _story_url(comment: Comment, site: str) -> str:
-    story = comment.story
-    return f"{site.rstrip('/')}/{story.edition.code}/news/{story.code}/{story.slug}"
+    return site.rstrip("/") + comment.story.get_absolute_url()
 
 
 def _send(to: str, subject: str, body: str) -> None:

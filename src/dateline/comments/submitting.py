@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection, transaction
 from django.http import HttpRequest
+from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -116,7 +117,9 @@ def submit_comment(request: HttpRequest, story: Story, data) -> Accepted:
         moderated_at=timezone.now() if published else None,
         held_because="; ".join(held)[:200],
     )
-    site = request.build_absolute_uri("/")
+    # Where the site is rooted, its script prefix included: the worker, which writes the mail,
+    # reverses the links under none.
+    site = request.build_absolute_uri(get_script_prefix())
     with transaction.atomic():
         comment.save()
         if parent is None:  # a thread of its own: its id is known only now
