@@ -160,6 +160,25 @@ def test_section_blocks_leave_no_empty_column(live_server, busy_front, browser, 
         assert gaps and max(gaps) < 1, (code, gaps)
 
 
+LABELS_BESIDE_FIELDS = """() => [...document.querySelectorAll('.search-filters label[for]')]
+  .map(label => {
+    const field = document.getElementById(label.htmlFor).getBoundingClientRect();
+    const box = label.getBoundingClientRect();
+    return [label.htmlFor, Math.abs((box.top + box.bottom) - (field.top + field.bottom)) / 2];
+  })"""
+
+
+@pytest.mark.parametrize("width", [1280, 600, 390, 320])
+def test_each_search_filter_stays_on_the_line_of_its_label(live_server, busy_front, browser, width):
+    """The filters wrap as the screen narrows, a label with its field, never a label at the end
+    of one line and its field at the start of the next."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    for code in ("en", "fa"):
+        page.goto(f"{live_server.url}/{code}/search?q=news")
+        apart = page.evaluate(LABELS_BESIDE_FIELDS)
+        assert len(apart) == 3 and all(distance < 4 for _, distance in apart), (code, apart)
+
+
 @pytest.fixture
 def vazirmatn_installed():
     if not (settings.INSTALLED_STATIC_DIR / VAZIRMATN).is_file():
