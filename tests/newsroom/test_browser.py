@@ -280,3 +280,14 @@ def test_the_list_and_edit_screens_have_no_wcag_violations(live_server, full_des
         if results.violations_count:
             reports[("edit with errors", viewport["width"])] = results.generate_report()
     assert not reports, "\n".join(f"{key}:\n{report}" for key, report in reports.items())
+
+
+def test_the_wire_copys_source_reads_as_one_line_of_text(live_server, full_desk, browser):  # noqa: F811
+    """Where a story came from, on its edit screen: one phrase, its id in brackets, not words
+    spread apart by the line of facts it sits in."""
+    chloe = Watched(browser.new_context(viewport=PHONE), live_server.url)
+    chloe.sign_in("chloe")
+    chloe.page.goto(f"{live_server.url}/newsroom/")
+    chloe.page.click("text=Wire: port traffic rises")
+    shown = chloe.page.locator("p.source").inner_text()
+    assert shown == f"Wire copy from reut2-003.sgm (reuters21578:{'9' * 40})"
