@@ -40,3 +40,13 @@ def test_without_a_match_in_the_text_the_opening_is_shown_whole_if_short():
 def test_a_long_word_before_the_match_does_not_hide_it():
     text = "x" * 400 + " copper"
     assert snippet(text, parse_query("copper")) == "…<mark>copper</mark>"
+
+
+def test_a_word_is_marked_though_the_other_words_asked_for_are_not_in_the_text():
+    """Results hold every word asked for, but a headline or a snippet may show only some."""
+    query = parse_query('copper "gold price" zinc*')
+    assert highlight("Gold rose; silver fell", query) == "<mark>Gold</mark> rose; silver fell"
+    assert highlight("Zincs and golden", query) == "<mark>Zincs</mark> and golden"
+    assert snippet("Silver fell. " * 30 + "Copper rose.", query).endswith(
+        "<mark>Copper</mark> rose."
+    )

@@ -55,6 +55,11 @@ class SearchQuery:
                 return True
         return False
 
+    def may_match(self, normalised_text: str) -> bool:
+        """Whether a word the query asked for (or the start of one) occurs anywhere in this
+        normalised text: when not, none of its words can match, and none need be looked at."""
+        return any(word in normalised_text for term in self.terms for word in term.words)
+
 
 def parse_query(text: str) -> SearchQuery:
     """The terms of `text`, all of which a story must have. Raises QueryProblem('long') over

@@ -17,6 +17,7 @@ are common in Persian and Arabic copy, and search must find either.
 
 import re
 import unicodedata
+from collections.abc import Iterator
 
 _LETTERS = {
     "ي": "ی",  # Arabic yeh
@@ -87,10 +88,10 @@ def tokens(text: str) -> list[str]:
     return _WORD.findall(normalise(text))
 
 
-def written_words(text: str) -> list[tuple[int, int]]:
-    """Where the words of `text`, as written, start and end: a word keeps its marks and
-    joiners ("می‌روند" is one), so each span normalises to one or more `tokens`."""
-    return [match.span() for match in _WRITTEN_WORD.finditer(text)]
+def written_words(text: str) -> Iterator[tuple[int, int]]:
+    """Where the words of `text`, as written, start and end, in order: a word keeps its marks
+    and joiners ("می‌روند" is one), so each span normalises to one or more `tokens`."""
+    return (match.span() for match in _WRITTEN_WORD.finditer(text))
 
 
 def index_text(text: str) -> str:
