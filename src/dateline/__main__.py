@@ -12,7 +12,8 @@ def main() -> None:
     try:
         execute_from_command_line(sys.argv)
     except DatabaseError:
-        if unapplied := _unapplied_migrations():
+        # `migrate` failing is not a database left unset: its own error says what went wrong.
+        if sys.argv[1:2] != ["migrate"] and (unapplied := _unapplied_migrations()):
             # Not Django's traceback ("no such table"): what is wrong, and the one cure.
             sys.exit(
                 f"dateline: the database is not set up ({unapplied} migrations not applied); "

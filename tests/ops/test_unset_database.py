@@ -1,6 +1,8 @@
 """A command run on a database that was never migrated says so and names the cure, instead of
 Django's traceback ("no such table"); and changes nothing."""
 
+import sqlite3
+
 from tests.processes import dateline_env, run_dateline
 
 
@@ -22,3 +24,13 @@ def test_other_database_errors_are_not_called_a_missing_set_up(tmp_path):
     assert result.returncode != 0
     assert "not set up" not in result.stderr
     assert "127.0.0.1" in result.stderr
+
+
+def test_a_failing_migrate_shows_its_own_error(tmp_path):
+    """`migrate` is the cure, not the ailment: when it fails, what failed is shown."""
+    with sqlite3.connect(tmp_path / "dateline.sqlite3") as database:
+        database.execute("CREATE TABLE editions_edition (squatter integer)")  # in its way
+    result = run_dateline("migrate", "-v0", env=dateline_env(tmp_path))
+    assert result.returncode != 0
+    assert "not set up" not in result.stderr
+    assert "editions_edition" in result.stderr
