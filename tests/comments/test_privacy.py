@@ -5,13 +5,13 @@ import re
 
 import pytest
 from django.core import mail
-from django.urls import set_script_prefix
 from django_tasks_db.models import DBTaskResult
 
 from dateline.comments import moderation
 from dateline.comments.models import Comment, ModerationEvent, Status
 from dateline.stories.actions import correct_story
 from tests.comments.conftest import form_data, page, post
+from tests.prefix import asked_under
 
 pytestmark = pytest.mark.django_db
 
@@ -147,12 +147,8 @@ def test_the_mail_links_lead_under_the_prefix_the_comment_was_posted_under(clien
     """Behind a proxy's path (WSGI SCRIPT_NAME, made the script prefix by Django's handler; not
     by the test client), the receipt's links to the story and to the deletion lead under it;
     the worker writing the mail knows no prefix of its own."""
-    set_script_prefix("/agency/")
-    try:
-        url = f"/{story.edition.code}/news/{story.code}/comment"
-        client.post(url, form_data(story, text="Under a path"), SCRIPT_NAME="/agency")
-    finally:
-        set_script_prefix("/")
+    url = f"/{story.edition.code}/news/{story.code}/comment"
+    asked_under("/agency/", client.post, url, form_data(story, text="Under a path"))
     deliver_mail()
     (receipt,) = mail.outbox
     assert f"http://testserver/agency{story.get_absolute_url()}\n" in receipt.body

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from django.urls import set_script_prefix
 
 from dateline.stories import actions
 from dateline.stories.models import Status
 from tests.accounts.signing_in import newsroom_client, sign_in, signed_in
 from tests.newsroom.conftest import client_for, form_data, post, story_in
+from tests.prefix import asked_under
 from tests.processes import PROJECT
 
 pytestmark = pytest.mark.django_db
@@ -170,11 +170,7 @@ def test_the_link_to_a_public_story_follows_the_prefix_the_newsroom_is_served_un
     client = client_for(newsroom["editor"])
 
     def on_the_site(prefix: str) -> str:
-        set_script_prefix(prefix)
-        try:
-            response = client.get(f"/newsroom/stories/{story.pk}/", SCRIPT_NAME=prefix[:-1])
-        finally:
-            set_script_prefix("/")
+        response = asked_under(prefix, client.get, f"/newsroom/stories/{story.pk}/")
         return BeautifulSoup(response.content, "html.parser").find("a", string="On the site")[
             "href"
         ]

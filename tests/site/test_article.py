@@ -5,9 +5,9 @@ import urllib.request
 
 import pytest
 from bs4 import BeautifulSoup
-from django.urls import set_script_prefix
 
 from tests.factories import make_story
+from tests.prefix import asked_under
 from tests.site.conftest import page
 
 pytestmark = pytest.mark.django_db
@@ -80,11 +80,7 @@ def test_wrong_or_old_slug_redirects_permanently(client, seed_story, wrong):
 def test_a_wrong_slug_redirects_under_the_prefix_the_site_is_served_at(client, seed_story):
     """Behind a proxy's path (SCRIPT_NAME, which Django's WSGI handler makes the script
     prefix; the test client does not) the redirect stays under it."""
-    set_script_prefix("/agency/")
-    try:
-        response = client.get(f"/en/news/{seed_story.code}/old-slug", SCRIPT_NAME="/agency")
-    finally:
-        set_script_prefix("/")
+    response = asked_under("/agency/", client.get, f"/en/news/{seed_story.code}/old-slug")
     assert response.status_code == 301
     assert response["Location"] == "/agency" + seed_story.get_absolute_url()
 

@@ -6,12 +6,12 @@ import datetime
 import pytest
 from django.db import connection
 from django.template import engines
-from django.urls import set_script_prefix
 
 from dateline.comments import moderation
 from dateline.editions.models import Edition
 from dateline.stories.models import Section, Story
 from tests.factories import make_pending_comment, make_story
+from tests.prefix import asked_under
 from tests.site.conftest import page
 
 pytestmark = pytest.mark.django_db
@@ -185,11 +185,7 @@ def test_cards_and_masthead_link_under_the_prefix_each_request_is_served_at(
     article = story.get_absolute_url()
 
     def links(prefix: str) -> list[str]:
-        set_script_prefix(prefix)
-        try:
-            asked = [client.get(path, SCRIPT_NAME=prefix.rstrip("/")) for path in ("/en/", article)]
-        finally:
-            set_script_prefix("/")
+        asked = [asked_under(prefix, client.get, path) for path in ("/en/", article)]
         pages = [page(response) for response in asked]
         return [a["href"] for p in pages for a in p.select("a[href^='/']")] + [
             form["action"] for p in pages for form in p.select("form[action^='/']")

@@ -11,7 +11,6 @@ import jsonschema
 import pytest
 from django.core.cache import cache
 from django.db import connection
-from django.urls import set_script_prefix
 from django.utils import timezone
 from django.utils.http import http_date
 
@@ -23,6 +22,7 @@ from dateline.stories.actions import (
     unpublish_story,
 )
 from tests.factories import make_story
+from tests.prefix import asked_under
 from tests.site.conftest import page
 
 pytestmark = pytest.mark.django_db
@@ -455,11 +455,7 @@ def test_head_is_answered_and_post_is_not(client, story):
 def test_a_feed_served_under_a_script_prefix_links_under_it(client, story):
     """Behind a proxy's path (SCRIPT_NAME, which Django's WSGI handler makes the script
     prefix; the test client does not) every address a feed gives stays under it."""
-    set_script_prefix("/agency/")
-    try:
-        response = client.get("/en/feed.json", SCRIPT_NAME="/agency")
-    finally:
-        set_script_prefix("/")
+    response = asked_under("/agency/", client.get, "/en/feed.json")
     document = json.loads(response.content)
     (item,) = document["items"]
     assert document["home_page_url"] == f"{HOST}/agency/en/"
