@@ -61,6 +61,13 @@ def listener(settings):
     listener.server.shutdown()
 
 
+def bans_sent_for(story) -> int:
+    """How many BAN requests a change to `story` sends each cache: its pages', and its section's
+    and tags' (the pages standing in for them)."""
+    sent = len(ban_expressions(purge.urls_to_purge(story)))
+    return sent + len(scope_ban_expressions(purge.also_shown_scopes(story)))
+
+
 def reached(bans: list[dict[str, str]], header: str, value: str) -> bool:
     return any(header in ban and re.search(ban[header], value) for ban in bans)
 
@@ -106,7 +113,7 @@ def test_a_kill_reaches_persian_pages_at_the_address_a_browser_asks_for(
     RelatedStory.objects.create(story=reader, related=story, rank=1, score=0.9, explanation="")
     with django_capture_on_commit_callbacks(execute=True):
         kill_story(story, reason="Legal")
-    bans = listener.wait_for(1)
+    bans = listener.wait_for(bans_sent_for(story))
     assert not reader.slug.isascii()
     assert reached(bans, "X-Ban-Url", quote(f"/fa/news/{reader.code}/{reader.slug}"))
 
@@ -118,10 +125,7 @@ def test_each_ban_is_sent_again_after_the_repeat_delay(
     story = make_story(en, headline="Dam A")  # its creation's bans wait for a commit: none
     with django_capture_on_commit_callbacks(execute=True):
         correct_story(story, note="Spelling", headline="Dam A, corrected")
-    # One ban for its pages, one for the pages standing in for its section and tags; each is a
-    # request of its own, so wait for both before timing the repeat.
-    sent = len(ban_expressions(purge.urls_to_purge(story)))
-    sent += len(scope_ban_expressions(purge.also_shown_scopes(story)))
+    sent = bans_sent_for(story)  # each its own request: all of them before timing the repeat
     first = listener.wait_for(sent)
     sent_at = time.monotonic()
     assert len(first) == sent, f"{len(first)} of {sent} bans sent"
