@@ -11,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import quote
 
 import pytest
+from django.urls import set_script_prefix
 
 from dateline.comments import moderation
 from dateline.discovery.models import RelatedStory
@@ -226,3 +227,17 @@ def test_a_moderation_decision_bans_the_storys_page_and_not_anothers(
     assert reached(bans, "X-Ban-Url", f"/en/news/{story.code}/{story.slug}")
     assert reached(bans, "X-Ban-Url", f"/en/news/{story.code}")
     assert not reached(bans, "X-Ban-Url", f"/en/news/{other.code}/{other.slug}")
+
+
+def test_under_a_script_prefix_every_path_to_purge_carries_it(editions):
+    """Served behind a proxy's path, the cache keeps pages under it: a ban without the prefix
+    would reach none of them."""
+    en, _fa = editions
+    story = make_story(en, section=en.sections.get(slug="world"), tags=("Water",), headline="Dam")
+    set_script_prefix("/agency/")
+    try:
+        paths = purge.urls_to_purge(story)
+    finally:
+        set_script_prefix("/")
+    assert f"/agency/en/news/{story.code}/*" in paths
+    assert [path for path in paths if not path.startswith("/agency/")] == []

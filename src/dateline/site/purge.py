@@ -41,8 +41,11 @@ def urls_to_purge(story: Story) -> list[str]:
 
 
 def article_pages(story: Story) -> list[str]:
-    """The story's page under any slug (a correction may change it) or none."""
-    article = f"/{story.edition.code}/news/{story.code}"
+    """The story's page under any slug (a correction may change it) or none, reversed like
+    every other path so that the site's script prefix is in it."""
+    article = reverse(
+        "site:article-code", kwargs={"edition": story.edition.code, "code": story.code}
+    )
     return [article, f"{article}/*"]
 
 
