@@ -62,3 +62,22 @@ def test_an_edition_without_a_catalogue_gets_english_not_djangos_own_words(clien
     story = make_story(make_edition("de", language="de"), headline="Gespräche in Moskau")
     response = post(client, story, email="not an address")
     assert form_errors(response) == ["Email: Please give a valid email address."]
+
+
+def test_a_persian_reader_is_told_the_limits_in_persian_digits_and_words(client, persian_story):
+    """Over-long text and name: the numbers grouped and written as the edition writes them,
+    in the site's own words (Django's would say "Ensure this value has at most…")."""
+    response = post(client, persian_story, name="ن" * 81, text="م" * 5001)
+    assert response.status_code == 400
+    assert form_errors(response) == [
+        "نام: نام حداکثر ۸۰ نویسه است.",
+        "نظر: نظرها حداکثر ۵٬۰۰۰ نویسه‌اند (این یکی ۵٬۰۰۱ نویسه دارد).",
+    ]
+    assert not Comment.objects.exists()
+
+
+def test_an_english_reader_is_told_the_name_limit_in_the_sites_words(client, story):
+    assert form_errors(post(client, story, name="n" * 81)) == [
+        "Name: Names are limited to 80 characters."
+    ]
+    assert post(client, story, name="n" * 80).status_code == 303

@@ -1,6 +1,7 @@
 """A reader's comment from the form to the page: held, approved, answered, nested."""
 
 import pytest
+from bs4 import BeautifulSoup
 
 from dateline.comments import moderation
 from dateline.comments.models import Comment, ModerationEvent, Status
@@ -93,3 +94,28 @@ def test_a_comment_posted_through_another_editions_address_is_refused(client, st
     response = client.post(url, form_data(story), REMOTE_ADDR="10.0.0.1")
     assert response.status_code == 404
     assert not Comment.objects.exists()
+
+
+def test_a_refused_posts_page_links_back_to_the_article_not_to_the_form(client, story):
+    """The refused post's page is answered at the form's address, which takes only POST: its
+    thread's reply and order links and the form's "cancel" must lead to the article."""
+    for name in ("Maryam", "Ali"):
+        post(client, story, text=f"Comment by {name}", name=name)
+    moderation.approve(list(Comment.objects.values_list("pk", flat=True)))
+    first = Comment.objects.order_by("pk").first()
+    refused = post(client, story, text="", parent=str(first.pk))
+    assert refused.status_code == 400
+    soup = BeautifulSoup(refused.content, "html.parser")
+    article = story.get_absolute_url()
+    links = [
+        soup.select_one(f"#c{first.pk} a.reply-link")["href"],
+        soup.select_one(".comment-order a")["href"],
+        soup.select_one("#comment-form a.cancel-reply")["href"],
+    ]
+    assert links[:2] == [
+        f"{article}?reply={first.pk}#comment-form",
+        f"{article}?order=newest#comments",
+    ]
+    assert links[2] == f"/en/news/{story.code}#comment-form"
+    for link in links:
+        assert client.get(link, follow=True).status_code == 200, link

@@ -157,7 +157,7 @@ def test_the_first_page_shows_twenty_threads_and_thirty_replies_each(client, big
     assert len(first.select("li.comment")) == REPLIES_SHOWN  # nested at every depth
     more = first.select_one(":scope > p.more-replies a")
     assert more.get_text(strip=True) == "Show all replies"
-    assert more["href"] == f"?thread={top[0].pk}#c{top[0].pk}"
+    assert more["href"] == f"{story.get_absolute_url()}?thread={top[0].pk}#c{top[0].pk}"
     # Replies deeper than COMMENT_MAX_DEPTH are drawn flat and say whom they answer.
     flat = first.select("li.comment.flat")
     assert flat and all(item.select_one(".replying-to a") for item in flat)
@@ -185,10 +185,10 @@ def test_the_pages_of_threads_link_to_each_other(client, big_story):
         if number == 3:
             assert following is None
             break
-        assert following["href"] == f"?cpage={number + 1}#comments"
+        assert following["href"] == f"{url}?cpage={number + 1}#comments"
         soup = page(client.get(urljoin(url, following["href"])))
         back = soup.select_one("#comments nav.pagination a[rel=prev]")
-        assert back["href"] == f"?cpage={number}#comments"
+        assert back["href"] == f"{url}?cpage={number}#comments"
     assert seen == [c.pk for c in top]
 
     on_page_two = page(client.get(url + "?cpage=2"))
@@ -222,7 +222,7 @@ def test_show_all_replies_pages_through_the_whole_thread(client, big_story):
         if number == 3:
             assert following is None
             break
-        assert following["href"] == f"?thread={root.pk}&cpage={number + 1}#comments"
+        assert following["href"] == f"{url}?thread={root.pk}&cpage={number + 1}#comments"
         soup = page(client.get(urljoin(url, following["href"])))
     assert sorted(shown) == expected
     assert client.get(url + f"?thread={root.pk}&cpage=4").status_code == 404

@@ -77,6 +77,13 @@ def test_wrong_or_old_slug_redirects_permanently(client, seed_story, wrong):
     assert response["Location"] == seed_story.get_absolute_url()
 
 
+@pytest.mark.parametrize("query", ["order=newest", "reply=7", "utm_source=x&cpage=2"])
+def test_a_wrong_slug_redirect_keeps_what_was_asked_of_the_page(client, seed_story, query):
+    response = client.get(f"/en/news/{seed_story.code}?{query}")
+    assert response.status_code == 301
+    assert response["Location"] == f"{seed_story.get_absolute_url()}?{query}"
+
+
 def test_a_wrong_slug_redirects_under_the_prefix_the_site_is_served_at(client, seed_story):
     """Behind a proxy's path (SCRIPT_NAME, which Django's WSGI handler makes the script
     prefix; the test client does not) the redirect stays under it."""

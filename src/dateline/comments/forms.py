@@ -4,10 +4,14 @@ import unicodedata
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from dateline.comments.models import Comment
 from dateline.copy.characters import has_visible_character, strip_bidi_controls
+from dateline.site.formatting import format_quantity
+
+NAME_MAX_LENGTH = Comment._meta.get_field("name").max_length
 
 # The fields as the reader's messages name them, in the edition's language when shown.
 FIELD_NAMES = {
@@ -45,13 +49,13 @@ class _TextareaField(forms.CharField):
 
 
 class CommentForm(forms.Form):
-    name = forms.CharField(label="Name", max_length=80)
+    # The lengths are checked by clean_name and clean_text, whose messages write the numbers
+    # in the edition's digits (Django's validators would write its own words and ASCII digits).
+    name = forms.CharField(label="Name")
     email = forms.EmailField(
         label="Email", max_length=254, help_text="Required, never shown on the site."
     )
-    text = _TextareaField(
-        label="Comment", max_length=settings.COMMENT_MAX_LENGTH, widget=forms.Textarea
-    )
+    text = _TextareaField(label="Comment", widget=forms.Textarea)
     notify = forms.BooleanField(
         label="Email me when my comment is published or answered", required=False
     )
@@ -74,24 +78,38 @@ class CommentForm(forms.Form):
         self.fields["email"].error_messages["required"] = _(
             "Please give your email address; it is never shown."
         )
-        self.fields["email"].error_messages["invalid"] = _("Please give a valid email address.")
+        for problem in ("invalid", "max_length"):
+            self.fields["email"].error_messages[problem] = _("Please give a valid email address.")
         self.fields["text"].error_messages["required"] = _("Please write your comment.")
-        self.fields["text"].error_messages["max_length"] = _(
-            "Comments are limited to {limit} characters (this one has {length})."
-        ).format(limit=f"{settings.COMMENT_MAX_LENGTH:,}", length="%(show_value)s")
 
     def add_error(self, field, error):
         # A hidden field has no label for the reader to find: its errors are the form's.
         super().add_error(None if field in ("token", "parent") else field, error)
 
     def clean_name(self) -> str:
-        return _plain_text(self.cleaned_data["name"], "name", multiline=False)
+        name = self.cleaned_data["name"]
+        if len(name) > NAME_MAX_LENGTH:
+            limit = _quantity(NAME_MAX_LENGTH)
+            raise forms.ValidationError(
+                _("Names are limited to {limit} characters.").format(limit=limit)
+            )
+        return _plain_text(name, "name", multiline=False)
 
     def clean_text(self) -> str:
-        return _plain_text(self.cleaned_data["text"], "comment", multiline=True)
+        text = self.cleaned_data["text"]
+        if len(text) > settings.COMMENT_MAX_LENGTH:
+            message = _("Comments are limited to {limit} characters (this one has {length}).")
+            limit, length = _quantity(settings.COMMENT_MAX_LENGTH), _quantity(len(text))
+            raise forms.ValidationError(message.format(limit=limit, length=length))
+        return _plain_text(text, "comment", multiline=True)
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"]
         if any(unicodedata.category(c) == "Cc" for c in email):
             raise forms.ValidationError(_("The email address contains control characters."))
         return email.strip()
+
+
+def _quantity(number: int) -> str:
+    """`number` as the language the reader is answered in writes it."""
+    return format_quantity(number, language=get_language() or "en")

@@ -198,10 +198,13 @@ def thread_html(request: HttpRequest, chrome: EditionChrome, story: Story, is_op
     comments is re-rendered after another story's edit without drawing its thread again.
     """
     asked = [request.GET.get(name) for name in ("thread", "cpage", "order")]
+    # The thread's links (reply, order, pages) name the article's address: the same thread is
+    # shown at the comment form's address when a post is refused.
+    article_path = story_url(chrome.edition.code, story)
     seconds = settings.PAGE_CACHE_SECONDS
     key = None
     if seconds > 0:
-        parts = [comment_generation(), chrome.edition.code, story.code, story.version, is_open]
+        parts = [comment_generation(), article_path, story.code, story.version, is_open]
         digest = hashlib.sha256(repr([*parts, *asked]).encode()).hexdigest()[:32]
         key = f"site:thread:{digest}"
         cached = cache.get(key)
@@ -218,6 +221,7 @@ def thread_html(request: HttpRequest, chrome: EditionChrome, story: Story, is_op
         "edition": edition,
         "labels": edition.labels,
         "story": story,
+        "page": article_path,
         "thread": thread,
         "comment_count": story.comment_count,
         "comments_open": is_open,
@@ -260,7 +264,14 @@ def _render_comment_form(
         "token": token or issue_token(code, version),
         "reply": _reply_target(request, code),
         "action": page_url("site:comment-post", edition=edition, code=code),
-        "story_path": story_path or request.path,
+        # A refused post's page is answered at the form's address: "cancel" goes back to the
+        # article's (its code's, which redirects to the slugged one).
+        "story_path": story_path
+        or (
+            page_url("site:article-code", edition=edition, code=code)
+            if request.method == "POST"
+            else request.path
+        ),
         "max_length": settings.COMMENT_MAX_LENGTH,
         "field_labels": FIELD_LABELS,
     }

@@ -12,6 +12,7 @@ from functools import cache
 
 import jdatetime
 from babel import Locale, UnknownLocaleError
+from babel.numbers import format_decimal
 
 from dateline.editions.models import Calendar
 
@@ -99,6 +100,12 @@ def format_day(
     """'18 April 2026' in the edition's time zone, calendar, words and digits."""
     local = local_time(moment, timezone_name)
     return _date_text(local, language, calendar).translate(_digits(language))
+
+
+def format_quantity(number: int, *, language: str) -> str:
+    """A quantity with the language's grouping and digits: '5,000', '۵٬۰۰۰' (Persian)."""
+    grouped = format_decimal(number, locale=_locale(language), numbering_system="default")
+    return grouped.translate(_digits(language))
 
 
 def format_number(number: int, *, language: str) -> str:

@@ -192,7 +192,11 @@ def article(request: HttpRequest, edition: str, code: int, slug: str = "") -> Ht
     chrome.with_sections([story])
     if slug != story.slug:
         # An old or mistyped slug still finds the story; search engines learn the right URL.
-        return HttpResponsePermanentRedirect(story_url(edition, story))
+        # What was asked of the page (a reply, the comments' order) goes along.
+        query = request.GET.urlencode()
+        return HttpResponsePermanentRedirect(
+            story_url(edition, story) + (f"?{query}" if query else "")
+        )
     tags = list(ARTICLE_TAGS.raw(story=story.pk))
 
     def shows_stand_in() -> None:
