@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
@@ -136,6 +138,24 @@ def test_bidi_controls_are_removed_from_every_text_field():
     assert not set(str(vars(revision))) & set(BIDI_CONTROLS)
 
 
+def test_control_characters_are_removed_and_line_breaks_become_lf():
+    """A terminal's colours, a bell or a form feed pasted into copy: nothing a reader can see,
+    and XML (NewsML-G2 to subscribers) cannot carry them. Tabs and line breaks stay."""
+    story = create_story(
+        edition=make_edition("en"),
+        headline="Rail\x07 link \x1b[31mopens",
+        lead="Trains\x00 ran\x9b.\r\nOn time.",
+        body="Para\x0cone\tcell.\r\n\r\nPara two.\rEnd.",
+        byline="By\x1f Ali",
+    )
+    story.refresh_from_db()
+    assert (story.headline, story.lead) == ("Rail link [31mopens", "Trains ran.\nOn time.")
+    assert story.body == "Paraone\tcell.\n\nPara two.\nEnd."
+    assert story.byline == "By Ali"
+    revision = story.revisions.get()
+    assert not [c for c in str(vars(revision)) if ord(c) < 32 and c not in "\t\n"]
+
+
 def test_direction_marks_and_joiners_are_kept():
     edition = make_edition("fa")
     story = create_story(edition=edition, headline="می\u200cرود\u200f", lead="قطار\u200e حرکت کرد.")
@@ -166,3 +186,17 @@ def test_invisible_headline_or_lead_is_refused_and_nothing_is_written(fields, fi
     assert message in error.value.message_dict[field][0]
     assert Story.objects.count() == 0
     assert StoryChange.objects.count() == 0
+
+
+def test_a_release_more_than_ten_years_ahead_is_refused_as_a_slip():
+    """A year 2206 for 2026, or the calendar's end: nothing is written, the field is named."""
+    edition = make_edition("en")
+    far = timezone.now() + datetime.timedelta(days=366 * 11)
+    with pytest.raises(ValidationError) as refused:
+        create_story(edition=edition, headline="H", lead="L", publish_at=far)
+    assert "more than 10 years ahead" in str(refused.value.message_dict["published_at"])
+    assert not Story.objects.exists()
+    near = timezone.now() + datetime.timedelta(days=365 * 9)
+    assert (
+        create_story(edition=edition, headline="H", lead="L", publish_at=near).status == "scheduled"
+    )

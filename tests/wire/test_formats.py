@@ -134,6 +134,23 @@ def test_hostile_text_stays_text(editions, issued, newsml_schema):
     assert document.findtext("g:contentMeta/g:headline", namespaces=NAR).startswith("<script>")
 
 
+def test_control_characters_stored_before_the_guard_never_break_the_xml(
+    editions, issued, newsml_schema
+):
+    """Copy stored before control characters were removed on the way in still reaches
+    subscribers as well-formed, valid NewsML-G2: what XML cannot hold is left out."""
+    from dateline.stories.models import Story
+    from tests.factories import make_story
+
+    story = make_story(editions[0], headline="Rail link opens", lead="Trains ran.")
+    Story.objects.filter(pk=story.pk).update(
+        headline="Rail\x07 link\x1b opens", byline="By\x00 Ali", dateline_place="Teh\x0cran"
+    )
+    document = _newsml(wire(issued.api_key), story)
+    assert newsml_schema.validate(document), newsml_schema.error_log
+    assert document.findtext("g:contentMeta/g:headline", namespaces=NAR) == "Rail link opens"
+
+
 @pytest.mark.parametrize(
     "query",
     [

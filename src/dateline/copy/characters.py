@@ -21,6 +21,12 @@ _BLANK_GRAPHIC = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 _GRAPHIC_CATEGORY_CLASSES = frozenset("LNPS")
 # What a printed file name must not carry raw: bytes that were not UTF-8 (surrogate escapes),
 # any surrogate, C0 and C1 controls (a newline would forge a line of output) and bidi controls.
+# C0 controls but tab and line feed, DEL, and C1 controls: no glyph, nothing a writer means
+# (terminal colours, a bell, a form feed pasted from a PDF), and XML 1.0 cannot carry most.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# What XML 1.0 cannot hold at all, even escaped: C0 controls but tab, LF and CR, lone
+# surrogates, U+FFFE and U+FFFF.
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _UNPRINTABLE_IN_NAME = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
@@ -29,6 +35,17 @@ def strip_bidi_controls(text: str) -> tuple[str, Counter[str]]:
     the ones removed, by character."""
     removed = Counter(_BIDI_CONTROL.findall(text))
     return (_BIDI_CONTROL.sub("", text) if removed else text), removed
+
+
+def without_controls(text: str) -> str:
+    """``text`` with line breaks as LF and no other control character but tab."""
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without the characters XML 1.0 cannot hold (what was stored before
+    `without_controls` guarded the entry may still have them)."""
+    return _NOT_IN_XML.sub("", text)
 
 
 def describe_removed_bidi(removed: Counter[str]) -> str:

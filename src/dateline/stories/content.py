@@ -7,7 +7,11 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 
-from dateline.copy.characters import has_visible_character, strip_bidi_controls
+from dateline.copy.characters import (
+    has_visible_character,
+    strip_bidi_controls,
+    without_controls,
+)
 from dateline.stories.models import Section, Story, Tag
 
 MAX_SLUG_LENGTH = 120
@@ -34,12 +38,13 @@ def clean_content(
     """The content fields, normalised; raises ValidationError naming each field at fault.
 
     Bidirectional embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069),
-    which can show text in an order other than the stored one, are removed from every text
-    field. A headline or lead with no visible character (only zero-width spaces, direction
-    marks and the like) is refused like an empty one.
+    which can show text in an order other than the stored one, and control characters (all but
+    tab and line breaks, which become LF) are removed from every text field. A headline or lead
+    with no visible character (only zero-width spaces, direction marks and the like) is refused
+    like an empty one.
     """
     headline, lead, body, byline, dateline_place, dateline_source = (
-        strip_bidi_controls(text)[0]
+        without_controls(strip_bidi_controls(text)[0])
         for text in (headline, lead, body, byline, dateline_place, dateline_source)
     )
     headline = " ".join(headline.split())

@@ -2,7 +2,7 @@ from collections.abc import Iterable
 
 from django.utils.text import slugify
 
-from dateline.copy.characters import strip_bidi_controls
+from dateline.copy.characters import strip_bidi_controls, without_controls
 from dateline.stories.models import Tag, Vocabulary
 
 MAX_TAG_LENGTH = 120
@@ -18,7 +18,7 @@ def tags_for(labels: Iterable[tuple[str, str]], known: dict[str, Tag] | None = N
     known = {} if known is None else known
     wanted: dict[str, tuple[str, str]] = {}
     for vocabulary, name in labels:
-        name = " ".join(strip_bidi_controls(name)[0].split())[:MAX_TAG_LENGTH]
+        name = " ".join(without_controls(strip_bidi_controls(name)[0]).split())[:MAX_TAG_LENGTH]
         slug = slugify(name, allow_unicode=True)[:MAX_TAG_LENGTH].strip("-")
         if slug and slug not in wanted:
             wanted[slug] = (vocabulary if vocabulary in Vocabulary.values else "keyword", name)

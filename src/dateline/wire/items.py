@@ -14,6 +14,7 @@ from xml.etree import ElementTree
 
 from django.db.models import Q
 
+from dateline.copy.characters import xml_safe
 from dateline.stories.models import Correction, Revision, Status, Story
 from dateline.stories.rendering import render_body
 from dateline.wire.models import MediaTopic, TopicMapping
@@ -239,9 +240,11 @@ def ninjs2_item(story_or_item: Story | Item) -> dict:
 
 
 def _add(parent: ElementTree.Element, name: str, text: str | None = None, **attributes):
+    # ElementTree writes any character; a subscriber's parser refuses what XML cannot hold.
+    attributes = {key: xml_safe(value) for key, value in attributes.items()}
     element = ElementTree.SubElement(parent, f"{{{NAR}}}{name}", attributes)
     if text is not None:
-        element.text = text
+        element.text = xml_safe(text)
     return element
 
 

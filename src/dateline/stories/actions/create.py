@@ -10,6 +10,7 @@ from dateline.editions.models import Edition
 from dateline.stories.actions import bulk
 from dateline.stories.actions.changes import record_changes_of
 from dateline.stories.actions.release import queue_release
+from dateline.stories.actions.schedule import require_future
 from dateline.stories.content import check_section, clean_content, slug_for, unique_tags
 from dateline.stories.models import Section, Status, Story, StoryChange, Tag
 from dateline.stories.rendering import render_body
@@ -129,6 +130,8 @@ def new_story(
     if publish_at is not None and timezone.is_naive(publish_at):
         raise ValidationError({"published_at": "The publication time must carry a time zone."})
     now = timezone.now()
+    if publish_at is not None and publish_at > now:
+        require_future(publish_at, "published_at")  # not further ahead than a release may be
     by_id = by.pk if by is not None else None
     story = bulk.build(
         Story,

@@ -7,11 +7,20 @@ from dateline.stories.actions.changes import state_change
 from dateline.stories.actions.release import queue_release
 from dateline.stories.models import Status, Story, StoryChange
 
+# As far ahead as a release may be set: further is a typing slip (a year 2206), and near the
+# calendar's end (year 9999) a time cannot even be shown in every edition's time zone.
+MOST_YEARS_AHEAD = 10
+
 
 def require_future(at: datetime.datetime, field: str) -> datetime.datetime:
     if timezone.is_naive(at):
         raise ValidationError({field: "The time must carry a time zone, e.g. 2026-12-01T09:00Z."})
-    if at <= timezone.now():
+    now = timezone.now()
+    latest = now.replace(year=now.year + MOST_YEARS_AHEAD, day=min(now.day, 28))
+    if at > latest:
+        ahead = f"more than {MOST_YEARS_AHEAD} years ahead"
+        raise ValidationError({field: f"{at.isoformat()} is {ahead}: choose a nearer time."})
+    if at <= now:
         raise ValidationError({field: f"{at.isoformat()} has passed: choose a later time."})
     return at
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from dateline.discovery.related import explained
+from dateline.editions.models import Edition
 from dateline.stories import actions
 from dateline.stories.models import Status, Story
 from dateline.stories.workflow import ActionRefused
@@ -39,6 +40,20 @@ def iso_time(value: str) -> datetime.datetime:
     return moment
 
 
+MOST_LISTED = 1_000_000
+
+
+def list_limit(value: str) -> int:
+    """How many stories `list` prints: 0 (all) up to MOST_LISTED."""
+    try:
+        limit = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if not 0 <= limit <= MOST_LISTED:
+        raise argparse.ArgumentTypeError(f"{value} is not between 0 (all) and {MOST_LISTED:,}")
+    return limit
+
+
 class Command(BaseCommand):
     help = (
         "List, show and change stories: list, show, history, submit, approve, publish, "
@@ -54,7 +69,9 @@ class Command(BaseCommand):
         listing = commands.add_parser("list", help="stories, most recently changed first")
         listing.add_argument("--status", choices=Status.values)
         listing.add_argument("--edition", metavar="CODE")
-        listing.add_argument("--limit", type=int, default=100, help="0 for all (default 100)")
+        listing.add_argument(
+            "--limit", type=list_limit, default=100, help="0 for all (default 100)"
+        )
         listing.add_argument(
             "--json", dest="as_json", action="store_true", help="one JSON object per line"
         )
@@ -159,6 +176,10 @@ class Command(BaseCommand):
         if status:
             stories = stories.filter(status=status)
         if edition:
+            known = list(Edition.objects.order_by("code").values_list("code", flat=True))
+            if edition not in known:
+                there = ", ".join(known) or "none yet"
+                raise CommandError(f"--edition {edition}: no such edition (there are {there})")
             stories = stories.filter(edition__code=edition)
         if limit:
             stories = stories[:limit]
