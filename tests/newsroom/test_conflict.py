@@ -157,3 +157,32 @@ def test_a_save_that_does_not_name_its_base_version_is_refused(newsroom, two_edi
     assert "which version it was opened at" in html(response).find(role="alert").get_text()
     story.refresh_from_db()
     assert story.version == 1
+
+
+def test_keywords_in_another_order_are_no_change_and_the_others_new_one_stays(
+    newsroom, two_editors
+):
+    """Keywords are a set: typed in one order and shown in another, they were not changed, so
+    the other editor's added keyword survives the re-applied save."""
+    story, eddie, chloe = two_editors
+    typed = post(
+        eddie, f"/newsroom/stories/{story.pk}/", {**form_data(story), "tags": "Zeta, alpha, Mid"}
+    )
+    assert typed.status_code == 302
+    story.refresh_from_db()
+    opened = form_data(story)  # both open the version with the keywords, as the screen shows them
+    added = post(
+        eddie, f"/newsroom/stories/{story.pk}/", {**opened, "tags": f"{opened['tags']}, Dams"}
+    )
+    assert added.status_code == 302
+    response = post(chloe, f"/newsroom/stories/{story.pk}/", {**opened, "headline": "Dam opens"})
+    assert response.status_code == 409
+    page = html(response)
+    assert "You both changed" not in page.get_text(" ", strip=True)
+    kept = {name.strip() for name in field(page.find("form", id="story-form"), "tags").split(",")}
+    assert kept == {"alpha", "Mid", "Zeta", "Dams"}
+    story.refresh_from_db()
+    reordered = {**form_data(story), "headline": "Dam opens", "tags": "Dams, Zeta, Mid, alpha"}
+    assert post(chloe, f"/newsroom/stories/{story.pk}/", reordered).status_code == 302
+    history = html(eddie.get(f"/newsroom/stories/{story.pk}/history/?from=3&to=4"))
+    assert [dt.get_text(strip=True) for dt in history.select(".differences dt")] == ["Headline"]

@@ -153,7 +153,7 @@ def test_the_private_preview_shows_any_story_as_its_page_would_but_never_for_sea
     assert page.find("meta", attrs={"name": "robots"})["content"] == "noindex, nofollow"
     assert page.find("h1").get_text() == "Draft on the dam"
     assert page.select_one(".story-body h2").get_text() == "Next"
-    assert "Private preview, draft" in page.select_one(".preview-banner").get_text()
+    assert "Private preview, draft: not public." in page.select_one(".preview-banner").get_text()
     # The public page says nothing of it.
     assert client_for(None).get(story.get_absolute_url()).status_code == 404
     # Killed stories too.
@@ -161,7 +161,18 @@ def test_the_private_preview_shows_any_story_as_its_page_would_but_never_for_sea
     actions.kill_story(published, reason="Legal")
     killed = client_for(newsroom["chief"]).get(f"/newsroom/stories/{published.pk}/preview/")
     assert killed.status_code == 200
-    assert "killed" in html(killed).select_one(".preview-banner").get_text()
+    assert "killed: not public." in html(killed).select_one(".preview-banner").get_text()
+
+
+def test_the_private_preview_of_a_public_story_says_so_and_links_to_its_page(newsroom):
+    story = story_in(newsroom, Status.PUBLISHED, headline="Dam opens")
+    page = html(client_for(newsroom["editor"]).get(f"/newsroom/stories/{story.pk}/preview/"))
+    banner = page.select_one(".preview-banner")
+    assert "Private preview, published: public now." in banner.get_text()
+    assert banner.find("a", string="public now")["href"] == story.get_absolute_url()
+    scheduled = story_in(newsroom, Status.SCHEDULED)
+    page = html(client_for(newsroom["editor"]).get(f"/newsroom/stories/{scheduled.pk}/preview/"))
+    assert "scheduled: not public." in page.select_one(".preview-banner").get_text()
 
 
 def test_presence_shows_who_else_has_the_story_open(newsroom):

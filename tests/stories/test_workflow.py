@@ -197,6 +197,15 @@ def test_killed_is_final(newsroom):
     ):
         with pytest.raises(IllegalTransition, match="is killed"):
             change()
+    with pytest.raises(IllegalTransition) as refused:
+        actions.restore_revision(story, version=1)
+    assert (
+        str(refused.value)
+        == f"Story {story.code} is killed: no earlier version of it can be restored."
+    )
+    with pytest.raises(IllegalTransition) as refused:
+        actions.kill_story(story, reason="again")
+    assert str(refused.value) == f"Story {story.code} is killed: it cannot be killed."
     assert story.changes.last().note == "Court order"
 
 

@@ -18,6 +18,8 @@ MERGED_FIELDS = (*CONTENT_FIELDS, "tags", "section")
 def _same(name: str, a, b) -> bool:
     if name in ("dateline_date", "section"):
         return a == b
+    if name == "tags":  # a set: the same keywords in another order are no change
+        return {tag.casefold() for tag in a} == {tag.casefold() for tag in b}
     if name == "body":
         return (a or "").strip() == (b or "").strip()
     return " ".join(str(a or "").split()) == " ".join(str(b or "").split())

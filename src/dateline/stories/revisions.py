@@ -33,7 +33,8 @@ def revision_of(story: Story, tags, *, by=None) -> Revision:
     return Revision(
         story=story,
         version=story.version,
-        tags=[[tag.vocabulary, tag.name] for tag in tags],
+        # In one order whatever order they were typed in: revisions compare as the story does.
+        tags=sorted(([tag.vocabulary, tag.name] for tag in tags), key=lambda t: tag_order(t[1])),
         saved_at=story.updated_at,
         saved_by=by,
         **{field: getattr(story, field) for field in CONTENT_FIELDS},
@@ -62,8 +63,14 @@ def _words(value) -> list[str]:
     return _WORDS.findall("" if value is None else str(value))
 
 
+def tag_order(name: str) -> tuple[str, str]:
+    """Tags' one order: by name, case aside (a story's tags are a set, not a sequence)."""
+    return name.casefold(), name
+
+
 def _tag_text(revision: Revision) -> str:
-    return ", ".join(name for _, name in revision.tags)
+    # Sorted here too: revisions saved before they were stored in order hold typed order.
+    return ", ".join(sorted((name for _, name in revision.tags), key=tag_order))
 
 
 def difference(old: Revision, new: Revision) -> list[FieldDifference]:

@@ -123,11 +123,22 @@ def require_allowed(person, action: str, *, story: Story | None = None, edition=
             raise NotAllowed(f"Story {story.code} is {story.status}: an editor has it now.")
 
 
+# What a refusal says cannot be done, where "it cannot be <the change's label>" reads wrong.
+_CANNOT = {
+    Action.RELEASED: "its embargo cannot be lifted",
+    Action.RESTORED: "no earlier version of it can be restored",
+    Action.COMMENTS: "its comment policy cannot be changed",
+    Action.LINKED: "it cannot be linked to a translation",
+    Action.UNLINKED: "it cannot be unlinked from its translations",
+    Action.RELATED: "its Related News cannot be chosen",
+}
+
+
 def require_legal(action: str, story: Story) -> None:
     if story.status not in LEGAL_FROM[action]:
+        cannot = _CANNOT.get(action, f"it cannot be {Action(action).label.lower()}")
         raise IllegalTransition(
-            f"Story {story.code} is {Status(story.status).label.lower()}: "
-            f"it cannot be {Action(action).label.lower()}."
+            f"Story {story.code} is {Status(story.status).label.lower()}: {cannot}."
         )
     if action == Action.EMBARGOED and story.status == Status.PUBLISHED and not story.is_embargoed:
         raise IllegalTransition(

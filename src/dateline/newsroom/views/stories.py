@@ -517,6 +517,7 @@ def private_preview(request: HttpRequest, code: int) -> HttpResponse:
     never indexed, never stored by a browser or proxy."""
     story = story_for(request, code)
     chrome = site_chrome().edition(story.edition.code)
+    is_public = Story.objects.public().filter(pk=story.pk).exists()  # before the draft's time
     tags = list(story.tags.all())
     if story.published_at is None:  # a draft: as if it were published now (not saved)
         story.published_at = timezone.now()
@@ -529,6 +530,8 @@ def private_preview(request: HttpRequest, code: int) -> HttpResponse:
         "related": related_stories(story, [tag.pk for tag in tags]),
         "corrections": list(story.corrections.order_by("at", "pk")),
         "status_label": Status(story.status).label,
+        "is_public": is_public,
+        "public_url": story.get_absolute_url() if is_public else None,
         "edit_url": reverse("newsroom:edit", args=[story.pk]),
     }
     response = TemplateResponse(request, "newsroom/preview.html", context, using="jinja2")
