@@ -119,6 +119,30 @@ def test_what_the_items_say(stories, issued):
     assert killed_xml.find("g:contentSet", NAR) is None
 
 
+def test_only_versions_that_went_out_can_be_asked_for_again(editions, issued):
+    """A draft's versions before publication (an editor's note, unchecked copy) never went out
+    on the wire: asking for them is a 404, and no item names them as its previous version."""
+    from dateline.stories import actions
+
+    en, _fa = editions
+    story = actions.create_story(edition=en, headline="Minister visits", lead="Draft lead.")
+    actions.edit_story(story, base_version=1, headline="EDITOR NOTE: unconfirmed resignation")
+    actions.edit_story(story, base_version=2, headline="Minister visits Moscow")
+    actions.publish_story(story)
+    client = wire(issued.api_key)
+    for version in (1, 2):
+        response = client.get(f"/api/v1/items/{story.code}", {"version": version})
+        assert response.status_code == 404, version
+    published = _ninjs(client, story)
+    assert published["version"] == "3" and "associations" not in published
+    assert _newsml(client, story).find("g:itemMeta/g:link", NAR) is None
+    actions.correct_story(story, base_version=3, note="Time fixed.", lead="Fixed lead.")
+    corrected = _ninjs(client, story)
+    assert corrected["associations"][0]["version"] == "3"
+    assert _ninjs(client, story, version=3)["headlines"][0]["value"] == "Minister visits Moscow"
+    assert _newsml(client, story).find("g:itemMeta/g:link", NAR).get("version") == "3"
+
+
 def test_hostile_text_stays_text(editions, issued, newsml_schema):
     from tests.factories import make_story
 

@@ -401,3 +401,91 @@ def test_the_newsroom_screen_refuses_private_targets(settings, newsroom):  # noq
     assert answer.status_code == 200
     assert "link-local" in html(answer).select_one(".errorlist, .error-box").get_text()
     assert not Subscriber.objects.exists()
+
+
+class DripReceiver:
+    """A receiver that answers 200 one byte at a time, each byte well within the sender's
+    timeout, the whole answer far beyond it: a slow or hostile endpoint."""
+
+    def __init__(self, seconds_per_byte: float = 0.2) -> None:
+        import socketserver
+
+        self.requests = 0
+        receiver = self
+
+        class Handler(socketserver.StreamRequestHandler):
+            def handle(self):
+                receiver.requests += 1
+                answer = (
+                    b"HTTP/1.1 200 OK\r\nX-Slow: " + b"z" * 40 + b"\r\nContent-Length: 0\r\n\r\n"
+                )
+                for byte in answer:
+                    try:
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                    except OSError:
+                        return  # the sender gave up: as it should
+                    time.sleep(seconds_per_byte)
+
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_an_answer_dripped_a_byte_at_a_time_fails_the_attempt_at_the_deadline(editions, pushing):
+    """The timeout bounds the whole exchange, not each read: otherwise the attempt outlives
+    its lease, another worker sends the same delivery again, and the schedule never ends."""
+    receiver = DripReceiver()
+    try:
+        add_subscriber("Slow", webhook_url=receiver.url)
+        make_story(editions[0])
+        webhooks.send_due()
+        delivery = Delivery.objects.get()
+        assert delivery.state == State.DEAD and delivery.attempts == 4
+        assert delivery.last_error == "TimeoutError: no whole answer within 0.5 s"
+        assert receiver.requests == 4
+    finally:
+        receiver.close()
+
+
+def test_a_revoked_subscribers_delivery_is_not_tried_again_nor_redelivered(
+    editions, pushing, receivers
+):
+    from dateline.wire.subscribers import revoke
+
+    pushing.WEBHOOK_RETRY_SCHEDULE = [3600, 3600, 3600]
+    receiver = receivers(script=[500])
+    issued = subscribe(receiver, "Leaving")
+    make_story(editions[0])
+    webhooks.send_due()
+    delivery = Delivery.objects.get()
+    assert (delivery.state, delivery.attempts) == (State.PENDING, 1)
+    revoke(issued.subscriber)
+    Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
+    webhooks.send_due()
+    delivery.refresh_from_db()
+    assert (delivery.state, delivery.attempts) == (State.DEAD, 2)
+    assert delivery.last_error == webhooks.NOT_SENDABLE
+    assert len(receiver.requests) == 1
+    assert "was revoked" in refused_cli("redeliver", str(delivery.pk))
+    delivery.refresh_from_db()
+    assert delivery.state == State.DEAD
+
+
+def test_a_delivery_whose_last_attempt_was_never_recorded_is_a_dead_letter(
+    editions, pushing, receivers
+):
+    """Its worker died during the schedule's last attempt: it is not sent a fifth time."""
+    receiver = receivers()
+    subscribe(receiver)
+    make_story(editions[0])
+    Delivery.objects.update(attempts=4, leased_until=timezone.now() - datetime.timedelta(seconds=1))
+    assert webhooks.send_due() == 0
+    delivery = Delivery.objects.get()
+    assert (delivery.state, delivery.last_error) == (State.DEAD, "no answer was recorded")
+    assert receiver.requests == []

@@ -14,7 +14,14 @@ from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 
 from dateline.wire import feed, incoming
-from dateline.wire.items import item_of, items_of, newsml_item, ninjs2_item, ninjs_item
+from dateline.wire.items import (
+    item_of,
+    items_of,
+    newsml_item,
+    ninjs2_item,
+    ninjs_item,
+    wire_versions,
+)
 from dateline.wire.models import AccessLogEntry, Subscriber
 from dateline.wire.subscribers import authenticate, parse_rate
 
@@ -181,7 +188,10 @@ def item(request: HttpRequest, response: HttpResponse, code: int, query: Query[I
         if 0 < code < feed.MAX_CURSOR
         else None
     )
-    if story is None or (query.version is not None and query.version > story.version):
+    if story is None or (
+        query.version not in (None, story.version)
+        and query.version not in wire_versions([story.pk]).get(story.pk, set())
+    ):  # an earlier version is there only if it went out on the wire (not a draft's)
         _log(subscriber, request, 404)
         raise Http404("No such item")
     wanted = query.format or (

@@ -15,7 +15,7 @@ from xml.etree import ElementTree
 from django.db.models import Q
 
 from dateline.copy.characters import xml_safe
-from dateline.stories.models import Correction, Revision, Status, Story
+from dateline.stories.models import Correction, Revision, Status, Story, StoryChange
 from dateline.stories.rendering import render_body
 from dateline.wire.models import MediaTopic, TopicMapping
 
@@ -58,6 +58,7 @@ class Item:
     subjects: tuple[Subject, ...]
     corrections: tuple[str, ...]  # newest first, those made by this version or before
     corrected: bool  # this version is a correction
+    previous_version: int | None  # the version that went out on the wire before this one
 
     @property
     def uri(self) -> str:
@@ -72,6 +73,31 @@ def pub_status(story: Story, *, public: bool | None = None) -> str:
     if public is None:
         public = Story.objects.public().filter(pk=story.pk).exists()
     return "usable" if public else "withheld"
+
+
+# The changes that send a story's version out on the wire. A restore counts once the story has
+# gone out (restoring a published story is a new public version); before, it is a draft's.
+_SENDING = (
+    StoryChange.Action.PUBLISHED,
+    StoryChange.Action.EMBARGOED,
+    StoryChange.Action.RELEASED,
+    StoryChange.Action.CORRECTED,
+)
+_WIRE_CHANGES = (*_SENDING, StoryChange.Action.RESTORED)
+
+
+def wire_versions(codes: list[int]) -> dict[int, set[int]]:
+    """The versions of each story that went out on the wire, in one query: those a subscriber
+    may ask for again. The drafts before (and between) them never went out."""
+    changes = defaultdict(list)
+    rows = StoryChange.objects.filter(story_id__in=codes, action__in=_WIRE_CHANGES)
+    for code, action, version in rows.values_list("story_id", "action", "version"):
+        changes[code].append((action, version))
+    versions = {}
+    for code, made in changes.items():
+        first = min((v for action, v in made if action in _SENDING), default=None)
+        versions[code] = set() if first is None else {v for _, v in made if v >= first}
+    return versions
 
 
 def item_of(story: Story, version: int | None = None, *, public: bool | None = None) -> Item:
@@ -92,6 +118,7 @@ def item_of(story: Story, version: int | None = None, *, public: bool | None = N
         status=pub_status(story, public=public),
         notes=_notes([story.pk])[story.pk],
         topics=_topics(tags),
+        sent=wire_versions([story.pk]).get(story.pk, set()),
     )
 
 
@@ -103,6 +130,7 @@ def items_of(stories: list[tuple[Story, bool | None]]) -> list[Item]:
     }
     notes = _notes(list(tags))
     topics = _topics([pair for pairs in tags.values() for pair in pairs])
+    sent = wire_versions(list(tags))
     return [
         _item(
             story,
@@ -114,14 +142,18 @@ def items_of(stories: list[tuple[Story, bool | None]]) -> list[Item]:
             status=pub_status(story, public=public),
             notes=notes[story.pk],
             topics=topics,
+            sent=sent.get(story.pk, set()),
         )
         for story, public in stories
     ]
 
 
-def _item(story, content, *, version, body_html, created, tags, status, notes, topics) -> Item:
+def _item(
+    story, content, *, version, body_html, created, tags, status, notes, topics, sent
+) -> Item:
     """`content` is the story or one of its revisions; `notes` its corrections, newest first,
-    as (note, version made); `topics` Media Topics by (vocabulary, tag name)."""
+    as (note, version made); `topics` Media Topics by (vocabulary, tag name); `sent` the
+    versions that went out on the wire."""
     notes = [(note, made) for note, made in notes if made <= version]
     canceled = status == "canceled"
     mapped = {topics[pair].code: topics[pair] for pair in tags if pair in topics}
@@ -143,6 +175,7 @@ def _item(story, content, *, version, body_html, created, tags, status, notes, t
         ),
         corrections=() if canceled else tuple(note for note, _ in notes),
         corrected=any(made == version for _, made in notes),
+        previous_version=max((v for v in sent if v < version), default=None),
     )
 
 
@@ -206,13 +239,13 @@ def ninjs_item(story_or_item: Story | Item) -> dict:
         ]
     if item.corrections:
         document["descriptions"] = [{"role": "correction", "value": n} for n in item.corrections]
-    if item.version > 1:
+    if item.previous_version is not None:
         document["associations"] = [
             {
                 "name": "previous version",
                 "rel": "previousVersion",
                 "uri": item.uri,
-                "version": str(item.version - 1),
+                "version": str(item.previous_version),
             }
         ]
     return document
@@ -275,13 +308,13 @@ def newsml_item(story_or_item: Story | Item) -> bytes:
         _add(meta, "edNote", KILL_NOTICE)
     if item.corrected:
         _add(meta, "signal", qcode="sig:correction")
-    if item.version > 1:
+    if item.previous_version is not None:
         _add(
             meta,
             "link",
             rel="irel:previousVersion",
             residref=item.uri,
-            version=str(item.version - 1),
+            version=str(item.previous_version),
         )
     content = _add(root, "contentMeta")
     if item.located:

@@ -9,6 +9,7 @@ current state. The receiver's last word on a story is therefore always its curre
 """
 
 import collections
+import contextlib
 import datetime
 import functools
 import http.client
@@ -45,6 +46,9 @@ BATCH = 10
 # Making a change's deliveries is tried again this often when the database stays locked: they
 # are made after the change commits, so giving up loses them (the pull API still has it).
 WRITE_TRIES = 3
+
+
+NOT_SENDABLE = "the subscriber was revoked or has no webhook address"
 
 
 class Refused(Exception):
@@ -213,6 +217,14 @@ def _claim_batch(limit: int) -> list[Delivery]:
         if stale:
             Delivery.objects.filter(pk__in=stale).update(state=State.SUPERSEDED, leased_until=None)
         claimed = [row for row in rows if not row.followed]
+        # A row whose last attempt was claimed by a worker that never said how it went (it
+        # died): its schedule is used up.
+        spent = [row.pk for row in claimed if row.attempts > len(settings.WEBHOOK_RETRY_SCHEDULE)]
+        if spent:
+            Delivery.objects.filter(pk__in=spent).update(
+                state=State.DEAD, leased_until=None, last_error="no answer was recorded"
+            )
+            claimed = [row for row in claimed if row.pk not in spent]
         # They are sent one after another: the last may wait for every other one's timeouts.
         lease = now + (LEASE_TIMEOUTS + len(claimed) - 1) * _timeout()
         for row in claimed:
@@ -254,12 +266,32 @@ def post(url: str, body: bytes, headers: dict[str, str]) -> int:
     path = parts.path or "/"
     if parts.query:
         path = f"{path}?{parts.query}"
+    # The timeout bounds each socket operation; a receiver sending its answer a byte at a time
+    # would hold the attempt (and the delivery's lease) for ever: the whole exchange has a
+    # deadline too, after which the socket is shut and the attempt fails.
+    expired = threading.Event()
+
+    def cut_off() -> None:
+        expired.set()
+        if connection.sock is not None:
+            with contextlib.suppress(OSError):
+                connection.sock.shutdown(socket.SHUT_RDWR)
+
+    deadline = threading.Timer(settings.WEBHOOK_TIMEOUT_SECONDS, cut_off)
+    deadline.start()
     try:
         connection.request("POST", path, body=body, headers=headers)
         response = connection.getresponse()
         response.read(65536)
         return response.status
+    except (OSError, http.client.HTTPException):
+        if expired.is_set():
+            raise TimeoutError(
+                f"no whole answer within {settings.WEBHOOK_TIMEOUT_SECONDS} s"
+            ) from None
+        raise
     finally:
+        deadline.cancel()
         connection.close()
 
 
@@ -306,7 +338,7 @@ def _send(delivery: Delivery, item: dict | None) -> tuple[int | None, str, str]:
     """(the receiver's status, an error or "", the pubStatus sent)."""
     subscriber = delivery.subscriber
     if subscriber.revoked_at is not None or not subscriber.webhook_url:
-        return None, "the subscriber was revoked or has no webhook address", ""
+        return None, NOT_SENDABLE, ""
     if item is None:
         return None, "the story is gone", ""
     body = json.dumps(item, ensure_ascii=False)
@@ -349,7 +381,7 @@ def _record(delivery: Delivery, attempt: int, status: int | None, error: str, se
         mine.update(state=State.DELIVERED, delivered_at=now, **outcome)
         return
     schedule = settings.WEBHOOK_RETRY_SCHEDULE
-    if attempt > len(schedule):
+    if attempt > len(schedule) or error == NOT_SENDABLE:  # trying again would change nothing
         mine.update(state=State.DEAD, **outcome)
         logger.warning("webhook %s is a dead letter: %s", delivery.webhook_id, error)
         return
@@ -379,6 +411,9 @@ def redeliver(delivery: Delivery) -> Delivery:
     """A dead letter tried again from the start, under the same webhook id."""
     if delivery.state != State.DEAD:
         raise Refused(f"delivery {delivery.pk} is {delivery.state}, not a dead letter")
+    subscriber = delivery.subscriber
+    if subscriber.revoked_at is not None or not subscriber.webhook_url:
+        raise Refused(f"delivery {delivery.pk}: {NOT_SENDABLE}")
     delivery.state = State.PENDING
     delivery.attempts = 0
     delivery.next_attempt_at = timezone.now()
