@@ -168,12 +168,40 @@ def test_markup_edges():
         ),
         (json.dumps({"uri": "u", "headline": "H" * 301, "body_text": "x"}).encode(), "over 300"),
         (b'{"uri": 5, "version": true, "headline": ["x"], "body_text": "x"}', "no headline"),
+        (b"[" * 100_000 + b"]" * 100_000, "item.json: the JSON is nested too deeply"),
+        (
+            b'{"uri": "u", "headline": "H", "body_text": "x", "embargoedUntil": "tomorrow"}',
+            "item.json: the embargo time 'tomorrow' is not an ISO 8601 time",
+        ),
+        (
+            b'{"uri": "u", "headline": "H", "body_text": "x", "embargoedUntil": 1767225600}',
+            "item.json: the embargo time '1767225600' is not an ISO 8601 time",
+        ),
     ],
 )
 def test_bad_ninjs_names_the_file_and_the_problem(data, problem):
     with pytest.raises(CopyError) as caught:
         parse_ninjs(data, name="item.json", now=NOW)
     assert problem in str(caught.value)
+
+
+def test_lone_surrogates_and_controls_in_a_ninjs_item_are_left_out():
+    """JSON can spell a lone surrogate, which no database stores: the item is read without it."""
+    data = b'{"uri": "u\\ud800", "headline": "Dam\\ud800 opens\\u0007", "body_text": "Water."}'
+    story = parse_ninjs(data, name="item.json", now=NOW)
+    assert story.headline == "Dam opens"
+    assert "\ud800" not in story.source_id + story.source_name
+
+
+def test_a_newsml_body_nested_thousands_deep_is_read_without_exhausting_the_stack():
+    deep = "<div>" * 20_000 + "Deep text." + "</div>" * 20_000
+    data = newsml(body="X").replace(
+        b'<inlineData contenttype="text/plain">X</inlineData>',
+        f'<inlineXML contenttype="application/xhtml+xml">{deep}</inlineXML>'.encode(),
+    )
+    assert b"inlineXML" in data
+    story = parse_newsml(data, name="deep.xml", now=NOW)
+    assert story.lead == "Deep text."
 
 
 def test_over_large_items_are_refused_before_parsing():
@@ -300,6 +328,10 @@ EXTERNAL = b"""<?xml version="1.0"?><!DOCTYPE x SYSTEM "http://evil.example/x.dt
             "bomb.xml: not well-formed XML (not well-formed (invalid token)",
         ),
         (b"  \n", "bomb.xml: the file is empty"),
+        (
+            newsml().replace(b"<itemMeta>", b"<itemMeta><embargoed>soon</embargoed>"),
+            "bomb.xml: the embargo time 'soon' is not an ISO 8601 time",
+        ),
         (
             newsml(content_type="text/plain", body=""),
             "bomb.xml: the NewsML-G2 item has no body text",

@@ -114,6 +114,13 @@ def test_only_a_valid_key_with_inbound_access_may_send(partner, editions):
             "is not taken",
         ),
         (b"{" + b" " * (5 * 1024 * 1024 + 1) + b"}", "application/json", 413, "5 MB limit"),
+        (b"[" * 100_000 + b"]" * 100_000, "application/json", 400, "nested too deeply"),
+        (
+            json.dumps({**PARTNER_NINJS_ITEM, "embargoedUntil": "tomorrow"}).encode(),
+            "application/json",
+            400,
+            "the embargo time 'tomorrow' is not an ISO 8601 time",
+        ),
     ],
     ids=[
         "broken-json",
@@ -128,6 +135,8 @@ def test_only_a_valid_key_with_inbound_access_may_send(partner, editions):
         "text-plain",
         "multipart",
         "huge",
+        "nested-deep",
+        "unreadable-embargo",
     ],
 )
 def test_hostile_input_is_a_clear_4xx_and_stores_nothing(
@@ -137,3 +146,31 @@ def test_hostile_input_is_a_clear_4xx_and_stores_nothing(
     assert response.status_code == status, response.content
     assert message in response.json()["detail"]
     assert not Story.objects.exists()
+
+
+def test_a_chunked_body_is_asked_for_again_with_its_length(partner):
+    """Through a server, a chunked request has no Content-Length, and a WSGI application reads
+    no body without one: the item would be refused as empty, which sends the partner looking
+    in the wrong place. (The test client always sets a length: the request is made here.)"""
+    from django.test import RequestFactory
+
+    from dateline.wire import incoming
+
+    body = json.dumps(PARTNER_NINJS_ITEM).encode()
+    request = RequestFactory().post("/api/v1/incoming", body, content_type="application/json")
+    del request.META["CONTENT_LENGTH"]
+    request.META["HTTP_TRANSFER_ENCODING"] = "chunked"
+    status, answer = incoming.receive(request, partner.subscriber)
+    assert (status, answer["detail"]) == (
+        411,
+        "Send the item with a Content-Length header (not chunked)",
+    )
+    assert not Story.objects.exists()
+
+
+def test_a_surrogate_in_a_headline_is_left_out_not_a_500(partner):
+    item = json.dumps({**PARTNER_NINJS_ITEM, "headline": "Dam\ud800 opens"}).encode()
+    assert b"\\ud800" in item
+    response = send(partner.api_key, item)
+    assert response.status_code == 201, response.content
+    assert Story.objects.get().headline == "Dam opens"

@@ -22,8 +22,9 @@ _GRAPHIC_CATEGORY_CLASSES = frozenset("LNPS")
 # What a printed file name must not carry raw: bytes that were not UTF-8 (surrogate escapes),
 # any surrogate, C0 and C1 controls (a newline would forge a line of output) and bidi controls.
 # C0 controls but tab and line feed, DEL, and C1 controls: no glyph, nothing a writer means
-# (terminal colours, a bell, a form feed pasted from a PDF), and XML 1.0 cannot carry most.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# (terminal colours, a bell, a form feed pasted from a PDF), and XML 1.0 cannot carry most;
+# lone surrogates (no character at all: UTF-8 cannot store them) and U+FFFE, U+FFFF.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 # What XML 1.0 cannot hold at all, even escaped: C0 controls but tab, LF and CR, lone
 # surrogates, U+FFFE and U+FFFF.
 _NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -38,7 +39,8 @@ def strip_bidi_controls(text: str) -> tuple[str, Counter[str]]:
 
 
 def without_controls(text: str) -> str:
-    """``text`` with line breaks as LF and no other control character but tab."""
+    """``text`` with line breaks as LF, no other control character but tab, and no lone
+    surrogate or U+FFFE/U+FFFF."""
     return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 

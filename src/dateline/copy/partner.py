@@ -12,7 +12,7 @@ import json
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
-from dateline.copy.characters import printable_name
+from dateline.copy.characters import printable_name, without_controls
 from dateline.copy.dateline import split_dateline
 from dateline.copy.errors import CopyError
 from dateline.copy.language import detect_language, direction_for
@@ -58,6 +58,8 @@ def parse_ninjs(data: bytes, *, name: str, now: datetime.datetime) -> ParsedStor
         raise CopyError(
             f"{name}: not valid JSON ({error.msg}, line {error.lineno}, column {error.colno})"
         ) from None
+    except RecursionError:
+        raise CopyError(f"{name}: the JSON is nested too deeply to be a ninjs item") from None
     if not isinstance(item, dict):
         raise CopyError(f"{name}: not a ninjs item (the JSON is not an object)")
     get = _ninjs_getter(item)
@@ -75,7 +77,7 @@ def parse_ninjs(data: bytes, *, name: str, now: datetime.datetime) -> ParsedStor
             byline=_string(get("by")) or _string(get("byline")),
             subjects=_names(get("subjects") or get("subject")),
             created=_time(_string(get("versionCreated") or get("firstCreated"))),
-            embargoed=_time(_string(get("embargoedUntil") or get("embargoed"))),
+            embargoed=_embargo(get("embargoedUntil") or get("embargoed"), name),
             status=_string(get("pubStatus")) or "usable",
         ),
         name=name,
@@ -112,7 +114,7 @@ def parse_newsml(data: bytes, *, name: str, now: datetime.datetime) -> ParsedSto
                 if (label := _g2_label(subject, qcode=False))
             ],
             created=_time(_g2_text(item_meta, "versionCreated")),
-            embargoed=_time(_g2_text(item_meta, "embargoed")),
+            embargoed=_embargo(_g2_text(item_meta, "embargoed"), name),
             status=_g2_status(item_meta),
         ),
         name=name,
@@ -221,7 +223,9 @@ def _is_html(body: dict) -> bool:
 
 
 def _string(value) -> str:
-    return str(value) if isinstance(value, str | int) and not isinstance(value, bool) else ""
+    # JSON can spell lone surrogates (\ud800), which no database can store: gone here.
+    text = str(value) if isinstance(value, str | int) and not isinstance(value, bool) else ""
+    return without_controls(text)
 
 
 def _first_value(values) -> str:
@@ -250,6 +254,17 @@ def _time(text: str) -> datetime.datetime | None:
     except ValueError:
         return None
     return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
+
+
+def _embargo(value, name: str) -> datetime.datetime | None:
+    """The embargo's end, or None for an item without one. An embargo that cannot be read is
+    refused: ignoring it would publish at once copy the partner holds back."""
+    if value is None or value == "":
+        return None
+    moment = _time(value) if isinstance(value, str) else None
+    if moment is None:
+        raise CopyError(f"{name}: the embargo time {str(value)[:60]!r} is not an ISO 8601 time")
+    return moment
 
 
 def _g2_text(parent: ET.Element | None, child: str) -> str:
@@ -302,13 +317,21 @@ def _g2_blocks(root: ET.Element) -> list[Block]:
 
 
 def _walk(element: ET.Element, collector: BlockCollector) -> None:
-    for child in element:
-        tag = local_name(child.tag)
-        collector.start(tag)
+    """Each element below `element`, depth first, told to `collector` as a parser would: with
+    a stack of its own, not Python's, which an item nested thousands deep would exhaust."""
+    walking = [(element, iter(element))]
+    while walking:
+        parent, children = walking[-1]
+        child = next(children, None)
+        if child is None:
+            walking.pop()
+            if walking:  # `element` itself is not told
+                collector.end(local_name(parent.tag))
+                collector.text(parent.tail or "")
+            continue
+        collector.start(local_name(child.tag))
         collector.text(child.text or "")
-        _walk(child, collector)
-        collector.end(tag)
-        collector.text(child.tail or "")
+        walking.append((child, iter(child)))
 
 
 def sniff_partner_format(head: bytes) -> str | None:

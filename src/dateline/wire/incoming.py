@@ -40,7 +40,7 @@ class Refusal(Schema):
 # 400: the item cannot be read or is not one we take; 403: the key has no inbound access;
 # 409: the newer version of a draft an editor has taken up; 413: over the size limit; 415:
 # neither JSON nor XML.
-REFUSALS = {400: Refusal, 403: Refusal, 409: Refusal, 413: Refusal, 415: Refusal}
+REFUSALS = {400: Refusal, 403: Refusal, 409: Refusal, 411: Refusal, 413: Refusal, 415: Refusal}
 
 
 def receive(request: HttpRequest, subscriber: Subscriber) -> tuple[int, dict]:
@@ -52,6 +52,9 @@ def receive(request: HttpRequest, subscriber: Subscriber) -> tuple[int, dict]:
             "detail": f"Content-Type {media_type[:100] or '(none)'!r} is not taken: send "
             "application/json (ninjs) or application/vnd.iptc.g2.newsitem+xml (NewsML-G2)"
         }
+    if "CONTENT_LENGTH" not in request.META and "HTTP_TRANSFER_ENCODING" in request.META:
+        # A WSGI application reads a body by its length: a chunked one would read as empty.
+        return 411, {"detail": "Send the item with a Content-Length header (not chunked)"}
     too_big = {"detail": f"The item is over the {MAX_BYTES // (1024 * 1024)} MB limit"}
     try:
         if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BYTES:

@@ -1,10 +1,11 @@
 """What `dateline parse` and `dateline import` share: finding files and reading options."""
 
+import argparse
 import datetime
 from collections.abc import Iterator
 from pathlib import Path
 
-from django.core.management.base import CommandError, CommandParser
+from django.core.management.base import CommandParser
 
 from dateline.copy.characters import printable_name
 from dateline.copy.errors import NotWireCopy
@@ -35,7 +36,7 @@ def iso_date(text: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(text)
     except ValueError:
-        raise CommandError(f"--date {text!r}: expected a date as YYYY-MM-DD") from None
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a date as YYYY-MM-DD") from None
 
 
 def expand_paths(paths: list[str], format: str = "auto") -> Iterator[tuple[Path, str | None]]:
