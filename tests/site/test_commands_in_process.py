@@ -450,3 +450,23 @@ def test_dateline_test_help_says_where_its_arguments_go():
 
     help_text = Command().create_parser("dateline", "test").format_help()
     assert "pytest_args passed to pytest" in " ".join(help_text.split())
+
+
+def test_a_first_serve_collects_the_static_files_pages_need(settings, tmp_path, client, db):
+    """A new DATELINE_VAR_DIR has no collected files: every page would be a 500 for want of
+    the stylesheet's hashed name."""
+    from dateline.site.templating import static_url
+
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    static_url.cache_clear()
+    try:
+        assert serve.collect_static_files_if_missing() is True
+        assert (tmp_path / "static" / "staticfiles.json").is_file()
+        assert serve.collect_static_files_if_missing() is False  # once
+        assert static_url("site/site.css").startswith("/static/site/site.")
+    finally:
+        static_url.cache_clear()

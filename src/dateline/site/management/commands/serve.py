@@ -3,8 +3,11 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 
@@ -26,6 +29,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, workers, no_worker, **options):
         ensure_port_is_free(host, port)
+        if collect_static_files_if_missing():
+            self.stdout.write(f"collected the static files into {settings.STATIC_ROOT}")
         processes = [
             subprocess.Popen(command)
             for command in command_lines(host, port, workers, no_worker=no_worker)
@@ -34,6 +39,17 @@ class Command(BaseCommand):
         returncode = supervise(processes)
         if returncode:
             sys.exit(returncode)
+
+
+def collect_static_files_if_missing() -> bool:
+    """Every page names its stylesheet by the hashed name the collected files' manifest
+    holds: without it each page is an error. A first start on a new DATELINE_VAR_DIR collects
+    them (`make setup` does too); True when it did."""
+    manifest = getattr(staticfiles_storage, "manifest_name", None)
+    if manifest is None or Path(settings.STATIC_ROOT, manifest).exists():
+        return False  # a storage without a manifest serves names as they are
+    call_command("collectstatic", interactive=False, verbosity=0)
+    return True
 
 
 def worker_command() -> list[str]:
