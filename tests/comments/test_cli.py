@@ -427,3 +427,29 @@ def test_list_json_and_a_refusal_in_a_real_process(tmp_path):
     malformed = run_dateline("comments", "reject", "abc", "--reason", "x", env=env)
     assert malformed.returncode == 2
     assert "'abc' is not a comment id" in malformed.stderr
+
+
+def test_unknown_story_or_edition_filters_are_named_not_an_empty_list(client, story):
+    posted(client, story, "Waiting.")
+    assert refused("list", "--story", "999999") == "--story 999999: no such story"
+    assert refused("list", "--edition", "xx") == "--edition xx: no such edition (there are en, fa)"
+
+
+def test_dismiss_closes_the_reports_and_keeps_the_comment_up_all_or_none(client, story):
+    reported, fine = posted(client, story, "Reported one."), posted(client, story, "Fine one.")
+    moderation.approve([reported.pk, fine.pk])
+    assert moderation.report(reported.pk, "address-1")
+    listed = json.loads(comments("list", "--status", "reported", "--json")[0])
+    assert [c["id"] for c in listed] == [reported.pk]
+    message = refused("dismiss", str(reported.pk), str(fine.pk))
+    assert (
+        message
+        == f"Nothing dismissed: no open report on comment {fine.pk} (or not one you moderate)."
+    )
+    assert json.loads(comments("list", "--status", "reported", "--json")[0]) != []
+    out, _ = comments("dismiss", str(reported.pk), "--json")
+    assert json.loads(out) == [{"id": reported.pk, "reports": "dismissed"}]
+    assert json.loads(comments("list", "--status", "reported", "--json")[0]) == []
+    assert statuses() == {reported.pk: Status.APPROVED, fine.pk: Status.APPROVED}
+    event = ModerationEvent.objects.filter(comment=reported).order_by("pk").last()
+    assert event.action == ModerationEvent.Action.DISMISSED

@@ -19,6 +19,8 @@ from django.db.models import Count
 
 from dateline.comments import moderation
 from dateline.comments.models import Comment, Report, Status
+from dateline.editions.models import Edition
+from dateline.stories.models import Story
 from dateline.stories.workflow import ActionRefused
 
 LIST_STATUSES = (
@@ -99,8 +101,8 @@ def row_limit(value: str) -> int:
 
 class Command(BaseCommand):
     help = (
-        "Moderate reader comments: list, approve, reject, spam, export, erase. Changes are "
-        "checked against the role of --as USER; without it they are made as the system."
+        "Moderate reader comments: list, approve, reject, spam, dismiss, export, erase. Changes "
+        "are checked against the role of --as USER; without it they are made as the system."
     )
 
     def add_arguments(self, parser):
@@ -140,6 +142,13 @@ class Command(BaseCommand):
                 "--json", dest="as_json", action="store_true", help="a JSON array"
             )
 
+        dismiss = commands.add_parser(
+            "dismiss", help="close the reports of reported comments, keeping them up; all or none"
+        )
+        dismiss.add_argument("ids", type=comment_id, nargs="+", metavar="ID")
+        self._add_actor(dismiss)
+        dismiss.add_argument("--json", dest="as_json", action="store_true", help="a JSON array")
+
         export = commands.add_parser("export", help="a reader's comments, as JSON")
         export.add_argument("--email", required=True, metavar="ADDRESS")
         self._add_actor(export)
@@ -171,8 +180,16 @@ class Command(BaseCommand):
         else:
             comments = Comment.objects.filter(status=status)
         if story is not None:
+            if not Story.objects.filter(pk=story).exists():
+                raise CommandError(f"--story {story}: no such story")
             comments = comments.filter(story_id=story)
         if edition:
+            known = list(Edition.objects.order_by("code").values_list("code", flat=True))
+            if edition not in known:
+                there = ", ".join(known) or "none yet"
+                raise CommandError(
+                    f"--edition {one_line(edition)}: no such edition (there are {there})"
+                )
             comments = comments.filter(story__edition__code=edition)
         comments = comments.select_related("story").order_by("-id")
         if limit:
@@ -217,6 +234,29 @@ class Command(BaseCommand):
             return
         for pk in changed:
             self.stdout.write(f"{status} {pk}")
+
+    def do_dismiss(self, *, ids, actor, as_json: bool, **options):
+        by = member(actor)
+        moderation.require_moderator(by)
+        ids = sorted(set(ids))
+        reported = set(
+            moderation.moderated_by(by)
+            .filter(pk__in=ids, reports__resolved=False)
+            .values_list("pk", flat=True)
+        )
+        unreported = [pk for pk in ids if pk not in reported]
+        if unreported:
+            raise CommandError(
+                "Nothing dismissed: no open report on comment "
+                + ", ".join(map(str, unreported))
+                + " (or not one you moderate)."
+            )
+        moderation.dismiss_reports(ids, by=by)
+        if as_json:
+            self.stdout.write(safe_json([{"id": pk, "reports": "dismissed"} for pk in ids]))
+            return
+        for pk in ids:
+            self.stdout.write(f"dismissed {pk}")
 
     def do_export(self, *, email, actor, **options):
         by = member(actor)
