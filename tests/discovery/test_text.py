@@ -56,6 +56,12 @@ def test_index_text_is_tokens_one_space_apart():
     assert index_text("  Oil   prices, <b>rise</b>! ") == "oil prices b rise b"
 
 
+def test_a_word_written_with_a_non_joiner_is_indexed_whole_and_its_parts_after_the_text():
+    # (آ loses its madda, as every alef does)
+    assert index_text("قطار راه\u200cآهن تهران") == "قطار راهاهن تهران راه اهن"
+    assert index_text("راهآهن تهران") == "راهاهن تهران"  # no joiner, nothing added
+
+
 def test_normalise_keeps_word_breaks_where_they_were():
     assert normalise("Oil-price rise") == "oil-price rise"
 

@@ -10,6 +10,7 @@ from bs4 import BeautifulSoup
 from django.core.cache import cache
 from django.utils import timezone
 
+from dateline.editions.models import Calendar
 from dateline.site import search as search_view
 from dateline.stories.actions import kill_story
 from tests.factories import make_story
@@ -128,7 +129,15 @@ def test_results_are_paged_and_links_keep_the_search(client, editions, committed
     last = page(client.get("/en/search?q=tin&section=world&page=3"))
     assert [a.get_text() for a in last.select(".search-results h2 a")] == ["Tin market 4"]
     assert not last.select("a[rel=next]") and last.select("a[rel=prev]")
-    assert client.get("/en/search?q=tin&page=4").status_code == 200  # past the end: none
+    past = page(client.get("/en/search?q=tin&section=world&page=4"))  # past the end
+    assert past.select_one("p.empty").get_text(" ", strip=True) == (
+        "This search has fewer pages of results. Back to the first page"
+    )
+    assert urllib.parse.parse_qs(past.select_one("p.empty a")["href"][1:]) == {
+        "q": ["tin"],
+        "section": ["world"],
+    }
+    assert not past.select("nav.pagination")
     assert client.get("/en/search?q=tin&page=0").status_code == 404
     assert client.get("/en/search?q=tin&page=x").status_code == 404
 
@@ -150,6 +159,46 @@ def test_filters_narrow_the_results(client, editions, committed):
     assert results(client.get("/en/search?q=cotton&to=2026-03-10")) == ["Cotton tagged"]
     # Persian digits in a date are read too
     assert results(client.get("/en/search?q=cotton&to=۲۰۲۶-۰۳-۱۰")) == ["Cotton tagged"]
+
+
+def test_a_persian_edition_reads_a_solar_hijri_date_typed_by_hand(client, editions, committed):
+    """The date field sends Gregorian days; a Persian reader typing the address writes the
+    edition's calendar: 1405-09-08 is 29 November 2026, not a day of the year 1405."""
+    _, fa = editions
+    fa.calendar = Calendar.SOLAR_HIJRI
+    fa.save()
+    with committed():
+        make_story(
+            fa,
+            headline="بودجه پاییز",
+            published_at=datetime.datetime(2026, 11, 29, 9, tzinfo=datetime.UTC),
+        )
+        make_story(
+            fa,
+            headline="بودجه بهار",
+            published_at=datetime.datetime(2026, 3, 10, 9, tzinfo=datetime.UTC),
+        )
+    for since in ("۱۴۰۵-۰۹-۰۸", "1405-09-08", "2026-11-29"):
+        response = client.get("/fa/search?" + urllib.parse.urlencode({"q": "بودجه", "from": since}))
+        assert results(response) == ["بودجه پاییز"], since
+        assert page(response).select_one("input[name=from]")["value"] == "2026-11-29"
+    assert messages(client.get("/fa/search?q=بودجه&from=1405-13-01")) == [
+        "تاریخ را به شکل سال-ماه-روز بنویسید، برای نمونه ۱۴۰۵-۰۹-۰۸ یا 2026-11-28."
+    ]
+    # An edition of the Gregorian calendar reads the same digits as the year 1405.
+    fa.calendar = Calendar.GREGORIAN
+    fa.save()
+    everything = client.get("/fa/search?q=بودجه&from=1405-09-08")
+    assert results(everything) == ["بودجه پاییز", "بودجه بهار"]
+
+
+def test_dates_the_wrong_way_round_are_named(client, editions, committed):
+    en, _ = editions
+    with committed():
+        make_story(en, headline="Cotton prices")
+    response = client.get("/en/search?q=cotton&from=2026-03-11&to=2026-03-01")
+    assert messages(response) == ["The first date is after the last one: nothing falls between."]
+    assert results(response) == []
 
 
 @pytest.mark.parametrize(

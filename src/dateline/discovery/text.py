@@ -8,7 +8,8 @@ queries alike, so that a reader's spelling and the copy's need not agree on the 
   ("أ", "إ", "آ", "ؤ", "ئ") decompose to the bare letter and lose the mark the same way;
 - Arabic letters Persian writes otherwise: ي and ى → ی, ك → ک, ة and ۀ → ه, ٱ → ا;
 - tatweel (the stretching "ـ") and the zero-width non-joiner and joiner are dropped, so
-  "می‌روند" and "میروند" are one word; other invisible format characters go too;
+  "می‌روند" and "میروند" are one word (the index holds its parts too, for "می روند":
+  `index_text`); other invisible format characters go too;
 - Persian and Arabic-Indic digits → ASCII ("۱۴۰۳" finds "1403").
 
 ة → ه is a loss for Arabic readers who tell them apart, but both spellings of the same word
@@ -94,7 +95,24 @@ def written_words(text: str) -> Iterator[tuple[int, int]]:
     return (match.span() for match in _WRITTEN_WORD.finditer(text))
 
 
+_ZWNJ = "\u200c"
+
+
 def index_text(text: str) -> str:
     """`text` for the index: its tokens, one space apart, so that each backend's own
-    tokeniser finds exactly these words and nothing of its own."""
-    return " ".join(tokens(text))
+    tokeniser finds exactly these words and nothing of its own.
+
+    A word written with a zero-width non-joiner ("راه‌آهن") is one token, which a query typed
+    with or without the joiner finds ("راهآهن"); many keyboards type a space there instead
+    ("راه آهن"), so the word's parts are indexed too, after the text: there a phrase across
+    the word and its neighbours still reads as written."""
+    indexed = " ".join(tokens(text))
+    if _ZWNJ not in text:
+        return indexed
+    parts = [
+        part
+        for start, end in written_words(text)
+        if _ZWNJ in text[start:end]
+        for part in tokens(text[start:end].replace(_ZWNJ, " "))
+    ]
+    return " ".join([indexed, *parts])

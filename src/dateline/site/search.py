@@ -13,6 +13,7 @@ import re
 import zoneinfo
 from dataclasses import dataclass, field
 
+import jdatetime
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import urlencode
 
@@ -22,6 +23,7 @@ from dateline.discovery.highlight import highlight, snippet
 from dateline.discovery.query import MAX_QUERY_CHARS, QueryProblem, SearchQuery, parse_query
 from dateline.discovery.search import plain_body, search
 from dateline.discovery.text import normalise
+from dateline.editions.models import Calendar
 from dateline.site.chrome import EditionChrome
 from dateline.site.pagination import Page, page_number
 from dateline.site.views import edition_chrome, render_page
@@ -104,8 +106,11 @@ def read_request(request: HttpRequest, chrome: EditionChrome) -> Asked:
         asked.tag = _public_tag(slug, chrome)
         if asked.tag is None:
             asked.problems.append("search_unknown_tag")
-    asked.since = _date(request.GET.get("from"), asked)
-    asked.until = _date(request.GET.get("to"), asked)
+    calendar = chrome.edition.calendar
+    asked.since = _date(request.GET.get("from"), asked, calendar)
+    asked.until = _date(request.GET.get("to"), asked, calendar)
+    if asked.since and asked.until and asked.since > asked.until:
+        asked.problems.append("search_dates_reversed")
     return asked
 
 
@@ -121,14 +126,24 @@ def _public_tag(slug: str, chrome: EditionChrome) -> Tag | None:
     return tag if carried else None
 
 
-def _date(value: str | None, asked: Asked) -> datetime.date | None:
+# Below it, a year in an edition of the Solar Hijri calendar is one of that calendar's (1405 is
+# 2026): no news story is from a Gregorian year before 1700.
+SOLAR_HIJRI_YEARS_BELOW = 1700
+
+
+def _date(value: str | None, asked: Asked, calendar: str) -> datetime.date | None:
+    """A day as YYYY-MM-DD (what a date field sends), in any digits; in an edition of the
+    Solar Hijri calendar, a day of that calendar typed by hand is read as one."""
     if not value:
         return None
     value = normalise(value.strip())  # Persian or Arabic-Indic digits are fine
     try:
         if not _DATE.fullmatch(value):
             raise ValueError(value)
-        return datetime.date.fromisoformat(value)
+        year, month, day = map(int, value.split("-"))
+        if calendar == Calendar.SOLAR_HIJRI and year < SOLAR_HIJRI_YEARS_BELOW:
+            return jdatetime.date(year, month, day).togregorian()
+        return datetime.date(year, month, day)
     except ValueError:
         if "search_bad_date" not in asked.problems:
             asked.problems.append("search_bad_date")
