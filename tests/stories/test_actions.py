@@ -34,6 +34,19 @@ def test_persian_headline_keeps_a_persian_slug():
 
 
 @pytest.mark.parametrize(
+    ("headline", "slug"),
+    [
+        ("Tehran–Mashhad railway — opens", "tehran-mashhad-railway-opens"),
+        ("Pre-season talks", "pre-season-talks"),
+        ("تهران‐مشهد", "تهران-مشهد"),  # U+2010 HYPHEN
+    ],
+)
+def test_dashes_of_every_kind_separate_words_in_the_slug(headline, slug):
+    story = create_story(edition=make_edition("en"), headline=headline, lead="L.")
+    assert story.slug == slug
+
+
+@pytest.mark.parametrize(
     ("fields", "field"),
     [
         ({"headline": "   ", "lead": "x"}, "headline"),

@@ -2,6 +2,7 @@
 (create, edit, correct, restore), so no entry point can store what another would refuse."""
 
 import datetime
+import unicodedata
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
@@ -20,8 +21,10 @@ _LIMITED = ("byline", "dateline_place", "dateline_source")
 
 
 def slug_for(headline: str) -> str:
-    """A readable URL slug; Persian and other scripts are kept, not transliterated."""
-    slug = slugify(headline, allow_unicode=True)[:MAX_SLUG_LENGTH].strip("-")
+    """A readable URL slug; Persian and other scripts are kept, not transliterated. Dashes of
+    every kind separate words, as a hyphen does ("Tehran–Mashhad" is tehran-mashhad)."""
+    spaced = "".join(" " if unicodedata.category(c) == "Pd" else c for c in headline)
+    slug = slugify(spaced, allow_unicode=True)[:MAX_SLUG_LENGTH].strip("-")
     return slug or "story"
 
 
