@@ -156,6 +156,21 @@ def test_directory_with_a_dangling_link_reports_it_and_imports_the_rest(
     assert "gone.txt: cannot be read (No such file or directory)" in err
 
 
+def test_a_link_in_a_directory_to_a_file_outside_it_is_passed_over(editions, seed_path, tmp_path):
+    """Handing over a directory hands over what is in it, not what its links reach elsewhere
+    (a drop folder's link to /etc/passwd, or to another desk's copy)."""
+    outside = tmp_path / "elsewhere.txt"
+    outside.write_text("Secret headline\n\nNot for this import.\n")
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    shutil.copy(seed_path, folder / "good.txt")
+    (folder / "link.txt").symlink_to(outside)
+    _out, err = run_import(folder)
+    assert Story.objects.count() == 1
+    assert not Story.objects.filter(headline="Secret headline").exists()
+    assert f"link.txt: passed over, not wire copy: a link to a file outside {folder}" in err
+
+
 def test_directory_with_a_bad_file_imports_the_rest_and_exits_zero(editions, seed_path, tmp_path):
     shutil.copy(seed_path, tmp_path / "good.txt")
     (tmp_path / "empty.txt").write_bytes(b"")

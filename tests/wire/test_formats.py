@@ -195,6 +195,38 @@ def test_bad_codes_are_4xx(stories, issued, path):
     assert 400 <= wire(issued.api_key).get(f"/api/v1/items/{path}").status_code < 500
 
 
+def test_a_code_written_as_a_decimal_is_no_item(stories, issued):
+    """`1.0` is not the code 1: one item, one address."""
+    code = stories["en-plain"].code
+    assert wire(issued.api_key).get(f"/api/v1/items/{code}.0").status_code == 404
+
+
+def test_head_answers_as_get_does_without_a_body(stories, issued):
+    client = wire(issued.api_key)
+    for path in ("/api/v1/items", f"/api/v1/items/{stories['en-plain'].code}"):
+        got, head = client.get(path), client.head(path)
+        assert head.status_code == got.status_code == 200, path
+        assert head["Content-Type"] == got["Content-Type"] and head.content == b""
+    assert client.head("/api/v1/items/999999").status_code == 404
+    assert wire(None).head("/api/v1/items").status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("accept", "newsml"),
+    [
+        ("application/vnd.iptc.g2.newsitem+xml", True),
+        ("application/vnd.iptc.g2.newsitem+xml;q=0, application/json", False),
+        ("application/json;q=0.5, application/vnd.iptc.g2.newsitem+xml", True),
+        ("*/*", False),
+    ],
+)
+def test_accept_is_read_with_its_preferences(stories, issued, accept, newsml):
+    response = wire(issued.api_key).get(
+        f"/api/v1/items/{stories['en-plain'].code}", HTTP_ACCEPT=accept
+    )
+    assert response["Content-Type"].startswith(NEWSML_TYPE if newsml else "application/json")
+
+
 def test_subjects_are_media_topics(stories, issued, ninjs_validators, newsml_schema):
     topics = need_shared(IPTC / "mediatopics" / "cptall-x-all.json")
     load_topics(topics)  # "Politics" maps to medtop:11000000 by its English label

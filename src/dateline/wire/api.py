@@ -150,6 +150,9 @@ class Invalid(Schema):
 ERRORS = {401: Problem, 422: Invalid, 429: Problem}
 
 
+# HEAD as well as GET, as HTTP asks of every resource (monitors use it; the server sends no
+# body), left out of the OpenAPI document, where an operation has one method.
+@api.api_operation(["HEAD"], "/items", response={200: Page, **ERRORS}, include_in_schema=False)
 @api.get("/items", response={200: Page, **ERRORS}, summary="New and changed items")
 def items(request: HttpRequest, response: HttpResponse, query: Query[ListQuery]):
     """Items changed after the cursor, in the order of the change log, each once at its newest
@@ -163,6 +166,12 @@ def items(request: HttpRequest, response: HttpResponse, query: Query[ListQuery])
     return {"cursor": page.cursor, "items": documents}
 
 
+@api.api_operation(
+    ["HEAD"],
+    "/items/{code}",
+    response={200: dict, 404: Problem, **ERRORS},
+    include_in_schema=False,
+)
 @api.get(
     "/items/{code}",
     response={200: dict, 404: Problem, **ERRORS},
@@ -183,9 +192,11 @@ def items(request: HttpRequest, response: HttpResponse, query: Query[ListQuery])
 def item(request: HttpRequest, response: HttpResponse, code: int, query: Query[ItemQuery]):
     """One item as it is now, or an earlier version of it (?version=N)."""
     subscriber = request.auth
+    # As written in the address: "1.0" or "+1" would be read as 1, one item at many addresses.
+    written = request.path.rsplit("/", 1)[-1]
     story = (
         feed.wire_stories(subscriber).filter(pk=code).first()
-        if 0 < code < feed.MAX_CURSOR
+        if written.isascii() and written.isdigit() and 0 < code < feed.MAX_CURSOR
         else None
     )
     if story is None or (
@@ -194,9 +205,9 @@ def item(request: HttpRequest, response: HttpResponse, code: int, query: Query[I
     ):  # an earlier version is there only if it went out on the wire (not a draft's)
         _log(subscriber, request, 404)
         raise Http404("No such item")
-    wanted = query.format or (
-        "newsml" if NEWSML_TYPE in request.headers.get("Accept", "") else "ninjs"
-    )
+    # Accept read with its q-values: "…newsitem+xml;q=0, application/json" wants JSON.
+    preferred = request.get_preferred_type(["application/json", NEWSML_TYPE])
+    wanted = query.format or ("newsml" if preferred == NEWSML_TYPE else "ninjs")
     current = item_of(story, query.version)
     _log(subscriber, request, 200, 1)
     response["Cache-Control"] = PRIVATE

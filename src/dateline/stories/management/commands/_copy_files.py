@@ -47,7 +47,7 @@ def expand_paths(paths: list[str], format: str = "auto") -> Iterator[tuple[Path,
     wire copy by its name (a suffix other than .txt, .sgm, .sgml, or with `format` ninjs or
     newsml other than .json or .xml; a README) yields the reason
     it is passed over, starting "passed over, not wire copy:"; a file named on the command
-    line is taken whatever its name.
+    line is taken whatever its name. A link in a directory to a file outside it is passed over.
     """
     for raw in paths:
         path = Path(raw)
@@ -57,10 +57,14 @@ def expand_paths(paths: list[str], format: str = "auto") -> Iterator[tuple[Path,
             except OSError as error:
                 yield path, f"cannot list the directory ({error.strerror})"
                 continue
+            inside = path.resolve()
             for child in children:
                 if child.is_dir():
                     continue
-                if (reason := not_wire_copy_by_name(child, format)) is not None:
+                if child.is_symlink() and not child.resolve().is_relative_to(inside):
+                    # A directory handed over is read, not what its links point at elsewhere.
+                    yield child, f"{NotWireCopy.PREFIX}: a link to a file outside {path}"
+                elif (reason := not_wire_copy_by_name(child, format)) is not None:
                     yield child, f"{NotWireCopy.PREFIX}: {reason}"
                 else:
                     yield child, _problem_with(child)
