@@ -11,6 +11,11 @@ def main() -> None:
 
     try:
         execute_from_command_line(sys.argv)
+    except BrokenPipeError:
+        # The reader of the output went away (`dateline … | head`): not an error of ours.
+        # Python's own recipe: no traceback, and nothing flushed to the closed pipe at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(141)  # 128 + SIGPIPE, as a shell reports a command the pipe closed on
     except DatabaseError:
         # `migrate` failing is not a database left unset: its own error says what went wrong.
         if sys.argv[1:2] != ["migrate"] and (unapplied := _unapplied_migrations()):
