@@ -314,8 +314,10 @@ def test_taking_up_incoming_copy_makes_it_yours(newsroom):
     assert wire.owner is None
     actions.take_story(wire, by=newsroom["reporter"])
     assert wire.owner == newsroom["reporter"]
-    with pytest.raises(NotAllowed, match="already taken"):
+    with pytest.raises(NotAllowed, match="already taken by another member"):
         actions.take_story(wire, by=newsroom["other_reporter"])
+    with pytest.raises(NotAllowed, match=f"Story {wire.code} is yours already."):
+        actions.take_story(wire, by=newsroom["reporter"])
 
 
 def test_screens_offer_only_what_the_person_may_do(newsroom):
