@@ -3,6 +3,7 @@
 import signal
 import socket
 import time
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -51,6 +52,12 @@ def test_serve_answers_pages_and_runs_the_worker(site_env, tmp_path):
         status, body = fetch(base + "/fa/")
         assert status == 200
         assert BeautifulSoup(body, "html.parser").html["dir"] == "rtl"
+        # A search over gunicorn's default request line (4 KB) gets the site's own answer.
+        long_search = base + "/fa/search?q=" + urllib.parse.quote("راه " * 300)
+        assert len(long_search) > 4_500
+        status, body = fetch(long_search)
+        assert status == 200
+        assert BeautifulSoup(body, "html.parser").select_one("p.search-message") is not None
 
         mark = tmp_path / "mark.txt"
         enqueue = (

@@ -71,6 +71,10 @@ def gunicorn_command(host: str, port: int, workers: int) -> list[str]:
         "gthread",
         "--threads",
         "4",
+        # gunicorn's most (its default is half): a long search, Persian words percent-encoded
+        # six bytes a letter, reaches the site's own "too long" message, not a bare 414.
+        "--limit-request-line",
+        "8190",
         "--access-logfile",
         "-",
     ]
