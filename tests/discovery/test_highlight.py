@@ -12,6 +12,13 @@ def test_matching_words_are_marked_whatever_their_spelling():
     )
 
 
+def test_a_word_written_with_a_non_joiner_is_marked_when_its_parts_are_asked_for():
+    """Typed with a space ("راه آهن"), the search finds "راه‌آهن" (the index holds its parts):
+    the word it was found by is marked too."""
+    html = highlight("شرکت راه\u200cآهن ایران", parse_query("راه آهن"))
+    assert html == "شرکت <mark>راه\u200cآهن</mark> ایران"
+
+
 def test_everything_else_is_escaped():
     html = highlight('<b onclick="x">oil</b> & <mark>', parse_query("oil"))
     assert html == "&lt;b onclick=&#34;x&#34;&gt;<mark>oil</mark>&lt;/b&gt; &amp; &lt;mark&gt;"

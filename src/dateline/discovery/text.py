@@ -95,7 +95,7 @@ def written_words(text: str) -> Iterator[tuple[int, int]]:
     return (match.span() for match in _WRITTEN_WORD.finditer(text))
 
 
-_ZWNJ = "\u200c"
+ZWNJ = "\u200c"  # the zero-width non-joiner
 
 
 def index_text(text: str) -> str:
@@ -107,12 +107,12 @@ def index_text(text: str) -> str:
     ("راه آهن"), so the word's parts are indexed too, after the text: there a phrase across
     the word and its neighbours still reads as written."""
     indexed = " ".join(tokens(text))
-    if _ZWNJ not in text:
+    if ZWNJ not in text:
         return indexed
     parts = [
         part
         for start, end in written_words(text)
-        if _ZWNJ in text[start:end]
-        for part in tokens(text[start:end].replace(_ZWNJ, " "))
+        if ZWNJ in text[start:end]
+        for part in tokens(text[start:end].replace(ZWNJ, " "))
     ]
     return " ".join([indexed, *parts])
