@@ -327,6 +327,21 @@ def test_a_section_of_another_edition_is_refused(newsroom):
     assert snapshot(story)[1] == 1
 
 
+def test_a_keyword_over_the_tag_limit_is_named_not_cut_short(newsroom):
+    story = story_in(newsroom, Status.DRAFT)
+    long_keyword = "Sanctions " * 13  # 130 characters, over the 120 a tag holds
+    response = post(
+        client_for(newsroom["chief"]),
+        f"/newsroom/stories/{story.pk}/",
+        form_data(story, tags=f"Water, {long_keyword}", lead="Changed."),
+    )
+    assert response.status_code == 200
+    error = html(response).find(id="id_tags_error").get_text(" ", strip=True)
+    assert error.startswith("A keyword is at most 120 characters;")
+    assert "has 129." in error  # as the form reads it: spaces at its ends trimmed
+    assert snapshot(story)[1] == 1
+
+
 def test_a_new_story_is_created_as_the_members_draft(newsroom):
     browser = client_for(newsroom["reporter"])
     page = html(browser.get("/newsroom/stories/new/"))

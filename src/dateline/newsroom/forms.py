@@ -15,6 +15,7 @@ from dateline.copy import direction_for
 from dateline.editions.models import CommentPolicy
 from dateline.stories.models import Section, Status, Story, StoryChange
 from dateline.stories.revisions import CONTENT_FIELDS
+from dateline.stories.tagging import MAX_TAG_LENGTH
 
 # Keywords are separated by commas, Latin or Arabic-script (Persian copy uses "،").
 TAG_SEPARATORS = re.compile(r"[,،]")
@@ -141,6 +142,16 @@ class StoryForm(Form):
             if isinstance(cleaned.get(name), str):
                 cleaned[name] = cleaned[name].replace("\r\n", "\n").replace("\r", "\n")
         return cleaned
+
+    def clean_tags(self) -> str:
+        text = self.cleaned_data.get("tags", "")
+        too_long = [name for name in tag_names(text) if len(name) > MAX_TAG_LENGTH]
+        if too_long:  # the tag would be cut short: said, not done silently
+            raise forms.ValidationError(
+                f"A keyword is at most {MAX_TAG_LENGTH} characters; "
+                f"“{too_long[0][:40]}…” has {len(too_long[0])}."
+            )
+        return text
 
     @classmethod
     def initial_for(cls, story: Story) -> dict:
