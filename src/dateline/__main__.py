@@ -6,11 +6,16 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dateline.config.settings")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
     from django.db import DatabaseError
 
     try:
         execute_from_command_line(sys.argv)
+    except ImproperlyConfigured as error:
+        # A setting the environment got wrong (DATELINE_DEBUG=maybe): its message names the
+        # variable and what it takes; the traceback through the settings module says nothing.
+        sys.exit(f"dateline: {error}")
     except BrokenPipeError:
         # The reader of the output went away (`dateline … | head`): not an error of ours.
         # Python's own recipe: no traceback, and nothing flushed to the closed pipe at exit.

@@ -3,6 +3,8 @@
 import sqlite3
 import stat
 
+import pytest
+
 from tests.processes import dateline_env, run_dateline
 
 
@@ -28,3 +30,23 @@ def test_secret_key_is_generated_once_private_and_kept(tmp_path):
     assert first == second == key_file.read_text()
     assert len(first) >= 50
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("DATELINE_DEBUG", "maybe", "dateline: DATELINE_DEBUG='maybe': expected one of"),
+        (
+            "DATELINE_PROFILE",
+            "production",
+            "dateline: DATELINE_PROFILE=production needs SECRET_KEY",
+        ),
+    ],
+)
+def test_a_mistyped_setting_stops_with_one_line_naming_it(tmp_path, variable, value, message):
+    """What an operator got wrong, and nothing else: not 45 lines of traceback through the
+    settings module ending in it."""
+    result = run_dateline("story", "list", env=dateline_env(tmp_path, **{variable: value}))
+    assert result.returncode == 1
+    assert result.stderr.startswith(message), result.stderr[-2000:]
+    assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
