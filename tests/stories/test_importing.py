@@ -153,7 +153,8 @@ def test_a_directory_passes_over_what_is_not_wire_copy_and_names_each(en, seed_p
         ("page.txt", "the first line is markup"),
         ("notes.txt", "notes or a list"),
     ]:
-        assert f"{name}: passed over, not wire copy: {why}" in err, name
+        # Named by its path, as the run names every file: passed over by name or by content.
+        assert f"{tmp_path / name}: passed over, not wire copy: {why}" in err, name
     assert err.rstrip().endswith("; 7 files passed over")
 
 

@@ -108,4 +108,4 @@ def test_invisible_headline_is_refused_with_the_reason(tmp_path):
     err = io.StringIO()
     with pytest.raises(CommandError, match="no story could be parsed"):
         call_command("parse", str(path), stdout=io.StringIO(), stderr=err)
-    assert err.getvalue() == "zwsp.txt: headline has no visible characters\n"
+    assert err.getvalue() == f"{path}: headline has no visible characters\n"

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.core.management.base import CommandParser
 
 from dateline.copy.characters import printable_name
-from dateline.copy.errors import NotWireCopy
+from dateline.copy.errors import CopyError, NotWireCopy
 from dateline.copy.files import not_wire_copy_by_name
 
 FORMATS = ["auto", "text", "reuters-sgml", "ninjs", "newsml"]
@@ -30,6 +30,17 @@ def display_path(path: Path) -> str:
     """The path as it may be printed: bytes that are not UTF-8 as ``\\xNN``, control and bidi
     characters escaped (a strict UTF-8 stdout would refuse the raw surrogate escapes)."""
     return printable_name(str(path))
+
+
+def error_at(path: Path, error: CopyError) -> str:
+    """The parser's message, which names the file by its name alone, naming it by its path as
+    every other line of the run does (a directory's files are in subdirectories)."""
+    message, named = str(error), f"{printable_name(path.name)}: "
+    return (
+        display_path(path) + ": " + message.removeprefix(named)
+        if message.startswith(named)
+        else message
+    )
 
 
 def iso_date(text: str) -> datetime.date:

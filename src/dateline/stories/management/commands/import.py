@@ -16,6 +16,7 @@ from dateline.stories.importing import AlreadyImported, Imported, ImportTarget, 
 from dateline.stories.management.commands._copy_files import (
     add_copy_arguments,
     display_path,
+    error_at,
     expand_paths,
 )
 from dateline.stories.models import Section, Story
@@ -88,7 +89,7 @@ class Command(BaseCommand):
             except CopyError as error:
                 passed_over = isinstance(error, NotWireCopy)
                 self._counts["passed over" if passed_over else "unusable"] += 1
-                self.stderr.write(str(error))
+                self.stderr.write(error_at(path, error))
                 continue
             self._warnings.extend(result.warnings)
             self._counts["no body"] += len(result.without_body)

@@ -7,6 +7,7 @@ from dateline.copy import CopyError, parse_file
 from dateline.stories.management.commands._copy_files import (
     add_copy_arguments,
     display_path,
+    error_at,
     expand_paths,
 )
 
@@ -27,7 +28,7 @@ class Command(BaseCommand):
             try:
                 result = parse_file(path, format=format, now=now, year_hint_date=date)
             except CopyError as error:
-                self.stderr.write(str(error))
+                self.stderr.write(error_at(path, error))
                 continue
             for warning in result.warnings:
                 self.stderr.write(f"warning: {warning}")
