@@ -327,6 +327,24 @@ def test_a_section_of_another_edition_is_refused(newsroom):
     assert snapshot(story)[1] == 1
 
 
+def test_taking_over_a_members_draft_names_them_and_ones_own_is_not_offered(newsroom):
+    """An editor may take a reporter's draft (the roles table), but the button says whose it
+    is: the reporter's work does not change hands unseen."""
+    story = story_in(newsroom, Status.DRAFT)  # the reporter's
+
+    def take_button(person):
+        page = html(client_for(newsroom[person]).get(f"/newsroom/stories/{story.pk}/"))
+        form = page.select_one("form.move-take")
+        return form.find("button").get_text(strip=True) if form else None
+
+    reporter = newsroom["reporter"]
+    owner_name = reporter.byline or reporter.get_full_name() or reporter.get_username()
+    assert take_button("editor") == f"Take over from {owner_name}"
+    assert take_button("reporter") is None  # theirs already
+    actions.take_story(story, by=newsroom["editor"])
+    assert take_button("editor") is None
+
+
 def test_a_keyword_over_the_tag_limit_is_named_not_cut_short(newsroom):
     story = story_in(newsroom, Status.DRAFT)
     long_keyword = "Sanctions " * 13  # 130 characters, over the 120 a tag holds

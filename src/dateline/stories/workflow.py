@@ -113,10 +113,10 @@ def require_allowed(person, action: str, *, story: Story | None = None, edition=
     edition = edition if edition is not None else story.edition
     if not works_on(person, edition):
         raise NotAllowed(f"{name} does not work on the {edition.name} edition.")
+    if action == Action.TAKEN and story is not None and story.owner_id == person.pk:
+        raise NotAllowed(f"Story {story.code} is yours already.")
     if role == Role.REPORTER and story is not None:
         if action == Action.TAKEN:
-            if story.owner_id == person.pk:
-                raise NotAllowed(f"Story {story.code} is yours already.")
             if story.owner_id is not None:
                 raise NotAllowed(f"Story {story.code} is already taken by another member.")
         elif story.owner_id != person.pk:

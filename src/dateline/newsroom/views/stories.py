@@ -46,6 +46,7 @@ from dateline.newsroom.forms import (
     parse_in_zone,
 )
 from dateline.newsroom.merging import reapply
+from dateline.newsroom.templatetags.newsroom import member_name
 from dateline.newsroom.translations import candidates, versions_of
 from dateline.site.chrome import site_chrome
 from dateline.site.templating import dateline_of
@@ -173,10 +174,13 @@ def _move_forms(story: Story, offers, bound: dict | None = None) -> list[dict]:
             if offer.action == Action.EMBARGOED and story.is_embargoed:
                 initial["until"] = local_input_value(story.embargo_until, story.edition)
             form = move.form(initial=initial, prefix=move.slug)
+        button = move.button
+        if offer.action == Action.TAKEN and story.owner is not None:
+            button = f"Take over from {member_name(story.owner)}"  # not silently someone's
         forms.append(
             {
                 "slug": move.slug,
-                "button": move.button,
+                "button": button,
                 "form": form,
                 "url": reverse("newsroom:move", args=[story.pk, move.slug]),
             }
