@@ -173,6 +173,8 @@ def test_gunicorn_command_line():
         "gthread",
         "--threads",
         "4",
+        "--limit-request-line",
+        "8190",
         "--access-logfile",
         "-",
     ]
