@@ -77,11 +77,21 @@ def test_wrong_or_old_slug_redirects_permanently(client, seed_story, wrong):
     assert response["Location"] == seed_story.get_absolute_url()
 
 
-@pytest.mark.parametrize("query", ["order=newest", "reply=7", "utm_source=x&cpage=2"])
+@pytest.mark.parametrize(
+    "query", ["order=newest", "reply=7", "utm_source=x&cpage=2", "flag&s=%2F%20+&bad=%FF"]
+)
 def test_a_wrong_slug_redirect_keeps_what_was_asked_of_the_page(client, seed_story, query):
     response = client.get(f"/en/news/{seed_story.code}?{query}")
     assert response.status_code == 301
     assert response["Location"] == f"{seed_story.get_absolute_url()}?{query}"
+
+
+@pytest.mark.parametrize("code", ["01", "007", "+1", "1" * 19])
+def test_a_code_written_otherwise_than_its_own_is_not_found(client, seed_story, code):
+    """One story, one address: "01" is not a second one of story 1."""
+    assert seed_story.code == 1
+    assert client.get(f"/en/news/{code}/{seed_story.slug}").status_code == 404
+    assert client.get(f"/en/news/{code}").status_code == 404
 
 
 def test_a_wrong_slug_redirects_under_the_prefix_the_site_is_served_at(client, seed_story):

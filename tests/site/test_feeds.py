@@ -19,6 +19,7 @@ from dateline.stories.actions import (
     embargo_story,
     kill_story,
     schedule_story,
+    set_comment_policy,
     unpublish_story,
 )
 from tests.factories import make_story
@@ -234,7 +235,21 @@ def test_a_correction_updates_the_item_and_keeps_its_id(client, story):
         assert after["link"] != before[format]["link"]  # the slug followed the headline
         assert after["published"] == before[format]["published"]
         if format != "rss":  # RSS 2.0 has no updated time
-            assert after["updated"] == later.utctimetuple()
+            # The correction's time, as the article's dateModified and the sitemaps give it.
+            corrected_at = story.corrections.get().at
+            assert after["updated"] == corrected_at.utctimetuple()
+
+
+def test_a_change_readers_do_not_see_leaves_the_items_updated_time(client, story):
+    """Closing the comments (or linking a translation) changes the story's row, not what the
+    item says: feed readers must not be told it was updated."""
+    before = {format: read(client, f"/en/feed.{format}")[0] for format in ("atom", "json")}
+    later = timezone.now() + datetime.timedelta(hours=2)
+    with mock.patch("django.utils.timezone.now", lambda: later):
+        set_comment_policy(story, policy="closed")
+    for format in ("atom", "json"):
+        (after,) = read(client, f"/en/feed.{format}")
+        assert after["updated"] == before[format]["updated"] == after["published"], format
 
 
 def test_stories_readers_may_not_see_are_in_no_feed(client, editions):

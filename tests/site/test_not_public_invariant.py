@@ -103,7 +103,7 @@ class World:
 
 
 def fill(route: str, **values) -> str:
-    """`route` ('<slug:edition>/news/<int:code>') with its parameters replaced by `values`."""
+    """`route` ('<slug:edition>/news/<code:code>') with its parameters replaced by `values`."""
     path = re.sub(r"<(?:\w+:)?(\w+)>", lambda match: str(values.pop(match[1])), route)
     assert not values, f"{route} has no parameter {sorted(values)}"
     return "/" + path
@@ -262,12 +262,12 @@ EXPANSIONS: dict[str, Callable[[str, World], list[str]]] = {
     "<slug:edition>/section/<str:slug>/feed.<feed:format>": _scoped_feeds(lambda w: w.sections),
     "<slug:edition>/tag/<str:slug>/feed.<feed:format>": _scoped_feeds(lambda w: w.tags),
     "<slug:edition>/search": _searches,
-    "<slug:edition>/news/<int:code>": _articles,
-    "<slug:edition>/news/<int:code>/": _articles,
-    "<slug:edition>/news/<int:code>/<str:slug>": _articles,
-    "<slug:edition>/news/<int:code>/comment": _articles,  # POST only: a GET is a 405
+    "<slug:edition>/news/<code:code>": _articles,
+    "<slug:edition>/news/<code:code>/": _articles,
+    "<slug:edition>/news/<code:code>/<str:slug>": _articles,
+    "<slug:edition>/news/<code:code>/comment": _articles,  # POST only: a GET is a 405
     # The form alone, for ESI (its ?v= is only the page's version: no words of the story).
-    "<slug:edition>/news/<int:code>/comment-form": _articles,
+    "<slug:edition>/news/<code:code>/comment-form": _articles,
     "<slug:edition>/comments/<int:comment>/report": _comment_reports,
     "comments/delete/<str:token>": _comment_deletions,
     "api/v1/": _plain,
@@ -319,7 +319,7 @@ def test_every_public_url_pattern_is_known_and_every_known_one_exists():
     require_every_route_taught()
     gone = sorted(set(EXPANSIONS) - set(routes))
     assert not gone, f"EXPANSIONS names patterns the URLconf no longer has: {gone}"
-    assert "<slug:edition>/news/<int:code>/<str:slug>" in routes
+    assert "<slug:edition>/news/<code:code>/<str:slug>" in routes
     assert not [route for route in routes if route.startswith("newsroom")]
 
 

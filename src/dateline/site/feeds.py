@@ -25,6 +25,7 @@ from dateline.copy import direction_for
 from dateline.site.chrome import EditionChrome
 from dateline.site.invalidation import edition_scope, section_scope, tag_scope
 from dateline.site.page_cache import answer, keep, look_up
+from dateline.site.sitemaps import with_last_modified
 from dateline.site.templating import dateline_html, dateline_of, page_url, story_url
 from dateline.site.views import edition_chrome
 from dateline.stories.models import Story, StoryChange, Tag
@@ -109,7 +110,9 @@ def entry_of(request: HttpRequest, story: Story) -> Entry:
         summary=xml_safe(f"{dateline} {story.lead}" if dateline else story.lead),
         content_html=xml_safe(str(text_html(story))),  # no markup is made of those characters
         published=story.published_at,
-        updated=max(story.published_at, story.updated_at),
+        # What readers see changed: a correction (an internal change, a link or a policy, is
+        # not an update to the story), as the page's dateModified and the sitemaps say.
+        updated=story.last_modified,
         author=xml_safe(story.byline),
         categories=tuple(
             xml_safe(name) for name in [*section, *(t.name for t in story.tags.all())]
@@ -121,7 +124,8 @@ def entry_of(request: HttpRequest, story: Story) -> Entry:
 def channel_of(request: HttpRequest, stories, chrome: EditionChrome, title: str, page: str, about):
     edition = chrome.edition
     newest = list(
-        stories.select_related("edition", "section")
+        with_last_modified(stories)
+        .select_related("edition", "section")
         .defer("body")  # the Markdown: the feed shows the HTML made from it
         .prefetch_related("tags")
         .order_by("-published_at", "-code")[:FEED_ITEMS]

@@ -4,8 +4,23 @@ from dateline.site import comments, search, sitemaps, views
 from dateline.site.feeds import FeedFormatConverter, edition_feed, section_feed, tag_feed
 from dateline.site.page_cache import shared_page
 
+
+class StoryCodeConverter:
+    """A story's code as its addresses write it: no leading zero ("01" would be story 1 at a
+    second address), at most 18 digits (every code fits a 64-bit key)."""
+
+    regex = "[1-9][0-9]{0,17}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
 app_name = "site"
 register_converter(FeedFormatConverter, "feed")
+register_converter(StoryCodeConverter, "code")
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -25,16 +40,16 @@ urlpatterns = [
     ),
     path("<slug:edition>/tag/<str:slug>/feed.<feed:format>", tag_feed, name="tag-feed"),
     path("<slug:edition>/search", shared_page(search.search_page), name="search"),
-    path("<slug:edition>/news/<int:code>", views.article, name="article-code"),
-    path("<slug:edition>/news/<int:code>/", views.article, name="article-code-slash"),
-    path("<slug:edition>/news/<int:code>/comment", comments.post_comment, name="comment-post"),
+    path("<slug:edition>/news/<code:code>", views.article, name="article-code"),
+    path("<slug:edition>/news/<code:code>/", views.article, name="article-code-slash"),
+    path("<slug:edition>/news/<code:code>/comment", comments.post_comment, name="comment-post"),
     # The form alone, for the ESI include of a shared article page (site/comments.py).
     path(
-        "<slug:edition>/news/<int:code>/comment-form",
+        "<slug:edition>/news/<code:code>/comment-form",
         comments.comment_form_fragment,
         name="comment-form",
     ),
-    path("<slug:edition>/news/<int:code>/<str:slug>", views.article, name="article"),
+    path("<slug:edition>/news/<code:code>/<str:slug>", views.article, name="article"),
     path(
         "<slug:edition>/comments/<int:comment>/report",
         comments.report_comment,

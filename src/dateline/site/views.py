@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
 from django.utils import timezone
+from django.utils.encoding import iri_to_uri
 
 from dateline.comments.policy import effective_policy
 from dateline.comments.threads import approved_count_of, approved_counts
@@ -193,7 +194,7 @@ def article(request: HttpRequest, edition: str, code: int, slug: str = "") -> Ht
     if slug != story.slug:
         # An old or mistyped slug still finds the story; search engines learn the right URL.
         # What was asked of the page (a reply, the comments' order) goes along.
-        query = request.GET.urlencode()
+        query = iri_to_uri(request.META.get("QUERY_STRING", ""))  # as sent, not re-encoded
         return HttpResponsePermanentRedirect(
             story_url(edition, story) + (f"?{query}" if query else "")
         )
