@@ -86,10 +86,10 @@ def test_a_wrong_slug_redirect_keeps_what_was_asked_of_the_page(client, seed_sto
     assert response["Location"] == f"{seed_story.get_absolute_url()}?{query}"
 
 
-@pytest.mark.parametrize("code", ["01", "007", "+1", "1" * 19])
-def test_a_code_written_otherwise_than_its_own_is_not_found(client, seed_story, code):
+@pytest.mark.parametrize("written", ["0{code}", "00{code}", "+{code}", "{code}" + "0" * 19])
+def test_a_code_written_otherwise_than_its_own_is_not_found(client, seed_story, written):
     """One story, one address: "01" is not a second one of story 1."""
-    assert seed_story.code == 1
+    code = written.format(code=seed_story.code)
     assert client.get(f"/en/news/{code}/{seed_story.slug}").status_code == 404
     assert client.get(f"/en/news/{code}").status_code == 404
 

@@ -168,7 +168,7 @@ def test_control_characters_stored_before_the_guard_never_break_the_xml(
 
     story = make_story(editions[0], headline="Rail link opens", lead="Trains ran.")
     Story.objects.filter(pk=story.pk).update(
-        headline="Rail\x07 link\x1b opens", byline="By\x00 Ali", dateline_place="Teh\x0cran"
+        headline="Rail\x07 link\x1b opens", byline="By\x1f Ali", dateline_place="Teh\x0cran"
     )
     document = _newsml(wire(issued.api_key), story)
     assert newsml_schema.validate(document), newsml_schema.error_log
