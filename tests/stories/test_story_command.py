@@ -155,17 +155,17 @@ def test_schedule_embargo_correct_and_kill(en, tmp_path):
         (["correct", "1", "--note", "n", "--body-file", "/nonexistent/body.md"], "No such file"),
         (["show", "424242"], "no such story"),
         # Past the calendar's end in a western time zone: the newsroom could not show it.
-        (["schedule", "1", "--at", "9999-12-31T23:59:59+00:00"], "more than 10 years ahead"),
-        (["embargo", "1", "--until", "9999-12-31T23:59:59-05:00"], "more than 10 years ahead"),
+        (["schedule", "{code}", "--at", "9999-12-31T23:59:59+00:00"], "more than 10 years ahead"),
+        (["embargo", "{code}", "--until", "9999-12-31T23:59:59-05:00"], "more than 10 years ahead"),
         (["list", "--limit", "-1"], "-1 is not between 0 \\(all\\) and 1,000,000"),
         (["list", "--limit", "99999999999999999999999"], "is not between 0"),
         (["list", "--edition", "xx"], "--edition xx: no such edition \\(there are en\\)"),
     ],
 )
 def test_bad_input_gets_a_clear_error(en, args, message):
-    make_story(en)
+    story = make_story(en)
     with pytest.raises(CommandError, match=message):
-        story_command(*args)
+        story_command(*(arg.replace("{code}", str(story.code)) for arg in args))
 
 
 def test_a_body_file_that_is_not_utf8_is_named(en, tmp_path):
