@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from markupsafe import Markup, escape
 
 from dateline.discovery.query import SearchQuery
-from dateline.discovery.text import ZWNJ, normalise, tokens, written_words
+from dateline.discovery.text import joined_parts, normalise, tokens, written_words
 
 SNIPPET_CHARS = 240
 # Words before the first match that a snippet keeps, to show where it stands.
@@ -27,15 +27,12 @@ def _marked(text: str, query: SearchQuery) -> Iterator[tuple[int, int]]:
     return (
         (start, end)
         for start, end in written_words(text)
-        if any(query.matches_word(token) for token in _forms(text[start:end]))
+        # A word written with a ZWNJ is found by its parts too, as the index holds them.
+        if any(
+            query.matches_word(token)
+            for token in (*tokens(text[start:end]), *joined_parts(text[start:end]))
+        )
     )
-
-
-def _forms(word: str) -> list[str]:
-    """The tokens a written word is found by: itself normalised, and a word written with a
-    zero-width non-joiner by its parts too, as the index holds them (`text.index_text`)."""
-    found = tokens(word)
-    return found + tokens(word.replace(ZWNJ, " ")) if ZWNJ in word else found
 
 
 def _html(text: str, spans: Iterable[tuple[int, int]]) -> Markup:

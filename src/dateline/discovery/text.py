@@ -109,10 +109,11 @@ def index_text(text: str) -> str:
     indexed = " ".join(tokens(text))
     if ZWNJ not in text:
         return indexed
-    parts = [
-        part
-        for start, end in written_words(text)
-        if ZWNJ in text[start:end]
-        for part in tokens(text[start:end].replace(ZWNJ, " "))
-    ]
+    parts = [part for start, end in written_words(text) for part in joined_parts(text[start:end])]
     return " ".join([indexed, *parts])
+
+
+def joined_parts(word: str) -> list[str]:
+    """The tokens of a written word's parts, if a zero-width non-joiner joins them ("راه‌آهن":
+    راه, اهن); none for any other word. What the index holds after a text (`index_text`)."""
+    return tokens(word.replace(ZWNJ, " ")) if ZWNJ in word else []

@@ -86,3 +86,12 @@ class FollowLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.network} {self.handle}"
+
+
+def unknown_edition(code: str) -> str | None:
+    """Why `code` names no edition, listing those there are ("no such edition (there are en,
+    fa)"), for a command's refusal; None when it names one."""
+    known = list(Edition.objects.order_by("code").values_list("code", flat=True))
+    if code in known:
+        return None
+    return f"no such edition (there are {', '.join(known) or 'none yet'})"

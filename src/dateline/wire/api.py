@@ -15,12 +15,12 @@ from ninja.security import HttpBearer
 
 from dateline.wire import feed, incoming
 from dateline.wire.items import (
+    NotSent,
     item_of,
     items_of,
     newsml_item,
     ninjs2_item,
     ninjs_item,
-    wire_versions,
 )
 from dateline.wire.models import AccessLogEntry, Subscriber
 from dateline.wire.subscribers import authenticate, parse_rate
@@ -199,16 +199,17 @@ def item(request: HttpRequest, response: HttpResponse, code: int, query: Query[I
         if written.isascii() and written.isdigit() and 0 < code < feed.MAX_CURSOR
         else None
     )
-    if story is None or (
-        query.version not in (None, story.version)
-        and query.version not in wire_versions([story.pk]).get(story.pk, set())
-    ):  # an earlier version is there only if it went out on the wire (not a draft's)
+    try:
+        if story is None:
+            raise NotSent(code)
+        # An earlier version is there only if it went out on the wire (not a draft's).
+        current = item_of(story, query.version)
+    except NotSent:
         _log(subscriber, request, 404)
-        raise Http404("No such item")
+        raise Http404("No such item") from None
     # Accept read with its q-values: "…newsitem+xml;q=0, application/json" wants JSON.
     preferred = request.get_preferred_type(["application/json", NEWSML_TYPE])
     wanted = query.format or ("newsml" if preferred == NEWSML_TYPE else "ninjs")
-    current = item_of(story, query.version)
     _log(subscriber, request, 200, 1)
     response["Cache-Control"] = PRIVATE
     if wanted == "newsml":

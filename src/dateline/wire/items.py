@@ -100,12 +100,19 @@ def wire_versions(codes: list[int]) -> dict[int, set[int]]:
     return versions
 
 
+class NotSent(LookupError):
+    """An earlier version of a story that never went out on the wire (or none at all)."""
+
+
 def item_of(story: Story, version: int | None = None, *, public: bool | None = None) -> Item:
-    """The item for `story` as it is now, or for one of its earlier versions (from its
-    Revision); the status is always the story's current one."""
+    """The item for `story` as it is now, or for one of its earlier versions that went out
+    (from its Revision; NotSent for any other); the status is always the story's current one."""
     version = story.version if version is None else version
     if version == story.version:
         return items_of([(story, public)])[0]
+    sent = wire_versions([story.pk]).get(story.pk, set())
+    if version not in sent:
+        raise NotSent(f"story {story.pk} version {version}")
     revision = Revision.objects.get(story=story, version=version)
     tags = [tuple(pair) for pair in revision.tags]
     return _item(
@@ -118,7 +125,7 @@ def item_of(story: Story, version: int | None = None, *, public: bool | None = N
         status=pub_status(story, public=public),
         notes=_notes([story.pk])[story.pk],
         topics=_topics(tags),
-        sent=wire_versions([story.pk]).get(story.pk, set()),
+        sent=sent,
     )
 
 

@@ -19,7 +19,7 @@ from django.db.models import Count
 
 from dateline.comments import moderation
 from dateline.comments.models import Comment, Report, Status
-from dateline.editions.models import Edition
+from dateline.editions.models import unknown_edition
 from dateline.stories.models import Story
 from dateline.stories.workflow import ActionRefused
 
@@ -184,12 +184,8 @@ class Command(BaseCommand):
                 raise CommandError(f"--story {story}: no such story")
             comments = comments.filter(story_id=story)
         if edition:
-            known = list(Edition.objects.order_by("code").values_list("code", flat=True))
-            if edition not in known:
-                there = ", ".join(known) or "none yet"
-                raise CommandError(
-                    f"--edition {one_line(edition)}: no such edition (there are {there})"
-                )
+            if problem := unknown_edition(edition):
+                raise CommandError(f"--edition {one_line(edition)}: {problem}")
             comments = comments.filter(story__edition__code=edition)
         comments = comments.select_related("story").order_by("-id")
         if limit:

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from dateline.discovery.related import explained
-from dateline.editions.models import Edition
+from dateline.editions.models import unknown_edition
 from dateline.stories import actions
 from dateline.stories.models import Status, Story
 from dateline.stories.workflow import ActionRefused
@@ -176,10 +176,8 @@ class Command(BaseCommand):
         if status:
             stories = stories.filter(status=status)
         if edition:
-            known = list(Edition.objects.order_by("code").values_list("code", flat=True))
-            if edition not in known:
-                there = ", ".join(known) or "none yet"
-                raise CommandError(f"--edition {edition}: no such edition (there are {there})")
+            if problem := unknown_edition(edition):
+                raise CommandError(f"--edition {edition}: {problem}")
             stories = stories.filter(edition__code=edition)
         if limit:
             stories = stories[:limit]
