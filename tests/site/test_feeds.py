@@ -477,3 +477,36 @@ def test_a_feed_served_under_a_script_prefix_links_under_it(client, story):
     assert document["feed_url"] == f"{HOST}/agency/en/feed.json"
     assert item["url"] == f"{HOST}/agency{story.get_absolute_url()}"
     assert item["id"] == f"{HOST}/agency/en/news/{story.code}"
+
+
+@pytest.mark.parametrize("withdraw", ["kill", "unpublish"])
+def test_a_story_leaving_a_feed_moves_the_feeds_own_time(client, story, settings, withdraw):
+    """Atom's feed <updated> and RSS's <lastBuildDate> say when the feed last changed: when
+    its newest entry leaves, that is later than any entry it keeps."""
+    settings.PAGE_CACHE_SECONDS = 0
+    earlier = make_story(
+        story.edition,
+        section=story.section,
+        tags=("Rail",),
+        published_at=timezone.now() - datetime.timedelta(hours=3),
+    )
+    scopes = ("/en/", "/en/section/world/", "/en/tag/rail/")
+
+    def feed_times() -> dict[str, object]:
+        times = {}
+        for scope in scopes:
+            for format in ("atom", "rss"):
+                parsed = feedparser.parse(client.get(f"{scope}feed.{format}").content)
+                times[scope + format] = parsed.feed.get("updated_parsed")
+        return times
+
+    before = feed_times()
+    left_at = timezone.now().replace(microsecond=0).utctimetuple()
+    if withdraw == "kill":
+        kill_story(story, reason="Withdrawn.")
+    else:
+        unpublish_story(story)
+    after = feed_times()
+    for name, moment in after.items():
+        assert before[name] < left_at <= moment, name
+    assert all(ids_in(client, f"{s}feed.atom") == [code_url(earlier)] for s in scopes)

@@ -326,3 +326,33 @@ def test_an_edition_with_a_regional_language_gets_a_valid_news_sitemap(client, e
     assert document.findtext(".//news:language", namespaces=NS) == "pt"
     assert document.findtext(".//news:name", namespaces=NS) == "Dateline Brasil"
     assert_valid_news(schema("sitemap.xsd"), document)
+
+
+@pytest.mark.parametrize("withdraw", [kill_story, unpublish_story])
+def test_a_story_leaving_moves_its_sitemaps_last_change_in_the_index(
+    client, editions, settings, withdraw
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    en, _ = editions
+    make_story(en, published_at=timezone.now() - 3 * HOUR)
+    newest = make_story(en, published_at=timezone.now() - HOUR)
+    old = make_story(en, published_at=timezone.now() - 240 * HOUR)
+
+    def last_changes() -> dict[str, datetime.datetime]:
+        index = fetch(client, "http://testserver/sitemap.xml")
+        return {
+            entry.findtext("s:loc", namespaces=NS).rsplit("/", 1)[
+                1
+            ]: datetime.datetime.fromisoformat(entry.findtext("s:lastmod", namespaces=NS))
+            for entry in index.iterfind("s:sitemap", NS)
+        }
+
+    before = last_changes()
+    left_at = timezone.now().replace(microsecond=0)
+    withdraw(newest, **({"reason": "Wrong."} if withdraw is kill_story else {}))
+    after = last_changes()
+    for name in ("stories-en.xml", "news-en.xml"):
+        assert before[name] < left_at <= after[name], name
+    # A story older than the news sitemap's two days never was in it: only the other moves.
+    withdraw(old, **({"reason": "Wrong."} if withdraw is kill_story else {}))
+    assert last_changes()["news-en.xml"] == after["news-en.xml"]

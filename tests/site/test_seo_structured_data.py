@@ -251,3 +251,21 @@ def test_the_private_preview_is_never_indexed_nor_described(client, editions):
 )
 def test_open_graph_locale_of_an_edition_language(language, expected):
     assert og_locale(language) == expected
+
+
+def test_a_long_headline_is_cut_at_a_word_for_the_json_ld_only(client, editions):
+    headline = "Parliament debates " + "the long budget bill " * 12 + "tonight"
+    story = make_story(editions[0], headline=headline)
+    json_ld, properties, soup = read(client, story.get_absolute_url())
+    shown = json_ld["NewsArticle"]["headline"]
+    assert len(shown) <= 110 and shown.endswith("…")
+    assert headline.startswith(shown.removesuffix("…") + " ")  # whole words
+    assert soup.find("h1").get_text() == headline
+    assert one(properties, "og:title") == headline
+
+
+def test_a_headline_of_110_characters_is_not_cut(client, editions):
+    headline = "A" * 50 + " " + "B" * 59
+    story = make_story(editions[0], headline=headline)
+    json_ld, _, _ = read(client, story.get_absolute_url())
+    assert json_ld["NewsArticle"]["headline"] == headline

@@ -14,16 +14,17 @@ import re
 from dataclasses import dataclass
 
 from django.contrib.syndication.views import Feed
+from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
-from django.views.decorators.http import require_safe
 from markupsafe import Markup, escape
 
 from dateline.copy import direction_for
 from dateline.site.chrome import EditionChrome
 from dateline.site.invalidation import edition_scope, section_scope, tag_scope
+from dateline.site.methods import reads_only
 from dateline.site.page_cache import answer, keep, look_up
 from dateline.site.sitemaps import with_last_modified
 from dateline.site.templating import dateline_html, dateline_of, page_url, story_url
@@ -80,6 +81,7 @@ class Channel:
     author: str
     entries: tuple[Entry, ...]
     newest_public_since: datetime.datetime | None  # when the newest entry became public
+    last_withdrawn: datetime.datetime | None  # when the last story to leave it left
 
 
 def story_id(request: HttpRequest, story: Story) -> str:
@@ -121,10 +123,12 @@ def entry_of(request: HttpRequest, story: Story) -> Entry:
     )
 
 
-def channel_of(request: HttpRequest, stories, chrome: EditionChrome, title: str, page: str, about):
+def channel_of(request: HttpRequest, scope, chrome: EditionChrome, title: str, page: str, about):
+    """The channel of the stories `scope` keeps (a function of a queryset: its edition, its
+    section, its tag)."""
     edition = chrome.edition
     newest = list(
-        with_last_modified(stories)
+        with_last_modified(scope(Story.objects.public()))
         .select_related("edition", "section")
         .defer("body")  # the Markdown: the feed shows the HTML made from it
         .prefetch_related("tags")
@@ -139,16 +143,26 @@ def channel_of(request: HttpRequest, stories, chrome: EditionChrome, title: str,
         author=xml_safe(edition.name),
         entries=tuple(entry_of(request, story) for story in newest),
         newest_public_since=max(public_since, default=None),
+        last_withdrawn=last_withdrawn(scope(Story.objects.withdrawn()), newest),
     )
+
+
+def last_withdrawn(withdrawn, newest: list[Story]) -> datetime.datetime | None:
+    """When the last of the `withdrawn` stories that would be among the feed's `newest`
+    entries left it: the feed changed then, though none of the entries it keeps did."""
+    if len(newest) == FEED_ITEMS:
+        withdrawn = withdrawn.filter(published_at__gte=newest[-1].published_at)
+    return withdrawn.aggregate(at=Max("updated_at"))["at"]
 
 
 def edition_channel(request: HttpRequest, edition: str) -> Channel:
     chrome = edition_chrome(edition)
     e = chrome.edition
-    stories = Story.objects.public().in_edition(e)
     description = e.labels["front_description"].format(edition=e.name)
     front = page_url("site:front", edition=e.code)
-    return channel_of(request, stories, chrome, e.name, front, description)
+    return channel_of(
+        request, lambda stories: stories.in_edition(e), chrome, e.name, front, description
+    )
 
 
 def section_channel(request: HttpRequest, edition: str, slug: str) -> Channel:
@@ -157,21 +171,28 @@ def section_channel(request: HttpRequest, edition: str, slug: str) -> Channel:
     if section is None:
         raise Http404("No such section")
     e = chrome.edition
-    stories = Story.objects.public().in_section(section)
     description = e.labels["section_description"].format(section=section.name, edition=e.name)
     page = reverse("site:section", kwargs={"edition": e.code, "slug": slug})
     title = f"{section.name} – {e.name}"
-    return channel_of(request, stories, chrome, title, page, description)
+    return channel_of(
+        request, lambda stories: stories.in_section(section), chrome, title, page, description
+    )
 
 
 def tag_channel(request: HttpRequest, edition: str, slug: str) -> Channel:
     chrome = edition_chrome(edition)
     tag = get_object_or_404(Tag, slug=slug)
     e = chrome.edition
-    stories = Story.objects.public().in_edition_tagged(e, tag)
     description = e.labels["tag_description"].format(tag=tag.name, edition=e.name)
     page = reverse("site:tag", kwargs={"edition": e.code, "slug": slug})
-    channel = channel_of(request, stories, chrome, f"{tag.name} – {e.name}", page, description)
+    channel = channel_of(
+        request,
+        lambda stories: stories.in_edition_tagged(e, tag),
+        chrome,
+        f"{tag.name} – {e.name}",
+        page,
+        description,
+    )
     if not channel.entries:
         # As the tag page: a tag no public story of this edition carries does not exist here.
         raise Http404("No such tag")
@@ -181,7 +202,21 @@ def tag_channel(request: HttpRequest, edition: str, slug: str) -> Channel:
 # --- RSS and Atom: Django's syndication framework ---------------------------------------------
 
 
-class AtomWithContent(Atom1Feed):
+class ChangedWhenAStoryLeft:
+    """A feed's own time (Atom's <updated>, RSS's <lastBuildDate>): its newest entry's, or
+    later, when a story left it (`Channel.last_withdrawn`, given as a feed keyword)."""
+
+    def latest_post_date(self) -> datetime.datetime:
+        newest = super().latest_post_date()
+        left = self.feed.get("last_withdrawn")
+        return max(newest, left) if left else newest
+
+
+class Rss(ChangedWhenAStoryLeft, Rss201rev2Feed):
+    pass
+
+
+class AtomWithContent(ChangedWhenAStoryLeft, Atom1Feed):
     """Atom with each entry's language, the lead as its `<summary>` and the whole story as its
     `<content>` (Django writes the description, here the whole story, as the summary)."""
 
@@ -243,6 +278,9 @@ class ChannelFeed(Feed):
     def item_categories(self, entry: Entry) -> tuple[str, ...]:
         return entry.categories
 
+    def feed_extra_kwargs(self, channel: Channel) -> dict:
+        return {"last_withdrawn": channel.last_withdrawn}
+
     def item_extra_kwargs(self, entry: Entry) -> dict:
         return {"summary": entry.summary, "language": entry.language}
 
@@ -291,7 +329,7 @@ def json_feed_document(request: HttpRequest, channel: Channel) -> bytes:
 
 
 FORMATS = {
-    "rss": (syndication_document(Rss201rev2Feed), Rss201rev2Feed.content_type),
+    "rss": (syndication_document(Rss), Rss.content_type),
     "atom": (syndication_document(AtomWithContent), AtomWithContent.content_type),
     "json": (json_feed_document, "application/feed+json; charset=utf-8"),
 }
@@ -324,7 +362,6 @@ def render_feed(request: HttpRequest, format: str, channel: Channel) -> Rendered
     return Rendered(content, content_type, etag, last_modified_of(channel))
 
 
-@require_safe
 def serve(request: HttpRequest, format: str, make_channel, scopes, **scope) -> HttpResponse:
     lookup = look_up(request, scopes)
     rendered = lookup.fresh
@@ -336,16 +373,19 @@ def serve(request: HttpRequest, format: str, make_channel, scopes, **scope) -> H
     return answer(request, rendered)
 
 
+@reads_only
 def edition_feed(request: HttpRequest, edition: str, format: str) -> HttpResponse:
     scopes = [edition_scope(edition)]
     return serve(request, format, edition_channel, scopes, edition=edition)
 
 
+@reads_only
 def section_feed(request: HttpRequest, edition: str, slug: str, format: str) -> HttpResponse:
     scopes = [section_scope(edition, slug)]
     return serve(request, format, section_channel, scopes, edition=edition, slug=slug)
 
 
+@reads_only
 def tag_feed(request: HttpRequest, edition: str, slug: str, format: str) -> HttpResponse:
     scopes = [tag_scope(edition, slug)]
     return serve(request, format, tag_channel, scopes, edition=edition, slug=slug)

@@ -19,6 +19,9 @@ from markupsafe import Markup
 from dateline.site.templating import dateline_of, machine_time, page_url, story_url
 
 DESCRIPTION_CHARACTERS = 200
+# Google's article structured data: "headlines should not exceed 110 characters"; the page's
+# own <h1> and <title> keep the whole headline.
+JSON_LD_HEADLINE_CHARACTERS = 110
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,15 @@ def last_modified(story, corrections) -> datetime.datetime:
     return max([story.published_at, *(c.at for c in corrections)])
 
 
+def cut_at_word(text: str, limit: int) -> str:
+    """`text` if it has at most `limit` characters; else its words that fit, and "…"."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    words = cut.rsplit(maxsplit=1)[0] if " " in cut.strip() else cut
+    return words.rstrip(" ,;:–—-") + "…"
+
+
 def script_safe_json(data) -> Markup:
     """`data` as JSON that can stand inside a <script> element whatever text it holds: every
     '<' is written \\u003c (JSON reads the same character), so nothing in it can end the
@@ -75,7 +87,7 @@ def news_article(request, edition, story, tags, corrections, url: str) -> dict:
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
-        "headline": story.headline,
+        "headline": cut_at_word(story.headline, JSON_LD_HEADLINE_CHARACTERS),
         "description": story.lead,
         "url": url,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},

@@ -16,11 +16,11 @@ from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_safe
 
 from dateline.editions.models import Edition
 from dateline.site.chrome import site_chrome
 from dateline.site.invalidation import SITEMAPS
+from dateline.site.methods import reads_only
 from dateline.site.page_cache import cached_page
 from dateline.site.templating import story_url
 from dateline.stories.models import Correction, Story
@@ -77,11 +77,17 @@ class EditionStories(Sitemap):
     def lastmod(self, story) -> datetime.datetime:
         return story.last_modified
 
+    def withdrawn(self):
+        """The edition's stories listed once and no longer: the last of them to go changed
+        this sitemap as much as the last one to come."""
+        return Story.objects.withdrawn().in_edition(self.edition)
+
     def get_latest_lastmod(self) -> datetime.datetime | None:
         stories = self.public()
         published = stories.aggregate(at=Max("published_at"))["at"]
         corrected = Correction.objects.filter(story__in=stories).aggregate(at=Max("at"))["at"]
-        return max((at for at in (published, corrected) if at), default=None)
+        left = self.withdrawn().aggregate(at=Max("updated_at"))["at"]
+        return max((at for at in (published, corrected, left) if at), default=None)
 
 
 class EditionNews(EditionStories):
@@ -94,6 +100,9 @@ class EditionNews(EditionStories):
     def public(self):
         since = timezone.now() - NEWS_WINDOW
         return super().public().filter(published_at__gte=since)
+
+    def withdrawn(self):
+        return super().withdrawn().filter(published_at__gte=timezone.now() - NEWS_WINDOW)
 
     def items(self):
         stories = self.public().order_by(F("published_at").desc(), "-code")
@@ -116,7 +125,7 @@ def sitemaps_by_name() -> dict[str, EditionStories]:
     }
 
 
-@require_safe
+@reads_only
 @django_sitemaps.x_robots_tag
 @cached_page(scopes=lambda **_: [SITEMAPS])
 def sitemap_index(request: HttpRequest) -> HttpResponse:
@@ -130,7 +139,7 @@ def sitemap_index(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_safe
+@reads_only
 @django_sitemaps.x_robots_tag
 @cached_page(scopes=lambda **_: [SITEMAPS])
 def sitemap(request: HttpRequest, section: str) -> HttpResponse:
@@ -143,7 +152,7 @@ def sitemap(request: HttpRequest, section: str) -> HttpResponse:
     )
 
 
-@require_safe
+@reads_only
 def robots_txt(request: HttpRequest) -> HttpResponse:
     """Crawlers may read every public page; the newsroom is private. Names the sitemap index,
     which names every sitemap."""

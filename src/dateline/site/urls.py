@@ -2,6 +2,7 @@ from django.urls import path, register_converter
 
 from dateline.site import comments, search, sitemaps, views
 from dateline.site.feeds import FeedFormatConverter, edition_feed, section_feed, tag_feed
+from dateline.site.methods import reads_only
 from dateline.site.page_cache import shared_page
 
 
@@ -39,7 +40,7 @@ urlpatterns = [
         name="section-feed",
     ),
     path("<slug:edition>/tag/<str:slug>/feed.<feed:format>", tag_feed, name="tag-feed"),
-    path("<slug:edition>/search", shared_page(search.search_page), name="search"),
+    path("<slug:edition>/search", reads_only(shared_page(search.search_page)), name="search"),
     path("<slug:edition>/news/<code:code>", views.article, name="article-code"),
     path("<slug:edition>/news/<code:code>/", views.article, name="article-code-slash"),
     path("<slug:edition>/news/<code:code>/comment", comments.post_comment, name="comment-post"),

@@ -29,6 +29,7 @@ from dateline.site.invalidation import (
     story_scope,
     tag_scope,
 )
+from dateline.site.methods import reads_only
 from dateline.site.page_cache import also_shows, cached_page
 from dateline.site.pagination import page_from
 from dateline.site.templating import story_url
@@ -64,6 +65,7 @@ def render_page(request: HttpRequest, chrome: EditionChrome, template: str, **co
     )
 
 
+@reads_only
 def home(request: HttpRequest) -> HttpResponse:
     default = site_chrome().default
     if default is None:
@@ -71,6 +73,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("site:front", edition=default.edition.code)
 
 
+@reads_only
 def favicon(request: HttpRequest) -> HttpResponse:
     """Browsers ask for /favicon.ico on pages that name no icon (the admin's, files).
     Not a permanent redirect: the icon's hashed name changes with the icon."""
@@ -117,6 +120,7 @@ def _list_rows(compiled: Compiled, chrome: EditionChrome, literals=None, **value
     return rows
 
 
+@reads_only
 @cached_page(scopes=lambda edition: [edition_scope(edition)])
 def front(request: HttpRequest, edition: str) -> HttpResponse:
     chrome = edition_chrome(edition)
@@ -138,6 +142,7 @@ def front(request: HttpRequest, edition: str) -> HttpResponse:
     )
 
 
+@reads_only
 @cached_page(scopes=lambda edition, slug: [section_scope(edition, slug)])
 def section(request: HttpRequest, edition: str, slug: str) -> HttpResponse:
     chrome = edition_chrome(edition)
@@ -149,6 +154,7 @@ def section(request: HttpRequest, edition: str, slug: str) -> HttpResponse:
     return render_list(request, chrome, "section.html", page, section=current)
 
 
+@reads_only
 @cached_page(scopes=lambda edition, slug: [tag_scope(edition, slug)])
 def tag(request: HttpRequest, edition: str, slug: str) -> HttpResponse:
     chrome = edition_chrome(edition)
@@ -182,6 +188,7 @@ ARTICLE_STORY = Compiled(
 ARTICLE_TAGS = Compiled(lambda story: Tag.objects.filter(stories=story))  # by name
 
 
+@reads_only
 @with_comment_form
 @cached_page(scopes=lambda edition, code, slug="": [story_scope(code)])
 def article(request: HttpRequest, edition: str, code: int, slug: str = "") -> HttpResponse:

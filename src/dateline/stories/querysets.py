@@ -68,6 +68,15 @@ class StoryQuerySet(models.QuerySet):
             models.Q(embargo_until__isnull=True) | models.Q(embargo_until__lte=now)
         )
 
+    def withdrawn(self) -> "StoryQuerySet":
+        """Stories given a publication time and then killed or unpublished: what a list, a
+        feed or a sitemap may have shown and shows no longer (their `updated_at` is when)."""
+        from dateline.stories.models import Status
+
+        return self.filter(
+            status__in=(Status.KILLED, Status.UNPUBLISHED), published_at__isnull=False
+        )
+
     def in_edition(self, edition) -> "StoryQuerySet":
         return self.filter(edition=edition)
 
