@@ -77,6 +77,17 @@ def test_wrong_or_old_slug_redirects_permanently(client, seed_story, wrong):
     assert response["Location"] == seed_story.get_absolute_url()
 
 
+def test_a_slash_after_the_slug_leads_to_the_article(client, seed_story, editions):
+    url = seed_story.get_absolute_url()
+    response = client.get(f"{url}/?reply=7")
+    assert response.status_code == 301 and response["Location"] == f"{url}?reply=7"
+    assert client.get(response["Location"]).status_code == 200
+    persian = make_story(editions[1], headline="باران در تهران")
+    response = client.get(f"{persian.get_absolute_url()}/")
+    assert response.status_code == 301 and response["Location"] == persian.get_absolute_url()
+    assert client.post(f"{url}/").status_code == 405
+
+
 @pytest.mark.parametrize(
     "query", ["order=newest", "reply=7", "utm_source=x&cpage=2", "flag&s=%2F%20+&bad=%FF"]
 )

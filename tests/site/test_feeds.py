@@ -187,7 +187,7 @@ def test_atom_has_the_elements_rfc_4287_requires(client, story):
     assert entry.findtext(f"{ATOM}id") == code_url(story)
     assert entry.findtext(f"{ATOM}title") == "Caspian rail link opens"
     assert entry.findtext(f"{ATOM}updated")
-    assert entry.findtext(f"{ATOM}author/{ATOM}name") == "By Sara Ahmadi"
+    assert entry.findtext(f"{ATOM}author/{ATOM}name") == "Sara Ahmadi"  # without its "By"
     alternate = entry.find(f"{ATOM}link[@rel='alternate']").get("href")
     assert alternate == f"{HOST}{story.get_absolute_url()}"
     assert entry.find(f"{ATOM}content").get("type") == "html"
@@ -200,7 +200,7 @@ def test_json_feed_has_the_shape_of_json_feed_1_1(client, story):
     jsonschema.validate(document, JSON_FEED_SHAPE, format_checker=jsonschema.FormatChecker())
     (item,) = document["items"]
     assert item["id"] == code_url(story)
-    assert item["authors"] == [{"name": "By Sara Ahmadi"}]
+    assert item["authors"] == [{"name": "Sara Ahmadi"}]
     assert item["tags"][0] == "World"  # the section, then the tags
     assert sorted(item["tags"][1:]) == ["Caspian Sea", "Rail"]
     assert document["feed_url"] == f"{HOST}/en/tag/rail/feed.json"
@@ -212,7 +212,7 @@ def test_an_item_reads_as_the_story_with_its_dateline_before_the_lead(client, st
     assert entry["title"] == "Caspian rail link opens"
     assert entry["link"] == f"{HOST}{story.get_absolute_url()}"
     assert entry["id"] == code_url(story)
-    assert entry["author"] == "By Sara Ahmadi"
+    assert entry["author"] == "Sara Ahmadi"
     assert entry["tags"] == {"World", "Rail", "Caspian Sea"}
     content = page_of_html(entry["text"])
     lead = content.p.get_text()
@@ -510,3 +510,19 @@ def test_a_story_leaving_a_feed_moves_the_feeds_own_time(client, story, settings
     for name, moment in after.items():
         assert before[name] < left_at <= moment, name
     assert all(ids_in(client, f"{s}feed.atom") == [code_url(earlier)] for s in scopes)
+
+
+def test_an_empty_feed_says_when_it_last_changed_not_when_it_was_written(client, story, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    unpublished_at = timezone.now().replace(microsecond=0)
+    unpublish_story(story)
+    emptied = feedparser.parse(client.get("/en/section/world/feed.atom").content)
+    assert emptied.entries == []
+    assert (
+        emptied.feed.updated_parsed
+        == story.__class__.objects.get(pk=story.pk).updated_at.replace(microsecond=0).utctimetuple()
+    )
+    assert emptied.feed.updated_parsed >= unpublished_at.utctimetuple()
+    story.edition.sections.create(slug="sport", name="Sport")
+    never = feedparser.parse(client.get("/en/section/sport/feed.rss").content)
+    assert never.entries == [] and never.feed.updated_parsed[:3] == (1970, 1, 1)

@@ -96,6 +96,30 @@ def test_article_carries_a_news_article_with_every_field(client, corrected_story
     ]
 
 
+@pytest.mark.parametrize(
+    ("byline", "people"),
+    [
+        ("By Sara Ahmadi", {"@type": "Person", "name": "Sara Ahmadi"}),
+        ("Abby Smith", {"@type": "Person", "name": "Abby Smith"}),
+        (
+            "by Sara Ahmadi and Ali Rezaei",
+            [{"@type": "Person", "name": "Sara Ahmadi"}, {"@type": "Person", "name": "Ali Rezaei"}],
+        ),
+        (
+            "به قلم سارا احمدی و علی رضایی",
+            [{"@type": "Person", "name": "سارا احمدی"}, {"@type": "Person", "name": "علی رضایی"}],
+        ),
+    ],
+)
+def test_the_author_is_each_person_the_byline_names_without_its_by(
+    client, editions, byline, people
+):
+    story = make_story(editions[0], byline=byline)
+    json_ld, _, soup = read(client, story.get_absolute_url())
+    assert json_ld["NewsArticle"]["author"] == people
+    assert byline in soup.get_text()  # the page prints the byline as written
+
+
 def test_a_story_without_byline_correction_or_section_names_the_edition_as_author(client, editions):
     _, fa = editions
     story = make_story(fa, headline="بارش باران در تهران", lead="باران بارید.")
@@ -206,7 +230,11 @@ def test_hostile_text_cannot_leave_the_json_ld(client, editions):
     article = json_ld["NewsArticle"]
     assert article["headline"] == f"Headline {HOSTILE}"
     assert article["description"] == f"Lead {HOSTILE}"
-    assert article["author"]["name"] == f"By {HOSTILE}"
+    # The byline's "By" left out, and its " & " read as two people.
+    assert article["author"] == [
+        {"@type": "Person", "name": '</script><script>alert(1)</script><!-- "quoted"'},
+        {"@type": "Person", "name": "'single' </SCRIPT >"},
+    ]
     assert article["keywords"] == [f"Tag {HOSTILE}"]
     assert article["correction"][0]["text"] == f"Note {HOSTILE}"
     # The element's own text is the JSON, whole, with every '<' written as \u003c.

@@ -79,6 +79,17 @@ def to_blocks(paragraphs: list[str], *, detect_headings: bool) -> list[Block]:
     return blocks
 
 
+_BYLINE_WORD = re.compile(r"^(?:by|به قلم)\s*:?\s+", re.IGNORECASE)
+_AUTHORS_JOINED = re.compile(r"\s+(?:and|&|و)\s+", re.IGNORECASE)
+
+
+def byline_names(byline: str) -> list[str]:
+    """The people a byline names, as structured data and feeds want them: without its "By"
+    ("By Sara Ahmadi and Ali Rezaei" → ["Sara Ahmadi", "Ali Rezaei"])."""
+    names = _AUTHORS_JOINED.split(_BYLINE_WORD.sub("", byline.strip(), count=1))
+    return [name.strip() for name in names if name.strip()]
+
+
 def take_byline(paragraphs: list[str]) -> tuple[str, list[str]]:
     """Split a leading ``By …`` paragraph off: ``(byline, rest)``; ``""`` when none."""
     first = paragraphs[0] if paragraphs else ""

@@ -22,6 +22,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from markupsafe import Markup, escape
 
 from dateline.copy import direction_for
+from dateline.copy.paragraphs import byline_names
 from dateline.site.chrome import EditionChrome
 from dateline.site.invalidation import edition_scope, section_scope, tag_scope
 from dateline.site.methods import reads_only
@@ -115,7 +116,7 @@ def entry_of(request: HttpRequest, story: Story) -> Entry:
         # What readers see changed: a correction (an internal change, a link or a policy, is
         # not an update to the story), as the page's dateModified and the sitemaps say.
         updated=story.last_modified,
-        author=xml_safe(story.byline),
+        author=xml_safe(", ".join(byline_names(story.byline))),  # without its "By"
         categories=tuple(
             xml_safe(name) for name in [*section, *(t.name for t in story.tags.all())]
         ),
@@ -202,13 +203,20 @@ def tag_channel(request: HttpRequest, edition: str, slug: str) -> Channel:
 # --- RSS and Atom: Django's syndication framework ---------------------------------------------
 
 
+NEVER_CHANGED = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+
 class ChangedWhenAStoryLeft:
     """A feed's own time (Atom's <updated>, RSS's <lastBuildDate>): its newest entry's, or
-    later, when a story left it (`Channel.last_withdrawn`, given as a feed keyword)."""
+    later, when a story left it (`Channel.last_withdrawn`, given as a feed keyword). A feed
+    with no entries left says when the last one left, or NEVER_CHANGED if it never had any:
+    Django's default there, the moment of writing, made each request a new document."""
 
     def latest_post_date(self) -> datetime.datetime:
-        newest = super().latest_post_date()
         left = self.feed.get("last_withdrawn")
+        if not self.items:
+            return left or NEVER_CHANGED
+        newest = super().latest_post_date()
         return max(newest, left) if left else newest
 
 

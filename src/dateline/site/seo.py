@@ -16,6 +16,7 @@ from django.utils.text import Truncator
 from jinja2 import pass_context
 from markupsafe import Markup
 
+from dateline.copy.paragraphs import byline_names
 from dateline.site.templating import dateline_of, machine_time, page_url, story_url
 
 DESCRIPTION_CHARACTERS = 200
@@ -84,6 +85,8 @@ def news_article(request, edition, story, tags, corrections, url: str) -> dict:
         "name": edition.name,
         "url": request.build_absolute_uri(page_url("site:front", edition=edition.code)),
     }
+    # Each person the byline names, without its "By" (Google: the name alone in `name`).
+    authors = [{"@type": "Person", "name": name} for name in byline_names(story.byline)]
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -93,7 +96,7 @@ def news_article(request, edition, story, tags, corrections, url: str) -> dict:
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "datePublished": machine_time(story.published_at),
         "dateModified": machine_time(last_modified(story, corrections)),
-        "author": {"@type": "Person", "name": story.byline} if story.byline else publisher,
+        "author": (authors[0] if len(authors) == 1 else authors) or publisher,
         "publisher": publisher,
         "inLanguage": story.language or edition.language,
         "isAccessibleForFree": True,

@@ -51,6 +51,7 @@ urlpatterns = [
         name="comment-form",
     ),
     path("<slug:edition>/news/<code:code>/<str:slug>", views.article, name="article"),
+    path("<slug:edition>/news/<code:code>/<str:slug>/", views.article_with_slash),
     path(
         "<slug:edition>/comments/<int:comment>/report",
         comments.report_comment,

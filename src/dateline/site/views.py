@@ -230,6 +230,16 @@ def article(request: HttpRequest, edition: str, code: int, slug: str = "") -> Ht
     )
 
 
+@reads_only
+def article_with_slash(request: HttpRequest, edition: str, code: int, slug: str):
+    """An article's address with a slash after the slug (a shared link someone finished with
+    one): the address without it, permanently; the article then checks the slug."""
+    query = iri_to_uri(request.META.get("QUERY_STRING", ""))
+    return HttpResponsePermanentRedirect(
+        request.path.removesuffix("/") + (f"?{query}" if query else "")
+    )
+
+
 def withdrawn_or_not_found(request: HttpRequest, chrome: EditionChrome, code: int):
     """410 with a short, dated notice for a killed story readers once saw; for any other story
     that is not public, the 404 an unknown code gets, so that its existence does not leak.
