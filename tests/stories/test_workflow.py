@@ -389,3 +389,23 @@ def test_an_embargo_is_offered_only_while_it_can_hold(newsroom):
     held = story_in(newsroom, Status.APPROVED)
     actions.embargo_story(held, until=timezone.now() + SOON)
     assert Action.EMBARGOED in {o.action for o in offered_actions(editor, held)}
+
+
+def test_a_story_published_again_keeps_the_time_readers_first_saw_it(newsroom):
+    story = story_in(newsroom, Status.PUBLISHED)
+    first = Story.objects.get(pk=story.pk).published_at
+    actions.unpublish_story(story)
+    again = actions.publish_story(story)
+    assert again.published_at == first
+    # Unless the editor gives a time.
+    actions.unpublish_story(story)
+    earlier = first - datetime.timedelta(days=1)
+    assert actions.publish_story(story, at=earlier).published_at == earlier
+
+
+def test_a_story_unpublished_before_readers_saw_it_is_published_now(newsroom):
+    story = story_in(newsroom, Status.APPROVED)
+    actions.embargo_story(story, until=timezone.now() + SOON)
+    actions.unpublish_story(story)  # before the embargo's end: never public
+    before = timezone.now()
+    assert actions.publish_story(story).published_at >= before

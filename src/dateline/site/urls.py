@@ -41,8 +41,9 @@ urlpatterns = [
     ),
     path("<slug:edition>/tag/<str:slug>/feed.<feed:format>", tag_feed, name="tag-feed"),
     path("<slug:edition>/search", reads_only(shared_page(search.search_page)), name="search"),
-    path("<slug:edition>/news/<code:code>", views.article, name="article-code"),
-    path("<slug:edition>/news/<code:code>/", views.article, name="article-code-slash"),
+    # Read only at its addresses: a refused comment's POST (site/comments.py) renders it too.
+    path("<slug:edition>/news/<code:code>", reads_only(views.article), name="article-code"),
+    path("<slug:edition>/news/<code:code>/", reads_only(views.article), name="article-code-slash"),
     path("<slug:edition>/news/<code:code>/comment", comments.post_comment, name="comment-post"),
     # The form alone, for the ESI include of a shared article page (site/comments.py).
     path(
@@ -50,7 +51,7 @@ urlpatterns = [
         comments.comment_form_fragment,
         name="comment-form",
     ),
-    path("<slug:edition>/news/<code:code>/<str:slug>", views.article, name="article"),
+    path("<slug:edition>/news/<code:code>/<str:slug>", reads_only(views.article), name="article"),
     path("<slug:edition>/news/<code:code>/<str:slug>/", views.article_with_slash),
     path(
         "<slug:edition>/comments/<int:comment>/report",

@@ -188,7 +188,6 @@ ARTICLE_STORY = Compiled(
 ARTICLE_TAGS = Compiled(lambda story: Tag.objects.filter(stories=story))  # by name
 
 
-@reads_only
 @with_comment_form
 @cached_page(scopes=lambda edition, code, slug="": [story_scope(code)])
 def article(request: HttpRequest, edition: str, code: int, slug: str = "") -> HttpResponse:

@@ -13,7 +13,9 @@ def publish_story(
     """Make a story public now, or with an earlier publication time `at` (an archive's).
 
     A later time is a schedule (`schedule_story`), which the worker carries out. A killed
-    story cannot be published again; a correction is a new version, not a re-publish.
+    story cannot be published again; a correction is a new version, not a re-publish. A story
+    readers saw before it was unpublished keeps the time they first saw it (its pages, feeds
+    and structured data give it as first published), unless `at` says otherwise.
     """
     now = timezone.now()
     if at is not None:
@@ -24,7 +26,18 @@ def publish_story(
                 "The publication time is in the future: schedule the story instead."
             )
     with state_change(story, StoryChange.Action.PUBLISHED, by=by, note=note) as current:
+        current.published_at = at or _seen_since(current, now) or now
         current.status = Status.PUBLISHED
-        current.published_at = at or now
         current.embargo_until = None
     return current
+
+
+def _seen_since(story: Story, now: datetime.datetime) -> datetime.datetime | None:
+    """The publication time of an unpublished story readers saw (it was published, or
+    released from a schedule or an embargo, and that time has come); None for one they never
+    saw (unpublished before its schedule or its embargo's end)."""
+    if story.status != Status.UNPUBLISHED or story.published_at is None:
+        return None
+    Action = StoryChange.Action
+    seen = story.changes.filter(action__in=(Action.PUBLISHED, Action.RELEASED))
+    return story.published_at if story.published_at <= now and seen.exists() else None
