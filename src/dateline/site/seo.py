@@ -56,9 +56,10 @@ def og_locale(language: str) -> str:
     return f"{locale.language}_{locale.territory}" if locale.territory else locale.language
 
 
-def last_modified(story, corrections) -> datetime.datetime:
-    """When readers last saw the story change: its last correction, or its publication."""
-    return max([story.published_at, *(c.at for c in corrections)])
+def last_modified(story) -> datetime.datetime:
+    """When readers last saw the story change (`revised_at`: an edit, a correction, a restored
+    version while public), or its publication."""
+    return max(filter(None, [story.published_at, story.revised_at]))
 
 
 def cut_at_word(text: str, limit: int) -> str:
@@ -95,7 +96,7 @@ def news_article(request, edition, story, tags, corrections, url: str) -> dict:
         "url": url,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "datePublished": machine_time(story.published_at),
-        "dateModified": machine_time(last_modified(story, corrections)),
+        "dateModified": machine_time(last_modified(story)),
         "author": (authors[0] if len(authors) == 1 else authors) or publisher,
         "publisher": publisher,
         "inLanguage": story.language or edition.language,
@@ -130,7 +131,7 @@ def page_seo(context) -> PageSeo:
             url=url,
             type="article",
             published=machine_time(story.published_at),
-            modified=machine_time(last_modified(story, corrections)),
+            modified=machine_time(last_modified(story)),
             section=story.section.name if story.section else "",
             tags=tuple(tag.name for tag in tags),
             json_ld=script_safe_json(news_article(request, edition, story, tags, corrections, url)),

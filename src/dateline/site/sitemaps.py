@@ -11,7 +11,7 @@ from functools import cached_property
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as django_sitemaps
-from django.db.models import F, Max, OuterRef, Subquery
+from django.db.models import F, Max
 from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
@@ -23,7 +23,7 @@ from dateline.site.invalidation import SITEMAPS
 from dateline.site.methods import reads_only
 from dateline.site.page_cache import cached_page
 from dateline.site.templating import story_url
-from dateline.stories.models import Correction, Story
+from dateline.stories.models import Story
 
 NEWS_WINDOW = datetime.timedelta(days=2)  # Google News reads only the last two days' stories
 
@@ -39,13 +39,10 @@ def news_language(language: str) -> str:
 
 
 def with_last_modified(stories):
-    """`last_modified`: the newest of the publication and the last correction (what the
-    article page shows as "Updated" and its JSON-LD as dateModified)."""
-    last_correction = Subquery(
-        Correction.objects.filter(story=OuterRef("pk")).order_by("-at").values("at")[:1]
-    )
+    """`last_modified`: the newest of the publication and the last revision readers saw
+    (what the article page shows as "Updated" and its JSON-LD as dateModified)."""
     return stories.annotate(
-        last_modified=Greatest("published_at", Coalesce(last_correction, "published_at"))
+        last_modified=Greatest("published_at", Coalesce("revised_at", "published_at"))
     )
 
 
@@ -83,11 +80,9 @@ class EditionStories(Sitemap):
         return Story.objects.withdrawn().in_edition(self.edition)
 
     def get_latest_lastmod(self) -> datetime.datetime | None:
-        stories = self.public()
-        published = stories.aggregate(at=Max("published_at"))["at"]
-        corrected = Correction.objects.filter(story__in=stories).aggregate(at=Max("at"))["at"]
+        public = self.public().aggregate(published=Max("published_at"), revised=Max("revised_at"))
         left = self.withdrawn().aggregate(at=Max("updated_at"))["at"]
-        return max((at for at in (published, corrected, left) if at), default=None)
+        return max((at for at in (*public.values(), left) if at), default=None)
 
 
 class EditionNews(EditionStories):

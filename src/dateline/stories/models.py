@@ -148,6 +148,14 @@ class Story(models.Model):
     version = models.PositiveIntegerField(default=1)
     published_at = models.DateTimeField(null=True, blank=True)
     embargo_until = models.DateTimeField(null=True, blank=True)
+    revised_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When readers last saw its content change: a version saved while it was "
+        "public (an edit, a correction, a restored version), or its return after an "
+        "unpublishing. Its pages, feeds and sitemaps give it as the last modification.",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
     created_by = models.ForeignKey(

@@ -26,7 +26,10 @@ def publish_story(
                 "The publication time is in the future: schedule the story instead."
             )
     with state_change(story, StoryChange.Action.PUBLISHED, by=by, note=note) as current:
-        current.published_at = at or _seen_since(current, now) or now
+        seen_since = _seen_since(current, now)
+        if seen_since is not None and at is None:
+            current.revised_at = now  # back, as it is now: readers see it again from now
+        current.published_at = at or seen_since or now
         current.status = Status.PUBLISHED
         current.embargo_until = None
     return current
