@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from dateline.stories.actions import correct_story, edit_story
-from dateline.stories.models import Correction
+from dateline.stories.models import Correction, Story
 from tests.factories import make_story
 from tests.site.conftest import page
 
@@ -16,10 +16,12 @@ TEHRAN = datetime.timezone(datetime.timedelta(hours=3, minutes=30))
 
 
 def corrected_at(story, moment: datetime.datetime, note: str, **content):
-    """Correct `story` and date the note `moment` (the Correction row's time is the real
-    clock's, so it is set afterwards, as an editor's correction at that time would be)."""
+    """Correct `story` and date the note `moment` (the Correction row's time and the story's
+    revision time are the real clock's, so they are set afterwards, as an editor's correction
+    at that time would set them)."""
     correct_story(story, note=note, **content)
     Correction.objects.filter(story=story, version=story.version).update(at=moment)
+    Story.objects.filter(pk=story.pk).update(revised_at=moment)
     return story
 
 
@@ -57,7 +59,10 @@ def test_corrections_are_a_marked_block_of_dated_notes(client, editions):
 
 def test_persian_corrections_are_in_persian_words_and_digits(client, editions):
     _, fa = editions
-    story = make_story(fa, headline="بارش باران در تهران", lead="باران بارید.")
+    published = datetime.datetime(2026, 11, 27, 9, 0, tzinfo=datetime.UTC)
+    story = make_story(
+        fa, headline="بارش باران در تهران", lead="باران بارید.", published_at=published
+    )
     corrected_at(
         story,
         datetime.datetime(2026, 11, 28, 9, 0, tzinfo=datetime.UTC),
@@ -86,11 +91,24 @@ def test_the_furniture_of_a_corrected_story_in_another_language_keeps_the_editio
 def test_an_uncorrected_story_has_no_block_and_no_update_time(client, editions):
     en, _ = editions
     story = make_story(en)
-    edit_story(story, base_version=story.version, lead="A silent fix of a typo.")
     soup = page(client.get(story.get_absolute_url()))
     assert soup.select("aside.corrections") == []
     assert len(soup.select(".story-header time")) == 1
     assert soup.select(".story-header .updated") == []
+
+
+def test_a_silent_fix_is_an_update_but_not_a_correction(client, editions):
+    """Readers are told when what they read last changed (as search engines are, by the
+    same time: decision 0019's addendum), though only a correction carries a note."""
+    en, _ = editions
+    story = make_story(en, published_at=datetime.datetime(2026, 11, 27, 9, 0, tzinfo=datetime.UTC))
+    fixed = edit_story(story, base_version=story.version, lead="A silent fix of a typo.")
+    soup = page(client.get(story.get_absolute_url()))
+    assert soup.select("aside.corrections") == []
+    updated = soup.select_one(".story-header .updated time")
+    assert datetime.datetime.fromisoformat(updated["datetime"]) == fixed.revised_at.replace(
+        microsecond=0
+    )
 
 
 def test_a_correction_costs_a_query_only_on_a_corrected_page(

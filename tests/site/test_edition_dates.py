@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from dateline.comments import moderation
 from dateline.comments.models import Comment
 from dateline.stories.actions import correct_story, kill_story
-from dateline.stories.models import Correction, StoryChange
+from dateline.stories.models import Correction, Story, StoryChange
 from tests.comments.conftest import post
 from tests.factories import make_edition, make_section, make_story
 from tests.site.conftest import page
@@ -60,6 +60,7 @@ def test_the_article_its_correction_and_its_comments_are_dated_in_solar_hijri(cl
     story = make_story(fa, headline="بارش باران در تهران", section=iran, published_at=EVE)
     correct_story(story, note="نام سد اصلاح شد.")
     Correction.objects.filter(story=story).update(at=NOWRUZ)
+    Story.objects.filter(pk=story.pk).update(revised_at=NOWRUZ)  # corrected then
     assert post(client, story, text="نظری درباره باران").status_code == 303
     moderation.approve(moderation.pending_ids())
     Comment.objects.filter(story=story).update(created_at=NEW_YEAR)
