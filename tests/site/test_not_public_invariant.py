@@ -265,6 +265,8 @@ EXPANSIONS: dict[str, Callable[[str, World], list[str]]] = {
     "<slug:edition>/news/<code:code>": _articles,
     "<slug:edition>/news/<code:code>/": _articles,
     "<slug:edition>/news/<code:code>/<str:slug>": _articles,
+    # A redirect to the address without the slash, whatever the story: it names nothing.
+    "<slug:edition>/news/<code:code>/<str:slug>/": _articles,
     "<slug:edition>/news/<code:code>/comment": _articles,  # POST only: a GET is a 405
     # The form alone, for ESI (its ?v= is only the page's version: no words of the story).
     "<slug:edition>/news/<code:code>/comment-form": _articles,

@@ -232,11 +232,9 @@ def article(request: HttpRequest, edition: str, code: int, slug: str = "") -> Ht
 @reads_only
 def article_with_slash(request: HttpRequest, edition: str, code: int, slug: str):
     """An article's address with a slash after the slug (a shared link someone finished with
-    one): the address without it, permanently; the article then checks the slug."""
-    query = iri_to_uri(request.META.get("QUERY_STRING", ""))
-    return HttpResponsePermanentRedirect(
-        request.path.removesuffix("/") + (f"?{query}" if query else "")
-    )
+    one): the answer for its code alone, a permanent redirect to a public story's address or
+    the 404 or 410 any other gets; the slug asked for is never repeated back."""
+    return article(request, edition=edition, code=code)
 
 
 def withdrawn_or_not_found(request: HttpRequest, chrome: EditionChrome, code: int):
