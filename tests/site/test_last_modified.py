@@ -64,10 +64,8 @@ def published(editions, settings):
 
 
 def later(hours: float):
-    return mock.patch(
-        "django.utils.timezone.now",
-        lambda at=timezone.now() + datetime.timedelta(hours=hours): at,
-    )
+    moment = timezone.now() + datetime.timedelta(hours=hours)
+    return mock.patch("django.utils.timezone.now", lambda: moment)
 
 
 @pytest.mark.parametrize(
