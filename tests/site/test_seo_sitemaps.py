@@ -145,6 +145,17 @@ def test_robots_txt_names_the_sitemap_index_and_keeps_crawlers_out_of_the_newsro
     assert fetch(client, "http://testserver/sitemap.xml").tag == f"{{{SITEMAP}}}sitemapindex"
 
 
+def test_robots_txt_is_kept_by_shared_caches_and_revalidated(client, editions):
+    response = client.get("/robots.txt")
+    assert (
+        response["Cache-Control"].startswith("public, ")
+        and "s-maxage=" in response["Cache-Control"]
+    )
+    assert not response.cookies
+    again = client.get("/robots.txt", HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304
+
+
 def test_every_sitemap_validates_and_lists_exactly_the_public_stories(client, newsroom_output):
     sitemap_xsd, index_xsd = schema("sitemap.xsd"), schema("siteindex.xsd")
     index = fetch(client, "http://testserver/sitemap.xml")

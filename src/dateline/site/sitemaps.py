@@ -21,7 +21,7 @@ from dateline.editions.models import Edition
 from dateline.site.chrome import site_chrome
 from dateline.site.invalidation import SITEMAPS
 from dateline.site.methods import reads_only
-from dateline.site.page_cache import cached_page
+from dateline.site.page_cache import cached_page, shared_page
 from dateline.site.templating import story_url
 from dateline.stories.models import Story
 
@@ -148,6 +148,7 @@ def sitemap(request: HttpRequest, section: str) -> HttpResponse:
 
 
 @reads_only
+@shared_page  # the same for every reader of a host: shared caches keep it
 def robots_txt(request: HttpRequest) -> HttpResponse:
     """Crawlers may read every public page; the newsroom is private. Names the sitemap index,
     which names every sitemap."""
