@@ -3,6 +3,7 @@ and Open Graph, extracted with extruct as a crawler would, and the Twitter card.
 
 import datetime
 import json
+import struct
 
 import extruct
 import pytest
@@ -152,6 +153,27 @@ def test_article_open_graph_and_twitter_card(client, corrected_story):
     assert one(properties, "article:section") == "World"
     assert sorted(v for k, v in properties if k == "article:tag") == ["Karaj", "Water"]
     assert soup.find("meta", attrs={"name": "twitter:card"})["content"] == "summary"
+
+
+@pytest.mark.parametrize("path", ["article", "/en/", "/fa/section/world/"])
+def test_every_page_names_an_image_that_is_served_at_the_size_it_says(client, editions, path):
+    """Open Graph requires og:image; stories have no pictures, so the site's card stands in."""
+    if path == "article":
+        path = make_story(editions[0]).get_absolute_url()
+    _, properties, _ = read(client, path)
+    image = one(properties, "og:image")
+    assert image.startswith("http://testserver/static/") and image.endswith(".png")
+    served = client.get(image.removeprefix("http://testserver"))
+    assert served.status_code == 200
+    png = b"".join(served.streaming_content) if served.streaming else served.content
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", png[16:24])  # the IHDR chunk
+    assert (one(properties, "og:image:width"), one(properties, "og:image:height")) == (
+        str(width),
+        str(height),
+    )
+    assert (width, height) == (1200, 630)  # the large link previews' size
+    assert one(properties, "og:image:alt")
 
 
 def test_a_long_lead_is_cut_for_the_description(client, editions):

@@ -17,9 +17,12 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from dateline.copy.paragraphs import byline_names
-from dateline.site.templating import dateline_of, machine_time, page_url, story_url
+from dateline.site.templating import dateline_of, machine_time, page_url, static_url, story_url
 
 DESCRIPTION_CHARACTERS = 200
+# Open Graph requires an image: the favicon's mark at the size link previews ask for, drawn by
+# scripts/social-card.py, wordless so that it serves every edition.
+SOCIAL_CARD = "site/social-card.png"
 # Google's article structured data: "headlines should not exceed 110 characters"; the page's
 # own <h1> and <title> keep the whole headline.
 JSON_LD_HEADLINE_CHARACTERS = 110
@@ -33,6 +36,7 @@ class PageSeo:
     type: str  # Open Graph's type: "article" or "website"
     locale: str
     site_name: str
+    image: str  # absolute: stories have no pictures yet, so the site's card (SOCIAL_CARD)
     published: str = ""
     modified: str = ""
     section: str = ""
@@ -120,7 +124,11 @@ def news_article(request, edition, story, tags, corrections, url: str) -> dict:
 def page_seo(context) -> PageSeo:
     """The head tags' values for the page being rendered (article, front, section or tag)."""
     request, edition, labels = context["request"], context["edition"], context["labels"]
-    common = {"locale": og_locale(edition.language), "site_name": edition.name}
+    common = {
+        "locale": og_locale(edition.language),
+        "site_name": edition.name,
+        "image": request.build_absolute_uri(static_url(SOCIAL_CARD)),
+    }
     story = context.get("story")
     if story is not None:
         tags, corrections = context.get("tags") or (), context.get("corrections") or ()
