@@ -246,3 +246,40 @@ def test_a_latin_name_in_a_persian_thread(live_server, persian_story, browser, j
     assert page.locator(f"#c{parent.pk} ol.replies #c{child.pk}").count() == 1
     assert reader.fits_the_screen()
     assert reader.close() == []
+
+
+# Each field the form marks invalid, and the texts of what describes it (by aria-describedby).
+INVALID_FIELDS = """() => Object.fromEntries(
+  [...document.querySelectorAll("#comment-form [aria-invalid=true]")].map((field) => [
+    field.id,
+    field.getAttribute("aria-describedby").split(" ").map((id) =>
+      document.getElementById(id).textContent.trim()),
+  ])
+)"""
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_a_refused_post_lands_on_its_errors_each_tied_to_its_field(
+    live_server, story, browser, viewport
+):
+    reader = Reader(browser, live_server.url, viewport=viewport)
+    page = reader.page
+    reader.open(story.get_absolute_url())
+    # Wrong in ways the browser's own checks let through: no dot in the domain, no letter.
+    reader.send("Maryam", "\u200b", email="maryam@example")
+
+    assert page.url == f"{live_server.url}/en/news/{story.code}/comment#comment-form-errors"
+    summary = page.locator("#comment-form .form-errors")
+    assert page.evaluate("document.activeElement.id") == "comment-form-errors"
+    top = summary.evaluate("e => e.getBoundingClientRect().top")
+    assert -1 < top < page.viewport_size["height"] / 2  # scrolled to, not left far below
+    assert page.evaluate(INVALID_FIELDS) == {
+        "comment-email": [
+            "Required, never shown.",
+            "Email: Please give a valid email address.",
+        ],
+        "comment-text": ["Comment: The comment has no visible characters."],
+    }
+    assert page.locator("#comment-name").get_attribute("aria-describedby") is None
+    # The browser's report of the 400 itself is the only problem.
+    assert [p for p in reader.close() if "400" not in p] == []
