@@ -165,6 +165,41 @@ def test_reply_in_place_with_javascript(live_server, story, browser, viewport):
     assert reader.close() == []
 
 
+# What describes the comment box, by aria-describedby.
+BOX_DESCRIPTION = """() => (document.getElementById("comment-text").getAttribute("aria-describedby")
+  || "").split(" ").filter(Boolean).map((id) => document.getElementById(id).textContent.trim())"""
+
+
+def test_the_reply_line_describes_the_box_and_cancel_returns_to_the_reply_link(
+    live_server, story, browser
+):
+    labels = labels_for("en")
+    reader = Reader(browser, live_server.url, viewport=DESKTOP)
+    page, path = reader.page, story.get_absolute_url()
+    parent = converse(reader, path, labels, name="Maryam Ahmadi", text="Good to see talks resume.")
+    assert page.evaluate(BOX_DESCRIPTION) == []
+
+    reply = page.locator(f"#c{parent.pk} a.reply-link")
+    reply.focus()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "comment-text"
+    assert page.evaluate(BOX_DESCRIPTION) == [f"{labels['replying_to']} Maryam Ahmadi"]
+
+    page.keyboard.press("Shift+Tab")  # back from the box to "Cancel reply" ...
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("document.activeElement.className") == "cancel-reply"
+    page.keyboard.press("Enter")  # ... and cancel: the focus is where the reader started
+    assert reader.replying_line().is_hidden()
+    assert reply.evaluate("link => link === document.activeElement")
+    assert page.evaluate(BOX_DESCRIPTION) == []
+
+    # A page loaded with ?reply= (as without JavaScript): the server's line describes it too.
+    page.goto(f"{live_server.url}{path}?reply={parent.pk}")
+    assert page.evaluate(BOX_DESCRIPTION) == [f"{labels['replying_to']} Maryam Ahmadi"]
+    assert reader.close() == []
+
+
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_reply_on_a_reloaded_page_without_javascript(live_server, story, browser, viewport):
     labels = labels_for("en")
