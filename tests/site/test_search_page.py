@@ -381,3 +381,12 @@ def test_every_kind_of_page_has_the_search_box_in_its_header(client, editions, c
         response = client.get(path)
         assert response.status_code == status, path
         header_search_box(BeautifulSoup(response.content, "html.parser"), edition)
+
+
+def test_a_latin_query_is_isolated_on_the_persian_page(client, editions):
+    """A Latin query in a Persian heading, title or box must not read "?oil prices"."""
+    soup = page(client.get("/fa/search?" + urllib.parse.urlencode({"q": "oil prices?"})))
+    assert [bdi.get_text() for bdi in soup.h1.select("bdi")] == ["oil prices?"]
+    assert "\u2068oil prices?\u2069" in soup.title.get_text()
+    for box in ("#site-search-q", "#search-page-q"):  # the masthead's, the page's
+        assert soup.select_one(box)["dir"] == "auto", box
