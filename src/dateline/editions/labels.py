@@ -78,6 +78,7 @@ MESSAGES: dict[str, str] = {
     "oldest_first": N_("Oldest first"),
     "newest_first": N_("Newest first"),
     "earlier_version": N_("Written on an earlier version of this story"),
+    "version_number": N_("(v{n})"),  # after earlier_version: which version, as "(v1)"
     "delete_comment": N_("Delete my comment"),
     # share links (site/_share.html)
     "share": N_("Share"),
