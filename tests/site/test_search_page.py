@@ -390,3 +390,18 @@ def test_a_latin_query_is_isolated_on_the_persian_page(client, editions):
     assert "\u2068oil prices?\u2069" in soup.title.get_text()
     for box in ("#site-search-q", "#search-page-q"):  # the masthead's, the page's
         assert soup.select_one(box)["dir"] == "auto", box
+
+
+@pytest.mark.parametrize(
+    ("path", "names"),
+    [
+        ("/en/search?q=dams", ["Search the news", "Your search"]),
+        ("/fa/search?q=سد", ["جستجو در اخبار", "جستجوی شما"]),
+    ],
+)
+def test_the_two_search_landmarks_are_told_apart_in_the_editions_words(
+    client, editions, path, names
+):
+    """The header's box and the page's own form are both role="search": each is named."""
+    soup = page(client.get(path))
+    assert [form.get("aria-label") for form in soup.select("[role=search]")] == names

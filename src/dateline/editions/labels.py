@@ -92,6 +92,7 @@ MESSAGES: dict[str, str] = {
     # search (site/search.py, the header's search box)
     "search": N_("Search"),
     "search_label": N_("Search the news"),
+    "search_yours": N_("Your search"),  # the search page's own form, beside the header's box
     "search_results_for": N_("Results for “{query}”"),
     "search_no_results": N_(
         "No story matches your search. Try other or fewer words, or remove a filter."
