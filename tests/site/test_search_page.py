@@ -201,6 +201,38 @@ def test_dates_the_wrong_way_round_are_named(client, editions, committed):
     assert results(response) == []
 
 
+def wrong_fields(soup) -> dict[str, list[str]]:
+    """Each field marked invalid, and the texts of the messages that describe it."""
+    return {
+        field["name"]: [soup.find(id=ref).get_text() for ref in field["aria-describedby"].split()]
+        for field in soup.select(".search-form [aria-invalid=true]")
+    }
+
+
+@pytest.mark.parametrize(
+    ("parameters", "wrong"),
+    [
+        ("from=2026-11-01&to=2026-10-01", {"from": ["reversed"], "to": ["reversed"]}),
+        ("from=2026-11-01&to=yesterday", {"to": ["bad"]}),
+        ("from=2026-13-01&to=yesterday", {"from": ["bad"], "to": ["bad"]}),
+        ("from=2026-10-01&to=2026-11-01", {}),
+        ("q=" + "بندر " * 50, {"q": ["long"]}),  # the last q is the one read
+    ],
+)
+def test_a_field_the_search_cannot_use_is_marked_and_described_by_its_message(
+    client, editions, parameters, wrong
+):
+    soup = page(client.get(f"/fa/search?q=بندر&{parameters}"))
+    said = {
+        "reversed": "تاریخ نخست پس از تاریخ پایانی است: میان آن دو چیزی نیست.",
+        "bad": "تاریخ را به شکل سال-ماه-روز بنویسید، برای نمونه ۱۴۰۵-۰۹-۰۸ یا 2026-11-28.",
+        "long": "جستجوی شما بیش از اندازه بلند است: حداکثر ۲۰۰ نویسه بنویسید.",
+    }
+    assert wrong_fields(soup) == {
+        field: [said[problem] for problem in problems] for field, problems in wrong.items()
+    }
+
+
 @pytest.mark.parametrize(
     ("parameters", "message"),
     [
