@@ -165,6 +165,41 @@ def test_reply_in_place_with_javascript(live_server, story, browser, viewport):
     assert reader.close() == []
 
 
+# What describes the comment box, by aria-describedby.
+BOX_DESCRIPTION = """() => (document.getElementById("comment-text").getAttribute("aria-describedby")
+  || "").split(" ").filter(Boolean).map((id) => document.getElementById(id).textContent.trim())"""
+
+
+def test_the_reply_line_describes_the_box_and_cancel_returns_to_the_reply_link(
+    live_server, story, browser
+):
+    labels = labels_for("en")
+    reader = Reader(browser, live_server.url, viewport=DESKTOP)
+    page, path = reader.page, story.get_absolute_url()
+    parent = converse(reader, path, labels, name="Maryam Ahmadi", text="Good to see talks resume.")
+    assert page.evaluate(BOX_DESCRIPTION) == []
+
+    reply = page.locator(f"#c{parent.pk} a.reply-link")
+    reply.focus()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "comment-text"
+    assert page.evaluate(BOX_DESCRIPTION) == [f"{labels['replying_to']} Maryam Ahmadi"]
+
+    page.keyboard.press("Shift+Tab")  # back from the box to "Cancel reply" ...
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("document.activeElement.className") == "cancel-reply"
+    page.keyboard.press("Enter")  # ... and cancel: the focus is where the reader started
+    assert reader.replying_line().is_hidden()
+    assert reply.evaluate("link => link === document.activeElement")
+    assert page.evaluate(BOX_DESCRIPTION) == []
+
+    # A page loaded with ?reply= (as without JavaScript): the server's line describes it too.
+    page.goto(f"{live_server.url}{path}?reply={parent.pk}")
+    assert page.evaluate(BOX_DESCRIPTION) == [f"{labels['replying_to']} Maryam Ahmadi"]
+    assert reader.close() == []
+
+
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_reply_on_a_reloaded_page_without_javascript(live_server, story, browser, viewport):
     labels = labels_for("en")
@@ -246,3 +281,40 @@ def test_a_latin_name_in_a_persian_thread(live_server, persian_story, browser, j
     assert page.locator(f"#c{parent.pk} ol.replies #c{child.pk}").count() == 1
     assert reader.fits_the_screen()
     assert reader.close() == []
+
+
+# Each field the form marks invalid, and the texts of what describes it (by aria-describedby).
+INVALID_FIELDS = """() => Object.fromEntries(
+  [...document.querySelectorAll("#comment-form [aria-invalid=true]")].map((field) => [
+    field.id,
+    field.getAttribute("aria-describedby").split(" ").map((id) =>
+      document.getElementById(id).textContent.trim()),
+  ])
+)"""
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_a_refused_post_lands_on_its_errors_each_tied_to_its_field(
+    live_server, story, browser, viewport
+):
+    reader = Reader(browser, live_server.url, viewport=viewport)
+    page = reader.page
+    reader.open(story.get_absolute_url())
+    # Wrong in ways the browser's own checks let through: no dot in the domain, no letter.
+    reader.send("Maryam", "\u200b", email="maryam@example")
+
+    assert page.url == f"{live_server.url}/en/news/{story.code}/comment#comment-form-errors"
+    summary = page.locator("#comment-form .form-errors")
+    assert page.evaluate("document.activeElement.id") == "comment-form-errors"
+    top = summary.evaluate("e => e.getBoundingClientRect().top")
+    assert -1 < top < page.viewport_size["height"] / 2  # scrolled to, not left far below
+    assert page.evaluate(INVALID_FIELDS) == {
+        "comment-email": [
+            "Required, never shown.",
+            "Email: Please give a valid email address.",
+        ],
+        "comment-text": ["Comment: The comment has no visible characters."],
+    }
+    assert page.locator("#comment-name").get_attribute("aria-describedby") is None
+    # The browser's report of the 400 itself is the only problem.
+    assert [p for p in reader.close() if "400" not in p] == []

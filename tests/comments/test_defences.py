@@ -3,6 +3,7 @@
 import time
 
 import pytest
+from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -21,8 +22,6 @@ def errors_of(response) -> str:
 
 
 def page_text(response, selector: str) -> str:
-    from bs4 import BeautifulSoup
-
     found = BeautifulSoup(response.content, "html.parser").select_one(selector)
     return found.get_text(" ", strip=True) if found else ""
 
@@ -202,6 +201,40 @@ def test_a_report_leaves_every_cached_page_cached(client, open_story):
         with CaptureQueriesContext(connection) as queries:
             assert client.get(path).status_code == 200
         assert len(queries) == 1, (path, [q["sql"] for q in queries])
+
+
+def test_a_reader_over_the_rate_gets_back_what_they_typed_to_send_after_the_wait(
+    client, story, settings
+):
+    settings.COMMENT_RATE = [(1, 60)]
+    post(client, story, text="Parent", ip="10.5.5.7")
+    parent = Comment.objects.get()
+    moderation.approve([parent.pk])
+    assert post(client, story, name="", ip="10.5.5.7").status_code == 429  # fixing a mistake
+    typed = {"name": "Ali", "text": "A long reply, typed with care.", "notify": "on"}
+    refused = post(client, story, ip="10.5.5.7", parent=str(parent.pk), **typed)
+    assert refused.status_code == 429
+    assert refused["Cache-Control"] == "private, no-store"  # it holds what one reader typed
+    soup = BeautifulSoup(refused.content, "html.parser")
+    assert "Please wait" in soup.select_one("[role=alert]").get_text()
+    form = soup.select_one("#comment-form form")
+    assert form["action"] == f"/en/news/{story.code}/comment#comment-form-errors"
+    assert form.select_one("#comment-name")["value"] == "Ali"
+    assert form.select_one("#comment-email")["value"] == "maryam@example.org"
+    assert form.select_one("#comment-text").get_text() == "A long reply, typed with care."
+    assert form.select_one("#comment-notify").has_attr("checked")
+    assert form.select_one("input[name=parent]")["value"] == str(parent.pk)
+    # Still the small page: no article, no thread.
+    assert story.lead not in refused.content.decode()
+    assert soup.select_one("#comments, .comment-list") is None
+
+    settings.COMMENT_RATE = [(1000, 60)]  # the wait is over: the same form is accepted
+    again = {field["name"]: field.get("value", "") for field in form.select("input")}
+    again["text"] = form.select_one("#comment-text").get_text()
+    response = client.post(form["action"].split("#")[0], again, REMOTE_ADDR="10.5.5.7")
+    assert response.status_code == 303
+    reply = Comment.objects.get(text="A long reply, typed with care.")
+    assert (reply.name, reply.parent, reply.notify) == ("Ali", parent, True)
 
 
 def test_over_the_rate_a_reader_is_told_how_long_to_wait_others_are_not(client, story, settings):

@@ -4,8 +4,10 @@ page: a Persian reader's errors and refusals are in Persian, with Persian digits
 import pytest
 from bs4 import BeautifulSoup
 
+from dateline.comments import moderation
 from dateline.comments.models import Comment
-from tests.comments.conftest import post
+from dateline.stories.actions import correct_story
+from tests.comments.conftest import page, post
 from tests.factories import make_edition, make_story
 
 pytestmark = pytest.mark.django_db
@@ -81,3 +83,12 @@ def test_an_english_reader_is_told_the_name_limit_in_the_sites_words(client, sto
         "Name: Names are limited to 80 characters."
     ]
     assert post(client, story, name="n" * 80).status_code == 303
+
+
+def test_a_persian_comment_on_an_earlier_version_names_it_in_persian(client, persian_story):
+    post(client, persian_story, text="بر نسخهٔ نخست")
+    moderation.approve(moderation.pending_ids())
+    correct_story(persian_story, note="اصلاح شد.", lead="گفت‌وگوها دوشنبه از سر گرفته می‌شود.")
+    soup = page(client.get(persian_story.get_absolute_url()))
+    note = soup.select_one(".comment .earlier-version").get_text()
+    assert note == "نوشته شده بر نسخه‌ای پیشین از این خبر (نسخهٔ ۱)"  # no Latin "v"

@@ -202,6 +202,20 @@ def test_the_queue_shows_pending_comments_newest_first_with_what_a_moderator_nee
     assert tabs == {"Pending 2", "Reported 1", "Approved 1", "Rejected 0", "Spam 0"}
 
 
+def test_a_buttons_spoken_name_starts_with_the_words_on_it(newsroom, story):
+    """WCAG 2.5.3: a reader who says what they see ("Ban address") must reach the button."""
+    make_comment(story)
+    WordRule.objects.create(phrase="spam", kind="banned")
+    Ban.objects.create(kind="email", value_hash=email_hash("x@example.org"), reason="Abuse")
+    desk = client_for(newsroom["moderator"])
+    named = []
+    for screen in SCREENS:
+        for control in html(desk.get(screen)).select("button[aria-label], a[aria-label]"):
+            named.append((control.get_text(" ", strip=True), control["aria-label"]))
+    assert ("Ban address", f"Ban address of comment {Comment.objects.get().pk}") in named
+    assert [(shown, name) for shown, name in named if not name.startswith(shown)] == []
+
+
 def test_the_queue_pages_fifty_at_a_time(newsroom, story):
     made = [make_comment(story, text=f"Comment {n}.") for n in range(51)]
     desk = client_for(newsroom["moderator"])

@@ -284,3 +284,20 @@ def test_each_member_keeps_only_their_own_line(newsroom):
     presence.leave(story.pk, chief, page=f"page-{chief.pk}")
     assert [p.name for p in presence.touch(story.pk, editor)] == ["Rita Reporter"]
     assert [p.name for p in presence.others(story.pk, reporter)] == ["Eddie Editor"]
+
+
+def test_a_persian_storys_correction_note_and_source_take_their_direction(newsroom):
+    story = actions.create_story(
+        edition=newsroom["fa"],
+        headline="سد کرج پر شد",
+        lead="آب پشت سد بالا آمد.",
+        body="",
+        by=newsroom["fa_editor"],
+    )
+    actions.publish_story(story)
+    page = html(client_for(newsroom["fa_editor"]).get(f"/newsroom/stories/{story.pk}/"))
+    lead = page.select_one("textarea[name=lead]")
+    note = page.select_one("textarea[name=correction_note]")
+    assert (note["lang"], note["dir"]) == (lead["lang"], lead["dir"]) == ("fa", "rtl")
+    # "IRNA" or «ایرنا»: the source takes the direction of what is typed.
+    assert page.select_one("input[name=dateline_source]")["dir"] == "auto"

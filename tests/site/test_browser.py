@@ -93,3 +93,14 @@ def test_newsroom_sign_in_works_under_the_content_security_policy(
     page.wait_for_url(live_server.url + "/newsroom/")
     assert "Dateline newsroom" in page.title()
     assert problems == []
+
+
+def test_the_persian_search_box_turns_to_a_latin_query_and_keeps_its_place_empty(
+    live_server, browsed_stories, browser
+):
+    page = browser.new_page()
+    page.goto(live_server.url + "/fa/")
+    box = page.locator("#site-search-q")
+    assert box.evaluate("e => getComputedStyle(e).direction") == "rtl"  # the placeholder's
+    box.fill("oil prices?")
+    assert box.evaluate("e => getComputedStyle(e).direction") == "ltr"  # not "?oil prices"

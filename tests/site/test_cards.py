@@ -194,6 +194,6 @@ def test_cards_and_masthead_link_under_the_prefix_each_request_is_served_at(
     plain = links("/")
     cards = [href for href in plain if href.startswith("/en/news/")]
     assert len(cards) >= 5 and "/en/section/world/" in plain
-    assert f"{article.rsplit('/', 1)[0]}/comment" in plain  # the comment form's action
+    assert f"{article.rsplit('/', 1)[0]}/comment#comment-form-errors" in plain  # the form's action
     assert links("/agency/") == ["/agency" + href for href in plain]
     assert links("/") == plain

@@ -220,7 +220,8 @@ def test_the_form_fragment_is_fresh_for_each_reader(
     for response in (first, second):
         assert response.status_code == 200
         assert_private(response)
-        assert f'action="/en/news/{story.code}/comment"'.encode() in response.content
+        action = f'action="/en/news/{story.code}/comment#comment-form-errors"'
+        assert action.encode() in response.content
         assert b"<html" not in response.content  # the form alone, not a page
         assert not response.cookies
     assert form_token(first.content) != form_token(second.content)

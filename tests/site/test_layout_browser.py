@@ -3,6 +3,7 @@ comes first and largest, section blocks leave no empty column, the Persian font 
 never downloaded by the English edition), and print leaves out what paper does not need."""
 
 import datetime
+import itertools
 
 import pytest
 from django.conf import settings
@@ -177,6 +178,32 @@ def test_each_search_filter_stays_on_the_line_of_its_label(live_server, busy_fro
         page.goto(f"{live_server.url}/{code}/search?q=news")
         apart = page.evaluate(LABELS_BESIDE_FIELDS)
         assert len(apart) == 3 and all(distance < 4 for _, distance in apart), (code, apart)
+
+
+# What has the focus, where it is on the screen, and whether it is in the masthead.
+FOCUSED = """() => {
+  const e = document.activeElement;
+  const box = e.getBoundingClientRect();
+  return [e.textContent.trim() || e.id, box.top, box.bottom, !!e.closest('.masthead')];
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_the_keyboard_never_goes_back_up_the_masthead(live_server, busy_front, browser, width):
+    """Tab moves through the masthead line by line as it is shown: on a phone the search box,
+    on its own line under the brand, comes before the sections under it; on a desktop the
+    sections' line comes last, not before the search box above it."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    for code in ("en", "fa"):
+        page.goto(f"{live_server.url}/{code}/")
+        reached = []
+        for _ in range(11):  # the skip link, the masthead, then the page
+            page.keyboard.press("Tab")
+            reached.append(page.evaluate(FOCUSED))
+        masthead = [where for where in reached if where[3]]
+        assert len(masthead) == 9, reached  # brand, other edition, box, button, five sections
+        for (_, before_top, _, _), (_, _, after_bottom, _) in itertools.pairwise(masthead):
+            assert after_bottom > before_top, (code, masthead)  # not on a line above
 
 
 @pytest.fixture

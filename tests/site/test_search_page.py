@@ -201,6 +201,38 @@ def test_dates_the_wrong_way_round_are_named(client, editions, committed):
     assert results(response) == []
 
 
+def wrong_fields(soup) -> dict[str, list[str]]:
+    """Each field marked invalid, and the texts of the messages that describe it."""
+    return {
+        field["name"]: [soup.find(id=ref).get_text() for ref in field["aria-describedby"].split()]
+        for field in soup.select(".search-form [aria-invalid=true]")
+    }
+
+
+@pytest.mark.parametrize(
+    ("parameters", "wrong"),
+    [
+        ("from=2026-11-01&to=2026-10-01", {"from": ["reversed"], "to": ["reversed"]}),
+        ("from=2026-11-01&to=yesterday", {"to": ["bad"]}),
+        ("from=2026-13-01&to=yesterday", {"from": ["bad"], "to": ["bad"]}),
+        ("from=2026-10-01&to=2026-11-01", {}),
+        ("q=" + "بندر " * 50, {"q": ["long"]}),  # the last q is the one read
+    ],
+)
+def test_a_field_the_search_cannot_use_is_marked_and_described_by_its_message(
+    client, editions, parameters, wrong
+):
+    soup = page(client.get(f"/fa/search?q=بندر&{parameters}"))
+    said = {
+        "reversed": "تاریخ نخست پس از تاریخ پایانی است: میان آن دو چیزی نیست.",
+        "bad": "تاریخ را به شکل سال-ماه-روز بنویسید، برای نمونه ۱۴۰۵-۰۹-۰۸ یا 2026-11-28.",
+        "long": "جستجوی شما بیش از اندازه بلند است: حداکثر ۲۰۰ نویسه بنویسید.",
+    }
+    assert wrong_fields(soup) == {
+        field: [said[problem] for problem in problems] for field, problems in wrong.items()
+    }
+
+
 @pytest.mark.parametrize(
     ("parameters", "message"),
     [
@@ -381,3 +413,27 @@ def test_every_kind_of_page_has_the_search_box_in_its_header(client, editions, c
         response = client.get(path)
         assert response.status_code == status, path
         header_search_box(BeautifulSoup(response.content, "html.parser"), edition)
+
+
+def test_a_latin_query_is_isolated_on_the_persian_page(client, editions):
+    """A Latin query in a Persian heading, title or box must not read "?oil prices"."""
+    soup = page(client.get("/fa/search?" + urllib.parse.urlencode({"q": "oil prices?"})))
+    assert [bdi.get_text() for bdi in soup.h1.select("bdi")] == ["oil prices?"]
+    assert "\u2068oil prices?\u2069" in soup.title.get_text()
+    for box in ("#site-search-q", "#search-page-q"):  # the masthead's, the page's
+        assert soup.select_one(box)["dir"] == "auto", box
+
+
+@pytest.mark.parametrize(
+    ("path", "names"),
+    [
+        ("/en/search?q=dams", ["Search the news", "Your search"]),
+        ("/fa/search?q=سد", ["جستجو در اخبار", "جستجوی شما"]),
+    ],
+)
+def test_the_two_search_landmarks_are_told_apart_in_the_editions_words(
+    client, editions, path, names
+):
+    """The header's box and the page's own form are both role="search": each is named."""
+    soup = page(client.get(path))
+    assert [form.get("aria-label") for form in soup.select("[role=search]")] == names

@@ -78,6 +78,7 @@ MESSAGES: dict[str, str] = {
     "oldest_first": N_("Oldest first"),
     "newest_first": N_("Newest first"),
     "earlier_version": N_("Written on an earlier version of this story"),
+    "version_number": N_("(v{n})"),  # after earlier_version: which version, as "(v1)"
     "delete_comment": N_("Delete my comment"),
     # share links (site/_share.html)
     "share": N_("Share"),
@@ -91,6 +92,7 @@ MESSAGES: dict[str, str] = {
     # search (site/search.py, the header's search box)
     "search": N_("Search"),
     "search_label": N_("Search the news"),
+    "search_yours": N_("Your search"),  # the search page's own form, beside the header's box
     "search_results_for": N_("Results for “{query}”"),
     "search_no_results": N_(
         "No story matches your search. Try other or fewer words, or remove a filter."

@@ -77,7 +77,10 @@ class StoryForm(Form):
     dateline_date = forms.DateField(
         label="Date", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    dateline_source = forms.CharField(label="Source", required=False, max_length=60)
+    # A Latin agency's name in a Persian story, or the reverse: each takes its own direction.
+    dateline_source = forms.CharField(
+        label="Source", required=False, max_length=60, widget=forms.TextInput(attrs={"dir": "auto"})
+    )
     byline = forms.CharField(required=False, max_length=200)
     lead = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), strip=False)
     body = forms.CharField(
@@ -122,11 +125,21 @@ class StoryForm(Form):
                 widget=forms.HiddenInput, required=False, max_length=16
             )
             language = ""
+        # What readers read in the story's language, the correction's note among it.
+        in_language = (
+            "headline",
+            "byline",
+            "dateline_place",
+            "lead",
+            "body",
+            "tags",
+            "correction_note",
+        )
         if language:
-            for name in ("headline", "byline", "dateline_place", "lead", "body", "tags"):
+            for name in in_language:
                 self.fields[name].widget.attrs.update(lang=language, dir=direction_for(language))
         else:
-            for name in ("headline", "byline", "dateline_place", "lead", "body", "tags"):
+            for name in in_language:
                 self.fields[name].widget.attrs.update(dir="auto")
 
     def clean(self):

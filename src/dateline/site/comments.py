@@ -389,12 +389,25 @@ def _post_comment(request: HttpRequest, chrome: EditionChrome, story: Story) -> 
         accepted = submit_comment(request, story, request.POST)
     except CommentRefused as refused:
         if isinstance(refused, RateLimited):
-            # A flood is answered cheaply: no article rendering per refused post.
+            # A flood is answered cheaply: no article rendering per refused post. The reader's
+            # form comes back as they sent it, to send again after the wait.
+            request.comment_form = SimpleNamespace(
+                is_bound=True, errors={}, data=request.POST, fields={}
+            )
+            form = _render_comment_form(
+                request, chrome, edition, code, story.version, token=request.POST.get("token")
+            )
             response = render_page(
-                request, chrome, "comment_refused.html", story=story, message=refused.message
+                request,
+                chrome,
+                "comment_refused.html",
+                story=story,
+                message=refused.message,
+                comment_form=Markup(form),  # noqa: S704  (our own template's output, escaped there)
             )
             response.status_code = 429
             response["Retry-After"] = str(refused.seconds)
+            response["Cache-Control"] = PRIVATE
             return response
         request.comment_refusal = refused
         if isinstance(refused, FormInvalid):

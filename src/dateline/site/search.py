@@ -46,6 +46,15 @@ class Asked:
     since: datetime.date | None = None
     until: datetime.date | None = None
     problems: list[str] = field(default_factory=list)  # label names of the messages shown
+    # The form's fields the messages are about: a parameter's name to its problems' names.
+    wrong: dict[str, list[str]] = field(default_factory=dict)
+
+    def problem(self, name: str, *parameters: str) -> None:
+        """Say `name` (once), about `parameters`."""
+        if name not in self.problems:
+            self.problems.append(name)
+        for parameter in parameters:
+            self.wrong.setdefault(parameter, []).append(name)
 
     def parameters(self, **more) -> str:
         """The query string of this search, for the pagination links."""
@@ -95,22 +104,22 @@ def read_request(request: HttpRequest, chrome: EditionChrome) -> Asked:
         asked.query = parse_query(raw)
     except QueryProblem as problem:
         if problem.reason == "long":
-            asked.problems.append("search_too_long")
+            asked.problem("search_too_long", "q")
         elif raw.strip():  # punctuation only: say how to search; a blank box needs no scolding
-            asked.problems.append("search_help")
+            asked.problem("search_help")
     if slug := request.GET.get("section"):
         asked.section = chrome.section(slug)
         if asked.section is None:
-            asked.problems.append("search_unknown_section")
+            asked.problem("search_unknown_section")
     if slug := request.GET.get("tag"):
         asked.tag = _public_tag(slug, chrome)
         if asked.tag is None:
-            asked.problems.append("search_unknown_tag")
+            asked.problem("search_unknown_tag")
     calendar = chrome.edition.calendar
-    asked.since = _date(request.GET.get("from"), asked, calendar)
-    asked.until = _date(request.GET.get("to"), asked, calendar)
+    asked.since = _date("from", request, asked, calendar)
+    asked.until = _date("to", request, asked, calendar)
     if asked.since and asked.until and asked.since > asked.until:
-        asked.problems.append("search_dates_reversed")
+        asked.problem("search_dates_reversed", "from", "to")
     return asked
 
 
@@ -131,9 +140,12 @@ def _public_tag(slug: str, chrome: EditionChrome) -> Tag | None:
 SOLAR_HIJRI_YEARS_BELOW = 1700
 
 
-def _date(value: str | None, asked: Asked, calendar: str) -> datetime.date | None:
-    """A day as YYYY-MM-DD (what a date field sends), in any digits; in an edition of the
-    Solar Hijri calendar, a day of that calendar typed by hand is read as one."""
+def _date(
+    parameter: str, request: HttpRequest, asked: Asked, calendar: str
+) -> datetime.date | None:
+    """The day `parameter` gives as YYYY-MM-DD (what a date field sends), in any digits; in an
+    edition of the Solar Hijri calendar, a day of that calendar typed by hand is read as one."""
+    value = request.GET.get(parameter)
     if not value:
         return None
     value = normalise(value.strip())  # Persian or Arabic-Indic digits are fine
@@ -145,8 +157,7 @@ def _date(value: str | None, asked: Asked, calendar: str) -> datetime.date | Non
             return jdatetime.date(year, month, day).togregorian()
         return datetime.date(year, month, day)
     except ValueError:
-        if "search_bad_date" not in asked.problems:
-            asked.problems.append("search_bad_date")
+        asked.problem("search_bad_date", parameter)
         return None
 
 
