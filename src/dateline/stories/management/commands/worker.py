@@ -2,12 +2,14 @@ import logging
 import os
 import signal
 import threading
+import time
 
 from django.conf import settings
 from django.core.management.base import CommandError
-from django.db import close_old_connections, connections
+from django.db import OperationalError, close_old_connections, connections
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands import db_worker
+from django_tasks_db.utils import is_locked_database_exception
 
 from dateline.stories.actions.release import release_due
 from dateline.wire import webhooks
@@ -107,7 +109,17 @@ class Command(db_worker.Command):
             },
         )
         worker.configure_signals()
-        worker.run()
+        while True:
+            try:
+                return worker.run()
+            except OperationalError as error:
+                # django-tasks-db retries a locked database inside its claim, but not the BEGIN
+                # EXCLUSIVE that opens it: a writer holding SQLite longer than busy_timeout (a
+                # bulk moderation, a long import) ended the worker, and `serve` with it.
+                if not is_locked_database_exception(error) or not worker.running:
+                    raise
+                logger.warning("the database is locked; claiming tasks again shortly")
+                time.sleep(worker.interval)
 
 
 def sweep() -> int:
