@@ -104,3 +104,23 @@ def test_the_time_shown_is_the_time_stored(client, story, settings):
     assert time.get_text() == format_published(
         at, language=story.edition.language, timezone_name=story.edition.timezone
     )
+
+
+@pytest.mark.parametrize("take_down", [moderation.reject, moderation.mark_spam])
+def test_a_first_comment_taken_down_leaves_its_approved_replies_shown(client, story, take_down):
+    post(client, story, text="Words a moderator removes", email="who@example.org")
+    first = Comment.objects.get()
+    moderation.approve([first.pk])
+    post(client, story, text="An answer that stays", parent=first.pk, email="other@example.org")
+    moderation.approve(moderation.pending_ids())
+    answer = Comment.objects.get(parent=first)
+    take_down([first.pk], **({"reason": "Off topic."} if take_down is moderation.reject else {}))
+    for path in (story.get_absolute_url(), f"{story.get_absolute_url()}?thread={first.pk}"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        shown = page(response)
+        assert "Words a moderator removes" not in response.content.decode()
+        assert shown.select_one(f"#c{first.pk} .comment-deleted").get_text() == (
+            "This comment was removed by a moderator."
+        )
+        assert shown.select_one(f"#c{answer.pk} .comment-text").get_text() == "An answer that stays"

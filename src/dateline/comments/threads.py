@@ -27,6 +27,8 @@ REPLIES_SHOWN = 30
 # Replies a page of one whole thread shows (`?thread=ID`).
 THREAD_PAGE = 200
 SHOWN = (Status.APPROVED, Status.DELETED)  # a deleted comment shows as a note if answered
+# A top-level comment no longer shown whose approved replies still are: drawn as a note.
+TAKEN_DOWN = (Status.DELETED, Status.REJECTED, Status.SPAM)
 TABLE = Comment._meta.db_table
 # What a page draws of a comment, and of the comment it answers (to say whom a reply answers).
 _COLUMNS = (
@@ -141,14 +143,16 @@ _APPROVED_COUNTS = Compiled(  # built and compiled once (decision 0039)
 
 
 def _roots(story: Story, order: str, start: int, count: int) -> list[Shown]:
-    """Top-level comments: approved ones, and deleted ones that still have an approved reply."""
+    """Top-level comments: approved ones, and those taken down (deleted, rejected, spam) that
+    still have an approved reply (rejecting a thread's first comment must not hide the
+    approved replies the count still counts)."""
     sql = (
         f"SELECT {_COLUMNS} FROM {_FROM}"  # noqa: S608  (names are ours; values are parameters)
-        " WHERE c.story_id = %s AND c.depth = 0 AND (c.status = %s OR c.status = %s AND EXISTS"
-        f" (SELECT 1 FROM {TABLE} r WHERE r.thread_id = c.id AND r.status = %s))"
+        " WHERE c.story_id = %s AND c.depth = 0 AND (c.status = %s OR c.status IN (%s, %s, %s)"
+        f" AND EXISTS (SELECT 1 FROM {TABLE} r WHERE r.thread_id = c.id AND r.status = %s))"
         f" ORDER BY c.id {'DESC' if order == 'newest' else 'ASC'} LIMIT %s OFFSET %s"
     )
-    params = [story.pk, Status.APPROVED, Status.DELETED, Status.APPROVED, count, start]
+    params = [story.pk, Status.APPROVED, *TAKEN_DOWN, Status.APPROVED, count, start]
     return [Shown(row) for row in _rows(sql, params)]
 
 
@@ -194,8 +198,8 @@ def single_thread(story: Story, root_id: str, raw_page: str | None) -> ThreadPag
         raise Http404("No such thread")
     root = _rows(
         f"SELECT {_COLUMNS} FROM {_FROM}"  # noqa: S608  (names are ours; values are parameters)
-        " WHERE c.id = %s AND c.story_id = %s AND c.depth = 0 AND c.status IN (%s, %s)",
-        [int(root_id), story.pk, *SHOWN],
+        " WHERE c.id = %s AND c.story_id = %s AND c.depth = 0 AND c.status IN (%s, %s, %s, %s)",
+        [int(root_id), story.pk, Status.APPROVED, *TAKEN_DOWN],
     )
     if not root:
         raise Http404("No such thread")
@@ -221,7 +225,7 @@ def build(roots: list[Shown], replies: list[Shown]) -> list[Shown]:
     inside the nearest comment above it that may still hold replies, and says whom it answers.
     A reply whose comment is not on the page (removed, or on another page) goes under its
     top-level comment, or at the top of the page, saying the same.
-    A deleted comment with nothing drawn inside it is left out.
+    A comment taken down with nothing drawn inside it is left out.
     """
     max_depth = settings.COMMENT_MAX_DEPTH
     by_id: dict[int, Shown] = {root.id: root for root in roots}
@@ -245,13 +249,13 @@ def build(roots: list[Shown], replies: list[Shown]) -> list[Shown]:
                     reply.replying_to, reply.replying_to_id = parent.name, parent.id
         holder_of[reply.id] = holder
         (holder.children if holder is not None else top).append(reply)
-    return _drop_empty_deleted(top)
+    return _drop_empty_taken_down(top)
 
 
-def _drop_empty_deleted(nodes: list[Shown]) -> list[Shown]:
+def _drop_empty_taken_down(nodes: list[Shown]) -> list[Shown]:
     kept = []
     for node in nodes:
-        node.children = _drop_empty_deleted(node.children)
-        if node.status != Status.DELETED or node.children:
+        node.children = _drop_empty_taken_down(node.children)
+        if node.status == Status.APPROVED or node.children:
             kept.append(node)
     return kept

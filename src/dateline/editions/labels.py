@@ -71,6 +71,7 @@ MESSAGES: dict[str, str] = {
     "report": N_("Report"),
     "reported": N_("Thank you. A moderator will look at this comment."),
     "deleted_comment": N_("This comment was deleted."),
+    "taken_down_comment": N_("This comment was removed by a moderator."),
     "show_all_replies": N_("Show all replies"),
     "all_comments": N_("All comments"),
     "older_comments": N_("Later comments"),
