@@ -197,6 +197,22 @@ def test_the_pages_of_threads_link_to_each_other(client, big_story):
     assert client.get(url + "?cpage=4").status_code == 404
 
 
+@pytest.mark.parametrize(
+    ("order", "before", "after"),
+    [
+        ("", "Earlier comments", "Later comments"),
+        ("order=newest&", "Later comments", "Earlier comments"),
+    ],
+)
+def test_the_page_links_say_which_way_the_comments_go(client, big_story, order, before, after):
+    story, _ = big_story
+    nav = page(client.get(f"{story.get_absolute_url()}?{order}cpage=2")).select_one(
+        "#comments nav.pagination"
+    )
+    assert nav.select_one("a[rel=prev]").get_text() == before
+    assert nav.select_one("a[rel=next]").get_text() == after
+
+
 def test_show_all_replies_pages_through_the_whole_thread(client, big_story):
     story, top = big_story
     url = story.get_absolute_url()
