@@ -1,6 +1,7 @@
 """What a comment must get past: the token, the honeypot, bans, duplicates, words, links."""
 
 import time
+from unittest import mock
 
 import pytest
 from bs4 import BeautifulSoup
@@ -250,3 +251,17 @@ def test_over_the_rate_a_reader_is_told_how_long_to_wait_others_are_not(client, 
     other = post(client, story, text="Calm", ip="10.5.5.6", email="calm@example.org")
     assert other.status_code == 303
     assert Comment.objects.count() == 3
+
+
+def test_waiting_the_seconds_retry_after_gives_is_always_enough(client, story, settings):
+    """The limits are fixed windows ending on whole seconds; a post half a second into one is
+    told to wait past the window's end, not half a second short of it."""
+    settings.COMMENT_RATE = [(1, 10)]
+    clock = [1_000_000.5]
+    with mock.patch("django_ratelimit.core.time.time", lambda: clock[0]):
+        assert post(client, story, text="First", ip="10.6.6.6").status_code == 303
+        clock[0] += 0.25
+        refused = post(client, story, text="Second", ip="10.6.6.6")
+        assert refused.status_code == 429
+        clock[0] += int(refused["Retry-After"])
+        assert post(client, story, text="Second", ip="10.6.6.6").status_code != 429

@@ -100,5 +100,7 @@ def seconds_over_rate(request: HttpRequest, address: str, email: str) -> int:
                 increment=True,
             )
             if usage and usage["should_limit"]:
-                wait = max(wait, usage["time_left"], 1)
+                # The window ends on a whole second that `time_left` counts to from the whole
+                # second now began: one more second is always enough, one less may not be.
+                wait = max(wait, usage["time_left"] + 1)
     return wait
