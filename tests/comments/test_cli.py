@@ -276,7 +276,9 @@ def test_an_unknown_id_refuses_the_whole_lot(client, story):
     assert statuses() == {waiting.pk: Status.PENDING}
 
 
-@pytest.mark.parametrize("bad", ["abc", "1.5", "0", "-3", "²"])
+@pytest.mark.parametrize(
+    "bad", ["abc", "1.5", "0", "-3", "²", "9223372036854775808", "99999999999999999999"]
+)
 def test_an_id_that_is_not_a_whole_number_is_named(client, story, bad):
     waiting = posted(client, story, "Waiting.")
     message = refused("approve", str(waiting.pk), bad)
@@ -288,7 +290,8 @@ def test_an_id_that_is_not_a_whole_number_is_named(client, story, bad):
     ("args", "message"),
     [
         (["--status", "deleted"], "invalid choice: 'deleted'"),
-        (["--limit", "-1"], "'-1' is not a whole number, 0 or more"),
+        (["--limit", "-1"], "'-1' is not a whole number from 0 to 9223372036854775807"),
+        (["--story", "9" * 20], f"'{'9' * 20}' is not a story code"),
         (["--story", "moscow"], "'moscow' is not a story code"),
     ],
 )

@@ -67,9 +67,14 @@ def safe_json(value) -> str:
     return "".join(f"\\u{ord(c):04x}" if c != "\n" and _unsafe(c) else c for c in text)
 
 
+# The largest id or code a database keeps (a 64-bit integer): a larger number is no comment
+# and no story, and SQLite cannot even be asked about it.
+LARGEST = 2**63 - 1
+
+
 def _whole_number(value: str, *, least: int) -> int | None:
     value = value.strip()
-    if not value.isdecimal() or int(value) < least:
+    if not value.isdecimal() or not least <= int(value) <= LARGEST:
         return None
     return int(value)
 
@@ -78,7 +83,7 @@ def comment_id(value: str) -> int:
     number = _whole_number(value, least=1)
     if number is None:
         raise argparse.ArgumentTypeError(
-            f"{one_line(value)!r} is not a comment id (a whole number, 1 or more)"
+            f"{one_line(value)!r} is not a comment id (a whole number from 1 to {LARGEST})"
         )
     return number
 
@@ -87,7 +92,7 @@ def story_code(value: str) -> int:
     number = _whole_number(value, least=1)
     if number is None:
         raise argparse.ArgumentTypeError(
-            f"{one_line(value)!r} is not a story code (a whole number, 1 or more)"
+            f"{one_line(value)!r} is not a story code (a whole number from 1 to {LARGEST})"
         )
     return number
 
@@ -95,7 +100,9 @@ def story_code(value: str) -> int:
 def row_limit(value: str) -> int:
     number = _whole_number(value, least=0)
     if number is None:
-        raise argparse.ArgumentTypeError(f"{one_line(value)!r} is not a whole number, 0 or more")
+        raise argparse.ArgumentTypeError(
+            f"{one_line(value)!r} is not a whole number from 0 to {LARGEST}"
+        )
     return number
 
 
