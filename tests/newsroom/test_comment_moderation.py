@@ -320,7 +320,13 @@ def test_reported_comments_and_dismissing_their_reports(newsroom, story):
     }
     assert buttons == {"dismiss", "reject", "spam"}
 
-    response = decide(desk, "dismiss", [reported, quiet], query="?status=reported")
+    # All or none, as every decision: a comment without an open report refuses the lot.
+    refused = decide(desk, "dismiss", [reported, quiet], query="?status=reported")
+    assert refused.status_code == 409
+    assert f"no open report on comment {quiet.pk}" in refused.content.decode()
+    assert Report.objects.filter(resolved=False).count() == 2
+
+    response = decide(desk, "dismiss", [reported], query="?status=reported")
     assert response.status_code == 302
     assert rows(desk.get(QUEUE + "?status=reported")) == {}
     reported.refresh_from_db()

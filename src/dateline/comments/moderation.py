@@ -110,12 +110,18 @@ def pending_ids(by=None) -> list[int]:
 
 
 def dismiss_reports(ids: Sequence[int], *, by=None) -> int:
-    """Keep reported comments up: their reports are closed."""
+    """Keep reported comments up: their reports are closed. All or none, as every decision:
+    a comment without an open report (or not one `by` moderates) refuses the lot, named."""
     require_moderator(by)
     with transaction.atomic():
         comments = list(moderated_by(by).filter(pk__in=ids, reports__resolved=False).distinct())
-        if not comments:
-            return 0
+        unreported = sorted(set(ids) - {comment.pk for comment in comments})
+        if unreported:
+            raise ActionRefused(
+                "Nothing dismissed: no open report on comment "
+                + ", ".join(map(str, unreported))
+                + " (or not one you moderate)."
+            )
         Report.objects.filter(comment__in=comments).update(resolved=True)
         _log(comments, Action.DISMISSED, by, "")
     return len(comments)
