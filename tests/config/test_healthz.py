@@ -1,4 +1,5 @@
-"""Health checks answer on either scheme in the production profile; everything else redirects."""
+"""Health checks answer on either scheme and under any Host in the production profile (a load
+balancer names the backend's address); everything else redirects, or is refused."""
 
 from tests.processes import dateline_env, run_dateline
 
@@ -13,6 +14,9 @@ client = Client(HTTP_HOST="news.example.org")
 for path, secure in (("/healthz", False), ("/healthz", True), ("/en/", False)):
     response = client.get(path, secure=secure)
     print(path, secure, response.status_code, response.content.decode()[:20] or "-")
+probe = Client(HTTP_HOST="10.0.0.5:8000")
+for path in ("/healthz", "/en/"):
+    print("probe", path, probe.get(path).status_code)
 """
 
 
@@ -24,3 +28,5 @@ def test_healthz_answers_ok_over_plain_http_and_https_in_production(tmp_path):
     assert "/healthz True 200 ok" in lines
     # The exemption is for the health check alone: pages still move to HTTPS.
     assert "/en/ False 301 -" in lines
+    assert "probe /healthz 200" in lines
+    assert "probe /en/ 400" in lines  # the allowed hosts still hold for everything else

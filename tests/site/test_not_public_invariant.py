@@ -250,7 +250,6 @@ API_ITEMS = "/api/v1/items"
 # parameters: ?page=, ?q=, …) range over, so that it is probed with every story's words.
 EXPANSIONS: dict[str, Callable[[str, World], list[str]]] = {
     "": _plain,
-    "healthz": _plain,
     "favicon.ico": _plain,
     "robots.txt": _plain,
     "sitemap.xml": _plain,

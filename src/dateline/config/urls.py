@@ -1,20 +1,12 @@
 from django.contrib import admin
-from django.http import HttpResponse
 from django.urls import include, path
 
 from dateline.wire.api import api as wire_api
-
-
-def healthz(request):
-    """For load balancers: the process is up and answering (no database round trip)."""
-    return HttpResponse("ok", content_type="text/plain")
-
 
 urlpatterns = [
     # Django's admin, for chief editors only (dateline.newsroom.admin_site), inside the newsroom.
     path("newsroom/admin/", admin.site.urls),
     path("newsroom/", include("dateline.newsroom.urls")),
-    path("healthz", healthz),
     # The subscribers' pull API (dateline.wire): a key on every request but the OpenAPI document.
     path("api/v1/", wire_api.urls),
     path("", include("dateline.site.urls")),

@@ -16,6 +16,22 @@ PERMISSIONS_POLICY = (
 )
 
 
+class HealthCheckMiddleware:
+    """`/healthz`, for load balancers: "ok" while the process answers (no database round
+    trip), whatever Host the probe names (Varnish's names the backend's address, which
+    ALLOWED_HOSTS need not hold) and over plain HTTP (no redirect to HTTPS)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info == "/healthz":
+            response = HttpResponse("ok", content_type="text/plain")
+            response["Cache-Control"] = "no-store"
+            return response
+        return self.get_response(request)
+
+
 class PermissionsPolicyMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
