@@ -23,26 +23,12 @@ def main() -> None:
         sys.exit(141)  # 128 + SIGPIPE, as a shell reports a command the pipe closed on
     except DatabaseError:
         # `migrate` failing is not a database left unset: its own error says what went wrong.
-        if sys.argv[1:2] != ["migrate"] and (unapplied := _unapplied_migrations()):
+        from dateline.config.database import not_set_up_message, unapplied_migrations
+
+        if sys.argv[1:2] != ["migrate"] and (unapplied := unapplied_migrations()):
             # Not Django's traceback ("no such table"): what is wrong, and the one cure.
-            sys.exit(
-                f"dateline: the database is not set up ({unapplied} migrations not applied); "
-                "run `dateline migrate` first"
-            )
+            sys.exit(f"dateline: {not_set_up_message(unapplied)}")
         raise
-
-
-def _unapplied_migrations() -> int:
-    """How many migrations the database lacks; 0 when it cannot even tell (the database is
-    unreachable: that error is the one to show)."""
-    from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
-    from django.db.migrations.executor import MigrationExecutor
-
-    try:
-        executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
-        return len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
-    except DatabaseError:
-        return 0
 
 
 if __name__ == "__main__":

@@ -34,3 +34,11 @@ def test_a_failing_migrate_shows_its_own_error(tmp_path):
     assert result.returncode != 0
     assert "not set up" not in result.stderr
     assert "editions_edition" in result.stderr
+
+
+def test_serve_on_a_database_not_set_up_refuses_to_start(tmp_path):
+    """Not "serving" a 503 page for ever: nothing would ever create the tables."""
+    result = run_dateline("serve", "--no-worker", "--port", "0", env=dateline_env(tmp_path))
+    assert result.returncode == 1
+    assert "the database is not set up" in result.stderr
+    assert "is serving" not in result.stdout

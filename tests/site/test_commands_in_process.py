@@ -52,8 +52,10 @@ def sigterm_handler():
         raise AssertionError("supervise did not install its SIGTERM handler")
 
     previous = signal.signal(signal.SIGTERM, not_installed)
+    previous_hangup = signal.signal(signal.SIGHUP, not_installed)
     yield
     signal.signal(signal.SIGTERM, previous)
+    signal.signal(signal.SIGHUP, previous_hangup)
 
 
 @pytest.fixture
@@ -177,6 +179,7 @@ def test_gunicorn_command_line():
         "8190",
         "--access-logfile",
         "-",
+        "--no-control-socket",
     ]
 
 
@@ -248,9 +251,11 @@ def test_ctrl_c_stops_every_process_and_is_no_failure(start, sigterm_handler):
     assert [process.returncode for process in processes] == [-signal.SIGTERM] * 2
 
 
-def test_sigterm_stops_every_process_and_exits_with_0(start, sigterm_handler):
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_sigterm_or_a_hang_up_stops_every_process_and_exits_with_0(start, sigterm_handler, signum):
+    """SIGHUP: the terminal `dateline serve` ran in was closed; nothing must outlive it."""
     processes = [start(SLEEPER), start(SLEEPER)]
-    terminate_me = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGTERM))
+    terminate_me = threading.Timer(0.5, os.kill, (os.getpid(), signum))
     terminate_me.start()
     try:
         with pytest.raises(SystemExit) as exited:
@@ -470,5 +475,11 @@ def test_a_first_serve_collects_the_static_files_pages_need(settings, tmp_path, 
         assert (tmp_path / "static" / "staticfiles.json").is_file()
         assert serve.collect_static_files_if_missing() is False  # once
         assert static_url("site/site.css").startswith("/static/site/site.")
+        # An upgrade that adds or changes a file: the next start collects again.
+        manifest = tmp_path / "static" / "staticfiles.json"
+        os.utime(manifest, (0, 0))
+        assert serve.collect_static_files_if_missing() is True
+        assert manifest.stat().st_mtime > 0
+        assert serve.collect_static_files_if_missing() is False
     finally:
         static_url.cache_clear()

@@ -6,9 +6,12 @@ import time
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.staticfiles.finders import get_finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+
+from dateline.config.database import not_set_up_message, unapplied_migrations
 
 
 class Command(BaseCommand):
@@ -29,6 +32,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, workers, no_worker, **options):
         ensure_port_is_free(host, port)
+        if unapplied := unapplied_migrations():
+            # Not "serving" readers a 503 for ever: nothing would ever create the tables.
+            raise CommandError(not_set_up_message(unapplied))
         if collect_static_files_if_missing():
             self.stdout.write(f"collected the static files into {settings.STATIC_ROOT}")
         processes = [
@@ -42,14 +48,27 @@ class Command(BaseCommand):
 
 
 def collect_static_files_if_missing() -> bool:
-    """Every page names its stylesheet by the hashed name the collected files' manifest
-    holds: without it each page is an error. A first start on a new DATELINE_VAR_DIR collects
-    them (`make setup` does too); True when it did."""
+    """Every page names its files by the hashed names the collected files' manifest holds:
+    without it, or without a file an upgrade added, each page is an error. A first start on a
+    new DATELINE_VAR_DIR, or the first after an upgrade changed a file, collects them (`make
+    setup` does too); True when it did."""
     manifest = getattr(staticfiles_storage, "manifest_name", None)
-    if manifest is None or Path(settings.STATIC_ROOT, manifest).exists():
+    if manifest is None:
         return False  # a storage without a manifest serves names as they are
+    collected = Path(settings.STATIC_ROOT, manifest)
+    if collected.exists() and not _newer_than(collected.stat().st_mtime):
+        return False
     call_command("collectstatic", interactive=False, verbosity=0)
     return True
+
+
+def _newer_than(moment: float) -> bool:
+    """Whether a static file the finders find was changed (or added) after `moment`."""
+    for finder in get_finders():
+        for path, storage in finder.list([]):
+            if Path(storage.path(path)).stat().st_mtime > moment:
+                return True
+    return False
 
 
 def worker_command() -> list[str]:
@@ -77,6 +96,9 @@ def gunicorn_command(host: str, port: int, workers: int) -> list[str]:
         "8190",
         "--access-logfile",
         "-",
+        # No control socket: gunicorn's default is one path per user, which a second `serve`
+        # would take over and any one stopping would delete (nothing here uses it).
+        "--no-control-socket",
     ]
 
 
@@ -97,10 +119,12 @@ def _exit_on_sigterm(*_) -> None:
 
 
 def supervise(processes: list[subprocess.Popen]) -> int:
-    """Wait while every process runs; when one exits, on Ctrl-C or on SIGTERM (which then
-    exits with 0), terminate the others and wait for them. Returns the exit code of the first
-    process that failed (ended otherwise than with 0 or by SIGTERM), or 0."""
+    """Wait while every process runs; when one exits, on Ctrl-C or on SIGTERM or SIGHUP (a
+    closed terminal; both then exit with 0), terminate the others and wait for them. Returns
+    the exit code of the first process that failed (ended otherwise than with 0 or by
+    SIGTERM), or 0."""
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    signal.signal(signal.SIGHUP, _exit_on_sigterm)
     try:
         while all(process.poll() is None for process in processes):
             time.sleep(0.5)
