@@ -16,7 +16,7 @@ def dateline_env(var_dir: Path, **overrides: str) -> dict[str, str]:
         for name, value in os.environ.items()
         if not name.startswith("DATELINE_") and name not in INHERITED_SETTINGS
     }
-    env.update(DATELINE_VAR_DIR=str(var_dir), DATELINE_LOG_LEVEL="WARNING", **overrides)
+    env.update({"DATELINE_VAR_DIR": str(var_dir), "DATELINE_LOG_LEVEL": "WARNING", **overrides})
     return env
 
 

@@ -41,6 +41,19 @@ def test_secret_key_is_generated_once_private_and_kept(tmp_path):
             "production",
             "dateline: DATELINE_PROFILE=production needs SECRET_KEY",
         ),
+        ("DATELINE_LOG_LEVEL", "chatty", "dateline: DATELINE_LOG_LEVEL='chatty': expected one of"),
+        ("DATABASE_URL", "nonsense", "dateline: DATABASE_URL='nonsense': expected a database URL"),
+        (
+            "REDIS_URL",
+            "http://127.0.0.1:6379/12",
+            "dateline: REDIS_URL='http://127.0.0.1:6379/12': expected a Redis URL",
+        ),
+        (
+            "DATELINE_WEB_WORKERS",
+            "0",
+            "dateline: DATELINE_WEB_WORKERS='0': expected a whole number, 1",
+        ),
+        ("DATELINE_HTTP_MAX_AGE", "-30", "dateline: DATELINE_HTTP_MAX_AGE='-30': expected a whole"),
     ],
 )
 def test_a_mistyped_setting_stops_with_one_line_naming_it(tmp_path, variable, value, message):
@@ -50,3 +63,15 @@ def test_a_mistyped_setting_stops_with_one_line_naming_it(tmp_path, variable, va
     assert result.returncode == 1
     assert result.stderr.startswith(message), result.stderr[-2000:]
     assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_a_log_level_is_read_in_any_case(tmp_path):
+    result = run_dateline(
+        "shell",
+        "-v0",
+        "-c",
+        "import logging; print(logging.getLevelName(logging.getLogger().level))",
+        env=dateline_env(tmp_path, DATELINE_LOG_LEVEL="debug"),
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split()[-1] == "DEBUG"

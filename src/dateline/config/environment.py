@@ -24,14 +24,57 @@ def flag(name: str, default: bool = False) -> bool:
     raise ImproperlyConfigured(f"{name}={raw!r}: expected one of 1/0, true/false, yes/no, on/off")
 
 
-def integer(name: str, default: int) -> int:
+def integer(name: str, default: int, least: int | None = None) -> int:
+    """A whole number; `least`, when given, the smallest that makes sense (no negative
+    lifetime, no server without workers)."""
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name}={raw!r}: expected a whole number") from None
+    if least is not None and value < least:
+        raise ImproperlyConfigured(f"{name}={raw!r}: expected a whole number, {least} or more")
+    return value
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def log_level(name: str, default: str) -> str:
+    """One of Python's logging levels, in any case ("debug" is DEBUG)."""
+    raw = os.environ.get(name, default)
+    if raw.strip().upper() not in LOG_LEVELS:
+        raise ImproperlyConfigured(f"{name}={raw!r}: expected one of {', '.join(LOG_LEVELS)}")
+    return raw.strip().upper()
+
+
+def database(name: str, default: str, **options) -> dict:
+    """A database URL (postgres://… or sqlite:///…) as Django's settings take it."""
+    import dj_database_url
+
+    raw = os.environ.get(name) or default
+    try:
+        return dj_database_url.parse(raw, **options)
+    except (ValueError, dj_database_url.UnknownSchemeError):
+        raise ImproperlyConfigured(
+            f"{name}={raw!r}: expected a database URL such as "
+            "postgres://user:password@host:5432/name or sqlite:////path/to/file.sqlite3"
+        ) from None
+
+
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+
+
+def redis_url(name: str) -> str:
+    """A Redis URL (redis://host:6379/0, rediss://…, unix://…), or "" for none."""
+    raw = os.environ.get(name, "").strip()
+    if raw and not raw.startswith(REDIS_SCHEMES):
+        raise ImproperlyConfigured(
+            f"{name}={raw!r}: expected a Redis URL such as redis://127.0.0.1:6379/0"
+        )
+    return raw
 
 
 def words(name: str, default: list[str]) -> list[str]:

@@ -9,7 +9,6 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -112,8 +111,9 @@ TEMPLATES = [
 
 # --- Database: SQLite under var/ unless DATABASE_URL names another ------------------------------
 DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'dateline.sqlite3'}",
+    "default": env.database(
+        "DATABASE_URL",
+        f"sqlite:///{VAR_DIR / 'dateline.sqlite3'}",
         conn_max_age=600,
         conn_health_checks=True,
     )
@@ -138,7 +138,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: in-process unless REDIS_URL is set -------------------------------------------------
-REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_URL = env.redis_url("REDIS_URL")
 # Redis is an accelerator, not a dependency: when it is down pages are rendered without it
 # (site/resilient_cache.py), and a request waits at most this long to find out.
 _REDIS_TIMEOUTS = {"socket_connect_timeout": 0.25, "socket_timeout": 0.5}
@@ -179,8 +179,8 @@ else:
 # Whole public pages are cached until a story they show changes (site/page_cache.py and
 # site/invalidation.py, decision 0032), fresh this long at most, then kept this much longer
 # to be served stale while the database is down.
-PAGE_CACHE_SECONDS = env.integer("DATELINE_PAGE_CACHE_SECONDS", 60)
-PAGE_STALE_SECONDS = env.integer("DATELINE_PAGE_STALE_SECONDS", 3600)
+PAGE_CACHE_SECONDS = env.integer("DATELINE_PAGE_CACHE_SECONDS", 60, least=0)
+PAGE_STALE_SECONDS = env.integer("DATELINE_PAGE_STALE_SECONDS", 3600, least=0)
 # Page-cache hits each web process remembers whole, to answer them before Django's middleware
 # and URLs (site/fast_path.py, decision 0035); 0 turns that off. About 40 KB each.
 PAGE_FAST_PATH_ENTRIES = env.integer("DATELINE_PAGE_FAST_PATH_ENTRIES", 256)
@@ -193,10 +193,10 @@ PAGE_CACHE_TARGETED_LIMIT = 2_000
 # HTTP caching of public pages (decision 0032): seconds browsers keep a page, seconds shared
 # caches (nginx, a CDN) keep it — they are purged when what it shows changes —, seconds they
 # may serve it stale while fetching it again, and while the site answers errors.
-HTTP_MAX_AGE = env.integer("DATELINE_HTTP_MAX_AGE", 30)
-HTTP_SHARED_MAX_AGE = env.integer("DATELINE_HTTP_SHARED_MAX_AGE", 300)
-HTTP_STALE_WHILE_REVALIDATE = env.integer("DATELINE_HTTP_STALE_WHILE_REVALIDATE", 30)
-HTTP_STALE_IF_ERROR = env.integer("DATELINE_HTTP_STALE_IF_ERROR", 86_400)
+HTTP_MAX_AGE = env.integer("DATELINE_HTTP_MAX_AGE", 30, least=0)
+HTTP_SHARED_MAX_AGE = env.integer("DATELINE_HTTP_SHARED_MAX_AGE", 300, least=0)
+HTTP_STALE_WHILE_REVALIDATE = env.integer("DATELINE_HTTP_STALE_WHILE_REVALIDATE", 30, least=0)
+HTTP_STALE_IF_ERROR = env.integer("DATELINE_HTTP_STALE_IF_ERROR", 86_400, least=0)
 # While the database is down, what a 503 tells clients to wait before trying again.
 DATABASE_RETRY_AFTER_SECONDS = 5
 # The HTTP caches in front (Varnish, deploy/): each is sent a BAN for the pages that show a story
@@ -382,15 +382,15 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = os.environ.get("DATELINE_EMAIL_FROM", "Dateline <comments@localhost>")
 
 # --- Serving -----------------------------------------------------------------------------------
-PORT = env.integer("PORT", 8000)
-WEB_WORKERS = env.integer("DATELINE_WEB_WORKERS", 2)
+PORT = env.integer("PORT", 8000, least=1)
+WEB_WORKERS = env.integer("DATELINE_WEB_WORKERS", 2, least=1)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DATELINE_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env.log_level("DATELINE_LOG_LEVEL", "INFO")},
     # Each failed sign-in and each lock-out is a WARNING with the username and the address, on
     # the console; axes' INFO lines (start-up banner, clean-ups) are chatter.
     "loggers": {"axes": {"level": "WARNING"}},
