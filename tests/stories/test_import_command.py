@@ -83,6 +83,14 @@ def test_unknown_section_names_the_known_ones(editions, seed_path):
         run_import(seed_path, "--section", "sport")
 
 
+def test_unknown_section_names_each_known_slug_once(editions, seed_path):
+    en, fa = editions
+    make_section(fa, "world")
+    make_section(fa, "economy")
+    with pytest.raises(CommandError, match=r"\(there are economy, world\)$"):
+        run_import(seed_path, "--section", "sport")
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [

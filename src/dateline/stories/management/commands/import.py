@@ -151,6 +151,7 @@ class Command(BaseCommand):
             if section is None:
                 known = ", ".join(
                     Section.objects.filter(**({"edition": edition} if edition else {}))
+                    .order_by("slug")  # not the model's order, which `distinct` would keep apart
                     .values_list("slug", flat=True)
                     .distinct()
                 )
