@@ -39,6 +39,10 @@ def test_a_form_sent_sooner_than_the_minimum_time_is_refused(client, story, sett
     response = post(client, story, token=issue_token(story.code, story.version))
     assert response.status_code == 400
     assert "quicker than anyone can read and write" in errors_of(response)
+    # What the reader typed comes back to send again, not an empty form.
+    form = BeautifulSoup(response.content, "html.parser").select_one("form.comment-form")
+    assert form.select_one("textarea[name=text]").get_text() == "A thoughtful comment."
+    assert form.select_one("input[name=name]")["value"] == "Maryam"
     old_enough = issue_token(story.code, story.version, now=time.time() - 3.5)
     assert post(client, story, token=old_enough).status_code == 303
     assert Comment.objects.count() == 1

@@ -84,7 +84,7 @@ def test_unknown_section_names_the_known_ones(editions, seed_path):
 
 
 def test_unknown_section_names_each_known_slug_once(editions, seed_path):
-    en, fa = editions
+    _, fa = editions
     make_section(fa, "world")
     make_section(fa, "economy")
     with pytest.raises(CommandError, match=r"\(there are economy, world\)$"):

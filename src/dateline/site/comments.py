@@ -379,6 +379,13 @@ def post_comment(request: HttpRequest, edition: str, code: int) -> HttpResponse:
         return _post_comment(request, chrome, story)
 
 
+def _as_sent(request: HttpRequest) -> SimpleNamespace:
+    """The reader's form as they sent it, unchecked, for a refusal that is not about its
+    fields (too quick, over the rate, a stale token, a ban, a reply to a comment gone): what
+    they typed comes back to them, not an empty form."""
+    return SimpleNamespace(is_bound=True, errors={}, data=request.POST, fields={})
+
+
 def _post_comment(request: HttpRequest, chrome: EditionChrome, story: Story) -> HttpResponse:
     from dateline.site.views import article, render_page
 
@@ -391,9 +398,7 @@ def _post_comment(request: HttpRequest, chrome: EditionChrome, story: Story) -> 
         if isinstance(refused, RateLimited):
             # A flood is answered cheaply: no article rendering per refused post. The reader's
             # form comes back as they sent it, to send again after the wait.
-            request.comment_form = SimpleNamespace(
-                is_bound=True, errors={}, data=request.POST, fields={}
-            )
+            request.comment_form = _as_sent(request)
             form = _render_comment_form(
                 request, chrome, edition, code, story.version, token=request.POST.get("token")
             )
@@ -410,8 +415,9 @@ def _post_comment(request: HttpRequest, chrome: EditionChrome, story: Story) -> 
             response["Cache-Control"] = PRIVATE
             return response
         request.comment_refusal = refused
-        if isinstance(refused, FormInvalid):
-            request.comment_form = refused.form
+        request.comment_form = (
+            refused.form if isinstance(refused, FormInvalid) else _as_sent(request)
+        )
         response = article(request, edition=edition, code=code, slug=story.slug)
         response.status_code = refused.status
         return response
