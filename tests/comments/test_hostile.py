@@ -499,3 +499,15 @@ def test_no_payload_runs_in_a_real_browser(live_server, xss_story, browser):
     page.wait_for_timeout(300)
     assert dialogs == []
     assert problems == []
+
+
+def test_a_stack_of_combining_marks_is_cut_to_what_writing_uses(client, story):
+    """ "Zalgo": thousands of marks on one letter are drawn as a column over the page; a few
+    are writing (Vietnamese, Arabic vowels, Hebrew points) and stay."""
+    zalgo = "Z" + "\u0301" * 4000 + " then words"
+    written = "Việt مُحَمَّد שָׁלוֹם"
+    name = "A" + "\u0301" * 79
+    assert post(client, story, text=f"{zalgo} {written}", name=name).status_code == 303
+    comment = Comment.objects.get()
+    assert comment.text == "Z" + "\u0301" * 4 + f" then words {written}"
+    assert comment.name == "A" + "\u0301" * 4

@@ -8,7 +8,11 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from dateline.comments.models import Comment
-from dateline.copy.characters import has_visible_character, strip_bidi_controls
+from dateline.copy.characters import (
+    cap_combining_marks,
+    has_visible_character,
+    strip_bidi_controls,
+)
 from dateline.site.formatting import format_quantity
 
 NAME_MAX_LENGTH = Comment._meta.get_field("name").max_length
@@ -34,6 +38,7 @@ def _plain_text(value: str, field: str, *, multiline: bool) -> str:
             _("The {field} contains control characters, not text.").format(field=label)
         )
     value, _removed = strip_bidi_controls(value)
+    value = cap_combining_marks(value)  # a stack of marks is drawn over the page around it
     value = value.strip() if multiline else " ".join(value.split())
     if not has_visible_character(value):
         raise forms.ValidationError(_("The {field} has no visible characters.").format(field=label))

@@ -50,6 +50,23 @@ def xml_safe(text: str) -> str:
     return _NOT_IN_XML.sub("", text)
 
 
+# Combining marks one character carries in writing: Vietnamese stacks two, Arabic a shadda and a
+# vowel, Hebrew a point or three. A hundred ("zalgo") are drawn as a column over the lines
+# around them.
+MARKS_PER_CHARACTER = 4
+
+
+def cap_combining_marks(text: str, most: int = MARKS_PER_CHARACTER) -> str:
+    """``text`` with at most ``most`` combining marks after each character (the rest
+    dropped)."""
+    kept, run = [], 0
+    for char in text:
+        run = run + 1 if unicodedata.category(char) in ("Mn", "Me") else 0
+        if run <= most:
+            kept.append(char)
+    return "".join(kept)
+
+
 def describe_removed_bidi(removed: Counter[str]) -> str:
     """``"removed 3 bidirectional control characters (U+202E RIGHT-TO-LEFT OVERRIDE ×2, …)"``."""
     total = removed.total()
