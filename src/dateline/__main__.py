@@ -21,14 +21,20 @@ def main() -> None:
         # Python's own recipe: no traceback, and nothing flushed to the closed pipe at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(141)  # 128 + SIGPIPE, as a shell reports a command the pipe closed on
-    except DatabaseError:
+    except DatabaseError as error:
         # `migrate` failing is not a database left unset: its own error says what went wrong.
-        from dateline.config.database import not_set_up_message, unapplied_migrations
+        from django.conf import settings
+
+        from dateline.config.database import described, not_set_up_message, unapplied_migrations
 
         if sys.argv[1:2] != ["migrate"] and (unapplied := unapplied_migrations()):
             # Not Django's traceback ("no such table"): what is wrong, and the one cure.
             sys.exit(f"dateline: {not_set_up_message(unapplied)}")
-        raise
+        if settings.DEBUG:
+            raise
+        # An operator's trouble (unreachable, refused, read-only, a path that is not there):
+        # the database and its answer, not a hundred lines through Django.
+        sys.exit(f"dateline: {described(error)} (DATELINE_DEBUG=true shows the traceback)")
 
 
 if __name__ == "__main__":

@@ -42,3 +42,28 @@ def test_serve_on_a_database_not_set_up_refuses_to_start(tmp_path):
     assert result.returncode == 1
     assert "the database is not set up" in result.stderr
     assert "is serving" not in result.stdout
+
+
+def test_a_database_that_cannot_be_used_is_one_line_naming_it(tmp_path):
+    """An operator's trouble, not a hundred lines through Django: which database, and what it
+    answered (DATELINE_DEBUG=true still shows the traceback)."""
+    unreachable = dateline_env(tmp_path / "a", DATABASE_URL="postgres://nobody@127.0.0.1:9/none")
+    missing_dir = dateline_env(
+        tmp_path / "b", DATABASE_URL=f"sqlite:///{tmp_path}/no/such/dir/x.sqlite3"
+    )
+    for env, named in ((unreachable, "none on 127.0.0.1:9"), (missing_dir, "no/such/dir")):
+        result = run_dateline("story", "list", env=env)
+        assert result.returncode == 1
+        assert "Traceback" not in result.stderr
+        [line] = result.stderr.splitlines()
+        assert line.startswith("dateline: the database ") and named in line, line
+    debugging = run_dateline("story", "list", env={**unreachable, "DATELINE_DEBUG": "true"})
+    assert "Traceback" in debugging.stderr
+
+
+def test_a_var_directory_that_cannot_be_made_is_named(tmp_path):
+    (tmp_path / "a-file").write_text("")
+    result = run_dateline("story", "list", env=dateline_env(tmp_path / "a-file" / "var"))
+    assert result.returncode == 1
+    assert result.stderr.strip().endswith("cannot be made a directory (Not a directory)")
+    assert "Traceback" not in result.stderr

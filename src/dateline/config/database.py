@@ -14,6 +14,20 @@ def unapplied_migrations() -> int:
         return 0
 
 
+def described(error: Exception) -> str:
+    """`error` in one line, naming the database it came from."""
+    from django.db import DEFAULT_DB_ALIAS, connections
+
+    database = connections[DEFAULT_DB_ALIAS].settings_dict
+    where = (
+        f"{database['NAME']} on {database['HOST'] or 'localhost'}:{database['PORT'] or 5432}"
+        if database["ENGINE"].endswith("postgresql")
+        else str(database["NAME"])
+    )
+    answer = " ".join(str(error).split()) or type(error).__name__
+    return f"the database {where} could not be used: {answer}"
+
+
 def not_set_up_message(unapplied: int) -> str:
     return (
         f"the database is not set up ({unapplied} migrations not applied); "

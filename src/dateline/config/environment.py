@@ -11,6 +11,19 @@ TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
 
 
+def var_dir(name: str, default: Path) -> Path:
+    """The directory for the embedded form's files (the SQLite database, the secret key, the
+    file cache, the collected static files), made if missing."""
+    path = Path(os.environ.get(name) or default)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ImproperlyConfigured(
+            f"{name}={str(path)!r}: cannot be made a directory ({error.strerror})"
+        ) from None
+    return path
+
+
 def flag(name: str, default: bool = False) -> bool:
     """A boolean variable; anything but a recognised yes/no word is a configuration error."""
     raw = os.environ.get(name)

@@ -15,7 +15,7 @@ from django.utils.csp import CSP
 from dateline.config import environment as env
 
 PROJECT_DIR = Path(__file__).resolve().parents[3]
-VAR_DIR = Path(os.environ.get("DATELINE_VAR_DIR", PROJECT_DIR / "var"))
+VAR_DIR = env.var_dir("DATELINE_VAR_DIR", PROJECT_DIR / "var")
 
 PROFILE = os.environ.get("DATELINE_PROFILE", "embedded")
 if PROFILE not in {"embedded", "production"}:
@@ -122,7 +122,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A database host that is down answers 503 within seconds, not after the OS's TCP timeout.
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 3
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock at BEGIN,
         # so two writers queue on busy_timeout instead of failing with "database is locked".
