@@ -319,3 +319,20 @@ def test_a_headline_of_110_characters_is_not_cut(client, editions):
     story = make_story(editions[0], headline=headline)
     json_ld, _, _ = read(client, story.get_absolute_url())
     assert json_ld["NewsArticle"]["headline"] == headline
+
+
+def test_files_collected_before_the_card_existed_leave_pages_without_an_image(
+    client, editions, settings, tmp_path
+):
+    """Not a 500 on every page until `collectstatic` runs: the preview goes without its image."""
+    paths = {"site/site.css": "site/site.0123.css", "site/favicon.svg": "site/favicon.0123.svg"}
+    (tmp_path / "staticfiles.json").write_text(json.dumps({"version": "1.1", "paths": paths}))
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    response = client.get("/en/")
+    assert response.status_code == 200
+    _, properties, _ = read(client, "/en/")
+    assert [key for key, _ in properties if key.startswith("og:image")] == []

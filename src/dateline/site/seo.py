@@ -36,7 +36,7 @@ class PageSeo:
     type: str  # Open Graph's type: "article" or "website"
     locale: str
     site_name: str
-    image: str  # absolute: stories have no pictures yet, so the site's card (SOCIAL_CARD)
+    image: str  # stories have no pictures yet: the site's card (SOCIAL_CARD), or "" (none)
     published: str = ""
     modified: str = ""
     section: str = ""
@@ -58,6 +58,15 @@ def og_locale(language: str) -> str:
     except (ValueError, TypeError, UnknownLocaleError):
         return language
     return f"{locale.language}_{locale.territory}" if locale.territory else locale.language
+
+
+def social_card_url(request) -> str:
+    """The card's absolute URL; "" when the collected files predate it (a page must not fail
+    for want of its preview image: it goes without until `collectstatic` runs)."""
+    try:
+        return request.build_absolute_uri(static_url(SOCIAL_CARD))
+    except ValueError:  # not in the collected files' manifest
+        return ""
 
 
 def last_modified(story) -> datetime.datetime:
@@ -127,7 +136,7 @@ def page_seo(context) -> PageSeo:
     common = {
         "locale": og_locale(edition.language),
         "site_name": edition.name,
-        "image": request.build_absolute_uri(static_url(SOCIAL_CARD)),
+        "image": social_card_url(request),
     }
     story = context.get("story")
     if story is not None:
