@@ -358,7 +358,7 @@ def children_of(pid: int) -> list[int]:
 
 
 @pytest.fixture
-def started(monkeypatch):
+def started(monkeypatch, db):  # serve first asks the database whether it is set up
     """What `serve` starts: the real processes, their command lines recorded on the way (the
     server retitles its process, so /proc cannot tell its command line afterwards)."""
     commands: list[list[str]] = []
@@ -432,7 +432,7 @@ def test_serve_starts_the_task_worker_beside_gunicorn_unless_told_not_to(
     assert all(process.returncode is not None for process in processes)
 
 
-def test_serve_exits_with_the_code_of_a_server_that_fails(sigterm_handler, monkeypatch):
+def test_serve_exits_with_the_code_of_a_server_that_fails(sigterm_handler, monkeypatch, db):
     monkeypatch.setenv("GUNICORN_CMD_ARGS", "--no-such-option")  # gunicorn refuses to start
     with pytest.raises(SystemExit) as exited:
         call_command("serve", "--port", str(free_port()), "--no-worker")

@@ -127,8 +127,8 @@ def sweep() -> int:
     unreachable database now must not end the worker, and the next sweep retries."""
     try:
         changes = release_due()
-    except Exception:
-        logger.exception("release sweep failed; the next sweep retries")
+    except Exception as error:
+        _failed("release sweep", error)
         changes = []
     try:
         close_old_connections()
@@ -137,6 +137,15 @@ def sweep() -> int:
     for change in changes:
         logger.info("released story %s (%s, change #%s)", change.story_id, change.action, change.pk)
     return len(changes)
+
+
+def _failed(what: str, error: Exception) -> None:
+    """Log a round that failed and will be tried again: a database another writer holds (on
+    SQLite, past its busy timeout) in one line, anything else with its traceback."""
+    if isinstance(error, OperationalError) and is_locked_database_exception(error):
+        logger.warning("%s: the database is locked; the next round retries", what)
+    else:
+        logger.exception("%s failed; the next round retries", what, exc_info=error)
 
 
 def sweep_every(seconds: float, stop: threading.Event) -> None:
@@ -156,8 +165,8 @@ def deliver_every(seconds: float, stop: threading.Event) -> None:
         while not stop.wait(seconds):
             try:
                 webhooks.send_due(stop)
-            except Exception:
-                logger.exception("webhook deliveries failed; the next round retries")
+            except Exception as error:
+                _failed("webhook deliveries", error)
             close_old_connections()
     finally:
         connections.close_all()
