@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from tests.ops.test_serve import wait_for
+from tests.ops.test_serve import enqueue_mark, wait_for
 from tests.processes import dateline_env, run_dateline, start_dateline
 
 pytestmark = pytest.mark.slow
@@ -31,10 +31,7 @@ def test_the_worker_outlives_a_writer_holding_the_database(tmp_path, settings):
         holder.close()
         assert worker.poll() is None, worker.communicate(timeout=10)[0].decode()
         mark = tmp_path / "mark.txt"
-        enqueue = (
-            f"from tests.ops.worker_tasks import leave_a_mark; leave_a_mark.enqueue({str(mark)!r})"
-        )
-        run_dateline("shell", "-v0", "-c", enqueue, env=env, check=True)
+        enqueue_mark(env, mark)
         assert wait_for(mark.exists, 30), "the worker did not run the task queued afterwards"
     finally:
         worker.terminate()

@@ -35,6 +35,15 @@ def wait_for(check, seconds: float) -> bool:
     return False
 
 
+def enqueue_mark(env: dict[str, str], mark) -> None:
+    """Queue the test task that writes `mark` (tests/ops/worker_tasks.py): a worker that runs
+    it proves it picked the queue up."""
+    enqueue = (
+        f"from tests.ops.worker_tasks import leave_a_mark; leave_a_mark.enqueue({str(mark)!r})"
+    )
+    run_dateline("shell", "-v0", "-c", enqueue, env=env, check=True)
+
+
 @pytest.fixture
 def site_env(tmp_path):
     env = dateline_env(tmp_path / "var")
@@ -60,10 +69,7 @@ def test_serve_answers_pages_and_runs_the_worker(site_env, tmp_path):
         assert BeautifulSoup(body, "html.parser").select_one("p.search-message") is not None
 
         mark = tmp_path / "mark.txt"
-        enqueue = (
-            f"from tests.ops.worker_tasks import leave_a_mark; leave_a_mark.enqueue({str(mark)!r})"
-        )
-        run_dateline("shell", "-v0", "-c", enqueue, env=site_env, check=True)
+        enqueue_mark(site_env, mark)
         assert wait_for(mark.exists, 30), "the worker did not run the queued task"
     finally:
         server.send_signal(signal.SIGTERM)
