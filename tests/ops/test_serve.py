@@ -1,10 +1,12 @@
 """`dateline serve`, as `make run` starts it: pages over HTTP and a live task worker."""
 
+import os
 import signal
 import socket
 import time
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -44,6 +46,20 @@ def enqueue_mark(env: dict[str, str], mark) -> None:
     run_dateline("shell", "-v0", "-c", enqueue, env=env, check=True)
 
 
+def worker_of(pid: int) -> int | None:
+    """The `dateline worker` process that `dateline serve` (pid) started, if one runs."""
+    for child in Path("/proc").glob("[0-9]*"):
+        try:
+            stat = (child / "stat").read_text()
+            command = (child / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        if parent == pid and command[-3:-1] == [b"dateline", b"worker"]:
+            return int(child.name)
+    return None
+
+
 @pytest.fixture
 def site_env(tmp_path):
     env = dateline_env(tmp_path / "var")
@@ -71,6 +87,15 @@ def test_serve_answers_pages_and_runs_the_worker(site_env, tmp_path):
         mark = tmp_path / "mark.txt"
         enqueue_mark(site_env, mark)
         assert wait_for(mark.exists, 30), "the worker did not run the queued task"
+
+        # The worker killed (the out-of-memory killer, say): pages go on, a new one runs.
+        killed = worker_of(server.pid)
+        os.kill(killed, signal.SIGKILL)
+        assert fetch(base + "/en/")[0] == 200
+        assert wait_for(lambda: worker_of(server.pid) not in (None, killed), 30)
+        again = tmp_path / "again.txt"
+        enqueue_mark(site_env, again)
+        assert wait_for(again.exists, 30), "no worker ran the task after the first was killed"
     finally:
         server.send_signal(signal.SIGTERM)
         output = server.communicate(timeout=30)[0].decode()

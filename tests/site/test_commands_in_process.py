@@ -266,6 +266,74 @@ def test_sigterm_or_a_hang_up_stops_every_process_and_exits_with_0(start, sigter
     assert [process.returncode for process in processes] == [-signal.SIGTERM] * 2
 
 
+def restarted_workers(start, codes: list[str]):
+    """`supervise`'s worker starter for the tests: the workers' code in turn, the first started
+    at once; after the last is started, this process gets SIGTERM (as from its operator)."""
+    workers = [start(codes[0])]
+
+    def start_worker():
+        workers.append(start(codes[len(workers)]))
+        if len(workers) == len(codes):
+            threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGTERM)).start()
+        return workers[-1]
+
+    return workers, start_worker
+
+
+def test_a_failed_worker_is_started_again_while_the_site_goes_on(start, sigterm_handler, capfd):
+    """The worker (first) crashes twice; gunicorn (second) is never stopped for it, and each
+    crash is said with the wait before the next start, longer for a failure in a row."""
+    crash = "import sys; sys.exit(3)"
+    workers, start_worker = restarted_workers(start, [crash, crash, SLEEPER])
+    site = start(SLEEPER)
+    with pytest.raises(SystemExit):
+        serve.supervise([workers[0], site], restart_first=start_worker, delays=(0.1, 0.3))
+    assert len(workers) == 3
+    assert site.returncode == -signal.SIGTERM  # served until the end
+    assert workers[-1].returncode == -signal.SIGTERM
+    assert capfd.readouterr().err.splitlines() == [
+        "dateline serve: the task worker ended with exit code 3; starting it again in 0.1 s"
+        " (pages are served meanwhile)",
+        "dateline serve: the task worker ended with exit code 3; starting it again in 0.3 s"
+        " (pages are served meanwhile)",
+    ]
+
+
+def test_a_worker_killed_by_a_signal_is_named_so_and_started_again(start, sigterm_handler, capfd):
+    killed = "import os, signal; os.kill(os.getpid(), signal.SIGKILL)"
+    workers, start_worker = restarted_workers(start, [killed, SLEEPER])
+    with pytest.raises(SystemExit):
+        serve.supervise([workers[0], start(SLEEPER)], restart_first=start_worker, delays=(0,))
+    assert len(workers) == 2
+    assert "the task worker was killed by SIGKILL; starting it again in 0 s" in (
+        capfd.readouterr().err
+    )
+
+
+def test_a_worker_that_ran_a_while_before_failing_waits_the_shortest_again(
+    start, sigterm_handler, capfd, monkeypatch
+):
+    monkeypatch.setattr(serve, "STEADY_SECONDS", 0.4)
+    late = "import sys, time; time.sleep(0.6); sys.exit(2)"
+    workers, start_worker = restarted_workers(
+        start, ["import sys; sys.exit(2)", late, late, SLEEPER]
+    )
+    with pytest.raises(SystemExit):
+        serve.supervise([workers[0], start(SLEEPER)], restart_first=start_worker, delays=(0, 0.2))
+    waits = [line.split(" in ")[1].split(" s ")[0] for line in capfd.readouterr().err.splitlines()]
+    assert waits == ["0", "0", "0"]  # each later crash came after STEADY_SECONDS of running
+
+
+def test_a_worker_stopped_on_purpose_or_a_failed_site_still_stops_serve(start, sigterm_handler):
+    """Only the worker's failure is mended: it ending with 0 (stopped by its operator), or
+    gunicorn ending at all, ends `serve` as before."""
+    never = pytest.fail
+    assert serve.supervise([start("pass"), start(SLEEPER)], restart_first=never) == 0
+    worker, site = start(SLEEPER), start("import sys; sys.exit(4)")
+    assert serve.supervise([worker, site], restart_first=never) == 4
+    assert worker.returncode == -signal.SIGTERM
+
+
 # dateline test
 
 

@@ -3,6 +3,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
@@ -12,6 +13,10 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from dateline.config.database import not_set_up_message, unapplied_migrations
+
+# The task worker's restarts under `serve`: the wait before each, for its failures in a row.
+RESTART_DELAYS = (1.0, 2.0, 5.0, 15.0, 60.0)
+STEADY_SECONDS = 60  # a worker that ran this long before failing starts the count again
 
 
 class Command(BaseCommand):
@@ -42,7 +47,10 @@ class Command(BaseCommand):
             for command in command_lines(host, port, workers, no_worker=no_worker)
         ]
         self.stdout.write(serving_message(host, port))
-        returncode = supervise(processes)
+        returncode = supervise(
+            processes,
+            restart_first=None if no_worker else lambda: subprocess.Popen(worker_command()),
+        )
         if returncode:
             sys.exit(returncode)
 
@@ -118,15 +126,42 @@ def _exit_on_sigterm(*_) -> None:
     sys.exit(0)
 
 
-def supervise(processes: list[subprocess.Popen]) -> int:
+def supervise(
+    processes: list[subprocess.Popen],
+    *,
+    restart_first: Callable[[], subprocess.Popen] | None = None,
+    delays: tuple[float, ...] = RESTART_DELAYS,
+) -> int:
     """Wait while every process runs; when one exits, on Ctrl-C or on SIGTERM or SIGHUP (a
     closed terminal; both then exit with 0), terminate the others and wait for them. Returns
     the exit code of the first process that failed (ended otherwise than with 0 or by
-    SIGTERM), or 0."""
+    SIGTERM), or 0.
+
+    With `restart_first`, the first process is the task worker, and its failure (a crash, the
+    kernel's out-of-memory killer) does not take the site down with it: it is said on stderr
+    and the worker started again by `restart_first` after `delays[n]` seconds, n its failures
+    in a row (one that ran STEADY_SECONDS starts the count again), while pages are served."""
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     signal.signal(signal.SIGHUP, _exit_on_sigterm)
+    processes = list(processes)
+    failures_in_a_row, started_at, restart_at = 0, time.monotonic(), None
     try:
-        while all(process.poll() is None for process in processes):
+        while True:
+            if restart_at is not None and time.monotonic() >= restart_at:
+                processes[0], started_at, restart_at = restart_first(), time.monotonic(), None
+            ended = [process for process in processes if process.poll() is not None]
+            worker_failed = restart_first is not None and ended == [processes[0]]
+            if worker_failed and _failed(processes[0]):
+                if restart_at is None:
+                    if time.monotonic() - started_at >= STEADY_SECONDS:
+                        failures_in_a_row = 0
+                    delay = delays[min(failures_in_a_row, len(delays) - 1)]
+                    failures_in_a_row += 1
+                    restart_at = time.monotonic() + delay
+                    message = _worker_ended_message(processes[0].returncode, delay)
+                    print(message, file=sys.stderr, flush=True)
+            elif ended:
+                break
             time.sleep(0.5)
     except KeyboardInterrupt:
         pass
@@ -136,8 +171,24 @@ def supervise(processes: list[subprocess.Popen]) -> int:
                 process.terminate()
         for process in processes:
             process.wait(timeout=30)
-    failed = [p for p in processes if p.returncode not in (0, -signal.SIGTERM, None)]
+    failed = [p for p in processes if _failed(p)]
     return failed[0].returncode if failed else 0
+
+
+def _failed(process: subprocess.Popen) -> bool:
+    return process.returncode not in (0, -signal.SIGTERM, None)
+
+
+def _worker_ended_message(returncode: int, delay: float) -> str:
+    how = (
+        f"was killed by {signal.Signals(-returncode).name}"
+        if returncode < 0
+        else f"ended with exit code {returncode}"
+    )
+    return (
+        f"dateline serve: the task worker {how}; starting it again in {delay:g} s "
+        "(pages are served meanwhile)"
+    )
 
 
 def ensure_port_is_free(host: str, port: int) -> None:
