@@ -118,6 +118,22 @@ def test_with_the_database_down_kept_pages_are_served_stale_the_rest_503(client,
         assert client.get(path).status_code == 200, path
 
 
+@pytest.mark.django_db
+def test_a_database_that_refuses_otherwise_is_logged_as_it_failed(client, editions, caplog):
+    """A full disk or a read-only file is no lost server: the log says what the database said,
+    not that it was unreachable (an operator would look at the network)."""
+
+    def read_only(*_):
+        raise OperationalError("attempt to write a readonly database")
+
+    caplog.set_level(logging.WARNING, logger="dateline.site.middleware")
+    with connection.execute_wrapper(read_only):
+        assert client.get("/en/section/world/").status_code == 503
+    assert [r.getMessage() for r in caplog.records if r.name == "dateline.site.middleware"] == [
+        "database unavailable on /en/section/world/: attempt to write a readonly database"
+    ]
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(
     not os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="PostgreSQL only"

@@ -89,7 +89,7 @@ class DatabaseDownMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception):
         if not isinstance(exception, (OperationalError, InterfaceError)):
             return None
-        logger.warning("database unreachable on %s: %s", request.path, exception)
+        logger.warning("database unavailable on %s: %s", request.path, exception)
         stale = serve_stale(request)
         if stale is not None:
             return stale
