@@ -11,6 +11,7 @@ import jsonschema
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.http import http_date
 
@@ -450,6 +451,17 @@ def test_a_tag_only_a_hidden_story_carries_has_no_feed(client, editions):
     )
     for format in FORMATS:
         assert client.get(f"/en/tag/secret-plan/feed.{format}").status_code == 404
+
+
+def test_a_tag_feed_asks_once_how_often_its_tag_is_carried(client, editions, settings):
+    """Both its lists (the public stories and those that left) are read the same way, decided
+    by one question."""
+    settings.PAGE_CACHE_SECONDS = 0
+    en, _ = editions
+    make_story(en, tags=("Water",))
+    with CaptureQueriesContext(connection) as asked:
+        assert client.get("/en/tag/water/feed.rss").status_code == 200
+    assert sum("HAVING" in query["sql"] for query in asked.captured_queries) == 1
 
 
 def test_with_the_page_cache_off_a_feed_is_fresh_and_still_answers_304(client, story, settings):

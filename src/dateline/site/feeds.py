@@ -31,6 +31,7 @@ from dateline.site.sitemaps import with_last_modified
 from dateline.site.templating import dateline_html, dateline_of, page_url, story_url
 from dateline.site.views import edition_chrome
 from dateline.stories.models import Story, StoryChange, Tag
+from dateline.stories.querysets import is_frequent_tag
 
 FEED_ITEMS = 30
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
@@ -186,9 +187,10 @@ def tag_channel(request: HttpRequest, edition: str, slug: str) -> Channel:
     e = chrome.edition
     description = e.labels["tag_description"].format(tag=tag.name, edition=e.name)
     page = reverse("site:tag", kwargs={"edition": e.code, "slug": slug})
+    frequent = is_frequent_tag(e, tag)  # which way to read its list, asked once for both lists
     channel = channel_of(
         request,
-        lambda stories: stories.in_edition_tagged(e, tag),
+        lambda stories: stories.in_edition(e).tagged(tag, frequent=frequent),
         chrome,
         f"{tag.name} – {e.name}",
         page,

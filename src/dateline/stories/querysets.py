@@ -95,12 +95,6 @@ class StoryQuerySet(models.QuerySet):
         carries = Story.tags.through.objects.filter(story_id=models.OuterRef("pk"), tag_id=tag_id)
         return self.filter(models.Exists(carries))
 
-    def in_edition_tagged(self, edition, tag) -> "StoryQuerySet":
-        """`edition`'s stories that carry `tag`, by the shorter way to a newest-first page for
-        how often the tag is carried there (`is_frequent_tag`): a tag feed's list."""
-        frequent = is_frequent_tag(edition, tag)
-        return self.in_edition(edition).tagged(tag, frequent=frequent)
-
     def latest(self) -> "StoryQuerySet":
         return self.order_by("-published_at", "-code")
 
