@@ -200,7 +200,8 @@ def test_list_pages_carry_website_open_graph(client, editions, path, title, desc
     make_story(en, section=en.sections.get(), tags=("Water",))
     make_story(fa, section=fa.sections.get(), tags=("آب",))
     json_ld, properties, soup = read(client, path)
-    assert json_ld == {}  # a NewsArticle is an article page's alone
+    assert "NewsArticle" not in json_ld  # an article page's alone
+    assert set(json_ld) == (set() if path in ("/en/", "/fa/") else {"BreadcrumbList"})
     assert one(properties, "og:type") == "website"
     assert one(properties, "og:title") == title
     assert one(properties, "og:description") == description
@@ -247,6 +248,7 @@ def test_hostile_text_cannot_leave_the_json_ld(client, editions):
     assert [s.get("type") or s.get("src") for s in scripts] == [
         scripts[0]["src"],
         "application/ld+json",
+        "application/ld+json",
     ]
     assert b"<script>alert" not in response.content
     article = json_ld["NewsArticle"]
@@ -264,6 +266,57 @@ def test_hostile_text_cannot_leave_the_json_ld(client, editions):
     assert "<" not in raw and json.loads(raw)["headline"] == f"Headline {HOSTILE}"
     assert one(properties, "og:title") == f"Headline {HOSTILE}"
     assert [v for k, v in properties if k == "article:tag"] == [f"Tag {HOSTILE}"]
+    assert json_ld["BreadcrumbList"]["itemListElement"][-1]["name"] == f"Headline {HOSTILE}"
+    assert "<" not in scripts[2].string
+
+
+def crumbs(json_ld: dict) -> list[tuple[int, str, str]]:
+    trail = json_ld["BreadcrumbList"]
+    assert trail["@context"] == "https://schema.org"
+    return [(i["position"], i["name"], i["item"]) for i in trail["itemListElement"]]
+
+
+def test_an_article_sits_under_its_edition_and_section(client, corrected_story):
+    json_ld, _, soup = read(client, corrected_story.get_absolute_url())
+    canonical = soup.find("link", rel="canonical")["href"]
+    assert crumbs(json_ld) == [
+        (1, "Dateline English", "http://testserver/en/"),
+        (2, "World", "http://testserver/en/section/world/"),
+        (3, "Dam reopens after repairs", canonical),
+    ]
+    # The same trail the reader sees: the section's link above the headline.
+    assert soup.select_one("p.kicker a")["href"] == "/en/section/world/"
+
+
+def test_an_article_without_a_section_sits_under_its_edition(client, editions):
+    _, fa = editions
+    story = make_story(fa, headline="بارش باران در تهران", lead="باران بارید.")
+    json_ld, _, soup = read(client, story.get_absolute_url())
+    assert crumbs(json_ld) == [
+        (1, "دیت‌لاین فارسی", "http://testserver/fa/"),
+        (2, "بارش باران در تهران", soup.find("link", rel="canonical")["href"]),
+    ]
+
+
+@pytest.mark.parametrize(
+    "path, name",
+    [("/en/section/world/", "World"), ("/en/tag/water/", "Water"), ("/fa/tag/آب/", "آب")],
+)
+def test_a_section_or_tag_page_sits_under_its_edition(client, editions, settings, path, name):
+    from dateline.site import pagination
+
+    settings.PAGE_CACHE_SECONDS = 0
+    en, fa = editions
+    for _ in range(pagination.PER_PAGE + 1):
+        make_story(en, section=en.sections.get(), tags=("Water",))
+    make_story(fa, tags=("آب",))
+    front = f"http://testserver{path[:4]}"
+    edition = "Dateline English" if path.startswith("/en/") else "دیت‌لاین فارسی"
+    json_ld, _, soup = read(client, path)
+    expected = [(1, edition, front), (2, name, soup.find("link", rel="canonical")["href"])]
+    assert crumbs(json_ld) == expected
+    if path.startswith("/en/"):  # a later page sits where the first does
+        assert crumbs(read(client, path + "?page=2")[0]) == expected
 
 
 def test_the_private_preview_is_never_indexed_nor_described(client, editions):

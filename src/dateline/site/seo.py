@@ -42,6 +42,7 @@ class PageSeo:
     section: str = ""
     tags: tuple[str, ...] = ()
     json_ld: Markup | None = None
+    breadcrumbs: Markup | None = None  # schema.org BreadcrumbList: where the page sits
 
 
 @functools.lru_cache(maxsize=64)
@@ -129,6 +130,26 @@ def news_article(request, edition, story, tags, corrections, url: str) -> dict:
     return data
 
 
+def breadcrumb_list(request, trail: list[tuple[str, str]]) -> Markup:
+    """The schema.org BreadcrumbList of a page reached by `trail`, (name, path) from the
+    edition's front to the page itself: what a search result shows instead of the address."""
+    return script_safe_json(
+        {
+            "@context": "https://schema.org",
+            "@type": "BreadcrumbList",
+            "itemListElement": [
+                {
+                    "@type": "ListItem",
+                    "position": position,
+                    "name": name,
+                    "item": request.build_absolute_uri(path),
+                }
+                for position, (name, path) in enumerate(trail, start=1)
+            ],
+        }
+    )
+
+
 @pass_context
 def page_seo(context) -> PageSeo:
     """The head tags' values for the page being rendered (article, front, section or tag)."""
@@ -138,10 +159,16 @@ def page_seo(context) -> PageSeo:
         "site_name": edition.name,
         "image": social_card_url(request),
     }
+    front = (edition.name, page_url("site:front", edition=edition.code))
     story = context.get("story")
     if story is not None:
         tags, corrections = context.get("tags") or (), context.get("corrections") or ()
-        url = request.build_absolute_uri(story_url(edition.code, story))
+        path = story_url(edition.code, story)
+        url = request.build_absolute_uri(path)
+        trail = [front, (story.headline, path)]
+        if story.section:
+            section_path = page_url("site:section", edition=edition.code, slug=story.section.slug)
+            trail.insert(1, (story.section.name, section_path))
         return PageSeo(
             title=story.headline,
             description=Truncator(story.lead).chars(DESCRIPTION_CHARACTERS, truncate="…"),
@@ -152,6 +179,7 @@ def page_seo(context) -> PageSeo:
             section=story.section.name if story.section else "",
             tags=tuple(tag.name for tag in tags),
             json_ld=script_safe_json(news_article(request, edition, story, tags, corrections, url)),
+            breadcrumbs=breadcrumb_list(request, trail),
             **common,
         )
     section, tag = context.get("section"), context.get("tag")
@@ -167,6 +195,7 @@ def page_seo(context) -> PageSeo:
         title = edition.name
         description = labels["front_description"].format(edition=edition.name)
         path = page_url("site:front", edition=edition.code)
+    trail = [front] if section is None and tag is None else [front, (title, path)]
     page = context.get("page")
     if page is not None and page.number > 1:
         path += f"?page={page.number}"
@@ -175,5 +204,6 @@ def page_seo(context) -> PageSeo:
         description=description,
         url=request.build_absolute_uri(path),
         type="website",
+        breadcrumbs=breadcrumb_list(request, trail) if len(trail) > 1 else None,
         **common,
     )
