@@ -143,6 +143,31 @@ def test_the_live_preview_endpoint_renders_markdown_and_saves_nothing(newsroom):
     assert not Story.objects.exists()
 
 
+@pytest.mark.parametrize("action", ["live", "button"])
+def test_a_new_storys_preview_is_in_the_language_of_the_edition_chosen(newsroom, action):
+    """The new-story form has no language of its own (only a pasted copy gives one): the
+    preview takes the chosen edition's, as the story will, dateline and direction included."""
+    typed = {
+        "edition": newsroom["fa"].pk,
+        "headline": "بارش باران",
+        "lead": "باران بارید.",
+        "dateline_place": "تهران",
+        "dateline_date": "2026-11-30",
+        "dateline_source": "ایرنا",
+        "language": "",
+    }
+    browser = client_for(newsroom["fa_editor"])
+    if action == "live":
+        preview = html(post(browser, "/newsroom/preview/", typed))
+    else:
+        page = html(post(browser, "/newsroom/stories/new/", {**typed, "action": "preview"}))
+        preview = page.find(id="preview-pane")
+    article = preview.select_one(".preview-article") or preview.find("article")
+    assert article["lang"] == "fa"
+    assert preview.select_one(".dateline").get_text().startswith("تهران- ایرنا")
+    assert not Story.objects.exists()
+
+
 def test_the_private_preview_shows_any_story_as_its_page_would_but_never_for_search(newsroom):
     story = story_in(newsroom, Status.DRAFT, headline="Draft on the dam", dateline_place="Tehran")
     response = client_for(newsroom["editor"]).get(f"/newsroom/stories/{story.pk}/preview/")

@@ -242,6 +242,13 @@ def _edit_page(
     return _no_store(render(request, "newsroom/edit.html", context, status=status, using="django"))
 
 
+def _typed_language(request: HttpRequest, data: dict) -> str:
+    """The language typed content is in: as the form says (the story's, a pasted copy's),
+    else that of the edition chosen for it, as `create_story` would give it."""
+    edition = data.get("edition")
+    return request.POST.get("language", "") or getattr(edition, "language", "")
+
+
 def _preview_of(data: dict, language: str):
     """What the preview pane shows for typed (unsaved) content."""
     text = types.SimpleNamespace(
@@ -476,7 +483,7 @@ def new(request: HttpRequest) -> HttpResponse:
     if wanted == "preview":
         form.is_valid()
         data = {**request.POST.dict(), **getattr(form, "cleaned_data", {})}
-        language = request.POST.get("language", "")
+        language = _typed_language(request, data)
         return _new_page(request, form, PasteForm(), preview=_preview_of(data, language))
     if not form.is_valid():
         return _new_page(request, form, PasteForm())
@@ -509,7 +516,7 @@ def render_preview(request: HttpRequest) -> HttpResponse:
     form = StoryForm(request.POST, editions=member_editions(request.user))
     form.is_valid()
     data = {**request.POST.dict(), **getattr(form, "cleaned_data", {})}
-    preview = _preview_of(data, request.POST.get("language", ""))
+    preview = _preview_of(data, _typed_language(request, data))
     return _no_store(
         render(request, "newsroom/_preview.html", {"preview": preview}, using="django")
     )
