@@ -10,6 +10,7 @@ from django.utils import timezone
 from dateline.newsroom import presence
 from dateline.stories import actions
 from dateline.stories.models import Status, Story
+from tests.factories import make_member
 from tests.newsroom.conftest import client_for, form_data, html, post, story_in
 
 pytestmark = pytest.mark.django_db
@@ -326,3 +327,20 @@ def test_a_persian_storys_correction_note_and_source_take_their_direction(newsro
     assert (note["lang"], note["dir"]) == (lead["lang"], lead["dir"]) == ("fa", "rtl")
     # "IRNA" or «ایرنا»: the source takes the direction of what is typed.
     assert page.select_one("input[name=dateline_source]")["dir"] == "auto"
+
+
+def test_a_name_written_right_to_left_is_isolated_from_the_dates_beside_it(newsroom):
+    """"last: edited by مریم احمدی, 30 Nov 2026": unisolated, the day number joins the
+    Persian name's run and is drawn before it. In text and in <option>s alike (where <bdi>
+    cannot go), the name stands between FSI and PDI; a Latin name is left as it is."""
+    maryam = make_member("maryam", "chief_editor", byline="مریم احمدی")
+    story = story_in(newsroom, Status.DRAFT)
+    actions.edit_story(story, base_version=1, by=maryam, lead="Water pours through the dam.")
+    browser = client_for(newsroom["editor"])
+    meta = html(browser.get(f"/newsroom/stories/{story.pk}/")).select_one("p.meta").get_text()
+    assert "by \u2068مریم احمدی\u2069, " in meta
+    assert "owned by Rita Reporter" in meta
+    history = html(browser.get(f"/newsroom/stories/{story.pk}/history/"))
+    options = [o.get_text() for o in history.select("select#from option")]
+    assert options[0].startswith("1: Rita Reporter, ")
+    assert options[1].startswith("2: \u2068مریم احمدی\u2069, ")

@@ -38,6 +38,16 @@ def strip_bidi_controls(text: str) -> tuple[str, Counter[str]]:
     return (_BIDI_CONTROL.sub("", text) if removed else text), removed
 
 
+def isolated(text: str) -> str:
+    """`text` between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE when it holds a
+    right-to-left letter: set among other words ("مریم احمدی, 30 Nov") it is ordered on its own
+    and draws nothing in (the "30" would otherwise join the name's run and show before it).
+    For places HTML's <bdi> cannot go: an <option>, a button's label."""
+    if any(unicodedata.bidirectional(c) in ("R", "AL") for c in text):
+        return f"\u2068{text}\u2069"
+    return text
+
+
 def without_controls(text: str) -> str:
     """``text`` with line breaks as LF, no other control character but tab, and no lone
     surrogate or U+FFFE/U+FFFF."""

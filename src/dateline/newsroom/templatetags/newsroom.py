@@ -7,6 +7,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
 from dateline.comments.moderation import MODERATING_ROLES
+from dateline.copy.characters import isolated
 from dateline.newsroom.access import WRITING_ROLES
 from dateline.newsroom.forms import edition_zone
 from dateline.site.templating import machine_time
@@ -39,9 +40,11 @@ def moderates_comments(user) -> bool:
 
 @register.filter
 def member_name(member) -> str:
+    """A member as the newsroom names them, isolated when written right to left (among
+    English words and dates it would otherwise take the neighbouring numbers into its run)."""
     if member is None:
         return "the system"
-    return member.byline or member.get_full_name() or member.get_username()
+    return isolated(member.byline or member.get_full_name() or member.get_username())
 
 
 @register.simple_tag
