@@ -291,3 +291,37 @@ def test_the_wire_copys_source_reads_as_one_line_of_text(live_server, full_desk,
     chloe.page.click("text=Wire: port traffic rises")
     shown = chloe.page.locator("p.source").inner_text()
     assert shown == f"Wire copy from reut2-003.sgm (reuters21578:{'9' * 40})"
+
+
+def test_a_replaced_persian_word_is_drawn_apart_from_its_replacement(
+    live_server,
+    newsroom,
+    browser,  # noqa: F811
+):
+    """History shows a word replaced as <del>old</del><ins>new</ins>: with nothing between,
+    Persian letters join across the two, as if one word. A space is drawn between them."""
+    from dateline.stories import actions
+
+    def written_then_edited():
+        story = actions.create_story(
+            edition=newsroom["fa"],
+            headline="سد کرج",
+            lead="متن آزمایشی است.",
+            by=newsroom["fa_editor"],
+        )
+        return actions.edit_story(
+            story, base_version=1, by=newsroom["fa_editor"], lead="متن ویرایش‌شده است."
+        )
+
+    story = orm(written_then_edited)
+    farah = Watched(browser.new_context(viewport=PHONE), live_server.url)
+    farah.sign_in("farah")
+    farah.page.goto(f"{live_server.url}/newsroom/stories/{story.pk}/history/")
+    removed, added = farah.page.locator(".differences del"), farah.page.locator(".differences ins")
+    assert (removed.inner_text(), added.inner_text()) == ("آزمایشی", "ویرایش‌شده")
+    one, other = removed.bounding_box(), added.bounding_box()
+    gap = max(one["x"] - (other["x"] + other["width"]), other["x"] - (one["x"] + one["width"]))
+    assert gap >= 0  # side by side, right to left, not overlapping
+    space = added.evaluate("e => getComputedStyle(e, '::before').content")
+    assert space == '" "'
+    assert farah.problems == []
