@@ -246,3 +246,33 @@ def test_subjects_are_media_topics(stories, issued, ninjs_validators, newsml_sch
     subject = english.find("g:contentMeta/g:subject", NAR)
     assert subject.get("qcode") == "medtop:11000000"
     assert subject.findtext("g:name", namespaces=NAR) == "politics"
+
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def test_an_item_says_its_direction_and_marks_the_english_inside_a_persian_one(
+    stories, issued, newsml_schema
+):
+    """A subscriber's left-to-right system still draws a Persian body right to left; the
+    kill notice and a topic named only in English say they are English."""
+    from dateline.stories.models import Tag
+    from dateline.wire.models import MediaTopic, TopicMapping
+
+    railways = MediaTopic.objects.create(code="20000345", label_en="railway transport")
+    TopicMapping.objects.create(tag=Tag.objects.get(name="راه‌آهن"), topic=railways)
+    client = wire(issued.api_key)
+    for edition, direction in (("fa", "rtl"), ("en", "ltr")):
+        body = _ninjs(client, stories[f"{edition}-plain"])["bodies"][0]["value"]
+        assert body.startswith(f'<div dir="{direction}" lang="{edition}"><p>')
+        assert body.endswith("</div>")
+        for kind in ("plain", "killed"):
+            document = _newsml(client, stories[f"{edition}-{kind}"])
+            assert newsml_schema.validate(document), newsml_schema.error_log
+            assert (document.get("dir"), document.get(XML_LANG)) == (direction, edition)
+    notice = _newsml(client, stories["fa-killed"]).find("g:itemMeta/g:edNote", NAR)
+    assert (notice.get(XML_LANG), notice.get("dir")) == ("en", "ltr")
+    english_notice = _newsml(client, stories["en-killed"]).find("g:itemMeta/g:edNote", NAR)
+    assert english_notice.get(XML_LANG) is None
+    named = _newsml(client, stories["fa-plain"]).find("g:contentMeta/g:subject/g:name", NAR)
+    assert (named.text, named.get(XML_LANG), named.get("dir")) == ("railway transport", "en", "ltr")

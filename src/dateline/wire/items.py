@@ -14,6 +14,7 @@ from xml.etree import ElementTree
 
 from django.db.models import Q
 
+from dateline.copy import direction_for
 from dateline.copy.characters import xml_safe
 from dateline.stories.models import Correction, Revision, Status, Story, StoryChange
 from dateline.stories.rendering import render_body
@@ -38,6 +39,7 @@ class Subject:
     name: str
     uri: str
     qcode: str
+    name_language: str  # the item's, or English where the topic has no label in it
 
 
 @dataclass(frozen=True)
@@ -173,17 +175,27 @@ def _item(
         version_created=created,
         language=story.language,
         headline=content.headline,
-        body_html="" if canceled else f"<p>{html.escape(content.lead)}</p>\n{body_html}",
+        body_html="" if canceled else _in_its_direction(story.language, content.lead, body_html),
         byline=content.byline,
         located=content.dateline_place,
-        subjects=tuple(
-            Subject(topic.label(story.language), topic.uri, topic.qcode)
-            for _, topic in sorted(mapped.items())
-        ),
+        subjects=tuple(_subject(topic, story.language) for _, topic in sorted(mapped.items())),
         corrections=() if canceled else tuple(note for note, _ in notes),
         corrected=any(made == version for _, made in notes),
         previous_version=max((v for v in sent if v < version), default=None),
     )
+
+
+def _subject(topic: MediaTopic, language: str) -> Subject:
+    name, name_language = topic.label_and_language(language)
+    return Subject(name=name, uri=topic.uri, qcode=topic.qcode, name_language=name_language)
+
+
+def _in_its_direction(language: str, lead: str, body_html: str) -> str:
+    """The lead and body as one HTML document that says its language and direction, as the
+    feeds give it: a subscriber's page of another direction still draws a Persian story
+    right to left."""
+    opening = f'<div dir="{direction_for(language)}" lang="{html.escape(language)}">'
+    return f"{opening}<p>{html.escape(lead)}</p>\n{body_html}</div>"
 
 
 def _notes(codes: list[int]) -> dict[int, list[tuple[str, int]]]:
@@ -288,6 +300,15 @@ def _add(parent: ElementTree.Element, name: str, text: str | None = None, **attr
     return element
 
 
+def _marked(language: str, items_language: str) -> dict[str, str]:
+    """The attributes a text in `language` needs inside an item in another (none in the
+    item's own): the English kill notice, a Media Topic without a label in the item's
+    language."""
+    if language == items_language:
+        return {}
+    return {XML_LANG: language, "dir": direction_for(language)}
+
+
 def newsml_item(story_or_item: Story | Item) -> bytes:
     """NewsML-G2 2.35 newsItem (power conformance), UTF-8 with an XML declaration."""
     item = _as_item(story_or_item)
@@ -300,6 +321,7 @@ def newsml_item(story_or_item: Story | Item) -> bytes:
             "standardversion": "2.35",
             "conformance": "power",
             XML_LANG: item.language,
+            "dir": direction_for(item.language),
         },
     )
     _add(root, "catalogRef", href=IPTC_CATALOG)
@@ -312,7 +334,7 @@ def newsml_item(story_or_item: Story | Item) -> bytes:
         _add(meta, "embargoed", _time(item.embargoed_until))
     _add(meta, "pubStatus", qcode=f"stat:{item.pub_status}")
     if item.pub_status == "canceled":
-        _add(meta, "edNote", KILL_NOTICE)
+        _add(meta, "edNote", KILL_NOTICE, **_marked("en", item.language))
     if item.corrected:
         _add(meta, "signal", qcode="sig:correction")
     if item.previous_version is not None:
@@ -334,6 +356,7 @@ def newsml_item(story_or_item: Story | Item) -> bytes:
             _add(content, "subject", type="cpnat:abstract", qcode=subject.qcode),
             "name",
             subject.name,
+            **_marked(subject.name_language, item.language),
         )
     _add(content, "headline", item.headline)
     for note in item.corrections:

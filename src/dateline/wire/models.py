@@ -90,8 +90,11 @@ class MediaTopic(models.Model):
     def uri(self) -> str:
         return f"http://cv.iptc.org/newscodes/mediatopic/{self.code}"
 
-    def label(self, language: str) -> str:
-        return getattr(self, f"label_{language}", "") or self.label_en
+    def label_and_language(self, language: str) -> tuple[str, str]:
+        """The label in `language`, else in English, and which it is."""
+        if label := getattr(self, f"label_{language}", ""):
+            return label, language
+        return self.label_en, "en"
 
 
 class TopicMapping(models.Model):
