@@ -438,7 +438,39 @@ def test_ninjs_content_types_and_versions():
 def test_headline_length_and_source_name_limits():
     assert len(ninjs(ninjs3(headlines=[{"value": "H" * 300}])).headline) == 300
     long = ninjs(ninjs3(copyrightHolder="P" * 400))
-    assert long.source_name == "P" * 300
+    # The provider and uri are cut, never the version: the next import reads it back.
+    assert long.source_name == "P" * 288 + " (version 2)"
+    very_long_uri = ninjs(ninjs3(uri="urn:p:" + "u" * 400, version="7"))
+    assert len(very_long_uri.source_name) == 300
+    assert very_long_uri.source_name.endswith("uuu (version 7)")
+
+
+def test_a_version_too_long_to_be_a_number_is_refused_and_others_are_no_number():
+    with pytest.raises(CopyError, match=r"the version 9{20}… has 5,000 digits"):
+        ninjs(ninjs3(version="9" * 5000))
+    with pytest.raises(CopyError, match=r"has 5,000 digits"):
+        parse_newsml(newsml(version="9" * 5000), name="g2.xml", now=NOW)
+    assert ninjs(ninjs3(version="9" * 18)).source_version == 10**18 - 1
+    assert ninjs(ninjs3(version="١٢")).source_version is None  # digits, but not ASCII ones
+
+
+@pytest.mark.parametrize(
+    "sent",
+    ["0001-01-01T00:00:00+14:00", "0001-01-01T00:00:00Z", "1899-12-31T23:59:59Z", "yesterday"],
+)
+def test_a_time_before_1900_or_unreadable_is_not_used_and_said(sent):
+    """Year 1 at +14:00 is year 0 in UTC: it broke the import of the whole run."""
+    story = ninjs(ninjs3(versionCreated=sent))
+    assert story.published_at is None
+    assert story.warnings == [
+        f"the item's time {sent!r} is not an ISO 8601 time from 1900 on: the import's time is used"
+    ]
+    timed = f"<itemMeta><versionCreated>{sent}</versionCreated>".encode()
+    in_g2 = parse_newsml(newsml().replace(b"<itemMeta>", timed), name="g2.xml", now=NOW)
+    assert (in_g2.published_at, len(in_g2.warnings)) == (None, 1)
+    assert ninjs(ninjs3(versionCreated="1900-01-01T00:00:00Z")).warnings == []
+    with pytest.raises(CopyError, match="is not an ISO 8601 time from 1900 on"):
+        ninjs(ninjs3(embargoedUntil=sent))
 
 
 def test_an_item_of_exactly_the_limit_is_read():

@@ -330,7 +330,7 @@ def test_a_persian_storys_correction_note_and_source_take_their_direction(newsro
 
 
 def test_a_name_written_right_to_left_is_isolated_from_the_dates_beside_it(newsroom):
-    """"last: edited by مریم احمدی, 30 Nov 2026": unisolated, the day number joins the
+    """ "last: edited by مریم احمدی, 30 Nov 2026": unisolated, the day number joins the
     Persian name's run and is drawn before it. In text and in <option>s alike (where <bdi>
     cannot go), the name stands between FSI and PDI; a Latin name is left as it is."""
     maryam = make_member("maryam", "chief_editor", byline="مریم احمدی")

@@ -11,6 +11,7 @@ from dateline.stories.actions import (
     submit_story,
     unpublish_story,
 )
+from dateline.stories.models import StoryChange
 from tests.factories import make_story
 from tests.wire.conftest import pull, wire
 
@@ -78,7 +79,22 @@ def test_bad_feed_queries_are_422(editions, issued, query):
     assert wire(issued.api_key).get("/api/v1/items", query).status_code == 422
 
 
-def test_a_cursor_from_the_future_returns_nothing_and_keeps_it(editions, issued):
+def test_a_cursor_ahead_of_the_change_log_is_refused_naming_the_newest(editions, issued):
+    """Kept and echoed, it silently passed over every change made until the log caught up
+    with it (a cursor mistyped, or kept across a restore of the database)."""
     make_story(editions[0])
-    page = pull(wire(issued.api_key), after=10**12)
-    assert page == {"cursor": 10**12, "items": []}
+    client = wire(issued.api_key)
+    newest = StoryChange.objects.latest("id").id
+    assert pull(client, after=newest) == {"cursor": newest, "items": []}
+    ahead = client.get("/api/v1/items", {"after": newest + 3})
+    assert ahead.status_code == 422
+    assert ahead.json()["detail"] == [
+        {
+            "type": "cursor_ahead",
+            "loc": ["query", "after"],
+            "msg": f"the cursor {newest + 3} is ahead of the change log (its newest change is "
+            f"{newest}): ask again with after={newest} or less",
+        }
+    ]
+    make_story(editions[0])  # the log moves on: nothing was passed over
+    assert len(pull(client, after=newest)["items"]) == 1

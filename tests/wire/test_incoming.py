@@ -3,6 +3,7 @@ inbound access makes an Incoming draft with its source, the same item twice is o
 hostile or broken input is a 4xx with a clear message, never a 500, with nothing stored."""
 
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -174,3 +175,73 @@ def test_a_surrogate_in_a_headline_is_left_out_not_a_500(partner):
     response = send(partner.api_key, item)
     assert response.status_code == 201, response.content
     assert Story.objects.get().headline == "Dam opens"
+
+
+def test_a_partners_embargo_stays_with_its_draft_which_cannot_be_published_before_it(
+    partner, editions
+):
+    """The draft was published at once and sent out `usable` hours before the partner's
+    embargo: the embargo is kept and publishing or scheduling sooner is refused, naming the
+    time and the way (an embargo, which sends it to subscribers marked embargoed)."""
+    import datetime
+
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from dateline.stories.actions import embargo_story, publish_story, schedule_story
+    from dateline.wire.items import ninjs_item
+
+    until = (timezone.now() + datetime.timedelta(hours=10)).replace(microsecond=0)
+    held = {**PARTNER_NINJS_ITEM, "pubStatus": "withheld", "embargoedUntil": until.isoformat()}
+    story = Story.objects.get(pk=send(partner.api_key, json.dumps(held).encode()).json()["id"])
+    assert (story.status, story.embargo_until) == (Status.DRAFT, until)
+    with pytest.raises(
+        ValidationError, match=re.escape(f"under embargo until {until.isoformat()}")
+    ):
+        publish_story(story)
+    with pytest.raises(ValidationError, match="embargo it instead"):
+        schedule_story(story, at=until - datetime.timedelta(hours=1))
+    story.refresh_from_db()
+    assert (story.status, story.embargo_until) == (Status.DRAFT, until)  # nothing half-written
+    story = embargo_story(story, until=until)
+    item = ninjs_item(story)
+    assert (item["pubStatus"], item["embargoedUntil"]) == ("withheld", until.isoformat()[:19] + "Z")
+    assert not Story.objects.public().exists()
+
+
+def test_a_newer_version_moves_or_lifts_the_embargo_of_the_draft(partner, editions):
+    import datetime
+
+    from django.utils import timezone
+
+    from dateline.stories.actions import publish_story
+
+    later = (timezone.now() + datetime.timedelta(hours=10)).replace(microsecond=0)
+    held = {**PARTNER_NINJS_ITEM, "pubStatus": "withheld", "embargoedUntil": later.isoformat()}
+    code = send(partner.api_key, json.dumps(held).encode()).json()["id"]
+    released = {**PARTNER_NINJS_ITEM, "version": "2"}
+    assert send(partner.api_key, json.dumps(released).encode()).json()["status"] == "updated"
+    story = Story.objects.get(pk=code)
+    assert story.embargo_until is None
+    assert publish_story(story).status == Status.PUBLISHED
+
+
+def test_an_item_with_a_long_uri_sent_again_is_already_imported(partner, editions):
+    """The version was cut off the end of a long source name, so the same version counted as
+    newer at every push and piled up revisions."""
+    item = {**PARTNER_NINJS_ITEM, "uri": "urn:partner:sana:" + "x" * 300, "version": "2"}
+    first = send(partner.api_key, json.dumps(item).encode())
+    assert first.status_code == 201
+    for _ in range(2):
+        assert send(partner.api_key, json.dumps(item).encode()).json()["status"] == (
+            "already imported"
+        )
+    assert Story.objects.get().version == 1
+
+
+def test_a_version_of_thousands_of_digits_is_a_400_not_a_500(partner, editions):
+    item = {**PARTNER_NINJS_ITEM, "version": "9" * 5000}
+    refused = send(partner.api_key, json.dumps(item).encode())
+    assert refused.status_code == 400
+    assert "the version 99999999999999999999… has 5,000 digits" in refused.json()["detail"]
+    assert not Story.objects.exists()

@@ -56,6 +56,8 @@ class ParsedStory:
     byline: str = ""
     # The partner's version of the item (ninjs `version`, NewsML-G2 `@version`), when a number.
     source_version: int | None = None
+    # The partner's embargo: kept on a draft, which cannot then be published before it.
+    embargoed_until: datetime.datetime | None = None
 
     @property
     def subheadings(self) -> list[str]:

@@ -24,6 +24,12 @@ from dateline.copy.text import MAX_HEADLINE_CHARS
 MAX_PARTNER_BYTES = 5 * 1024 * 1024
 SOURCE_PREFIX = "partner:"
 _MAX_SOURCE_ID = 200
+_MAX_SOURCE_NAME = 300
+# A partner's version counted as a number: up to 18 digits (a 64-bit integer holds them).
+_MAX_VERSION_DIGITS = 18
+_SHOWN_VERSION_CHARS = 40
+# No news item is older: an earlier time is a mistake (year 1, a zero date) and is not used.
+EARLIEST = datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)
 NAR = "{http://iptc.org/std/nar/2006-10-01/}"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -41,9 +47,13 @@ class PartnerItem:
     located: str = ""
     byline: str = ""
     subjects: list[str] = field(default_factory=list)
-    created: datetime.datetime | None = None
+    created_as_sent: str = ""  # versionCreated (or firstCreated) as the item wrote it
     embargoed: datetime.datetime | None = None
     status: str = "usable"  # pubStatus: usable, withheld or canceled
+
+    @property
+    def created(self) -> datetime.datetime | None:
+        return _time(self.created_as_sent)
 
 
 def parse_ninjs(data: bytes, *, name: str, now: datetime.datetime) -> ParsedStory:
@@ -76,7 +86,7 @@ def parse_ninjs(data: bytes, *, name: str, now: datetime.datetime) -> ParsedStor
             located=_string(get("located")),
             byline=_string(get("by")) or _string(get("byline")),
             subjects=_names(get("subjects") or get("subject")),
-            created=_time(_string(get("versionCreated") or get("firstCreated"))),
+            created_as_sent=_string(get("versionCreated") or get("firstCreated")),
             embargoed=_embargo(get("embargoedUntil") or get("embargoed"), name),
             status=_string(get("pubStatus")) or "usable",
         ),
@@ -113,7 +123,7 @@ def parse_newsml(data: bytes, *, name: str, now: datetime.datetime) -> ParsedSto
                 for subject in (meta.iterfind(f"{NAR}subject") if meta is not None else ())
                 if (label := _g2_label(subject, qcode=False))
             ],
-            created=_time(_g2_text(item_meta, "versionCreated")),
+            created_as_sent=_g2_text(item_meta, "versionCreated"),
             embargoed=_embargo(_g2_text(item_meta, "embargoed"), name),
             status=_g2_status(item_meta),
         ),
@@ -166,7 +176,12 @@ def _story(item: PartnerItem, *, name: str, now: datetime.datetime, kind: str) -
     language = item.language.replace("_", "-").split("-")[0].lower() or detect_language(
         " ".join([headline, lead])
     )
-    version = f" (version {item.version})" if item.version else ""
+    warnings = []
+    if item.created_as_sent.strip() and item.created is None:
+        warnings.append(
+            f"the item's time {item.created_as_sent[:40]!r} is not an ISO 8601 time from "
+            f"{EARLIEST.year} on: the import's time is used"
+        )
     return ParsedStory(
         headline=headline,
         language=language,
@@ -175,15 +190,36 @@ def _story(item: PartnerItem, *, name: str, now: datetime.datetime, kind: str) -
         lead=lead,
         blocks=rest,
         stripped=[],
-        warnings=[],
-        source_name=f"{provider}: {item.uri}{version}"[:300],
+        warnings=warnings,
+        source_name=_source_name(provider, item.uri, item.version),
         source_id=partner_source_id(item.uri),
         # An embargoed item is published (with --publish) at its embargo time, never before.
         published_at=max(filter(None, (item.created, item.embargoed)), default=None),
         tags={"topic": item.subjects} if item.subjects else {},
         byline=" ".join(item.byline.split()),
-        source_version=int(item.version) if item.version.isdigit() else None,
+        source_version=_version_number(item.version, name),
+        embargoed_until=item.embargoed,
     )
+
+
+def _version_number(version: str, name: str) -> int | None:
+    """The partner's version as a number (None when it is not one, "1.2"); refused when it is
+    too long to be a version at all."""
+    if not (version.isascii() and version.isdigit()):
+        return None
+    if len(version) > _MAX_VERSION_DIGITS:
+        raise CopyError(
+            f"{name}: the version {version[:20]}… has {len(version):,} digits; a version is a "
+            f"number of at most {_MAX_VERSION_DIGITS}"
+        )
+    return int(version)
+
+
+def _source_name(provider: str, uri: str, version: str) -> str:
+    """ "provider: uri (version N)", the uri cut when it must be, never the version (the next
+    import reads it back, `importing.stored_version`, to tell a newer version from the same)."""
+    shown = f" (version {version[:_SHOWN_VERSION_CHARS]})" if version else ""
+    return f"{provider}: {uri}"[: _MAX_SOURCE_NAME - len(shown)] + shown
 
 
 def partner_source_id(uri: str) -> str:
@@ -249,11 +285,15 @@ def _names(values) -> list[str]:
 
 
 def _time(text: str) -> datetime.datetime | None:
+    """An ISO 8601 time (UTC when it names no zone) from EARLIEST on, in UTC; None for
+    anything else. UTC at once: year 1 at +14:00 is still year 0 in UTC, before any date."""
     try:
         moment = datetime.datetime.fromisoformat(text.strip())
-    except ValueError:
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
+        moment = moment.astimezone(datetime.UTC)
+    except (ValueError, OverflowError):
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
+    return moment if moment >= EARLIEST else None
 
 
 def _embargo(value, name: str) -> datetime.datetime | None:
@@ -263,7 +303,10 @@ def _embargo(value, name: str) -> datetime.datetime | None:
         return None
     moment = _time(value) if isinstance(value, str) else None
     if moment is None:
-        raise CopyError(f"{name}: the embargo time {str(value)[:60]!r} is not an ISO 8601 time")
+        raise CopyError(
+            f"{name}: the embargo time {str(value)[:60]!r} is not an ISO 8601 time from "
+            f"{EARLIEST.year} on"
+        )
     return moment
 
 

@@ -328,6 +328,7 @@ def _replace_older_version(outcome: Imported, target: ImportTarget) -> None:
                 source_name=parsed.source_name,
                 tags=target.tags(parsed),
                 note=f"the partner's version {parsed.source_version}",
+                hold_until=content["hold_until"],
                 **{name: content[name] for name in CONTENT_FIELDS},
             )
         outcome.updated = True
@@ -359,5 +360,6 @@ def _content(parsed: ParsedStory, target: ImportTarget, edition: Edition) -> dic
         "dateline_source": (dateline.source or "") if dateline else "",
         "source_name": parsed.source_name,
         "publish_at": target.publication_time(parsed),
+        "hold_until": parsed.embargoed_until,
         "body_html": plain_body_html(parsed),
     }

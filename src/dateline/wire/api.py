@@ -158,7 +158,12 @@ def items(request: HttpRequest, response: HttpResponse, query: Query[ListQuery])
     """Items changed after the cursor, in the order of the change log, each once at its newest
     change. Poll with the cursor of the last answer: no item is ever missed or repeated."""
     subscriber = request.auth
-    page = feed.page_after(subscriber, query.after, query.limit)
+    try:
+        page = feed.page_after(subscriber, query.after, query.limit)
+    except feed.CursorAhead as ahead:
+        _log(subscriber, request, 422, 0, query.after)
+        problem = {"type": "cursor_ahead", "loc": ["query", "after"], "msg": str(ahead)}
+        return Status(422, {"detail": [problem]})
     write = ninjs2_item if query.format == "ninjs2" else ninjs_item
     documents = [write(each) for each in items_of([(e.story, e.public) for e in page.entries])]
     _log(subscriber, request, 200, len(documents), page.cursor)

@@ -75,11 +75,26 @@ class Page:
     cursor: int
 
 
+class CursorAhead(Exception):
+    """A cursor past the newest change: none was ever handed out (a typing slip, or one kept
+    across a restore of the database to an earlier day). Accepted, it would page past every
+    change until the log caught up with it, silently."""
+
+    def __init__(self, after: int, newest: int):
+        super().__init__(
+            f"the cursor {after} is ahead of the change log (its newest change is {newest}): "
+            f"ask again with after={newest} or less"
+        )
+
+
 def page_after(subscriber: Subscriber, after: int, limit: int) -> Page:
-    """Up to `limit` items changed after `after`, and the cursor to ask with next."""
+    """Up to `limit` items changed after `after`, and the cursor to ask with next. Raises
+    CursorAhead for a cursor past the newest change."""
     # The horizon first: every id up to it has committed (or rolled back for good), so a page
     # that is not full may hand it out as the cursor without passing over anything.
     horizon = StoryChange.objects.aggregate(newest=Max("id"))["newest"] or 0
+    if after > horizon:
+        raise CursorAhead(after, horizon)
     newer = StoryChange.objects.filter(
         story_id=OuterRef("story_id"), id__gt=OuterRef("id"), action__in=WIRE_ACTIONS
     )
@@ -95,4 +110,4 @@ def page_after(subscriber: Subscriber, after: int, limit: int) -> Page:
     entries = [Entry(change, change.public) for change in changes]
     if len(entries) == limit:
         return Page(entries, entries[-1].change.pk)
-    return Page(entries, max(horizon, after))
+    return Page(entries, horizon)

@@ -40,6 +40,7 @@ def create_story(
     source_name: str = "",
     by=None,
     publish_at: datetime.datetime | None = None,
+    hold_until: datetime.datetime | None = None,
 ) -> Story:
     """Write a new story (version 1, with its revision) and log its creation.
 
@@ -47,8 +48,10 @@ def create_story(
     in the Incoming queue), unless `publish_at` is given: then it is created published with
     that publication time, as wire copy that arrives ready is, and both changes (created,
     published) are logged; a `publish_at` still to come makes it scheduled instead, released
-    by the worker at that time. Raises ValidationError naming the field when the story would be
-    broken, NotAllowed when `by` may not write in this edition or publish.
+    by the worker at that time. `hold_until`, an embargo the copy came with (a partner's),
+    stays with a draft: it cannot be published or scheduled before then, only embargoed.
+    Raises ValidationError naming the field when the story would be broken, NotAllowed when
+    `by` may not write in this edition or publish.
 
     Bidirectional embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069),
     which can show text in an order other than the stored one, are removed from every text
@@ -71,6 +74,7 @@ def create_story(
         source_name=source_name,
         by=by,
         publish_at=publish_at,
+        hold_until=hold_until,
     )
     return create_stories([new], by=by)[0]
 
@@ -100,6 +104,7 @@ def new_story(
     source_name: str = "",
     by=None,
     publish_at: datetime.datetime | None = None,
+    hold_until: datetime.datetime | None = None,
     body_html: str | None = None,
 ) -> NewStory:
     """Everything `create_story` checks and computes, without writing: the Story row (no code
@@ -151,6 +156,11 @@ def new_story(
         updated_at=now,
         status=_status_for(publish_at, now),
         published_at=publish_at,
+        # A draft keeps an embargo still to come (publish_story refuses to pass it); a story
+        # created published or scheduled has its time from the embargo already.
+        embargo_until=hold_until
+        if publish_at is None and hold_until and hold_until > now
+        else None,
         **content,
     )
     return NewStory(story, unique_tags(tags))

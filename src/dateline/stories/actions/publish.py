@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from dateline.stories.actions.changes import state_change
+from dateline.stories.actions.schedule import require_no_embargo_before
 from dateline.stories.models import Status, Story, StoryChange
 
 
@@ -26,6 +27,7 @@ def publish_story(
                 "The publication time is in the future: schedule the story instead."
             )
     with state_change(story, StoryChange.Action.PUBLISHED, by=by, note=note) as current:
+        require_no_embargo_before(current, now, "published_at")
         seen_since = _seen_since(current, now)
         if seen_since is not None and at is None:
             current.revised_at = now  # back, as it is now: readers see it again from now

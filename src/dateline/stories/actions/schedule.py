@@ -25,11 +25,27 @@ def require_future(at: datetime.datetime, field: str) -> datetime.datetime:
     return at
 
 
+def require_no_embargo_before(story: Story, at: datetime.datetime, field: str) -> None:
+    """A story held under an embargo that has not ended (a partner's, kept by its draft; an
+    embargoed story unpublished) reaches readers at its end, never before: publishing or
+    scheduling it sooner is refused, naming the time and the way to send it out now."""
+    if story.embargo_until is not None and story.embargo_until > at:
+        until = story.embargo_until.isoformat(timespec="seconds")
+        raise ValidationError(
+            {
+                field: f"Story {story.pk} is under embargo until {until}: embargo it instead "
+                "(subscribers get it now, marked embargoed; readers at that time), or publish "
+                "it once the time has passed."
+            }
+        )
+
+
 def schedule_story(story: Story | int, *, at: datetime.datetime, by=None, note: str = "") -> Story:
     """Publish at `at`: the worker makes it public then, exactly once (stories.actions.release).
     Until then it is public nowhere, not even on the wire."""
     at = require_future(at, "at")
     with state_change(story, StoryChange.Action.SCHEDULED, by=by, note=note) as current:
+        require_no_embargo_before(current, at, "at")
         current.status = Status.SCHEDULED
         current.published_at = at
         current.embargo_until = None
