@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from dateline.stories.models import Status
+from dateline.stories.models import Status, Tag
 from tests.newsroom.conftest import client_for, html, post, story_in
 
 pytestmark = pytest.mark.django_db
@@ -141,6 +141,19 @@ def test_a_chief_editor_manages_sections_editions_mappings_and_staff(newsroom):
     )
     assert response.status_code == 302
     assert newsroom["en"].sections.filter(slug="sport").exists()
+
+
+def test_a_tags_slug_typed_in_the_admin_is_folded_as_tags_are_looked_up(newsroom):
+    """A slug typed with the Arabic kaf would be a tag whose page no address reaches (every
+    spelling is moved to "اوپک"); it is stored folded, and a folded twin is refused."""
+    browser = client_for(newsroom["chief"])
+    add = "/newsroom/admin/stories/tag/add/"
+    typed = {"name": "اوپك", "slug": "اوپـك", "vocabulary": "org"}
+    assert post(browser, add, typed).status_code == 302
+    assert list(Tag.objects.values_list("slug", "name")) == [("اوپک", "اوپك")]
+    refused = post(browser, add, {**typed, "slug": "اوپک"})
+    assert "already exists" in html(refused).find(class_="errorlist").get_text()
+    assert Tag.objects.count() == 1
 
 
 def test_a_chief_editor_gives_a_member_a_role_and_editions_but_no_django_powers(newsroom):

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from dateline.stories import actions
-from dateline.stories.models import Status, StoryChange
+from dateline.stories.models import Status, StoryChange, Tag
 from tests.newsroom.conftest import client_for, form_data, html, post, story_in
 
 pytestmark = pytest.mark.django_db
@@ -409,3 +409,23 @@ def test_an_editor_closes_a_storys_comments_from_its_edit_screen(newsroom):
     assert (last.action, last.actor, last.note) == ("comments", newsroom["editor"], "Legal asked")
     public = client_for(None).get(story.get_absolute_url()).content.decode()
     assert "Comments on this story are closed." in public
+
+
+def test_keywords_typed_with_arabic_or_persian_letters_are_one_tag(newsroom):
+    """An Arabic keyboard types ك and ي where Persian has ک and ی: the same keyword either way
+    is one tag, named as it was first written."""
+    browser = client_for(newsroom["fa_editor"])
+    for headline, tags in (("اوپک تولید را کم کرد", "اوپک, ایران"), ("نشست اوپک", "اوپك, ايران")):
+        data = {
+            "edition": newsroom["fa"].pk,
+            "headline": headline,
+            "lead": "خبر کوتاه.",
+            "body": "",
+            "tags": tags,
+            "section": newsroom["fa_world"].pk,
+            "action": "create",
+        }
+        assert post(browser, "/newsroom/stories/new/", data).status_code == 302
+    first, second = newsroom["fa"].stories.order_by("pk")
+    assert list(first.tags.order_by("pk")) == list(second.tags.order_by("pk"))
+    assert sorted(Tag.objects.values_list("slug", "name")) == [("اوپک", "اوپک"), ("ایران", "ایران")]

@@ -5,7 +5,7 @@ import pytest
 from dateline.copy import ParsedStory
 from dateline.stories.importing import ImportTarget, StorySkipped, import_story
 from dateline.stories.models import Story, Tag
-from dateline.stories.tagging import MAX_TAG_LENGTH, tags_for
+from dateline.stories.tagging import MAX_TAG_LENGTH, tag_slug, tags_for
 from tests.factories import make_edition
 
 
@@ -121,3 +121,44 @@ def test_existing_tags_cost_one_query_and_no_insert(django_assert_num_queries):
     with django_assert_num_queries(1):
         (tag,) = tags_for([("keyword", "OIL")])
     assert (tag.name, tag.vocabulary) == ("Oil", "topic")  # the stored tag, not the new label
+
+
+@pytest.mark.django_db
+def test_arabic_and_persian_letter_forms_are_one_tag_named_as_first_written():
+    """What search folds (ي ى → ی, ك → ک, ة ە → ه, ٱ → ا, tatweel dropped), tags fold too: an
+    Arabic keyboard's keyword is the Persian one. Presentation forms are their letters first."""
+    (first,) = tags_for([("keyword", "ايران")])
+    assert (first.slug, first.name) == ("ایران", "ايران")
+    same = tags_for(
+        [
+            ("keyword", "ایران"),
+            ("place", "ايـــران"),  # tatweel
+            ("keyword", "اﻳﺮان"),  # yeh and reh in their presentation forms
+            ("keyword", "اِیران"),  # a kasra
+        ]
+    )
+    assert [tag.pk for tag in same] == [first.pk]
+    assert [t.slug for t in tags_for([("keyword", "اوپك"), ("keyword", "ٱلقاهرة")])] == [
+        "اوپک",
+        "القاهره",
+    ]
+    assert Tag.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_labels_with_nothing_left_after_folding_make_no_tag():
+    labels = ["ـــ", "\u202eـ\u202c", "\u2067\u2069", "\x00\x1f", "ـ-ـ"]
+    assert tags_for(("keyword", label) for label in labels) == []
+    assert not Tag.objects.exists()
+    assert [
+        t.slug for t in tags_for([("keyword", "\u202eاوپك\u202c"), ("keyword", "ا\u2066وپک")])
+    ] == ["اوپک"]
+
+
+@pytest.mark.parametrize(
+    "text", ["Caspian Sea", "اوپك", "ـكـ ـيـ", "ﻛ", "a\u200cb", "x" * 130 + "ك", "-ك-", "ٱ ة ە ى"]
+)
+def test_a_slug_made_for_a_tag_comes_back_unchanged(text):
+    slug = tag_slug(text)
+    assert slug and tag_slug(slug) == slug
+    assert not set(slug) & set("يىكةەٱـ")

@@ -11,6 +11,7 @@ from django.core.management.base import CommandError
 
 from dateline.stories.models import Tag
 from dateline.wire.models import MediaTopic, Subscriber, TopicMapping
+from tests.factories import make_story
 from tests.processes import dateline_env, run_dateline
 from tests.wire.conftest import IPTC, pull, wire
 
@@ -80,6 +81,29 @@ def test_rotate_and_revoke(stories):
 )
 def test_refusals_name_the_reason_and_change_nothing(editions, args, reason):
     assert reason in refused(*args)
+    assert not Subscriber.objects.exists()
+
+
+def test_a_tag_filter_in_either_letter_form_takes_the_stories_tagged_in_both(editions):
+    """`--tags` with the Arabic kaf and yeh (an Arabic keyboard) is the tag written with the
+    Persian ones, and the stories tagged in either spelling reach the subscriber."""
+    _, fa = editions
+    make_story(fa, headline="اوپک و ایران", tags=("اوپک", "ایران"))
+    make_story(fa, headline="اوپك و ايران", tags=("اوپك", "ايران"))
+    make_story(fa, headline="بازار طلا", tags=("طلا",))
+    for slugs in ("اوپك", "ايران", "ایران,‮ايران"):
+        added = json.loads(subscribers("add", f"Watch {slugs}", "--tags", slugs, "--json"))
+        subscriber = Subscriber.objects.get(pk=added["id"])
+        assert [tag.slug for tag in subscriber.tags.all()] in (["اوپک"], ["ایران"])
+        found = {item["headlines"][0]["value"] for item in pull(wire(added["api_key"]))["items"]}
+        assert found == {"اوپک و ایران", "اوپك و ايران"}, slugs
+
+
+@pytest.mark.parametrize("slugs", ["ـــ", "‮", "oil,ـ"])
+def test_a_tag_filter_with_nothing_of_a_tag_left_is_refused_not_dropped(editions, slugs):
+    """Left out, a filter that folds to nothing would make a subscriber to every tag."""
+    make_story(editions[0], tags=("Oil",))
+    assert "no such tag" in refused("add", "X", "--tags", slugs)
     assert not Subscriber.objects.exists()
 
 

@@ -7,7 +7,12 @@ import json
 import pytest
 from lxml import etree
 
+from dateline.stories.actions import correct_story
+from dateline.stories.models import Revision, Tag
+from dateline.wire.items import item_of
+from dateline.wire.models import MediaTopic, TopicMapping
 from dateline.wire.topics import load_topics
+from tests.factories import make_story
 from tests.wire.conftest import IPTC, NEWSML_TYPE, need_shared, pull, schema_errors, wire
 
 pytestmark = pytest.mark.django_db
@@ -276,3 +281,16 @@ def test_an_item_says_its_direction_and_marks_the_english_inside_a_persian_one(
     assert english_notice.get(XML_LANG) is None
     named = _newsml(client, stories["fa-plain"]).find("g:contentMeta/g:subject/g:name", NAR)
     assert (named.text, named.get(XML_LANG), named.get("dir")) == ("railway transport", "en", "ltr")
+
+
+def test_an_earlier_version_naming_its_tag_in_another_spelling_keeps_the_tags_topic(editions):
+    """A version saved before tags were folded names its tag as it was then ("ايران", merged
+    since into "ایران"): its item has the Media Topic of the tag the name is."""
+    _, fa = editions
+    story = make_story(fa, tags=("ایران",))
+    topic = MediaTopic.objects.create(code="11000000", label_en="politics", label_fa="سیاست")
+    TopicMapping.objects.create(tag=Tag.objects.get(), topic=topic)
+    correct_story(story, note="نام درست شد.", lead="خبر درست.")
+    Revision.objects.filter(story=story, version=1).update(tags=[["place", "ايران"]])
+    for version in (1, 2):
+        assert [s.qcode for s in item_of(story, version).subjects] == ["medtop:11000000"]

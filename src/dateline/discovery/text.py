@@ -6,7 +6,8 @@ queries alike, so that a reader's spelling and the copy's need not agree on the 
 - marks: Arabic harakat, superscript alef, Quranic marks and Latin accents are dropped, so
   "كِتَاب" finds "کتاب" and "café" finds "cafe"; the alef, waw and yeh with hamza or madda
   ("أ", "إ", "آ", "ؤ", "ئ") decompose to the bare letter and lose the mark the same way;
-- Arabic letters Persian writes otherwise: ي and ى → ی, ك → ک, ة and ۀ → ه, ٱ → ا;
+- Arabic letters Persian writes otherwise: ي and ى → ی, ك → ک, ة and ۀ → ه, ٱ → ا
+  (`dateline.copy.letters`, the map tags are folded by too);
 - tatweel (the stretching "ـ") and the zero-width non-joiner and joiner are dropped, so
   "می‌روند" and "میروند" are one word (the index holds its parts too, for "می روند":
   `index_text`); other invisible format characters go too;
@@ -20,17 +21,12 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-_LETTERS = {
-    "ي": "ی",  # Arabic yeh
-    "ى": "ی",  # alef maksura
-    "ك": "ک",  # Arabic kaf
-    "ة": "ه",  # teh marbuta
-    "ە": "ه",  # ae: what ۀ (heh with yeh above) is left as once its mark goes
-    "ٱ": "ا",  # alef wasla
-    "ـ": "",  # tatweel
-}
+from dateline.copy.letters import PERSIAN_LETTERS
+
 _DIGITS = {chr(ord(zero) + n): str(n) for zero in ("٠", "۰") for n in range(10)}
-_SPELLED_OTHERWISE = {**_LETTERS, **_DIGITS}
+# The letters and the digits in one pass over the text (`persian_letters` and then the digits
+# would read it twice).
+_SPELLED_OTHERWISE = {**PERSIAN_LETTERS, **_DIGITS}
 _OTHERWISE = re.compile("[" + "".join(_SPELLED_OTHERWISE) + "]")
 _ASCII_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
 

@@ -28,9 +28,9 @@ from dateline.site.chrome import EditionChrome
 from dateline.site.pagination import Page, page_number
 from dateline.site.views import edition_chrome, render_page
 from dateline.stories.models import Section, Story, Tag
+from dateline.stories.tagging import tag_slug
 
 SEARCH_PER_PAGE = 10
-_SLUG = re.compile(r"[-\w]+")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _UNSHOWN = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
@@ -126,7 +126,9 @@ def read_request(request: HttpRequest, chrome: EditionChrome) -> Asked:
 def _public_tag(slug: str, chrome: EditionChrome) -> Tag | None:
     """The tag, if a public story of this edition carries it: as on the tag page, a tag only
     hidden stories carry must not show that they exist."""
-    if not _SLUG.fullmatch(slug):  # nothing a tag's slug could be (a NUL, say) reaches the query
+    # Another spelling finds the tag ("اوپك" is "اوپک": `tag_slug`); nothing a slug could not
+    # hold (a NUL, say) reaches the query.
+    if not (slug := tag_slug(slug)):
         return None
     tag = Tag.objects.filter(slug=slug).first()
     if tag is None:

@@ -12,6 +12,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import iri_to_uri
 
@@ -38,6 +39,7 @@ from dateline.stories.compiled import Compiled
 from dateline.stories.headlines import Headline
 from dateline.stories.models import Correction, Status, Story, StoryChange, Tag
 from dateline.stories.querysets import is_frequent_tag
+from dateline.stories.tagging import tag_slug
 
 FRONT_LATEST = 10
 FRONT_PER_SECTION = 4
@@ -48,6 +50,13 @@ def edition_chrome(code: str) -> EditionChrome:
     if chrome is None:
         raise Http404("No such edition")
     return chrome
+
+
+def moved_to(request: HttpRequest, address: str) -> HttpResponsePermanentRedirect:
+    """A permanent redirect to a page's canonical address, with what was asked of the page (a
+    page number, a reply, the comments' order) going along, as sent, not re-encoded."""
+    query = iri_to_uri(request.META.get("QUERY_STRING", ""))
+    return HttpResponsePermanentRedirect(address + (f"?{query}" if query else ""))
 
 
 def render_list(request: HttpRequest, chrome: EditionChrome, template: str, page, **context):
@@ -158,6 +167,12 @@ def section(request: HttpRequest, edition: str, slug: str) -> HttpResponse:
 @cached_page(scopes=lambda edition, slug: [tag_scope(edition, slug)])
 def tag(request: HttpRequest, edition: str, slug: str) -> HttpResponse:
     chrome = edition_chrome(edition)
+    if (canonical := tag_slug(slug)) != slug:
+        # "اوپك" or "Oil" is the tag "اوپک" or "oil" (`tag_slug`): one address for search
+        # engines; and a page kept under another spelling's scope would outlive its changes.
+        if not canonical:
+            raise Http404("No such tag")
+        return moved_to(request, reverse("site:tag", args=[edition, canonical]))
     current = get_object_or_404(Tag, slug=slug)
     frequent = is_frequent_tag(chrome.edition, current)  # which way to read its list
     stories = _list_rows(
@@ -199,11 +214,7 @@ def article(request: HttpRequest, edition: str, code: int, slug: str = "") -> Ht
     chrome.with_sections([story])
     if slug != story.slug:
         # An old or mistyped slug still finds the story; search engines learn the right URL.
-        # What was asked of the page (a reply, the comments' order) goes along.
-        query = iri_to_uri(request.META.get("QUERY_STRING", ""))  # as sent, not re-encoded
-        return HttpResponsePermanentRedirect(
-            story_url(edition, story) + (f"?{query}" if query else "")
-        )
+        return moved_to(request, story_url(edition, story))
     tags = list(ARTICLE_TAGS.raw(story=story.pk))
 
     def shows_stand_in() -> None:

@@ -1,9 +1,11 @@
 """Sections, tags and section mappings in the admin (chief editors). Stories have the newsroom's
 own screens, so that every edit goes through `stories.actions` rather than a plain model form."""
 
+from django import forms
 from django.contrib import admin
 
 from dateline.stories.models import Section, SectionMapping, Tag
+from dateline.stories.tagging import tag_slug
 
 
 @admin.register(Section)
@@ -13,8 +15,16 @@ class SectionAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class TagForm(forms.ModelForm):
+    def clean_slug(self) -> str:
+        """The slug as tags are looked up by (`tag_slug`: "اوپك" is "اوپک"), before the check
+        that no other tag has it: one typed otherwise would be a tag no address finds."""
+        return tag_slug(self.cleaned_data["slug"])
+
+
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
+    form = TagForm
     list_display = ["name", "slug", "vocabulary"]
     list_filter = ["vocabulary"]
     search_fields = ["name", "slug"]

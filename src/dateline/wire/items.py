@@ -12,12 +12,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
-from django.db.models import Q
-
 from dateline.copy import direction_for
 from dateline.copy.characters import xml_safe
 from dateline.stories.models import Correction, Revision, Status, Story, StoryChange
 from dateline.stories.rendering import render_body
+from dateline.stories.tagging import tag_slug
 from dateline.wire.models import MediaTopic, TopicMapping
 
 PROVIDER = "Dateline"
@@ -207,14 +206,14 @@ def _notes(codes: list[int]) -> dict[int, list[tuple[str, int]]]:
 
 
 def _topics(tags: list[tuple[str, str]]) -> dict[tuple[str, str], MediaTopic]:
-    """The Media Topic each (vocabulary, tag name) maps to, in one query."""
-    if not tags:
+    """The Media Topic each (vocabulary, tag name) maps to, in one query: by the tag the name
+    is (`tag_slug`), so an earlier version's "ايران" finds the topic of the tag "ایران"."""
+    slugs = {pair: tag_slug(pair[1]) for pair in tags}
+    if not slugs:
         return {}
-    wanted = Q()
-    for vocabulary, name in set(tags):
-        wanted |= Q(tag__vocabulary=vocabulary, tag__name=name)
-    mappings = TopicMapping.objects.filter(wanted).select_related("tag", "topic")
-    return {(m.tag.vocabulary, m.tag.name): m.topic for m in mappings}
+    mappings = TopicMapping.objects.filter(tag__slug__in=set(slugs.values()))
+    by_slug = {m.tag.slug: m.topic for m in mappings.select_related("tag", "topic")}
+    return {pair: by_slug[slug] for pair, slug in slugs.items() if slug in by_slug}
 
 
 def _as_item(story_or_item: Story | Item) -> Item:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from dateline.editions.models import Edition
 from dateline.stories.models import Section, Tag
+from dateline.stories.tagging import tag_slug
 from dateline.wire import keys, webhooks
 from dateline.wire.models import Subscriber
 
@@ -39,9 +40,12 @@ def _editions(codes: Iterable[str]) -> list[Edition]:
 
 
 def _tags(slugs: Iterable[str]) -> list[Tag]:
-    slugs = sorted({slug.strip() for slug in slugs if slug.strip()})
-    found = list(Tag.objects.filter(slug__in=slugs))
-    unknown = sorted(set(slugs) - {tag.slug for tag in found})
+    """The tags of these slugs, each as given or in any spelling that folds to it ("اوپك" is
+    "اوپک": `tag_slug`); one no tag has is refused, by what was given."""
+    given = {slug.strip(): tag_slug(slug) for slug in slugs if slug.strip()}
+    found = list(Tag.objects.filter(slug__in=set(given.values())))
+    have = {tag.slug for tag in found}
+    unknown = sorted(slug for slug, folded in given.items() if folded not in have)
     if unknown:
         raise Refused(f"no such tag: {', '.join(unknown)[:200]}")
     return found

@@ -1,0 +1,74 @@
+"""A tag written with the Arabic letters Persian writes otherwise (ك, ي: an Arabic keyboard) is
+the tag written with the Persian ones (ک, ی): its page, its feeds and search's tag filter list
+the stories tagged either way, and an address in the other spelling moves to the tag's own."""
+
+import urllib.parse
+
+import feedparser
+import pytest
+
+from dateline.stories.models import Tag
+from tests.factories import make_story
+from tests.site.conftest import page
+
+pytestmark = pytest.mark.django_db
+
+PERSIAN, ARABIC = "اوپک", "اوپك"  # OPEC with the Persian kaf, and with the Arabic one
+
+
+def quoted(text: str) -> str:
+    return urllib.parse.quote(text)
+
+
+@pytest.fixture
+def opec(editions, django_capture_on_commit_callbacks):
+    """Two Persian stories about OPEC, tagged in each spelling (and indexed for search)."""
+    _, fa = editions
+    with django_capture_on_commit_callbacks(execute=True):
+        make_story(fa, headline="اوپک تولید را کم کرد", tags=(PERSIAN,))
+        make_story(fa, headline="نشست نفتی اوپک در وین", tags=(ARABIC, "ايران"))
+    return {"اوپک تولید را کم کرد", "نشست نفتی اوپک در وین"}
+
+
+def headlines(response) -> set[str]:
+    return {a.get_text() for a in page(response).select(".story-list h2 a")}
+
+
+def test_the_tag_page_lists_the_stories_tagged_in_either_spelling(client, opec):
+    assert Tag.objects.get(slug=PERSIAN).name == PERSIAN
+    assert headlines(client.get(f"/fa/tag/{PERSIAN}/")) == opec
+
+
+@pytest.mark.parametrize(
+    ("asked", "canonical"),
+    [
+        (f"/fa/tag/{ARABIC}/", f"/fa/tag/{quoted(PERSIAN)}/"),
+        (f"/fa/tag/{ARABIC}/?page=1", f"/fa/tag/{quoted(PERSIAN)}/?page=1"),
+        ("/fa/tag/ايران/", f"/fa/tag/{quoted('ایران')}/"),
+        (f"/fa/tag/{ARABIC}/feed.atom", f"/fa/tag/{quoted(PERSIAN)}/feed.atom"),
+        ("/fa/tag/اوپـــک/feed.json", f"/fa/tag/{quoted(PERSIAN)}/feed.json"),  # tatweel
+        (f"/fa/tag/\u202e{ARABIC}/", f"/fa/tag/{quoted(PERSIAN)}/"),  # a bidi override
+    ],
+)
+def test_another_spelling_moves_to_the_tags_own_address(client, opec, asked, canonical):
+    response = client.get(asked)
+    assert (response.status_code, response["Location"]) == (301, canonical)
+    assert client.get(response["Location"]).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/fa/tag/ـــ/", "/fa/tag/ـ/feed.rss", "/fa/tag/\u2067/"])
+def test_an_address_with_nothing_of_a_tag_left_is_not_found(client, opec, path):
+    assert client.get(path).status_code == 404
+
+
+def test_the_tag_feed_has_the_stories_tagged_in_either_spelling(client, opec):
+    feed = feedparser.parse(client.get(f"/fa/tag/{PERSIAN}/feed.rss").content)
+    assert {entry.title for entry in feed.entries} == opec
+
+
+@pytest.mark.parametrize("spelling", [PERSIAN, ARABIC])
+def test_search_filtered_by_either_spelling_finds_both(client, opec, spelling):
+    response = client.get("/fa/search?" + urllib.parse.urlencode({"q": "اوپک", "tag": spelling}))
+    found = {a.get_text() for a in page(response).select(".search-results h2 a")}
+    assert found == opec
+    assert page(response).select_one("input[name=tag]")["value"] == PERSIAN

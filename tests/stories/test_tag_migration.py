@@ -1,0 +1,102 @@
+"""Migration stories/0009: an existing site's tags re-slugged as `tag_slug` makes them now, and
+the tags of one folded slug merged into the oldest, with everything that pointed at them."""
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+BEFORE = [("stories", "0008_story_revised_at"), ("wire", "0003_subscriber_inbound")]
+AFTER = [("stories", "0009_tags_folded_like_search")]
+
+
+def migrate(targets):
+    """The database migrated to `targets`; the models as they were there."""
+    executor = MigrationExecutor(connection)
+    executor.migrate(targets)
+    executor.loader.build_graph()
+    return executor.loader.project_state(targets).apps
+
+
+@pytest.fixture
+def before():
+    """The models as they were before the migration (the database migrated back to then),
+    and the database migrated to the newest state again after the test."""
+    yield migrate(BEFORE)
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)  # the schema editor runs outside a transaction
+def test_tags_of_one_folded_slug_are_merged_with_everything_that_pointed_at_them(before, capsys):
+    old = before.get_model
+    Tag = old("stories", "Tag")
+    edition = old("editions", "Edition").objects.create(code="fa", name="فارسی", language="fa")
+    section = old("stories", "Section").objects.create(edition=edition, slug="world", name="جهان")
+    other = old("stories", "Section").objects.create(edition=edition, slug="eco", name="اقتصاد")
+    persian = Tag.objects.create(slug="اوپک", name="اوپک")  # the oldest: it stays
+    arabic = Tag.objects.create(slug="اوپك", name="اوپك", vocabulary="org")
+    stretched = Tag.objects.create(slug="اوپـك", name="اوپـك")
+    lone = Tag.objects.create(slug="ايران", name="ايران")  # no Persian twin: re-slugged only
+    oil = Tag.objects.create(slug="oil", name="Oil")
+
+    Story = old("stories", "Story")
+
+    def story(headline, *tags):
+        made = Story.objects.create(edition=edition, headline=headline, lead=".", slug="s")
+        made.tags.set(tags)
+        return made
+
+    both = story("both spellings", persian, arabic, stretched, oil)
+    arabic_only = story("arabic only", arabic, lone)
+    stretched_only = story("stretched only", stretched)
+
+    Subscriber = old("wire", "Subscriber")
+    watching = Subscriber.objects.create(name="A", key_prefix="a", key_hash="a")
+    watching.tags.set([arabic, persian])
+    arabic_watcher = Subscriber.objects.create(name="B", key_prefix="b", key_hash="b")
+    arabic_watcher.tags.set([arabic])
+
+    Mapping = old("stories", "SectionMapping")
+    Mapping.objects.create(edition=edition, tag=persian, section=section)
+    Mapping.objects.create(edition=edition, tag=arabic, section=other)  # the same edition: goes
+    topic = old("wire", "MediaTopic").objects.create(code="04000000", label_en="economy")
+    old("wire", "TopicMapping").objects.create(tag=arabic, topic=topic)  # the kept tag has none
+
+    new = migrate(AFTER).get_model
+    Tag = new("stories", "Tag")
+    assert sorted(Tag.objects.values_list("pk", "slug", "name")) == [
+        (persian.pk, "اوپک", "اوپک"),
+        (lone.pk, "ایران", "ايران"),  # the slug folded, the name as written
+        (oil.pk, "oil", "Oil"),
+    ]
+    tags_of = {
+        s.headline: sorted(s.tags.values_list("slug", flat=True))
+        for s in new("stories", "Story").objects.all()
+    }
+    assert tags_of == {
+        both.headline: ["oil", "اوپک"],
+        arabic_only.headline: ["اوپک", "ایران"],
+        stretched_only.headline: ["اوپک"],
+    }
+    subscribers = new("wire", "Subscriber").objects
+    assert [t.pk for t in subscribers.get(pk=watching.pk).tags.all()] == [persian.pk]
+    assert [t.pk for t in subscribers.get(pk=arabic_watcher.pk).tags.all()] == [persian.pk]
+    assert list(new("stories", "SectionMapping").objects.values_list("tag", "section")) == [
+        (persian.pk, section.pk)
+    ]
+    assert list(new("wire", "TopicMapping").objects.values_list("tag", "topic")) == [
+        (persian.pk, topic.code)
+    ]
+    assert "2 tags merged" in capsys.readouterr().out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_site_with_nothing_to_fold_is_left_as_it_was(before, capsys):
+    Tag = before.get_model("stories", "Tag")
+    Tag.objects.create(slug="oil", name="Oil")
+    Tag.objects.create(slug="ـــ", name="ـــ")  # nothing left of it folded: not touched
+    Tag.objects.create(slug="ایران", name="ایران")
+    rows = sorted(Tag.objects.values_list("pk", "slug", "name"))
+    Tag = migrate(AFTER).get_model("stories", "Tag")
+    assert sorted(Tag.objects.values_list("pk", "slug", "name")) == rows
+    assert capsys.readouterr().out == ""
