@@ -223,13 +223,32 @@ def test_head_answers_as_get_does_without_a_body(stories, issued):
         ("application/vnd.iptc.g2.newsitem+xml;q=0, application/json", False),
         ("application/json;q=0.5, application/vnd.iptc.g2.newsitem+xml", True),
         ("*/*", False),
+        ("", False),
+        # A type refused by q=0 stays refused though a wider range takes the rest.
+        ("application/json;q=0, */*", True),
+        ("application/*;q=0.2, application/vnd.iptc.g2.newsitem+xml;q=0.1", False),
+        ("text/html, */*;q=0.8", False),
     ],
 )
 def test_accept_is_read_with_its_preferences(stories, issued, accept, newsml):
     response = wire(issued.api_key).get(
         f"/api/v1/items/{stories['en-plain'].code}", HTTP_ACCEPT=accept
     )
+    assert response.status_code == 200
     assert response["Content-Type"].startswith(NEWSML_TYPE if newsml else "application/json")
+    assert response["Vary"] == "Accept"
+
+
+@pytest.mark.parametrize("accept", ["application/json;q=0", "*/*;q=0", "text/html"])
+def test_an_accept_refusing_both_types_is_a_406_unless_a_format_is_asked(stories, issued, accept):
+    client = wire(issued.api_key)
+    url = f"/api/v1/items/{stories['en-plain'].code}"
+    refused = client.get(url, HTTP_ACCEPT=accept)
+    assert refused.status_code == 406
+    assert refused.json() == {
+        "detail": f"Accept refuses both types offered: application/json and {NEWSML_TYPE}"
+    }
+    assert client.get(url, {"format": "newsml"}, HTTP_ACCEPT=accept).status_code == 200
 
 
 def test_subjects_are_media_topics(stories, issued, ninjs_validators, newsml_schema):

@@ -8,6 +8,7 @@ with Retry-After) and each answered request goes into the subscriber's access lo
 from typing import Literal
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.request import MediaType
 from django_ratelimit.core import get_usage
 from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError
@@ -174,12 +175,12 @@ def items(request: HttpRequest, response: HttpResponse, query: Query[ListQuery])
 @api.api_operation(
     ["HEAD"],
     "/items/{code}",
-    response={200: dict, 404: Problem, **ERRORS},
+    response={200: dict, 404: Problem, 406: Problem, **ERRORS},
     include_in_schema=False,
 )
 @api.get(
     "/items/{code}",
-    response={200: dict, 404: Problem, **ERRORS},
+    response={200: dict, 404: Problem, 406: Problem, **ERRORS},
     summary="One item",
     openapi_extra={
         "responses": {
@@ -212,16 +213,44 @@ def item(request: HttpRequest, response: HttpResponse, code: int, query: Query[I
     except NotSent:
         _log(subscriber, request, 404)
         raise Http404("No such item") from None
-    # Accept read with its q-values: "…newsitem+xml;q=0, application/json" wants JSON.
-    preferred = request.get_preferred_type(["application/json", NEWSML_TYPE])
+    response["Vary"] = "Accept"
+    preferred = _preferred(request, list(OFFERED))
+    if preferred is None and not query.format:
+        _log(subscriber, request, 406)
+        return Status(
+            406, {"detail": f"Accept refuses both types offered: {' and '.join(OFFERED)}"}
+        )
     wanted = query.format or ("newsml" if preferred == NEWSML_TYPE else "ninjs")
     _log(subscriber, request, 200, 1)
     response["Cache-Control"] = PRIVATE
     if wanted == "newsml":
         xml = HttpResponse(newsml_item(current), content_type=f"{NEWSML_TYPE}; charset=utf-8")
         xml["Cache-Control"] = PRIVATE
+        xml["Vary"] = "Accept"
         return xml
     return ninjs2_item(current) if wanted == "ninjs2" else ninjs_item(current)
+
+
+OFFERED = ("application/json", NEWSML_TYPE)
+
+
+def _preferred(request: HttpRequest, offered: list[str]) -> str | None:
+    """The offered type the Accept header prefers, the first offered on a tie; None when it
+    refuses them all. A type counts at the quality of the most specific range that matches it
+    (RFC 9110, 12.5.1): in "application/json;q=0, */*" JSON is refused and NewsML-G2 is not
+    (Django's `get_preferred_type` leaves q=0 ranges out, so */* took JSON back in)."""
+    header = request.headers.get("Accept", "").strip()
+    if not header:
+        return offered[0]
+    ranges = [MediaType(token) for token in header.split(",") if token.strip()]
+    best, best_quality = None, 0.0
+    for media_type in offered:
+        matching = [r for r in ranges if r.match(media_type)]
+        if matching:
+            quality = max(matching, key=lambda r: r.specificity).quality
+            if quality > best_quality:
+                best, best_quality = media_type, quality
+    return best
 
 
 @api.post(
