@@ -119,6 +119,28 @@ def test_words_match_whole_words_only():
     rules = [("banned", normalise("ass"))]
     assert judge("a class act", rules).banned == ()
     assert judge("what an ASS", rules).banned == ("ass",)
+    assert judge("a s s", rules).banned == ()  # spaces join Persian words' parts only
+
+
+@pytest.mark.parametrize(
+    "rule",
+    ["كثافت‌كاري", "کثافت کاری", "کثافتکاری"],  # a half-space, a space, nothing
+)
+@pytest.mark.parametrize(
+    "comment", ["این کار کثافت‌کاری است", "این کار کثافت کاری است", "این کار کثافتکاری است"]
+)
+def test_a_persian_word_matches_written_with_a_half_space_a_space_or_nothing(rule, comment):
+    """Persian joins a word's parts with a half-space (ZWNJ), which writers type as a space or
+    leave out: a banned word must not pass for being typed another of the three ways."""
+    assert judge(comment, [("banned", normalise(rule))]).banned == (normalise(rule),)
+    assert judge("این کار کثافت است", [("banned", normalise(rule))]).banned == ()
+
+
+def test_phrases_of_several_words_still_match_as_before():
+    rules = [("suspect", normalise("free money")), ("banned", normalise("buy now"))]
+    verdict = judge("Get FREE money, buy  now!", rules)
+    assert (verdict.suspect, verdict.banned) == (("free money",), ("buy now",))
+    assert judge("freemoney", rules).suspect == ()  # Latin words are not joined
 
 
 @pytest.mark.parametrize(

@@ -32,6 +32,9 @@ _LETTER_VARIANTS = str.maketrans(
     }
 )
 _WORD = re.compile(r"\w+")
+# How many more parts than a rule has a comment may split its words into ("کثافتکاری" typed
+# "کثافت کاری": one more).
+MORE_PARTS = 3
 
 
 def normalise(text: str) -> str:
@@ -54,10 +57,39 @@ class Verdict:
 
 
 def judge(text: str, rules: Iterable[tuple[str, str]]) -> Verdict:
-    """Which rules (pairs of kind and normalised phrase) `text` matches, as whole words."""
-    padded = f" {normalise(text)} "
+    """Which rules (pairs of kind and normalised phrase) `text` matches, as whole words; a
+    space between two Persian or Arabic words counts as the half-space it often stands for
+    (`_phrase`): "کثافت کاری" is the rule "کثافت‌کاری", and the other way round."""
+    rules = [(kind, phrase.split()) for kind, phrase in rules]
+    longest = max((len(words) for _, words in rules), default=0) + MORE_PARTS
+    words = normalise(text).split()
+    # Each run of words the longest rule could be, as one phrase: a rule matches one of them.
+    runs = {
+        _phrase(words[start:end])
+        for start in range(len(words))
+        for end in range(start + 1, min(start + longest, len(words)) + 1)
+    }
     banned, suspect = [], []
-    for kind, phrase in rules:
-        if phrase and f" {phrase} " in padded:
-            (banned if kind == "banned" else suspect).append(phrase)
+    for kind, rule in rules:
+        if rule and _phrase(rule) in runs:
+            (banned if kind == "banned" else suspect).append(" ".join(rule))
     return Verdict(tuple(banned), tuple(suspect))
+
+
+def _phrase(words: list[str]) -> str:
+    """Normalised words as one phrase: a space between them, but none between two words of the
+    Arabic script. Persian joins a word's parts with a half-space (ZWNJ), which normalising
+    drops, and writers type a space or nothing for it alike."""
+    joined = words[0]
+    for word in words[1:]:
+        joined += ("" if _arabic_script(joined[-1]) and _arabic_script(word[0]) else " ") + word
+    return joined
+
+
+def _arabic_script(character: str) -> bool:
+    """Arabic, Arabic Supplement, Arabic Extended-A (presentation forms are gone by NFKC)."""
+    return (
+        "\u0600" <= character <= "\u06ff"
+        or "\u0750" <= character <= "\u077f"
+        or "\u08a0" <= character <= "\u08ff"
+    )
