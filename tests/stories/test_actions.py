@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.utils import timezone
@@ -199,6 +200,29 @@ def test_invisible_headline_or_lead_is_refused_and_nothing_is_written(fields, fi
     assert message in error.value.message_dict[field][0]
     assert Story.objects.count() == 0
     assert StoryChange.objects.count() == 0
+
+
+def test_invisible_edges_of_short_fields_and_invisible_blocks_are_left_out(client):
+    """A byline with a trailing half-space reached the JSON-LD and the wire; a dateline source
+    of a half-space alone printed "تهران- ‌-"; "## " and a half-space made an empty <h2>."""
+    edition = make_edition("fa")
+    story = create_story(
+        edition=edition,
+        headline="سد کرج",
+        lead="آب بالا آمد.",
+        body="نخست.\n\n## \u200c\u200c\n\n## \u202e\n\n\u200f\n\n## آب\n\nپایان.",
+        byline="مریم \u200c",
+        dateline_place="\u200fتهران\u200c ",
+        dateline_source="\u200c",
+        publish_at=timezone.now(),
+    )
+    assert (story.byline, story.dateline_place, story.dateline_source) == ("مریم", "تهران", "")
+    assert story.body_html == "<p>نخست.</p>\n<h2>آب</h2>\n<p>پایان.</p>\n"
+    from dateline.site.templating import dateline_of
+
+    assert dateline_of(story) == "تهران-"  # the place alone: no "‌-" of a source after it
+    page = BeautifulSoup(client.get(story.get_absolute_url()).content, "html.parser")
+    assert [h.get_text() for h in page.select(".story-body h2")] == ["آب"]
 
 
 def test_a_release_more_than_ten_years_ahead_is_refused_as_a_slip():

@@ -38,6 +38,23 @@ def strip_bidi_controls(text: str) -> tuple[str, Counter[str]]:
     return (_BIDI_CONTROL.sub("", text) if removed else text), removed
 
 
+def trimmed(text: str) -> str:
+    """`text` without the spaces and invisible format characters (half-spaces, joiners,
+    direction marks) at its ends, which a short field such as a byline or a dateline's place
+    only ever gets by mistake; "" when nothing visible is left."""
+    start, end = 0, len(text)
+    while start < end and _blank_at_an_end(text[start]):
+        start += 1
+    while end > start and _blank_at_an_end(text[end - 1]):
+        end -= 1
+    text = text[start:end]
+    return text if has_visible_character(text) else ""
+
+
+def _blank_at_an_end(character: str) -> bool:
+    return character.isspace() or unicodedata.category(character) == "Cf"
+
+
 def isolated(text: str) -> str:
     """`text` between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE when it holds a
     right-to-left letter: set among other words ("مریم احمدی, 30 Nov") it is ordered on its own

@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from dateline.copy.characters import (
     has_visible_character,
     strip_bidi_controls,
+    trimmed,
     without_controls,
 )
 from dateline.stories.models import Section, Story, Tag
@@ -78,10 +79,10 @@ def clean_content(
         "headline": headline,
         "lead": lead,
         "body": body,
-        "byline": byline.strip(),
-        "dateline_place": dateline_place.strip(),
+        "byline": trimmed(byline),
+        "dateline_place": trimmed(dateline_place),
         "dateline_date": dateline_date,
-        "dateline_source": dateline_source.strip(),
+        "dateline_source": trimmed(dateline_source),
     }
 
 

@@ -4,6 +4,9 @@ from functools import cache
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+
+from dateline.copy.characters import has_visible_character
 
 # The body subset: paragraphs, sub-headings, quotes, lists, links, emphasis. `#` headings are
 # demoted (the page's h1 is the headline) and raw HTML in Markdown is shown as text.
@@ -23,7 +26,28 @@ def _new_markdown() -> MarkdownIt:
 
     md.add_render_rule("heading_open", demoted_heading)
     md.add_render_rule("heading_close", demoted_heading)
+    md.core.ruler.push("drop_invisible_blocks", _drop_invisible_blocks)
     return md
+
+
+def _drop_invisible_blocks(state: StateCore) -> None:
+    """Sub-headings and paragraphs with nothing to see ("## " and a half-space, a direction
+    mark) are left out: an empty <h2> is still a heading to a screen reader and an outline."""
+    tokens, kept = state.tokens, []
+    index = 0
+    while index < len(tokens):
+        opening = tokens[index]
+        if (
+            opening.type in ("heading_open", "paragraph_open")
+            and index + 2 < len(tokens)
+            and tokens[index + 1].type == "inline"
+            and not has_visible_character(tokens[index + 1].content)
+        ):
+            index += 3  # the opening, its text and its closing
+            continue
+        kept.append(opening)
+        index += 1
+    state.tokens = kept
 
 
 # Built once per process. Not `@cache` on the builder: mutmut leaves decorated functions alone,
