@@ -114,3 +114,12 @@ def test_an_unreadable_date_is_quoted_from_its_first_eighty_characters_only():
     # The quote is built from a bounded prefix, so a date of any length costs the same.
     story = parsed(f"<DATE>soon{' ' * 100}later</DATE>")
     assert any("no readable <DATE> in 'soon'" in w for w in story.warnings)
+
+
+@pytest.mark.parametrize("day", ["01-JAN-0001", "31-DEC-1899"])
+def test_a_day_before_1900_is_no_date(day):
+    """A zeroed field, not news: published as year 1, it read "1 January 1" on the page."""
+    story = parsed(f"<DATE>{day} 00:00:00.00</DATE>")
+    assert story.published_at is None
+    assert any(f"no readable <DATE> in '{day} 00:00:00.00'" in w for w in story.warnings)
+    assert parsed("<DATE>01-JAN-1900 00:00:00.00</DATE>").published_at == utc(1900, 1, 1)

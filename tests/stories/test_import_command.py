@@ -50,6 +50,13 @@ def test_date_option_fixes_the_year_of_a_yearless_dateline(editions, seed_path):
     assert Story.objects.get().dateline_date.isoformat() == "2021-04-18"
 
 
+@pytest.mark.parametrize("date", ["0001-01-01", "1899-12-31"])
+def test_a_date_option_before_1900_is_refused_by_name(editions, seed_path, date):
+    with pytest.raises(CommandError, match=f"'{date}': no news copy is dated before 1900"):
+        run_import(seed_path, "--date", date)
+    assert not Story.objects.exists()
+
+
 def test_importing_the_same_copy_twice_keeps_one_story(editions, reuters_dir, tmp_path):
     # Reuters stories carry an id; the second run skips them as already imported.
     sample = tmp_path / "reut2-000.sgm"

@@ -32,6 +32,10 @@ class Block:
     text: str
 
 
+# No news copy is older: an earlier date is a mistake (year 1, a zeroed field) and is not used.
+EARLIEST = datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)
+
+
 @dataclass
 class ParsedStory:
     """A story as parsed from wire copy.

@@ -17,7 +17,7 @@ from dateline.copy.dateline import split_dateline
 from dateline.copy.errors import CopyError
 from dateline.copy.language import detect_language, direction_for
 from dateline.copy.markup import BlockCollector, html_blocks, text_blocks
-from dateline.copy.model import Block, Dateline, ParsedStory
+from dateline.copy.model import EARLIEST, Block, Dateline, ParsedStory
 from dateline.copy.safexml import local_name, parse_xml
 from dateline.copy.text import MAX_HEADLINE_CHARS
 
@@ -28,8 +28,6 @@ _MAX_SOURCE_NAME = 300
 # A partner's version counted as a number: up to 18 digits (a 64-bit integer holds them).
 _MAX_VERSION_DIGITS = 18
 _SHOWN_VERSION_CHARS = 40
-# No news item is older: an earlier time is a mistake (year 1, a zero date) and is not used.
-EARLIEST = datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)
 NAR = "{http://iptc.org/std/nar/2006-10-01/}"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 

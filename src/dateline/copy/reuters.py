@@ -24,7 +24,7 @@ from dateline.copy.characters import (
 from dateline.copy.dateline import parse_dateline
 from dateline.copy.encoding import decode
 from dateline.copy.errors import CopyError
-from dateline.copy.model import ParsedStory, ParseResult
+from dateline.copy.model import EARLIEST, ParsedStory, ParseResult
 from dateline.copy.paragraphs import split_paragraphs, to_blocks
 
 TAG_VOCABULARIES = {"topic": "TOPICS", "place": "PLACES", "person": "PEOPLE", "org": "ORGS"}
@@ -296,14 +296,16 @@ def _published_at(element: str) -> tuple[datetime.datetime | None, str | None]:
 
 
 def _moment(year: str, month: str, day: str) -> datetime.datetime | None:
-    """Midnight UTC of the day, or None when there is no such day."""
+    """Midnight UTC of the day, or None when there is no such day (or it is before EARLIEST:
+    "01-JAN-0001" is a zeroed field, not news)."""
     number = _MONTHS.get(month.upper())
     if number is None:
         return None
     try:
-        return datetime.datetime(int(year), number, int(day), tzinfo=datetime.UTC)
+        moment = datetime.datetime(int(year), number, int(day), tzinfo=datetime.UTC)
     except ValueError:
         return None
+    return moment if moment >= EARLIEST else None
 
 
 def _tags(element: str, cleaner: _Cleaner, problems: list[str]) -> dict[str, list[str]]:

@@ -10,6 +10,7 @@ from django.core.management.base import CommandParser
 from dateline.copy.characters import printable_name
 from dateline.copy.errors import CopyError, NotWireCopy
 from dateline.copy.files import not_wire_copy_by_name
+from dateline.copy.model import EARLIEST
 
 FORMATS = ["auto", "text", "reuters-sgml", "ninjs", "newsml"]
 
@@ -45,9 +46,12 @@ def error_at(path: Path, error: CopyError) -> str:
 
 def iso_date(text: str) -> datetime.date:
     try:
-        return datetime.date.fromisoformat(text)
+        date = datetime.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r}: expected a date as YYYY-MM-DD") from None
+    if date < EARLIEST.date():
+        raise argparse.ArgumentTypeError(f"{text!r}: no news copy is dated before {EARLIEST.year}")
+    return date
 
 
 def expand_paths(paths: list[str], format: str = "auto") -> Iterator[tuple[Path, str | None]]:
