@@ -130,6 +130,13 @@ def test_the_reuters_collection_files_that_are_not_copy(reuters_dir: Path) -> No
         ("readme", "documentation by its name (readme)"),
         ("LICENSE.txt", "documentation by its name (LICENSE.txt)"),
         ("notes-from-tehran.txt", None),
+        # A font's or a library's licence beside the copy: its first or last word says so.
+        ("vazirmatn-OFL.txt", "documentation by its name (vazirmatn-OFL.txt)"),
+        ("LICENSE-MIT.txt", "documentation by its name (LICENSE-MIT.txt)"),
+        ("READ_ME.txt", "documentation by its name (READ_ME.txt)"),
+        ("license-fees-rise.txt", "documentation by its name (license-fees-rise.txt)"),
+        ("new-install-base.txt", None),  # a word inside the name is no sign
+        ("install-base-report.txt", None),  # nor is a first word that a story may start with
     ],
 )
 def test_names_a_directory_import_takes(name: str, reason: str | None) -> None:

@@ -2,6 +2,7 @@
 
 import datetime
 import os
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -25,11 +26,15 @@ WIRE_SUFFIXES = (".txt", ".sgm", ".sgml")
 _SGML_SUFFIXES = (".sgm", ".sgml")
 # What a directory import takes when told the files are partner items (`--format ninjs|newsml`).
 PARTNER_SUFFIXES = {"ninjs": (".json",), "newsml": (".xml",)}
-# File names that say "documentation" whatever the suffix (README.txt, LICENSE, …).
+# File names that say "documentation" whatever the suffix (README.txt, LICENSE, …), as the
+# whole name or its last word (a font's vazirmatn-OFL.txt); and words that say so first
+# (LICENSE-MIT.txt), which no story's file name starts with.
 _DOCUMENTATION_NAMES = frozenset(
     ("README", "READ_ME", "LICENSE", "LICENCE", "COPYING", "CHANGES", "CHANGELOG", "INSTALL",
-     "AUTHORS")
+     "AUTHORS", "OFL")
 )  # fmt: skip
+_DOCUMENTATION_FIRST_WORDS = frozenset(("README", "LICENSE", "LICENCE", "COPYING"))
+_NAME_WORD = re.compile(r"[^\W_]+")
 
 
 def not_wire_copy_by_name(path: Path, format: Format = "auto") -> str | None:
@@ -40,7 +45,11 @@ def not_wire_copy_by_name(path: Path, format: Format = "auto") -> str | None:
     ``README.txt``. A file named on its own is taken whatever its name; the content checks of
     the parsers apply to every file.
     """
-    if path.name.split(".")[0].upper() in _DOCUMENTATION_NAMES:
+    stem = path.name.split(".")[0].upper()
+    words = _NAME_WORD.findall(stem)
+    if stem in _DOCUMENTATION_NAMES or (
+        words and (words[-1] in _DOCUMENTATION_NAMES or words[0] in _DOCUMENTATION_FIRST_WORDS)
+    ):
         return f"documentation by its name ({printable_name(path.name)})"
     suffixes = PARTNER_SUFFIXES.get(format, WIRE_SUFFIXES)
     if path.suffix.lower() not in suffixes:
