@@ -3,7 +3,8 @@
 these, so a subscriber gets the same item whichever way it arrives.
 
 The status follows the story: usable when public, withheld while under embargo (with the time
-it lifts) or taken down, canceled once killed; a canceled item carries no text, only the notice.
+it lifts) or taken down, canceled once killed; a canceled item carries no body or corrections,
+only what tells which story it was (headline, byline, place) and the notice.
 """
 
 import datetime
