@@ -75,6 +75,9 @@ def test_rotate_and_revoke(stories):
         (("add", "X", "--webhook", "ftp://example.org/"), "not an http(s) address"),
         (("add", "X", "--rate", "lots"), "not a rate"),
         (("add", "X", "--tags", "no-such-tag"), "no such tag: no-such-tag"),
+        # An unset shell variable or a stray comma: no filter would be every tag.
+        (("add", "X", "--tags", ""), "--tags '' names no tag; leave it out to take every tag"),
+        (("add", "X", "--tags", " , "), "--tags ' , ' names no tag"),
         (("revoke", "999"), "no such subscriber"),
         (("rotate", "999"), "no such subscriber"),
     ],

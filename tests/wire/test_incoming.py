@@ -199,8 +199,10 @@ def test_a_partners_embargo_stays_with_its_draft_which_cannot_be_published_befor
         ValidationError, match=re.escape(f"under embargo until {until.isoformat()}")
     ):
         publish_story(story)
-    with pytest.raises(ValidationError, match="embargo it instead"):
+    with pytest.raises(ValidationError, match="it may reach readers no sooner"):
         schedule_story(story, at=until - datetime.timedelta(hours=1))
+    with pytest.raises(ValidationError, match="it may reach readers no sooner"):
+        embargo_story(story, until=until - datetime.timedelta(hours=1))  # no sooner either
     story.refresh_from_db()
     assert (story.status, story.embargo_until) == (Status.DRAFT, until)  # nothing half-written
     story = embargo_story(story, until=until)

@@ -2,7 +2,7 @@ import datetime
 
 from dateline.stories.actions.changes import state_change
 from dateline.stories.actions.release import queue_release
-from dateline.stories.actions.schedule import require_future
+from dateline.stories.actions.schedule import require_future, require_no_embargo_before
 from dateline.stories.models import Status, Story, StoryChange
 
 
@@ -14,6 +14,8 @@ def embargo_story(
     embargoed (stories.workflow); a pending embargo can be moved."""
     until = require_future(until, "until")
     with state_change(story, StoryChange.Action.EMBARGOED, by=by, note=note) as current:
+        if current.status != Status.PUBLISHED:  # moving the desk's own pending embargo is free
+            require_no_embargo_before(current, until, "until")
         current.status = Status.PUBLISHED
         current.published_at = until
         current.embargo_until = until

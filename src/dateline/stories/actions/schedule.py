@@ -33,9 +33,9 @@ def require_no_embargo_before(story: Story, at: datetime.datetime, field: str) -
         until = story.embargo_until.isoformat(timespec="seconds")
         raise ValidationError(
             {
-                field: f"Story {story.pk} is under embargo until {until}: embargo it instead "
-                "(subscribers get it now, marked embargoed; readers at that time), or publish "
-                "it once the time has passed."
+                field: f"Story {story.pk} is under embargo until {until}: it may reach readers "
+                "no sooner. To send it to subscribers now, marked embargoed, embargo it until "
+                "then (or later)."
             }
         )
 

@@ -23,7 +23,7 @@ class Command(BaseCommand):
         add = commands.add_parser("add", help="a new subscriber; prints its key once")
         add.add_argument("name")
         add.add_argument("--editions", default="", metavar="CODES", help="e.g. en,fa (all)")
-        add.add_argument("--tags", default="", metavar="SLUGS", help="e.g. oil,water (all)")
+        add.add_argument("--tags", default=None, metavar="SLUGS", help="e.g. oil,water (all)")
         add.add_argument("--webhook", default="", metavar="URL", help="where pushes go")
         add.add_argument("--rate", default=None, help="requests per key, e.g. 600/m (default)")
         add.add_argument(
@@ -52,10 +52,15 @@ class Command(BaseCommand):
             raise CommandError(str(refused)) from None
 
     def do_add(self, *, name, editions, tags, webhook, rate, inbound, as_json, **options):
+        slugs = [slug for slug in (tags or "").split(",") if slug.strip()]
+        if tags is not None and not slugs:
+            # An unset shell variable or a stray comma: taken as "no filter", the subscriber
+            # would get every tag's stories.
+            raise CommandError(f"--tags {tags!r} names no tag; leave it out to take every tag")
         issued = subscribers.add_subscriber(
             name,
             editions=editions.split(","),
-            tags=tags.split(","),
+            tags=slugs,
             webhook_url=webhook,
             rate_limit=rate,
             inbound=inbound,
