@@ -164,15 +164,20 @@ def section(request: HttpRequest, edition: str, slug: str) -> HttpResponse:
 
 
 @reads_only
-@cached_page(scopes=lambda edition, slug: [tag_scope(edition, slug)])
 def tag(request: HttpRequest, edition: str, slug: str) -> HttpResponse:
-    chrome = edition_chrome(edition)
     if (canonical := tag_slug(slug)) != slug:
         # "اوپك" or "Oil" is the tag "اوپک" or "oil" (`tag_slug`): one address for search
         # engines; and a page kept under another spelling's scope would outlive its changes.
+        # Before the page cache: no address as typed (spaces, any length) becomes its key.
         if not canonical:
             raise Http404("No such tag")
         return moved_to(request, reverse("site:tag", args=[edition, canonical]))
+    return _tag_page(request, edition=edition, slug=slug)
+
+
+@cached_page(scopes=lambda edition, slug: [tag_scope(edition, slug)])
+def _tag_page(request: HttpRequest, edition: str, slug: str) -> HttpResponse:
+    chrome = edition_chrome(edition)
     current = get_object_or_404(Tag, slug=slug)
     frequent = is_frequent_tag(chrome.edition, current)  # which way to read its list
     stories = _list_rows(
