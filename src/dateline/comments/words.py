@@ -11,6 +11,8 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from dateline.copy.language import is_arabic_script
+
 _LETTER_VARIANTS = str.maketrans(
     {
         "ي": "ی",  # Arabic yeh
@@ -82,14 +84,5 @@ def _phrase(words: list[str]) -> str:
     drops, and writers type a space or nothing for it alike."""
     joined = words[0]
     for word in words[1:]:
-        joined += ("" if _arabic_script(joined[-1]) and _arabic_script(word[0]) else " ") + word
+        joined += ("" if is_arabic_script(joined[-1]) and is_arabic_script(word[0]) else " ") + word
     return joined
-
-
-def _arabic_script(character: str) -> bool:
-    """Arabic, Arabic Supplement, Arabic Extended-A (presentation forms are gone by NFKC)."""
-    return (
-        "\u0600" <= character <= "\u06ff"
-        or "\u0750" <= character <= "\u077f"
-        or "\u08a0" <= character <= "\u08ff"
-    )

@@ -10,6 +10,11 @@ _LATIN = re.compile("[A-Za-z\u00c0-\u024f]")
 _RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
 
 
+def is_arabic_script(character: str) -> bool:
+    """Whether `character` is a letter or mark of the Arabic script (Persian's too)."""
+    return _ARABIC.fullmatch(character) is not None
+
+
 def detect_language(text: str) -> str:
     """Return ``"fa"``, ``"ar"``, ``"he"`` or ``"en"`` by the dominant script.
 

@@ -150,8 +150,8 @@ def supervise(
             if restart_at is not None and time.monotonic() >= restart_at:
                 processes[0], started_at, restart_at = restart_first(), time.monotonic(), None
             ended = [process for process in processes if process.poll() is not None]
-            worker_failed = restart_first is not None and ended == [processes[0]]
-            if worker_failed and _failed(processes[0]):
+            worker_ended_alone = restart_first is not None and ended == [processes[0]]
+            if worker_ended_alone and _failed(processes[0]):
                 if restart_at is None:
                     if time.monotonic() - started_at >= STEADY_SECONDS:
                         failures_in_a_row = 0
