@@ -405,7 +405,31 @@ def test_a_story_published_again_keeps_the_time_readers_first_saw_it(newsroom):
 
 def test_a_story_unpublished_before_readers_saw_it_is_published_now(newsroom):
     story = story_in(newsroom, Status.APPROVED)
-    actions.embargo_story(story, until=timezone.now() + SOON)
-    actions.unpublish_story(story)  # before the embargo's end: never public
+    actions.schedule_story(story, at=timezone.now() + SOON)
+    actions.unpublish_story(story)  # before its time: never public
     before = timezone.now()
     assert actions.publish_story(story).published_at >= before
+
+
+def test_an_embargoed_story_unpublished_keeps_its_embargo(newsroom):
+    story = story_in(newsroom, Status.APPROVED)
+    until = timezone.now() + SOON
+    actions.embargo_story(story, until=until)
+    actions.unpublish_story(story)
+    assert Story.objects.get(pk=story.pk).embargo_until == until
+    with pytest.raises(ValidationError, match="under embargo until"):
+        actions.publish_story(story)
+    with pytest.raises(ValidationError, match="under embargo until"):
+        actions.schedule_story(story, at=until - datetime.timedelta(minutes=1))
+    # Sending it out again under the same embargo is the way, and readers still wait.
+    actions.embargo_story(story, until=until)
+    assert not Story.objects.public().filter(pk=story.pk).exists()
+
+
+def test_an_unpublished_story_whose_embargo_has_passed_is_published_now(newsroom):
+    story = story_in(newsroom, Status.APPROVED)
+    actions.embargo_story(story, until=timezone.now() + SOON)
+    Story.objects.filter(pk=story.pk).update(embargo_until=timezone.now())  # the time passes
+    actions.unpublish_story(story)
+    assert Story.objects.get(pk=story.pk).embargo_until is None
+    assert actions.publish_story(story).status == Status.PUBLISHED
