@@ -224,7 +224,27 @@ class ChangedWhenAStoryLeft:
 
 
 class Rss(ChangedWhenAStoryLeft, Rss201rev2Feed):
-    pass
+    """RSS 2.0 whose `atom:link` to itself gives its type, as the RSS Advisory Board's profile
+    asks (Django writes only its rel and href)."""
+
+    def add_root_elements(self, handler):
+        super().add_root_elements(SelfLinkTyped(handler))
+
+
+class SelfLinkTyped:
+    """An RSS feed's XML writer, adding the type to the `atom:link rel="self"` written through
+    it; everything else passes as it is."""
+
+    def __init__(self, handler):
+        self.handler = handler
+
+    def addQuickElement(self, name, contents=None, attrs=None):
+        if name == "atom:link" and attrs and attrs.get("rel") == "self":
+            attrs = {**attrs, "type": "application/rss+xml"}
+        self.handler.addQuickElement(name, contents, attrs)
+
+    def __getattr__(self, name):
+        return getattr(self.handler, name)
 
 
 class AtomWithContent(ChangedWhenAStoryLeft, Atom1Feed):
