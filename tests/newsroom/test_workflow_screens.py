@@ -183,6 +183,17 @@ def test_a_schedule_is_read_on_the_editions_clock(newsroom):
     assert story.published_at == datetime.datetime(year, 3, 1, 6, 0, tzinfo=datetime.UTC)
 
 
+def test_an_embargo_refusing_publication_is_named_on_the_editions_clock(newsroom):
+    until = (timezone.now() + datetime.timedelta(hours=10)).replace(microsecond=0)
+    story = story_in(newsroom, Status.APPROVED, hold_until=until)  # a partner's embargo
+    response = post(client_for(newsroom["editor"]), f"/newsroom/stories/{story.pk}/publish/")
+    refusal = html(response).select_one("form.move-publish .errorlist").get_text()
+    tehran = until.astimezone(TEHRAN).isoformat(timespec="seconds")  # ends in +03:30
+    assert f"under embargo until {tehran}:" in refusal
+    story.refresh_from_db()
+    assert story.status == Status.APPROVED
+
+
 def test_errors_are_shown_on_the_form_and_nothing_changes(newsroom):
     editor = client_for(newsroom["editor"])
     approved = story_in(newsroom, Status.APPROVED)

@@ -344,3 +344,16 @@ def test_a_name_written_right_to_left_is_isolated_from_the_dates_beside_it(newsr
     options = [o.get_text() for o in history.select("select#from option")]
     assert options[0].startswith("1: Rita Reporter, ")
     assert options[1].startswith("2: \u2068مریم احمدی\u2069, ")
+
+
+def test_presence_isolates_a_name_written_right_to_left_from_the_time_beside_it(newsroom):
+    """ "Open by مریم احمدی since 09:41", on the screen and in the heartbeat's answer (which
+    the screen writes as text): the name stands between FSI and PDI, as everywhere else."""
+    maryam = make_member("maryam", "chief_editor", byline="مریم احمدی")
+    story = story_in(newsroom, Status.DRAFT)
+    client_for(maryam).get(f"/newsroom/stories/{story.pk}/")
+    eddie = client_for(newsroom["editor"])
+    [line] = html(eddie.get(f"/newsroom/stories/{story.pk}/")).select(".presence-line")
+    assert line.get_text().startswith("Open by \u2068مریم احمدی\u2069 since ")
+    answer = post(eddie, f"/newsroom/stories/{story.pk}/presence/").json()
+    assert [other["name"] for other in answer["others"]] == ["\u2068مریم احمدی\u2069"]

@@ -168,6 +168,10 @@ def test_rss_has_the_channel_and_item_elements_rss_2_requires(client, story):
         assert channel.findtext(required), required
     assert channel.findtext("link") == f"{HOST}/en/"
     assert channel.findtext("language") == "en"
+    # Its own address, with the type the RSS Advisory Board's profile asks of it.
+    self_link = channel.find(f"{ATOM}link[@rel='self']")
+    assert self_link.get("href") == f"{HOST}/en/feed.rss"
+    assert self_link.get("type") == "application/rss+xml"
     (item,) = channel.findall("item")
     assert item.findtext("title") == "Caspian rail link opens"
     assert item.findtext("link") == f"{HOST}{story.get_absolute_url()}"

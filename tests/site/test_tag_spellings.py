@@ -61,6 +61,21 @@ def test_an_address_with_nothing_of_a_tag_left_is_not_found(client, opec, path):
     assert client.get(path).status_code == 404
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/en/tag/%FF/",  # a byte that is no UTF-8 (Django reads it back as "%FF")
+        "/en/tag/%FF/feed.atom",
+        "/en/tag/%D8/",  # the first half of a Persian letter
+        "/en/tag/%25FF/",  # an address encoded twice: no tag's slug holds a "%" either
+    ],
+)
+def test_an_address_that_cannot_be_decoded_names_no_tag(client, editions, path):
+    """Not a move to the tag "ff" (what `tag_slug` leaves of "%FF"): another tag's page."""
+    make_story(editions[0], tags=("FF", "D8"))
+    assert client.get(path).status_code == 404
+
+
 def test_the_tag_feed_has_the_stories_tagged_in_either_spelling(client, opec):
     feed = feedparser.parse(client.get(f"/fa/tag/{PERSIAN}/feed.rss").content)
     assert {entry.title for entry in feed.entries} == opec

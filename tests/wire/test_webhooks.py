@@ -469,12 +469,34 @@ def test_a_revoked_subscribers_delivery_is_not_tried_again_nor_redelivered(
     Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
     webhooks.send_due()
     delivery.refresh_from_db()
-    assert (delivery.state, delivery.attempts) == (State.DEAD, 2)
+    assert (delivery.state, delivery.attempts) == (State.DEAD, 1)  # its one real attempt
     assert delivery.last_error == webhooks.NOT_SENDABLE
     assert len(receiver.requests) == 1
     assert "was revoked" in refused_cli("redeliver", str(delivery.pk))
     delivery.refresh_from_db()
     assert delivery.state == State.DEAD
+
+
+@pytest.mark.parametrize("leaves", ["revoked", "without a webhook address"])
+def test_a_delivery_to_a_subscriber_gone_before_it_was_sent_is_dropped_uncounted(
+    editions, pushing, receivers, leaves
+):
+    """Nothing was attempted, so no attempt is counted: a kill's notice, which goes to every
+    subscriber that was sent the story or tried, must not take it for one."""
+    from dateline.wire.subscribers import revoke
+
+    receiver = receivers()
+    subscriber = subscribe(receiver, "Leaving").subscriber
+    make_story(editions[0])
+    if leaves == "revoked":
+        revoke(subscriber)
+    else:
+        Subscriber.objects.filter(pk=subscriber.pk).update(webhook_url="")
+    assert webhooks.send_due() == 0
+    delivery = Delivery.objects.get()
+    assert (delivery.state, delivery.attempts) == (State.DEAD, 0)
+    assert (delivery.last_error, delivery.leased_until) == (webhooks.NOT_SENDABLE, None)
+    assert receiver.requests == []
 
 
 def test_a_delivery_whose_last_attempt_was_never_recorded_is_a_dead_letter(

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.utils import timezone
 
+from dateline.newsroom.templatetags.newsroom import member_name
+
 TTL_SECONDS = 45
 HEARTBEAT_SECONDS = 15
 
@@ -43,10 +45,6 @@ def _left_key(code: int, member_id: int) -> str:
     return f"newsroom:presence:{code}:{member_id}:left"
 
 
-def display_name(member) -> str:
-    return member.byline or member.get_full_name() or member.get_username()
-
-
 def touch(code: int, member, page: str = "") -> list[Present]:
     """Record that `member` has story `code` open now, in `page` (the edit screen's own id for
     itself; empty when the screen is being opened); return the others who have it open. A
@@ -58,7 +56,7 @@ def touch(code: int, member, page: str = "") -> list[Present]:
     if page and found.get(left_key) == page:
         return _others(code, members, member.pk, now)
     mine = found.get(entry_key)
-    entry = {"name": display_name(member), "since": mine["since"] if mine else now, "seen": now}
+    entry = {"name": member_name(member), "since": mine["since"] if mine else now, "seen": now}
     cache.set(entry_key, entry, TTL_SECONDS)
     if left_key in found:
         cache.delete(left_key)

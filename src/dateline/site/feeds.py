@@ -29,10 +29,9 @@ from dateline.site.methods import reads_only
 from dateline.site.page_cache import answer, keep, look_up
 from dateline.site.sitemaps import with_last_modified
 from dateline.site.templating import dateline_html, dateline_of, page_url, story_url
-from dateline.site.views import edition_chrome, moved_to
+from dateline.site.views import addressed_tag_slug, edition_chrome, moved_to
 from dateline.stories.models import Story, StoryChange, Tag
 from dateline.stories.querysets import is_frequent_tag
-from dateline.stories.tagging import tag_slug
 
 FEED_ITEMS = 30
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
@@ -224,7 +223,27 @@ class ChangedWhenAStoryLeft:
 
 
 class Rss(ChangedWhenAStoryLeft, Rss201rev2Feed):
-    pass
+    """RSS 2.0 whose `atom:link` to itself gives its type, as the RSS Advisory Board's profile
+    asks (Django writes only its rel and href)."""
+
+    def add_root_elements(self, handler):
+        super().add_root_elements(SelfLinkTyped(handler))
+
+
+class SelfLinkTyped:
+    """An RSS feed's XML writer, adding the type to the `atom:link rel="self"` written through
+    it; everything else passes as it is."""
+
+    def __init__(self, handler):
+        self.handler = handler
+
+    def addQuickElement(self, name, contents=None, attrs=None):
+        if name == "atom:link" and attrs and attrs.get("rel") == "self":
+            attrs = {**attrs, "type": "application/rss+xml"}
+        self.handler.addQuickElement(name, contents, attrs)
+
+    def __getattr__(self, name):
+        return getattr(self.handler, name)
 
 
 class AtomWithContent(ChangedWhenAStoryLeft, Atom1Feed):
@@ -398,7 +417,7 @@ def section_feed(request: HttpRequest, edition: str, slug: str, format: str) -> 
 
 @reads_only
 def tag_feed(request: HttpRequest, edition: str, slug: str, format: str) -> HttpResponse:
-    if (canonical := tag_slug(slug)) != slug:  # another spelling of a tag: as its page does
+    if (canonical := addressed_tag_slug(slug)) != slug:  # another spelling: as its page does
         if not canonical:
             raise Http404("No such tag")
         return moved_to(request, reverse("site:tag-feed", args=[edition, canonical, format]))

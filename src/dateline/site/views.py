@@ -163,9 +163,16 @@ def section(request: HttpRequest, edition: str, slug: str) -> HttpResponse:
     return render_list(request, chrome, "section.html", page, section=current)
 
 
+def addressed_tag_slug(slug: str) -> str:
+    """The slug of the tag an address names (`tag_slug`); empty when it names none: nothing of
+    it can be in a slug, or it holds a "%", which no tag's slug does (Django gives bytes that
+    are not UTF-8 back as "%FF"; an address encoded twice keeps its escapes)."""
+    return "" if "%" in slug else tag_slug(slug)
+
+
 @reads_only
 def tag(request: HttpRequest, edition: str, slug: str) -> HttpResponse:
-    if (canonical := tag_slug(slug)) != slug:
+    if (canonical := addressed_tag_slug(slug)) != slug:
         # "اوپك" or "Oil" is the tag "اوپک" or "oil" (`tag_slug`): one address for search
         # engines; and a page kept under another spelling's scope would outlive its changes.
         # Before the page cache: no address as typed (spaces, any length) becomes its key.

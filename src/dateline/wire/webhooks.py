@@ -220,11 +220,16 @@ def _claim_batch(limit: int) -> list[Delivery]:
         # A row whose last attempt was claimed by a worker that never said how it went (it
         # died): its schedule is used up.
         spent = [row.pk for row in claimed if row.attempts > len(settings.WEBHOOK_RETRY_SCHEDULE)]
-        if spent:
-            Delivery.objects.filter(pk__in=spent).update(
-                state=State.DEAD, leased_until=None, last_error="no answer was recorded"
-            )
-            claimed = [row for row in claimed if row.pk not in spent]
+        # A row whose subscriber was revoked (or left without an address) since it was made:
+        # nothing will be sent, so no attempt is counted (a kill's notice goes to every
+        # subscriber with an attempt at the story).
+        unsendable = [row.pk for row in claimed if not sendable(row.subscriber)]
+        for ended, why in ((spent, "no answer was recorded"), (unsendable, NOT_SENDABLE)):
+            if ended:
+                Delivery.objects.filter(pk__in=ended).update(
+                    state=State.DEAD, leased_until=None, last_error=why
+                )
+        claimed = [row for row in claimed if row.pk not in spent and row.pk not in unsendable]
         # They are sent one after another: the last may wait for every other one's timeouts.
         lease = now + (LEASE_TIMEOUTS + len(claimed) - 1) * _timeout()
         for row in claimed:
@@ -232,6 +237,10 @@ def _claim_batch(limit: int) -> list[Delivery]:
             row.leased_until = lease
         Delivery.objects.bulk_update(claimed, ["attempts", "leased_until"])
     return claimed
+
+
+def sendable(subscriber: Subscriber) -> bool:
+    return subscriber.revoked_at is None and bool(subscriber.webhook_url)
 
 
 def _timeout() -> datetime.timedelta:
@@ -337,8 +346,6 @@ def _attempt_batch(deliveries: list[Delivery]) -> None:
 def _send(delivery: Delivery, item: dict | None) -> tuple[int | None, str, str]:
     """(the receiver's status, an error or "", the pubStatus sent)."""
     subscriber = delivery.subscriber
-    if subscriber.revoked_at is not None or not subscriber.webhook_url:
-        return None, NOT_SENDABLE, ""
     if item is None:
         return None, "the story is gone", ""
     body = json.dumps(item, ensure_ascii=False)
@@ -381,7 +388,7 @@ def _record(delivery: Delivery, attempt: int, status: int | None, error: str, se
         mine.update(state=State.DELIVERED, delivered_at=now, **outcome)
         return
     schedule = settings.WEBHOOK_RETRY_SCHEDULE
-    if attempt > len(schedule) or error == NOT_SENDABLE:  # trying again would change nothing
+    if attempt > len(schedule):
         mine.update(state=State.DEAD, **outcome)
         logger.warning("webhook %s is a dead letter: %s", delivery.webhook_id, error)
         return
@@ -411,8 +418,7 @@ def redeliver(delivery: Delivery) -> Delivery:
     """A dead letter tried again from the start, under the same webhook id."""
     if delivery.state != State.DEAD:
         raise Refused(f"delivery {delivery.pk} is {delivery.state}, not a dead letter")
-    subscriber = delivery.subscriber
-    if subscriber.revoked_at is not None or not subscriber.webhook_url:
+    if not sendable(delivery.subscriber):
         raise Refused(f"delivery {delivery.pk}: {NOT_SENDABLE}")
     delivery.state = State.PENDING
     delivery.attempts = 0

@@ -412,7 +412,8 @@ def move(request: HttpRequest, code: int, slug: str) -> HttpResponse:
     if not parse_in_zone(form, story.edition):
         return _edit_page(request, story, bound_moves={action: form})
     try:
-        step.change(story.pk, by=request.user, **form.cleaned_data)
+        with timezone.override(edition_zone(story.edition)):  # a refusal names times on it
+            step.change(story.pk, by=request.user, **form.cleaned_data)
     except NotAllowed as refusal:
         return forbidden(request, str(refusal))
     except IllegalTransition as refusal:

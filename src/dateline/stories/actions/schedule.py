@@ -28,9 +28,10 @@ def require_future(at: datetime.datetime, field: str) -> datetime.datetime:
 def require_no_embargo_before(story: Story, at: datetime.datetime, field: str) -> None:
     """A story held under an embargo that has not ended (a partner's, kept by its draft; an
     embargoed story unpublished) reaches readers at its end, never before: publishing or
-    scheduling it sooner is refused, naming the time and the way to send it out now."""
+    scheduling it sooner is refused, naming the time (on the current time zone's clock: the
+    newsroom makes changes on the edition's) and the way to send it out now."""
     if story.embargo_until is not None and story.embargo_until > at:
-        until = story.embargo_until.isoformat(timespec="seconds")
+        until = timezone.localtime(story.embargo_until).isoformat(timespec="seconds")
         raise ValidationError(
             {
                 field: f"Story {story.pk} is under embargo until {until}: it may reach readers "
