@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from dateline.stories import actions
 from dateline.stories.models import Status, StoryChange, Tag
+from dateline.stories.tagging import tags_for
 from tests.newsroom.conftest import client_for, form_data, html, post, story_in
 
 pytestmark = pytest.mark.django_db
@@ -369,6 +370,53 @@ def test_a_keyword_over_the_tag_limit_is_named_not_cut_short(newsroom):
     assert error.startswith("A keyword is at most 120 characters;")
     assert "has 129." in error  # as the form reads it: spaces at its ends trimmed
     assert snapshot(story)[1] == 1
+
+
+@pytest.mark.parametrize("keyword", ["😀", "---", "!!!", "\u200b"])
+def test_a_keyword_no_tag_can_be_made_of_is_named_and_nothing_saved(newsroom, keyword):
+    story = story_in(newsroom, Status.DRAFT)
+    response = post(
+        client_for(newsroom["chief"]),
+        f"/newsroom/stories/{story.pk}/",
+        form_data(story, tags=f"Water, {keyword}"),
+    )
+    assert response.status_code == 200
+    error = html(response).find(id="id_tags_error").get_text(" ", strip=True)
+    assert "no letter or digit" in error and keyword.strip() in error
+    assert snapshot(story)[1] == 1
+
+
+def test_a_keyword_typed_in_another_spelling_of_its_tag_is_no_change(newsroom):
+    story = story_in(newsroom, Status.DRAFT)
+    actions.edit_story(story, base_version=1, tags=tags_for([("keyword", "Caspian Sea")]))
+    before = snapshot(story)
+    response = post(
+        client_for(newsroom["chief"]),
+        f"/newsroom/stories/{story.pk}/",
+        form_data(story, tags="caspian  sea"),
+    )
+    assert response.status_code == 302
+    assert snapshot(story) == before
+
+
+def test_a_headline_is_measured_once_its_spaces_are_collapsed(newsroom):
+    story = story_in(newsroom, Status.DRAFT)
+    typed = "Word  " * 52  # 312 characters typed, 259 stored
+    response = post(
+        client_for(newsroom["chief"]),
+        f"/newsroom/stories/{story.pk}/",
+        form_data(story, headline=typed),
+    )
+    assert response.status_code == 302
+    story.refresh_from_db()
+    assert story.headline == " ".join(["Word"] * 52)
+    too_long = post(
+        client_for(newsroom["chief"]),
+        f"/newsroom/stories/{story.pk}/",
+        form_data(story, headline="Word " * 61),
+    )
+    error = html(too_long).find(id="id_headline_error").get_text(" ", strip=True)
+    assert error == "The headline is 304 characters long; 300 is the limit."
 
 
 def test_a_new_story_is_created_as_the_members_draft(newsroom):

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from dateline.stories import actions
+from dateline.stories.actions.schedule import require_future
 from dateline.stories.models import Correction, Status, Story, StoryChange
 from dateline.stories.revisions import difference
 from dateline.stories.tagging import tags_for
@@ -217,6 +218,33 @@ def test_a_kill_needs_a_reason_and_a_correction_a_note(newsroom):
         actions.correct_story(story, note="")
     story.refresh_from_db()
     assert story.status == Status.PUBLISHED and story.version == 1
+
+
+def test_notes_hold_no_controls_that_reorder_or_colour_what_readers_see(newsroom):
+    story = story_in(newsroom, Status.PUBLISHED)
+    actions.correct_story(story, note="Figure was \u202e000,01\u202c wrong\x1b[31m\n today")
+    assert Correction.objects.get(story=story).note == "Figure was 000,01 wrong[31m today"
+    assert story.changes.last().note == "Figure was 000,01 wrong[31m today"
+    with pytest.raises(ValidationError, match="note"):
+        actions.correct_story(story, note="\u202e\u200b\x07")
+    actions.kill_story(story, reason="Court\u2067 order\x00")
+    assert story.changes.last().note == "Court order"
+
+
+@pytest.mark.parametrize(
+    ("now", "latest"),
+    [
+        ("2026-11-30T12:00:00+00:00", "2036-11-30T12:00:00+00:00"),
+        ("2026-01-31T00:00:00+00:00", "2036-01-31T00:00:00+00:00"),
+        ("2028-02-29T08:00:00+00:00", "2038-02-28T08:00:00+00:00"),  # no 29 February then
+    ],
+)
+def test_a_release_may_be_set_ten_years_ahead_to_the_day(monkeypatch, now, latest):
+    now, latest = datetime.datetime.fromisoformat(now), datetime.datetime.fromisoformat(latest)
+    monkeypatch.setattr(timezone, "now", lambda: now)
+    assert require_future(latest, "at") == latest
+    with pytest.raises(ValidationError, match="more than 10 years ahead"):
+        require_future(latest + datetime.timedelta(seconds=1), "at")
 
 
 def test_times_must_be_in_the_future_and_aware(newsroom):

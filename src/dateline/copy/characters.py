@@ -71,6 +71,12 @@ def without_controls(text: str) -> str:
     return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
+def one_line(text: str) -> str:
+    """`text` as a single line of plain words: no bidi or other control character, every run
+    of spaces and line breaks one space, none at the ends. For a tag's name, a note."""
+    return " ".join(without_controls(strip_bidi_controls(text)[0]).split())
+
+
 def xml_safe(text: str) -> str:
     """``text`` without the characters XML 1.0 cannot hold (what was stored before
     `without_controls` guarded the entry may still have them)."""

@@ -14,7 +14,8 @@ PERSIAN_LETTERS = {
     "ى": "ی",  # alef maksura
     "ك": "ک",  # Arabic kaf
     "ة": "ه",  # teh marbuta
-    "ە": "ه",  # ae: what ۀ (heh with yeh above) is left as once its mark goes
+    "ۀ": "ه",  # heh with yeh above, the ezafe as Persian keyboards type it (one character)
+    "ە": "ه",  # ae: what ۀ is left as once its mark goes (search strips marks first)
     "ٱ": "ا",  # alef wasla
     "ـ": "",  # tatweel
 }

@@ -15,7 +15,7 @@ from dateline.copy import direction_for
 from dateline.editions.models import CommentPolicy
 from dateline.stories.models import Section, Status, Story, StoryChange
 from dateline.stories.revisions import CONTENT_FIELDS
-from dateline.stories.tagging import MAX_TAG_LENGTH
+from dateline.stories.tagging import MAX_TAG_LENGTH, tag_slug
 
 # Keywords are separated by commas, Latin or Arabic-script (Persian copy uses "،").
 TAG_SEPARATORS = re.compile(r"[,،]")
@@ -72,7 +72,8 @@ class StoryForm(Form):
     version the writer started from (EditConflict when another save landed since);
     `base_section` the section then, so a conflict can tell whose section change it was."""
 
-    headline = forms.CharField(max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+    # Its length is measured by `clean_content`, once runs of spaces are one: as it is stored.
+    headline = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
     dateline_place = forms.CharField(label="Place", required=False, max_length=120)
     dateline_date = forms.DateField(
         label="Date", required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -158,11 +159,17 @@ class StoryForm(Form):
 
     def clean_tags(self) -> str:
         text = self.cleaned_data.get("tags", "")
-        too_long = [name for name in tag_names(text) if len(name) > MAX_TAG_LENGTH]
+        names = tag_names(text)
+        too_long = [name for name in names if len(name) > MAX_TAG_LENGTH]
         if too_long:  # the tag would be cut short: said, not done silently
             raise forms.ValidationError(
                 f"A keyword is at most {MAX_TAG_LENGTH} characters; "
                 f"“{too_long[0][:40]}…” has {len(too_long[0])}."
+            )
+        nameless = [name for name in names if not tag_slug(name)]
+        if nameless:  # it would make no tag: said, not dropped silently
+            raise forms.ValidationError(
+                f"The keyword “{nameless[0]}” has no letter or digit a tag could be named by."
             )
         return text
 

@@ -3,7 +3,7 @@ from collections.abc import Iterable
 
 from django.utils.text import slugify
 
-from dateline.copy.characters import strip_bidi_controls, without_controls
+from dateline.copy.characters import one_line
 from dateline.copy.letters import persian_letters
 from dateline.stories.models import Tag, Vocabulary
 
@@ -12,7 +12,7 @@ MAX_TAG_LENGTH = 120
 
 def tag_name(label: str) -> str:
     """A label as a tag's name: no bidi or other controls, spaces collapsed, cut to length."""
-    return " ".join(without_controls(strip_bidi_controls(label)[0]).split())[:MAX_TAG_LENGTH]
+    return one_line(label)[:MAX_TAG_LENGTH]
 
 
 def tag_slug(text: str) -> str:

@@ -55,7 +55,7 @@ from dateline.stories.content import clean_content
 from dateline.stories.models import Status, Story, StoryChange
 from dateline.stories.rendering import render_body
 from dateline.stories.revisions import CONTENT_FIELDS, difference, revision_of
-from dateline.stories.tagging import tags_for
+from dateline.stories.tagging import tag_slug, tags_for
 from dateline.stories.workflow import (
     EditConflict,
     IllegalTransition,
@@ -331,7 +331,7 @@ def _unchanged(story: Story, form: StoryForm) -> bool:
     section = form.cleaned_data["section"]
     return (
         all(typed[field] == getattr(story, field) for field in CONTENT_FIELDS)
-        and form.tag_names() == [tag.name for tag in story.tags.all()]
+        and {tag_slug(name) for name in form.tag_names()} == {tag.slug for tag in story.tags.all()}
         and (section.pk if section else None) == story.section_id
     )
 

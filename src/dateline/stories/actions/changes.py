@@ -5,6 +5,7 @@ from contextlib import contextmanager
 from django.db import connection, transaction
 from django.utils import timezone
 
+from dateline.copy.characters import one_line
 from dateline.stories.actions import bulk
 from dateline.stories.models import Story, StoryChange
 from dateline.stories.signals import story_changed
@@ -17,7 +18,8 @@ def record_changes(
     story: Story, actions: Sequence[StoryChange.Action], *, by=None, note: str = ""
 ) -> list[StoryChange]:
     """Log the changes in order (their ids are the sequence numbers), in one insert, and fan
-    each out once the write commits. `by` is who made them (None: the system), `note` why."""
+    each out once the write commits. `by` is who made them (None: the system), `note` why
+    (one line: subscribers and the newsroom show it among other words)."""
     return record_changes_of([(story, action) for action in actions], by=by, note=note)
 
 
@@ -27,6 +29,7 @@ def record_changes_of(
     """`record_changes` for changes of many stories at once (an import's batch): one insert
     for all, ids increasing in the order given, one `story_changed` per change on commit."""
     actor = by.pk if by is not None else None
+    note = one_line(note)
     now = timezone.now()
     logged = [
         bulk.build(

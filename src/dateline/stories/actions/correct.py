@@ -3,6 +3,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from dateline.copy.characters import has_visible_character, one_line
 from dateline.stories.actions.changes import locked, mirror, record_changes
 from dateline.stories.actions.versions import save_new_version
 from dateline.stories.content import clean_content
@@ -23,8 +24,8 @@ def correct_story(
     """Change a published story and say so on its page: a dated correction note readers see,
     a new version, and a 'corrected' change carrying the note. `base_version`, when given,
     guards against a save that landed in between, as for an edit."""
-    note = " ".join(note.split())
-    if not note:
+    note = one_line(note)
+    if not has_visible_character(note):
         raise ValidationError({"note": "A correction needs a note saying what was corrected."})
     with transaction.atomic():
         current = locked(story)

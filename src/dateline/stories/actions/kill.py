@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 
+from dateline.copy.characters import has_visible_character, one_line
 from dateline.stories.actions.changes import state_change
 from dateline.stories.models import Status, Story, StoryChange
 
@@ -7,8 +8,8 @@ from dateline.stories.models import Status, Story, StoryChange
 def kill_story(story: Story | int, *, by=None, reason: str) -> Story:
     """Withdraw a story for good: it leaves every public surface, its page answers 410 with a
     short notice, and nothing can publish it again (killed is a final state)."""
-    reason = " ".join(reason.split())
-    if not reason:
+    reason = one_line(reason)
+    if not has_visible_character(reason):
         raise ValidationError({"reason": "A kill needs a reason; it goes into the audit log."})
     with state_change(story, StoryChange.Action.KILLED, by=by, note=reason) as current:
         current.status = Status.KILLED

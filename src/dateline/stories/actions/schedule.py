@@ -16,13 +16,21 @@ def require_future(at: datetime.datetime, field: str) -> datetime.datetime:
     if timezone.is_naive(at):
         raise ValidationError({field: "The time must carry a time zone, e.g. 2026-12-01T09:00Z."})
     now = timezone.now()
-    latest = now.replace(year=now.year + MOST_YEARS_AHEAD, day=min(now.day, 28))
+    latest = _years_after(now, MOST_YEARS_AHEAD)
     if at > latest:
         ahead = f"more than {MOST_YEARS_AHEAD} years ahead"
         raise ValidationError({field: f"{at.isoformat()} is {ahead}: choose a nearer time."})
     if at <= now:
         raise ValidationError({field: f"{at.isoformat()} has passed: choose a later time."})
     return at
+
+
+def _years_after(moment: datetime.datetime, years: int) -> datetime.datetime:
+    """The same day and time `years` later; from 29 February to a year without one, the 28th."""
+    try:
+        return moment.replace(year=moment.year + years)
+    except ValueError:
+        return moment.replace(year=moment.year + years, day=28)
 
 
 def require_no_embargo_before(story: Story, at: datetime.datetime, field: str) -> None:
