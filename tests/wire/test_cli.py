@@ -78,6 +78,8 @@ def test_rotate_and_revoke(stories):
         # An unset shell variable or a stray comma: no filter would be every tag.
         (("add", "X", "--tags", ""), "--tags '' names no tag; leave it out to take every tag"),
         (("add", "X", "--tags", " , "), "--tags ' , ' names no tag"),
+        (("add", "X", "--editions", ""), "--editions '' names no edition; leave it out to take"),
+        (("add", "X", "--editions", ","), "--editions ',' names no edition"),
         (("revoke", "999"), "no such subscriber"),
         (("rotate", "999"), "no such subscriber"),
     ],

@@ -405,20 +405,24 @@ def test_the_newsroom_screen_refuses_private_targets(settings, newsroom):  # noq
 
 class DripReceiver:
     """A receiver that answers 200 one byte at a time, each byte well within the sender's
-    timeout, the whole answer far beyond it: a slow or hostile endpoint."""
+    timeout, the whole answer far beyond it: a slow or hostile endpoint. Its headers dripped,
+    or (`body`) its headers at once and its body dripped."""
 
-    def __init__(self, seconds_per_byte: float = 0.2) -> None:
+    def __init__(self, seconds_per_byte: float = 0.2, *, dripped: str = "headers") -> None:
         import socketserver
 
         self.requests = 0
         receiver = self
+        if dripped == "body":
+            at_once, answer = b"HTTP/1.1 200 OK\r\nContent-Length: 40\r\n\r\n", b"z" * 40
+        else:
+            at_once = b""
+            answer = b"HTTP/1.1 200 OK\r\nX-Slow: " + b"z" * 40 + b"\r\nContent-Length: 0\r\n\r\n"
 
         class Handler(socketserver.StreamRequestHandler):
             def handle(self):
                 receiver.requests += 1
-                answer = (
-                    b"HTTP/1.1 200 OK\r\nX-Slow: " + b"z" * 40 + b"\r\nContent-Length: 0\r\n\r\n"
-                )
+                self.wfile.write(at_once)
                 for byte in answer:
                     try:
                         self.wfile.write(bytes([byte]))
@@ -437,10 +441,14 @@ class DripReceiver:
         self.server.server_close()
 
 
-def test_an_answer_dripped_a_byte_at_a_time_fails_the_attempt_at_the_deadline(editions, pushing):
+@pytest.mark.parametrize("dripped", ["headers", "body"])
+def test_an_answer_dripped_a_byte_at_a_time_fails_the_attempt_at_the_deadline(
+    editions, pushing, dripped
+):
     """The timeout bounds the whole exchange, not each read: otherwise the attempt outlives
-    its lease, another worker sends the same delivery again, and the schedule never ends."""
-    receiver = DripReceiver()
+    its lease, another worker sends the same delivery again, and the schedule never ends. An
+    answer cut off at the deadline is no answer, whatever its status line said."""
+    receiver = DripReceiver(dripped=dripped)
     try:
         add_subscriber("Slow", webhook_url=receiver.url)
         make_story(editions[0])

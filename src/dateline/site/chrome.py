@@ -124,7 +124,7 @@ def _build() -> SiteChrome:
                 version=version,
             )
             for edition in editions
-        )
+        ),
     )
 
 

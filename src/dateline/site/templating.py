@@ -97,6 +97,7 @@ def environment(**options) -> Environment:
     # Both build on this module's helpers.
     from dateline.site import fragments
     from dateline.site.cards import Cards, site_root
+    from dateline.site.list_heads import list_heads
     from dateline.site.masthead import Mastheads
     from dateline.site.seo import page_seo
 
@@ -111,6 +112,7 @@ def environment(**options) -> Environment:
         comment_count=fragments.comment_count,
     )
     env.globals["masthead"] = Mastheads(env)
+    env.globals["list_head"] = list_heads(env)
     cards = Cards(env)
     env.globals.update(teaser_card=cards.teaser, brief_card=cards.brief, related_card=cards.related)
     env.globals["site_root"] = site_root

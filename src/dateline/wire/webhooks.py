@@ -292,16 +292,20 @@ def post(url: str, body: bytes, headers: dict[str, str]) -> int:
         connection.request("POST", path, body=body, headers=headers)
         response = connection.getresponse()
         response.read(65536)
-        return response.status
     except (OSError, http.client.HTTPException):
         if expired.is_set():
-            raise TimeoutError(
-                f"no whole answer within {settings.WEBHOOK_TIMEOUT_SECONDS} s"
-            ) from None
+            raise _no_whole_answer() from None
         raise
     finally:
         deadline.cancel()
         connection.close()
+    if expired.is_set():  # cut off mid-body: `read(amt)` returns what came, raising nothing
+        raise _no_whole_answer()
+    return response.status
+
+
+def _no_whole_answer() -> TimeoutError:
+    return TimeoutError(f"no whole answer within {settings.WEBHOOK_TIMEOUT_SECONDS} s")
 
 
 def signed(delivery: Delivery, body: str, at: datetime.datetime) -> dict[str, str]:

@@ -22,7 +22,7 @@ class Command(BaseCommand):
         commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
         add = commands.add_parser("add", help="a new subscriber; prints its key once")
         add.add_argument("name")
-        add.add_argument("--editions", default="", metavar="CODES", help="e.g. en,fa (all)")
+        add.add_argument("--editions", default=None, metavar="CODES", help="e.g. en,fa (all)")
         add.add_argument("--tags", default=None, metavar="SLUGS", help="e.g. oil,water (all)")
         add.add_argument("--webhook", default="", metavar="URL", help="where pushes go")
         add.add_argument("--rate", default=None, help="requests per key, e.g. 600/m (default)")
@@ -52,15 +52,10 @@ class Command(BaseCommand):
             raise CommandError(str(refused)) from None
 
     def do_add(self, *, name, editions, tags, webhook, rate, inbound, as_json, **options):
-        slugs = [slug for slug in (tags or "").split(",") if slug.strip()]
-        if tags is not None and not slugs:
-            # An unset shell variable or a stray comma: taken as "no filter", the subscriber
-            # would get every tag's stories.
-            raise CommandError(f"--tags {tags!r} names no tag; leave it out to take every tag")
         issued = subscribers.add_subscriber(
             name,
-            editions=editions.split(","),
-            tags=slugs,
+            editions=_named(editions, "--editions", "edition"),
+            tags=_named(tags, "--tags", "tag"),
             webhook_url=webhook,
             rate_limit=rate,
             inbound=inbound,
@@ -164,3 +159,13 @@ def delivery_summary(delivery: Delivery) -> dict:
         "pub_status": delivery.pub_status,
         "delivered_at": delivery.delivered_at.isoformat() if delivery.delivered_at else None,
     }
+
+
+def _named(value: str | None, option: str, what: str) -> list[str]:
+    """The codes or slugs of a comma-separated filter; [] (no filter) when it was left out.
+    Given but naming none (an unset shell variable, a stray comma), it is refused: taken as no
+    filter, the subscriber would get every edition's or tag's stories."""
+    names = [name.strip() for name in (value or "").split(",") if name.strip()]
+    if value is not None and not names:
+        raise CommandError(f"{option} {value!r} names no {what}; leave it out to take every {what}")
+    return names
