@@ -369,6 +369,24 @@ def test_sniffing_and_forced_formats(tmp_path):
         parse_file(big, now=NOW)
 
 
+@pytest.mark.parametrize("encoding", ["UTF-16", "UTF-16LE", "UTF-16BE"])
+def test_a_newsml_item_in_utf_16_is_recognised_with_or_without_its_byte_order_mark(
+    tmp_path, encoding
+):
+    assert sniff_partner_format(newsml(encoding=encoding)) == "newsml"
+    item = tmp_path / "item.xml"
+    item.write_bytes(newsml(encoding=encoding))
+    assert parse_file(item, now=NOW).stories[0].headline == "عنوان"
+
+
+def test_ninjs_in_utf_16_is_named_as_ninjs_that_is_not_utf_8(tmp_path):
+    item = tmp_path / "item.json"
+    item.write_bytes(json.dumps(ninjs3()).encode("utf-16"))
+    assert sniff_partner_format(item.read_bytes()) == "ninjs"
+    with pytest.raises(CopyError, match="not UTF-8"):
+        parse_file(item, now=NOW)
+
+
 @pytest.mark.parametrize("tag", sorted(SKIPPED))
 def test_every_skipped_element_loses_its_text(tag):
     assert html_blocks(f"<p>a</p><{tag}>hidden<p>inner</p></{tag}><p>b</p>") == [

@@ -6,6 +6,7 @@ whatever its version; ``source_version`` lets the importer replace an older vers
 Bodies lose all markup (dateline.copy.markup).
 """
 
+import codecs
 import datetime
 import hashlib
 import json
@@ -376,10 +377,30 @@ def _walk(element: ET.Element, collector: BlockCollector) -> None:
 
 
 def sniff_partner_format(head: bytes) -> str | None:
-    """``"ninjs"``, ``"newsml"`` or None, from the first bytes of a file."""
+    """``"ninjs"``, ``"newsml"`` or None, from the first bytes of a file (in UTF-8, or in
+    UTF-16 as XML may be: its parser reads the declared encoding, and ninjs's names it as not
+    UTF-8)."""
+    head = _utf_16_as_utf_8(head)
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if text.startswith(b"{") and b'"uri"' in head:
         return "ninjs"
     if text.startswith(b"<") and b"newsItem" in head and b"iptc.org/std/nar" in head:
         return "newsml"
     return None
+
+
+# How UTF-16 text begins: its byte order mark, or (XML without one) "<" as two bytes.
+_UTF_16_STARTS = (
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+    (b"<\x00", "utf-16-le"),
+    (b"\x00<", "utf-16-be"),
+)
+
+
+def _utf_16_as_utf_8(head: bytes) -> bytes:
+    for start, codec in _UTF_16_STARTS:
+        if head.startswith(start):
+            # "ignore": the head may end in the middle of a character.
+            return head.decode(codec, "ignore").lstrip("\ufeff").encode()
+    return head
