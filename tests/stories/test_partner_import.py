@@ -126,6 +126,20 @@ def test_the_error_names_a_newer_version_left_out(en, tmp_path):
         )
     assert "version 2 not applied: story" in err.getvalue()
     assert "was taken up in the newsroom; not replaced" in err.getvalue()
+    assert "skipped 1 (1 not applied)" in err.getvalue()
+
+
+def test_a_newer_version_of_a_story_published_on_import_says_so(en, tmp_path):
+    run_import(write(tmp_path, "v1.json", item()), "--publish")
+    story = Story.objects.get()
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import", write(tmp_path, "v2.json", item(version="2")), stderr=err)
+    shown = err.getvalue()
+    assert f"version 2 not applied: story {story.code} is published" in shown
+    assert "an editor corrects it" in shown and "taken up" not in shown
+    assert "(1 not applied)" in shown
+    assert Story.objects.get().headline == "Talks resume in Vienna"
 
 
 def test_hostile_partner_html_never_reaches_the_page(en, tmp_path, client):

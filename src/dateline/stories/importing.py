@@ -47,6 +47,11 @@ class AlreadyImported(StorySkipped):
     """The same copy (by its source id) is stored already: nothing to do, nothing wrong."""
 
 
+class NotApplied(StorySkipped):
+    """A partner's newer version of a story that is no longer an untouched Incoming draft:
+    the copy is sound, the newsroom has the story."""
+
+
 @dataclass
 class ImportTarget:
     """Where imported stories go; `edition=None` picks the edition of the story's language.
@@ -333,7 +338,7 @@ def _replace_older_version(outcome: Imported, target: ImportTarget) -> None:
             )
         outcome.updated = True
     except NotIncoming as error:
-        outcome.skipped = StorySkipped(f"version {parsed.source_version} not applied: {error}")
+        outcome.skipped = NotApplied(f"version {parsed.source_version} not applied: {error}")
     except ValidationError as error:
         target.forget_tags()
         outcome.skipped = StorySkipped("; ".join(error.messages))

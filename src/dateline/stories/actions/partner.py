@@ -34,8 +34,13 @@ def replace_incoming_copy(
     embargo (`hold_until`, as `create_story` keeps it) replaces the earlier version's."""
     with transaction.atomic():
         current = locked(story)
-        if current.status != Status.DRAFT or current.owner_id is not None:
+        if current.owner_id is not None:
             raise NotIncoming(f"story {current.code} was taken up in the newsroom; not replaced")
+        if current.status != Status.DRAFT:
+            raise NotIncoming(
+                f"story {current.code} is {current.get_status_display().lower()}; only an "
+                "Incoming draft is replaced: an editor corrects it"
+            )
         require(None, Action.EDITED, current)
         current.source_name = source_name  # saved with the version by save_new_version
         ahead = hold_until is not None and hold_until > timezone.now()

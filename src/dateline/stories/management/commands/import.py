@@ -12,7 +12,13 @@ from tqdm import tqdm
 
 from dateline.copy import CopyError, NotWireCopy, ParsedStory, parse_file
 from dateline.editions.models import Edition
-from dateline.stories.importing import AlreadyImported, Imported, ImportTarget, import_stories
+from dateline.stories.importing import (
+    AlreadyImported,
+    Imported,
+    ImportTarget,
+    NotApplied,
+    import_stories,
+)
 from dateline.stories.management.commands._copy_files import (
     add_copy_arguments,
     display_path,
@@ -66,7 +72,9 @@ class Command(BaseCommand):
             elif isinstance(outcome.skipped, AlreadyImported):
                 skipped["already imported"] += 1
             else:
-                skipped["invalid"] += 1
+                skipped[
+                    "not applied" if isinstance(outcome.skipped, NotApplied) else "invalid"
+                ] += 1
                 self.stderr.write(f"{outcome.parsed.source_name}: skipped: {outcome.skipped}")
         progress.close()
         skipped["no body"] += self._counts["no body"]
