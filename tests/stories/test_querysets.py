@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -241,6 +242,20 @@ def test_a_tag_is_frequent_when_the_editions_newest_public_stories_carry_it(edit
     assert querysets.frequent_tags(edition, [oil.pk, water.pk]) == {water.pk}
     assert querysets.frequent_tags(edition.pk, [oil.pk]) == set()
     assert querysets.frequent_tags(edition, []) == set()
+
+
+def test_a_tags_frequency_is_asked_once_a_minute(edition, recent, django_assert_num_queries):
+    make_story(edition, tags=("Water",))
+    water = make_story(edition, tags=("Water",)).tags.get()
+    with django_assert_num_queries(1):
+        assert querysets.is_frequent_tag(edition, water)
+    make_story(edition, tags=("Salt",))
+    make_story(edition, tags=("Salt",))  # Water is on none of the newest three now
+    with django_assert_num_queries(0):
+        assert querysets.is_frequent_tag(edition, water)  # a plan, not an answer: kept
+    assert not querysets.is_frequent_tag(make_edition("fa"), water)  # each edition's own
+    cache.delete(f"tag-frequency:{edition.pk}:{water.pk}")  # the minute is over
+    assert not querysets.is_frequent_tag(edition, water)
 
 
 @pytest.mark.parametrize("frequent", [True, False])

@@ -2,6 +2,7 @@ import datetime
 import functools
 import operator
 
+from django.core.cache import cache
 from django.db import connection, models
 from django.utils import timezone
 
@@ -16,6 +17,9 @@ from dateline.stories.headlines import HEADLINE_FIELDS
 # rare tag's few would read the whole edition.
 RECENT_STORIES = 1_000
 FREQUENT_AMONG_RECENT = 20
+# How long a tag's frequency is taken as read: a tag turning frequent (or rare) is read the
+# slower way at most this long.
+FREQUENCY_SECONDS = 60
 
 
 def frequent_tags(edition, tag_ids) -> set[int]:
@@ -36,8 +40,15 @@ def frequent_tags(edition, tag_ids) -> set[int]:
 
 
 def is_frequent_tag(edition, tag) -> bool:
-    """Whether `tag` is frequent in `edition` (`frequent_tags`): which way to read its list."""
-    return tag.pk in frequent_tags(edition, [tag.pk])
+    """Whether `tag` is frequent in `edition` (`frequent_tags`): which way to read its list.
+    Kept in the cache for FREQUENCY_SECONDS: it chooses a plan, not an answer (both ways read
+    the same stories), and asking cost a tag page a query as dear as its list's."""
+    key = f"tag-frequency:{getattr(edition, 'pk', edition)}:{tag.pk}"
+    frequent = cache.get(key)
+    if frequent is None:
+        frequent = tag.pk in frequent_tags(edition, [tag.pk])
+        cache.set(key, frequent, FREQUENCY_SECONDS)
+    return frequent
 
 
 def _frequent_among(edition, tags, now, at_least, recent):
