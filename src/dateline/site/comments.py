@@ -22,6 +22,7 @@ from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import CsrfViewMiddleware
 from django.template.loader import render_to_string
+from django.urls import get_urlconf
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -42,6 +43,7 @@ from dateline.comments.threads import article_thread, single_thread
 from dateline.editions.labels import speaking
 from dateline.site.chrome import EditionChrome
 from dateline.site.page_cache import PER_READER_PARAMETERS, comment_generation
+from dateline.site.remembered import Remembered
 from dateline.site.templating import page_url, story_url
 from dateline.stories.models import Story
 
@@ -240,8 +242,47 @@ def comment_form_html(
     from dateline.site.views import edition_chrome  # the views import this module
 
     chrome = edition_chrome(edition)
+    if token is None and _is_untouched(request):
+        before, after = _untouched_form(request, chrome, edition, code, version)
+        return f"{before}{issue_token(code, version)}{after}"
     with speaking(chrome.edition.language):  # the form's errors, in the edition's language
         return _render_comment_form(request, chrome, edition, code, version, token=token)
+
+
+def _is_untouched(request: HttpRequest) -> bool:
+    """Whether the reader's form is the one every reader gets: no reply named, no notice, no
+    post refused and given back."""
+    return (
+        request.method in ("GET", "HEAD")
+        and getattr(request, "comment_form", None) is None
+        and getattr(request, "comment_refusal", None) is None
+        and not PER_READER_PARAMETERS & request.GET.keys()
+    )
+
+
+# Untouched forms, cut where the token goes: written once per process for each set of values
+# they show (decision 0044's way) and given a new token per reader. A story's form at each of
+# its addresses; about 3 KB each.
+MOST_UNTOUCHED_FORMS = 2_000
+_untouched_forms = Remembered(MOST_UNTOUCHED_FORMS)
+
+
+def _untouched_form(
+    request: HttpRequest, chrome: EditionChrome, edition: str, code: int, version: int
+) -> tuple[str, str]:
+    def write() -> tuple[str, str]:
+        with speaking(chrome.edition.language):
+            html = _render_comment_form(
+                request, chrome, edition, code, version, token=FORM_TOKEN_PLACE
+            )
+        before, after = html.split(FORM_TOKEN_PLACE)
+        return before, after
+
+    # Every value the form shows but its token: the labels (the edition's language), the
+    # address the story is read at (Cancel goes back to it; with the URL configuration it
+    # names the prefix, edition and story the form posts to) and the comment's length limit.
+    key = (chrome.edition.language, request.path, get_urlconf(), settings.COMMENT_MAX_LENGTH)
+    return _untouched_forms.get(key, write)
 
 
 def _render_comment_form(
