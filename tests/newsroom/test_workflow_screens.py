@@ -399,6 +399,21 @@ def test_a_keyword_typed_in_another_spelling_of_its_tag_is_no_change(newsroom):
     assert snapshot(story) == before
 
 
+def test_a_tag_renamed_in_the_admin_stays_the_keyword_its_name_is_typed_as(newsroom):
+    story = story_in(newsroom, Status.DRAFT)
+    actions.edit_story(story, base_version=1, tags=tags_for([("keyword", "Budget")]))
+    Tag.objects.filter(slug="budget").update(name="State Budget")
+    before = snapshot(story)
+    chief = client_for(newsroom["chief"])
+    for typed in ("State Budget", "state budget"):
+        response = post(chief, f"/newsroom/stories/{story.pk}/", form_data(story, tags=typed))
+        assert response.status_code == 302
+        assert snapshot(story) == before, typed  # nothing changed, nothing saved
+    post(chief, f"/newsroom/stories/{story.pk}/", form_data(story, tags="state budget, Water"))
+    assert sorted(story.tags.values_list("slug", flat=True)) == ["budget", "water"]
+    assert not Tag.objects.filter(slug="state-budget").exists()
+
+
 def test_a_headline_is_measured_once_its_spaces_are_collapsed(newsroom):
     story = story_in(newsroom, Status.DRAFT)
     typed = "Word  " * 52  # 312 characters typed, 259 stored

@@ -173,3 +173,16 @@ def test_furniture_cached_under_another_version_than_the_token_is_read_afresh(fu
     cache.set(VERSION_KEY, "another")  # two processes built at once: the token names neither
     assert [s.name for s in site_chrome().edition("en").sections] == ["Foreign"]
     assert cache.get(VERSION_KEY) == cache.get(CACHE_KEY).version
+
+
+def test_a_tag_renamed_in_the_admin_shows_on_its_cached_pages_at_once(client, wired, settings):
+    settings.PAGE_CACHE_SECONDS = 60
+    edition = make_edition("en")
+    story = make_story(edition, tags=("Trade",))
+    for path in ("/en/tag/trade/", story.get_absolute_url()):
+        assert "Trade" in client.get(path).content.decode()  # now in the page cache
+    tag = Tag.objects.get(slug="trade")
+    tag.name = "Foreign Trade"
+    tag.save()
+    for path in ("/en/tag/trade/", story.get_absolute_url()):
+        assert "Foreign Trade" in client.get(path).content.decode(), path

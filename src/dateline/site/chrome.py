@@ -17,7 +17,7 @@ from django.db.models.signals import post_delete, post_save
 
 from dateline.editions.models import Edition, FollowLink
 from dateline.site.page_cache import retire_all_pages
-from dateline.stories.models import Section
+from dateline.stories.models import Section, Tag
 
 CACHE_KEY = "site:chrome:v3"
 VERSION_KEY = "site:chrome:version"
@@ -134,9 +134,18 @@ def purge(**_kwargs) -> None:
     retire_all_pages()  # every cached page shows the furniture too
 
 
+def tag_saved(**_kwargs) -> None:
+    """A tag renamed or deleted in the admin (imports and the newsroom make tags in bulk,
+    sending no signal): its name is on its pages, its feeds and every story page carrying it.
+    It happens rarely, so every cached page is retired, as for the furniture."""
+    retire_all_pages()
+
+
 def connect_signals() -> None:
     request_started.connect(_begin_request, dispatch_uid="chrome-request-started")
     request_finished.connect(_end_request, dispatch_uid="chrome-request-finished")
     for model in (Edition, Section, FollowLink):
         post_save.connect(purge, sender=model, dispatch_uid=f"chrome-save-{model.__name__}")
         post_delete.connect(purge, sender=model, dispatch_uid=f"chrome-delete-{model.__name__}")
+    post_save.connect(tag_saved, sender=Tag, dispatch_uid="chrome-save-Tag")
+    post_delete.connect(tag_saved, sender=Tag, dispatch_uid="chrome-delete-Tag")

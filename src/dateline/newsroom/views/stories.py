@@ -52,7 +52,7 @@ from dateline.site.chrome import site_chrome
 from dateline.site.templating import dateline_of
 from dateline.stories import actions
 from dateline.stories.content import clean_content
-from dateline.stories.models import Status, Story, StoryChange
+from dateline.stories.models import Status, Story, StoryChange, Tag
 from dateline.stories.rendering import render_body
 from dateline.stories.revisions import CONTENT_FIELDS, difference, revision_of
 from dateline.stories.tagging import tag_slug, tags_for
@@ -150,8 +150,20 @@ def _put_errors(form, error: ValidationError, aliases: dict | None = None) -> No
             form.add_error(name if name in form.fields else None, problem)
 
 
-def _tags(form: StoryForm):
-    return tags_for(("keyword", name) for name in form.tag_names())
+def _tags(form: StoryForm, story: Story | None = None):
+    known = _known_tags(story) if story is not None else None
+    return tags_for((("keyword", name) for name in form.tag_names()), known)
+
+
+def _known_tags(story: Story) -> dict[str, Tag]:
+    """The story's tags by their slugs and by the slugs their names make: a tag renamed in
+    the admin ("Budget" to "State Budget", its slug still "budget") is still the keyword its
+    name, as the form shows it, is typed as."""
+    known = {}
+    for tag in story.tags.all():
+        known[tag.slug] = tag
+        known.setdefault(tag_slug(tag.name), tag)
+    return known
 
 
 # --- the edit screen ---------------------------------------------------------------------------
@@ -292,7 +304,7 @@ def edit(request: HttpRequest, code: int) -> HttpResponse:
                 note=form.cleaned_data["correction_note"],
                 by=request.user,
                 base_version=base_version,
-                tags=_tags(form),
+                tags=_tags(form, story),
                 **form.content(),
             )
             messages.success(request, f"Corrected: version {saved.version}, with the note.")
@@ -304,7 +316,7 @@ def edit(request: HttpRequest, code: int) -> HttpResponse:
                 story.pk,
                 base_version=base_version,
                 by=request.user,
-                tags=_tags(form),
+                tags=_tags(form, story),
                 section=section,
                 **form.content(),
             )
@@ -331,9 +343,15 @@ def _unchanged(story: Story, form: StoryForm) -> bool:
     section = form.cleaned_data["section"]
     return (
         all(typed[field] == getattr(story, field) for field in CONTENT_FIELDS)
-        and {tag_slug(name) for name in form.tag_names()} == {tag.slug for tag in story.tags.all()}
+        and _typed_tags_unchanged(story, form)
         and (section.pk if section else None) == story.section_id
     )
+
+
+def _typed_tags_unchanged(story: Story, form: StoryForm) -> bool:
+    known = _known_tags(story)
+    typed = {tag_slug(name) for name in form.tag_names()}
+    return typed <= known.keys() and {known[slug] for slug in typed} == set(known.values())
 
 
 # --- the conflict screen -----------------------------------------------------------------------
