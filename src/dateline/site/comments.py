@@ -243,7 +243,7 @@ def comment_form_html(
 
     chrome = edition_chrome(edition)
     if token is None and _is_untouched(request):
-        before, after = _untouched_form(request, chrome, edition, code, version)
+        before, after = _untouched_form(request, chrome.edition.language, edition, code, version)
         return f"{before}{issue_token(code, version)}{after}"
     with speaking(chrome.edition.language):  # the form's errors, in the edition's language
         return _render_comment_form(request, chrome, edition, code, version, token=token)
@@ -268,20 +268,17 @@ _untouched_forms = Remembered(MOST_UNTOUCHED_FORMS)
 
 
 def _untouched_form(
-    request: HttpRequest, chrome: EditionChrome, edition: str, code: int, version: int
+    request: HttpRequest, language: str, edition: str, code: int, version: int
 ) -> tuple[str, str]:
     def write() -> tuple[str, str]:
-        with speaking(chrome.edition.language):
-            html = _render_comment_form(
-                request, chrome, edition, code, version, token=FORM_TOKEN_PLACE
-            )
+        html = comment_form_html(request, edition, code, version, token=FORM_TOKEN_PLACE)
         before, after = html.split(FORM_TOKEN_PLACE)
         return before, after
 
     # Every value the form shows but its token: the labels (the edition's language), the
     # address the story is read at (Cancel goes back to it; with the URL configuration it
     # names the prefix, edition and story the form posts to) and the comment's length limit.
-    key = (chrome.edition.language, request.path, get_urlconf(), settings.COMMENT_MAX_LENGTH)
+    key = (language, request.path, get_urlconf(), settings.COMMENT_MAX_LENGTH)
     return _untouched_forms.get(key, write)
 
 
