@@ -94,7 +94,7 @@ test: setup
 bench: setup
 	$(PY) bench/run.py
 
-## scaled-up: the scaled form on this machine (docs/operating.md): PostgreSQL, Redis, Varnish in front, 2 gunicorn processes, 2 task workers, demo content; state under var/scaled/
+## scaled-up: the scaled form on this machine (docs/operating.md): PostgreSQL, Redis, nginx at the edge, Varnish behind it, 2 gunicorn processes, 2 task workers, demo content; state under var/scaled/
 .PHONY: scaled-up scaled-down scaled-status
 scaled-up: setup
 	$(PY) -m deploy.scaled up

@@ -1,7 +1,7 @@
 """The scaled deployment on one machine: PostgreSQL and Redis (started if down, as .ci/run
-does), Varnish in front, two or more gunicorn processes behind it, two or more task workers,
-the demo content. `make scaled-up` / `make scaled-down` / `make scaled-status`; bench/load.py
-starts its own on other ports and another database.
+does), nginx at the edge and Varnish behind it, two or more gunicorn processes behind that,
+two or more task workers, the demo content. `make scaled-up` / `make scaled-down` /
+`make scaled-status`; bench/load.py starts its own on other ports and another database.
 
     python -m deploy.scaled up|down|status
 
@@ -22,7 +22,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from deploy import varnish
+from deploy import edge, varnish
 
 PROJECT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -32,8 +32,9 @@ PYTHON = sys.executable
 class Deployment:
     state_dir: Path = PROJECT / "var" / "scaled"
     host: str = "127.0.0.1"
-    cache_port: int = 8080  # Varnish: what readers reach
-    first_web_port: int = 8081  # gunicorn i listens on first_web_port + i
+    edge_port: int = 8080  # nginx: what readers reach
+    varnish_port: int = 8081  # Varnish, behind the edge: where bans go
+    first_web_port: int = 8082  # gunicorn i listens on first_web_port + i
     web_processes: int = 2  # gunicorn masters, each behind Varnish on its own port
     workers_per_web: int = 2  # DATELINE_WEB_WORKERS: gunicorn workers of each
     task_workers: int = 2  # `dateline worker` processes
@@ -47,10 +48,12 @@ class Deployment:
         """Defaults, overridden by DATELINE_SCALED_* and the documented DATABASE_URL/REDIS_URL."""
         env = os.environ
         defaults = cls()
+        port = int(env.get("DATELINE_SCALED_PORT", defaults.edge_port))
         return cls(
             state_dir=Path(env.get("DATELINE_SCALED_DIR", defaults.state_dir)),
-            cache_port=int(env.get("DATELINE_SCALED_PORT", defaults.cache_port)),
-            first_web_port=int(env.get("DATELINE_SCALED_PORT", defaults.cache_port)) + 1,
+            edge_port=port,
+            varnish_port=port + 1,
+            first_web_port=port + 2,
             web_processes=int(env.get("DATELINE_SCALED_WEB", defaults.web_processes)),
             workers_per_web=int(env.get("DATELINE_WEB_WORKERS", defaults.workers_per_web)),
             task_workers=int(env.get("DATELINE_SCALED_TASK_WORKERS", defaults.task_workers)),
@@ -59,8 +62,12 @@ class Deployment:
         )
 
     @property
-    def cache_url(self) -> str:
-        return f"http://{self.host}:{self.cache_port}"
+    def reader_url(self) -> str:
+        return f"http://{self.host}:{self.edge_port}"
+
+    @property
+    def varnish_url(self) -> str:
+        return f"http://{self.host}:{self.varnish_port}"
 
     @property
     def web_ports(self) -> list[int]:
@@ -80,7 +87,7 @@ class Deployment:
             "DATABASE_URL": self.database_url,
             "REDIS_URL": self.redis_url,
             "DATELINE_VAR_DIR": str(self.state_dir / "var"),
-            "DATELINE_HTTP_CACHE_PURGE_URL": self.cache_url,
+            "DATELINE_HTTP_CACHE_PURGE_URL": self.varnish_url,
             "DATELINE_WEB_WORKERS": str(self.workers_per_web),
         }
         defaults = {  # the operating guide's production settings, unless exported otherwise
@@ -90,7 +97,8 @@ class Deployment:
             # Plain http on this machine: no TLS terminator in front to redirect to.
             "DATELINE_SSL_REDIRECT": "false",
             "DATELINE_HSTS_SECONDS": "0",
-            "DATELINE_TRUSTED_PROXIES": "1",  # Varnish appends the reader to X-Forwarded-For
+            # The edge appends the reader to X-Forwarded-For, Varnish the edge.
+            "DATELINE_TRUSTED_PROXIES": "2",
             "DATELINE_EMAIL_BACKEND": "file",
             "DATELINE_LOG_LEVEL": "WARNING",
         }
@@ -179,12 +187,7 @@ def _spawn(deployment: Deployment, name: str, command: list[str]) -> dict:
             stdin=subprocess.DEVNULL,
             start_new_session=True,  # outlives `make scaled-up`; its own group to stop
         )
-    return {
-        "name": name,
-        "pid": process.pid,
-        "started_at": started_at(process.pid),
-        "command": command,
-    }
+    return _entry(name, process)
 
 
 def start_web(deployment: Deployment, index: int) -> dict:
@@ -201,7 +204,7 @@ def start_worker(deployment: Deployment, index: int) -> dict:
 def up(deployment: Deployment) -> list[dict]:
     if deployment.pids_file.exists() and any(alive(p) for p in _recorded(deployment)):
         raise SystemExit(f"already running (see {deployment.pids_file}); stop it first")
-    for port in [deployment.cache_port, *deployment.web_ports]:
+    for port in [deployment.edge_port, deployment.varnish_port, *deployment.web_ports]:
         _ensure_free(deployment.host, port)
     deployment.state_dir.mkdir(parents=True, exist_ok=True)
     ensure_services(deployment)
@@ -218,8 +221,9 @@ def up(deployment: Deployment) -> list[dict]:
             if not _wait(lambda url=url: _answers(url), 60):
                 down(deployment)
                 raise SystemExit(f"{entry['name']} did not answer {url}; see its log")
-    cache = _start_cache(deployment)
-    processes.append(cache)
+    processes.append(_start_cache(deployment))
+    record(deployment, processes)
+    processes.append(_start_edge(deployment))
     record(deployment, processes)
     return processes
 
@@ -230,13 +234,27 @@ def _start_cache(deployment: Deployment) -> dict:
     # varnish.start waits for it to answer; it runs in its own session, like the others.
     process = varnish.start(
         deployment.state_dir,
-        listen=(deployment.host, deployment.cache_port),
+        listen=(deployment.host, deployment.varnish_port),
         backends=backends,
         default_ttl=page_seconds,
         new_session=True,
     )
+    return _entry("varnish", process)
+
+
+def _start_edge(deployment: Deployment) -> dict:
+    process = edge.start(
+        deployment.state_dir,
+        listen=(deployment.host, deployment.edge_port),
+        varnish=(deployment.host, deployment.varnish_port),
+        new_session=True,
+    )
+    return _entry("edge", process)
+
+
+def _entry(name: str, process: subprocess.Popen) -> dict:
     return {
-        "name": "varnish",
+        "name": name,
         "pid": process.pid,
         "started_at": started_at(process.pid),
         "command": process.args,
@@ -363,7 +381,7 @@ def main(argv: list[str]) -> int:
         processes = up(deployment)
         for entry in processes:
             print(f"{entry['name']:<8} pid {entry['pid']}")
-        print(f"Dateline (scaled) is serving {deployment.cache_url}/ through Varnish;")
+        print(f"Dateline (scaled) is serving {deployment.reader_url}/ (nginx, then Varnish);")
         print(f"state and logs under {deployment.state_dir}; `make scaled-down` stops it.")
     elif command == "down":
         down(deployment)
