@@ -89,9 +89,11 @@ def test_staff_export_and_erase_every_comment_of_an_email(client, story, edition
     assert moderation.export("who@example.org") == []
     assert [e.action for e in ModerationEvent.objects.filter(comment=None)] == [
         "exported",
-        "erased",
         "exported",
     ]
+    # One event per erased comment, as for every decision on a comment: their pages retire.
+    erased = ModerationEvent.objects.filter(action="erased")
+    assert sorted(e.comment.status for e in erased) == [Status.DELETED, Status.DELETED]
 
 
 def test_a_comment_says_which_version_of_the_story_it_answered(client, story):

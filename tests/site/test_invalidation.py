@@ -6,11 +6,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from dateline.comments import moderation
 from dateline.comments.models import Comment
 from dateline.discovery.models import RelatedStory
 from dateline.editions.models import CommentPolicy
 from dateline.site.invalidation import retire_story_pages, urls_showing
-from dateline.stories.actions import correct_story, kill_story, link_translation
+from dateline.stories.actions import correct_story, edit_story, kill_story, link_translation
+from dateline.stories.models import Tag
 from tests.comments.conftest import post
 from tests.factories import make_section, make_story
 
@@ -223,3 +225,37 @@ def test_a_kept_stand_in_page_keeps_its_header(client, newsroom):
     assert b"Dam A on the Karun" in client.get(neighbour.get_absolute_url()).content
     assert kept(client, neighbour.get_absolute_url())
     assert client.get(neighbour.get_absolute_url())["X-Also-Shows"] == "section:en:world"
+
+
+def test_a_story_that_leaves_its_section_and_a_tag_leaves_their_pages_at_once(
+    client, newsroom, django_capture_on_commit_callbacks
+):
+    """The pages of the section and tag it left showed it too, though it no longer names them."""
+    en, a, b = newsroom
+    make_story(en, section=a.section, tags=("Water",), headline="Well C")  # the lists go on
+    left = ["/en/section/world/", "/en/section/world/feed.json", "/en/tag/water/"]
+    left.append("/en/tag/water/feed.rss")
+    warm(client, left)
+    assert headlines_everywhere(client, left, "Dam A") == dict.fromkeys(left, True)
+    oil = Tag.objects.get(slug="oil")
+    with django_capture_on_commit_callbacks(execute=True):
+        edit_story(a, base_version=a.version, section=b.section, tags=[oil])
+    assert headlines_everywhere(client, left, "Dam A") == dict.fromkeys(left, False)
+    joined = ["/en/section/business/", "/en/tag/oil/"]
+    assert headlines_everywhere(client, joined, "Dam A") == dict.fromkeys(joined, True)
+
+
+def test_a_readers_erased_comments_leave_the_pages_at_once(client, editions):
+    """Erasure is a privacy request: the kept page must not go on showing what was erased."""
+    en, _ = editions
+    en.comment_policy = CommentPolicy.POST  # published on arrival
+    en.save()
+    a = make_story(en, tags=("Water",), headline="Dam A")
+    assert post(client, a, name="Leyla Karimi", text="The dam leaks.").status_code == 303
+    warm(client, [a.get_absolute_url()])
+    assert b"The dam leaks." in client.get(a.get_absolute_url()).content
+
+    assert moderation.erase("maryam@example.org", by=None) == 1
+
+    page = client.get(a.get_absolute_url()).content
+    assert b"The dam leaks." not in page and b"Leyla Karimi" not in page

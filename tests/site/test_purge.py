@@ -17,7 +17,8 @@ from dateline.comments import moderation
 from dateline.discovery.models import RelatedStory
 from dateline.site import purge
 from dateline.site.purge import ban_expressions, scope_ban_expressions
-from dateline.stories.actions import correct_story, kill_story
+from dateline.stories.actions import correct_story, edit_story, kill_story
+from dateline.stories.models import Tag
 from tests.factories import make_pending_comment, make_section, make_story
 
 pytestmark = pytest.mark.django_db
@@ -101,6 +102,28 @@ def test_a_kill_bans_every_page_showing_the_story_and_no_other(
         assert reached(bans, "X-Ban-Also-Shows", shown), shown
     for shown in ["section:en:sport", "tag:en:goals", "tag:fa:water"]:
         assert not reached(bans, "X-Ban-Also-Shows", shown), shown
+
+
+def test_a_story_leaving_its_section_and_a_tag_bans_their_pages(
+    listener, editions, django_capture_on_commit_callbacks
+):
+    en, _fa = editions
+    story = make_story(
+        en, section=en.sections.get(slug="world"), tags=("Water", "Dams"), headline="Dam A"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        edit_story(
+            story,
+            base_version=story.version,
+            section=make_section(en, "sport"),
+            tags=[Tag.objects.get(slug="dams")],
+        )
+    bans = listener.wait_for(bans_sent_for(story) + 2)
+    for page in ["/en/section/world/", "/en/section/world/feed.rss", "/en/tag/water/?page=2"]:
+        assert reached(bans, "X-Ban-Url", page), page
+    for shown in ["section:en:world", "tag:en:water"]:
+        assert reached(bans, "X-Ban-Also-Shows", shown), shown
+    assert not reached(bans, "X-Ban-Url", "/fa/tag/water/")
 
 
 def test_a_kill_reaches_persian_pages_at_the_address_a_browser_asks_for(

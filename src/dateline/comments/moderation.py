@@ -217,7 +217,9 @@ def erase(email: str, *, by=None) -> int:
         for comment in comments:
             _blank(comment)
         Comment.objects.bulk_update(comments, BLANKED)
-        _log([], Action.ERASED, by, f"{len(comments)} comments of one email")
+        # An event per comment, as for every decision: the pages showing them are retired
+        # (site.invalidation reads the events' stories), or they would show the erased text.
+        _log(comments, Action.ERASED, by, f"{len(comments)} comments of one email")
     return len(comments)
 
 

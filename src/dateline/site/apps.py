@@ -7,7 +7,8 @@ class SiteConfig(AppConfig):
     verbose_name = "Public site"
 
     def ready(self) -> None:
-        from dateline.site import chrome, purge
+        from dateline.site import chrome, invalidation, purge
 
         chrome.connect_signals()
+        invalidation.connect()
         purge.connect()

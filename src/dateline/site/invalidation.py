@@ -18,6 +18,8 @@ hold A (`discovery.RelatedStory`) and of A's translations (both show its headlin
 edition's fronts and feeds, its section's and tags' pages and feeds; the sitemaps. A comment
 moderation event on A retires A's page and the lists showing A (they show comment counts).
 A Related News list written (new rows, as discovery writes them) retires its story's page.
+A public story that leaves a section or tags retires their pages as it leaves them
+(`story_left_lists_receiver`): read afterwards, the story no longer names them.
 """
 
 import logging
@@ -173,6 +175,32 @@ def _list_scopes(stories: list[tuple]) -> set[str]:
     return scopes
 
 
+def list_paths(edition: str, section: str | None, tags: Iterable[str]) -> list[str]:
+    """The paths of a section's (slug `section`, if any) and tags' (slugs `tags`) pages and
+    feeds in `edition`."""
+    paths = []
+    if section:
+        paths.append(reverse("site:section", kwargs={"edition": edition, "slug": section}))
+        paths += [reverse("site:section-feed", args=[edition, section, f]) for f in FEED_FORMATS]
+    for tag in tags:
+        paths.append(reverse("site:tag", kwargs={"edition": edition, "slug": tag}))
+        paths += [reverse("site:tag-feed", args=[edition, tag, f]) for f in FEED_FORMATS]
+    return paths
+
+
+def left_scopes(story: Story, section, tags) -> list[str]:
+    """The scopes of the lists a story left (`stories.signals.story_left_lists`): their pages
+    and the stand-in Related News standing for them showed it."""
+    slug = section.slug if section is not None else None
+    return stand_in_scopes(story.edition.code, slug, [tag.slug for tag in tags])
+
+
+def story_left_lists_receiver(sender, story: Story, section, tags, **kwargs) -> None:
+    """The change log names the story, and the story now names other lists: retire the ones
+    it left here, as it leaves them."""
+    retire(left_scopes(story, section, tags), token=secrets.token_hex(6))
+
+
 def urls_showing(story: Story) -> list[str]:
     """Every public URL path (no host, no query string) whose page shows `story`: the paths an
     HTTP cache in front must purge when it is published, corrected or killed. Paginated lists
@@ -186,13 +214,8 @@ def urls_showing(story: Story) -> list[str]:
     edition = story.edition.code
     paths = [story.get_absolute_url(), reverse("site:front", kwargs={"edition": edition})]
     paths += [reverse("site:edition-feed", args=[edition, f]) for f in FEED_FORMATS]
-    if story.section_id:
-        slug = story.section.slug
-        paths.append(reverse("site:section", kwargs={"edition": edition, "slug": slug}))
-        paths += [reverse("site:section-feed", args=[edition, slug, f]) for f in FEED_FORMATS]
-    for tag_slug in story.tags.values_list("slug", flat=True):
-        paths.append(reverse("site:tag", kwargs={"edition": edition, "slug": tag_slug}))
-        paths += [reverse("site:tag-feed", args=[edition, tag_slug, f]) for f in FEED_FORMATS]
+    section = story.section.slug if story.section_id else None
+    paths += list_paths(edition, section, story.tags.values_list("slug", flat=True))
     paths.append(reverse("site:sitemap-index"))
     paths += [
         reverse("site:sitemap", kwargs={"section": f"{kind}-{edition}"})
@@ -209,3 +232,9 @@ def urls_showing(story: Story) -> list[str]:
     for other in others.select_related("edition").only("code", "slug", "edition__code"):
         paths.append(other.get_absolute_url())
     return list(dict.fromkeys(paths))
+
+
+def connect() -> None:
+    from dateline.stories.signals import story_left_lists
+
+    story_left_lists.connect(story_left_lists_receiver, dispatch_uid="site.page_cache_retire")

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.urls import reverse
 
-from dateline.site.invalidation import stand_in_scopes, urls_showing
+from dateline.site.invalidation import left_scopes, list_paths, stand_in_scopes, urls_showing
 from dateline.stories.models import Story, StoryChange
 
 logger = logging.getLogger("dateline.purge")
@@ -174,9 +174,18 @@ def comments_changed_receiver(sender, story_codes: list[int], **kwargs) -> None:
         _sender.add([path for story in stories for path in article_pages(story)])
 
 
+def story_left_lists_receiver(sender, story: Story, section, tags, **kwargs) -> None:
+    """The section's and tags' pages a story left showed it (and their stand-ins)."""
+    if settings.HTTP_CACHE_PURGE_URLS:
+        slug = section.slug if section is not None else None
+        paths = list_paths(story.edition.code, slug, [tag.slug for tag in tags])
+        _sender.add(paths, left_scopes(story, section, tags))
+
+
 def connect() -> None:
     from dateline.comments.signals import comments_changed
-    from dateline.stories.signals import story_changed
+    from dateline.stories.signals import story_changed, story_left_lists
 
     story_changed.connect(story_changed_receiver, dispatch_uid="site.http_cache_purge")
     comments_changed.connect(comments_changed_receiver, dispatch_uid="site.http_cache_purge")
+    story_left_lists.connect(story_left_lists_receiver, dispatch_uid="site.http_cache_purge")
