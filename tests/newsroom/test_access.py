@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from dateline.stories.models import Status, Tag
+from dateline.stories.tagging import tags_for
 from tests.newsroom.conftest import client_for, html, post, story_in
 
 pytestmark = pytest.mark.django_db
@@ -154,6 +155,26 @@ def test_a_tags_slug_typed_in_the_admin_is_folded_as_tags_are_looked_up(newsroom
     refused = post(browser, add, {**typed, "slug": "اوپک"})
     assert "already exists" in html(refused).find(class_="errorlist").get_text()
     assert Tag.objects.count() == 1
+
+
+def test_a_tag_named_in_the_admin_is_the_keyword_of_its_name_and_no_other_tags(newsroom):
+    """A tag is its name's keyword (case, spaces and letter forms aside), whatever its slug:
+    "C#" made in the admin is what the newsroom's "c#" finds (not "C++", of the slug "c"), and
+    a name another tag has already is refused, whatever slug it is given."""
+    (cpp,) = tags_for([("keyword", "C++")])
+    browser = client_for(newsroom["chief"])
+    add = "/newsroom/admin/stories/tag/add/"
+    made = post(browser, add, {"name": "C#", "slug": "csharp", "vocabulary": "keyword"})
+    assert made.status_code == 302
+    (csharp,) = tags_for([("keyword", "c#")])
+    assert (csharp.slug, csharp.name) == ("csharp", "C#")
+    refused = post(browser, add, {"name": " c++", "slug": "cpp", "vocabulary": "keyword"})
+    assert "C++" in html(refused).find(class_="errorlist").get_text()
+    renamed = {"name": "C++", "slug": "csharp", "vocabulary": "keyword"}
+    refused = post(browser, f"/newsroom/admin/stories/tag/{csharp.pk}/change/", renamed)
+    assert "C++" in html(refused).find(class_="errorlist").get_text()
+    assert sorted(Tag.objects.values_list("slug", "name")) == [("c", "C++"), ("csharp", "C#")]
+    assert tags_for([("keyword", "C++")]) == [cpp]
 
 
 def test_a_chief_editor_gives_a_member_a_role_and_editions_but_no_django_powers(newsroom):

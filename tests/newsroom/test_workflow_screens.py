@@ -402,9 +402,12 @@ def test_a_keyword_typed_in_another_spelling_of_its_tag_is_no_change(newsroom):
 def test_a_tag_renamed_in_the_admin_stays_the_keyword_its_name_is_typed_as(newsroom):
     story = story_in(newsroom, Status.DRAFT)
     actions.edit_story(story, base_version=1, tags=tags_for([("keyword", "Budget")]))
-    Tag.objects.filter(slug="budget").update(name="State Budget")
-    before = snapshot(story)
     chief = client_for(newsroom["chief"])
+    budget = Tag.objects.get()
+    renamed = {"name": "State Budget", "slug": "budget", "vocabulary": "keyword"}
+    admin_form = f"/newsroom/admin/stories/tag/{budget.pk}/change/"
+    assert post(chief, admin_form, renamed).status_code == 302
+    before = snapshot(story)
     for typed in ("State Budget", "state budget"):
         response = post(chief, f"/newsroom/stories/{story.pk}/", form_data(story, tags=typed))
         assert response.status_code == 302
@@ -412,6 +415,23 @@ def test_a_tag_renamed_in_the_admin_stays_the_keyword_its_name_is_typed_as(newsr
     post(chief, f"/newsroom/stories/{story.pk}/", form_data(story, tags="state budget, Water"))
     assert sorted(story.tags.values_list("slug", flat=True)) == ["budget", "water"]
     assert not Tag.objects.filter(slug="state-budget").exists()
+    assert tags_for([("keyword", "state  budget")]) == [budget]  # on any story, by its name
+
+
+def test_a_keyword_told_apart_from_a_tag_by_punctuation_only_is_a_tag_of_its_own(newsroom):
+    """A story tagged "C++" given the keyword "C#" (both slugs are "c") has a new keyword: a
+    new version, a new tag at an address of its own, not the tag "C++" again."""
+    story = story_in(newsroom, Status.DRAFT)
+    actions.edit_story(story, base_version=1, tags=tags_for([("keyword", "C++")]))
+    chief = client_for(newsroom["chief"])
+    response = post(chief, f"/newsroom/stories/{story.pk}/", form_data(story, tags="C#"))
+    assert response.status_code == 302
+    assert list(story.tags.values_list("slug", "name")) == [("c-2", "C#")]
+    assert sorted(Tag.objects.values_list("slug", "name")) == [("c", "C++"), ("c-2", "C#")]
+    story.refresh_from_db()
+    post(chief, f"/newsroom/stories/{story.pk}/", form_data(story, tags="c#, c++"))
+    assert sorted(story.tags.values_list("slug", flat=True)) == ["c", "c-2"]
+    assert Tag.objects.count() == 2
 
 
 def test_a_headline_is_measured_once_its_spaces_are_collapsed(newsroom):

@@ -64,6 +64,27 @@ def test_an_address_with_nothing_of_a_tag_left_is_not_found(client, opec, path):
 @pytest.mark.parametrize(
     "path",
     [
+        "/fa/tag/بودجۀ/",  # no tag "بودجه"
+        "/fa/tag/بودجۀ/feed.atom",
+        "/fa/tag/ايرانی/",  # no tag "ایرانی"
+        "/en/tag/Gas/feed.rss",  # no tag "gas"
+        "/en/tag/Embargoed/",  # the tag "embargoed" only on a draft
+        "/en/tag/Embargoed/feed.json",
+        "/en/tag/ايران/",  # the tag "ایران" only on stories of the other edition
+    ],
+)
+def test_another_spelling_of_a_tag_the_edition_does_not_show_is_not_found_at_once(
+    client, editions, opec, path
+):
+    """Not a move to an address that is not found either (nor one saying a tag exists that
+    the edition does not show: a tag shows no story that is not public)."""
+    make_story(editions[0], tags=("Embargoed",), published=False)
+    assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
         "/en/tag/%FF/",  # a byte that is no UTF-8 (Django reads it back as "%FF")
         "/en/tag/%FF/feed.atom",
         "/en/tag/%D8/",  # the first half of a Persian letter

@@ -250,8 +250,8 @@ def desks(en):
     world = en.sections.get(slug="world")
     politics.is_default = True
     politics.save()
-    cocoa = Tag.objects.create(slug="cocoa", name="cocoa", vocabulary="topic")
-    usa = Tag.objects.create(slug="usa", name="usa", vocabulary="place")
+    cocoa = Tag.objects.create(slug="cocoa", name="cocoa", key="cocoa", vocabulary="topic")
+    usa = Tag.objects.create(slug="usa", name="usa", key="usa", vocabulary="place")
     SectionMapping.objects.create(edition=en, tag=cocoa, section=economy)
     SectionMapping.objects.create(edition=en, tag=usa, section=world)
     # Another edition's mapping of the same tag is not this edition's rule.

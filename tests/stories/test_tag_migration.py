@@ -119,3 +119,30 @@ def test_tags_written_with_heh_yeh_are_folded_on_a_site_past_the_first_folding(c
     assert "1 tags merged" in capsys.readouterr().out
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_tag_is_keyed_by_its_name_and_keeps_its_address(capsys):
+    """Migration stories/0011: a tag's key is its name's (`tag_key`); a tag named as an older
+    one (renamed so in the admin) is left without a key, at its address, with its stories."""
+    old = migrate([("stories", "0010_tags_folded_with_heh_yeh")]).get_model
+    Tag = old("stories", "Tag")
+    cpp = Tag.objects.create(slug="c", name="C++")
+    renamed = Tag.objects.create(slug="budget", name="State Budget")
+    later = Tag.objects.create(slug="state-budget", name="state  budget")
+    nameless = Tag.objects.create(slug="ـــ", name="ـــ")
+    Story = old("stories", "Story")
+    edition = old("editions", "Edition").objects.create(code="en", name="English", language="en")
+    Story.objects.create(edition=edition, headline="h", lead=".", slug="s").tags.set([later])
+    new = migrate([("stories", "0011_tags_keyed_by_name")]).get_model
+    assert sorted(new("stories", "Tag").objects.values_list("pk", "slug", "name", "key")) == [
+        (cpp.pk, "c", "C++", "c++"),
+        (renamed.pk, "budget", "State Budget", "state-budget"),
+        (later.pk, "state-budget", "state  budget", None),
+        (nameless.pk, "ـــ", "ـــ", None),
+    ]
+    assert list(new("stories", "Story").objects.get().tags.values_list("pk")) == [(later.pk,)]
+    out = capsys.readouterr().out
+    assert "2 tags named as an older tag" in out and "state-budget, ـــ" in out
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())

@@ -106,7 +106,7 @@ def test_long_labels_are_cut_to_the_column_length():
 @pytest.mark.django_db
 def test_the_memo_saves_every_query_for_tags_met_before(django_assert_num_queries):
     known: dict[str, Tag] = {}
-    Tag.objects.create(slug="oil", name="Oil")
+    Tag.objects.create(slug="oil", name="Oil", key="oil")
     with django_assert_num_queries(3):  # find the known one, insert the rest, read them back
         first = tags_for([("keyword", "Oil"), ("keyword", "Gas"), ("keyword", "Ports")], known)
     assert set(known) == {"oil", "gas", "ports"}
@@ -117,7 +117,7 @@ def test_the_memo_saves_every_query_for_tags_met_before(django_assert_num_querie
 
 @pytest.mark.django_db
 def test_existing_tags_cost_one_query_and_no_insert(django_assert_num_queries):
-    Tag.objects.create(slug="oil", name="Oil", vocabulary="topic")
+    Tag.objects.create(slug="oil", name="Oil", key="oil", vocabulary="topic")
     with django_assert_num_queries(1):
         (tag,) = tags_for([("keyword", "OIL")])
     assert (tag.name, tag.vocabulary) == ("Oil", "topic")  # the stored tag, not the new label
@@ -163,3 +163,38 @@ def test_a_slug_made_for_a_tag_comes_back_unchanged(text):
     slug = tag_slug(text)
     assert slug and tag_slug(slug) == slug
     assert not set(slug) & set("يىكةەۀٱـ")
+
+
+@pytest.mark.django_db
+def test_names_told_apart_by_punctuation_their_slug_drops_are_two_tags(django_assert_num_queries):
+    """Both slugs of "C#" and "C++" are "c": the one met second is its own tag, at a slug of
+    its own that stays its own; the first keeps its address."""
+    (cpp,) = tags_for([("keyword", "C++")])
+    with django_assert_num_queries(5):  # not found; "c" taken, none read back; "c-2", read
+        (csharp,) = tags_for([("keyword", "C#")])
+    assert [(t.slug, t.name) for t in (cpp, csharp)] == [("c", "C++"), ("c-2", "C#")]
+    together = tags_for([("keyword", "C--"), ("keyword", "c#"), ("keyword", "C++")])
+    assert [(t.slug, t.name) for t in together] == [("c-3", "C--"), ("c-2", "C#"), ("c", "C++")]
+    assert [t.pk for t in together[1:]] == [csharp.pk, cpp.pk]
+    assert Tag.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_case_spacing_compatibility_forms_and_letter_forms_still_name_one_tag():
+    (cpp,) = tags_for([("keyword", "C++")])
+    same = tags_for([("keyword", " c++ "), ("keyword", "Ｃ＋＋"), ("place", "C\u200c++")])
+    assert [t.pk for t in same] == [cpp.pk]
+    (opec,) = tags_for([("keyword", "اوپك؟")])  # a question mark after OPEC, Arabic kaf
+    assert [t.pk for t in tags_for([("keyword", "اوپکـ؟"), ("keyword", " اوپک؟")])] == [opec.pk]
+    assert (opec.slug, tags_for([("keyword", "اوپک")])[0].slug) == ("اوپک", "اوپک-2")
+
+
+@pytest.mark.django_db
+def test_imported_keywords_told_apart_by_punctuation_are_two_tags():
+    target = ImportTarget(edition=make_edition("en"), section=None, publish=False)
+    first = import_story(parsed("C++ 26 is out", {"keywords": ["C++"]}, "wire:1"), target)
+    second = import_story(parsed("C# 14 is out", {"keywords": ["C#", "c++"]}, "wire:2"), target)
+    later = ImportTarget(edition=first.edition, section=None, publish=False)  # a run of its own
+    third = import_story(parsed("C# again", {"keywords": ["c#"]}, "wire:3"), later)
+    tags = [[(t.slug, t.name) for t in s.tags.order_by("pk")] for s in (first, second, third)]
+    assert tags == [[("c", "C++")], [("c", "C++"), ("c-2", "C#")], [("c-2", "C#")]]

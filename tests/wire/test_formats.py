@@ -313,3 +313,14 @@ def test_an_earlier_version_naming_its_tag_in_another_spelling_keeps_the_tags_to
     Revision.objects.filter(story=story, version=1).update(tags=[["place", "ايران"]])
     for version in (1, 2):
         assert [s.qcode for s in item_of(story, version).subjects] == ["medtop:11000000"]
+
+
+def test_a_tag_told_apart_from_another_by_punctuation_only_has_its_own_topic(editions):
+    """Two tags whose slugs are both "c", "C#" and "C++": an item tagged "C#" has C#'s Media
+    Topic, never the one of "C++"."""
+    en, _ = editions
+    cpp, csharp = make_story(en, tags=("C++",)), make_story(en, tags=("C#",))
+    topic = MediaTopic.objects.create(code="20000763", label_en="C++", label_fa="C++")
+    TopicMapping.objects.create(tag=cpp.tags.get(), topic=topic)
+    assert [s.qcode for s in item_of(cpp).subjects] == ["medtop:20000763"]
+    assert item_of(csharp).subjects == ()

@@ -15,7 +15,7 @@ from dateline.copy import direction_for
 from dateline.editions.models import CommentPolicy
 from dateline.stories.models import Section, Status, Story, StoryChange
 from dateline.stories.revisions import CONTENT_FIELDS
-from dateline.stories.tagging import MAX_TAG_LENGTH, tag_slug
+from dateline.stories.tagging import MAX_TAG_LENGTH, tag_key
 
 # Keywords are separated by commas, Latin or Arabic-script (Persian copy uses "،").
 TAG_SEPARATORS = re.compile(r"[,،]")
@@ -166,7 +166,7 @@ class StoryForm(Form):
                 f"A keyword is at most {MAX_TAG_LENGTH} characters; "
                 f"“{too_long[0][:40]}…” has {len(too_long[0])}."
             )
-        nameless = [name for name in names if not tag_slug(name)]
+        nameless = [name for name in names if not tag_key(name)]
         if nameless:  # it would make no tag: said, not dropped silently
             raise forms.ValidationError(
                 f"The keyword “{nameless[0]}” has no letter or digit a tag could be named by."

@@ -29,7 +29,7 @@ from dateline.site.methods import reads_only
 from dateline.site.page_cache import answer, keep, look_up
 from dateline.site.sitemaps import with_last_modified
 from dateline.site.templating import dateline_html, dateline_of, page_url, story_url
-from dateline.site.views import addressed_tag_slug, edition_chrome, moved_to
+from dateline.site.views import addressed_tag_slug, edition_chrome, moved_to, shows_tag
 from dateline.stories.models import Story, StoryChange, Tag
 from dateline.stories.querysets import is_frequent_tag
 
@@ -418,7 +418,7 @@ def section_feed(request: HttpRequest, edition: str, slug: str, format: str) -> 
 @reads_only
 def tag_feed(request: HttpRequest, edition: str, slug: str, format: str) -> HttpResponse:
     if (canonical := addressed_tag_slug(slug)) != slug:  # another spelling: as its page does
-        if not canonical:
+        if not shows_tag(edition, canonical):
             raise Http404("No such tag")
         return moved_to(request, reverse("site:tag-feed", args=[edition, canonical, format]))
     scopes = [tag_scope(edition, slug)]

@@ -170,13 +170,21 @@ def addressed_tag_slug(slug: str) -> str:
     return "" if "%" in slug else tag_slug(slug)
 
 
+def shows_tag(edition: str, slug: str) -> bool:
+    """Whether the edition has a page for the tag of `slug`: a public story of its carries it.
+    Another spelling moves there only then; else the move would lead to a 404, and would tell
+    that a tag exists which only stories not public yet carry (tags are made on import)."""
+    public = Story.objects.public().in_edition(edition_chrome(edition).edition)
+    return bool(slug) and public.filter(tags__slug=slug).exists()
+
+
 @reads_only
 def tag(request: HttpRequest, edition: str, slug: str) -> HttpResponse:
     if (canonical := addressed_tag_slug(slug)) != slug:
         # "اوپك" or "Oil" is the tag "اوپک" or "oil" (`tag_slug`): one address for search
         # engines; and a page kept under another spelling's scope would outlive its changes.
         # Before the page cache: no address as typed (spaces, any length) becomes its key.
-        if not canonical:
+        if not shows_tag(edition, canonical):
             raise Http404("No such tag")
         return moved_to(request, reverse("site:tag", args=[edition, canonical]))
     return _tag_page(request, edition=edition, slug=slug)

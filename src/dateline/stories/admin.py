@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import admin
 
 from dateline.stories.models import Section, SectionMapping, Tag
-from dateline.stories.tagging import tag_slug
+from dateline.stories.tagging import tag_key, tag_slug
 
 
 @admin.register(Section)
@@ -16,8 +16,20 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 class TagForm(forms.ModelForm):
+    def clean_name(self) -> str:
+        """The name gives the tag its key (`tag_key`), which the newsroom's keywords and the
+        imports' labels find it by: a name another tag has (but for case, spaces or letter
+        forms) is refused, as is one no tag can be named by."""
+        name = self.cleaned_data["name"]
+        if not (key := tag_key(name)):
+            raise forms.ValidationError("A tag's name needs a letter or digit.")
+        if other := Tag.objects.filter(key=key).exclude(pk=self.instance.pk).first():
+            raise forms.ValidationError(f"The tag “{other.name}” has this name already.")
+        self.instance.key = key
+        return name
+
     def clean_slug(self) -> str:
-        """The slug as tags are looked up by (`tag_slug`: "اوپك" is "اوپک"), before the check
+        """The slug as addresses are read (`tag_slug`: "اوپك" is "اوپک"), before the check
         that no other tag has it: one typed otherwise would be a tag no address finds."""
         return tag_slug(self.cleaned_data["slug"])
 

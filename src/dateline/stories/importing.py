@@ -67,7 +67,7 @@ class ImportTarget:
     editions_by_language: dict[str, Edition] = field(default_factory=dict)
     default_edition: Edition | None = None
     date: datetime.date | None = None
-    # Tags met earlier in this run, by slug: most wire copy repeats a small vocabulary.
+    # Tags met earlier in this run, by key: most wire copy repeats a small vocabulary.
     known_tags: dict[str, Tag] = field(default_factory=dict)
     # And by the (vocabulary, label) pair as the copy gives it, None for a label with no slug.
     _tags_by_label: dict[tuple[str, str], Tag | None] = field(default_factory=dict, repr=False)
@@ -100,8 +100,8 @@ class ImportTarget:
         return self._default_sections[edition.pk]
 
     def load_tags(self, stories: list[ParsedStory]) -> None:
-        """Find or create, in one `tags_for` call (three queries at most), the tags of these
-        stories not met yet this run, so that `tags` needs no query for them."""
+        """Find or create, in one `tags_for` call (three queries, unless a slug is taken), the
+        tags of these stories not met yet this run, so that `tags` needs no query for them."""
         memo = self._tags_by_label
         unknown = [
             (vocabulary, label)

@@ -72,6 +72,11 @@ class Tag(models.Model):
 
     slug = models.SlugField(max_length=120, unique=True, allow_unicode=True)
     name = models.CharField(max_length=120)
+    # What the tag is told apart by: its name's key (`stories.tagging.tag_key`), which keeps
+    # the punctuation a slug drops ("C#" is not "C++"). None for a tag that was named as an
+    # older one when keys came (migration 0011): it keeps its address and stories, and its
+    # name finds the older tag.
+    key = models.CharField(max_length=120, unique=True, null=True, blank=True, editable=False)
     vocabulary = models.CharField(
         max_length=16, choices=Vocabulary.choices, default=Vocabulary.KEYWORD
     )

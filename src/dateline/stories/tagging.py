@@ -1,3 +1,4 @@
+import re
 import unicodedata
 from collections.abc import Iterable
 
@@ -15,43 +16,74 @@ def tag_name(label: str) -> str:
     return one_line(label)[:MAX_TAG_LENGTH]
 
 
+def _folded(text: str) -> str:
+    # Compatibility forms first: the Arabic presentation forms are the Arabic letters (ﻛ: ك).
+    return persian_letters(unicodedata.normalize("NFKC", tag_name(text)))
+
+
 def tag_slug(text: str) -> str:
-    """The slug a tag is identified by, from its name or from a slug given from outside (an
+    """The slug of a tag's address, from its name or from a slug given from outside (an
     address, a filter): "Caspian Sea" and "caspian-sea" are "caspian-sea", and the Arabic
     letters Persian writes otherwise are written the Persian way as search writes them
-    (`dateline.copy.letters`), so "اوپك" and "اوپک" are one tag "اوپک". Empty when nothing of
-    `text` can be in a slug. A slug made here comes out of it unchanged."""
-    # Compatibility forms first: the Arabic presentation forms are the Arabic letters (ﻛ: ك).
-    folded = persian_letters(unicodedata.normalize("NFKC", tag_name(text)))
-    return slugify(folded, allow_unicode=True)[:MAX_TAG_LENGTH].strip("-")
+    (`dateline.copy.letters`), so "اوپك" and "اوپک" are "اوپک". Empty when nothing of `text`
+    can be in a slug. A slug made here comes out of it unchanged."""
+    return slugify(_folded(text), allow_unicode=True)[:MAX_TAG_LENGTH].strip("-")
+
+
+def tag_key(name: str) -> str:
+    """What a tag is told apart by (`Tag.key`): its name folded as its slug is (case, spaces,
+    compatibility forms, the letters above, marks and joiners), but with the punctuation and
+    symbols a slug drops kept: "C#" and "C++" are two tags, though both slugs are "c"; "c++"
+    and "Ｃ＋＋" are "C++". Empty when no tag can be named by `name` (its slug is empty)."""
+    if not tag_slug(name):
+        return ""
+    kept = "".join(
+        c
+        for c in _folded(name).casefold()
+        if c.isalnum() or c.isspace() or unicodedata.category(c)[0] in "PS"
+    )
+    return re.sub(r"[-\s]+", "-", kept)[:MAX_TAG_LENGTH].strip("-")
+
+
+def _numbered(slug: str, number: int) -> str:
+    """`slug` the first time, then numbered ("c-2", "c-3"…), cut to leave room for it."""
+    if number == 1:
+        return slug
+    suffix = f"-{number}"
+    return slug[: MAX_TAG_LENGTH - len(suffix)].rstrip("-") + suffix
 
 
 def tags_for(labels: Iterable[tuple[str, str]], known: dict[str, Tag] | None = None) -> list[Tag]:
     """The Tag rows for (vocabulary, name) pairs, creating the missing ones.
 
-    Tags are matched by slug (`tag_slug`), so "Caspian Sea" and "caspian-sea" are one tag, and
-    so are "ايران" and "ایران"; a new tag keeps the name as first written. Three queries at
-    most, however many labels; none when every slug is in `known`, a memo the caller keeps
+    Tags are matched by key (`tag_key`), so "Caspian Sea" and "caspian  sea" are one tag, and
+    so are "ايران" and "ایران", while "C#" and "C++" are two. A new tag keeps the name as first
+    written, and the slug of its name (`tag_slug`), numbered when another tag has that slug
+    ("C#" at "c-2" when "C++" is at "c"). Three queries at most, however many labels, but two
+    more for each number tried; none when every key is in `known`, a memo the caller keeps
     (and this function fills) across calls.
     """
     known = {} if known is None else known
     wanted: dict[str, tuple[str, str]] = {}
     for vocabulary, name in labels:
         name = tag_name(name)
-        slug = tag_slug(name)
-        if slug and slug not in wanted:
-            wanted[slug] = (vocabulary if vocabulary in Vocabulary.values else "keyword", name)
-    unknown = [slug for slug in wanted if slug not in known]
+        key = tag_key(name)
+        if key and key not in wanted:
+            wanted[key] = (vocabulary if vocabulary in Vocabulary.values else "keyword", name)
+    unknown = [key for key in wanted if key not in known]
     if unknown:
-        known.update((tag.slug, tag) for tag in Tag.objects.filter(slug__in=unknown))
-    missing = [
-        Tag(slug=slug, name=name, vocabulary=vocabulary)
-        for slug, (vocabulary, name) in wanted.items()
-        if slug not in known
-    ]
-    if missing:
-        # ignore_conflicts: a concurrent import may create the same tag between the two queries.
-        Tag.objects.bulk_create(missing, ignore_conflicts=True)
-        created = Tag.objects.filter(slug__in=[tag.slug for tag in missing])
-        known.update((tag.slug, tag) for tag in created)
-    return [known[slug] for slug in wanted]
+        known.update((tag.key, tag) for tag in Tag.objects.filter(key__in=unknown))
+    number = 1
+    while missing := {key: wanted[key] for key in wanted if key not in known}:
+        # ignore_conflicts: a concurrent import may create the same tag between the queries,
+        # and a tag not created because another tag has its slug tries the next number.
+        Tag.objects.bulk_create(
+            [
+                Tag(key=key, slug=_numbered(tag_slug(name), number), name=name, vocabulary=v)
+                for key, (v, name) in missing.items()
+            ],
+            ignore_conflicts=True,
+        )
+        known.update((tag.key, tag) for tag in Tag.objects.filter(key__in=missing))
+        number += 1
+    return [known[key] for key in wanted]

@@ -17,7 +17,7 @@ from dateline.copy import direction_for
 from dateline.copy.characters import xml_safe
 from dateline.stories.models import Correction, Revision, Status, Story, StoryChange
 from dateline.stories.rendering import render_body
-from dateline.stories.tagging import tag_slug
+from dateline.stories.tagging import tag_key
 from dateline.wire.models import MediaTopic, TopicMapping
 
 PROVIDER = "Dateline"
@@ -208,13 +208,13 @@ def _notes(codes: list[int]) -> dict[int, list[tuple[str, int]]]:
 
 def _topics(tags: list[tuple[str, str]]) -> dict[tuple[str, str], MediaTopic]:
     """The Media Topic each (vocabulary, tag name) maps to, in one query: by the tag the name
-    is (`tag_slug`), so an earlier version's "ايران" finds the topic of the tag "ایران"."""
-    slugs = {pair: tag_slug(pair[1]) for pair in tags}
-    if not slugs:
+    is (`tag_key`), so an earlier version's "ايران" finds the topic of the tag "ایران"."""
+    keys = {pair: tag_key(pair[1]) for pair in tags}
+    if not keys:
         return {}
-    mappings = TopicMapping.objects.filter(tag__slug__in=set(slugs.values()))
-    by_slug = {m.tag.slug: m.topic for m in mappings.select_related("tag", "topic")}
-    return {pair: by_slug[slug] for pair, slug in slugs.items() if slug in by_slug}
+    mappings = TopicMapping.objects.filter(tag__key__in=set(keys.values()))
+    by_key = {m.tag.key: m.topic for m in mappings.select_related("tag", "topic")}
+    return {pair: by_key[key] for pair, key in keys.items() if key in by_key}
 
 
 def _as_item(story_or_item: Story | Item) -> Item:

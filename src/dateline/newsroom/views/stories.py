@@ -55,7 +55,7 @@ from dateline.stories.content import clean_content
 from dateline.stories.models import Status, Story, StoryChange, Tag
 from dateline.stories.rendering import render_body
 from dateline.stories.revisions import CONTENT_FIELDS, difference, revision_of
-from dateline.stories.tagging import tag_slug, tags_for
+from dateline.stories.tagging import tag_key, tags_for
 from dateline.stories.workflow import (
     EditConflict,
     IllegalTransition,
@@ -156,14 +156,10 @@ def _tags(form: StoryForm, story: Story | None = None):
 
 
 def _known_tags(story: Story) -> dict[str, Tag]:
-    """The story's tags by their slugs and by the slugs their names make: a tag renamed in
-    the admin ("Budget" to "State Budget", its slug still "budget") is still the keyword its
-    name, as the form shows it, is typed as."""
-    known = {}
-    for tag in story.tags.all():
-        known[tag.slug] = tag
-        known.setdefault(tag_slug(tag.name), tag)
-    return known
+    """The story's tags by the keys their names make (`tag_key`): its own tags are the
+    keywords their names, as the form shows them, are typed as, even one left without a key
+    of its own (named as an older tag: migration 0011)."""
+    return {tag_key(tag.name): tag for tag in story.tags.all()}
 
 
 # --- the edit screen ---------------------------------------------------------------------------
@@ -350,8 +346,8 @@ def _unchanged(story: Story, form: StoryForm) -> bool:
 
 def _typed_tags_unchanged(story: Story, form: StoryForm) -> bool:
     known = _known_tags(story)
-    typed = {tag_slug(name) for name in form.tag_names()}
-    return typed <= known.keys() and {known[slug] for slug in typed} == set(known.values())
+    typed = {tag_key(name) for name in form.tag_names()}
+    return typed <= known.keys() and {known[key] for key in typed} == set(known.values())
 
 
 # --- the conflict screen -----------------------------------------------------------------------
