@@ -215,6 +215,28 @@ def test_approve_reject_and_spam_change_the_comments_and_log_the_moderator(
     assert Comment.objects.get(pk=three.pk).status == Status.APPROVED
 
 
+def test_approve_and_spam_take_a_reason_as_reject_does_and_dismiss_takes_none(client, story):
+    """The README's `[--reason T]`: a spam or approval decision may give one (kept with the
+    comment and in the log, as a rejection's); closing reports keeps no reason."""
+    one, two, three = (posted(client, story, text) for text in ("One.", "Two.", "Three."))
+    out, _ = comments("spam", str(one.pk), str(two.pk), "--reason", "qa", "--json")
+    assert json.loads(out) == [{"id": one.pk, "status": "spam"}, {"id": two.pk, "status": "spam"}]
+    out, _ = comments("approve", str(three.pk), "--reason", " On topic after all ")
+    assert out == f"approved {three.pk}\n"
+    assert dict(Comment.objects.values_list("pk", "reason")) == {
+        one.pk: "qa",
+        two.pk: "qa",
+        three.pk: "On topic after all",
+    }
+    events = ModerationEvent.objects.filter(action__in=["spam", "approved"]).order_by("id")
+    assert [(e.comment_id, e.action, e.note) for e in events] == [
+        (one.pk, "spam", "qa"),
+        (two.pk, "spam", "qa"),
+        (three.pk, "approved", "On topic after all"),
+    ]
+    assert "unrecognized arguments: --reason" in refused("dismiss", str(one.pk), "--reason", "x")
+
+
 def test_approve_all_pending_takes_the_moderators_whole_queue(client, story, editions, moderator):
     persian = make_story(editions[1])
     one = posted(client, story, "One.")

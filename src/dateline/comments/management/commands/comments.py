@@ -140,10 +140,13 @@ class Command(BaseCommand):
                     action="store_true",
                     help="and every pending comment (of --as USER's editions)",
                 )
-            if name == "reject":
-                decision.add_argument(
-                    "--reason", required=True, help="why, kept with the comment and in the log"
-                )
+            decision.add_argument(
+                "--reason",
+                required=name == "reject",
+                default="",
+                help="why, kept with the comment and in the log"
+                + (" (required)" if name == "reject" else ""),
+            )
             self._add_actor(decision)
             decision.add_argument(
                 "--json", dest="as_json", action="store_true", help="a JSON array"
@@ -229,8 +232,7 @@ class Command(BaseCommand):
             self.stderr.write("No comments are pending.")
             changed = []
         else:
-            extra = {"reason": options["reason"]} if command == "reject" else {}
-            changed = decide(ids, by=by, **extra)
+            changed = decide(ids, by=by, reason=options["reason"])
         changed = sorted(c.pk for c in changed)
         if as_json:
             self.stdout.write(safe_json([{"id": pk, "status": status} for pk in changed]))
