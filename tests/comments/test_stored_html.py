@@ -124,3 +124,33 @@ def test_a_first_comment_taken_down_leaves_its_approved_replies_shown(client, st
             "This comment was removed by a moderator."
         )
         assert shown.select_one(f"#c{answer.pk} .comment-text").get_text() == "An answer that stays"
+
+
+def test_a_comment_taken_down_or_deleted_is_named_by_what_stands_in_its_place(client, story):
+    """Each comment is an `<article>` named by its author (`aria-labelledby`); one whose
+    author is no longer shown is named by the line that stands in its place, not by an id
+    that is nowhere on the page (no name at all)."""
+    firsts = []
+    for text in ("Deleted by its writer", "Rejected by a moderator", "Marked as spam"):
+        post(client, story, text=text, email="who@example.org")
+        firsts.append(first := Comment.objects.get(text=text))
+        moderation.approve([first.pk])
+        post(client, story, text=f"Answering: {text}", parent=first.pk, email="other@example.org")
+    moderation.approve(moderation.pending_ids())
+    deleted, rejected, spam = firsts
+    moderation.delete_own(deleted.pk)
+    moderation.reject([rejected.pk], reason="Off topic.")
+    moderation.mark_spam([spam.pk])
+
+    shown = page(client.get(story.get_absolute_url()))
+    names = {}
+    for article in shown.select("li.comment > article"):
+        named_by = [shown.find(id=ref) for ref in article["aria-labelledby"].split()]
+        assert None not in named_by, article
+        names[article.parent["id"]] = " ".join(e.get_text() for e in named_by)
+    assert names == {
+        f"c{deleted.pk}": "This comment was deleted.",
+        f"c{rejected.pk}": "This comment was removed by a moderator.",
+        f"c{spam.pk}": "This comment was removed by a moderator.",
+        **{f"c{c.pk}": "Maryam" for c in Comment.objects.filter(parent__in=firsts)},
+    }
