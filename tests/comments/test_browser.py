@@ -11,6 +11,7 @@ from django.db import connection
 from dateline.comments import moderation
 from dateline.comments.models import Comment
 from dateline.editions.labels import labels_for
+from dateline.stories.actions import set_comment_policy
 from tests.factories import make_story
 from tests.site import conftest as site_fixtures
 
@@ -318,3 +319,30 @@ def test_a_refused_post_lands_on_its_errors_each_tied_to_its_field(
     assert page.locator("#comment-name").get_attribute("aria-describedby") is None
     # The browser's report of the 400 itself is the only problem.
     assert [p for p in reader.close() if "400" not in p] == []
+
+
+@pytest.mark.parametrize("refusal", ["too fast", "closed"])
+def test_a_post_refused_on_the_small_page_lands_on_its_error_box_with_the_text_kept(
+    live_server, story, browser, settings, refusal
+):
+    """Over the rate, or after the story's comments were closed while the reader wrote: the
+    answer is not the article, but it opens as every refused post's does, on its error box,
+    focused, with what the reader typed."""
+    reader = Reader(browser, live_server.url, viewport=PHONE)
+    page = reader.page
+    reader.open(story.get_absolute_url())
+    if refusal == "too fast":
+        settings.COMMENT_RATE = [(1, 60)]
+        reader.send("Maryam", "A first comment.")
+    else:
+        orm(lambda: set_comment_policy(story.pk, "closed"))
+    reader.send("Maryam", "A second one, typed with care.")
+
+    assert page.url == f"{live_server.url}/en/news/{story.code}/comment#comment-form-errors"
+    assert page.evaluate("document.activeElement.id") == "comment-form-errors"
+    said = page.locator("#comment-form-errors li").inner_text()
+    assert said.startswith("You are commenting too fast" if refusal == "too fast" else "Comments")
+    assert page.locator("#comment-text").input_value() == "A second one, typed with care."
+    # The browser's report of the refusal's status itself is the only problem.
+    status = "429" if refusal == "too fast" else "403"
+    assert [p for p in reader.close() if status not in p] == []

@@ -244,7 +244,12 @@ def test_a_reader_over_the_rate_gets_back_what_they_typed_to_send_after_the_wait
     assert refused.status_code == 429
     assert refused["Cache-Control"] == "private, no-store"  # it holds what one reader typed
     soup = BeautifulSoup(refused.content, "html.parser")
-    assert "Please wait" in soup.select_one("[role=alert]").get_text()
+    # Said once, in the error box the page opens on (the form's action names it), as for
+    # every refused post.
+    box = soup.select_one("#comment-form #comment-form-errors")
+    assert "Please wait" in box.get_text()
+    assert (box["role"], box["tabindex"]) == ("alert", "-1")
+    assert len(soup.select("[role=alert]")) == 1
     form = soup.select_one("#comment-form form")
     assert form["action"] == f"/en/news/{story.code}/comment#comment-form-errors"
     assert form.select_one("#comment-name")["value"] == "Ali"

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from bs4 import BeautifulSoup
 from django.utils import timezone
 
 from dateline.comments.models import Comment, Status
@@ -67,6 +68,32 @@ def test_comments_close_by_themselves_days_after_publication(client, editions):
     closed = page(client.get(old.get_absolute_url()))
     assert closed.select_one(".comments-closed").text == "Comments on this story are closed."
     assert closed.select_one("form.comment-form") is None
+
+
+def test_a_post_after_comments_closed_says_so_in_the_error_box_and_gives_the_text_back(
+    client, story
+):
+    """A reader had the form open when the story's comments were closed: as other refusals,
+    the answer opens on the error box and gives back what they typed (to keep it), though
+    there is no form left to send it with."""
+    set_comment_policy(story, CLOSED)
+    typed = "A long answer, typed with care,\nover two lines."
+    refused = post(client, story, text=typed)
+    assert refused.status_code == 403
+    assert refused["Cache-Control"] == "private, no-store"
+    shown = BeautifulSoup(refused.content, "html.parser")
+    box = shown.select_one("#comment-form #comment-form-errors")
+    assert box.get_text(" ", strip=True) == (
+        "Your comment was not sent: Comments on this story are closed."
+    )
+    assert (box["role"], box["tabindex"]) == ("alert", "-1")
+    assert len(shown.select("[role=alert]")) == 1
+    text = shown.select_one("#comment-form textarea#comment-text")
+    assert text.get_text() == typed and text.has_attr("readonly") and not text.has_attr("name")
+    assert shown.select_one("label[for=comment-text]").get_text() == "Comment"
+    assert shown.select_one("#comment-form form, #comment-form button") is None
+    assert shown.select_one(f"a[href='{story.get_absolute_url()}#comments']")
+    assert not Comment.objects.exists()
 
 
 def test_zero_days_keeps_comments_open(client, editions):

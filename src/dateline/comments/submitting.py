@@ -48,6 +48,11 @@ class RateLimited(CommentRefused):
         self.seconds = seconds
 
 
+class CommentsClosed(CommentRefused):
+    def __init__(self):
+        super().__init__(_("Comments on this story are closed."), 403)
+
+
 class FormInvalid(CommentRefused):
     def __init__(self, form: CommentForm):
         super().__init__(_("Please correct the comment form."), 400)
@@ -82,7 +87,7 @@ def submit_comment(request: HttpRequest, story: Story, data) -> Accepted:
         raise CommentRefused(_("Your comment could not be accepted."))
     policy = effective_policy(story)
     if not policy.is_open():
-        raise CommentRefused(_("Comments on this story are closed."), 403)
+        raise CommentsClosed
     email_hash = defences.email_hash(fields["email"])
     text_hash = defences.text_hash(normalise(fields["text"]))
     screening = _screening(story, address, email_hash, text_hash)

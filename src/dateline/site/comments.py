@@ -35,6 +35,7 @@ from dateline.comments.models import Comment, Status
 from dateline.comments.notifications import read_delete_token
 from dateline.comments.submitting import (
     CommentRefused,
+    CommentsClosed,
     FormInvalid,
     RateLimited,
     submit_comment,
@@ -298,6 +299,8 @@ def _render_comment_form(
         "labels": chrome.edition.labels,
         "form": form,
         "refusal": refusal.message if refusal and not isinstance(refusal, FormInvalid) else None,
+        # Closed while the reader wrote: their text is given back, with nothing to send it by.
+        "closed": isinstance(refusal, CommentsClosed),
         "sent": sent if sent in SENT_STATES and refusal is None else None,
         "token": token or issue_token(code, version),
         "reply": _reply_target(request, code),
@@ -425,7 +428,7 @@ def _as_sent(request: HttpRequest) -> SimpleNamespace:
 
 
 def _post_comment(request: HttpRequest, chrome: EditionChrome, story: Story) -> HttpResponse:
-    from dateline.site.views import article, render_page
+    from dateline.site.views import article
 
     edition, code = chrome.edition.code, story.code
     try:
@@ -433,26 +436,9 @@ def _post_comment(request: HttpRequest, chrome: EditionChrome, story: Story) -> 
             raise CommentRefused(_("The comment is not valid UTF-8 text: please send it again."))
         accepted = submit_comment(request, story, request.POST)
     except CommentRefused as refused:
-        if isinstance(refused, RateLimited):
-            # A flood is answered cheaply: no article rendering per refused post. The reader's
-            # form comes back as they sent it, to send again after the wait.
-            request.comment_form = _as_sent(request)
-            form = _render_comment_form(
-                request, chrome, edition, code, story.version, token=request.POST.get("token")
-            )
-            response = render_page(
-                request,
-                chrome,
-                "comment_refused.html",
-                story=story,
-                message=refused.message,
-                comment_form=Markup(form),  # noqa: S704  (our own template's output, escaped there)
-            )
-            response.status_code = 429
-            response["Retry-After"] = str(refused.seconds)
-            response["Cache-Control"] = PRIVATE
-            return response
         request.comment_refusal = refused
+        if isinstance(refused, RateLimited | CommentsClosed):
+            return _refused_alone(request, chrome, story, refused)
         request.comment_form = (
             refused.form if isinstance(refused, FormInvalid) else _as_sent(request)
         )
@@ -463,6 +449,37 @@ def _post_comment(request: HttpRequest, chrome: EditionChrome, story: Story) -> 
     anchor = f"c{accepted.comment.pk}" if accepted.published else "comment-form"
     response = HttpResponseRedirect(f"{story_url(edition, story)}?comment={state}#{anchor}")
     response.status_code = 303
+    return response
+
+
+def _refused_alone(
+    request: HttpRequest, chrome: EditionChrome, story: Story, refused: CommentRefused
+) -> HttpResponse:
+    """A refusal on a small page, without the article: over the rate (a flood is answered
+    cheaply, no article rendering per refused post) or closed (the article has no form left).
+    The form comes back as the reader sent it, its error box saying why."""
+    from dateline.site.views import render_page
+
+    request.comment_form = _as_sent(request)
+    form = _render_comment_form(
+        request,
+        chrome,
+        chrome.edition.code,
+        story.code,
+        story.version,
+        token=request.POST.get("token"),
+    )
+    response = render_page(
+        request,
+        chrome,
+        "comment_refused.html",
+        story=story,
+        comment_form=Markup(form),  # noqa: S704  (our own template's output, escaped there)
+    )
+    response.status_code = refused.status
+    if isinstance(refused, RateLimited):
+        response["Retry-After"] = str(refused.seconds)
+    response["Cache-Control"] = PRIVATE
     return response
 
 
