@@ -1,5 +1,7 @@
 """The pages in a real browser: Debian's Chromium driven by Playwright."""
 
+import datetime
+
 import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -104,3 +106,32 @@ def test_the_persian_search_box_turns_to_a_latin_query_and_keeps_its_place_empty
     assert box.evaluate("e => getComputedStyle(e).direction") == "rtl"  # the placeholder's
     box.fill("oil prices?")
     assert box.evaluate("e => getComputedStyle(e).direction") == "ltr"  # not "?oil prices"
+
+
+@pytest.fixture
+def solar_hijri_stories(editions):
+    """A Persian edition of the Solar Hijri calendar, a story of 26 November 2026 (5 Azar 1405)
+    in it and one of 1 August."""
+    from dateline.editions.models import Calendar
+    from tests.factories import make_story
+
+    fa = editions[1]
+    fa.calendar = Calendar.SOLAR_HIJRI
+    fa.save()
+    for headline, month, day in (("بودجه پاییز", 11, 26), ("بودجه تابستان", 8, 1)):
+        at = datetime.datetime(2026, month, day, 9, tzinfo=datetime.UTC)
+        make_story(fa, headline=headline, published_at=at)
+
+
+def test_a_persian_reader_types_a_solar_hijri_date_in_persian_digits(
+    live_server, solar_hijri_stories, browser
+):
+    page = browser.new_page()
+    page.goto(live_server.url + "/fa/search?q=بودجه")
+    since = page.get_by_label("از", exact=True)
+    since.click()
+    page.keyboard.type("۱۴۰۵-۰۹-۰۵")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator(".search-results h2").all_inner_texts() == ["بودجه پاییز"]
+    assert page.get_by_label("از", exact=True).input_value() == "۱۴۰۵-۰۹-۰۵"

@@ -15,6 +15,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from dateline.discovery.search import reindex
+from dateline.editions.models import Calendar
 from dateline.site.pagination import PER_PAGE
 from dateline.site.views import FRONT_LATEST, server_error
 from dateline.stories.actions import correct_story, kill_story
@@ -117,6 +118,10 @@ def pages(client, editions, seed_story_or_none) -> dict[str, bytes]:
         expected = {"not-found": 404, "withdrawn": 410}.get(name.rsplit("-", 1)[0], 200)
         assert response.status_code == expected, (path, response.status_code)
         found[name] = response.content
+    fa.calendar = Calendar.SOLAR_HIJRI  # the date fields as text, one date unreadable
+    fa.save()
+    solar_hijri = client.get("/fa/search?q=باران&from=۱۴۰۵-۰۹-۰۵&to=۱۴۰۴-۱۲-۳۰")
+    found["search-fa-solar-hijri"] = solar_hijri.content
     found["server-error"] = server_error(RequestFactory().get("/fa/news/1/x")).content
     return found
 

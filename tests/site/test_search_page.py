@@ -181,7 +181,7 @@ def test_a_persian_edition_reads_a_solar_hijri_date_typed_by_hand(client, editio
     for since in ("۱۴۰۵-۰۹-۰۸", "1405-09-08", "2026-11-29"):
         response = client.get("/fa/search?" + urllib.parse.urlencode({"q": "بودجه", "from": since}))
         assert results(response) == ["بودجه پاییز"], since
-        assert page(response).select_one("input[name=from]")["value"] == "2026-11-29"
+        assert page(response).select_one("input[name=from]")["value"] == "۱۴۰۵-۰۹-۰۸"
     assert messages(client.get("/fa/search?q=بودجه&from=1405-13-01")) == [
         "تاریخ را به شکل سال-ماه-روز بنویسید، برای نمونه ۱۴۰۵-۰۹-۰۸ یا 2026-11-28."
     ]
@@ -190,6 +190,96 @@ def test_a_persian_edition_reads_a_solar_hijri_date_typed_by_hand(client, editio
     fa.save()
     everything = client.get("/fa/search?q=بودجه&from=1405-09-08")
     assert results(everything) == ["بودجه پاییز", "بودجه بهار"]
+
+
+def date_fields(response) -> dict[str, dict[str, str]]:
+    """The search form's date fields: each one's type, value, placeholder and invalidity."""
+    return {
+        field["name"]: {
+            name: field.get(name, "") for name in ("type", "value", "placeholder", "aria-invalid")
+        }
+        for field in page(response).select(".search-filters input[name=from], input[name=to]")
+    }
+
+
+def test_a_solar_hijri_edition_s_date_fields_show_and_take_its_calendar_and_digits(
+    client, editions, committed
+):
+    """The browser's date field is Gregorian, in the browser's digits: a Persian reader can
+    neither type nor read the edition's dates in it. In an edition of the Solar Hijri calendar
+    the fields are text, showing that calendar's days in the edition's digits."""
+    _, fa = editions
+    fa.calendar = Calendar.SOLAR_HIJRI
+    fa.save()
+    with committed():
+        make_story(
+            fa,
+            headline="بودجه پاییز",
+            published_at=datetime.datetime(2026, 11, 26, 9, tzinfo=datetime.UTC),
+        )
+        make_story(
+            fa,
+            headline="بودجه تابستان",
+            published_at=datetime.datetime(2026, 8, 1, 9, tzinfo=datetime.UTC),
+        )
+    text_field = {"type": "text", "placeholder": "۱۴۰۵-۰۹-۰۸", "aria-invalid": ""}
+    # As typed, as Persian writes it (a slash, no leading zero), or a Gregorian day (an older
+    # link): each is shown in the edition's calendar and digits.
+    for typed in ("۱۴۰۵-۰۹-۰۵", "۱۴۰۵/۹/۵", "1405-09-05", "2026-11-26"):
+        response = client.get("/fa/search?" + urllib.parse.urlencode({"q": "بودجه", "from": typed}))
+        assert results(response) == ["بودجه پاییز"], typed
+        assert date_fields(response) == {
+            "from": {**text_field, "value": "۱۴۰۵-۰۹-۰۵"},
+            "to": {**text_field, "value": ""},
+        }
+    # A day the calendar does not have (1404 is not a leap year): said, and given back as
+    # typed, to be corrected.
+    response = client.get("/fa/search?q=بودجه&from=۱۴۰۴-۱۲-۳۰&to=۱۴۰۵-۰۵-۲۰")
+    assert messages(response) == [
+        "تاریخ را به شکل سال-ماه-روز بنویسید، برای نمونه ۱۴۰۵-۰۹-۰۸ یا 2026-11-28."
+    ]
+    assert date_fields(response) == {
+        "from": {**text_field, "value": "۱۴۰۴-۱۲-۳۰", "aria-invalid": "true"},
+        "to": {**text_field, "value": "۱۴۰۵-۰۵-۲۰"},
+    }
+    assert results(response) == ["بودجه تابستان"]
+    # The English edition keeps the browser's date field.
+    response = client.get("/en/search?q=cotton&from=2026-11-26")
+    assert date_fields(response) == {
+        "from": {"type": "date", "value": "2026-11-26", "placeholder": "", "aria-invalid": ""},
+        "to": {"type": "date", "value": "", "placeholder": "", "aria-invalid": ""},
+    }
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "۱۴۰۵-۰۹-۰۵",
+        "0001-01-01",
+        "1699-12-29",  # the last day read as Solar Hijri: 20 March 2321
+        "2321-03-21",  # the first Gregorian day after it, which is 1700 in Solar Hijri
+        "9999-12-31",
+        "0000-01-01",
+        "1405-00-05",
+        "۱۴۰۵-۰۹-۰۵x",
+        "1405-9-5-1",
+        "١٤٠٥-٠٩-٠٥",  # Arabic-Indic digits
+        "%ED%A0%80",
+        "x" * 500,
+    ],
+)
+def test_what_a_solar_hijri_date_field_shows_reads_back_as_the_same_day(client, editions, typed):
+    """Never an error; and what the field shows, sent again, asks for what was asked first."""
+    _, fa = editions
+    fa.calendar = Calendar.SOLAR_HIJRI
+    fa.save()
+    first = client.get(f"/fa/search?q=x&to={typed}")
+    assert first.status_code == 200
+    shown = date_fields(first)["to"]["value"]
+    assert len(shown) <= 20
+    again = client.get("/fa/search?" + urllib.parse.urlencode({"q": "x", "to": shown}))
+    assert date_fields(again) == date_fields(first)
+    assert messages(again) == messages(first)
 
 
 def test_dates_the_wrong_way_round_are_named(client, editions, committed):

@@ -102,6 +102,12 @@ def format_day(
     return _date_text(local, language, calendar).translate(_digits(language))
 
 
+def format_numeric_date(day: datetime.date | jdatetime.date, *, language: str) -> str:
+    """A day as year-month-day in the language's digits, in whichever calendar `day` is of:
+    '2026-11-28', or '۱۴۰۵-۰۹-۰۷' for a Solar Hijri day in Persian."""
+    return f"{day.year:04d}-{day.month:02d}-{day.day:02d}".translate(_digits(language))
+
+
 def format_quantity(number: int, *, language: str) -> str:
     """A quantity with the language's grouping and digits: '5,000', '۵٬۰۰۰' (Persian)."""
     grouped = format_decimal(number, locale=_locale(language), numbering_system="default")

@@ -23,15 +23,17 @@ from dateline.discovery.highlight import highlight, snippet
 from dateline.discovery.query import MAX_QUERY_CHARS, QueryProblem, SearchQuery, parse_query
 from dateline.discovery.search import plain_body, search
 from dateline.discovery.text import normalise
-from dateline.editions.models import Calendar
+from dateline.editions.models import Calendar, Edition
 from dateline.site.chrome import EditionChrome
+from dateline.site.formatting import format_numeric_date
 from dateline.site.pagination import Page, page_number
 from dateline.site.views import edition_chrome, render_page
 from dateline.stories.models import Section, Story, Tag
 from dateline.stories.tagging import tag_slug
 
 SEARCH_PER_PAGE = 10
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# Year, month and day, as a date field sends them or as Persian writes them (۱۴۰۵/۹/۵).
+_DATE = re.compile(r"([0-9]{4})[-/]([0-9]{1,2})[-/]([0-9]{1,2})")
 _UNSHOWN = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
@@ -46,6 +48,7 @@ class Asked:
     since: datetime.date | None = None
     until: datetime.date | None = None
     problems: list[str] = field(default_factory=list)  # label names of the messages shown
+    unread: dict[str, str] = field(default_factory=dict)  # a date's parameter to what was typed
     # The form's fields the messages are about: a parameter's name to its problems' names.
     wrong: dict[str, list[str]] = field(default_factory=dict)
 
@@ -90,6 +93,7 @@ def search_page(request: HttpRequest, edition: str) -> HttpResponse:
         asked=asked,
         page=page,
         results=results,
+        date_fields=date_fields(asked, chrome.edition),
         max_query_chars=MAX_QUERY_CHARS,
         comment_counts=approved_counts([story.pk for story in page.items]) if page else {},
     )
@@ -99,7 +103,7 @@ def search_page(request: HttpRequest, edition: str) -> HttpResponse:
 
 def read_request(request: HttpRequest, chrome: EditionChrome) -> Asked:
     raw = request.GET.get("q", "")
-    asked = Asked(text=" ".join(_UNSHOWN.sub(" ", raw[:MAX_QUERY_CHARS]).split()))
+    asked = Asked(text=_showable(raw[:MAX_QUERY_CHARS]))
     try:
         asked.query = parse_query(raw)
     except QueryProblem as problem:
@@ -121,6 +125,11 @@ def read_request(request: HttpRequest, chrome: EditionChrome) -> Asked:
     if asked.since and asked.until and asked.since > asked.until:
         asked.problem("search_dates_reversed", "from", "to")
     return asked
+
+
+def _showable(text: str) -> str:
+    """`text` fit to show again in a field: no control characters, spaces collapsed."""
+    return " ".join(_UNSHOWN.sub(" ", text).split())
 
 
 def _public_tag(slug: str, chrome: EditionChrome) -> Tag | None:
@@ -145,22 +154,58 @@ SOLAR_HIJRI_YEARS_BELOW = 1700
 def _date(
     parameter: str, request: HttpRequest, asked: Asked, calendar: str
 ) -> datetime.date | None:
-    """The day `parameter` gives as YYYY-MM-DD (what a date field sends), in any digits; in an
-    edition of the Solar Hijri calendar, a day of that calendar typed by hand is read as one."""
+    """The day `parameter` gives as YYYY-MM-DD (what a date field sends; a slash and one-digit
+    months and days too), in any digits; in an edition of the Solar Hijri calendar, a year
+    below SOLAR_HIJRI_YEARS_BELOW is one of that calendar."""
     value = request.GET.get(parameter)
     if not value:
         return None
-    value = normalise(value.strip())  # Persian or Arabic-Indic digits are fine
     try:
-        if not _DATE.fullmatch(value):
+        # Persian or Arabic-Indic digits are fine.
+        if not (match := _DATE.fullmatch(normalise(value.strip()))):
             raise ValueError(value)
-        year, month, day = map(int, value.split("-"))
+        year, month, day = map(int, match.groups())
         if calendar == Calendar.SOLAR_HIJRI and year < SOLAR_HIJRI_YEARS_BELOW:
             return jdatetime.date(year, month, day).togregorian()
         return datetime.date(year, month, day)
     except ValueError:
         asked.problem("search_bad_date", parameter)
+        asked.unread[parameter] = _showable(value[:MOST_UNREAD_CHARS])
         return None
+
+
+MOST_UNREAD_CHARS = 20  # of a date that could not be read, given back to be corrected
+# The first Gregorian day of the Solar Hijri year SOLAR_HIJRI_YEARS_BELOW (21 March 2321):
+# from it on, a Solar Hijri edition's date field shows the Gregorian day, which it reads back.
+_SHOWN_GREGORIAN_FROM = jdatetime.date(SOLAR_HIJRI_YEARS_BELOW, 1, 1).togregorian()
+# The day the Persian message's example names ("۱۴۰۵-۰۹-۰۸"), shown in the empty fields.
+EXAMPLE_DAY = datetime.date(2026, 11, 29)
+
+
+def date_fields(asked: Asked, edition: Edition) -> dict[str, dict[str, str]]:
+    """The `from` and `to` fields' attributes. The browser's date field is Gregorian only
+    (shown in the browser's language, sending ISO 8601), so an edition of the Solar Hijri
+    calendar gets text fields in that calendar and the edition's digits, as `_date` reads
+    them, giving back what it could not read to be corrected."""
+    days = {"from": asked.since, "to": asked.until}
+    if edition.calendar != Calendar.SOLAR_HIJRI:
+        return {
+            parameter: {"type": "date", "value": day.isoformat() if day else ""}
+            for parameter, day in days.items()
+        }
+
+    def shown(day: datetime.date) -> str:
+        solar = jdatetime.date.fromgregorian(date=day) if day < _SHOWN_GREGORIAN_FROM else day
+        return format_numeric_date(solar, language=edition.language)
+
+    return {
+        parameter: {
+            "type": "text",
+            "placeholder": shown(EXAMPLE_DAY),
+            "value": shown(day) if day else asked.unread.get(parameter, ""),
+        }
+        for parameter, day in days.items()
+    }
 
 
 def filters_of(asked: Asked, chrome: EditionChrome) -> Filters:
