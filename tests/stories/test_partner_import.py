@@ -10,6 +10,8 @@ from bs4 import BeautifulSoup
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from dateline.stories import importing
+from dateline.stories.actions.partner import NotNewer, replace_incoming_copy
 from dateline.stories.actions.take import take_story
 from dateline.stories.models import Status, Story, StoryChange
 from tests.factories import make_edition, make_member, make_section
@@ -96,6 +98,46 @@ def test_a_newer_version_replaces_the_draft_and_an_older_one_does_not(en, tmp_pa
     out, err = run_import(write(tmp_path, "v2.json", item(version="2", headline="Stale")))
     assert out == "" and "1 already imported" in err
     assert Story.objects.get().headline == "Talks end in Vienna"
+
+
+def test_an_older_version_whose_read_a_newer_one_overtook_is_already_imported(
+    en, tmp_path, monkeypatch
+):
+    """Two imports of one item at once: version 8 reads the stored version (1), then version 9
+    is stored before version 8 writes. Version 8 must find 9 under the lock and leave it."""
+    run_import(write(tmp_path, "v1.json", item()))
+    unlocked_read = importing.stored_version
+
+    def overtaken(source_name):
+        monkeypatch.setattr(importing, "stored_version", unlocked_read)
+        run_import(write(tmp_path, "v9.json", item(version="9", headline="Version nine")))
+        return unlocked_read(source_name)
+
+    monkeypatch.setattr(importing, "stored_version", overtaken)
+    out, err = run_import(write(tmp_path, "v8.json", item(version="8", headline="Version eight")))
+    assert out == ""
+    assert "skipped 1 (1 already imported)" in err
+    story = Story.objects.get()
+    assert (story.headline, story.version) == ("Version nine", 2)
+    assert story.source_name.endswith("(version 9)")
+
+
+def test_replacing_a_draft_refuses_a_version_not_newer_than_the_stored_one(en, tmp_path):
+    run_import(write(tmp_path, "v5.json", item(version="5")))
+    story = Story.objects.get()
+    for version in (5, 4):
+        with pytest.raises(NotNewer, match="version 5 is stored"):
+            replace_incoming_copy(
+                story,
+                version=version,
+                source_name=f"AFP: urn:partner:afp:1 (version {version})",
+                tags=[],
+                note=f"the partner's version {version}",
+                headline="Stale",
+                lead="Stale.",
+            )
+    story.refresh_from_db()
+    assert (story.headline, story.version) == ("Talks resume in Vienna", 1)
 
 
 def test_two_versions_in_one_run_end_as_the_newer(en, tmp_path):

@@ -4,11 +4,13 @@ hostile or broken input is a 4xx with a clear message, never a 500, with nothing
 
 import json
 import re
+import threading
 
 import pytest
+from django.db import connection, connections
 from django.test import Client
 
-from dateline.stories.models import Status, Story
+from dateline.stories.models import Status, Story, StoryChange
 from dateline.wire.models import AccessLogEntry
 from dateline.wire.subscribers import add_subscriber, revoke
 from tests.factories import PARTNER_NINJS_ITEM
@@ -247,3 +249,45 @@ def test_a_version_of_thousands_of_digits_is_a_400_not_a_500(partner, editions):
     assert refused.status_code == 400
     assert "the version 99999999999999999999… has 5,000 digits" in refused.json()["detail"]
     assert not Story.objects.exists()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="threads writing at once need PostgreSQL; on SQLite one writer holds the database",
+)
+@pytest.mark.django_db(transaction=True)
+def test_versions_sent_at_once_end_as_the_newest(editions):
+    """Version 1, then 9 and 2 to 8 at once: whatever their order, every call is answered 200
+    and the draft ends at version 9, its versions applied in increasing order."""
+    key = add_subscriber("SANA", inbound=True).api_key
+    for race in range(3):
+        item = {**PARTNER_NINJS_ITEM, "uri": f"urn:partner:sana:race:{race}"}
+        assert send(key, json.dumps(item).encode()).status_code == 201
+        bodies = [json.dumps({**item, "version": str(v)}).encode() for v in (9, *range(2, 9))]
+        start = threading.Barrier(len(bodies))
+        answers: list[tuple[int, str]] = []
+        failures: list[BaseException] = []
+
+        def push(body, start=start, answers=answers, failures=failures):
+            try:
+                start.wait()
+                response = send(key, body)
+                answers.append((response.status_code, response.json().get("status", "")))
+            except BaseException as error:
+                failures.append(error)
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=push, args=(body,)) for body in bodies]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert failures == []
+        assert {status for status, _ in answers} == {200}
+        story = Story.objects.get(source_id=f"partner:{item['uri']}")
+        assert story.source_name.endswith("(version 9)")
+        notes = StoryChange.objects.filter(story=story, action="edited").order_by("pk")
+        applied = [int(note.rsplit(" ", 1)[1]) for note in notes.values_list("note", flat=True)]
+        assert applied == sorted(applied) and applied[-1] == 9
+        assert answers.count((200, "updated")) == len(applied)

@@ -216,7 +216,7 @@ def _version_number(version: str, name: str) -> int | None:
 
 def _source_name(provider: str, uri: str, version: str) -> str:
     """ "provider: uri (version N)", the uri cut when it must be, never the version (the next
-    import reads it back, `importing.stored_version`, to tell a newer version from the same)."""
+    import reads it back, `stored_version`, to tell a newer version from the same)."""
     shown = f" (version {version[:_SHOWN_VERSION_CHARS]})" if version else ""
     return f"{provider}: {uri}"[: _MAX_SOURCE_NAME - len(shown)] + shown
 
