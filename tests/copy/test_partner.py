@@ -177,6 +177,28 @@ def test_markup_edges():
             b'{"uri": "u", "headline": "H", "body_text": "x", "embargoedUntil": 1767225600}',
             "item.json: the embargo time '1767225600' is not an ISO 8601 time",
         ),
+        # Python's int() refuses more than 4,300 digits with a ValueError of its own.
+        (
+            b'{"uri": "u", "headline": "H", "body_text": "x", "version": ' + b"9" * 4301 + b"}",
+            "item.json: not valid JSON (a number of 4,301 digits, too long to read)",
+        ),
+        (
+            b'{"uri": "u", "headline": "H", "body_text": "x", "x-extra": -' + b"1" * 5000 + b"}",
+            "item.json: not valid JSON (a number of 5,000 digits, too long to read)",
+        ),
+        # Python reads NaN and Infinity, which RFC 8259 has no place for.
+        (
+            b'{"uri": "u", "headline": "H", "body_text": "x", "version": NaN}',
+            "item.json: not valid JSON (NaN is not a JSON number)",
+        ),
+        (
+            b'{"uri": "u", "headline": "H", "body_text": "x", "x-score": Infinity}',
+            "item.json: not valid JSON (Infinity is not a JSON number)",
+        ),
+        (
+            b'{"uri": "u", "headline": "H", "body_text": "x", "x-score": [-Infinity]}',
+            "item.json: not valid JSON (-Infinity is not a JSON number)",
+        ),
     ],
 )
 def test_bad_ninjs_names_the_file_and_the_problem(data, problem):

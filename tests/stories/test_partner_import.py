@@ -262,6 +262,26 @@ def test_a_directory_of_partner_items_with_their_format(en, tmp_path):
     assert "a.json: passed over, not wire copy: .json is not a wire-copy suffix" in err
 
 
+def test_numbers_json_cannot_hold_refuse_their_file_alone(en, tmp_path):
+    """A number of over 4,300 digits made json.loads raise a ValueError of its own, which
+    ended the run and took the valid files read before it; NaN was read as no version."""
+    folder = tmp_path / "feed"
+    folder.mkdir()
+    write(folder, "a.json", item(uri="urn:partner:afp:a"))
+    huge = json.dumps(item(uri="urn:partner:afp:b", version="HUGE"))
+    write(folder, "b.json", huge.replace('"HUGE"', "9" * 4301).encode())
+    write(folder, "c.json", item(uri="urn:partner:afp:c", version=float("nan")))
+    write(folder, "d.json", item(uri="urn:partner:afp:d"))
+    out, err = run_import(folder, "--format", "ninjs")
+    assert len(out.splitlines()) == 2
+    assert "b.json: not valid JSON (a number of 4,301 digits, too long to read)" in err
+    assert "c.json: not valid JSON (NaN is not a JSON number)" in err
+    assert sorted(Story.objects.values_list("source_id", flat=True)) == [
+        "partner:urn:partner:afp:a",
+        "partner:urn:partner:afp:d",
+    ]
+
+
 def test_an_embargoed_item_imported_with_publish_waits_for_its_embargo(en, tmp_path, client):
     until = f"{timezone.now().year + 2}-01-01T00:00:00Z"
     embargoed = item(embargoedUntil=until, pubStatus="withheld")

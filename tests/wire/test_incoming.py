@@ -89,6 +89,18 @@ def test_only_a_valid_key_with_inbound_access_may_send(partner, editions):
 @pytest.mark.parametrize(
     ("body", "content_type", "status", "message"),
     [
+        (
+            json.dumps(PARTNER_NINJS_ITEM).replace('"1"', "1" * 4301).encode(),
+            "application/json",
+            400,
+            "the item: not valid JSON (a number of 4,301 digits, too long to read)",
+        ),
+        (
+            json.dumps({**PARTNER_NINJS_ITEM, "version": float("nan")}).encode(),
+            "application/json",
+            400,
+            "the item: not valid JSON (NaN is not a JSON number)",
+        ),
         (b'{"uri": "urn:x", "headlines": [', "application/json", 400, "not valid JSON"),
         (b"\xff\xfe{}", "application/json", 400, "not UTF-8"),
         (b"[1, 2]", "application/json", 400, "not a ninjs item"),
@@ -126,6 +138,8 @@ def test_only_a_valid_key_with_inbound_access_may_send(partner, editions):
         ),
     ],
     ids=[
+        "huge-number",
+        "nan",
         "broken-json",
         "not-utf8",
         "json-array",
@@ -149,6 +163,7 @@ def test_hostile_input_is_a_clear_4xx_and_stores_nothing(
     assert response.status_code == status, response.content
     assert message in response.json()["detail"]
     assert not Story.objects.exists()
+    assert list(AccessLogEntry.objects.values_list("status", "items")) == [(status, 0)]
 
 
 def test_a_chunked_body_is_asked_for_again_with_its_length(partner):
