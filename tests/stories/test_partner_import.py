@@ -267,7 +267,7 @@ def test_numbers_json_cannot_hold_refuse_their_file_alone(en, tmp_path):
     ended the run and took the valid files read before it; NaN was read as no version."""
     folder = tmp_path / "feed"
     folder.mkdir()
-    write(folder, "a.json", item(uri="urn:partner:afp:a"))
+    write(folder, "a.json", item(uri="urn:partner:afp:a", versionCreated="not a time"))
     huge = json.dumps(item(uri="urn:partner:afp:b", version="HUGE"))
     write(folder, "b.json", huge.replace('"HUGE"', "9" * 4301).encode())
     write(folder, "c.json", item(uri="urn:partner:afp:c", version=float("nan")))
@@ -276,6 +276,7 @@ def test_numbers_json_cannot_hold_refuse_their_file_alone(en, tmp_path):
     assert len(out.splitlines()) == 2
     assert "b.json: not valid JSON (a number of 4,301 digits, too long to read)" in err
     assert "c.json: not valid JSON (NaN is not a JSON number)" in err
+    assert "warning: a.json: the item's time 'not a time' is not an ISO 8601 time" in err
     assert sorted(Story.objects.values_list("source_id", flat=True)) == [
         "partner:urn:partner:afp:a",
         "partner:urn:partner:afp:d",

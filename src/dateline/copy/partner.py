@@ -195,7 +195,7 @@ def _story(item: PartnerItem, *, name: str, now: datetime.datetime, kind: str) -
     warnings = []
     if item.created_as_sent.strip() and item.created is None:
         warnings.append(
-            f"the item's time {item.created_as_sent[:40]!r} is not an ISO 8601 time from "
+            f"{name}: the item's time {item.created_as_sent[:40]!r} is not an ISO 8601 time from "
             f"{EARLIEST.year} on: the import's time is used"
         )
     return ParsedStory(
