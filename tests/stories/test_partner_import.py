@@ -122,6 +122,19 @@ def test_an_older_version_whose_read_a_newer_one_overtook_is_already_imported(
     assert story.source_name.endswith("(version 9)")
 
 
+def test_a_newer_version_whose_first_was_stored_after_the_check_replaces_it(
+    en, tmp_path, monkeypatch
+):
+    """Two first imports at once: version 9 finds nothing stored, then version 1's draft is
+    made before 9's. Version 9 was skipped as already imported and lost."""
+    run_import(write(tmp_path, "v1.json", item()))
+    monkeypatch.setattr(importing, "_stored_source_ids", lambda source_ids: set())
+    out, _ = run_import(write(tmp_path, "v9.json", item(version="9", headline="Version nine")))
+    story = Story.objects.get()
+    assert out == f"updated draft {story.get_absolute_url()}\n"
+    assert story.headline == "Version nine" and story.source_name.endswith("(version 9)")
+
+
 def test_replacing_a_draft_refuses_a_version_not_newer_than_the_stored_one(en, tmp_path):
     run_import(write(tmp_path, "v5.json", item(version="5")))
     story = Story.objects.get()

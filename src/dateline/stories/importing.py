@@ -299,6 +299,11 @@ def _write_batch(checked: list[tuple[Imported, Edition, NewStory]], target: Impo
         for outcome, _, _ in checked:
             try:
                 outcome.story = import_story(outcome.parsed, target)
+            except AlreadyImported as reason:  # by another import, since the batch's check
+                if outcome.parsed.source_version is None:
+                    outcome.skipped = reason
+                else:  # a partner's item, whose version may be the newer
+                    _replace_older_version(outcome, target)
             except StorySkipped as reason:
                 outcome.skipped = reason
         return
