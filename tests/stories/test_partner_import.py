@@ -10,6 +10,8 @@ from bs4 import BeautifulSoup
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from dateline.stories import importing
+from dateline.stories.actions.partner import NotNewer, replace_incoming_copy
 from dateline.stories.actions.take import take_story
 from dateline.stories.models import Status, Story, StoryChange
 from tests.factories import make_edition, make_member, make_section
@@ -96,6 +98,59 @@ def test_a_newer_version_replaces_the_draft_and_an_older_one_does_not(en, tmp_pa
     out, err = run_import(write(tmp_path, "v2.json", item(version="2", headline="Stale")))
     assert out == "" and "1 already imported" in err
     assert Story.objects.get().headline == "Talks end in Vienna"
+
+
+def test_an_older_version_whose_read_a_newer_one_overtook_is_already_imported(
+    en, tmp_path, monkeypatch
+):
+    """Two imports of one item at once: version 8 reads the stored version (1), then version 9
+    is stored before version 8 writes. Version 8 must find 9 under the lock and leave it."""
+    run_import(write(tmp_path, "v1.json", item()))
+    unlocked_read = importing.stored_version
+
+    def overtaken(source_name):
+        monkeypatch.setattr(importing, "stored_version", unlocked_read)
+        run_import(write(tmp_path, "v9.json", item(version="9", headline="Version nine")))
+        return unlocked_read(source_name)
+
+    monkeypatch.setattr(importing, "stored_version", overtaken)
+    out, err = run_import(write(tmp_path, "v8.json", item(version="8", headline="Version eight")))
+    assert out == ""
+    assert "skipped 1 (1 already imported)" in err
+    story = Story.objects.get()
+    assert (story.headline, story.version) == ("Version nine", 2)
+    assert story.source_name.endswith("(version 9)")
+
+
+def test_a_newer_version_whose_first_was_stored_after_the_check_replaces_it(
+    en, tmp_path, monkeypatch
+):
+    """Two first imports at once: version 9 finds nothing stored, then version 1's draft is
+    made before 9's. Version 9 was skipped as already imported and lost."""
+    run_import(write(tmp_path, "v1.json", item()))
+    monkeypatch.setattr(importing, "_stored_source_ids", lambda source_ids: set())
+    out, _ = run_import(write(tmp_path, "v9.json", item(version="9", headline="Version nine")))
+    story = Story.objects.get()
+    assert out == f"updated draft {story.get_absolute_url()}\n"
+    assert story.headline == "Version nine" and story.source_name.endswith("(version 9)")
+
+
+def test_replacing_a_draft_refuses_a_version_not_newer_than_the_stored_one(en, tmp_path):
+    run_import(write(tmp_path, "v5.json", item(version="5")))
+    story = Story.objects.get()
+    for version in (5, 4):
+        with pytest.raises(NotNewer, match="version 5 is stored"):
+            replace_incoming_copy(
+                story,
+                version=version,
+                source_name=f"AFP: urn:partner:afp:1 (version {version})",
+                tags=[],
+                note=f"the partner's version {version}",
+                headline="Stale",
+                lead="Stale.",
+            )
+    story.refresh_from_db()
+    assert (story.headline, story.version) == ("Talks resume in Vienna", 1)
 
 
 def test_two_versions_in_one_run_end_as_the_newer(en, tmp_path):
@@ -218,6 +273,27 @@ def test_a_directory_of_partner_items_with_their_format(en, tmp_path):
     ]
     _, err = run_import(folder)  # without --format the directory takes text and SGML only
     assert "a.json: passed over, not wire copy: .json is not a wire-copy suffix" in err
+
+
+def test_numbers_json_cannot_hold_refuse_their_file_alone(en, tmp_path):
+    """A number of over 4,300 digits made json.loads raise a ValueError of its own, which
+    ended the run and took the valid files read before it; NaN was read as no version."""
+    folder = tmp_path / "feed"
+    folder.mkdir()
+    write(folder, "a.json", item(uri="urn:partner:afp:a", versionCreated="not a time"))
+    huge = json.dumps(item(uri="urn:partner:afp:b", version="HUGE"))
+    write(folder, "b.json", huge.replace('"HUGE"', "9" * 4301).encode())
+    write(folder, "c.json", item(uri="urn:partner:afp:c", version=float("nan")))
+    write(folder, "d.json", item(uri="urn:partner:afp:d"))
+    out, err = run_import(folder, "--format", "ninjs")
+    assert len(out.splitlines()) == 2
+    assert "b.json: not valid JSON (a number of 4,301 digits, too long to read)" in err
+    assert "c.json: not valid JSON (NaN is not a JSON number)" in err
+    assert "warning: a.json: the item's time 'not a time' is not an ISO 8601 time" in err
+    assert sorted(Story.objects.values_list("source_id", flat=True)) == [
+        "partner:urn:partner:afp:a",
+        "partner:urn:partner:afp:d",
+    ]
 
 
 def test_an_embargoed_item_imported_with_publish_waits_for_its_embargo(en, tmp_path, client):

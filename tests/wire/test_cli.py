@@ -89,6 +89,30 @@ def test_refusals_name_the_reason_and_change_nothing(editions, args, reason):
     assert not Subscriber.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("Evil\x1b[31mName", "Evil\\x1b[31mName"),  # a terminal's colour
+        ("Bell\x07", "Bell\\x07"),
+        ("C1\x9bcontrol", "C1\\x9bcontrol"),
+        ("Gulf \u202eDaily", "Gulf \\u202eDaily"),  # right-to-left override
+    ],
+)
+def test_a_name_with_control_characters_is_refused(editions, name, shown):
+    reason = refused("add", name)
+    assert reason == f"a subscriber's name cannot hold control or bidi characters: {shown}"
+    assert "\x1b" not in reason
+    assert not Subscriber.objects.exists()
+
+
+def test_a_name_stored_with_control_characters_is_listed_escaped(editions):
+    """One added before names were checked: printed raw, it would drive the terminal."""
+    stored = Subscriber.objects.create(name="Evil\x1b[31mName", key_prefix="p", key_hash="h")
+    assert subscribers("list") == f"{stored.pk}\tactive\tall\tEvil\\x1b[31mName\n"
+    assert json.loads(subscribers("list", "--json"))["name"] == "Evil\x1b[31mName"
+    assert subscribers("revoke", str(stored.pk)) == f"revoked {stored.pk} Evil\\x1b[31mName\n"
+
+
 def test_a_tag_filter_in_either_letter_form_takes_the_stories_tagged_in_both(editions):
     """`--tags` with the Arabic kaf and yeh (an Arabic keyboard) is the tag written with the
     Persian ones, and the stories tagged in either spelling reach the subscriber."""
@@ -96,8 +120,8 @@ def test_a_tag_filter_in_either_letter_form_takes_the_stories_tagged_in_both(edi
     make_story(fa, headline="اوپک و ایران", tags=("اوپک", "ایران"))
     make_story(fa, headline="اوپك و ايران", tags=("اوپك", "ايران"))
     make_story(fa, headline="بازار طلا", tags=("طلا",))
-    for slugs in ("اوپك", "ايران", "ایران,‮ايران"):
-        added = json.loads(subscribers("add", f"Watch {slugs}", "--tags", slugs, "--json"))
+    for number, slugs in enumerate(("اوپك", "ايران", "ایران,‮ايران")):
+        added = json.loads(subscribers("add", f"Watch {number}", "--tags", slugs, "--json"))
         subscriber = Subscriber.objects.get(pk=added["id"])
         assert [tag.slug for tag in subscriber.tags.all()] in (["اوپک"], ["ایران"])
         found = {item["headlines"][0]["value"] for item in pull(wire(added["api_key"]))["items"]}

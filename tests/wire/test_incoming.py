@@ -4,11 +4,13 @@ hostile or broken input is a 4xx with a clear message, never a 500, with nothing
 
 import json
 import re
+import threading
 
 import pytest
+from django.db import connection, connections
 from django.test import Client
 
-from dateline.stories.models import Status, Story
+from dateline.stories.models import Status, Story, StoryChange
 from dateline.wire.models import AccessLogEntry
 from dateline.wire.subscribers import add_subscriber, revoke
 from tests.factories import PARTNER_NINJS_ITEM
@@ -87,6 +89,18 @@ def test_only_a_valid_key_with_inbound_access_may_send(partner, editions):
 @pytest.mark.parametrize(
     ("body", "content_type", "status", "message"),
     [
+        (
+            json.dumps(PARTNER_NINJS_ITEM).replace('"1"', "1" * 4301).encode(),
+            "application/json",
+            400,
+            "the item: not valid JSON (a number of 4,301 digits, too long to read)",
+        ),
+        (
+            json.dumps({**PARTNER_NINJS_ITEM, "version": float("nan")}).encode(),
+            "application/json",
+            400,
+            "the item: not valid JSON (NaN is not a JSON number)",
+        ),
         (b'{"uri": "urn:x", "headlines": [', "application/json", 400, "not valid JSON"),
         (b"\xff\xfe{}", "application/json", 400, "not UTF-8"),
         (b"[1, 2]", "application/json", 400, "not a ninjs item"),
@@ -124,6 +138,8 @@ def test_only_a_valid_key_with_inbound_access_may_send(partner, editions):
         ),
     ],
     ids=[
+        "huge-number",
+        "nan",
         "broken-json",
         "not-utf8",
         "json-array",
@@ -147,6 +163,7 @@ def test_hostile_input_is_a_clear_4xx_and_stores_nothing(
     assert response.status_code == status, response.content
     assert message in response.json()["detail"]
     assert not Story.objects.exists()
+    assert list(AccessLogEntry.objects.values_list("status", "items")) == [(status, 0)]
 
 
 def test_a_chunked_body_is_asked_for_again_with_its_length(partner):
@@ -247,3 +264,71 @@ def test_a_version_of_thousands_of_digits_is_a_400_not_a_500(partner, editions):
     assert refused.status_code == 400
     assert "the version 99999999999999999999… has 5,000 digits" in refused.json()["detail"]
     assert not Story.objects.exists()
+
+
+needs_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="threads writing at once need PostgreSQL; on SQLite one writer holds the database",
+)
+
+
+def push_at_once(key: str, bodies: list[bytes]) -> list[tuple[int, str]]:
+    """Each body sent from a thread of its own, all let go at once: (status, "status")."""
+    start = threading.Barrier(len(bodies))
+    answers: list[tuple[int, str]] = []
+    failures: list[BaseException] = []
+
+    def push(body):
+        try:
+            start.wait()
+            response = send(key, body)
+            answers.append((response.status_code, response.json().get("status", "")))
+        except BaseException as error:
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=push, args=(body,)) for body in bodies]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert failures == []
+    return answers
+
+
+def versions(item: dict, *numbers: int) -> list[bytes]:
+    return [json.dumps({**item, "version": str(number)}).encode() for number in numbers]
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_versions_sent_at_once_end_as_the_newest(editions):
+    """Version 1, then 9 and 2 to 8 at once: whatever their order, every call is answered 200
+    and the draft ends at version 9, its versions applied in increasing order."""
+    key = add_subscriber("SANA", inbound=True).api_key
+    for race in range(3):
+        item = {**PARTNER_NINJS_ITEM, "uri": f"urn:partner:sana:race:{race}"}
+        assert send(key, json.dumps(item).encode()).status_code == 201
+        answers = push_at_once(key, versions(item, 9, *range(2, 9)))
+        assert {status for status, _ in answers} == {200}
+        story = Story.objects.get(source_id=f"partner:{item['uri']}")
+        assert story.source_name.endswith("(version 9)")
+        notes = StoryChange.objects.filter(story=story, action="edited").order_by("pk")
+        applied = [int(note.rsplit(" ", 1)[1]) for note in notes.values_list("note", flat=True)]
+        assert applied == sorted(applied) and applied[-1] == 9
+        assert answers.count((200, "updated")) == len(applied)
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_the_first_two_versions_sent_at_once_end_as_the_newer(editions):
+    """Neither stored yet: the one whose draft is made second was answered 'already imported'
+    and dropped, even when it was the newer."""
+    key = add_subscriber("SANA", inbound=True).api_key
+    for race in range(10):
+        item = {**PARTNER_NINJS_ITEM, "uri": f"urn:partner:sana:first:{race}"}
+        answers = push_at_once(key, versions(item, 1, 9))
+        assert (201, "imported") in answers
+        story = Story.objects.get(source_id=f"partner:{item['uri']}")
+        assert story.source_name.endswith("(version 9)"), answers

@@ -7,6 +7,7 @@ early and withheld; SSRF refusals; the retry schedule's parsing."""
 import datetime
 import io
 import json
+import socket
 import threading
 import time
 from collections import defaultdict
@@ -323,6 +324,8 @@ def test_embargoed_items_arrive_early_withheld(editions, pushing, receivers, nin
         "http://localhost:8080/hook",
         "http://0.0.0.0/hook",
         "http://224.0.0.1/hook",
+        "http://100.100.100.200/latest/meta-data/",  # shared address space: Alibaba's metadata
+        "http://[::ffff:100.64.0.1]/hook",
     ],
 )
 def test_private_targets_are_refused_when_set(editions, settings, url):
@@ -354,6 +357,20 @@ def test_targets_are_checked_again_at_delivery(editions, pushing, receivers):
     delivery = Delivery.objects.get()
     assert receiver.requests == []
     assert delivery.state == State.DEAD and delivery.last_error.startswith("refused:")
+
+
+def test_a_name_resolving_to_shared_address_space_at_delivery_is_refused(
+    editions, pushing, receivers, monkeypatch
+):
+    subscribe(receivers())
+    pushing.WEBHOOK_ALLOW_PRIVATE = False
+    answers = [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("100.100.100.200", 80))]
+    monkeypatch.setattr(webhooks.socket, "getaddrinfo", lambda *args, **kwargs: answers)
+    make_story(editions[0])
+    webhooks.send_due()
+    delivery = Delivery.objects.get()
+    assert delivery.state == State.DEAD
+    assert delivery.last_error.startswith("refused:") and "100.100.100.200" in delivery.last_error
 
 
 @pytest.mark.parametrize(

@@ -60,13 +60,17 @@ def parse_ninjs(data: bytes, *, name: str, now: datetime.datetime) -> ParsedStor
     name = printable_name(name)
     _check_size(data, name)
     try:
-        item = json.loads(data.decode("utf-8-sig"))
+        item = json.loads(
+            data.decode("utf-8-sig"), parse_int=_json_integer, parse_constant=_not_json
+        )
     except UnicodeDecodeError as error:
         raise CopyError(f"{name}: not UTF-8 (byte {error.start:,}); ninjs is UTF-8 JSON") from None
     except json.JSONDecodeError as error:
         raise CopyError(
             f"{name}: not valid JSON ({error.msg}, line {error.lineno}, column {error.colno})"
         ) from None
+    except ValueError as error:  # from _json_integer or _not_json
+        raise CopyError(f"{name}: not valid JSON ({error})") from None
     except RecursionError:
         raise CopyError(f"{name}: the JSON is nested too deeply to be a ninjs item") from None
     if not isinstance(item, dict):
@@ -142,6 +146,19 @@ def _check_size(data: bytes, name: str) -> None:
         raise CopyError(f"{name}: the file is empty")
 
 
+def _json_integer(digits: str) -> int:
+    try:
+        return int(digits)
+    except ValueError:  # over Python's limit on digits (4,300 unless set otherwise)
+        count = len(digits.lstrip("-"))
+        raise ValueError(f"a number of {count:,} digits, too long to read") from None
+
+
+def _not_json(constant: str):
+    """Python reads NaN, Infinity and -Infinity; JSON (RFC 8259) has no such numbers."""
+    raise ValueError(f"{constant} is not a JSON number")
+
+
 def _story(item: PartnerItem, *, name: str, now: datetime.datetime, kind: str) -> ParsedStory:
     if not item.uri:
         raise CopyError(f"{name}: the {kind} item has no uri, so it could not be told apart")
@@ -178,7 +195,7 @@ def _story(item: PartnerItem, *, name: str, now: datetime.datetime, kind: str) -
     warnings = []
     if item.created_as_sent.strip() and item.created is None:
         warnings.append(
-            f"the item's time {item.created_as_sent[:40]!r} is not an ISO 8601 time from "
+            f"{name}: the item's time {item.created_as_sent[:40]!r} is not an ISO 8601 time from "
             f"{EARLIEST.year} on: the import's time is used"
         )
     return ParsedStory(
@@ -216,7 +233,7 @@ def _version_number(version: str, name: str) -> int | None:
 
 def _source_name(provider: str, uri: str, version: str) -> str:
     """ "provider: uri (version N)", the uri cut when it must be, never the version (the next
-    import reads it back, `importing.stored_version`, to tell a newer version from the same)."""
+    import reads it back, `stored_version`, to tell a newer version from the same)."""
     shown = f" (version {version[:_SHOWN_VERSION_CHARS]})" if version else ""
     return f"{provider}: {uri}"[: _MAX_SOURCE_NAME - len(shown)] + shown
 

@@ -13,7 +13,6 @@ newer version of an item whose draft nobody has taken up replaces that draft's c
 
 import datetime
 import hashlib
-import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -25,7 +24,12 @@ from django.utils import timezone
 from dateline.copy import ParsedStory
 from dateline.editions.models import Edition
 from dateline.stories.actions.create import NewStory, create_stories, new_story
-from dateline.stories.actions.partner import NotIncoming, replace_incoming_copy
+from dateline.stories.actions.partner import (
+    NotIncoming,
+    NotNewer,
+    replace_incoming_copy,
+    stored_version,
+)
 from dateline.stories.content import check_section
 from dateline.stories.models import Section, SectionMapping, Story, Tag
 from dateline.stories.revisions import CONTENT_FIELDS
@@ -36,7 +40,6 @@ from dateline.stories.tagging import tags_for
 # at a time costs little.
 BATCH_SIZE = 500
 TEXT_SOURCE_PREFIX = "text:"
-_STORED_VERSION = re.compile(r"\(version (\d+)\)$")
 
 
 class StorySkipped(Exception):
@@ -296,6 +299,11 @@ def _write_batch(checked: list[tuple[Imported, Edition, NewStory]], target: Impo
         for outcome, _, _ in checked:
             try:
                 outcome.story = import_story(outcome.parsed, target)
+            except AlreadyImported as reason:  # by another import, since the batch's check
+                if outcome.parsed.source_version is None:
+                    outcome.skipped = reason
+                else:  # a partner's item, whose version may be the newer
+                    _replace_older_version(outcome, target)
             except StorySkipped as reason:
                 outcome.skipped = reason
         return
@@ -303,15 +311,10 @@ def _write_batch(checked: list[tuple[Imported, Edition, NewStory]], target: Impo
         outcome.story = new.story
 
 
-def stored_version(source_name: str) -> int | None:
-    """The partner version a story's source name ends with, "… (version 3)", or None."""
-    match = _STORED_VERSION.search(source_name)
-    return int(match[1]) if match else None
-
-
 def _replace_older_version(outcome: Imported, target: ImportTarget) -> None:
     """A partner item whose uri is stored: a newer version replaces the Incoming draft; the
-    same or an older version is already imported."""
+    same or an older version is already imported (read here, and again under the story's lock
+    by `replace_incoming_copy`, since another import may store a newer one in between)."""
     parsed = outcome.parsed
     source_id = source_id_of(parsed)
     story = Story.objects.filter(source_id=source_id).select_related("edition").first()
@@ -330,6 +333,7 @@ def _replace_older_version(outcome: Imported, target: ImportTarget) -> None:
         with transaction.atomic():
             outcome.story = replace_incoming_copy(
                 story,
+                version=parsed.source_version,
                 source_name=parsed.source_name,
                 tags=target.tags(parsed),
                 note=f"the partner's version {parsed.source_version}",
@@ -337,6 +341,11 @@ def _replace_older_version(outcome: Imported, target: ImportTarget) -> None:
                 **{name: content[name] for name in CONTENT_FIELDS},
             )
         outcome.updated = True
+    except NotNewer as error:
+        target.forget_tags()  # made in the rolled-back transaction
+        outcome.skipped = AlreadyImported(
+            f"already imported as {source_id} (version {error.stored})"
+        )
     except NotIncoming as error:
         outcome.skipped = NotApplied(f"version {parsed.source_version} not applied: {error}")
     except ValidationError as error:

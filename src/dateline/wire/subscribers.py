@@ -10,6 +10,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
+from dateline.copy.characters import printable_name
 from dateline.editions.models import Edition
 from dateline.stories.models import Section, Tag
 from dateline.stories.tagging import tag_slug
@@ -98,6 +99,8 @@ def add_subscriber(
     name = " ".join(name.split())
     if not name or len(name) > 200:
         raise Refused("a subscriber needs a name of 1 to 200 characters")
+    if (shown := printable_name(name)) != name:  # a terminal's escapes, a bidi override…
+        raise Refused(f"a subscriber's name cannot hold control or bidi characters: {shown}")
     chosen = _editions(editions)
     tagged = _tags(tags)
     webhook_url = check_webhook(webhook_url)

@@ -56,22 +56,19 @@ class Refused(Exception):
 
 
 def _forbidden(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Any address that is not public: private, loopback, link-local, unspecified, shared
+    (100.64.0.0/10, a carrier's or a cloud's own: Alibaba's metadata is 100.100.100.200) and
+    the rest IANA does not call globally reachable; and multicast and reserved ones, which
+    `is_global` lets through."""
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
         address = address.ipv4_mapped
-    return (
-        address.is_private
-        or address.is_loopback
-        or address.is_link_local
-        or address.is_multicast
-        or address.is_reserved
-        or address.is_unspecified
-    )
+    return not address.is_global or address.is_multicast or address.is_reserved
 
 
 def resolve(url: str) -> tuple[str, int, list[str]]:
     """The host, port and every address `url` resolves to, once each is found allowed: http or
-    https only, and no loopback, private, link-local, multicast or reserved address unless
-    DATELINE_WEBHOOK_ALLOW_PRIVATE is set."""
+    https only, and only public addresses (`_forbidden`) unless DATELINE_WEBHOOK_ALLOW_PRIVATE
+    is set."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise Refused(f"{url[:200]!r} is not an http(s) address")
@@ -89,7 +86,8 @@ def resolve(url: str) -> tuple[str, int, list[str]]:
             if _forbidden(ipaddress.ip_address(address.split("%")[0])):
                 raise Refused(
                     f"{parts.hostname[:100]} resolves to {address}, a private, loopback, "
-                    "link-local or reserved address (DATELINE_WEBHOOK_ALLOW_PRIVATE is off)"
+                    "link-local, shared or reserved address, not a public one "
+                    "(DATELINE_WEBHOOK_ALLOW_PRIVATE is off)"
                 )
     return parts.hostname, port, addresses
 

@@ -1,6 +1,7 @@
 """A newer version of a partner's item replaces the Incoming draft made from an older one."""
 
 import datetime
+import re
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -13,6 +14,7 @@ from dateline.stories.models import Status, Story, StoryChange, Tag
 from dateline.stories.workflow import require
 
 Action = StoryChange.Action
+_STORED_VERSION = re.compile(r"\(version (\d+)\)$")
 
 
 class NotIncoming(Exception):
@@ -20,20 +22,40 @@ class NotIncoming(Exception):
     is never overwritten by the partner's next version."""
 
 
+class NotNewer(Exception):
+    """The draft holds the same or a newer version already (another import stored it first)."""
+
+    def __init__(self, stored: int):
+        super().__init__(f"version {stored} is stored")
+        self.stored = stored
+
+
+def stored_version(source_name: str) -> int | None:
+    """The partner version a story's source name ends with, "… (version 3)", or None."""
+    match = _STORED_VERSION.search(source_name)
+    return int(match[1]) if match else None
+
+
 def replace_incoming_copy(
     story: Story | int,
     *,
+    version: int,
     source_name: str,
     tags: Iterable[Tag],
     note: str,
     hold_until: datetime.datetime | None = None,
     **content,
 ) -> Story:
-    """Write the partner's newer version over an untouched Incoming draft, as its next version
-    (with a revision and an `edited` change by the system, `note` saying which version); its
-    embargo (`hold_until`, as `create_story` keeps it) replaces the earlier version's."""
+    """Write the partner's `version` over an untouched Incoming draft holding an older one, as
+    its next version (with a revision and an `edited` change by the system, `note` saying which
+    version); its embargo (`hold_until`, as `create_story` keeps it) replaces the earlier
+    version's. The stored version is read under the row lock: of two imports at once, an older
+    version that comes second raises NotNewer instead of overwriting the newer."""
     with transaction.atomic():
         current = locked(story)
+        stored = stored_version(current.source_name)
+        if stored is not None and version <= stored:
+            raise NotNewer(stored)
         if current.owner_id is not None:
             raise NotIncoming(f"story {current.code} was taken up in the newsroom; not replaced")
         if current.status != Status.DRAFT:

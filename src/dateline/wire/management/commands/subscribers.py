@@ -6,6 +6,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from dateline.copy.characters import printable_name
 from dateline.wire import subscribers, webhooks
 from dateline.wire.models import Delivery, Subscriber
 
@@ -80,13 +81,14 @@ class Command(BaseCommand):
             else:
                 state = "revoked" if line["revoked_at"] else "active"
                 editions = ",".join(line["editions"]) or "all"
-                self.stdout.write(f"{line['id']}\t{state}\t{editions}\t{line['name']}")
+                name = printable_name(line["name"])  # as stored before names were checked
+                self.stdout.write(f"{line['id']}\t{state}\t{editions}\t{name}")
 
     def do_revoke(self, *, id, as_json, **options):
         subscriber = subscribers.revoke(find(id))
         if as_json:
             return self._json(summary(subscriber))
-        self.stdout.write(f"revoked {subscriber.pk} {subscriber.name}")
+        self.stdout.write(f"revoked {subscriber.pk} {printable_name(subscriber.name)}")
 
     def do_rotate(self, *, id, as_json, **options):
         subscriber = find(id)
