@@ -5,10 +5,10 @@ Decision 0049."""
 import os
 import shutil
 import signal
-import socket
 import subprocess
-import time
 from pathlib import Path
+
+from deploy import daemons
 
 TEMPLATE = Path(__file__).resolve().parent / "edge.conf.in"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -55,25 +55,9 @@ def start(
         stderr=subprocess.STDOUT,
         start_new_session=new_session,
     )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            errors = (state_dir / "edge-error.log").read_text(errors="replace")
-            raise RuntimeError(f"nginx exited with {process.returncode}: {errors}")
-        try:
-            socket.create_connection(listen, timeout=1).close()
-        except OSError:
-            time.sleep(0.1)
-            continue
-        return process
-    raise RuntimeError(f"nginx did not answer on {listen[0]}:{listen[1]} in 30 s")
+    daemons.wait_until_answering(process, listen, state_dir / "edge-error.log")
+    return process
 
 
 def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGQUIT)  # nginx's graceful stop
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    daemons.stop(process, signal.SIGQUIT)  # nginx's graceful stop

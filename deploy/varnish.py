@@ -2,11 +2,10 @@
 and varnishd started and stopped (by `make scaled-up`, tests/deploy and bench/load.py)."""
 
 import shutil
-import signal
-import socket
 import subprocess
-import time
 from pathlib import Path
+
+from deploy import daemons
 
 TEMPLATE = Path(__file__).resolve().parent / "varnish.vcl.in"
 VARNISHD = shutil.which("varnishd") or "/usr/sbin/varnishd"
@@ -85,29 +84,9 @@ def start(
     process = subprocess.Popen(
         command, stdout=log, stderr=subprocess.STDOUT, start_new_session=new_session
     )
-    _wait_until_answering(process, listen, state_dir / "varnish.log")
+    daemons.wait_until_answering(process, listen, state_dir / "varnish.log")
     return process
 
 
-def _wait_until_answering(process, listen, log: Path, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"varnishd exited with {process.returncode}: {log.read_text()}")
-        try:
-            socket.create_connection(listen, timeout=1).close()
-        except OSError:
-            time.sleep(0.1)
-            continue
-        return
-    raise RuntimeError(f"varnishd did not answer on {listen[0]}:{listen[1]} in {seconds} s")
-
-
 def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    daemons.stop(process)

@@ -188,17 +188,13 @@ def list_paths(edition: str, section: str | None, tags: Iterable[str]) -> list[s
     return paths
 
 
-def left_scopes(story: Story, section, tags) -> list[str]:
-    """The scopes of the lists a story left (`stories.signals.story_left_lists`): their pages
-    and the stand-in Related News standing for them showed it."""
-    slug = section.slug if section is not None else None
-    return stand_in_scopes(story.edition.code, slug, [tag.slug for tag in tags])
-
-
-def story_left_lists_receiver(sender, story: Story, section, tags, **kwargs) -> None:
+def story_left_lists_receiver(
+    sender, story: Story, section: str | None, tags: list[str], **kwargs
+) -> None:
     """The change log names the story, and the story now names other lists: retire the ones
-    it left here, as it leaves them."""
-    retire(left_scopes(story, section, tags), token=secrets.token_hex(6))
+    it left (`stories.signals.story_left_lists`: their slugs) here, as it leaves them. Their
+    pages and the stand-in Related News standing for them showed it."""
+    retire(stand_in_scopes(story.edition.code, section, tags), token=secrets.token_hex(6))
 
 
 def urls_showing(story: Story) -> list[str]:

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.urls import reverse
 
-from dateline.site.invalidation import left_scopes, list_paths, stand_in_scopes, urls_showing
+from dateline.site.invalidation import list_paths, stand_in_scopes, urls_showing
 from dateline.stories.models import Story, StoryChange
 
 logger = logging.getLogger("dateline.purge")
@@ -174,12 +174,13 @@ def comments_changed_receiver(sender, story_codes: list[int], **kwargs) -> None:
         _sender.add([path for story in stories for path in article_pages(story)])
 
 
-def story_left_lists_receiver(sender, story: Story, section, tags, **kwargs) -> None:
+def story_left_lists_receiver(
+    sender, story: Story, section: str | None, tags: list[str], **kwargs
+) -> None:
     """The section's and tags' pages a story left showed it (and their stand-ins)."""
     if settings.HTTP_CACHE_PURGE_URLS:
-        slug = section.slug if section is not None else None
-        paths = list_paths(story.edition.code, slug, [tag.slug for tag in tags])
-        _sender.add(paths, left_scopes(story, section, tags))
+        edition = story.edition.code
+        _sender.add(list_paths(edition, section, tags), stand_in_scopes(edition, section, tags))
 
 
 def connect() -> None:

@@ -11,4 +11,4 @@ now, no longer names them (the page caches retire them).
 from django.dispatch import Signal
 
 story_changed = Signal()  # kwargs: story, change
-story_left_lists = Signal()  # kwargs: story, section (a Section or None), tags (Tags)
+story_left_lists = Signal()  # kwargs: story, section (its slug, or None), tags (slugs)

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dateline.stories.content import slug_for, unique_tags
-from dateline.stories.models import Revision, Section, Story, Tag
+from dateline.stories.models import Revision, Story, Tag
 from dateline.stories.rendering import render_body
 from dateline.stories.revisions import revision_of
 from dateline.stories.signals import story_left_lists
@@ -16,7 +16,8 @@ def save_new_version(story: Story, content: dict, tags: Iterable[Tag] | None, *,
     version saved while the story is public is one readers see: `revised_at`."""
     now = timezone.now()
     carried = list(story.tags.all())
-    tags = carried if tags is None else unique_tags(tags)
+    kept = tags is None
+    tags = carried if kept else unique_tags(tags)
     if Story.objects.public(now=now).filter(pk=story.pk).exists():
         story.revised_at = now
         _announce_lists_left(story, carried, tags)
@@ -27,7 +28,7 @@ def save_new_version(story: Story, content: dict, tags: Iterable[Tag] | None, *,
     story.version += 1
     story.updated_at = now
     story.save()
-    if tags is not carried:
+    if not kept:
         story.tags.set(tags)
     revision = revision_of(story, tags, by=by)
     revision.save()
@@ -35,13 +36,12 @@ def save_new_version(story: Story, content: dict, tags: Iterable[Tag] | None, *,
 
 
 def _announce_lists_left(story: Story, carried: list[Tag], tags: list[Tag]) -> None:
-    """On commit, `story_left_lists` for the section (as stored: the caller may have set
-    another) and the tags the public story stops carrying."""
-    stored = Story.objects.filter(pk=story.pk).values_list("section", flat=True).get()
-    section = None
-    if stored is not None and stored != story.section_id:
-        section = Section.objects.select_related("edition").get(pk=stored)
-    left = [tag for tag in carried if tag not in set(tags)]
+    """On commit, `story_left_lists` with the slugs of the section (as stored: the caller may
+    have set another) and of the tags the public story stops carrying."""
+    stored, slug = Story.objects.filter(pk=story.pk).values_list("section", "section__slug").get()
+    section = slug if stored is not None and stored != story.section_id else None
+    staying = set(tags)
+    left = [tag.slug for tag in carried if tag not in staying]
     if section or left:
         transaction.on_commit(
             lambda: story_left_lists.send(sender=Story, story=story, section=section, tags=left),
