@@ -161,23 +161,25 @@ def test_filters_narrow_the_results(client, editions, committed):
     assert results(client.get("/en/search?q=cotton&to=۲۰۲۶-۰۳-۱۰")) == ["Cotton tagged"]
 
 
-def test_a_persian_edition_reads_a_solar_hijri_date_typed_by_hand(client, editions, committed):
-    """The date field sends Gregorian days; a Persian reader typing the address writes the
-    edition's calendar: 1405-09-08 is 29 November 2026, not a day of the year 1405."""
+def solar_hijri_budget_stories(editions, committed, days: dict[str, tuple[int, int, int]]):
+    """The Persian edition, in the Solar Hijri calendar, with a story published at 09:00 UTC on
+    each day of `days` (headline: year, month, day). Returns the edition."""
     _, fa = editions
     fa.calendar = Calendar.SOLAR_HIJRI
     fa.save()
     with committed():
-        make_story(
-            fa,
-            headline="بودجه پاییز",
-            published_at=datetime.datetime(2026, 11, 29, 9, tzinfo=datetime.UTC),
-        )
-        make_story(
-            fa,
-            headline="بودجه بهار",
-            published_at=datetime.datetime(2026, 3, 10, 9, tzinfo=datetime.UTC),
-        )
+        for headline, day in days.items():
+            published_at = datetime.datetime(*day, 9, tzinfo=datetime.UTC)
+            make_story(fa, headline=headline, published_at=published_at)
+    return fa
+
+
+def test_a_persian_edition_reads_a_solar_hijri_date_typed_by_hand(client, editions, committed):
+    """The date field sends Gregorian days; a Persian reader typing the address writes the
+    edition's calendar: 1405-09-08 is 29 November 2026, not a day of the year 1405."""
+    fa = solar_hijri_budget_stories(
+        editions, committed, {"بودجه پاییز": (2026, 11, 29), "بودجه بهار": (2026, 3, 10)}
+    )
     for since in ("۱۴۰۵-۰۹-۰۸", "1405-09-08", "2026-11-29"):
         response = client.get("/fa/search?" + urllib.parse.urlencode({"q": "بودجه", "from": since}))
         assert results(response) == ["بودجه پاییز"], since
@@ -208,20 +210,9 @@ def test_a_solar_hijri_edition_s_date_fields_show_and_take_its_calendar_and_digi
     """The browser's date field is Gregorian, in the browser's digits: a Persian reader can
     neither type nor read the edition's dates in it. In an edition of the Solar Hijri calendar
     the fields are text, showing that calendar's days in the edition's digits."""
-    _, fa = editions
-    fa.calendar = Calendar.SOLAR_HIJRI
-    fa.save()
-    with committed():
-        make_story(
-            fa,
-            headline="بودجه پاییز",
-            published_at=datetime.datetime(2026, 11, 26, 9, tzinfo=datetime.UTC),
-        )
-        make_story(
-            fa,
-            headline="بودجه تابستان",
-            published_at=datetime.datetime(2026, 8, 1, 9, tzinfo=datetime.UTC),
-        )
+    solar_hijri_budget_stories(
+        editions, committed, {"بودجه پاییز": (2026, 11, 26), "بودجه تابستان": (2026, 8, 1)}
+    )
     text_field = {"type": "text", "placeholder": "۱۴۰۵-۰۹-۰۸", "aria-invalid": ""}
     # As typed, as Persian writes it (a slash, no leading zero), or a Gregorian day (an older
     # link): each is shown in the edition's calendar and digits.
