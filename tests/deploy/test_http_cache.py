@@ -162,6 +162,32 @@ def test_without_a_purge_the_cache_keeps_the_killed_page(cache, site, settings):
     assert (status, headers.get("X-Cache")) == (200, "HIT")
 
 
+def test_a_section_and_a_tag_renamed_in_the_admin_reach_every_cached_page_within_5_seconds(
+    cache, site
+):
+    _, story, other = site
+    article, front, tag = (
+        f"{cache}/en/news/{story.code}/{story.slug}",
+        f"{cache}/en/",
+        f"{cache}/en/tag/grain/",
+    )
+    other_article = f"{cache}/en/news/{other.code}/{other.slug}"
+    for page in (article, front, tag, other_article):
+        assert ">Business<" in cached(page)[1]  # the masthead names the section on every page
+
+    section = story.section
+    section.name = "Markets"
+    section.save()
+    grain = story.tags.get()
+    grain.name = "Cereals"
+    grain.save()
+
+    for page in (article, front, tag, other_article):
+        within(REACH_SECONDS, lambda page=page: ">Markets<" in get(page)[2])
+    for page in (article, tag):
+        within(REACH_SECONDS, lambda page=page: "Cereals" in get(page)[2])
+
+
 def test_a_page_stored_after_the_first_ban_is_retired_by_its_repeat(cache, site):
     """A web process that began rendering before the change committed can hand the cache the
     old page after the first ban went: the repeated ban retires it."""

@@ -111,12 +111,10 @@ def test_a_story_leaving_its_section_and_a_tag_bans_their_pages(
     story = make_story(
         en, section=en.sections.get(slug="world"), tags=("Water", "Dams"), headline="Dam A"
     )
+    sport = make_section(en, "sport")  # a new section is on every page: not in this change
     with django_capture_on_commit_callbacks(execute=True):
         edit_story(
-            story,
-            base_version=story.version,
-            section=make_section(en, "sport"),
-            tags=[Tag.objects.get(slug="dams")],
+            story, base_version=story.version, section=sport, tags=[Tag.objects.get(slug="dams")]
         )
     bans = listener.wait_for(bans_sent_for(story) + 2)
     for page in ["/en/section/world/", "/en/section/world/feed.rss", "/en/tag/water/?page=2"]:
@@ -184,6 +182,49 @@ def test_without_a_purge_address_nothing_is_sent(
         kill_story(story, reason="Legal")
     time.sleep(REPEAT_SECONDS * 2)
     assert listener.bans == []
+
+
+EVERY_KIND_OF_PAGE = ["/en/news/{code}/{slug}", "/fa/", "/en/search?q=dam", "/sitemap.xml"]
+
+
+def every_page_reached(bans, story) -> bool:
+    pages = [page.format(code=story.code, slug=story.slug) for page in EVERY_KIND_OF_PAGE]
+    return all(reached(bans, "X-Ban-Url", page) for page in pages)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda en: _save(en.sections.get(slug="world"), name="Abroad"), id="section"),
+        pytest.param(lambda en: _save(en, name="Dateline International"), id="edition"),
+        pytest.param(lambda en: en.follow_links.get().delete(), id="follow link deleted"),
+        pytest.param(lambda en: _save(Tag.objects.get(slug="water"), name="Fresh water"), id="tag"),
+        pytest.param(lambda en: Tag.objects.get(slug="water").delete(), id="tag deleted"),
+    ],
+)
+def test_furniture_saved_or_a_tag_renamed_bans_every_page(
+    change, listener, editions, django_capture_on_commit_callbacks
+):
+    """Every page shows the furniture, and a tag's name is on every page of its stories: each
+    such change, made as the admin makes it, reaches the cache."""
+    en, _fa = editions
+    story = make_story(en, section=en.sections.get(slug="world"), tags=("Water",), headline="Dam")
+    with django_capture_on_commit_callbacks(execute=True):
+        change(en)
+    assert every_page_reached(listener.wait_for(1), story)
+
+
+def test_a_new_tag_bans_nothing(listener, editions, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        Tag.objects.create(name="Drought", slug="drought")
+    time.sleep(REPEAT_SECONDS * 2)
+    assert listener.bans == []
+
+
+def _save(instance, **fields) -> None:
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    instance.save()
 
 
 def test_a_ban_reaches_the_paths_with_any_query_string_and_nothing_else():

@@ -11,6 +11,7 @@ the cache holds when it arrives). A second ban, its X-Ban-Also-Shows header matc
 `X-Also-Shows` header of article pages whose stand-in Related News shows the story's section's
 or tags' newest (site.page_cache.also_shows), retires those. A cache that does not answer is
 logged and skipped: the change has been made, and the pages it keeps expire with their lifetime.
+Saving the furniture (an edition, a section, a follow link) or renaming a tag bans every page.
 """
 
 import atexit
@@ -23,10 +24,13 @@ import urllib.request
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 
+from dateline.editions.models import Edition, FollowLink
 from dateline.site.invalidation import list_paths, stand_in_scopes, urls_showing
-from dateline.stories.models import Story, StoryChange
+from dateline.stories.models import Section, Story, StoryChange, Tag
 
 logger = logging.getLogger("dateline.purge")
 TIMEOUT_SECONDS = 2
@@ -183,6 +187,17 @@ def story_left_lists_receiver(
         _sender.add(list_paths(edition, section, tags), stand_in_scopes(edition, section, tags))
 
 
+def site_pages_changed_receiver(sender, created: bool = False, **kwargs) -> None:
+    """An edition, a section or a follow link saved or deleted (every page shows the
+    furniture: the masthead, the footer's links), or a tag renamed or deleted in the admin (its
+    name is on its pages and on every page of a story carrying it): every page the cache keeps
+    goes, as the page cache's do (site.chrome). A new tag is on no page yet. After the commit:
+    a cache asked at once would store the page as it was again."""
+    if settings.HTTP_CACHE_PURGE_URLS and not (sender is Tag and created):
+        everything = f"{reverse('site:home')}*"
+        transaction.on_commit(lambda: _sender.add([everything]))
+
+
 def connect() -> None:
     from dateline.comments.signals import comments_changed
     from dateline.stories.signals import story_changed, story_left_lists
@@ -190,3 +205,7 @@ def connect() -> None:
     story_changed.connect(story_changed_receiver, dispatch_uid="site.http_cache_purge")
     comments_changed.connect(comments_changed_receiver, dispatch_uid="site.http_cache_purge")
     story_left_lists.connect(story_left_lists_receiver, dispatch_uid="site.http_cache_purge")
+    for model in (Edition, Section, FollowLink, Tag):
+        uid = f"site.http_cache_purge.{model.__name__}"
+        post_save.connect(site_pages_changed_receiver, sender=model, dispatch_uid=uid)
+        post_delete.connect(site_pages_changed_receiver, sender=model, dispatch_uid=uid)
