@@ -142,17 +142,28 @@ _APPROVED_COUNTS = Compiled(  # built and compiled once (decision 0039)
 )
 
 
+# The top-level comments of a story that pages show (parameters: `_shown_root_params`): approved
+# ones, and those taken down (deleted, rejected, spam) that still have an approved reply
+# (rejecting a thread's first comment must not hide the approved replies the count still
+# counts). Shared by the pages (`_roots`) and by the question which page shows a comment
+# (`where_shown`), so that the two cannot disagree.
+_SHOWN_ROOT = (
+    "c.story_id = %s AND c.depth = 0 AND (c.status = %s OR c.status IN (%s, %s, %s)"  # noqa: S608  (names are ours; values are parameters)
+    f" AND EXISTS (SELECT 1 FROM {TABLE} r WHERE r.thread_id = c.id AND r.status = %s))"
+)
+
+
+def _shown_root_params(story_id: int) -> list:
+    return [story_id, Status.APPROVED, *TAKEN_DOWN, Status.APPROVED]
+
+
 def _roots(story: Story, order: str, start: int, count: int) -> list[Shown]:
-    """Top-level comments: approved ones, and those taken down (deleted, rejected, spam) that
-    still have an approved reply (rejecting a thread's first comment must not hide the
-    approved replies the count still counts)."""
+    """Top-level comments a page shows (`_SHOWN_ROOT`), `count` from `start` in `order`."""
     sql = (
-        f"SELECT {_COLUMNS} FROM {_FROM}"  # noqa: S608  (names are ours; values are parameters)
-        " WHERE c.story_id = %s AND c.depth = 0 AND (c.status = %s OR c.status IN (%s, %s, %s)"
-        f" AND EXISTS (SELECT 1 FROM {TABLE} r WHERE r.thread_id = c.id AND r.status = %s))"
+        f"SELECT {_COLUMNS} FROM {_FROM} WHERE {_SHOWN_ROOT}"  # noqa: S608  (names are ours; values are parameters)
         f" ORDER BY c.id {'DESC' if order == 'newest' else 'ASC'} LIMIT %s OFFSET %s"
     )
-    params = [story.pk, Status.APPROVED, *TAKEN_DOWN, Status.APPROVED, count, start]
+    params = [*_shown_root_params(story.pk), count, start]
     return [Shown(row) for row in _rows(sql, params)]
 
 
@@ -216,6 +227,31 @@ def single_thread(story: Story, root_id: str, raw_page: str | None) -> ThreadPag
     roots = [Shown(root[0])] if number == 1 else []
     nodes = build(roots, [Shown(row) for row in replies[:THREAD_PAGE]])
     return ThreadPage(nodes, number, has_next, "oldest", thread=int(root_id))
+
+
+def where_shown(comment: Comment) -> dict[str, str]:
+    """The query (`thread`, `cpage`) of the article page that draws `comment`, approved, in the
+    order a page takes when none is asked for (oldest first); empty for the first page.
+
+    A top-level comment is on the page of threads its place among them falls on; a reply
+    among the first REPLIES_SHOWN of its thread is on its top-level comment's page, and a
+    later one only on the pages of its whole thread (`?thread=`), THREAD_PAGE replies a page.
+    """
+    if comment.depth > 0:
+        earlier_replies = _rows(
+            f"SELECT COUNT(*) FROM {TABLE}"  # noqa: S608  (names are ours; values are parameters)
+            " WHERE thread_id = %s AND depth > 0 AND status IN (%s, %s) AND id < %s",
+            [comment.thread_id, *SHOWN, comment.pk],
+        )[0][0]
+        if earlier_replies >= REPLIES_SHOWN:
+            page = earlier_replies // THREAD_PAGE + 1
+            return {"thread": str(comment.thread_id), **({"cpage": str(page)} if page > 1 else {})}
+    earlier_roots = _rows(
+        f"SELECT COUNT(*) FROM {TABLE} c WHERE {_SHOWN_ROOT} AND c.id < %s",  # noqa: S608  (names are ours; values are parameters)
+        [*_shown_root_params(comment.story_id), comment.thread_id],  # a thread's id: its root's
+    )[0][0]
+    page = earlier_roots // ROOTS_PER_PAGE + 1
+    return {"cpage": str(page)} if page > 1 else {}
 
 
 def build(roots: list[Shown], replies: list[Shown]) -> list[Shown]:

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import wraps
 from types import SimpleNamespace
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -40,7 +41,7 @@ from dateline.comments.submitting import (
     RateLimited,
     submit_comment,
 )
-from dateline.comments.threads import article_thread, single_thread
+from dateline.comments.threads import article_thread, single_thread, where_shown
 from dateline.editions.labels import speaking
 from dateline.site.chrome import EditionChrome
 from dateline.site.page_cache import PER_READER_PARAMETERS, comment_generation
@@ -445,9 +446,14 @@ def _post_comment(request: HttpRequest, chrome: EditionChrome, story: Story) -> 
         response = article(request, edition=edition, code=code, slug=story.slug)
         response.status_code = refused.status
         return response
-    state = "published" if accepted.published else "received"
-    anchor = f"c{accepted.comment.pk}" if accepted.published else "comment-form"
-    response = HttpResponseRedirect(f"{story_url(edition, story)}?comment={state}#{anchor}")
+    if accepted.published:
+        # The page that draws the comment, which is not the first when the story has more
+        # threads than a page shows or the thread more replies than are shown under it.
+        query = {**where_shown(accepted.comment), "comment": "published"}
+        anchor = f"c{accepted.comment.pk}"
+    else:
+        query, anchor = {"comment": "received"}, "comment-form"
+    response = HttpResponseRedirect(f"{story_url(edition, story)}?{urlencode(query)}#{anchor}")
     response.status_code = 303
     return response
 
