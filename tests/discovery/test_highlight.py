@@ -52,8 +52,27 @@ def test_a_long_word_before_the_match_does_not_hide_it():
 def test_a_word_is_marked_though_the_other_words_asked_for_are_not_in_the_text():
     """Results hold every word asked for, but a headline or a snippet may show only some."""
     query = parse_query('copper "gold price" zinc*')
-    assert highlight("Gold rose; silver fell", query) == "<mark>Gold</mark> rose; silver fell"
+    assert highlight("Gold price rose", query) == "<mark>Gold</mark> <mark>price</mark> rose"
     assert highlight("Zincs and golden", query) == "<mark>Zincs</mark> and golden"
     assert snippet("Silver fell. " * 30 + "Copper rose.", query).endswith(
         "<mark>Copper</mark> rose."
     )
+
+
+def test_a_phrase_is_marked_where_its_words_follow_one_another_and_nowhere_else():
+    query = parse_query('"gold price" Iran\'s')
+    html = highlight("Gold rose, the gold price fell; price of gold. Iran’s year’s", query)
+    assert html == (
+        "Gold rose, the <mark>gold</mark> <mark>price</mark> fell; price of gold."
+        " <mark>Iran</mark>’<mark>s</mark> year’s"
+    )
+
+
+def test_a_phrase_typed_with_a_space_marks_the_word_written_with_a_non_joiner():
+    """As the index finds it: in the parts of "راه‌آهن", one after the other; not in a "راه"
+    and an "آهن" apart, nor in the parts of two words with another between them."""
+    query = parse_query('"راه آهن"')
+    assert highlight("شرکت راه\u200cآهن ایران", query) == "شرکت <mark>راه\u200cآهن</mark> ایران"
+    assert highlight("راه دور و آهن", query) == "راه دور و آهن"
+    apart = "سر\u200cراه و آهن\u200cگری"
+    assert highlight(apart, query) == apart

@@ -79,7 +79,11 @@ def test_each_backend_quotes_every_word():
     assert _tsquery_term(prefix) == "('exp':*)"
 
 
-def test_a_query_matches_its_words_and_prefixes_for_highlighting():
-    query = parse_query('export* "oil prices"')
-    assert query.matches_word("exporters") and query.matches_word("prices")
-    assert not query.matches_word("gas") and not query.matches_word("expo")
+def test_a_term_stands_where_its_words_follow_one_another_for_highlighting():
+    phrase, prefix = parse_query('"oil prices" export*').terms
+    tokens = ["oil", "prices", "oil", "exporters", "expo", "prices"]
+    assert [n for n in range(len(tokens)) if phrase.stands_at(tokens, n)] == [0]
+    assert [n for n in range(len(tokens)) if prefix.stands_at(tokens, n)] == [3]
+    assert not phrase.stands_at(["oil"], 0)  # the text ends before the phrase does
+    dotted = parse_query("u.exp*").terms[0]
+    assert dotted.stands_at(["u", "exports"], 0) and not dotted.stands_at(["us", "exports"], 0)

@@ -86,6 +86,75 @@ def test_stories_are_escaped_and_only_the_matches_are_marked(client, editions, c
     assert b"&lt;script&gt;" in response.content
 
 
+def marks_of(soup, selector: str) -> list[str]:
+    return [m.get_text() for m in soup.select(f".search-results {selector} mark")]
+
+
+@pytest.mark.parametrize(
+    ("query", "headline", "lead", "marked_headline", "marked_snippet"),
+    [
+        (  # a phrase's words where they stand together, and not alone
+            '"oil prices"',
+            "Oil prices rise as oil output falls",
+            "Traders said oil exports, not oil prices, moved the market; prices of oil fell.",
+            ["Oil", "prices"],
+            ["oil", "prices"],
+        ),
+        (  # one word written with an apostrophe is a phrase too: no "s" of "year’s"
+            "Iran's",
+            "Iran's budget is this year’s test",
+            "The city’s traders read Iran’s plan, the ministry’s words.",
+            ["Iran", "s"],
+            ["Iran", "s"],
+        ),
+        (
+            "U.S.",
+            "U.S. talks: a U turn and an S bend",
+            "Us and the U.S. envoy; a U-boat.",
+            ["U", "S"],
+            ["U", "S"],
+        ),
+        (  # words and prefixes as before: wherever they are
+            "oil export*",
+            "Oil exporters meet",
+            "The oil exports and oil fields.",
+            ["Oil", "exporters"],
+            ["oil", "exports", "oil"],
+        ),
+        (  # Persian, in guillemets, the headline spelled with Arabic letters
+            "«قیمت نفت»",
+            "قيمت نفت بالا رفت",
+            "نفت ایران ارزان شد و قیمت طلا ثابت ماند؛ قیمت نفت خام هم.",
+            ["قيمت", "نفت"],
+            ["قیمت", "نفت"],
+        ),
+    ],
+    ids=["phrase", "apostrophe", "initials", "word-and-prefix", "persian-phrase"],
+)
+def test_a_phrase_is_marked_only_where_its_words_stand_together(
+    client, editions, committed, query, headline, lead, marked_headline, marked_snippet
+):
+    edition = editions[1] if query.startswith("«") else editions[0]
+    with committed():
+        make_story(edition, headline=headline, lead=lead)
+    response = client.get(f"/{edition.code}/search?" + urllib.parse.urlencode({"q": query}))
+    assert results(response) == [headline]
+    soup = page(response)
+    assert marks_of(soup, "h2") == marked_headline
+    assert marks_of(soup, ".snippet") == marked_snippet
+
+
+def test_a_marked_phrase_is_escaped_like_the_rest(client, editions, committed):
+    en, _ = editions
+    with committed():
+        make_story(en, headline="<b>oil prices</b> & <i>oil</i>")
+    soup = page(client.get("/en/search?q=%22oil+prices%22"))
+    headline = soup.select_one(".search-results h2 a")
+    assert not headline.select("b, i")
+    assert headline.get_text() == "<b>oil prices</b> & <i>oil</i>"
+    assert marks_of(soup, "h2") == ["oil", "prices"]
+
+
 def test_persian_page_is_right_to_left_and_finds_either_spelling(client, editions, committed):
     _, fa = editions
     with committed():

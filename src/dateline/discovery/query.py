@@ -8,6 +8,7 @@ ignored; control characters and lone surrogates are word breaks.
 """
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dateline.discovery.text import tokens
@@ -41,19 +42,23 @@ class Term:
     words: tuple[str, ...]
     prefix: bool = False
 
+    def stands_at(self, tokens: Sequence[str], start: int) -> bool:
+        """Whether this term's words are `tokens` (normalised, in the index's order) from
+        `start` on, one after the other, as the index finds them; for a prefix, the last may
+        be the start of a longer word (highlighting)."""
+        last = len(self.words) - 1
+        if start + last >= len(tokens):
+            return False
+        for n, word in enumerate(self.words):
+            token = tokens[start + n]
+            if token != word and not (n == last and self.prefix and token.startswith(word)):
+                return False
+        return True
+
 
 @dataclass(frozen=True)
 class SearchQuery:
     terms: tuple[Term, ...]
-
-    def matches_word(self, token: str) -> bool:
-        """Whether a normalised token of a story is one the query asked for (highlighting)."""
-        for term in self.terms:
-            if token in term.words:
-                return True
-            if term.prefix and token.startswith(term.words[-1]):
-                return True
-        return False
 
     def may_match(self, normalised_text: str) -> bool:
         """Whether a word the query asked for (or the start of one) occurs anywhere in this
