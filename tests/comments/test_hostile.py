@@ -304,18 +304,39 @@ def test_empty_fields_are_refused_field_by_field(client, story, fields, expected
 @pytest.mark.parametrize(
     ("fields", "expected"),
     [
-        ({"text": "Hello\x00world"}, "Comment: Null characters are not allowed."),
-        ({"name": "Ma\x00ryam"}, "Name: Null characters are not allowed."),
+        ({"text": "Hello\x00world"}, "Comment: The comment contains control characters"),
+        ({"name": "Ma\x00ryam"}, "Name: The name contains control characters"),
+        ({"email": "a\x00@example.org"}, "Email: The email address contains control characters"),
         ({"text": "Hello\x01\x02world"}, "Comment: The comment contains control characters"),
         ({"name": "Ma\x01ryam"}, "Name: The name contains control characters"),
         ({"text": "\x1b[31mred\x1b[0m"}, "Comment: The comment contains control characters"),
-        ({"email": "a\x01@example.org"}, "Email: Please give a valid email address."),
+        ({"email": "a\x01@example.org"}, "Email: The email address contains control characters"),
     ],
-    ids=["NUL in text", "NUL in name", "SOH in text", "SOH in name", "ESC in text", "SOH email"],
+    ids=[
+        "NUL in text",
+        "NUL in name",
+        "NUL in email",
+        "SOH in text",
+        "SOH in name",
+        "ESC in text",
+        "SOH in email",
+    ],
 )
 def test_binary_input_is_refused_with_a_clear_error(client, story, fields, expected):
     message = refused(post(client, story, **fields))
     assert message.startswith(expected), message
+    assert Comment.objects.count() == 0
+
+
+def test_a_nul_gets_the_forms_own_message_once_in_each_field(client, story):
+    """Django's own check ("Null characters are not allowed.") would come first, and an email
+    with a NUL would get its message and a second one, that it is not valid."""
+    response = post(client, story, name="Ma\x00ryam", email="a\x00@example.org", text="Hi\x00")
+    assert form_errors(response) == [
+        "Name: The name contains control characters, not text.",
+        "Email: The email address contains control characters.",
+        "Comment: The comment contains control characters, not text.",
+    ]
     assert Comment.objects.count() == 0
 
 

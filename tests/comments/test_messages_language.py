@@ -36,6 +36,18 @@ def test_a_persian_readers_form_errors_are_in_persian(client, persian_story):
     assert not Comment.objects.exists()
 
 
+def test_a_persian_reader_is_told_of_a_nul_in_persian_once_a_field(client, persian_story):
+    """In the site's own words, never Django's ("کاراکترهای تهی مجاز نیستند")."""
+    response = post(client, persian_story, name="م\x00", email="a\x00@example.org", text="ن\x00")
+    assert response.status_code == 400
+    assert form_errors(response) == [
+        "نام: نام به جای متن، نویسه‌های کنترلی دارد.",
+        "ایمیل: نشانی ایمیل نویسه‌های کنترلی دارد.",
+        "نظر: نظر به جای متن، نویسه‌های کنترلی دارد.",
+    ]
+    assert not Comment.objects.exists()
+
+
 def test_a_persian_readers_refusal_is_in_persian(client, persian_story):
     assert post(client, persian_story, text="یک بار").status_code == 303
     again = post(client, persian_story, text="یک بار")

@@ -23,20 +23,12 @@ FIELD_NAMES = {
     "comment": gettext_lazy("comment"),
 }
 
-# Line breaks and tabs are text; every other control character (NUL, escape, …) is not.
-_ALLOWED_CONTROLS = {"\n", "\r", "\t"}
-
 
 def _plain_text(value: str, field: str, *, multiline: bool) -> str:
     label = FIELD_NAMES[field]
     if "\ufffd" in value:
         # Django decodes the post as UTF-8 and puts U+FFFD where bytes were not.
         raise forms.ValidationError(_("The {field} is not valid UTF-8 text.").format(field=label))
-    allowed = _ALLOWED_CONTROLS if multiline else set()
-    if any(unicodedata.category(c) == "Cc" and c not in allowed for c in value):
-        raise forms.ValidationError(
-            _("The {field} contains control characters, not text.").format(field=label)
-        )
     value, _removed = strip_bidi_controls(value)
     value = cap_combining_marks(value)  # a stack of marks is drawn over the page around it
     value = value.strip() if multiline else " ".join(value.split())
@@ -45,9 +37,38 @@ def _plain_text(value: str, field: str, *, multiline: bool) -> str:
     return value
 
 
-class _TextareaField(forms.CharField):
+class _RefusingControls:
+    """A field that refuses control characters (NUL, escape, …) but `allowed_controls`, with
+    its `error_messages["control_characters"]` (the form's own words, naming the field), as
+    it reads the value: before Django's validators, which answer a NUL with their own words
+    ("Null characters are not allowed.", from Django's catalogue, not ours) and, in an email
+    address, with a second message that it is not valid."""
+
+    allowed_controls: frozenset[str] = frozenset()
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if any(unicodedata.category(c) == "Cc" and c not in self.allowed_controls for c in value):
+            raise forms.ValidationError(
+                self.error_messages["control_characters"], code="control_characters"
+            )
+        return value
+
+
+class _LineField(_RefusingControls, forms.CharField):
+    """One line of text: not even a tab is allowed in it."""
+
+
+class _EmailField(_RefusingControls, forms.EmailField):
+    """An email address, refused for a control character before it is checked as one."""
+
+
+class _TextareaField(_RefusingControls, forms.CharField):
     """Line breaks as LF: a browser sends each as CR LF but counts it as one character against
-    the textarea's maxlength, so the length checked here counts it once too."""
+    the textarea's maxlength, so the length checked here counts it once too. Line breaks and
+    tabs are text."""
+
+    allowed_controls = frozenset("\n\r\t")
 
     def to_python(self, value):
         return super().to_python(value).replace("\r\n", "\n").replace("\r", "\n")
@@ -56,8 +77,8 @@ class _TextareaField(forms.CharField):
 class CommentForm(forms.Form):
     # The lengths are checked by clean_name and clean_text, whose messages write the numbers
     # in the edition's digits (Django's validators would write its own words and ASCII digits).
-    name = forms.CharField(label="Name")
-    email = forms.EmailField(
+    name = _LineField(label="Name")
+    email = _EmailField(
         label="Email", max_length=254, help_text="Required, never shown on the site."
     )
     text = _TextareaField(label="Comment", widget=forms.Textarea)
@@ -86,6 +107,13 @@ class CommentForm(forms.Form):
         for problem in ("invalid", "max_length"):
             self.fields["email"].error_messages[problem] = _("Please give a valid email address.")
         self.fields["text"].error_messages["required"] = _("Please write your comment.")
+        for field, label in (("name", FIELD_NAMES["name"]), ("text", FIELD_NAMES["comment"])):
+            self.fields[field].error_messages["control_characters"] = _(
+                "The {field} contains control characters, not text."
+            ).format(field=label)
+        self.fields["email"].error_messages["control_characters"] = _(
+            "The email address contains control characters."
+        )
 
     def add_error(self, field, error):
         # A hidden field has no label for the reader to find: its errors are the form's.
@@ -107,12 +135,6 @@ class CommentForm(forms.Form):
             limit, length = _quantity(settings.COMMENT_MAX_LENGTH), _quantity(len(text))
             raise forms.ValidationError(message.format(limit=limit, length=length))
         return _plain_text(text, "comment", multiline=True)
-
-    def clean_email(self) -> str:
-        email = self.cleaned_data["email"]
-        if any(unicodedata.category(c) == "Cc" for c in email):
-            raise forms.ValidationError(_("The email address contains control characters."))
-        return email.strip()
 
 
 def _quantity(number: int) -> str:
