@@ -16,7 +16,7 @@ import pytest
 from dateline.comments import moderation
 from dateline.comments.models import Comment
 from dateline.site import purge
-from dateline.stories.actions import correct_story, kill_story
+from dateline.stories.actions import choose_related, correct_story, kill_story
 from deploy import varnish
 from tests.factories import make_edition, make_pending_comment, make_section, make_story
 
@@ -115,6 +115,19 @@ def test_a_kill_leaves_the_pages_showing_it_as_stand_in_related_news_within_5_se
     neighbour = make_story(edition, headline="Wheat harvest", section=story.section)
     page = f"{cache}/en/news/{neighbour.code}/{neighbour.slug}"
     time.sleep(BAN_REPEAT_SECONDS + 0.5)  # the bans of its creation are over
+    assert "Grain prices rise" in cached(page)[1]
+
+    kill_story(story, reason="Legal advice")
+
+    within(REACH_SECONDS, lambda: "Grain prices rise" not in get(page)[2])
+
+
+def test_a_kill_leaves_the_page_whose_editor_picked_it_within_5_seconds(cache, site):
+    """An editor's pick shows the story though no stored Related News list holds it."""
+    _, story, other = site
+    choose_related(other, story.code, "pick")
+    page = f"{cache}/en/news/{other.code}/{other.slug}"
+    time.sleep(BAN_REPEAT_SECONDS + 0.5)  # the bans of the pick are over
     assert "Grain prices rise" in cached(page)[1]
 
     kill_story(story, reason="Legal advice")

@@ -11,7 +11,14 @@ from dateline.comments.models import Comment
 from dateline.discovery.models import RelatedStory
 from dateline.editions.models import CommentPolicy
 from dateline.site.invalidation import retire_story_pages, urls_showing
-from dateline.stories.actions import correct_story, edit_story, kill_story, link_translation
+from dateline.stories.actions import (
+    choose_related,
+    correct_story,
+    edit_story,
+    kill_story,
+    link_translation,
+    unpublish_story,
+)
 from dateline.stories.models import Tag
 from tests.comments.conftest import post
 from tests.factories import make_section, make_story
@@ -193,6 +200,66 @@ def test_a_kill_retires_the_pages_whose_stand_in_list_showed_it(client, newsroom
     assert b"Dam A" in client.get(neighbour.get_absolute_url()).content
     kill_story(a, reason="Legal")
     assert b"Dam A" not in client.get(neighbour.get_absolute_url()).content
+
+
+@pytest.fixture
+def picked(client, newsroom):
+    """B picked by an editor into A's Related News, which holds a stored list without B (so
+    A's page shows no stand-in, which a change in B's section or tags would retire), and A's
+    page kept showing B."""
+    en, a, b = newsroom
+    listed = make_story(en, section=a.section, headline="Reservoir L")
+    RelatedStory.objects.create(story=a, related=listed, rank=1, score=0.9, explanation="")
+    choose_related(a, b.code, "pick")
+    warm(client, [a.get_absolute_url()])
+    assert b"Refinery B" in client.get(a.get_absolute_url()).content
+    return a, b
+
+
+@pytest.mark.parametrize(
+    "take_down",
+    [
+        pytest.param(lambda b: kill_story(b, reason="Legal"), id="kill"),
+        pytest.param(unpublish_story, id="unpublish"),
+    ],
+)
+def test_a_picked_story_taken_down_leaves_the_page_that_picked_it_at_once(
+    client, picked, take_down
+):
+    a, b = picked
+    take_down(b)
+    page = client.get(a.get_absolute_url()).content
+    assert b"Refinery B" not in page
+    assert b.get_absolute_url().encode() not in page
+    assert b"Reservoir L" in page
+
+
+def test_a_correction_of_a_picked_story_shows_on_the_page_that_picked_it_at_once(client, picked):
+    a, b = picked
+    correct_story(b, note="Which refinery", headline="Refinery B at Abadan")
+    assert b"Refinery B at Abadan" in client.get(a.get_absolute_url()).content
+
+
+def test_an_editors_pick_taken_or_cleared_shows_on_the_page_at_once(client, picked):
+    a, b = picked
+    choose_related(a, b.code, "clear")
+    assert b"Refinery B" not in client.get(a.get_absolute_url()).content
+    warm(client, [a.get_absolute_url()])
+    choose_related(a, b.code, "pick")
+    assert b"Refinery B" in client.get(a.get_absolute_url()).content
+
+
+def test_urls_showing_names_the_public_pages_that_picked_the_story(newsroom):
+    en, a, b = newsroom
+    choose_related(a, b.code, "pick")
+    hidden = make_story(en, headline="Unpublished U", published=False)
+    choose_related(hidden, b.code, "pick")
+    excluding = make_story(en, headline="Excluding E")
+    choose_related(excluding, b.code, "exclude")
+    urls = urls_showing(b)
+    assert a.get_absolute_url() in urls
+    assert excluding.get_absolute_url() not in urls
+    assert not any(f"/news/{hidden.code}/" in url for url in urls)
 
 
 def test_a_page_showing_a_stand_in_says_which_lists_it_shows(client, newsroom):

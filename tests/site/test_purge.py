@@ -17,7 +17,7 @@ from dateline.comments import moderation
 from dateline.discovery.models import RelatedStory
 from dateline.site import purge
 from dateline.site.purge import ban_expressions, scope_ban_expressions
-from dateline.stories.actions import correct_story, edit_story, kill_story
+from dateline.stories.actions import choose_related, correct_story, edit_story, kill_story
 from dateline.stories.models import Tag
 from tests.factories import make_pending_comment, make_section, make_story
 
@@ -138,6 +138,20 @@ def test_a_kill_reaches_persian_pages_at_the_address_a_browser_asks_for(
     bans = listener.wait_for(bans_sent_for(story))
     assert not reader.slug.isascii()
     assert reached(bans, "X-Ban-Url", quote(f"/fa/news/{reader.code}/{reader.slug}"))
+
+
+def test_a_kill_bans_the_pages_whose_editors_picked_the_story(
+    listener, editions, django_capture_on_commit_callbacks
+):
+    """A pick shows the story as a stored list does, though no stored list holds it."""
+    en, _fa = editions
+    story = make_story(en, section=make_section(en, "sport"), headline="Cup final")
+    picking = make_story(en, section=en.sections.get(slug="world"), headline="Dam A")
+    choose_related(picking, story.code, "pick")
+    with django_capture_on_commit_callbacks(execute=True):
+        kill_story(story, reason="Legal")
+    bans = listener.wait_for(bans_sent_for(story))
+    assert reached(bans, "X-Ban-Url", f"/en/news/{picking.code}/{picking.slug}")
 
 
 def test_each_ban_is_sent_again_after_the_repeat_delay(

@@ -14,24 +14,27 @@ must, signals or not, and publishing writes nothing to the cache. Applying twice
 (more tokens).
 
 A change to story A retires: A's page; the pages of stories whose stored Related News lists
-hold A (`discovery.RelatedStory`) and of A's translations (both show its headline); A's
-edition's fronts and feeds, its section's and tags' pages and feeds; the sitemaps. A comment
-moderation event on A retires A's page and the lists showing A (they show comment counts).
-A Related News list written (new rows, as discovery writes them) retires its story's page.
-A public story that leaves a section or tags retires their pages as it leaves them
-(`story_left_lists_receiver`): read afterwards, the story no longer names them.
+hold A (`discovery.RelatedStory`), whose editors picked A (`discovery.RelatedChoice`: a pick
+is shown only while public, so A's publication, correction or kill changes those pages too)
+and of A's translations (all show its headline); A's edition's fronts and feeds, its
+section's and tags' pages and feeds; the sitemaps. A comment moderation event on A retires
+A's page and the lists showing A (they show comment counts). A Related News list written (new
+rows, as discovery writes them) retires its story's page. A public story that leaves a section
+or tags retires their pages as it leaves them (`story_left_lists_receiver`): read afterwards,
+the story no longer names them.
 """
 
 import logging
 import secrets
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from dateline.comments.models import ModerationEvent
-from dateline.discovery.models import RelatedStory
+from dateline.discovery.models import RelatedChoice, RelatedStory
 from dateline.stories.models import Story, StoryChange
 
 logger = logging.getLogger(__name__)
@@ -144,9 +147,19 @@ def scopes_showing(codes: set[int]) -> set[str]:
     if groups:
         translations = Story.objects.filter(translation_group_id__in=groups)
         scopes |= {story_scope(code) for code in translations.values_list("code", flat=True)}
-    listing = RelatedStory.objects.filter(related_id__in=codes).values_list("story_id", flat=True)
-    scopes |= {story_scope(code) for code in listing}
+    scopes |= {story_scope(code) for code in showing_in_related_news(codes)}
     return scopes
+
+
+def showing_in_related_news(codes: Collection[int]) -> QuerySet:
+    """The codes of the stories whose Related News may show one of `codes`: their stored lists
+    hold it, or their editors picked it. One query (a union), each half read along an index
+    by the shown story (`related_by_target`, the picks' index on `other`)."""
+    listing = RelatedStory.objects.filter(related_id__in=codes)
+    picking = RelatedChoice.objects.filter(other_id__in=codes, kind=RelatedChoice.Kind.PICK)
+    return listing.values_list("story_id", flat=True).union(
+        picking.values_list("story_id", flat=True)
+    )
 
 
 def scopes_listing(codes: set[int]) -> set[str]:
@@ -202,10 +215,10 @@ def urls_showing(story: Story) -> list[str]:
     HTTP cache in front must purge when it is published, corrected or killed. Paginated lists
     are named once, without `?page=`: purge each path with its query strings.
 
-    Its article page; the pages of the stories whose Related News lists hold it and of its
-    translations; its edition's front and feeds; its section's and tags' pages and feeds; the
-    sitemap index and its edition's sitemaps. Asked for a killed story, it names the pages
-    that showed it (the killed page itself answers 410 now).
+    Its article page; the pages of the stories whose Related News lists hold it, of those whose
+    editors picked it and of its translations; its edition's front and feeds; its section's
+    and tags' pages and feeds; the sitemap index and its edition's sitemaps. Asked for a killed
+    story, it names the pages that showed it (the killed page itself answers 410 now).
     """
     edition = story.edition.code
     paths = [story.get_absolute_url(), reverse("site:front", kwargs={"edition": edition})]
@@ -217,8 +230,7 @@ def urls_showing(story: Story) -> list[str]:
         reverse("site:sitemap", kwargs={"section": f"{kind}-{edition}"})
         for kind in ("stories", "news")
     ]
-    readers = RelatedStory.objects.filter(related_id=story.pk).values_list("story_id", flat=True)
-    others = Story.objects.public().filter(pk__in=readers)
+    others = Story.objects.public().filter(pk__in=showing_in_related_news([story.pk]))
     if story.translation_group_id is not None:
         others |= (
             Story.objects.public()
