@@ -434,6 +434,36 @@ def test_void_and_stray_tags():
     assert html_blocks("<p>a<b>b</b> tail</p>") == [Block("p", "ab tail")]
 
 
+@pytest.mark.parametrize("sent", [123, '"><b>x', "12345678901234567890", "e", "en1-GB", "-fr"])
+def test_a_language_that_is_no_language_tag_is_detected_and_said(sent):
+    """Stored as given, such a value broke NewsML-G2's xml:lang, a page's lang attribute and
+    the column's 16 characters."""
+    story = ninjs(ninjs3(language=sent, headlines=[{"value": "Talks resume in Vienna"}]))
+    assert (story.language, story.direction) == ("en", "ltr")
+    assert story.warnings == [
+        f"item.json: the item's language {str(sent)!r} is not a language tag (two or three "
+        "letters, as 'en' or 'fr-FR'): 'en', detected from its text, is used"
+    ]
+    odd_g2 = newsml().replace(b'xml:lang="ar"', b'xml:lang="1-x"')
+    in_g2 = parse_newsml(odd_g2, name="g2.xml", now=NOW)
+    assert (in_g2.language, in_g2.direction) == ("ar", "rtl")
+    assert in_g2.warnings == [
+        "g2.xml: the item's language '1-x' is not a language tag (two or three letters, as "
+        "'en' or 'fr-FR'): 'ar', detected from its text, is used"
+    ]
+
+
+@pytest.mark.parametrize(("sent", "kept"), [("fil", "fil"), (" FR ", "fr"), ("zh-Hant-TW", "zh")])
+def test_a_language_tag_keeps_its_primary_subtag_without_a_warning(sent, kept):
+    story = ninjs(ninjs3(language=sent))
+    assert (story.language, story.warnings) == (kept, [])
+
+
+def test_no_language_is_detected_without_a_warning():
+    story = ninjs(ninjs3(language=""))
+    assert (story.language, story.warnings) == ("en", [])
+
+
 def test_ninjs_fallbacks():
     story = ninjs(
         {

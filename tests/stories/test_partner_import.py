@@ -8,12 +8,15 @@ import json
 import pytest
 from bs4 import BeautifulSoup
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.utils import timezone
+from lxml import etree
 
 from dateline.stories import importing
 from dateline.stories.actions.partner import NotNewer, replace_incoming_copy
 from dateline.stories.actions.take import take_story
 from dateline.stories.models import Status, Story, StoryChange
+from dateline.wire.subscribers import add_subscriber
 from tests.factories import make_edition, make_member, make_section
 
 pytestmark = pytest.mark.django_db
@@ -304,3 +307,25 @@ def test_an_embargoed_item_imported_with_publish_waits_for_its_embargo(en, tmp_p
     assert out == f"scheduled {story.get_absolute_url()}\n"
     assert story.status == Status.SCHEDULED
     assert client.get(story.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize("sent", [123, '"><b>x', "12345678901234567890"])
+def test_an_item_whose_language_is_no_tag_goes_out_in_the_detected_one(
+    en, tmp_path, client, iptc_examples, sent
+):
+    """Stored as given, `"><b>x` reached the page's lang attribute and NewsML-G2's xml:lang
+    (invalid under the XSD), and 20 characters overflowed the column."""
+    out, err = run_import(write(tmp_path, "odd.json", item(language=sent)), "--publish")
+    story = Story.objects.get()
+    assert (story.status, story.language, story.edition) == (Status.PUBLISHED, "en", en)
+    assert f"warning: odd.json: the item's language {str(sent)!r} is not a language tag" in err
+    page = BeautifulSoup(client.get(out.split()[1]).content, "html.parser")
+    assert page.select_one("article.story")["lang"] == "en"
+    schema = etree.XMLSchema(
+        etree.parse(str(iptc_examples.parent / "NewsML-G2_2.35-spec-All-Power.xsd"))
+    )
+    subscriber = Client(HTTP_AUTHORIZATION=f"Bearer {add_subscriber('Every Edition').api_key}")
+    response = subscriber.get(f"/api/v1/items/{story.code}", {"format": "newsml"})
+    document = etree.fromstring(response.content)
+    assert schema.validate(document), schema.error_log
+    assert document.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
