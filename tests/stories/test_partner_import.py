@@ -329,3 +329,25 @@ def test_an_item_whose_language_is_no_tag_goes_out_in_the_detected_one(
     document = etree.fromstring(response.content)
     assert schema.validate(document), schema.error_log
     assert document.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
+
+
+def test_a_ninjs_item_whose_uri_comes_late_imports_without_a_format(en, tmp_path):
+    """A uri after the first 64 KiB (bodies first, pretty-printed): the item was passed over
+    as "notes or a list" unless --format ninjs was given."""
+    body = "".join(f"<p>Paragraph {number} of the talks.</p>" for number in range(3000))
+    fields = {key: value for key, value in item(body=body).items() if key != "uri"}
+    late = json.dumps({**fields, "uri": "urn:late"}, indent=2).encode()
+    assert late.index(b'"uri"') > 64 * 1024
+    out, _ = run_import(write(tmp_path, "late.json", late), "--publish")
+    story = Story.objects.get()
+    assert out == f"published {story.get_absolute_url()}\n"
+    assert story.source_id == "partner:urn:late"
+
+
+def test_json_without_a_uri_is_named_as_a_ninjs_item_without_one(en, tmp_path):
+    fields = {key: value for key, value in item().items() if key != "uri"}
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="nothing could be imported"):
+        call_command("import", write(tmp_path, "no-uri.json", fields), "--publish", stderr=err)
+    assert "no-uri.json: the ninjs item has no uri, so it could not be told apart" in err.getvalue()
+    assert "passed over" not in err.getvalue()

@@ -415,10 +415,15 @@ def _walk(element: ET.Element, collector: BlockCollector) -> None:
 def sniff_partner_format(head: bytes) -> str | None:
     """``"ninjs"``, ``"newsml"`` or None, from the first bytes of a file (in UTF-8, or in
     UTF-16 as XML may be: its parser reads the declared encoding, and ninjs's names it as not
-    UTF-8)."""
+    UTF-8).
+
+    A JSON object is ninjs, whatever keys its first bytes hold: no wire copy in text begins
+    with ``{``, and ninjs is the only JSON read, so its parser names what such a file lacks
+    (a uri placed after a long body, or none at all) rather than the text parser calling it
+    notes."""
     head = _utf_16_as_utf_8(head)
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if text.startswith(b"{") and b'"uri"' in head:
+    if text.startswith(b"{"):
         return "ninjs"
     if text.startswith(b"<") and b"newsItem" in head and b"iptc.org/std/nar" in head:
         return "newsml"
