@@ -200,6 +200,31 @@ def test_a_newer_version_of_a_story_published_on_import_says_so(en, tmp_path):
     assert Story.objects.get().headline == "Talks resume in Vienna"
 
 
+def test_a_newer_version_of_an_incoming_draft_stays_a_draft_with_publish_and_says_why(en, tmp_path):
+    """It printed "updated draft" and exited 0, and nothing said why --publish was not done."""
+    run_import(write(tmp_path, "v1.json", item()))
+    newer = write(tmp_path, "v2.json", item(version="2", headline="Talks end"))
+    out, err = run_import(newer, "--publish", "--json")
+    story = Story.objects.get()
+    assert (story.status, story.headline) == (Status.DRAFT, "Talks end")
+    line = json.loads(out)
+    assert (line["status"], line["updated"]) == ("draft", True)
+    assert set(line) == {
+        "status", "updated", "url", "code", "edition", "section", "headline", "published_at",
+        "source_id", "source_name",
+    }  # fmt: skip
+    assert (
+        f"warning: Agence France-Presse: urn:partner:afp:1 (version 2): updated draft "
+        f"{story.get_absolute_url()}, not published: a newer version of a draft still in "
+        "Incoming replaces its text only, whatever --publish says; an editor takes it up and "
+        "publishes it\n"
+    ) in err
+    assert "; 1 warnings" in err
+    out, err = run_import(write(tmp_path, "v3.json", item(version="3")))  # no --publish
+    assert out == f"updated draft {Story.objects.get().get_absolute_url()}\n"
+    assert "warning:" not in err
+
+
 def test_hostile_partner_html_never_reaches_the_page(en, tmp_path, client):
     out, _ = run_import(write(tmp_path, "evil.json", item(body=HOSTILE)), "--publish")
     page = client.get(out.split()[1])
