@@ -373,7 +373,7 @@ def test_bad_newsml_names_the_file_and_the_problem(data, problem):
 
 def test_sniffing_and_forced_formats(tmp_path):
     assert sniff_partner_format(b'\xef\xbb\xbf\n {"uri": "u"}') == "ninjs"
-    assert sniff_partner_format(b'{"headline": "no uri"}') is None
+    assert sniff_partner_format(b'{"headline": "no uri"}') == "ninjs"  # its parser says so
     assert sniff_partner_format(newsml()) == "newsml"
     assert sniff_partner_format(b"<newsItem/>") is None  # not in IPTC's namespace
     assert (
@@ -389,6 +389,48 @@ def test_sniffing_and_forced_formats(tmp_path):
     big.write_bytes(b'{"uri": "u", "pad": "' + b"x" * MAX_PARTNER_BYTES + b'"}')
     with pytest.raises(CopyError, match=r"big\.json: .* over the 5 MB limit for one partner item"):
         parse_file(big, now=NOW)
+
+
+def test_a_ninjs_item_whose_uri_comes_after_64_kib_is_recognised(tmp_path):
+    """Pretty-printed with its bodies first, the uri came after the bytes sniffed, and the
+    item was called notes and passed over; it imported only with --format ninjs."""
+    body = "".join(f"<p>Paragraph {number} of the talks in Vienna.</p>" for number in range(2000))
+    fields = {key: value for key, value in ninjs3().items() if key not in ("uri", "bodies")}
+    item = {"bodies": [{"contentType": "text/html", "value": body}], **fields, "uri": "urn:late"}
+    path = tmp_path / "late.json"
+    path.write_text(json.dumps(item, indent=2))
+    assert path.read_bytes().index(b'"uri"') > 64 * 1024
+    story = parse_file(path, now=NOW).stories[0]
+    assert (story.source_id, story.lead) == (
+        "partner:urn:late",
+        "Paragraph 0 of the talks in Vienna.",
+    )
+    assert parse_upload(path.read_bytes(), name="late.json", now=NOW).stories[0] == story
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (json.dumps({k: v for k, v in ninjs3().items() if k not in ("uri", "subjects")}).encode(),
+         "x.json: the ninjs item has no uri, so it could not be told apart"),
+        (b'\xef\xbb\xbf\n [{"uri": "u"}]', "x.json: not a ninjs item (the JSON is not an object)"),
+        (b'{"headline": "T",\n "bodies": [}', "x.json: not valid JSON (Expecting value, line 2"),
+    ],
+)  # fmt: skip
+def test_json_that_is_no_ninjs_item_is_named_as_such_without_a_format(tmp_path, data, problem):
+    """It was read as text, and passed over as "notes or a list (no dateline, …)"."""
+    path = tmp_path / "x.json"
+    path.write_bytes(data)
+    with pytest.raises(CopyError) as caught:
+        parse_file(path, now=NOW)
+    assert str(caught.value).startswith(problem)
+    assert "passed over" not in str(caught.value)
+
+
+def test_text_copy_opening_with_a_bracket_is_still_text(tmp_path):
+    path = tmp_path / "story.txt"
+    path.write_text("[CORRECTED] Talks resume\n\nVIENNA, Nov 26 (Reuters) - Talks resumed.\n")
+    assert parse_file(path, now=NOW).stories[0].headline == "[CORRECTED] Talks resume"
 
 
 @pytest.mark.parametrize("encoding", ["UTF-16", "UTF-16LE", "UTF-16BE"])
@@ -432,6 +474,36 @@ def test_void_and_stray_tags():
     assert html_blocks("</h1>text") == [Block("p", "text")]
     assert html_blocks("<h1/>after<script/>shown") == [Block("p", "aftershown")]
     assert html_blocks("<p>a<b>b</b> tail</p>") == [Block("p", "ab tail")]
+
+
+@pytest.mark.parametrize("sent", [123, '"><b>x', "12345678901234567890", "e", "en1-GB", "-fr"])
+def test_a_language_that_is_no_language_tag_is_detected_and_said(sent):
+    """Stored as given, such a value broke NewsML-G2's xml:lang, a page's lang attribute and
+    the column's 16 characters."""
+    story = ninjs(ninjs3(language=sent, headlines=[{"value": "Talks resume in Vienna"}]))
+    assert (story.language, story.direction) == ("en", "ltr")
+    assert story.warnings == [
+        f"item.json: the item's language {str(sent)!r} is not a language tag (two or three "
+        "letters, as 'en' or 'fr-FR'): 'en', detected from its text, is used"
+    ]
+    odd_g2 = newsml().replace(b'xml:lang="ar"', b'xml:lang="1-x"')
+    in_g2 = parse_newsml(odd_g2, name="g2.xml", now=NOW)
+    assert (in_g2.language, in_g2.direction) == ("ar", "rtl")
+    assert in_g2.warnings == [
+        "g2.xml: the item's language '1-x' is not a language tag (two or three letters, as "
+        "'en' or 'fr-FR'): 'ar', detected from its text, is used"
+    ]
+
+
+@pytest.mark.parametrize(("sent", "kept"), [("fil", "fil"), (" FR ", "fr"), ("zh-Hant-TW", "zh")])
+def test_a_language_tag_keeps_its_primary_subtag_without_a_warning(sent, kept):
+    story = ninjs(ninjs3(language=sent))
+    assert (story.language, story.warnings) == (kept, [])
+
+
+def test_no_language_is_detected_without_a_warning():
+    story = ninjs(ninjs3(language=""))
+    assert (story.language, story.warnings) == ("en", [])
 
 
 def test_ninjs_fallbacks():

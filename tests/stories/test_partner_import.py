@@ -8,12 +8,15 @@ import json
 import pytest
 from bs4 import BeautifulSoup
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.utils import timezone
+from lxml import etree
 
 from dateline.stories import importing
 from dateline.stories.actions.partner import NotNewer, replace_incoming_copy
 from dateline.stories.actions.take import take_story
 from dateline.stories.models import Status, Story, StoryChange
+from dateline.wire.subscribers import add_subscriber
 from tests.factories import make_edition, make_member, make_section
 
 pytestmark = pytest.mark.django_db
@@ -197,6 +200,31 @@ def test_a_newer_version_of_a_story_published_on_import_says_so(en, tmp_path):
     assert Story.objects.get().headline == "Talks resume in Vienna"
 
 
+def test_a_newer_version_of_an_incoming_draft_stays_a_draft_with_publish_and_says_why(en, tmp_path):
+    """It printed "updated draft" and exited 0, and nothing said why --publish was not done."""
+    run_import(write(tmp_path, "v1.json", item()))
+    newer = write(tmp_path, "v2.json", item(version="2", headline="Talks end"))
+    out, err = run_import(newer, "--publish", "--json")
+    story = Story.objects.get()
+    assert (story.status, story.headline) == (Status.DRAFT, "Talks end")
+    line = json.loads(out)
+    assert (line["status"], line["updated"]) == ("draft", True)
+    assert set(line) == {
+        "status", "updated", "url", "code", "edition", "section", "headline", "published_at",
+        "source_id", "source_name",
+    }  # fmt: skip
+    assert (
+        f"warning: Agence France-Presse: urn:partner:afp:1 (version 2): updated draft "
+        f"{story.get_absolute_url()}, not published: a newer version of a draft still in "
+        "Incoming replaces its text only, whatever --publish says; an editor takes it up and "
+        "publishes it\n"
+    ) in err
+    assert "; 1 warnings" in err
+    out, err = run_import(write(tmp_path, "v3.json", item(version="3")))  # no --publish
+    assert out == f"updated draft {Story.objects.get().get_absolute_url()}\n"
+    assert "warning:" not in err
+
+
 def test_hostile_partner_html_never_reaches_the_page(en, tmp_path, client):
     out, _ = run_import(write(tmp_path, "evil.json", item(body=HOSTILE)), "--publish")
     page = client.get(out.split()[1])
@@ -304,3 +332,47 @@ def test_an_embargoed_item_imported_with_publish_waits_for_its_embargo(en, tmp_p
     assert out == f"scheduled {story.get_absolute_url()}\n"
     assert story.status == Status.SCHEDULED
     assert client.get(story.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize("sent", [123, '"><b>x', "12345678901234567890"])
+def test_an_item_whose_language_is_no_tag_goes_out_in_the_detected_one(
+    en, tmp_path, client, iptc_examples, sent
+):
+    """Stored as given, `"><b>x` reached the page's lang attribute and NewsML-G2's xml:lang
+    (invalid under the XSD), and 20 characters overflowed the column."""
+    out, err = run_import(write(tmp_path, "odd.json", item(language=sent)), "--publish")
+    story = Story.objects.get()
+    assert (story.status, story.language, story.edition) == (Status.PUBLISHED, "en", en)
+    assert f"warning: odd.json: the item's language {str(sent)!r} is not a language tag" in err
+    page = BeautifulSoup(client.get(out.split()[1]).content, "html.parser")
+    assert page.select_one("article.story")["lang"] == "en"
+    schema = etree.XMLSchema(
+        etree.parse(str(iptc_examples.parent / "NewsML-G2_2.35-spec-All-Power.xsd"))
+    )
+    subscriber = Client(HTTP_AUTHORIZATION=f"Bearer {add_subscriber('Every Edition').api_key}")
+    response = subscriber.get(f"/api/v1/items/{story.code}", {"format": "newsml"})
+    document = etree.fromstring(response.content)
+    assert schema.validate(document), schema.error_log
+    assert document.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
+
+
+def test_a_ninjs_item_whose_uri_comes_late_imports_without_a_format(en, tmp_path):
+    """A uri after the first 64 KiB (bodies first, pretty-printed): the item was passed over
+    as "notes or a list" unless --format ninjs was given."""
+    body = "".join(f"<p>Paragraph {number} of the talks.</p>" for number in range(3000))
+    fields = {key: value for key, value in item(body=body).items() if key != "uri"}
+    late = json.dumps({**fields, "uri": "urn:late"}, indent=2).encode()
+    assert late.index(b'"uri"') > 64 * 1024
+    out, _ = run_import(write(tmp_path, "late.json", late), "--publish")
+    story = Story.objects.get()
+    assert out == f"published {story.get_absolute_url()}\n"
+    assert story.source_id == "partner:urn:late"
+
+
+def test_json_without_a_uri_is_named_as_a_ninjs_item_without_one(en, tmp_path):
+    fields = {key: value for key, value in item().items() if key != "uri"}
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="nothing could be imported"):
+        call_command("import", write(tmp_path, "no-uri.json", fields), "--publish", stderr=err)
+    assert "no-uri.json: the ninjs item has no uri, so it could not be told apart" in err.getvalue()
+    assert "passed over" not in err.getvalue()

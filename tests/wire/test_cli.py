@@ -11,6 +11,7 @@ from django.core.management.base import CommandError
 
 from dateline.stories.models import Tag
 from dateline.wire.models import MediaTopic, Subscriber, TopicMapping
+from dateline.wire.subscribers import add_subscriber
 from tests.factories import make_story
 from tests.processes import dateline_env, run_dateline
 from tests.wire.conftest import IPTC, pull, wire
@@ -179,3 +180,42 @@ def test_loadtopics_refuses_other_files(db, tmp_path, content):
         call_command("loadtopics", str(path), stdout=io.StringIO())
     with pytest.raises(CommandError, match="No such file"):
         call_command("loadtopics", str(tmp_path / "missing.json"), stdout=io.StringIO())
+
+
+@pytest.fixture
+def three_deliveries(editions, settings, django_capture_on_commit_callbacks):
+    """A subscriber with a webhook and a delivery queued for each of three stories."""
+    settings.WEBHOOK_ALLOW_PRIVATE = True
+    issued = add_subscriber("Daily", webhook_url="http://127.0.0.1:9/hook")
+    with django_capture_on_commit_callbacks(execute=True):  # deliveries are made after commit
+        for number in range(3):
+            make_story(editions[0], headline=f"Story {number}")
+    assert issued.subscriber.deliveries.count() == 3
+    return issued.subscriber
+
+
+def deliveries(*args: str) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    call_command("subscribers", "deliveries", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_deliveries_cut_by_limit_say_so_on_stderr(three_deliveries):
+    """The list stopped at 500 rows without a word."""
+    newest = list(three_deliveries.deliveries.values_list("pk", flat=True))
+    out, err = deliveries(str(three_deliveries.pk), "--limit", "2")
+    assert [int(line.split("\t")[0]) for line in out.splitlines()] == newest[:2]
+    assert err == "2 of 3 shown, the newest; --limit to see more\n"
+    out, err = deliveries(str(three_deliveries.pk), "--limit", "2", "--json")
+    assert [json.loads(line)["id"] for line in out.splitlines()] == newest[:2]
+    assert err == "2 of 3 shown, the newest; --limit to see more\n"
+    out, err = deliveries(str(three_deliveries.pk), "--limit", "3", "--json")
+    assert (len(out.splitlines()), err) == (3, "")
+    out, err = deliveries(str(three_deliveries.pk))  # the default, 500
+    assert (len(out.splitlines()), err) == (3, "")
+
+
+@pytest.mark.parametrize("limit", ["0", "-1", "x", "1.5", "1000001"])
+def test_a_deliveries_limit_that_is_no_count_is_refused(three_deliveries, limit):
+    with pytest.raises(CommandError, match=f"argument --limit: '{limit}': expected a whole number"):
+        deliveries(str(three_deliveries.pk), "--limit", limit)

@@ -1,6 +1,7 @@
 """Parse a wire file from disk in either format, sniffing it when asked to."""
 
 import datetime
+import json
 import os
 import re
 from pathlib import Path
@@ -69,11 +70,11 @@ def parse_file(
     """Parse the file at ``path`` as one text story, a Reuters SGML batch or one partner item
     (ninjs JSON or a NewsML-G2 newsItem).
 
-    ``"auto"`` picks ninjs for a JSON object with a ``"uri"`` in the first 64 KiB, NewsML-G2
-    for XML with a ``newsItem`` in IPTC's namespace there, Reuters SGML for a ``.sgm`` or
-    ``.sgml`` name or a ``<REUTERS`` tag there, else text. Sizes are checked before the whole
-    file is read. Raises :class:`CopyError` naming the file when it cannot be read, is
-    too big, does not match a forced ``format``, or fails to parse. The name in
+    ``"auto"`` picks ninjs for a JSON object (its first byte ``{``) or array, NewsML-G2 for
+    XML with a ``newsItem`` in IPTC's namespace in the first 64 KiB, Reuters SGML for a
+    ``.sgm`` or ``.sgml`` name or a ``<REUTERS`` tag there, else text. Sizes are checked
+    before the whole file is read. Raises :class:`CopyError` naming the file when it cannot
+    be read, is too big, does not match a forced ``format``, or fails to parse. The name in
     messages and story names is printable (:func:`printable_name`).
     """
     name = printable_name(path.name)
@@ -106,6 +107,9 @@ def parse_upload(
 def _parse(data, name, format, chosen, now, year_hint_date) -> ParseResult:
     if chosen in _PARTNER_PARSERS:
         return ParseResult(stories=[_PARTNER_PARSERS[chosen](data, name=name, now=now)])
+    if chosen == "text" and format == "auto" and _is_json_array(data):
+        # JSON, so no text copy; ninjs's parser says why it is no item either.
+        return ParseResult(stories=[parse_ninjs(data, name=name, now=now)])
     if chosen == "text":
         story = parse_text(data, name=name, now=now, year_hint_date=year_hint_date)
         return ParseResult(stories=[story])
@@ -123,6 +127,18 @@ def _chosen_format(path: Path, name: str, head: bytes, format: Format) -> Format
     if partner := sniff_partner_format(head):
         return partner
     return "reuters-sgml" if sniffed_sgml else "text"
+
+
+def _is_json_array(data: bytes) -> bool:
+    """Whether `data` is a JSON array: text copy may begin with "[" ("[CORRECTED] …"), so
+    only the whole file read as JSON tells."""
+    if not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
+        return False
+    try:
+        json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return False
+    return True
 
 
 def _check_size(name: str, size: int, chosen: Format) -> None:

@@ -10,6 +10,7 @@ import codecs
 import datetime
 import hashlib
 import json
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
@@ -31,6 +32,10 @@ _MAX_VERSION_DIGITS = 18
 _SHOWN_VERSION_CHARS = 40
 NAR = "{http://iptc.org/std/nar/2006-10-01/}"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+# A BCP 47 primary language subtag as stories keep it: two or three ASCII letters ("en", "fa",
+# "fil"). Anything else ("123", markup, a 20-letter word) is no language: it would be invalid
+# in NewsML-G2's xml:lang and in a page's lang, and longer than the column.
+_PRIMARY_LANGUAGE = re.compile(r"[a-z]{2,3}")
 
 
 @dataclass
@@ -189,10 +194,8 @@ def _story(item: PartnerItem, *, name: str, now: datetime.datetime, kind: str) -
     if dateline is None and located:
         dateline = Dateline(located, None, None, located)
     provider = " ".join(item.provider.split()) or "unknown partner"
-    language = item.language.replace("_", "-").split("-")[0].lower() or detect_language(
-        " ".join([headline, lead])
-    )
-    warnings = []
+    language, language_warning = _language(item.language, text=f"{headline} {lead}", name=name)
+    warnings = [language_warning] if language_warning else []
     if item.created_as_sent.strip() and item.created is None:
         warnings.append(
             f"{name}: the item's time {item.created_as_sent[:40]!r} is not an ISO 8601 time from "
@@ -215,6 +218,22 @@ def _story(item: PartnerItem, *, name: str, now: datetime.datetime, kind: str) -
         byline=" ".join(item.byline.split()),
         source_version=_version_number(item.version, name),
         embargoed_until=item.embargoed,
+    )
+
+
+def _language(sent: str, *, text: str, name: str) -> tuple[str, str | None]:
+    """The primary subtag of the item's language ("fr" for "fr-FR" or "fr_FR"), else the one
+    detected from `text`, with a warning naming the file when the item gave something that is
+    not a language tag (none given is no warning)."""
+    primary = sent.strip().replace("_", "-").split("-")[0].lower()
+    if _PRIMARY_LANGUAGE.fullmatch(primary):
+        return primary, None
+    detected = detect_language(text)
+    if not sent.strip():
+        return detected, None
+    return detected, (
+        f"{name}: the item's language {sent[:40]!r} is not a language tag (two or three "
+        f"letters, as 'en' or 'fr-FR'): {detected!r}, detected from its text, is used"
     )
 
 
@@ -396,10 +415,15 @@ def _walk(element: ET.Element, collector: BlockCollector) -> None:
 def sniff_partner_format(head: bytes) -> str | None:
     """``"ninjs"``, ``"newsml"`` or None, from the first bytes of a file (in UTF-8, or in
     UTF-16 as XML may be: its parser reads the declared encoding, and ninjs's names it as not
-    UTF-8)."""
+    UTF-8).
+
+    A JSON object is ninjs, whatever keys its first bytes hold: no wire copy in text begins
+    with ``{``, and ninjs is the only JSON read, so its parser names what such a file lacks
+    (a uri placed after a long body, or none at all) rather than the text parser calling it
+    notes."""
     head = _utf_16_as_utf_8(head)
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if text.startswith(b"{") and b'"uri"' in head:
+    if text.startswith(b"{"):
         return "ninjs"
     if text.startswith(b"<") and b"newsItem" in head and b"iptc.org/std/nar" in head:
         return "newsml"

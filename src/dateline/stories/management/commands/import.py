@@ -32,8 +32,9 @@ class Command(BaseCommand):
     help = (
         "Import wire copy as stories (drafts in the Incoming queue, or published with "
         "--publish), in batches. Prints '<draft|published> <URL path>' per story imported "
-        "('updated draft …' when a partner's newer version replaced its draft; --json: one JSON "
-        "object per line); names on stderr each file passed over and why. "
+        "('updated draft …' when a partner's newer version replaced its draft, which stays a "
+        "draft even with --publish; --json: one JSON object per line); names on stderr each file "
+        "passed over and why. "
         "Exits non-zero only when nothing could be imported."
     )
 
@@ -68,6 +69,8 @@ class Command(BaseCommand):
             if outcome.story is not None:
                 imported += 1
                 self._warnings.extend(outcome.parsed.warnings)  # each names its story already
+                if outcome.updated and publish:
+                    self._warnings.append(self._left_in_incoming(outcome))
                 self.stdout.write(self._line(outcome, as_json=as_json))
             elif isinstance(outcome.skipped, AlreadyImported):
                 skipped["already imported"] += 1
@@ -109,6 +112,17 @@ class Command(BaseCommand):
                     + (f" ({briefs:,} without a body)" if briefs else "")
                 )
             yield from result.stories
+
+    @staticmethod
+    def _left_in_incoming(outcome: Imported) -> str:
+        """Why a newer version imported with --publish is still a draft: it replaces the
+        content of a draft waiting in Incoming for the desk (imported without --publish, or
+        sent to the API) and changes nothing else; an editor publishes it (decision 0028)."""
+        return (
+            f"{outcome.parsed.source_name}: updated draft {outcome.story.get_absolute_url()}, "
+            "not published: a newer version of a draft still in Incoming replaces its text "
+            "only, whatever --publish says; an editor takes it up and publishes it"
+        )
 
     @staticmethod
     def _line(outcome: Imported, *, as_json: bool) -> str:

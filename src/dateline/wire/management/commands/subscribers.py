@@ -2,6 +2,7 @@
 for operators. A new key (and a new subscriber's webhook signing secret) is printed once and
 never again."""
 
+import argparse
 import json
 
 from django.core.management.base import BaseCommand, CommandError
@@ -10,7 +11,8 @@ from dateline.copy.characters import printable_name
 from dateline.wire import subscribers, webhooks
 from dateline.wire.models import Delivery, Subscriber
 
-DELIVERIES_LISTED = 500  # newest first
+DELIVERIES_LISTED = 500  # newest first, unless --limit says otherwise
+MAX_DELIVERIES_LISTED = 1_000_000
 
 
 class Command(BaseCommand):
@@ -41,6 +43,13 @@ class Command(BaseCommand):
         deliveries = commands.add_parser("deliveries", help="a subscriber's webhook deliveries")
         deliveries.add_argument("id", type=int)
         deliveries.add_argument("--state", choices=Delivery.State.values, default=None)
+        deliveries.add_argument(
+            "--limit",
+            type=deliveries_limit,
+            default=DELIVERIES_LISTED,
+            metavar="N",
+            help=f"the newest N (default {DELIVERIES_LISTED}); a cut list is said on stderr",
+        )
         deliveries.add_argument("--json", dest="as_json", action="store_true", help="one per line")
         redeliver = commands.add_parser("redeliver", help="send a dead letter again")
         redeliver.add_argument("delivery_id", type=int)
@@ -97,11 +106,13 @@ class Command(BaseCommand):
             return self._json({"id": subscriber.pk, "api_key": api_key})
         self.stdout.write(f"new API key for {subscriber.pk} (shown once): {api_key}")
 
-    def do_deliveries(self, *, id, state, as_json, **options):
+    def do_deliveries(self, *, id, state, limit, as_json, **options):
         listed = find(id).deliveries.all()
         if state:
             listed = listed.filter(state=state)
-        for delivery in listed[:DELIVERIES_LISTED]:
+        shown = list(listed[: limit + 1])  # one more than shown tells a cut list, uncounted
+        cut = len(shown) > limit
+        for delivery in shown[:limit]:
             line = delivery_summary(delivery)
             if as_json:
                 self._json(line)
@@ -110,6 +121,11 @@ class Command(BaseCommand):
                     f"{line['id']}\t{line['state']}\tstory {line['story']}\t"
                     f"attempts {line['attempts']}\t{line['webhook_id']}\t{line['last_error']}"
                 )
+        if cut:
+            # On stderr, so stdout stays the list (one JSON object a line with --json).
+            self.stderr.write(
+                f"{limit:,} of {listed.count():,} shown, the newest; --limit to see more"
+            )
 
     def do_redeliver(self, *, delivery_id, as_json, **options):
         delivery = Delivery.objects.filter(pk=delivery_id).first()
@@ -161,6 +177,20 @@ def delivery_summary(delivery: Delivery) -> dict:
         "pub_status": delivery.pub_status,
         "delivered_at": delivery.delivered_at.isoformat() if delivery.delivered_at else None,
     }
+
+
+def deliveries_limit(text: str) -> int:
+    """--limit's N: a whole number from 1 to MAX_DELIVERIES_LISTED (bounded, so that a
+    mistyped one cannot overflow the database's LIMIT)."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if not 1 <= number <= MAX_DELIVERIES_LISTED:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: expected a whole number from 1 to {MAX_DELIVERIES_LISTED:,}"
+        )
+    return number
 
 
 def _named(value: str | None, option: str, what: str) -> list[str]:
