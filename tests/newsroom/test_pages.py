@@ -71,8 +71,12 @@ def screens(newsroom):
         "password": chief.get("/newsroom/password/"),
         "login": client_for(None).get("/newsroom/login/"),
         "preview": chief.get(f"/newsroom/stories/{story.pk}/preview/"),
+        "form-expired": chief.post(
+            f"/newsroom/stories/{story.pk}/",
+            {**form_data(story, body="Typed.", action="save"), "csrfmiddlewaretoken": "stale"},
+        ),
     }
-    expected = {"conflict": 409, "forbidden": 403}
+    expected = {"conflict": 409, "forbidden": 403, "form-expired": 403}
     for name, response in pages.items():
         assert response.status_code == expected.get(name, 200), name
     return pages

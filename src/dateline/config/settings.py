@@ -261,6 +261,10 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# A form whose token no longer counts (signed in again in another tab, a page older than the
+# session): a newsroom screen that says so and gives a story's typed text back, not Django's
+# bare English page.
+CSRF_FAILURE_VIEW = "dateline.newsroom.views.refused.csrf_failure"
 
 if PRODUCTION:
     # Behind TLS: the proxy terminates HTTPS and says so in X-Forwarded-Proto.
