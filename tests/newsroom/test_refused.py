@@ -1,14 +1,19 @@
-"""Forms turned away before any view runs: a CSRF token that no longer counts (the member
-signed in again in another tab). The newsroom says what happened in its own look and gives a
-story form's typed text back; the public site answers in the edition's language."""
+"""Forms turned away before any view can use them: a CSRF token that no longer counts (the
+member signed in again in another tab), a form too large to read. The newsroom says what
+happened in its own look and gives a story form's typed text back when it could be read; the
+public site answers in the edition's language."""
+
+from urllib.parse import urlencode
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from dateline.stories import actions
 from dateline.stories.models import Status
 from tests.accounts.signing_in import newsroom_client, sign_in, signed_in
-from tests.newsroom.conftest import client_for, form_data, html, story_in
+from tests.factories import make_story
+from tests.newsroom.conftest import client_for, csrf_token, form_data, html, story_in
 
 pytestmark = pytest.mark.django_db
 
@@ -123,3 +128,38 @@ def test_a_public_address_gets_the_sites_page_in_the_editions_language(newsroom)
     assert page.find("html")["lang"] == "fa"
     assert page.find("h1").get_text() == "پذیرفته نشد"
     assert "این فرم منقضی شده بود" in page.find(role="alert").get_text()
+
+
+def test_a_form_too_large_to_read_is_a_413_naming_the_limits(newsroom):
+    story = story_in(newsroom, Status.DRAFT)
+    browser = client_for(newsroom["reporter"])
+    body = "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 200_000)
+    data = {**form_data(story, body=body), "csrfmiddlewaretoken": csrf_token(browser)}
+    response = browser.post(
+        f"/newsroom/stories/{story.pk}/",
+        urlencode(data),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 413
+    assert response["Cache-Control"] == "private, no-store"
+    page = html(response)
+    assert page.find("h1").get_text() == "This form was too large to read"
+    assert page.find(role="alert").get_text() == (
+        "Nothing was saved: the form came to 4.2 MB, and the site reads at most 4 MB of one"
+        " form. A story's body may be at most 1 MB (1,000,000 bytes): go back, shorten it or"
+        " split the story, and save again."
+    )
+    story.refresh_from_db()
+    assert story.version == 1
+
+
+def test_a_comment_too_large_to_read_is_the_sites_page(newsroom):
+    story = make_story(newsroom["fa"], headline="سد کرج", lead="سد پر شد.")
+    too_large = urlencode({"text": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)})
+    response = Client().post(
+        f"/fa/news/{story.pk}/comment", too_large, content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 413
+    page = html(response)
+    assert page.find("h1").get_text() == "پذیرفته نشد"
+    assert "بزرگ‌تر از اندازه‌ای است که این سایت می‌پذیرد" in page.find(role="alert").get_text()

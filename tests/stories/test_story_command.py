@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from dateline.stories.content import MAX_BODY_BYTES
 from dateline.stories.models import Correction, Status, Story
 from tests.factories import make_edition, make_member, make_story
 from tests.processes import dateline_env, run_dateline
@@ -176,6 +177,25 @@ def test_a_body_file_that_is_not_utf8_is_named(en, tmp_path):
         story_command("correct", str(story.code), "--note", "n", "--body-file", str(body))
     story.refresh_from_db()
     assert story.version == 1
+
+
+def test_a_body_file_over_the_bodys_limit_is_refused_and_one_at_it_is_taken(en, tmp_path):
+    """The screens' limit (stories.content.MAX_BODY_BYTES), with the screens' message."""
+    story = make_story(en)
+    body = tmp_path / "body.md"
+    body.write_text("x" * (MAX_BODY_BYTES + 1), encoding="utf-8")
+    with pytest.raises(CommandError) as refused:
+        story_command("correct", str(story.code), "--note", "n", "--body-file", str(body))
+    assert str(refused.value) == (
+        f"{body}: The body is 1,000,001 bytes; 1,000,000 bytes (1 MB) is the limit."
+        " Shorten it or split the story."
+    )
+    story.refresh_from_db()
+    assert story.version == 1
+    body.write_text("x" * MAX_BODY_BYTES, encoding="utf-8")
+    story_command("correct", str(story.code), "--note", "n", "--body-file", str(body))
+    story.refresh_from_db()
+    assert (story.version, len(story.body)) == (2, MAX_BODY_BYTES)
 
 
 def test_exit_status_and_messages_in_a_real_process(tmp_path):

@@ -41,6 +41,10 @@ MESSAGES: dict[str, str] = {
         "This form had expired or was not sent from this site, so it was not accepted."
         " Reload the page and send it again."
     ),
+    "too_large_text": N_(
+        "What you sent is larger than this site accepts, so it was not accepted."
+        " Shorten it and send it again."
+    ),
     "home": N_("Home"),
     "skip_to_content": N_("Skip to content"),
     "tagged": N_("Stories tagged"),
