@@ -95,12 +95,27 @@ def test_copy_that_cannot_be_parsed_is_explained_on_the_paste_box(newsroom):
     response = post(
         client_for(newsroom["reporter"]),
         "/newsroom/stories/new/",
-        {"action": "paste", "copy": "\u200b\n"},
+        {"action": "paste", "copy": "A headline and nothing after it\n"},
     )
     assert response.status_code == 200
     error = html(response).find(id="id_copy_error")
-    assert "The pasted copy" in error.get_text()
+    assert error.get_text(strip=True) == "The pasted copy: no story text after the headline"
     assert html(response).find("details", class_="paste").has_attr("open")
+
+
+@pytest.mark.parametrize("pasted", [" \n\t\n", "\u200b\u200f\n", "\u202b \u202c"])
+def test_pasting_nothing_visible_is_named_as_pasted_text_not_a_file(newsroom, pasted):
+    response = post(
+        client_for(newsroom["reporter"]),
+        "/newsroom/stories/new/",
+        {"action": "paste", "copy": pasted},
+    )
+    assert response.status_code == 200
+    error = html(response).find(id="id_copy_error").get_text(strip=True)
+    assert error == (
+        "The pasted copy has no text in it, only spaces, line breaks or invisible characters:"
+        " paste the story itself."
+    )
 
 
 def test_the_preview_button_shows_the_rendered_body_without_saving(newsroom):

@@ -169,6 +169,23 @@ def test_bad_input_gets_a_clear_error(en, args, message):
         story_command(*(arg.replace("{code}", str(story.code)) for arg in args))
 
 
+def test_publishing_an_embargoed_story_names_the_embargo_as_the_screens_do(en):
+    story = make_story(en, published=False)
+    until = (timezone.now() + datetime.timedelta(days=1)).replace(microsecond=0)
+    story_command("embargo", str(story.code), "--until", until.isoformat())
+    err = io.StringIO()  # each story's refusal on standard error, then the count
+    with pytest.raises(CommandError, match="1 of 1 stories could not be published"):
+        call_command("story", "publish", str(story.code), stdout=io.StringIO(), stderr=err)
+    utc = until.astimezone(datetime.UTC).isoformat(timespec="seconds")  # the command's clock
+    assert err.getvalue() == (
+        f"story {story.code}: Story {story.code} is embargoed until {utc}: it goes on the site"
+        " then by itself (subscribers have it already). To put it there sooner, embargo it"
+        " again with an earlier time.\n"
+    )
+    story.refresh_from_db()
+    assert story.embargo_until == until
+
+
 def test_a_body_file_that_is_not_utf8_is_named(en, tmp_path):
     story = make_story(en)
     body = tmp_path / "latin1.md"
