@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from dateline.discovery.models import RelatedStory
+from dateline.discovery.models import RelatedChoice, RelatedStory
 from dateline.discovery.related import CANDIDATES, Profiles, Scorer, refresh
 from dateline.stories.actions import (
     choose_related,
@@ -290,6 +290,28 @@ def test_the_command_line_shows_why_and_records_choices(editions, background):
         call_command("story", "related", str(story.pk), "--pick", str(story.pk))
     with pytest.raises(CommandError, match="neither picked nor excluded"):
         call_command("story", "related", str(story.pk), "--clear", str(other.pk))
+
+
+def test_the_command_line_refuses_to_pick_a_killed_story(editions):
+    """It would be listed "hidden" for good; in --json too the refusal is the others': a
+    message on standard error, exit 1, no line on standard output."""
+    en, _ = editions
+    story, killed = make_story(en), kill_story(make_story(en), reason="Legal advice")
+    out = io.StringIO()
+    refusal = (
+        f"story {story.pk}: Story {killed.pk} is killed: it is never shown, so it cannot be picked."
+    )
+    for json_flag in ([], ["--json"]):
+        with pytest.raises(CommandError) as refused:
+            call_command(
+                "story", "related", str(story.pk), "--pick", str(killed.pk), *json_flag, stdout=out
+            )
+        assert str(refused.value) == refusal
+    assert out.getvalue() == ""
+    assert not RelatedChoice.objects.exists()
+    # Excluding it is still allowed: it asks for nothing to be shown.
+    call_command("story", "related", str(story.pk), "--exclude", str(killed.pk), stdout=out)
+    assert RelatedChoice.objects.get().kind == RelatedChoice.Kind.EXCLUDE
 
 
 def test_rebuild_computes_every_list(editions, committed):

@@ -325,3 +325,42 @@ def test_a_replaced_persian_word_is_drawn_apart_from_its_replacement(
     space = added.evaluate("e => getComputedStyle(e, '::before').content")
     assert space == '" "'
     assert farah.problems == []
+
+
+def test_a_persian_body_is_set_in_the_persian_fonts_not_the_latin_monospace(
+    live_server,
+    newsroom,
+    browser,  # noqa: F811
+):
+    from dateline.stories import actions
+
+    def stories():
+        english = story_in(newsroom, Status.DRAFT)
+        persian = actions.create_story(
+            edition=newsroom["fa"],
+            headline="سد کرج",
+            lead="سد پر شد.",
+            body="بارش باران در تهران",
+            by=newsroom["fa_editor"],
+        )
+        return english, persian
+
+    english, persian = orm(stories)
+
+    def body_font(member: Watched) -> str:
+        return member.page.eval_on_selector("#id_body", "e => getComputedStyle(e).fontFamily")
+
+    farah = Watched(browser.new_context(viewport=DESKTOP), live_server.url)
+    farah.sign_in("farah")
+    farah.page.goto(f"{live_server.url}/newsroom/stories/{persian.pk}/")
+    assert body_font(farah).startswith("Vazirmatn")
+    # On the new-story form the body has no language yet: its text's direction decides.
+    farah.page.goto(f"{live_server.url}/newsroom/stories/new/")
+    assert body_font(farah).startswith("ui-monospace")
+    farah.page.fill("#id_body", "بارش باران در تهران")
+    assert body_font(farah).startswith("Vazirmatn")
+    chloe = Watched(browser.new_context(viewport=DESKTOP), live_server.url)
+    chloe.sign_in("chloe")
+    chloe.page.goto(f"{live_server.url}/newsroom/stories/{english.pk}/")
+    assert body_font(chloe).startswith("ui-monospace")
+    assert farah.problems == [] and chloe.problems == []

@@ -6,9 +6,11 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from bs4 import BeautifulSoup
+from django.conf import settings
 
 from dateline.stories import actions
 from dateline.stories.models import Status
@@ -71,8 +73,17 @@ def screens(newsroom):
         "password": chief.get("/newsroom/password/"),
         "login": client_for(None).get("/newsroom/login/"),
         "preview": chief.get(f"/newsroom/stories/{story.pk}/preview/"),
+        "form-expired": chief.post(
+            f"/newsroom/stories/{story.pk}/",
+            {**form_data(story, body="Typed.", action="save"), "csrfmiddlewaretoken": "stale"},
+        ),
+        "too-large": chief.post(
+            f"/newsroom/stories/{story.pk}/",
+            urlencode(form_data(story, body="x" * settings.DATA_UPLOAD_MAX_MEMORY_SIZE)),
+            content_type="application/x-www-form-urlencoded",
+        ),
     }
-    expected = {"conflict": 409, "forbidden": 403}
+    expected = {"conflict": 409, "forbidden": 403, "form-expired": 403, "too-large": 413}
     for name, response in pages.items():
         assert response.status_code == expected.get(name, 200), name
     return pages

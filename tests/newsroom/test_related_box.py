@@ -4,6 +4,7 @@ clear by news code; refusals come back on the form; a reporter sees no form."""
 import pytest
 
 from dateline.discovery.related import refresh
+from dateline.stories import actions
 from dateline.stories.models import Status, StoryChange
 from tests.newsroom.conftest import client_for, html, post, story_in
 
@@ -55,6 +56,7 @@ def test_an_editor_sees_why_and_picks_by_news_code(newsroom, listed):
     ("other", "choice", "reason"),
     [
         ("self", "pick", "cannot be related to itself"),
+        ("killed", "pick", "is killed: it is never shown, so it cannot be picked."),
         ("424242", "exclude", "No story 424242 in the Dateline English edition."),
         ("<script>alert(1)</script>", "pick", "Enter a whole number."),
         ("9" * 40, "pick", "less than or equal to"),
@@ -64,6 +66,8 @@ def test_an_editor_sees_why_and_picks_by_news_code(newsroom, listed):
 def test_a_refused_choice_is_shown_on_the_form(newsroom, listed, other, choice, reason):
     story, _ = listed
     editor = client_for(newsroom["editor"])
+    if other == "killed":
+        other = str(actions.kill_story(story_in(newsroom, Status.PUBLISHED), reason="Legal").pk)
     other = str(story.pk) if other == "self" else other
     response = post(
         editor,

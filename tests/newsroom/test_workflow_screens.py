@@ -246,6 +246,27 @@ def test_an_illegal_move_is_a_plain_message(newsroom):
     )
 
 
+def test_publishing_an_embargoed_story_names_the_embargo_and_how_to_bring_it_forward(newsroom):
+    """Published for the wire, not on the site: "is published: it cannot be published" was
+    the refusal, from a page opened before the embargo or a second tab."""
+    until = (timezone.now() + datetime.timedelta(hours=10)).replace(microsecond=0)
+    story = actions.embargo_story(story_in(newsroom, Status.APPROVED), until=until)
+    response = post(client_for(newsroom["editor"]), f"/newsroom/stories/{story.pk}/publish/")
+    assert response.status_code == 409
+    tehran = until.astimezone(TEHRAN).isoformat(timespec="seconds")  # the edition's clock
+    assert html(response).find(role="alert").get_text(strip=True) == (
+        f"Story {story.pk} is embargoed until {tehran}: it goes on the site then by itself"
+        " (subscribers have it already). To put it there sooner, embargo it again with an"
+        " earlier time."
+    )
+    story.refresh_from_db()
+    assert (story.status, story.embargo_until) == (Status.PUBLISHED, until)
+    # Other refusals name it embargoed too, not "published".
+    response = post(client_for(newsroom["editor"]), f"/newsroom/stories/{story.pk}/approve/")
+    refusal = html(response).find(role="alert").get_text(strip=True)
+    assert refusal == f"Story {story.pk} is embargoed until {tehran}: it cannot be approved."
+
+
 def test_a_refusal_is_a_403_page_with_the_reason(newsroom):
     story = story_in(newsroom, Status.SUBMITTED)
     response = post(client_for(newsroom["reporter"]), f"/newsroom/stories/{story.pk}/approve/")

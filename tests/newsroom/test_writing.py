@@ -2,6 +2,7 @@
 the private preview of any story, presence, history and restoring a version."""
 
 import datetime
+from urllib.parse import urlencode
 
 import pytest
 from django.core.cache import cache
@@ -9,9 +10,10 @@ from django.utils import timezone
 
 from dateline.newsroom import presence
 from dateline.stories import actions
+from dateline.stories.content import MAX_BODY_BYTES
 from dateline.stories.models import Status, Story
 from tests.factories import make_member
-from tests.newsroom.conftest import client_for, form_data, html, post, story_in
+from tests.newsroom.conftest import client_for, csrf_token, form_data, html, post, story_in
 
 pytestmark = pytest.mark.django_db
 
@@ -93,12 +95,27 @@ def test_copy_that_cannot_be_parsed_is_explained_on_the_paste_box(newsroom):
     response = post(
         client_for(newsroom["reporter"]),
         "/newsroom/stories/new/",
-        {"action": "paste", "copy": "\u200b\n"},
+        {"action": "paste", "copy": "A headline and nothing after it\n"},
     )
     assert response.status_code == 200
     error = html(response).find(id="id_copy_error")
-    assert "The pasted copy" in error.get_text()
+    assert error.get_text(strip=True) == "The pasted copy: no story text after the headline"
     assert html(response).find("details", class_="paste").has_attr("open")
+
+
+@pytest.mark.parametrize("pasted", [" \n\t\n", "\u200b\u200f\n", "\u202b \u202c"])
+def test_pasting_nothing_visible_is_named_as_pasted_text_not_a_file(newsroom, pasted):
+    response = post(
+        client_for(newsroom["reporter"]),
+        "/newsroom/stories/new/",
+        {"action": "paste", "copy": pasted},
+    )
+    assert response.status_code == 200
+    error = html(response).find(id="id_copy_error").get_text(strip=True)
+    assert error == (
+        "The pasted copy has no text in it, only spaces, line breaks or invisible characters:"
+        " paste the story itself."
+    )
 
 
 def test_the_preview_button_shows_the_rendered_body_without_saving(newsroom):
@@ -357,3 +374,27 @@ def test_presence_isolates_a_name_written_right_to_left_from_the_time_beside_it(
     assert line.get_text().startswith("Open by \u2068مریم احمدی\u2069 since ")
     answer = post(eddie, f"/newsroom/stories/{story.pk}/presence/").json()
     assert [other["name"] for other in answer["others"]] == ["\u2068مریم احمدی\u2069"]
+
+
+def test_a_body_over_the_limit_is_named_on_the_form_and_nothing_is_saved(newsroom):
+    """Sent as a browser sends the form (percent-encoded, three bytes on the wire for each of
+    the body's), a Persian body just over the limit reaches the form's check: the request is
+    not too large for Django to read."""
+    story = story_in(newsroom, Status.DRAFT)
+    body = "س" * (MAX_BODY_BYTES // 2 + 1)  # two bytes a letter in UTF-8
+    browser = client_for(newsroom["reporter"])
+    data = {**form_data(story, body=body), "csrfmiddlewaretoken": csrf_token(browser)}
+    response = browser.post(
+        f"/newsroom/stories/{story.pk}/",
+        urlencode(data),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 200
+    error = html(response).find(id="id_body_error").get_text(strip=True)
+    assert error == (
+        "The body is 1,000,002 bytes; 1,000,000 bytes (1 MB) is the limit."
+        " Shorten it or split the story."
+    )
+    assert value(html(response), "body") == body  # kept in the form, to shorten
+    story.refresh_from_db()
+    assert story.version == 1 and story.body != body

@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from dateline.discovery.search import reindex
@@ -123,6 +123,9 @@ def pages(client, editions, seed_story_or_none) -> dict[str, bytes]:
     solar_hijri = client.get("/fa/search?q=باران&from=۱۴۰۵-۰۹-۰۵&to=۱۴۰۴-۱۲-۳۰")
     found["search-fa-solar-hijri"] = solar_hijri.content
     found["server-error"] = server_error(RequestFactory().get("/fa/news/1/x")).content
+    refused = Client(enforce_csrf_checks=True).post(f"/fa/news/{persian.pk}/comment-form")
+    assert refused.status_code == 403  # the form fragment takes no POST: no CSRF exemption
+    found["refused-fa"] = refused.content
     return found
 
 

@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from dateline.copy import parse_text
+from dateline.stories.content import MAX_BODY_BYTES
 from dateline.stories.importing import ImportTarget, StorySkipped, import_story
 from dateline.stories.models import Story
 from tests.factories import make_edition, make_section
@@ -303,6 +304,17 @@ def test_reuters_story_with_an_invisible_headline_is_skipped_with_the_reason(edi
     _out, err = run_import(path)
     assert list(Story.objects.values_list("source_id", flat=True)) == ["reuters21578:9003"]
     assert "zwsp.sgm#NEWID=9002: headline has no visible characters; skipped" in err
+
+
+def test_copy_whose_body_is_over_the_limit_is_skipped_with_the_limit_named(editions, tmp_path):
+    path = tmp_path / "long.txt"
+    paragraphs = "\n\n".join(["A paragraph of the body, again and again."] * 30_000)
+    path.write_text(f"Headline\n\nTehran, IRNA - A lead.\n\n{paragraphs}\n", encoding="utf-8")
+    err = io.StringIO()
+    with pytest.raises(CommandError):  # nothing imported
+        call_command("import", str(path), stdout=io.StringIO(), stderr=err)
+    assert f"{MAX_BODY_BYTES:,} bytes (1 MB) is the limit" in err.getvalue()
+    assert not Story.objects.exists()
 
 
 @pytest.mark.parametrize(

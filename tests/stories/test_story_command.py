@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from dateline.stories.content import MAX_BODY_BYTES
 from dateline.stories.models import Correction, Status, Story
 from tests.factories import make_edition, make_member, make_story
 from tests.processes import dateline_env, run_dateline
@@ -168,6 +169,23 @@ def test_bad_input_gets_a_clear_error(en, args, message):
         story_command(*(arg.replace("{code}", str(story.code)) for arg in args))
 
 
+def test_publishing_an_embargoed_story_names_the_embargo_as_the_screens_do(en):
+    story = make_story(en, published=False)
+    until = (timezone.now() + datetime.timedelta(days=1)).replace(microsecond=0)
+    story_command("embargo", str(story.code), "--until", until.isoformat())
+    err = io.StringIO()  # each story's refusal on standard error, then the count
+    with pytest.raises(CommandError, match="1 of 1 stories could not be published"):
+        call_command("story", "publish", str(story.code), stdout=io.StringIO(), stderr=err)
+    utc = until.astimezone(datetime.UTC).isoformat(timespec="seconds")  # the command's clock
+    assert err.getvalue() == (
+        f"story {story.code}: Story {story.code} is embargoed until {utc}: it goes on the site"
+        " then by itself (subscribers have it already). To put it there sooner, embargo it"
+        " again with an earlier time.\n"
+    )
+    story.refresh_from_db()
+    assert story.embargo_until == until
+
+
 def test_a_body_file_that_is_not_utf8_is_named(en, tmp_path):
     story = make_story(en)
     body = tmp_path / "latin1.md"
@@ -176,6 +194,25 @@ def test_a_body_file_that_is_not_utf8_is_named(en, tmp_path):
         story_command("correct", str(story.code), "--note", "n", "--body-file", str(body))
     story.refresh_from_db()
     assert story.version == 1
+
+
+def test_a_body_file_over_the_bodys_limit_is_refused_and_one_at_it_is_taken(en, tmp_path):
+    """The screens' limit (stories.content.MAX_BODY_BYTES), with the screens' message."""
+    story = make_story(en)
+    body = tmp_path / "body.md"
+    body.write_text("x" * (MAX_BODY_BYTES + 1), encoding="utf-8")
+    with pytest.raises(CommandError) as refused:
+        story_command("correct", str(story.code), "--note", "n", "--body-file", str(body))
+    assert str(refused.value) == (
+        f"{body}: The body is 1,000,001 bytes; 1,000,000 bytes (1 MB) is the limit."
+        " Shorten it or split the story."
+    )
+    story.refresh_from_db()
+    assert story.version == 1
+    body.write_text("x" * MAX_BODY_BYTES, encoding="utf-8")
+    story_command("correct", str(story.code), "--note", "n", "--body-file", str(body))
+    story.refresh_from_db()
+    assert (story.version, len(story.body)) == (2, MAX_BODY_BYTES)
 
 
 def test_exit_status_and_messages_in_a_real_process(tmp_path):

@@ -261,6 +261,16 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# What Django reads of a form's fields (files apart) before refusing it with the "too large"
+# page (413, newsroom.views.refused.bad_request). A story's body at its limit
+# (stories.content.MAX_BODY_BYTES, 1,000,000 bytes) is up to three times that as the browser
+# sends it, percent-encoded (%D8%B3 for the two bytes of one Persian letter), and the rest of
+# the form needs room: above that, so the body's own check, with its message, speaks first.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 4_000_000
+# A form whose token no longer counts (signed in again in another tab, a page older than the
+# session): a newsroom screen that says so and gives a story's typed text back, not Django's
+# bare English page.
+CSRF_FAILURE_VIEW = "dateline.newsroom.views.refused.csrf_failure"
 
 if PRODUCTION:
     # Behind TLS: the proxy terminates HTTPS and says so in X-Forwarded-Proto.

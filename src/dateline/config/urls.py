@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("dateline.site.urls")),
 ]
 
+handler400 = "dateline.newsroom.views.refused.bad_request"
 handler404 = "dateline.site.views.page_not_found"
 handler500 = "dateline.site.views.server_error"

@@ -35,6 +35,16 @@ MESSAGES: dict[str, str] = {
     "not_found_text": N_("The page you asked for is not here. It may have moved or been removed."),
     "server_error_title": N_("Something went wrong"),
     "server_error_text": N_("We could not show this page. Please try again in a moment."),
+    # a request turned away before its page (site/refused.html)
+    "refused_title": N_("Not accepted"),
+    "form_expired_text": N_(
+        "This form had expired or was not sent from this site, so it was not accepted."
+        " Reload the page and send it again."
+    ),
+    "too_large_text": N_(
+        "What you sent is larger than this site accepts, so it was not accepted."
+        " Shorten it and send it again."
+    ),
     "home": N_("Home"),
     "skip_to_content": N_("Skip to content"),
     "tagged": N_("Stories tagged"),

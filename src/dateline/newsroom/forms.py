@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from dateline.comments.models import ModerationEvent, WordRule
 from dateline.copy import direction_for
+from dateline.copy.characters import has_visible_character
 from dateline.editions.models import CommentPolicy
 from dateline.stories.models import Section, Status, Story, StoryChange
 from dateline.stories.revisions import CONTENT_FIELDS
@@ -299,6 +300,16 @@ class PasteForm(Form):
         "the body. It fills the form below; nothing is saved until you create the story.",
         strip=False,
     )
+
+    def clean_copy(self) -> str:
+        """Refused here when there is nothing to read: the parser would speak of a file."""
+        copy = self.cleaned_data["copy"]
+        if not has_visible_character(copy):
+            raise forms.ValidationError(
+                "The pasted copy has no text in it, only spaces, line breaks or invisible "
+                "characters: paste the story itself."
+            )
+        return copy
 
 
 class UploadForm(Form):

@@ -325,6 +325,20 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return response
 
 
+def request_refused(request: HttpRequest, why: str, status: int) -> HttpResponse:
+    """A request turned away before its page was reached (a form that failed the CSRF check,
+    one too large to read), in the edition the URL points into; `why` is the label that says
+    so ('form_expired_text', 'too_large_text')."""
+    chrome = site_chrome()
+    edition_chrome_or_default = chrome.edition(_first_path_segment(request)) or chrome.default
+    if edition_chrome_or_default is None:
+        context = {"chrome": None, "edition": None, "labels": labels_for("en"), "why": why}
+        return TemplateResponse(request, "site/refused.html", context, status=status)
+    response = render_page(request, edition_chrome_or_default, "refused.html", why=why)
+    response.status_code = status
+    return response
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """The 500 page touches neither the database nor the cache: either may be what failed, so
     its language is guessed from the URL's first segment (an edition code such as 'fa')."""

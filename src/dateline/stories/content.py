@@ -17,6 +17,11 @@ from dateline.copy.characters import (
 from dateline.stories.models import Section, Story, Tag
 
 MAX_SLUG_LENGTH = 120
+# A story's body, in bytes of UTF-8: far beyond any story (some 150,000 English words), yet a
+# runaway paste or a wrong file is refused, named, before it is stored. Every writer meets it
+# in `clean_content`; `dateline story correct --body-file` reads no larger file; and
+# settings.DATA_UPLOAD_MAX_MEMORY_SIZE lets a form with a body over it reach that check.
+MAX_BODY_BYTES = 1_000_000
 # Plain-text fields with a length limit, checked before the database would refuse them.
 _LIMITED = ("byline", "dateline_place", "dateline_source")
 
@@ -27,6 +32,14 @@ def slug_for(headline: str) -> str:
     spaced = "".join(" " if unicodedata.category(c) == "Pd" else c for c in headline)
     slug = slugify(spaced, allow_unicode=True)[:MAX_SLUG_LENGTH].strip("-")
     return slug or "story"
+
+
+def body_over_limit(size: int) -> str:
+    """What a writer is told of a body of `size` bytes, over MAX_BODY_BYTES."""
+    return (
+        f"The body is {size:,} bytes; {MAX_BODY_BYTES:,} bytes "
+        f"({MAX_BODY_BYTES / 1_000_000:g} MB) is the limit. Shorten it or split the story."
+    )
 
 
 def clean_content(
@@ -45,7 +58,7 @@ def clean_content(
     which can show text in an order other than the stored one, and control characters (all but
     tab and line breaks, which become LF) are removed from every text field. A headline or lead
     with no visible character (only zero-width spaces, direction marks and the like) is refused
-    like an empty one.
+    like an empty one. A body over MAX_BODY_BYTES (in UTF-8) is refused.
     """
     headline, lead, body, byline, dateline_place, dateline_source = (
         without_controls(strip_bidi_controls(text)[0])
@@ -64,6 +77,9 @@ def clean_content(
         errors["headline"] = f"The headline is {len(headline)} characters long; 300 is the limit."
     if not lead:
         errors["lead"] = "A story needs a lead paragraph."
+    body_size = len(body.encode("utf-8", "surrogatepass"))
+    if body_size > MAX_BODY_BYTES:
+        errors["body"] = body_over_limit(body_size)
     values = {
         "byline": byline,
         "dateline_place": dateline_place,

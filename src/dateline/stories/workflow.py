@@ -7,6 +7,7 @@ command line and any later API are held to the same rules by construction.
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from dateline.accounts.models import Role
 from dateline.stories.models import Status, Story, StoryChange
@@ -138,16 +139,35 @@ _CANNOT = {
 
 def require_legal(action: str, story: Story) -> None:
     if story.status not in LEGAL_FROM[action]:
+        if _waiting_for_its_embargo(story) and action in (Action.PUBLISHED, Action.SCHEDULED):
+            raise IllegalTransition(
+                f"Story {story.code} is {_state_of(story)}: it goes on the site then by itself "
+                "(subscribers have it already). To put it there sooner, embargo it again with "
+                "an earlier time."
+            )
         cannot = _CANNOT.get(action, f"it cannot be {Action(action).label.lower()}")
-        raise IllegalTransition(
-            f"Story {story.code} is {Status(story.status).label.lower()}: {cannot}."
-        )
+        raise IllegalTransition(f"Story {story.code} is {_state_of(story)}: {cannot}.")
     if action == Action.EMBARGOED and story.status == Status.PUBLISHED and not story.is_embargoed:
         raise IllegalTransition(
             f"Story {story.code} is published and public already: an embargo cannot hold it."
         )
     if action == Action.UNLINKED and story.translation_group_id is None:
         raise IllegalTransition(f"Story {story.code} is not linked to any translation.")
+
+
+def _waiting_for_its_embargo(story: Story) -> bool:
+    """Published for the wire, on the site nowhere until its embargo ends."""
+    return story.status == Status.PUBLISHED and story.is_embargoed
+
+
+def _state_of(story: Story) -> str:
+    """The story's state as a refusal names it: "embargoed until <its end>" for one waiting
+    for its embargo, on the current time zone's clock (the newsroom makes changes on the
+    edition's)."""
+    if _waiting_for_its_embargo(story):
+        until = timezone.localtime(story.embargo_until).isoformat(timespec="seconds")
+        return f"embargoed until {until}"
+    return Status(story.status).label.lower()
 
 
 def require(person, action: str, story: Story) -> None:

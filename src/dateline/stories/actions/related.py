@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 
 from dateline.discovery.models import RelatedChoice
 from dateline.stories.actions.changes import state_change
-from dateline.stories.models import Story, StoryChange
+from dateline.stories.models import Status, Story, StoryChange
 
 CLEAR = "clear"
 CHOICES = (*RelatedChoice.Kind.values, CLEAR)
@@ -20,8 +20,9 @@ _DONE = {
 def choose_related(
     story: Story | int, other: int, choice: str, *, by=None, note: str = ""
 ) -> Story:
-    """Pick story `other` (a news code of the same edition) for `story`'s Related News,
-    exclude it, or clear the choice made before (`choice`: 'pick', 'exclude' or 'clear')."""
+    """Pick story `other` (a news code of the same edition, not killed) for `story`'s Related
+    News, exclude it, or clear the choice made before (`choice`: 'pick', 'exclude' or
+    'clear')."""
     if choice not in CHOICES:
         raise ValidationError(
             {"choice": f"Unknown choice {choice!r}: one of {', '.join(CHOICES)}."}
@@ -35,10 +36,18 @@ def choose_related(
             return current
         if other == current.pk:
             raise ValidationError({"other": f"Story {current.pk} cannot be related to itself."})
-        if not Story.objects.filter(pk=other, edition_id=current.edition_id).exists():
+        status = (
+            Story.objects.filter(pk=other, edition_id=current.edition_id)
+            .values_list("status", flat=True)
+            .first()
+        )
+        if status is None:
             raise ValidationError(
                 {"other": f"No story {other} in the {current.edition.name} edition."}
             )
+        if choice == RelatedChoice.Kind.PICK and status == Status.KILLED:
+            killed = f"Story {other} is killed: it is never shown, so it cannot be picked."
+            raise ValidationError({"other": killed})
         RelatedChoice.objects.update_or_create(
             story=current, other_id=other, defaults={"kind": choice, "by": by}
         )

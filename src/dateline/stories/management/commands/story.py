@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from dateline.discovery.related import explained
 from dateline.editions.models import unknown_edition
 from dateline.stories import actions
+from dateline.stories.content import MAX_BODY_BYTES, body_over_limit
 from dateline.stories.models import Status, Story
 from dateline.stories.workflow import ActionRefused
 
@@ -23,7 +24,6 @@ SIMPLE_CHANGES = {
     "publish": (actions.publish_story, "published"),
     "unpublish": (actions.unpublish_story, "unpublished"),
 }
-MAX_BODY_FILE = 1_000_000
 # `dateline story comments CODE POLICY`: the word on the command line, the value stored.
 COMMENT_POLICIES = {"pre": "pre", "post": "post", "closed": "closed", "inherit": ""}
 
@@ -400,8 +400,9 @@ def reason(error: Exception) -> str:
 
 def read_body(path: Path) -> str:
     try:
-        if path.stat().st_size > MAX_BODY_FILE:
-            raise CommandError(f"{path}: over {MAX_BODY_FILE:,} bytes; a body is smaller")
+        size = path.stat().st_size
+        if size > MAX_BODY_BYTES:  # refused unread, however large the file
+            raise CommandError(f"{path}: {body_over_limit(size)}")
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
         raise CommandError(f"{path}: not UTF-8 text (byte {error.start})") from None
