@@ -89,10 +89,13 @@ def fan_out_pending(
     change whose fan-out had half run, or that another worker sends at the same moment, comes
     to no harm."""
     cutoff = (now or timezone.now()) - grace
-    sent = 0
+    sent = last = 0
     while True:
+        # Onwards from the last change sent, not from the first row left: a row that stays
+        # (another worker's sweep sent it too and its DELETE has not committed) is not sent
+        # again and again in this call.
         due = list(
-            PendingFanOut.objects.filter(change__at__lte=cutoff)
+            PendingFanOut.objects.filter(change__at__lte=cutoff, change_id__gt=last)
             .order_by("change_id")
             .values_list("change_id", flat=True)[:CATCH_UP_BATCH]
         )
@@ -100,7 +103,7 @@ def fan_out_pending(
             return sent
         changes = StoryChange.objects.filter(pk__any_of=due).select_related("story__edition")
         _send_and_clear([(change.story, change) for change in changes.order_by("pk")])
-        sent += len(due)
+        sent, last = sent + len(due), due[-1]
 
 
 def _send_and_clear(fan_out: list[tuple[Story, StoryChange]]) -> None:
