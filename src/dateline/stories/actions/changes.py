@@ -91,9 +91,8 @@ def fan_out_pending(
     cutoff = (now or timezone.now()) - grace
     sent = last = 0
     while True:
-        # Onwards from the last change sent, not from the first row left: a row that stays
-        # (another worker's sweep sent it too and its DELETE has not committed) is not sent
-        # again and again in this call.
+        # Onwards from the last change sent, not from the first row left: a row its round
+        # left behind cannot keep this call going round for ever.
         due = list(
             PendingFanOut.objects.filter(change__at__lte=cutoff, change_id__gt=last)
             .order_by("change_id")
