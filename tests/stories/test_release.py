@@ -314,6 +314,9 @@ def test_the_worker_runs_due_tasks_and_sweeps_at_start(clock, edition, settings)
         ("disk I/O error", "release sweep failed; the next round retries"),
     ],
 )
+# Real commits: a sweep reads the outbox too, then closes its connection between rounds, which
+# a test's own open transaction would not survive on PostgreSQL.
+@pytest.mark.django_db(transaction=True)
 def test_a_failed_sweep_is_logged_and_the_sweeping_goes_on(monkeypatch, caplog, failure, logged):
     stop = threading.Event()
     calls = []

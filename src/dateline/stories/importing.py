@@ -77,6 +77,18 @@ class ImportTarget:
     # Per edition, read once a run: {tag id: section} of its mappings, and its default section.
     _mappings: dict[int, dict[int, Section]] = field(default_factory=dict, repr=False)
     _default_sections: dict[int, Section | None] = field(default_factory=dict, repr=False)
+    # Stories written by the transactions committed so far (new ones and updated drafts).
+    stored: int = 0
+
+    def count_on_commit(self, stories: int) -> None:
+        """Add `stories` to `stored` when the transaction under way commits. Called before the
+        writes, so it runs ahead of their fan-out, which an interruption may cut short: the
+        count is then still right (the outbox sends the rest later, decision 0050)."""
+
+        def count() -> None:
+            self.stored += stories
+
+        transaction.on_commit(count)
 
     def edition_for(self, parsed: ParsedStory) -> Edition:
         if self.edition is not None:
@@ -211,6 +223,7 @@ def import_story(parsed: ParsedStory, target: ImportTarget) -> Story:
     source_id = source_id_of(parsed)
     try:
         with transaction.atomic():
+            target.count_on_commit(1)
             tags = target.tags(parsed)
             new = new_story(
                 **_content(parsed, target, edition),
@@ -288,6 +301,7 @@ def _write_batch(checked: list[tuple[Imported, Edition, NewStory]], target: Impo
         return
     try:
         with transaction.atomic():
+            target.count_on_commit(len(checked))
             target.load_tags([outcome.parsed for outcome, _, _ in checked])
             for outcome, edition, new in checked:
                 new.tags = target.tags(outcome.parsed)
@@ -331,6 +345,7 @@ def _replace_older_version(outcome: Imported, target: ImportTarget) -> None:
     content = _content(parsed, target, story.edition)
     try:
         with transaction.atomic():
+            target.count_on_commit(1)
             outcome.story = replace_incoming_copy(
                 story,
                 version=parsed.source_version,

@@ -291,6 +291,23 @@ class StoryChange(models.Model):
         return f"#{self.pk} {self.action} {self.story_id} v{self.version}"
 
 
+class PendingFanOut(models.Model):
+    """A change whose `story_changed` has not been sent in full yet: the outbox (decision 0050).
+
+    Written in the transaction that logs the change and deleted once its fan-out has run, so a
+    process that stops between the commit and the end of the fan-out leaves the row behind,
+    and the worker's sweep sends the change again (`actions.changes.fan_out_pending`). Its
+    age is the change's `at`.
+    """
+
+    change = models.OneToOneField(
+        StoryChange, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"#{self.change_id} pending"
+
+
 class Revision(models.Model):
     """The full content of one version of a story, so any two can be compared or one restored."""
 

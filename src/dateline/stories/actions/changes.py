@@ -1,3 +1,4 @@
+import datetime
 import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -7,11 +8,18 @@ from django.utils import timezone
 
 from dateline.copy.characters import one_line
 from dateline.stories.actions import bulk
-from dateline.stories.models import Story, StoryChange
+from dateline.stories.models import PendingFanOut, Story, StoryChange
 from dateline.stories.signals import story_changed
 from dateline.stories.workflow import require
 
 logger = logging.getLogger(__name__)
+
+# How old a change whose fan-out is pending must be before the worker's sweep sends it again.
+# The process that made it sends it right after its commit (an import's batch of 500 in a few
+# seconds), so a row this old was left by a process that stopped on the way (decision 0050).
+FAN_OUT_GRACE = datetime.timedelta(seconds=60)
+# Pending changes sent again per round of `fan_out_pending`, the stories read with them.
+CATCH_UP_BATCH = 500
 
 
 def record_changes(
@@ -27,7 +35,11 @@ def record_changes_of(
     changes: Sequence[tuple[Story, StoryChange.Action]], *, by=None, note: str = ""
 ) -> list[StoryChange]:
     """`record_changes` for changes of many stories at once (an import's batch): one insert
-    for all, ids increasing in the order given, one `story_changed` per change on commit."""
+    for all, ids increasing in the order given, one `story_changed` per change on commit.
+
+    Each change is also put in the outbox (`PendingFanOut`) in the same transaction, and taken
+    out once its `story_changed` has gone: a process that stops in between leaves it for the
+    worker's sweep (`fan_out_pending`), so no committed change goes unannounced."""
     actor = by.pk if by is not None else None
     note = one_line(note)
     now = timezone.now()
@@ -46,9 +58,10 @@ def record_changes_of(
     ]
     _commit_in_order()
     bulk.insert(logged)  # the ids come back in order
+    bulk.insert_rows(PendingFanOut, ["change"], [(change.pk,) for change in logged])
     fan_out = [(story, change) for (story, _), change in zip(changes, logged, strict=True)]
     # One callback for the lot: registering one per change costs more than the insert.
-    transaction.on_commit(lambda: _send_each(fan_out), robust=True)
+    transaction.on_commit(lambda: _send_and_clear(fan_out), robust=True)
     return logged
 
 
@@ -64,6 +77,40 @@ def _commit_in_order() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHANGE_LOG_LOCK])
+
+
+def fan_out_pending(
+    *, grace: datetime.timedelta = FAN_OUT_GRACE, now: datetime.datetime | None = None
+) -> int:
+    """Send `story_changed` again for each change still in the outbox whose time is `grace`
+    or more before `now`, in change order, with its story as it is now; take them out; return
+    how many. The receivers take a change sent twice in their stride (the index and Related
+    News write the story as it is, a webhook delivery is one per subscriber and change), so a
+    change whose fan-out had half run, or that another worker sends at the same moment, comes
+    to no harm."""
+    cutoff = (now or timezone.now()) - grace
+    sent = last = 0
+    while True:
+        # Onwards from the last change sent, not from the first row left: a row its round
+        # left behind cannot keep this call going round for ever.
+        due = list(
+            PendingFanOut.objects.filter(change__at__lte=cutoff, change_id__gt=last)
+            .order_by("change_id")
+            .values_list("change_id", flat=True)[:CATCH_UP_BATCH]
+        )
+        if not due:
+            return sent
+        changes = StoryChange.objects.filter(pk__any_of=due).select_related("story__edition")
+        _send_and_clear([(change.story, change) for change in changes.order_by("pk")])
+        sent, last = sent + len(due), due[-1]
+
+
+def _send_and_clear(fan_out: list[tuple[Story, StoryChange]]) -> None:
+    _send_each(fan_out)
+    # Only now: a process stopped before here leaves the rows for `fan_out_pending`. A change
+    # a receiver failed on is taken out too (it was logged): sending it again every sweep
+    # would fail again.
+    PendingFanOut.objects.filter(change_id__any_of=[change.pk for _, change in fan_out]).delete()
 
 
 def _send_each(fan_out: list[tuple[Story, StoryChange]]) -> None:

@@ -2,7 +2,9 @@
 everything else on stderr (docs/operating.md, "Importing copy")."""
 
 import json
+import signal
 import sys
+import threading
 from collections import Counter
 from collections.abc import Iterator
 
@@ -58,28 +60,56 @@ class Command(BaseCommand):
     def handle(self, *args, paths, format, date, publish, edition, section, as_json, **options):
         target = self._target(edition, section, publish)
         target.date = date
+        stopped_by = signal.SIGINT
+
+        def stop(signum, frame):
+            nonlocal stopped_by
+            stopped_by = signum
+            # Not an Exception: the robust on-commit callbacks a fan-out runs in would catch
+            # that and carry on.
+            raise KeyboardInterrupt
+
+        # SIGTERM ends the import as Ctrl-C does. (Only the main thread may set a handler.)
+        on_main_thread = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGTERM, stop) if on_main_thread else None
+        try:
+            self._import(paths, format, date, target, as_json)
+        except KeyboardInterrupt:
+            # Every committed batch is whole, and its fan-out, if cut short, waits in the
+            # outbox for the worker (decision 0050): say so rather than print a traceback.
+            self.stderr.write(
+                f"interrupted: {target.stored:,} stories stored so far; `dateline worker` "
+                "indexes them and makes their webhook deliveries within a minute (or at once: "
+                "`dateline story catch-up --all`)"
+            )
+            raise SystemExit(128 + stopped_by) from None
+        finally:
+            if on_main_thread:
+                signal.signal(signal.SIGTERM, previous)
+
+    def _import(self, paths, format, date, target: ImportTarget, as_json: bool) -> None:
         self._counts: Counter[str] = Counter()
         self._warnings: list[str] = []
         imported = 0
         skipped: Counter[str] = Counter()
         progress = tqdm(unit=" stories", desc="importing", disable=None, file=sys.stderr)
         stories = self._parsed_stories(paths, format=format, date=date)
-        for outcome in import_stories(stories, target):
-            progress.update()
-            if outcome.story is not None:
-                imported += 1
-                self._warnings.extend(outcome.parsed.warnings)  # each names its story already
-                if outcome.updated and publish:
-                    self._warnings.append(self._left_in_incoming(outcome))
-                self.stdout.write(self._line(outcome, as_json=as_json))
-            elif isinstance(outcome.skipped, AlreadyImported):
-                skipped["already imported"] += 1
-            else:
-                skipped[
-                    "not applied" if isinstance(outcome.skipped, NotApplied) else "invalid"
-                ] += 1
-                self.stderr.write(f"{outcome.parsed.source_name}: skipped: {outcome.skipped}")
-        progress.close()
+        with progress:  # closed however the loop ends, so what follows starts on its own line
+            for outcome in import_stories(stories, target):
+                progress.update()
+                if outcome.story is not None:
+                    imported += 1
+                    self._warnings.extend(outcome.parsed.warnings)  # each names its story
+                    if outcome.updated and target.publish:
+                        self._warnings.append(self._left_in_incoming(outcome))
+                    self.stdout.write(self._line(outcome, as_json=as_json))
+                elif isinstance(outcome.skipped, AlreadyImported):
+                    skipped["already imported"] += 1
+                else:
+                    skipped[
+                        "not applied" if isinstance(outcome.skipped, NotApplied) else "invalid"
+                    ] += 1
+                    self.stderr.write(f"{outcome.parsed.source_name}: skipped: {outcome.skipped}")
         skipped["no body"] += self._counts["no body"]
         self._summarise(imported, +skipped)
         # A re-run that finds everything already there has nothing left to do: not a failure.

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from dateline.discovery.related import explained
 from dateline.editions.models import unknown_edition
 from dateline.stories import actions
+from dateline.stories.actions.changes import FAN_OUT_GRACE, fan_out_pending
 from dateline.stories.content import MAX_BODY_BYTES, body_over_limit
 from dateline.stories.models import Status, Story
 from dateline.stories.workflow import ActionRefused
@@ -58,7 +59,7 @@ class Command(BaseCommand):
     help = (
         "List, show and change stories: list, show, history, submit, approve, publish, "
         "unpublish, schedule, embargo, correct, comments, kill, translations, link, unlink, "
-        "related. "
+        "related; catch-up. "
         "Changes are checked against the roles of --as USER; without it they are made as the "
         "system operator."
     )
@@ -156,6 +157,19 @@ class Command(BaseCommand):
         kill.add_argument("--reason", required=True)
         self._add_actor(kill)
 
+        catch_up = commands.add_parser(
+            "catch-up",
+            help="index and make the webhook deliveries of the changes a stopped process "
+            f"left unsent (older than {FAN_OUT_GRACE.seconds} s, as the worker does)",
+        )
+        catch_up.add_argument(
+            "--all",
+            dest="everything",
+            action="store_true",
+            help="however recent (a change another process is sending now is sent twice, "
+            "which does no harm)",
+        )
+
     @staticmethod
     def _add_actor(parser):
         parser.add_argument(
@@ -165,7 +179,11 @@ class Command(BaseCommand):
     def handle(self, *args, command, **options):
         if command in SIMPLE_CHANGES:
             return self.do_simple(command, **options)
-        return getattr(self, f"do_{command}")(**options)
+        return getattr(self, f"do_{command.replace('-', '_')}")(**options)
+
+    def do_catch_up(self, *, everything: bool, **options):
+        sent = fan_out_pending(grace=datetime.timedelta(0) if everything else FAN_OUT_GRACE)
+        self.stdout.write(f"sent {sent:,} story changes left unsent")
 
     # --- reading ------------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.utils import is_locked_database_exception
 
+from dateline.stories.actions.changes import fan_out_pending
 from dateline.stories.actions.release import release_due
 from dateline.wire import webhooks
 
@@ -49,8 +50,9 @@ class Command(db_worker.Command):
     help = (
         "Run background tasks (django-tasks-db's worker) and release scheduled and embargoed "
         "stories: at start, on each story's own queued task, and in a periodic sweep that "
-        "catches any release a killed or stopped worker left undone; and send webhook "
-        "deliveries."
+        "catches any release a killed or stopped worker left undone, and any story change "
+        "whose indexing and webhook deliveries a stopped process left unmade; and send "
+        "webhook deliveries."
     )
 
     def handle(self, *args, **options):
@@ -123,13 +125,19 @@ class Command(db_worker.Command):
 
 
 def sweep() -> int:
-    """Release whatever is due; how many releases were logged. Never raises: a locked or
+    """Release whatever is due, then send again the changes a stopped process left in the
+    outbox (decision 0050); how many releases were logged. Never raises: a locked or
     unreachable database now must not end the worker, and the next sweep retries."""
     try:
         changes = release_due()
     except Exception as error:
         _failed("release sweep", error)
         changes = []
+    try:
+        if caught_up := fan_out_pending():
+            logger.warning("sent %s story changes a stopped process left unsent", caught_up)
+    except Exception as error:
+        _failed("fan-out catch-up", error)
     try:
         close_old_connections()
     except Exception:
