@@ -23,7 +23,10 @@ def test_the_worker_outlives_a_writer_holding_the_database(tmp_path, settings):
     run_dateline("migrate", "-v0", env=env, check=True)
     worker = start_dateline("worker", env=env)
     try:
-        time.sleep(2)  # started and polling
+        # Started and claiming: a task queued now has run (Django's start-up alone, before
+        # the worker polls, can take longer than any fixed wait on a busy machine).
+        enqueue_mark(env, started := tmp_path / "started.txt")
+        assert wait_for(started.exists, 30), "the worker never ran its first task"
         holder = sqlite3.connect(tmp_path / "var" / "dateline.sqlite3", isolation_level=None)
         holder.execute("BEGIN EXCLUSIVE")
         time.sleep(HELD_SECONDS)
