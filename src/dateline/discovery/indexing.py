@@ -8,7 +8,7 @@ from django.db.models.signals import post_delete
 from dateline.discovery.search import sync_stories
 from dateline.discovery.tasks import refresh_related
 from dateline.stories.models import Status, Story, StoryChange
-from dateline.stories.signals import story_changed
+from dateline.stories.signals import story_changes
 
 # Changes that alter neither a story's words nor whether it is public: no need to look. A story
 # created public is logged 'created' then 'published', and the second is looked at.
@@ -31,13 +31,19 @@ _PUBLIC_OR_NOT = frozenset(
 _REWORDED = frozenset({StoryChange.Action.EDITED, StoryChange.Action.RESTORED})
 
 
-def story_changed_receiver(sender, story: Story, change: StoryChange, **kwargs) -> None:
-    if change.action not in _UNSEEN:
-        sync_stories([story.pk])
-    if change.action in _PUBLIC_OR_NOT or (
-        change.action in _REWORDED and story.status == Status.PUBLISHED
-    ):
-        refresh_related.enqueue(story.pk)
+def story_changes_receiver(sender, changes: list[tuple[Story, StoryChange]], **kwargs) -> None:
+    """The stories of a batch of changes indexed at once (an import's 500 in one write, not
+    500), then their Related News queued: a refresh reads the words the index stores."""
+    if seen := {story.pk for story, change in changes if change.action not in _UNSEEN}:
+        sync_stories(seen)
+    queued = set()
+    for story, change in changes:
+        if story.pk not in queued and (
+            change.action in _PUBLIC_OR_NOT
+            or (change.action in _REWORDED and story.status == Status.PUBLISHED)
+        ):
+            queued.add(story.pk)
+            refresh_related.enqueue(story.pk)
 
 
 def story_deleted_receiver(sender, instance: Story, **kwargs) -> None:
@@ -45,5 +51,5 @@ def story_deleted_receiver(sender, instance: Story, **kwargs) -> None:
 
 
 def connect() -> None:
-    story_changed.connect(story_changed_receiver, dispatch_uid="discovery.search_index")
+    story_changes.connect(story_changes_receiver, dispatch_uid="discovery.search_index")
     post_delete.connect(story_deleted_receiver, sender=Story, dispatch_uid="discovery.deleted")

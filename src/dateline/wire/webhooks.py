@@ -95,15 +95,25 @@ def resolve(url: str) -> tuple[str, int, list[str]]:
 # --- Making deliveries from the change log ---------------------------------------------------
 
 
-def story_changed_receiver(sender, story: Story, change: StoryChange, **kwargs) -> None:
+def story_changes_receiver(sender, changes: list[tuple[Story, StoryChange]], **kwargs) -> None:
+    """Each change's deliveries, in order; nothing to look at when no subscriber has a webhook
+    (one query for a batch, where an import's 500 changes asked 1,000)."""
+    on_the_wire = [(story, change) for story, change in changes if change.action in WIRE_ACTIONS]
+    if not on_the_wire:
+        return
+    candidates = Subscriber.objects.filter(revoked_at__isnull=True).exclude(webhook_url="")
+    if not candidates.exists():
+        return
+    for story, change in on_the_wire:
+        _deliver_change(story, change, candidates)
+
+
+def _deliver_change(story: Story, change: StoryChange, candidates) -> None:
     """A delivery for each subscriber with a webhook that takes this story; for a kill, also
     each one it was ever sent to (or tried: a timed-out attempt may have arrived), even if its
     filters have changed since."""
-    if change.action not in WIRE_ACTIONS:
-        return
     if not StoryChange.objects.filter(story_id=story.pk, action__in=OUT_ACTIONS).exists():
         return
-    candidates = Subscriber.objects.filter(revoked_at__isnull=True).exclude(webhook_url="")
     targets = _taking(story, candidates)
     if change.action == StoryChange.Action.KILLED:
         received = Delivery.objects.filter(story_id=story.pk).exclude(attempts=0)
@@ -159,9 +169,9 @@ def _taking(story: Story, candidates) -> set[int]:
 
 
 def connect() -> None:
-    from dateline.stories.signals import story_changed
+    from dateline.stories.signals import story_changes
 
-    story_changed.connect(story_changed_receiver, dispatch_uid="wire.webhook_deliveries")
+    story_changes.connect(story_changes_receiver, dispatch_uid="wire.webhook_deliveries")
 
 
 # --- Claiming and sending ----------------------------------------------------------------------

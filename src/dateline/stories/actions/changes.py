@@ -9,7 +9,7 @@ from django.utils import timezone
 from dateline.copy.characters import one_line
 from dateline.stories.actions import bulk
 from dateline.stories.models import PendingFanOut, Story, StoryChange
-from dateline.stories.signals import story_changed
+from dateline.stories.signals import story_changed, story_changes
 from dateline.stories.workflow import require
 
 logger = logging.getLogger(__name__)
@@ -114,8 +114,14 @@ def _send_and_clear(fan_out: list[tuple[Story, StoryChange]]) -> None:
 
 
 def _send_each(fan_out: list[tuple[Story, StoryChange]]) -> None:
-    """`story_changed` for each change in order. A receiver that raises is logged and the next
-    change still goes out, as with one robust on_commit callback per change."""
+    """`story_changes` for the lot, then `story_changed` for each change in order. A receiver
+    that raises is logged and the rest still go out, as with one robust on_commit callback per
+    change."""
+    try:
+        story_changes.send(sender=Story, changes=fan_out)
+    except Exception:
+        first, last = fan_out[0][1].pk, fan_out[-1][1].pk
+        logger.exception("a story_changes receiver failed on changes %s to %s", first, last)
     for story, change in fan_out:
         try:
             story_changed.send(sender=Story, story=story, change=change)
