@@ -15,7 +15,7 @@ from dateline.discovery import backends
 from dateline.discovery import search as search_module
 from dateline.discovery.backends import Filters, backend
 from dateline.discovery.query import parse_query
-from dateline.discovery.search import best_matches, document_of, reindex, sync_stories
+from dateline.discovery.search import best_matches, public_documents, reindex, sync_stories
 from dateline.stories.actions import correct_story, edit_story, kill_story, unpublish_story
 from dateline.stories.models import Story, Tag
 from dateline.stories.tagging import tags_for
@@ -29,9 +29,8 @@ HOUR = datetime.timedelta(hours=1)
 def truth() -> tuple[int, dict[str, int]]:
     """The frequencies counted afresh from the public stories, as the index should hold them."""
     counts = collections.Counter()
-    public = list(Story.objects.public())
-    for story in public:
-        document = document_of(story)
+    public = public_documents(Story.objects.public().values_list("pk", flat=True))
+    for document in public:
         counts.update(set(f"{document.headline} {document.lead} {document.body}".split()))
     return len(public), dict(counts)
 

@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from dateline.discovery.models import RelatedChoice, RelatedStory
 from dateline.discovery.related import CANDIDATES, Profiles, Scorer, refresh
@@ -25,6 +26,7 @@ from dateline.stories.actions import (
 )
 from dateline.stories.models import Status, Story, StoryChange
 from tests.factories import make_section, make_story
+from tests.stories.test_fan_out_outbox import CROPS, reuters_file
 
 pytestmark = pytest.mark.django_db
 
@@ -326,6 +328,25 @@ def test_rebuild_computes_every_list(editions, committed):
     assert stored(first) == [second.pk] and stored(second) == [first.pk]
     with pytest.raises(CommandError, match="no edition 'xx'"):
         call_command("related", "--rebuild", "--edition", "xx")
+
+
+def test_an_imported_batch_is_related_by_one_task(editions, committed, client, tmp_path):
+    """An import's batch queues one refresh for all its stories (a task per story cost the
+    import half its time), which gives each of them its list."""
+    with committed():
+        call_command(
+            "import", str(reuters_file(tmp_path / "reut2-000.sgm")), "--publish",
+            "--edition", "en", stdout=io.StringIO(),
+        )  # fmt: skip
+    imported = sorted(Story.objects.public().values_list("pk", flat=True))
+    assert len(imported) == len(CROPS)
+    [queued] = DBTaskResult.objects.all()
+    assert queued.task_path == "dateline.discovery.tasks.refresh_related"
+    assert sorted(queued.args_kwargs["args"]) == imported
+    assert not RelatedStory.objects.exists()
+    queued.task.call(*queued.args_kwargs["args"])
+    for story in Story.objects.public():
+        assert len(on_page(client, story)) == 5  # eight stories of crop prices: five each
 
 
 def test_lists_are_scored_outside_the_transaction_that_writes_them(

@@ -13,7 +13,7 @@ from dateline.stories import actions
 from dateline.stories.models import Status
 from tests.accounts.signing_in import newsroom_client, sign_in, signed_in
 from tests.factories import make_story
-from tests.newsroom.conftest import client_for, csrf_token, form_data, html, story_in
+from tests.newsroom.conftest import client_for, form_data, html, save_as_a_browser, story_in
 
 pytestmark = pytest.mark.django_db
 
@@ -134,12 +134,7 @@ def test_a_form_too_large_to_read_is_a_413_naming_the_limits(newsroom):
     story = story_in(newsroom, Status.DRAFT)
     browser = client_for(newsroom["reporter"])
     body = "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 200_000)
-    data = {**form_data(story, body=body), "csrfmiddlewaretoken": csrf_token(browser)}
-    response = browser.post(
-        f"/newsroom/stories/{story.pk}/",
-        urlencode(data),
-        content_type="application/x-www-form-urlencoded",
-    )
+    response = save_as_a_browser(browser, story, body=body)
     assert response.status_code == 413
     assert response["Cache-Control"] == "private, no-store"
     page = html(response)

@@ -2,7 +2,6 @@
 the private preview of any story, presence, history and restoring a version."""
 
 import datetime
-from urllib.parse import urlencode
 
 import pytest
 from django.core.cache import cache
@@ -13,7 +12,7 @@ from dateline.stories import actions
 from dateline.stories.content import MAX_BODY_BYTES
 from dateline.stories.models import Status, Story
 from tests.factories import make_member
-from tests.newsroom.conftest import client_for, csrf_token, form_data, html, post, story_in
+from tests.newsroom.conftest import client_for, form_data, html, post, save_as_a_browser, story_in
 
 pytestmark = pytest.mark.django_db
 
@@ -383,12 +382,7 @@ def test_a_body_over_the_limit_is_named_on_the_form_and_nothing_is_saved(newsroo
     story = story_in(newsroom, Status.DRAFT)
     body = "س" * (MAX_BODY_BYTES // 2 + 1)  # two bytes a letter in UTF-8
     browser = client_for(newsroom["reporter"])
-    data = {**form_data(story, body=body), "csrfmiddlewaretoken": csrf_token(browser)}
-    response = browser.post(
-        f"/newsroom/stories/{story.pk}/",
-        urlencode(data),
-        content_type="application/x-www-form-urlencoded",
-    )
+    response = save_as_a_browser(browser, story, body=body)
     assert response.status_code == 200
     error = html(response).find(id="id_body_error").get_text(strip=True)
     assert error == (

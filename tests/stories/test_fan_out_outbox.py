@@ -5,6 +5,7 @@ each subscriber gets one webhook delivery per change, however often it is sent a
 
 import datetime
 import io
+import json
 import os
 import signal
 from pathlib import Path
@@ -169,3 +170,6 @@ def test_an_operator_sends_the_pending_changes_at_once(edition, client):
     assert out.getvalue().splitlines()[-1] == "sent 2 story changes left unsent"
     assert not PendingFanOut.objects.exists()
     assert found(client, "cotton") == ["cotton crop fails"]
+    make_story(edition, headline="Barley crop recovers")
+    call_command("story", "catch-up", "--all", "--json", stdout=out)
+    assert json.loads(out.getvalue().splitlines()[-1]) == {"sent": 2}

@@ -17,11 +17,14 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
 from dateline.config import environment
 from dateline.stories.actions import correct_story, embargo_story, kill_story
+from dateline.stories.models import StoryChange
 from dateline.wire import webhooks
 from dateline.wire.models import Delivery, Subscriber
 from dateline.wire.subscribers import Refused, add_subscriber
@@ -255,6 +258,54 @@ def test_a_kill_reaches_every_subscriber_that_had_the_story(
         assert "bodies" not in notice and notice["edNote"]
         assert schema_errors(ninjs_validators["3.3"], notice) == []
     assert persian.requests == []
+
+
+def test_a_batch_of_changes_costs_the_queries_of_one(editions, pushing, receivers):
+    """An import announces its changes as one batch (`story_changes`): their deliveries are
+    found and written with as many queries for twenty stories as for two, each subscriber
+    getting exactly the stories its filters take, and a kill every subscriber that had it."""
+    en, fa = editions
+    everyone = subscribe(receivers(), "Everyone").subscriber
+    persian = subscribe(receivers(), "Persian", editions=["fa"]).subscriber
+    had_it = subscribe(receivers(), "Had it", editions=["fa"]).subscriber
+
+    def delivered_again(stories) -> tuple[int, set[tuple[int, int, str]]]:
+        """Queries and (subscriber, story, action) of the deliveries the stories' wire changes
+        make when announced again as one batch."""
+        changes = StoryChange.objects.filter(story__in=stories).select_related("story")
+        Delivery.objects.filter(attempts=0).delete()  # those sent earlier stay: they had it
+        with CaptureQueriesContext(connection) as queries:
+            webhooks.story_changes_receiver(None, [(c.story, c) for c in changes.order_by("pk")])
+        made = Delivery.objects.filter(attempts=0)
+        made = made.values_list("subscriber", "story", "change__action")
+        return len(queries), set(made)
+
+    def batch(count):
+        stories = [make_story(en, headline=f"Rail {n}") for n in range(count - 1)]
+        killed = make_story(en, headline="Withdrawn")
+        Delivery.objects.create(
+            subscriber=had_it,
+            story=killed,
+            change=killed.changes.last(),
+            webhook_id=f"msg_{killed.code}",
+            attempts=1,
+        )
+        kill_story(killed, reason="Wrong")
+        return [*stories, make_story(fa, headline="راه‌آهن"), killed]
+
+    small, large = batch(2), batch(20)
+    queries_small, _ = delivered_again(small)
+    queries_large, made_large = delivered_again(large)
+    assert queries_large == queries_small
+    persian_story, killed = large[-2], large[-1]
+    published, kill = StoryChange.Action.PUBLISHED, StoryChange.Action.KILLED
+    expected = {(everyone.pk, s.code, published) for s in large}
+    expected |= {
+        (persian.pk, persian_story.code, published),
+        (had_it.pk, persian_story.code, published),
+    }
+    expected |= {(everyone.pk, killed.code, kill), (had_it.pk, killed.code, kill)}
+    assert made_large == expected
 
 
 def test_a_queued_earlier_version_is_never_sent_as_live(editions, pushing, receivers):

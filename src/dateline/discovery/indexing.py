@@ -33,17 +33,18 @@ _REWORDED = frozenset({StoryChange.Action.EDITED, StoryChange.Action.RESTORED})
 
 def story_changes_receiver(sender, changes: list[tuple[Story, StoryChange]], **kwargs) -> None:
     """The stories of a batch of changes indexed at once (an import's 500 in one write, not
-    500), then their Related News queued: a refresh reads the words the index stores."""
+    500), then their Related News queued, as one task: a refresh reads the words the index
+    stores."""
     if seen := {story.pk for story, change in changes if change.action not in _UNSEEN}:
         sync_stories(seen)
-    queued = set()
-    for story, change in changes:
-        if story.pk not in queued and (
-            change.action in _PUBLIC_OR_NOT
-            or (change.action in _REWORDED and story.status == Status.PUBLISHED)
-        ):
-            queued.add(story.pk)
-            refresh_related.enqueue(story.pk)
+    to_refresh = {
+        story.pk: None
+        for story, change in changes
+        if change.action in _PUBLIC_OR_NOT
+        or (change.action in _REWORDED and story.status == Status.PUBLISHED)
+    }
+    if to_refresh:
+        refresh_related.enqueue(*to_refresh)
 
 
 def story_deleted_receiver(sender, instance: Story, **kwargs) -> None:

@@ -54,6 +54,7 @@ TAG_WEIGHT_WITH_MODEL = 0.01  # tags are then a tie-breaker: more cost precision
 FEEDBACK = 10
 FEEDBACK_WEIGHT = 10.0
 REBUILD_BATCH = 200
+PROFILES_KEPT = 50_000  # profiles a rebuild or a batch's refreshes keep before starting over
 FIT_SEED = 29
 EXPLAINED_WORDS = 3
 COMMON_SHARE = 0.2  # a word in more of the stories than this never explains a match
@@ -616,7 +617,7 @@ def rebuild(edition=None, *, progress: Callable[[int], None] = lambda done: None
     Returns how many lists."""
     profiles = Profiles(backend().word_counts(None))
     fit(edition, profiles)  # the stories it reads are kept for the lists
-    profiles.forget_if_over(50_000)
+    profiles.forget_if_over(PROFILES_KEPT)
     scorer = Scorer(profiles)
     stories = Story.objects.public().order_by("pk")
     if edition is not None:
@@ -629,7 +630,7 @@ def rebuild(edition=None, *, progress: Callable[[int], None] = lambda done: None
         done += len(codes)
         after = codes[-1]
         progress(done)
-        profiles.forget_if_over(50_000)
+        profiles.forget_if_over(PROFILES_KEPT)
     return done
 
 

@@ -26,8 +26,10 @@ def counts_of(document: Document) -> Counter:
             body = body[:MAX_TEXT_CHARS]
         else:  # the last word is cut short, another word: left out
             body = body[:MAX_TEXT_CHARS].rpartition(" ")[0]
-    words = f"{document.headline} {document.lead} {body}".split()
-    return Counter(word for word in words if not _NUMBER.fullmatch(word))
+    counts = Counter(f"{document.headline} {document.lead} {body}".split())
+    for number in [word for word in counts if _NUMBER.fullmatch(word)]:  # each once, not each time
+        del counts[number]
+    return counts
 
 
 def encoded(counts: Counter) -> str:

@@ -169,6 +169,9 @@ class Command(BaseCommand):
             help="however recent (a change another process is sending now is sent twice, "
             "which does no harm)",
         )
+        catch_up.add_argument(
+            "--json", dest="as_json", action="store_true", help='{"sent": N} on one line'
+        )
 
     @staticmethod
     def _add_actor(parser):
@@ -181,9 +184,12 @@ class Command(BaseCommand):
             return self.do_simple(command, **options)
         return getattr(self, f"do_{command.replace('-', '_')}")(**options)
 
-    def do_catch_up(self, *, everything: bool, **options):
+    def do_catch_up(self, *, everything: bool, as_json: bool, **options):
         sent = fan_out_pending(grace=datetime.timedelta(0) if everything else FAN_OUT_GRACE)
-        self.stdout.write(f"sent {sent:,} story changes left unsent")
+        if as_json:
+            self._json({"sent": sent})
+        else:
+            self.stdout.write(f"sent {sent:,} story changes left unsent")
 
     # --- reading ------------------------------------------------------------------------------
 
