@@ -4,12 +4,13 @@ import datetime
 
 import pytest
 from django.db import connection
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from dateline.stories.actions import correct_story
 from dateline.stories.compiled import Compiled
-from dateline.stories.models import Story, Tag
+from dateline.stories.models import Correction, Story, Tag
 from tests.factories import make_edition, make_section, make_story
 
 pytestmark = pytest.mark.django_db
@@ -37,9 +38,9 @@ def test_answers_what_the_queryset_answers_for_each_value(editions):
     theirs = [make_story(persian) for _ in range(2)]
     make_story(english, published=False)
     now = timezone.now()
-    assert codes_of(PUBLIC_IN_EDITION.raw(edition=english.pk, now=now)) == codes_of(ours)
+    assert codes_of(PUBLIC_IN_EDITION.instances(edition=english.pk, now=now)) == codes_of(ours)
     # The same compiled SQL, other values: not the first edition's answer again.
-    assert codes_of(PUBLIC_IN_EDITION.raw(edition=persian.pk, now=now)) == codes_of(theirs)
+    assert codes_of(PUBLIC_IN_EDITION.instances(edition=persian.pk, now=now)) == codes_of(theirs)
 
 
 def test_the_moment_is_a_value_not_a_constant(editions):
@@ -50,9 +51,9 @@ def test_the_moment_is_a_value_not_a_constant(editions):
     lifted = timezone.now() + datetime.timedelta(hours=1)
     Story.objects.filter(pk=story.pk).update(embargo_until=lifted)
     before = lifted - datetime.timedelta(seconds=1)
-    assert codes_of(PUBLIC_IN_EDITION.raw(edition=english.pk, now=before)) == []
-    assert codes_of(PUBLIC_IN_EDITION.raw(edition=english.pk, now=lifted)) == [story.code]
-    assert codes_of(PUBLIC_IN_EDITION.raw(edition=english.pk, now=before)) == []
+    assert codes_of(PUBLIC_IN_EDITION.instances(edition=english.pk, now=before)) == []
+    assert codes_of(PUBLIC_IN_EDITION.instances(edition=english.pk, now=lifted)) == [story.code]
+    assert codes_of(PUBLIC_IN_EDITION.instances(edition=english.pk, now=before)) == []
 
 
 def test_lists_of_each_length(editions):
@@ -61,12 +62,12 @@ def test_lists_of_each_length(editions):
     draft = make_story(english, published=False)
     now = timezone.now()
     wanted = [stories[2].code, draft.code, stories[0].code]
-    assert codes_of(PUBLIC_AMONG.raw(codes=wanted, now=now)) == sorted(
+    assert codes_of(PUBLIC_AMONG.instances(codes=wanted, now=now)) == sorted(
         [stories[0].code, stories[2].code]
     )
-    assert codes_of(PUBLIC_AMONG.raw(codes=[stories[3].code], now=now)) == [stories[3].code]
+    assert codes_of(PUBLIC_AMONG.instances(codes=[stories[3].code], now=now)) == [stories[3].code]
     everyone = [s.code for s in stories]
-    assert codes_of(PUBLIC_AMONG.raw(codes=everyone, now=now)) == everyone
+    assert codes_of(PUBLIC_AMONG.instances(codes=everyone, now=now)) == everyone
 
 
 def test_a_list_looked_up_as_one_parameter_is_compiled_once_for_every_length(editions):
@@ -83,7 +84,7 @@ def test_a_list_looked_up_as_one_parameter_is_compiled_once_for_every_length(edi
     now = timezone.now()
     for wanted in ([stories[2].code, draft.code, stories[0].code], [stories[3].code], [9]):
         expected = [s.code for s in stories if s.code in wanted]
-        assert codes_of(query.raw(codes=wanted, now=now)) == expected
+        assert codes_of(query.instances(codes=wanted, now=now)) == expected
     assert query.rows(codes=[s.code for s in stories], now=now)
     assert [row[0] for row in query.rows(codes=[stories[1].code, draft.code], now=now)] == [
         stories[1].code
@@ -108,12 +109,41 @@ def test_models_fields_and_annotations_come_back(editions):
             .filter(code=code)
         )
     )
-    [found] = query.raw(code=story.code, now=timezone.now())
+    [found] = query.instances(code=story.code, now=timezone.now())
     assert isinstance(found, Story)
     assert found.headline == "Talks resume in Vienna"
     assert found.published_at == Story.objects.get(pk=story.pk).published_at  # converted
     assert found.section_id == section.pk
     assert found.in_section == 1
+
+
+def test_instances_are_the_querysets_own(editions):
+    """Deferred fields deferred, every field and annotation (an EXISTS among them) as the
+    queryset's own instances hold them, for stories with and without what is annotated."""
+    english, _ = editions
+    corrected = make_story(english, headline="Talks resume in Vienna")
+    correct_story(corrected, note="The city was misnamed.", lead="Talks resume.")
+    plain = make_story(english, headline="Rail strike ends")
+
+    def build(edition, now):
+        return (
+            Story.objects.public(now=now)
+            .defer("body", "body_html")
+            .annotate(corrected=Exists(Correction.objects.filter(story=OuterRef("pk"))))
+            .filter(edition_id=edition)
+            .order_by("code")
+        )
+
+    def state(story) -> dict:
+        return {name: value for name, value in vars(story).items() if name != "_state"}
+
+    now = timezone.now()
+    ours, theirs = Compiled(build).instances(edition=english.pk, now=now), build(english.pk, now)
+    assert [state(s) for s in ours] == [state(s) for s in theirs]
+    assert [s.get_deferred_fields() for s in ours] == [{"body", "body_html"}] * 2
+    assert [(s.code, s.corrected) for s in ours] == [(corrected.code, True), (plain.code, False)]
+    with pytest.raises(TypeError, match="rows, not instances"):
+        Compiled(lambda code: Story.objects.filter(code=code).values_list("code")).instances(code=1)
 
 
 def test_rows_come_back_as_python_values(editions):
@@ -143,7 +173,7 @@ def test_compiles_once_then_only_runs(editions):
     )
     for _ in range(3):
         with CaptureQueriesContext(connection) as queries:
-            list(query.raw(edition=english.pk, now=timezone.now()))
+            list(query.instances(edition=english.pk, now=timezone.now()))
         assert len(queries) == 1
     assert len(built) == 1
 
@@ -152,7 +182,7 @@ def test_a_value_written_into_the_sql_is_refused(editions):
     english, _ = editions
     ignores_edition = Compiled(lambda edition, now: Story.objects.public(now=now))
     with pytest.raises(ValueError, match=r"\['edition'\] are not parameters"):
-        ignores_edition.raw(edition=english.pk, now=timezone.now())
+        ignores_edition.instances(edition=english.pk, now=timezone.now())
 
 
 @pytest.mark.parametrize(
@@ -166,12 +196,12 @@ def test_a_value_written_into_the_sql_is_refused(editions):
 )
 def test_other_kinds_of_value_are_refused(editions, values):
     with pytest.raises(TypeError, match="ints, strings, aware datetimes or lists of ints"):
-        PUBLIC_IN_EDITION.raw(**values)
+        PUBLIC_IN_EDITION.instances(**values)
 
 
 def test_a_list_of_other_values_is_refused(editions):
     with pytest.raises(TypeError, match="ints, strings, aware datetimes or lists of ints"):
-        PUBLIC_AMONG.raw(codes=[1, "2"], now=timezone.now())
+        PUBLIC_AMONG.instances(codes=[1, "2"], now=timezone.now())
 
 
 def test_a_value_compared_with_a_count_is_a_parameter(editions):
@@ -185,9 +215,9 @@ def test_a_value_compared_with_a_count_is_a_parameter(editions):
             Tag.objects.annotate(n=Count("stories")).filter(n__gte=at_least).order_by("slug")
         )
     )
-    assert [tag.slug for tag in carried.raw(at_least=2)] == ["water"]
-    assert [tag.slug for tag in carried.raw(at_least=1)] == ["rain", "water"]
-    assert [tag.slug for tag in carried.raw(at_least=3)] == []
+    assert [tag.slug for tag in carried.instances(at_least=2)] == ["water"]
+    assert [tag.slug for tag in carried.instances(at_least=1)] == ["rain", "water"]
+    assert [tag.slug for tag in carried.instances(at_least=3)] == []
 
 
 def test_keeps_the_latest_compiled_forms_only(editions, monkeypatch):
@@ -204,6 +234,6 @@ def test_keeps_the_latest_compiled_forms_only(editions, monkeypatch):
     query = Compiled(page)
     now = timezone.now()
     for start in (0, 1, 2, 1, 0):
-        found = codes_of(query.raw(literals={"start": start}, edition=english.pk, now=now))
+        found = codes_of(query.instances(literals={"start": start}, edition=english.pk, now=now))
         assert found == codes_of(stories[start:])
     assert built == [0, 1, 2, 0]  # 1 was still kept; 0 had been let go for 2

@@ -228,14 +228,14 @@ ARTICLE_TAGS = Compiled(lambda story: Tag.objects.filter(stories=story))  # by n
 def article(request: HttpRequest, edition: str, code: int, slug: str = "") -> HttpResponse:
     chrome = edition_chrome(edition)
     now = timezone.now()
-    story = next(iter(ARTICLE_STORY.raw(code=code, edition=chrome.edition.pk, now=now)), None)
+    story = next(iter(ARTICLE_STORY.instances(code=code, edition=chrome.edition.pk, now=now)), None)
     if story is None:
         return withdrawn_or_not_found(request, chrome, code)
     chrome.with_sections([story])
     if slug != story.slug:
         # An old or mistyped slug still finds the story; search engines learn the right URL.
         return moved_to(request, story_url(edition, story))
-    tags = list(ARTICLE_TAGS.raw(story=story.pk))
+    tags = list(ARTICLE_TAGS.instances(story=story.pk))
 
     def shows_stand_in() -> None:
         section = story.section.slug if story.section_id else None

@@ -6,11 +6,14 @@ to run: a page-cache miss paid the ORM's construction more than anything else. A
 query keeps the queryset as its one definition (`Story.objects.public()` stays the one
 definition of public), builds it once with sample values, finds where each sample landed among
 the compiled SQL's parameters, and from then on runs that SQL with the caller's values in those
-places, as `Model.objects.raw()`: model instances, fields converted, annotations as attributes.
+places: model instances (`instances`: fields and annotations converted as the queryset would,
+annotations as attributes) or rows (`rows`).
 
-What `raw()` cannot do, the caller does: no `select_related` (a related object is looked up by
-its key, or read on access), and annotations come as the database returns them (SQLite's
-EXISTS is 0 or 1).
+Instances are made as the ORM makes them (`Model.from_db`), by a plan worked out at compile
+time: `Model.objects.raw()` worked out which column is which field, and their converters, on
+every run, which cost the article page more than running its two queries. What they cannot do,
+the caller does: no `select_related` (a related object is looked up by its key, or read on
+access).
 
 A list of keys looked up with `__in` is a placeholder per key (compiled once per length); with
 `__any_of` (`stories.lookups`) it is one parameter, and one compiled query serves every length.
@@ -22,8 +25,8 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 from django.db import connections
-from django.db.models import QuerySet
-from django.db.models.query import RawQuerySet
+from django.db.models import Model, QuerySet
+from django.db.models.query import ModelIterable
 
 from dateline.stories.lookups import keys_parameter
 
@@ -42,7 +45,7 @@ WHOLE = "whole"
 
 class Compiled:
     """`build(**values, **literals)`, a queryset of one model, compiled once per database,
-    length of each list value and set of literals, run with `raw(...)` or `rows(...)`.
+    length of each list value and set of literals, run with `instances(...)` or `rows(...)`.
 
     Values are lookup values: ints, strings, aware datetimes or lists of ints, each a parameter
     of the SQL. Literals are what the SQL is written with (a slice's bounds, a choice between two
@@ -56,33 +59,30 @@ class Compiled:
         self._compiled: OrderedDict[tuple, tuple] = OrderedDict()
         self._whole_lists: set[str] = set()  # the values found as one parameter (`any_of`)
 
-    def raw(
+    def instances(
         self, *, using: str = "default", literals: dict | None = None, **values: Value
-    ) -> RawQuerySet:
-        """The queryset's model instances (fields converted; annotations as attributes)."""
-        model, sql, params, _converters = self._sql(using, literals or {}, values)
-        return model._default_manager.db_manager(using).raw(sql, params)
+    ) -> list[Model]:
+        """The queryset's model instances: its fields and annotations converted as the
+        queryset would, the annotations as attributes."""
+        model, sql, params, converters, plan = self._sql(using, literals or {}, values)
+        if plan is None:
+            raise TypeError("Compiled query: a values() queryset has rows, not instances")
+        start, end, names, annotations = plan
+        made = []
+        for row in _run(using, sql, params, converters):
+            instance = model.from_db(using, names, row[start:end])
+            for name, position in annotations:
+                setattr(instance, name, row[position])
+            made.append(instance)
+        return made
 
     def rows(
         self, *, using: str = "default", literals: dict | None = None, **values: Value
     ) -> list[tuple]:
         """The rows of a `values_list()` queryset, each value converted as Django would (a
         moment from SQLite's text, for one)."""
-        _model, sql, params, converters = self._sql(using, literals or {}, values)
-        connection = connections[using]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        if not converters:
-            return rows
-        converted = []
-        for row in rows:
-            row = list(row)
-            for index, (functions, expression) in converters:
-                for convert in functions:
-                    row[index] = convert(row[index], expression, connection)
-            converted.append(tuple(row))
-        return converted
+        _model, sql, params, converters, _plan = self._sql(using, literals or {}, values)
+        return _run(using, sql, params, converters)
 
     def _sql(self, using: str, literals: dict, values: dict[str, Value]) -> tuple:
         for value in values.values():
@@ -99,14 +99,14 @@ class Compiled:
             compiled = self._compiled[key] = self._compile(using, literals, values)
             if len(self._compiled) > self.MAX_COMPILED:
                 self._compiled.popitem(last=False)
-        model, sql, slots, converters = compiled
+        model, sql, slots, converters, plan = compiled
         connection = connections[using]
         adapt = connection.ops.adapt_datetimefield_value
         params = [
             constant if name is None else _parameter(values[name], index, connection, adapt)
             for constant, (name, index) in slots
         ]
-        return model, sql, params, converters
+        return model, sql, params, converters, plan
 
     def _compile(self, using: str, literals: dict, values: dict[str, Value]) -> tuple:
         connection = connections[using]
@@ -123,7 +123,7 @@ class Compiled:
         queryset = self._build(**samples, **literals)
         compiler = queryset.query.get_compiler(using=using)
         sql, params = compiler.as_sql()
-        # What turns each selected column's value into Python (`rows`); `raw` does its own.
+        # What turns each selected column's value into Python, for rows and instances alike.
         converters = compiler.get_converters([column for column, _, _ in compiler.select])
         slots = [(p, places.get(p, (None, None)) if _hashable(p) else (None, None)) for p in params]
         found = {place for _constant, place in slots}
@@ -140,7 +140,40 @@ class Compiled:
                 "parameters of its SQL (written into it, or not used): build it with them as "
                 "lookup values"
             )
-        return queryset.model, sql, slots, sorted(converters.items())
+        plan = _instance_plan(queryset, compiler)
+        return queryset.model, sql, slots, sorted(converters.items()), plan
+
+
+def _instance_plan(queryset: QuerySet, compiler) -> tuple | None:
+    """Where the model's fields are among the selected columns (a slice), their names, and
+    each annotation's name and column, as the ORM's `ModelIterable` reads them; None for a
+    values() queryset."""
+    if not issubclass(queryset._iterable_class, ModelIterable):
+        return None
+    if compiler.klass_info.get("related_klass_infos"):
+        raise ValueError("Compiled query: no select_related (look related objects up by key)")
+    fields = compiler.klass_info["select_fields"]
+    start, end = fields[0], fields[-1] + 1
+    names = [column[0].target.attname for column in compiler.select[start:end]]
+    return start, end, names, sorted(compiler.annotation_col_map.items())
+
+
+def _run(using: str, sql: str, params: list, converters: list) -> list[tuple]:
+    """The rows of `sql`, each value converted by `converters` (as the compiler lists them)."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not converters:
+        return rows
+    converted = []
+    for row in rows:
+        row = list(row)
+        for index, (functions, expression) in converters:
+            for convert in functions:
+                row[index] = convert(row[index], expression, connection)
+        converted.append(tuple(row))
+    return converted
 
 
 def _check(value: Value) -> None:
