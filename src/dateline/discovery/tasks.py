@@ -3,7 +3,8 @@ published, corrected, unpublished or killed a story."""
 
 from django.tasks import task
 
-from dateline.discovery import related
+from dateline.discovery import related, upkeep
+from dateline.stories.models import Story
 
 
 @task
@@ -17,4 +18,13 @@ def refresh_related(*codes: int) -> int:
     for code in codes:
         written += related.refresh(code, profiles)
         profiles.forget_if_over(related.PROFILES_KEPT)
+    editions = Story.objects.filter(pk__any_of=list(codes)).values_list("edition_id", flat=True)
+    upkeep.queue_fits_due(set(editions))
     return written
+
+
+@task
+def fit_related(edition_id: int) -> int:
+    """Fit the edition's model of its words and remake its lists (`upkeep`); how many lists
+    were remade."""
+    return upkeep.fit_and_remake(edition_id)
