@@ -137,6 +137,22 @@ def test_a_tag_filter_with_nothing_of_a_tag_left_is_refused_not_dropped(editions
     assert not Subscriber.objects.exists()
 
 
+def test_a_tag_no_story_has_carried_yet_is_made_when_asked_and_takes_the_stories_to_come(
+    editions,
+):
+    assert "--new-tags makes it" in refused("add", "Oil desk", "--tags", "crude oil")
+    for slugs in ("ـــ", "crude oil,ـ"):  # nothing of a tag in it: refused, not dropped
+        assert "no tag can be named" in refused("add", "X", "--tags", slugs, "--new-tags")
+    assert not Subscriber.objects.exists()
+    added = json.loads(
+        subscribers("add", "Oil desk", "--tags", "crude oil", "--new-tags", "--json")
+    )
+    make_story(editions[0], headline="Brent rises", tags=("Crude Oil",))
+    make_story(editions[0], headline="Wheat falls", tags=("Wheat",))
+    found = {item["headlines"][0]["value"] for item in pull(wire(added["api_key"]))["items"]}
+    assert found == {"Brent rises"}
+
+
 def test_a_refusal_exits_1_in_a_real_process(tmp_path):
     env = dateline_env(tmp_path / "var")
     assert run_dateline("migrate", "-v0", env=env).returncode == 0

@@ -13,7 +13,7 @@ from django.utils import timezone
 from dateline.copy.characters import printable_name
 from dateline.editions.models import Edition
 from dateline.stories.models import Section, Tag
-from dateline.stories.tagging import tag_slug
+from dateline.stories.tagging import tag_slug, tags_for
 from dateline.wire import keys, webhooks
 from dateline.wire.models import Subscriber
 
@@ -40,16 +40,21 @@ def _editions(codes: Iterable[str]) -> list[Edition]:
     return found
 
 
-def _tags(slugs: Iterable[str]) -> list[Tag]:
+class UnknownTags(Refused):
+    """Tags no story has carried yet (so no tag of that name exists)."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = names
+        super().__init__(f"no such tag: {', '.join(names)[:200]} (no story has carried it yet)")
+
+
+def _tags(slugs: Iterable[str]) -> tuple[list[Tag], list[str]]:
     """The tags of these slugs, each as given or in any spelling that folds to it ("اوپك" is
-    "اوپک": `tag_slug`); one no tag has is refused, by what was given."""
+    "اوپک": `tag_slug`), and what was given for those no tag has."""
     given = {slug.strip(): tag_slug(slug) for slug in slugs if slug.strip()}
     found = list(Tag.objects.filter(slug__in=set(given.values())))
     have = {tag.slug for tag in found}
-    unknown = sorted(slug for slug, folded in given.items() if folded not in have)
-    if unknown:
-        raise Refused(f"no such tag: {', '.join(unknown)[:200]}")
-    return found
+    return found, sorted(slug for slug, folded in given.items() if folded not in have)
 
 
 def check_webhook(url: str) -> str:
@@ -92,17 +97,23 @@ def add_subscriber(
     rate_limit: str | None = None,
     sections: Iterable[Section] = (),
     tags: Iterable[str] = (),
+    new_tags: bool = False,
     inbound: bool = False,
 ) -> Issued:
     """A new subscriber taking `editions` (codes), `sections` and `tags` (slugs); none of a
-    kind given: all of that kind."""
+    kind given: all of that kind. A tag no story has carried yet is refused (`UnknownTags`: a
+    typo would take nothing, silently), or made, for the stories to come, with `new_tags`."""
     name = " ".join(name.split())
     if not name or len(name) > 200:
         raise Refused("a subscriber needs a name of 1 to 200 characters")
     if (shown := printable_name(name)) != name:  # a terminal's escapes, a bidi override…
         raise Refused(f"a subscriber's name cannot hold control or bidi characters: {shown}")
     chosen = _editions(editions)
-    tagged = _tags(tags)
+    tagged, unknown = _tags(tags)
+    if unknown and not new_tags:
+        raise UnknownTags(unknown)
+    if nameless := [given for given in unknown if not tag_slug(given)]:
+        raise Refused(f"no tag can be named {', '.join(nameless)[:200]}: no letter or digit")
     webhook_url = check_webhook(webhook_url)
     api_key, prefix = keys.new_api_key()
     secret = keys.new_webhook_secret()
@@ -118,7 +129,7 @@ def add_subscriber(
         )
         subscriber.editions.set(chosen)
         subscriber.sections.set(sections)
-        subscriber.tags.set(tagged)
+        subscriber.tags.set([*tagged, *tags_for(("keyword", name) for name in unknown)])
     return Issued(subscriber, api_key, secret)
 
 

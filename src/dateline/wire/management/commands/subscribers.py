@@ -27,6 +27,12 @@ class Command(BaseCommand):
         add.add_argument("name")
         add.add_argument("--editions", default=None, metavar="CODES", help="e.g. en,fa (all)")
         add.add_argument("--tags", default=None, metavar="SLUGS", help="e.g. oil,water (all)")
+        add.add_argument(
+            "--new-tags",
+            action="store_true",
+            help="make the --tags no story has carried yet, named as given (write 'crude oil', "
+            "not crude-oil, for the tag stories will call Crude oil)",
+        )
         add.add_argument("--webhook", default="", metavar="URL", help="where pushes go")
         add.add_argument("--rate", default=None, help="requests per key, e.g. 600/m (default)")
         add.add_argument(
@@ -61,15 +67,20 @@ class Command(BaseCommand):
         except (subscribers.Refused, webhooks.Refused) as refused:
             raise CommandError(str(refused)) from None
 
-    def do_add(self, *, name, editions, tags, webhook, rate, inbound, as_json, **options):
-        issued = subscribers.add_subscriber(
-            name,
-            editions=_named(editions, "--editions", "edition"),
-            tags=_named(tags, "--tags", "tag"),
-            webhook_url=webhook,
-            rate_limit=rate,
-            inbound=inbound,
-        )
+    def do_add(self, *, name, editions, tags, new_tags, webhook, rate, inbound, as_json, **options):
+        try:
+            issued = subscribers.add_subscriber(
+                name,
+                editions=_named(editions, "--editions", "edition"),
+                tags=_named(tags, "--tags", "tag"),
+                new_tags=new_tags,
+                webhook_url=webhook,
+                rate_limit=rate,
+                inbound=inbound,
+            )
+        except subscribers.UnknownTags as unknown:
+            hint = "--new-tags makes it, for the stories to come"
+            raise CommandError(f"{unknown}; {hint}") from None
         if as_json:
             return self._json(
                 {
