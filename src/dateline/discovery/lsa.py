@@ -23,6 +23,7 @@ from scipy import sparse
 from sklearn.decomposition import TruncatedSVD
 
 from dateline.discovery.models import RelatedModel
+from dateline.stories.compiled import Compiled
 
 DIMENSIONS = 200
 FIT_SAMPLE = 20_000
@@ -162,16 +163,22 @@ def store(edition_id: int, space: Space) -> Space:
 _loaded: dict[int, Space] = {}
 
 
+# Built and compiled once (decision 0039): each refresh asks it.
+_NEWEST = Compiled(
+    lambda edition: (
+        RelatedModel.objects.filter(edition_id=edition)
+        .order_by("-pk")
+        .values_list("pk", "fitted_at")[:1]
+    )
+)
+
+
 def latest(edition_id: int) -> Space | None:
     """The edition's latest model (one query to learn which; read once per process)."""
-    newest = (
-        RelatedModel.objects.filter(edition_id=edition_id)
-        .order_by("-pk")
-        .values_list("pk", "fitted_at")
-        .first()
-    )
-    if newest is None:
+    rows = _NEWEST.rows(edition=edition_id)
+    if not rows:
         return None
+    newest = rows[0]
     held = _loaded.get(edition_id)
     # The time too: a key can come back (SQLite reuses the highest one once it is deleted).
     if held is None or (held.pk, held.fitted_at) != newest:
