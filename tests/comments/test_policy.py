@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from dateline.comments.models import Comment, Status
 from dateline.editions.models import CommentPolicy
-from dateline.stories.actions import set_comment_policy
+from dateline.stories.actions import kill_story, set_comment_policy, unpublish_story
 from dateline.stories.models import StoryChange
 from dateline.stories.workflow import NotAllowed
 from tests.comments.conftest import page, post
@@ -94,6 +94,52 @@ def test_a_post_after_comments_closed_says_so_in_the_error_box_and_gives_the_tex
     assert shown.select_one("#comment-form form, #comment-form button") is None
     assert shown.select_one(f"a[href='{story.get_absolute_url()}#comments']")
     assert not Comment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("withdraw", "status", "why"),
+    [
+        (lambda s: kill_story(s, reason="Legal"), 410, "This story has been withdrawn"),
+        (unpublish_story, 404, "This story is not available"),
+        (None, 404, "This story is not available"),  # no such story: said alike
+    ],
+)
+def test_a_post_to_a_story_gone_while_the_reader_wrote_gives_the_text_back(
+    client, editions, story, withdraw, status, why
+):
+    """Killed or unpublished while the form was open: why, and the text to keep; nothing of
+    the story, not even the name of the comment replied to; the same page for a code that
+    never was a story, so that nothing tells the two apart."""
+    first = Comment.objects.create(
+        story=story, story_version=1, name="Parviz Ahmadi", text="The first word.",
+        text_html="<p>The first word.</p>", status=Status.APPROVED,
+    )  # fmt: skip
+    if withdraw is None:
+        story.code = 999_999  # the form posted to a code no story has
+    else:
+        withdraw(story)
+    typed = "A long answer, typed with care,\nover two lines."
+    refused = post(client, story, text=typed, parent=str(first.pk))
+    assert refused.status_code == status
+    assert refused["Cache-Control"] == "private, no-store"
+    shown = BeautifulSoup(refused.content, "html.parser")
+    box = shown.select_one("#comment-form #comment-form-errors")
+    assert box.get_text(" ", strip=True) == (
+        f"Your comment was not sent: {why}; nothing can be posted to it."
+    )
+    text = shown.select_one("#comment-form textarea#comment-text")
+    assert text.get_text() == typed and text.has_attr("readonly") and not text.has_attr("name")
+    assert shown.select_one("#comment-form form, #comment-form button") is None
+    assert "Talks resume" not in refused.text and "Parviz" not in refused.text
+    assert Comment.objects.count() == 1
+
+
+def test_the_story_gone_refusal_is_in_the_editions_language(client, editions):
+    persian = make_story(editions[1], headline="مذاکرات از سر گرفته شد")
+    kill_story(persian, reason="Legal")
+    refused = post(client, persian, text="سلام")
+    box = BeautifulSoup(refused.content, "html.parser").select_one("#comment-form-errors")
+    assert "این خبر پس گرفته شده است" in box.get_text()
 
 
 def test_zero_days_keeps_comments_open(client, editions):

@@ -53,6 +53,17 @@ class CommentsClosed(CommentRefused):
         super().__init__(_("Comments on this story are closed."), 403)
 
 
+class StoryGone(CommentRefused):
+    """The story is not public any more (killed, unpublished while the reader wrote) or never
+    was: 410 for one withdrawn after readers saw it, else the 404 an unknown code gets."""
+
+    def __init__(self, withdrawn: bool):
+        if withdrawn:
+            super().__init__(_("This story has been withdrawn; nothing can be posted to it."), 410)
+        else:
+            super().__init__(_("This story is not available; nothing can be posted to it."), 404)
+
+
 class FormInvalid(CommentRefused):
     def __init__(self, form: CommentForm):
         super().__init__(_("Please correct the comment form."), 400)

@@ -39,6 +39,7 @@ from dateline.comments.submitting import (
     CommentsClosed,
     FormInvalid,
     RateLimited,
+    StoryGone,
     submit_comment,
 )
 from dateline.comments.threads import article_thread, single_thread, where_shown
@@ -300,11 +301,13 @@ def _render_comment_form(
         "labels": chrome.edition.labels,
         "form": form,
         "refusal": refusal.message if refusal and not isinstance(refusal, FormInvalid) else None,
-        # Closed while the reader wrote: their text is given back, with nothing to send it by.
-        "closed": isinstance(refusal, CommentsClosed),
+        # Closed while the reader wrote, or the story gone: their text is given back, with
+        # nothing to send it by.
+        "closed": isinstance(refusal, CommentsClosed | StoryGone),
         "sent": sent if sent in SENT_STATES and refusal is None else None,
         "token": token or issue_token(code, version),
-        "reply": _reply_target(request, code),
+        # A story gone shows nothing of itself, not the name of the comment replied to.
+        "reply": None if isinstance(refusal, StoryGone) else _reply_target(request, code),
         "action": page_url("site:comment-post", edition=edition, code=code),
         # A refused post's page is answered at the form's address: "cancel" goes back to the
         # article's (its code's, which redirects to the slugged one).
@@ -416,8 +419,11 @@ def post_comment(request: HttpRequest, edition: str, code: int) -> HttpResponse:
     refused = cross_site_refusal(request, chrome)
     if refused is not None:
         return refused
-    story = _public_story(chrome, code)
     with speaking(chrome.edition.language):  # what a refusal tells the reader
+        try:
+            story = _public_story(chrome, code)
+        except Http404:
+            return _to_a_story_gone(request, chrome, code)
         return _post_comment(request, chrome, story)
 
 
@@ -485,6 +491,28 @@ def _refused_alone(
     response.status_code = refused.status
     if isinstance(refused, RateLimited):
         response["Retry-After"] = str(refused.seconds)
+    response["Cache-Control"] = PRIVATE
+    return response
+
+
+def _to_a_story_gone(request: HttpRequest, chrome: EditionChrome, code: int) -> HttpResponse:
+    """A comment sent to a story that is not public (killed or unpublished while the reader
+    wrote, or no story at all): why, and what they typed given back to keep, with nothing to
+    send it by; nothing of the story shown (the same page whether it exists or not)."""
+    from dateline.site.views import render_page, withdrawn_at
+
+    refused = StoryGone(withdrawn=withdrawn_at(chrome.edition, code) is not None)
+    request.comment_refusal = refused
+    request.comment_form = _as_sent(request)
+    form = _render_comment_form(request, chrome, chrome.edition.code, code, version=0)
+    response = render_page(
+        request,
+        chrome,
+        "comment_refused.html",
+        story=None,
+        comment_form=Markup(form),  # noqa: S704  (our own template's output, escaped there)
+    )
+    response.status_code = refused.status
     response["Cache-Control"] = PRIVATE
     return response
 
