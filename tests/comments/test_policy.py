@@ -131,6 +131,7 @@ def test_a_post_to_a_story_gone_while_the_reader_wrote_gives_the_text_back(
     assert text.get_text() == typed and text.has_attr("readonly") and not text.has_attr("name")
     assert shown.select_one("#comment-form form, #comment-form button") is None
     assert "Talks resume" not in refused.text and "Parviz" not in refused.text
+    assert shown.select_one("main a[href='/en/']").get_text() == "Home"
     assert Comment.objects.count() == 1
 
 
