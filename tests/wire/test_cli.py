@@ -151,6 +151,12 @@ def test_a_tag_no_story_has_carried_yet_is_made_when_asked_and_takes_the_stories
     make_story(editions[0], headline="Wheat falls", tags=("Wheat",))
     found = {item["headlines"][0]["value"] for item in pull(wire(added["api_key"]))["items"]}
     assert found == {"Brent rises"}
+    # Typed on a Persian keyboard: the Arabic-script comma separates tags too.
+    persian = json.loads(
+        subscribers("add", "Persian desk", "--tags", "نفت،اوپک", "--new-tags", "--json")
+    )
+    names = Subscriber.objects.get(pk=persian["id"]).tags.values_list("name", flat=True)
+    assert sorted(names) == ["اوپک", "نفت"]
 
 
 def test_a_refusal_exits_1_in_a_real_process(tmp_path):

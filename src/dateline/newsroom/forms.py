@@ -3,7 +3,6 @@ story may be written (and the messages) belong to `stories.actions`, whose Valid
 the views put back on these forms, field by field."""
 
 import datetime
-import re
 import zoneinfo
 
 from django import forms
@@ -16,10 +15,8 @@ from dateline.copy.characters import has_visible_character
 from dateline.editions.models import CommentPolicy
 from dateline.stories.models import Section, Status, Story, StoryChange
 from dateline.stories.revisions import CONTENT_FIELDS
-from dateline.stories.tagging import MAX_TAG_LENGTH, tag_key
+from dateline.stories.tagging import MAX_TAG_LENGTH, tag_key, tag_names
 
-# Keywords are separated by commas, Latin or Arabic-script (Persian copy uses "،").
-TAG_SEPARATORS = re.compile(r"[,،]")
 LOCAL_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S"
 
 
@@ -38,11 +35,6 @@ class SignInForm(AuthenticationForm):
             "Please enter the correct username and password. Both may be case-sensitive."
         ),
     }
-
-
-def tag_names(text: str) -> list[str]:
-    names = (" ".join(part.split()) for part in TAG_SEPARATORS.split(text or ""))
-    return list(dict.fromkeys(name for name in names if name))
 
 
 def edition_zone(edition) -> zoneinfo.ZoneInfo:

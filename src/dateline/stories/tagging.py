@@ -9,6 +9,14 @@ from dateline.copy.letters import persian_letters
 from dateline.stories.models import Tag, Vocabulary
 
 MAX_TAG_LENGTH = 120
+# Tags typed in one field are separated by commas, Latin or Arabic-script (Persian uses "،").
+TAG_SEPARATORS = re.compile(r"[,،]")
+
+
+def tag_names(text: str) -> list[str]:
+    """The names typed in one field ("oil, OPEC" or "نفت، اوپک"), spaces collapsed, each once."""
+    names = (" ".join(part.split()) for part in TAG_SEPARATORS.split(text or ""))
+    return list(dict.fromkeys(name for name in names if name))
 
 
 def tag_name(label: str) -> str:

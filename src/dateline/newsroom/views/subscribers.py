@@ -16,6 +16,7 @@ from dateline.editions.models import Edition
 from dateline.newsroom.access import forbidden, member_required
 from dateline.newsroom.views.lists import _page
 from dateline.stories.models import Section
+from dateline.stories.tagging import tag_names
 from dateline.stories.workflow import role_of
 from dateline.wire import subscribers, webhooks
 from dateline.wire.models import DEFAULT_RATE, Delivery, Subscriber
@@ -72,7 +73,7 @@ def subscriber_list(request: HttpRequest) -> HttpResponse:
                 webhook_url=data["webhook_url"],
                 rate_limit=data["rate_limit"],
                 sections=data["sections"],
-                tags=data["tags"].split(","),
+                tags=tag_names(data["tags"]),
             )
         except subscribers.Refused as refused:
             form.add_error(None, str(refused))

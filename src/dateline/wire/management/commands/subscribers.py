@@ -8,6 +8,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from dateline.copy.characters import printable_name
+from dateline.stories.tagging import tag_names
 from dateline.wire import subscribers, webhooks
 from dateline.wire.models import Delivery, Subscriber
 
@@ -72,7 +73,7 @@ class Command(BaseCommand):
             issued = subscribers.add_subscriber(
                 name,
                 editions=_named(editions, "--editions", "edition"),
-                tags=_named(tags, "--tags", "tag"),
+                tags=_named(tags, "--tags", "tag", split=tag_names),
                 new_tags=new_tags,
                 webhook_url=webhook,
                 rate_limit=rate,
@@ -204,11 +205,14 @@ def deliveries_limit(text: str) -> int:
     return number
 
 
-def _named(value: str | None, option: str, what: str) -> list[str]:
-    """The codes or slugs of a comma-separated filter; [] (no filter) when it was left out.
-    Given but naming none (an unset shell variable, a stray comma), it is refused: taken as no
-    filter, the subscriber would get every edition's or tag's stories."""
-    names = [name.strip() for name in (value or "").split(",") if name.strip()]
+def _named(
+    value: str | None, option: str, what: str, split=lambda text: text.split(",")
+) -> list[str]:
+    """The codes or slugs of a comma-separated filter (tags: `tag_names`, which takes the
+    Arabic-script comma too); [] (no filter) when it was left out. Given but naming none (an
+    unset shell variable, a stray comma), it is refused: taken as no filter, the subscriber
+    would get every edition's or tag's stories."""
+    names = [name.strip() for name in split(value or "") if name.strip()]
     if value is not None and not names:
         raise CommandError(f"{option} {value!r} names no {what}; leave it out to take every {what}")
     return names
