@@ -445,7 +445,7 @@ def _post_comment(request: HttpRequest, chrome: EditionChrome, story: Story) -> 
     except CommentRefused as refused:
         request.comment_refusal = refused
         if isinstance(refused, RateLimited | CommentsClosed):
-            return _refused_alone(request, chrome, story, refused)
+            return _refused_alone(request, chrome, refused, code, story)
         request.comment_form = (
             refused.form if isinstance(refused, FormInvalid) else _as_sent(request)
         )
@@ -465,20 +465,26 @@ def _post_comment(request: HttpRequest, chrome: EditionChrome, story: Story) -> 
 
 
 def _refused_alone(
-    request: HttpRequest, chrome: EditionChrome, story: Story, refused: CommentRefused
+    request: HttpRequest,
+    chrome: EditionChrome,
+    refused: CommentRefused,
+    code: int,
+    story: Story | None,
 ) -> HttpResponse:
     """A refusal on a small page, without the article: over the rate (a flood is answered
-    cheaply, no article rendering per refused post) or closed (the article has no form left).
-    The form comes back as the reader sent it, its error box saying why."""
+    cheaply, no article rendering per refused post), closed (the article has no form left) or
+    the story gone (`story` None: nothing of it shown). The form comes back as the reader sent
+    it, its error box saying why."""
     from dateline.site.views import render_page
 
+    request.comment_refusal = refused
     request.comment_form = _as_sent(request)
     form = _render_comment_form(
         request,
         chrome,
         chrome.edition.code,
-        story.code,
-        story.version,
+        code,
+        story.version if story is not None else 0,
         token=request.POST.get("token"),
     )
     response = render_page(
@@ -499,22 +505,10 @@ def _to_a_story_gone(request: HttpRequest, chrome: EditionChrome, code: int) -> 
     """A comment sent to a story that is not public (killed or unpublished while the reader
     wrote, or no story at all): why, and what they typed given back to keep, with nothing to
     send it by; nothing of the story shown (the same page whether it exists or not)."""
-    from dateline.site.views import render_page, withdrawn_at
+    from dateline.site.views import withdrawn_at
 
     refused = StoryGone(withdrawn=withdrawn_at(chrome.edition, code) is not None)
-    request.comment_refusal = refused
-    request.comment_form = _as_sent(request)
-    form = _render_comment_form(request, chrome, chrome.edition.code, code, version=0)
-    response = render_page(
-        request,
-        chrome,
-        "comment_refused.html",
-        story=None,
-        comment_form=Markup(form),  # noqa: S704  (our own template's output, escaped there)
-    )
-    response.status_code = refused.status
-    response["Cache-Control"] = PRIVATE
-    return response
+    return _refused_alone(request, chrome, refused, code, story=None)
 
 
 @csrf_exempt  # checked by cross_site_refusal (decision 0034)
