@@ -28,8 +28,13 @@ REINDEX_BATCH = 500
 # per story, so this bounds its cost at any size; a story's rarest words find its kin.
 MORE_LIKE_THIS_MATCHES = 2_500
 _INDEXED_FIELDS = (
-    *("pk", "edition_id", "section_id", "published_at"),
-    *("headline", "lead", "body_html"),
+    "pk",
+    "edition_id",
+    "section_id",
+    "published_at",
+    "headline",
+    "lead",
+    "body_html",
 )
 
 
