@@ -312,6 +312,16 @@ def test_a_story_that_leaves_its_section_and_a_tag_leaves_their_pages_at_once(
     assert headlines_everywhere(client, joined, "Dam A") == dict.fromkeys(joined, True)
 
 
+def test_the_change_log_alone_retires_the_pages_a_story_left(client, newsroom):
+    """No callback runs after the commit here, as when the process that saved the change
+    stopped: the next request reads the change, which names the section and tag left."""
+    _en, a, b = newsroom
+    left = ["/en/section/world/", "/en/tag/water/feed.atom"]
+    warm(client, left)
+    edit_story(a, base_version=a.version, section=b.section, tags=[])
+    assert headlines_everywhere(client, left, "Dam A") == dict.fromkeys(left, False)
+
+
 def test_a_readers_erased_comments_leave_the_pages_at_once(client, editions):
     """Erasure is a privacy request: the kept page must not go on showing what was erased."""
     en, _ = editions

@@ -3,6 +3,7 @@ ban's expression reaches, and the bans a story change sends, to a real HTTP list
 in for Varnish's BAN endpoint: at once, again after the repeat delay, and never an error for a
 cache that does not answer."""
 
+import datetime
 import logging
 import re
 import threading
@@ -18,6 +19,7 @@ from dateline.discovery.models import RelatedStory
 from dateline.site import purge
 from dateline.site.purge import ban_expressions, scope_ban_expressions
 from dateline.stories.actions import choose_related, correct_story, edit_story, kill_story
+from dateline.stories.actions.changes import fan_out_pending
 from dateline.stories.models import Tag
 from tests.factories import make_pending_comment, make_section, make_story
 
@@ -122,6 +124,24 @@ def test_a_story_leaving_its_section_and_a_tag_bans_their_pages(
     for shown in ["section:en:world", "tag:en:water"]:
         assert reached(bans, "X-Ban-Also-Shows", shown), shown
     assert not reached(bans, "X-Ban-Url", "/fa/tag/water/")
+
+
+def test_a_story_leaving_its_section_bans_its_pages_when_a_worker_catches_the_change_up(
+    listener, editions, django_capture_on_commit_callbacks
+):
+    """The process that saved the change stopped before its fan-out: the outbox's catch-up
+    sends it, and the change itself names the section and tag the story left."""
+    en, _fa = editions
+    story = make_story(en, section=en.sections.get(slug="world"), tags=("Water",), headline="A")
+    sport = make_section(en, "sport")
+    with django_capture_on_commit_callbacks(execute=False):
+        edit_story(story, base_version=story.version, section=sport, tags=[])
+    assert fan_out_pending(grace=datetime.timedelta(0))  # its creation, publication, edit
+    bans = listener.wait_for(bans_sent_for(story) + 2)
+    for page in ["/en/section/world/", "/en/tag/water/feed.atom"]:
+        assert reached(bans, "X-Ban-Url", page), page
+    for shown in ["section:en:world", "tag:en:water"]:
+        assert reached(bans, "X-Ban-Also-Shows", shown), shown
 
 
 def test_a_kill_reaches_persian_pages_at_the_address_a_browser_asks_for(

@@ -7,8 +7,7 @@ class SiteConfig(AppConfig):
     verbose_name = "Public site"
 
     def ready(self) -> None:
-        from dateline.site import chrome, invalidation, purge
+        from dateline.site import chrome, purge
 
         chrome.connect_signals()
-        invalidation.connect()
         purge.connect()

@@ -17,11 +17,11 @@ A change to story A retires: A's page; the pages of stories whose stored Related
 hold A (`discovery.RelatedStory`), whose editors picked A (`discovery.RelatedChoice`: a pick
 is shown only while public, so A's publication, correction or kill changes those pages too)
 and of A's translations (all show its headline); A's edition's fronts and feeds, its
-section's and tags' pages and feeds; the sitemaps. A comment moderation event on A retires
-A's page and the lists showing A (they show comment counts). A Related News list written (new
-rows, as discovery writes them) retires its story's page. A public story that leaves a section
-or tags retires their pages as it leaves them (`story_left_lists_receiver`): read afterwards,
-the story no longer names them.
+section's and tags' pages and feeds; the sitemaps; and the pages of the section and tags the
+public story left with that change, which it no longer names (`StoryChange.lists_left`). A
+comment moderation event on A retires A's page and the lists showing A (they show comment
+counts). A Related News list written (new rows, as discovery writes them) retires its story's
+page.
 """
 
 import logging
@@ -88,9 +88,12 @@ def bring_up_to_date(applied: tuple | None, newest: tuple[int, int, int]) -> Non
     else:
         (change_from, event_from, entry_from), (change_to, event_to, entry_to) = applied, newest
         changed, commented, relisted = set(), set(), set()
+        left = set()
         if change_to > change_from:
             changes = StoryChange.objects.filter(id__gt=change_from, id__lte=change_to)
-            changed = set(changes.values_list("story_id", flat=True))
+            rows = list(changes.values_list("story_id", "lists_left"))
+            changed = {code for code, _ in rows}
+            left = lists_left_scopes([(code, lists) for code, lists in rows if lists])
         if event_to > event_from:
             events = ModerationEvent.objects.filter(id__gt=event_from, id__lte=event_to)
             commented = set(events.values_list("comment__story_id", flat=True))
@@ -99,10 +102,24 @@ def bring_up_to_date(applied: tuple | None, newest: tuple[int, int, int]) -> Non
             # a list written since.
             entries = RelatedStory.objects.filter(id__gt=entry_from, id__lte=entry_to)
             relisted = set(entries.values_list("story_id", flat=True))
-        scopes = scopes_showing(changed) | scopes_listing(commented)
+        scopes = scopes_showing(changed) | scopes_listing(commented) | left
         scopes |= {story_scope(code) for code in relisted}
         retire(scopes, token=".".join(map(str, newest)))
     cache.set(APPLIED_KEY, newest, timeout=None)
+
+
+def lists_left_scopes(left: list[tuple[int, dict]]) -> set[str]:
+    """The scopes of the section and tags each story left (its code, a change's `lists_left`),
+    and of the stand-in Related News that showed it for them."""
+    if not left:
+        return set()
+    codes = {code for code, _ in left}
+    editions = dict(Story.objects.filter(pk__in=codes).values_list("code", "edition__code"))
+    return {
+        scope
+        for code, lists in left
+        for scope in stand_in_scopes(editions[code], lists["section"], lists["tags"])
+    }
 
 
 def _too_many(applied: tuple[int, int, int], newest: tuple[int, int, int]) -> bool:
@@ -201,15 +218,6 @@ def list_paths(edition: str, section: str | None, tags: Iterable[str]) -> list[s
     return paths
 
 
-def story_left_lists_receiver(
-    sender, story: Story, section: str | None, tags: list[str], **kwargs
-) -> None:
-    """The change log names the story, and the story now names other lists: retire the ones
-    it left (`stories.signals.story_left_lists`: their slugs) here, as it leaves them. Their
-    pages and the stand-in Related News standing for them showed it."""
-    retire(stand_in_scopes(story.edition.code, section, tags), token=secrets.token_hex(6))
-
-
 def urls_showing(story: Story) -> list[str]:
     """Every public URL path (no host, no query string) whose page shows `story`: the paths an
     HTTP cache in front must purge when it is published, corrected or killed. Paginated lists
@@ -240,9 +248,3 @@ def urls_showing(story: Story) -> list[str]:
     for other in others.select_related("edition").only("code", "slug", "edition__code"):
         paths.append(other.get_absolute_url())
     return list(dict.fromkeys(paths))
-
-
-def connect() -> None:
-    from dateline.stories.signals import story_left_lists
-
-    story_left_lists.connect(story_left_lists_receiver, dispatch_uid="site.page_cache_retire")

@@ -169,6 +169,11 @@ _sender = _Sender()
 def story_changed_receiver(sender, story: Story, change: StoryChange, **kwargs) -> None:
     if settings.HTTP_CACHE_PURGE_URLS:
         _sender.add(urls_to_purge(story), also_shown_scopes(story))
+        if change.lists_left:
+            # The section's and tags' pages it left showed it (and their stand-ins).
+            edition = story.edition.code
+            section, tags = change.lists_left["section"], change.lists_left["tags"]
+            _sender.add(list_paths(edition, section, tags), stand_in_scopes(edition, section, tags))
 
 
 def comments_changed_receiver(sender, story_codes: list[int], **kwargs) -> None:
@@ -176,15 +181,6 @@ def comments_changed_receiver(sender, story_codes: list[int], **kwargs) -> None:
     if settings.HTTP_CACHE_PURGE_URLS:
         stories = Story.objects.filter(pk__in=story_codes).select_related("edition")
         _sender.add([path for story in stories for path in article_pages(story)])
-
-
-def story_left_lists_receiver(
-    sender, story: Story, section: str | None, tags: list[str], **kwargs
-) -> None:
-    """The section's and tags' pages a story left showed it (and their stand-ins)."""
-    if settings.HTTP_CACHE_PURGE_URLS:
-        edition = story.edition.code
-        _sender.add(list_paths(edition, section, tags), stand_in_scopes(edition, section, tags))
 
 
 def site_pages_changed_receiver(sender, created: bool = False, **kwargs) -> None:
@@ -200,11 +196,10 @@ def site_pages_changed_receiver(sender, created: bool = False, **kwargs) -> None
 
 def connect() -> None:
     from dateline.comments.signals import comments_changed
-    from dateline.stories.signals import story_changed, story_left_lists
+    from dateline.stories.signals import story_changed
 
     story_changed.connect(story_changed_receiver, dispatch_uid="site.http_cache_purge")
     comments_changed.connect(comments_changed_receiver, dispatch_uid="site.http_cache_purge")
-    story_left_lists.connect(story_left_lists_receiver, dispatch_uid="site.http_cache_purge")
     for model in (Edition, Section, FollowLink, Tag):
         uid = f"site.http_cache_purge.{model.__name__}"
         post_save.connect(site_pages_changed_receiver, sender=model, dispatch_uid=uid)

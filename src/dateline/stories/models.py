@@ -283,6 +283,13 @@ class StoryChange(models.Model):
         help_text="Who made the change; none for the system (import, scheduled release).",
     )
     note = models.TextField(blank=True, help_text="Why: a correction note, a kill reason, …")
+    lists_left = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="What a public story stopped being listed in with this version: "
+        '{"section": the slug of the section it left, or null, "tags": the slugs of the tags it '
+        "dropped}. Their pages showed it, and the story no longer names them.",
+    )
 
     class Meta:
         ordering = ["id"]

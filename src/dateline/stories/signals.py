@@ -8,13 +8,12 @@ hundreds), before the batch's `story_changed`s, with `changes`: the (story, chan
 order. For receivers whose work is cheaper done for many stories at once (the search index,
 webhook deliveries); what they do must not depend on seeing the changes one by one.
 
-`story_left_lists`: sent after the commit of a new version of a public story that no longer
-carries a section or tags it carried: the pages listing those showed it, and the story, read
-now, no longer names them (the page caches retire them).
+A public story that stops carrying a section or tags says so in its change
+(`StoryChange.lists_left`): the pages listing those showed it, and the story, read now, no
+longer names them.
 """
 
 from django.dispatch import Signal
 
 story_changed = Signal()  # kwargs: story, change
 story_changes = Signal()  # kwargs: changes (a list of (story, change) pairs, in order)
-story_left_lists = Signal()  # kwargs: story, section (its slug, or None), tags (slugs)

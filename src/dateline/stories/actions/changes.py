@@ -23,16 +23,27 @@ CATCH_UP_BATCH = 500
 
 
 def record_changes(
-    story: Story, actions: Sequence[StoryChange.Action], *, by=None, note: str = ""
+    story: Story,
+    actions: Sequence[StoryChange.Action],
+    *,
+    by=None,
+    note: str = "",
+    lists_left: dict | None = None,
 ) -> list[StoryChange]:
     """Log the changes in order (their ids are the sequence numbers), in one insert, and fan
     each out once the write commits. `by` is who made them (None: the system), `note` why
-    (one line: subscribers and the newsroom show it among other words)."""
-    return record_changes_of([(story, action) for action in actions], by=by, note=note)
+    (one line: subscribers and the newsroom show it among other words), `lists_left` what
+    the story's new version stopped being listed in (`save_new_version` says)."""
+    changes = [(story, action) for action in actions]
+    return record_changes_of(changes, by=by, note=note, lists_left=lists_left)
 
 
 def record_changes_of(
-    changes: Sequence[tuple[Story, StoryChange.Action]], *, by=None, note: str = ""
+    changes: Sequence[tuple[Story, StoryChange.Action]],
+    *,
+    by=None,
+    note: str = "",
+    lists_left: dict | None = None,
 ) -> list[StoryChange]:
     """`record_changes` for changes of many stories at once (an import's batch): one insert
     for all, ids increasing in the order given, one `story_changed` per change on commit.
@@ -53,6 +64,7 @@ def record_changes_of(
             at=now,
             actor_id=actor,
             note=note,
+            lists_left=lists_left,
         )
         for story, action in changes
     ]

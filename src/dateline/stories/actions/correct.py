@@ -34,10 +34,10 @@ def correct_story(
             raise EditConflict(current, base_version)
         merged = {field: getattr(current, field) for field in CONTENT_FIELDS}
         merged.update(content)
-        save_new_version(current, clean_content(**merged), tags, by=by)
+        left = save_new_version(current, clean_content(**merged), tags, by=by)
         # Dated as the version readers see, when they see it now (the page's "Updated").
         at = {"at": current.revised_at} if current.revised_at else {}
         Correction.objects.create(story=current, version=current.version, note=note, **at)
-        record_changes(current, [StoryChange.Action.CORRECTED], by=by, note=note)
+        record_changes(current, [StoryChange.Action.CORRECTED], by=by, note=note, lists_left=left)
     mirror(story, current)
     return current

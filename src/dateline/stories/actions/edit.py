@@ -37,7 +37,7 @@ def edit_story(
         if section is not _UNSET:
             check_section(section, current.edition)
             current.section = section
-        save_new_version(current, cleaned, tags, by=by)
-        record_changes(current, [Action.EDITED], by=by, note=note)
+        left = save_new_version(current, cleaned, tags, by=by)
+        record_changes(current, [Action.EDITED], by=by, note=note, lists_left=left)
     mirror(story, current)
     return current

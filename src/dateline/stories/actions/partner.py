@@ -67,7 +67,7 @@ def replace_incoming_copy(
         current.source_name = source_name  # saved with the version by save_new_version
         ahead = hold_until is not None and hold_until > timezone.now()
         current.embargo_until = hold_until if ahead else None
-        save_new_version(current, clean_content(**content), tags, by=None)
-        record_changes(current, [Action.EDITED], by=None, note=note)
+        left = save_new_version(current, clean_content(**content), tags, by=None)
+        record_changes(current, [Action.EDITED], by=None, note=note, lists_left=left)
     mirror(story, current)
     return current

@@ -22,12 +22,13 @@ def restore_revision(story: Story | int, *, version: int, by=None, note: str = "
             raise IllegalTransition(f"Version {version} is the current version of {current.code}.")
         content = clean_content(**{field: getattr(revision, field) for field in CONTENT_FIELDS})
         tags = tags_for((vocabulary, name) for vocabulary, name in revision.tags)
-        save_new_version(current, content, tags, by=by)
+        left = save_new_version(current, content, tags, by=by)
         record_changes(
             current,
             [StoryChange.Action.RESTORED],
             by=by,
             note=note or f"restored version {version}",
+            lists_left=left,
         )
     mirror(story, current)
     return current
