@@ -125,3 +125,13 @@ def test_an_address_in_another_spelling_moves_before_the_page_cache_is_asked(
         warnings.simplefilter("error", CacheKeyWarning)
         moved = client.get(f"/en/tag/{typed}/")
     assert moved.status_code in (301, 404)
+
+
+def test_a_tag_written_with_and_without_its_hamza_is_one_page(client, editions):
+    _, fa = editions
+    make_story(fa, headline="سفر به آمریکا", tags=("أمريكا",))
+    make_story(fa, headline="تحریم‌های امریکا", tags=("امريكا",))
+    both = {"سفر به آمریکا", "تحریم‌های امریکا"}
+    assert headlines(client.get("/fa/tag/امریکا/")) == both
+    response = client.get("/fa/tag/أمريكا/")
+    assert (response.status_code, response["Location"]) == (301, f"/fa/tag/{quoted('امریکا')}/")

@@ -31,32 +31,42 @@ def _move(rows, gone: int, kept: int, owner: str | None) -> None:
     theirs.update(tag_id=kept)
 
 
-def fold(apps, schema_editor):
-    Tag = apps.get_model("stories", "Tag")
+def merge(apps, gone: int, kept: int) -> set[int]:
+    """The tag `gone` merged into the tag `kept` (its stories, subscribers, section mappings
+    and Media Topic moved), then deleted; the codes of the stories that carried it."""
     links = [
         (apps.get_model("stories", "Story").tags.through.objects, "story"),
         (apps.get_model("wire", "Subscriber").tags.through.objects, "subscriber"),
         (apps.get_model("stories", "SectionMapping").objects, "edition"),
         (apps.get_model("wire", "TopicMapping").objects, None),
     ]
-    stories = links[0][0]
+    carried = set(links[0][0].filter(tag_id=gone).values_list("story_id", flat=True))
+    for rows, owner in links:
+        _move(rows, gone, kept, owner)
+    apps.get_model("stories", "Tag").objects.filter(pk=gone).delete()
+    return carried
+
+
+def say_merged(merged: int, touched: set[int], schema_editor) -> None:
+    if merged:
+        print(f"\n  {merged} tags merged into the tag they are now one with (decision 0048)")
+        if schema_editor.connection.vendor == "postgresql":
+            print(f"  {len(touched)} stories carried them: run `dateline reindex` after migrate")
+
+
+def fold(apps, schema_editor):
+    Tag = apps.get_model("stories", "Tag")
     by_slug = defaultdict(list)
     for pk, slug in Tag.objects.order_by("pk").values_list("pk", "slug"):
         by_slug[tag_slug(slug) or slug].append((pk, slug))  # nothing left of it: left alone
     merged, touched = 0, set()
     for folded, ((kept, slug), *others) in by_slug.items():
         for gone, _ in others:
-            touched.update(stories.filter(tag_id=gone).values_list("story_id", flat=True))
-            for rows, owner in links:
-                _move(rows, gone, kept, owner)
-            Tag.objects.filter(pk=gone).delete()
+            touched |= merge(apps, gone, kept)
             merged += 1
         if slug != folded:
             Tag.objects.filter(pk=kept).update(slug=folded)
-    if merged:
-        print(f"\n  {merged} tags merged into the tag of the same folded slug (decision 0048)")
-        if schema_editor.connection.vendor == "postgresql":
-            print(f"  {len(touched)} stories carried them: run `dateline reindex` after migrate")
+    say_merged(merged, touched, schema_editor)
 
 
 class Migration(migrations.Migration):
