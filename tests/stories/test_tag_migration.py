@@ -150,9 +150,10 @@ def test_every_tag_is_keyed_by_its_name_and_keeps_its_address(capsys):
 
 @pytest.mark.django_db(transaction=True)
 def test_tags_one_without_arabic_marks_or_abbreviation_periods_are_merged(capsys):
-    """Migration stories/0014: keys and slugs drop the hamza and madda ("أمريكا" is "امریکا")
-    and a key an abbreviation's periods ("U.S." is "US"): the tags now one are merged into the
-    oldest, with their stories; a folded slug another tag holds is numbered."""
+    """Migration stories/0014: keys and slugs drop the hamza and madda ("أمريكا" is "امریکا"),
+    write digits in ASCII ("۲۰۲۶" is "2026") and a key drops an abbreviation's periods ("U.S."
+    is "US"): the tags now one are merged into the oldest, with their stories; a folded slug
+    another tag holds is numbered."""
     old = migrate([("stories", "0013_change_names_the_lists_left")]).get_model
     Tag = old("stories", "Tag")
     hamza = Tag.objects.create(slug="أمریکا", name="أمريكا", key="أمریکا")  # the oldest
@@ -161,12 +162,14 @@ def test_tags_one_without_arabic_marks_or_abbreviation_periods_are_merged(capsys
     plain = Tag.objects.create(slug="us-2", name="US", key="us")
     alef = Tag.objects.create(slug="ا", name="ا", key="ا")
     symbol = Tag.objects.create(slug="إ", name="إ#", key="إ#")  # its slug folds to alef's
+    year = Tag.objects.create(slug="2026", name="2026", key="2026")
+    persian_year = Tag.objects.create(slug="۲۰۲۶", name="۲۰۲۶", key="۲۰۲۶")
     Story = old("stories", "Story")
     edition = old("editions", "Edition").objects.create(code="ar", name="عربي", language="ar")
     story = Story.objects.create(edition=edition, headline="h", lead=".", slug="s")
     story.tags.set([bare, plain])
     watching = old("wire", "Subscriber").objects.create(name="A", key_prefix="a", key_hash="a")
-    watching.tags.set([hamza, bare])
+    watching.tags.set([hamza, bare, persian_year])
 
     new = migrate([("stories", "0014_tags_folded_without_arabic_marks")]).get_model
     assert sorted(new("stories", "Tag").objects.values_list("pk", "slug", "name", "key")) == [
@@ -174,13 +177,14 @@ def test_tags_one_without_arabic_marks_or_abbreviation_periods_are_merged(capsys
         (dotted.pk, "us", "U.S.", "us"),
         (alef.pk, "ا", "ا", "ا"),
         (symbol.pk, "ا-2", "إ#", "ا#"),
+        (year.pk, "2026", "2026", "2026"),
     ]
     assert sorted(new("stories", "Story").objects.get().tags.values_list("pk", flat=True)) == [
         hamza.pk,
         dotted.pk,
     ]
     subscriber = new("wire", "Subscriber").objects.get()
-    assert list(subscriber.tags.values_list("pk", flat=True)) == [hamza.pk]
-    assert "2 tags merged" in capsys.readouterr().out
+    assert sorted(subscriber.tags.values_list("pk", flat=True)) == [hamza.pk, year.pk]
+    assert "3 tags merged" in capsys.readouterr().out
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())

@@ -161,6 +161,13 @@ def test_letters_written_with_or_without_their_hamza_or_madda_are_one_tag():
 
 
 @pytest.mark.django_db
+def test_persian_arabic_and_ascii_digits_are_one_tag():
+    (year,) = tags_for([("keyword", "انتخابات ۱۴۰۴")])
+    assert year.slug == "انتخابات-1404"
+    assert tags_for([("keyword", "انتخابات ١٤٠٤"), ("keyword", "انتخابات 1404")]) == [year]
+
+
+@pytest.mark.django_db
 def test_an_abbreviation_with_or_without_its_periods_is_one_tag():
     (us,) = tags_for([("place", "U.S.")])
     for spelling in ("US", "u.s", "U.S"):
@@ -196,12 +203,13 @@ def test_labels_with_nothing_left_after_folding_make_no_tag():
         "بودجۀ",
         "أإآؤئ",
         "Pérez",
+        "انتخابات ۱۴۰۴",
     ],
 )
 def test_a_slug_made_for_a_tag_comes_back_unchanged(text):
     slug = tag_slug(text)
     assert slug and tag_slug(slug) == slug
-    assert not set(slug) & set("يىكةەۀٱـأإآؤئ")
+    assert not set(slug) & set("يىكةەۀٱـأإآؤئ۰۱۲۳۴۵۶۷۸۹")
 
 
 @pytest.mark.django_db

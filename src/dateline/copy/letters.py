@@ -27,3 +27,13 @@ _ANY = re.compile("[" + "".join(PERSIAN_LETTERS) + "]")
 def persian_letters(text: str) -> str:
     """`text` with each letter of `PERSIAN_LETTERS` written the Persian way, tatweel dropped."""
     return _ANY.sub(lambda match: PERSIAN_LETTERS[match[0]], text)
+
+
+# Arabic-Indic and Persian digits as ASCII ones: "۱۴۰۳" and "1403" are one number to search
+# and to tags.
+ASCII_DIGITS = {chr(ord(zero) + n): str(n) for zero in ("٠", "۰") for n in range(10)}
+_DIGITS_TABLE = str.maketrans(ASCII_DIGITS)
+
+
+def ascii_digits(text: str) -> str:
+    return text.translate(_DIGITS_TABLE)

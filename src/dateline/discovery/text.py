@@ -21,12 +21,11 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-from dateline.copy.letters import PERSIAN_LETTERS
+from dateline.copy.letters import ASCII_DIGITS, PERSIAN_LETTERS
 
-_DIGITS = {chr(ord(zero) + n): str(n) for zero in ("٠", "۰") for n in range(10)}
 # The letters and the digits in one pass over the text (`persian_letters` and then the digits
 # would read it twice).
-_SPELLED_OTHERWISE = {**PERSIAN_LETTERS, **_DIGITS}
+_SPELLED_OTHERWISE = {**PERSIAN_LETTERS, **ASCII_DIGITS}
 _OTHERWISE = re.compile("[" + "".join(_SPELLED_OTHERWISE) + "]")
 _ASCII_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
 

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from django.utils.text import slugify
 
 from dateline.copy.characters import one_line
-from dateline.copy.letters import persian_letters
+from dateline.copy.letters import ascii_digits, persian_letters
 from dateline.stories.models import Tag, Vocabulary
 
 MAX_TAG_LENGTH = 120
@@ -39,7 +39,7 @@ def _folded(text: str) -> str:
     if not text.isascii():
         # Decomposed, "أ" is "ا" and a hamza above; Latin letters get their accents back.
         bare = _ARABIC_MARKS.sub("", unicodedata.normalize("NFD", text))
-        text = unicodedata.normalize("NFC", bare)
+        text = ascii_digits(unicodedata.normalize("NFC", bare))
     return persian_letters(text)
 
 
@@ -47,8 +47,9 @@ def tag_slug(text: str) -> str:
     """The slug of a tag's address, from its name or from a slug given from outside (an
     address, a filter): "Caspian Sea" and "caspian-sea" are "caspian-sea", and the Arabic
     letters Persian writes otherwise are written the Persian way as search writes them
-    (`dateline.copy.letters`), so "اوپك" and "اوپک" are "اوپک", and without the marks over
-    and under them, so "أمريكا" is "امریکا". Empty when nothing of `text` can be in a slug.
+    (`dateline.copy.letters`), so "اوپك" and "اوپک" are "اوپک", without the marks over and
+    under them, so "أمريكا" is "امریکا", and with ASCII digits ("۲۰۲۶" is "2026"). Empty when
+    nothing of `text` can be in a slug.
     A slug made here comes out of it unchanged."""
     return slugify(_folded(text), allow_unicode=True)[:MAX_TAG_LENGTH].strip("-")
 

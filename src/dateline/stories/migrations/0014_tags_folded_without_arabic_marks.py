@@ -1,6 +1,7 @@
 """Every keyed tag given its key and slug again, now that both drop the marks Arabic script
-writes over and under its letters ("أمريكا" is "امریکا", as search reads it) and a key reads
-an abbreviation without its periods ("U.S." is "US"). Tags of one key are merged into the
+writes over and under its letters ("أمريكا" is "امریکا", as search reads it) and write
+Persian and Arabic-Indic digits in ASCII ("۲۰۲۶" is "2026"), and a key reads an abbreviation
+without its periods ("U.S." is "US"). Tags of one key are merged into the
 oldest, as 0009 merges them (its docstring says what moves, and when `dateline reindex` is
 needed on PostgreSQL). A slug folded to one another tag holds is numbered, as a new tag's is
 ("c-2"). Tags 0011 left without a key are left as they are. Not undone on migrating back.
