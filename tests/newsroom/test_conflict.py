@@ -125,6 +125,26 @@ def test_a_section_only_the_other_moved_stays_moved(newsroom, two_editors):
     assert field(page.find("form", id="story-form"), "byline") == "By Chloe"
 
 
+def test_a_section_both_moved_shows_theirs_in_the_changes_and_mine_as_typed(newsroom, two_editors):
+    """The notice says theirs is in the changes above: it is, and what was typed is beside."""
+    story, eddie, chloe = two_editors
+    opened = form_data(story)
+    post(eddie, f"/newsroom/stories/{story.pk}/", {**opened, "section": newsroom["economy"].pk})
+    response = post(chloe, f"/newsroom/stories/{story.pk}/", {**opened, "section": ""})
+    page = html(response)
+    assert "You both changed: Section" in page.select_one(".notice").get_text(" ", strip=True)
+    changes = {
+        dt.get_text(): dd
+        for dt, dd in zip(
+            page.select(".differences dt"), page.select(".differences dd"), strict=True
+        )
+    }
+    assert changes["Section"].find("ins").get_text() == "Economy"
+    typed = page.select_one(".typed")
+    assert [dt.get_text() for dt in typed.find_all("dt")][-1] == "Section"
+    assert typed.find_all("dd")[-1].get_text() == "none"
+
+
 def test_a_correction_conflict_keeps_the_note(newsroom):
     story = story_in(newsroom, Status.PUBLISHED)
     opened = form_data(story, action="correct")

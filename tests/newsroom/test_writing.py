@@ -275,6 +275,21 @@ def test_history_lists_every_change_and_the_difference_between_two_versions(news
     assert browser.get(f"/newsroom/stories/{story.pk}/history/?from=99&to=x").status_code == 200
 
 
+def test_a_section_change_is_a_difference_between_versions_and_restored(newsroom):
+    story = story_in(newsroom, Status.DRAFT)
+    actions.edit_story(story, base_version=1, section=newsroom["economy"])
+    browser = client_for(newsroom["editor"])
+    page = html(browser.get(f"/newsroom/stories/{story.pk}/history/"))
+    assert [dt.get_text() for dt in page.select(".differences dt")] == ["Section"]
+    moved = page.select_one(".differences dd")
+    assert (moved.find("del").get_text(), moved.find("ins").get_text()) == ("World", "Economy")
+    post(browser, f"/newsroom/stories/{story.pk}/restore/", {"version": "1"})
+    story.refresh_from_db()
+    assert (story.version, story.section_id) == (3, newsroom["world"].pk)
+    page = html(browser.get(f"/newsroom/stories/{story.pk}/history/?from=1&to=3"))
+    assert not page.select(".differences dt")
+
+
 def test_an_editor_restores_an_earlier_version_from_the_history(newsroom):
     story = story_in(newsroom, Status.DRAFT, lead="The first lead.")
     actions.edit_story(story, base_version=1, lead="The second lead.")

@@ -328,6 +328,14 @@ class Revision(models.Model):
     dateline_date = models.DateField(null=True, blank=True)
     dateline_source = models.CharField(max_length=60, blank=True)
     tags = models.JSONField(default=list, help_text="[[vocabulary, name], …] as saved.")
+    section = models.ForeignKey(
+        Section,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The story's section in this version (none: no section, or since deleted).",
+    )
     saved_at = models.DateTimeField(default=timezone.now)
     saved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

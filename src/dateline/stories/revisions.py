@@ -25,6 +25,7 @@ FIELD_LABELS = {
     "lead": "Lead",
     "body": "Body",
     "tags": "Tags",
+    "section": "Section",
 }
 
 
@@ -35,6 +36,7 @@ def revision_of(story: Story, tags, *, by=None) -> Revision:
         version=story.version,
         # In one order whatever order they were typed in: revisions compare as the story does.
         tags=sorted(([tag.vocabulary, tag.name] for tag in tags), key=lambda t: tag_order(t[1])),
+        section_id=story.section_id,
         saved_at=story.updated_at,
         saved_by=by,
         **{field: getattr(story, field) for field in CONTENT_FIELDS},
@@ -73,16 +75,22 @@ def _tag_text(revision: Revision) -> str:
     return ", ".join(sorted((name for _, name in revision.tags), key=tag_order))
 
 
+def _section_name(revision: Revision) -> str:
+    return revision.section.name if revision.section_id is not None else ""
+
+
+_TEXT_OF = {"tags": _tag_text, "section": _section_name}
+
+
 def difference(old: Revision, new: Revision) -> list[FieldDifference]:
     """What changed from `old` to `new`, field by field, word by word; unchanged fields left
     out. Whitespace runs are words too, so paragraphs stay where they were."""
     differences = []
-    for field in (*CONTENT_FIELDS, "tags"):
-        before, after = (
-            (_tag_text(old), _tag_text(new))
-            if field == "tags"
-            else (getattr(old, field), getattr(new, field))
-        )
+    for field in (*CONTENT_FIELDS, "tags", "section"):
+        if field in _TEXT_OF:
+            before, after = _TEXT_OF[field](old), _TEXT_OF[field](new)
+        else:
+            before, after = getattr(old, field), getattr(new, field)
         if before == after:
             continue
         a, b = _words(before), _words(after)

@@ -403,7 +403,7 @@ def _conflict_page(
         "between": between,
         "merged": merged,
         "form": reapplied,
-        "typed": mine | {"tags": ", ".join(mine["tags"])},
+        "typed": mine | {"tags": ", ".join(mine["tags"]), "section": typed["section"]},
         "typed_note": typed.get("correction_note", ""),
         "can_save": Action.EDITED in offers,
         "can_correct": Action.CORRECTED in offers,

@@ -10,8 +10,8 @@ from dateline.stories.workflow import IllegalTransition, require
 
 
 def restore_revision(story: Story | int, *, version: int, by=None, note: str = "") -> Story:
-    """Bring back the content of an earlier version as a new version; nothing is overwritten,
-    the history keeps every step."""
+    """Bring back the content of an earlier version (its text, keywords and section) as a new
+    version; nothing is overwritten, the history keeps every step."""
     with transaction.atomic():
         current = locked(story)
         require(by, StoryChange.Action.RESTORED, current)
@@ -22,6 +22,7 @@ def restore_revision(story: Story | int, *, version: int, by=None, note: str = "
             raise IllegalTransition(f"Version {version} is the current version of {current.code}.")
         content = clean_content(**{field: getattr(revision, field) for field in CONTENT_FIELDS})
         tags = tags_for((vocabulary, name) for vocabulary, name in revision.tags)
+        current.section_id = revision.section_id
         left = save_new_version(current, content, tags, by=by)
         record_changes(
             current,
