@@ -107,6 +107,7 @@ def form_data(story: Story, **changes) -> dict:
         "section": story.section_id or "",
         "base_version": story.version,
         "base_section": story.section_id or "",
+        "opened_public": Story.objects.public().filter(pk=story.pk).exists(),
         "action": "save",
     }
     data.update(changes)

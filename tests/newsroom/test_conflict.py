@@ -145,6 +145,27 @@ def test_a_section_both_moved_shows_theirs_in_the_changes_and_mine_as_typed(news
     assert typed.find_all("dd")[-1].get_text() == "none"
 
 
+def test_a_save_from_a_page_opened_before_publication_stops_once_to_say_so(newsroom):
+    story = story_in(newsroom, Status.APPROVED, body="The first text.")
+    opened = form_data(story, body="A second text, typed while it went out.")
+    eddie, chloe = client_for(newsroom["editor"]), client_for(newsroom["chief"])
+    assert post(eddie, f"/newsroom/stories/{story.pk}/publish/").status_code == 302
+    response = post(chloe, f"/newsroom/stories/{story.pk}/", opened)
+    assert response.status_code == 409
+    page = html(response)
+    said = page.select_one(".error-box").get_text()
+    assert "published by Eddie Editor after you opened it" in said
+    story.refresh_from_db()
+    assert (story.version, story.body) == (1, "The first text.")
+    form = page.find("form", id="story-form")
+    assert field(form, "body") == "A second text, typed while it went out."
+    assert field(form, "opened_public") == "True"
+    again = post(chloe, f"/newsroom/stories/{story.pk}/", {**opened, "opened_public": "True"})
+    assert again.status_code == 302
+    story.refresh_from_db()
+    assert (story.version, story.body) == (2, "A second text, typed while it went out.")
+
+
 def test_a_correction_conflict_keeps_the_note(newsroom):
     story = story_in(newsroom, Status.PUBLISHED)
     opened = form_data(story, action="correct")

@@ -63,7 +63,9 @@ class SectionChoice(forms.ModelChoiceField):
 class StoryForm(Form):
     """A story's content as the edit and new-story screens send it. `base_version` is the
     version the writer started from (EditConflict when another save landed since);
-    `base_section` the section then, so a conflict can tell whose section change it was."""
+    `base_section` the section then, so a conflict can tell whose section change it was;
+    `opened_public` whether readers saw the story then (publishing makes no new version, so a
+    save from a page opened before is stopped once, to say the story is live now)."""
 
     # Its length is measured by `clean_content`, once runs of spaces are one: as it is stored.
     headline = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
@@ -93,6 +95,7 @@ class StoryForm(Form):
     section = SectionChoice(queryset=Section.objects.none(), required=False, empty_label="None")
     base_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     base_section = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    opened_public = forms.BooleanField(widget=forms.HiddenInput, required=False)
     correction_note = forms.CharField(
         label="Correction note",
         required=False,
@@ -174,6 +177,7 @@ class StoryForm(Form):
             "section": story.section_id,
             "base_version": story.version,
             "base_section": story.section_id,
+            "opened_public": Story.objects.public().filter(pk=story.pk).exists(),
         }
 
     def content(self) -> dict:

@@ -242,7 +242,7 @@ def _edit_page(
         "zone": edition_zone(story.edition),
         "preview": preview,
         "error": error,
-        "is_public": Story.objects.public().filter(pk=story.pk).exists(),
+        "is_public": _is_public(story),
         "corrections": list(story.corrections.order_by("at")),
         "last_change": story.changes.select_related("actor").order_by("-id").first(),
         "heartbeat": presence.HEARTBEAT_SECONDS,
@@ -308,6 +308,8 @@ def edit(request: HttpRequest, code: int) -> HttpResponse:
             if _unchanged(story, form) and base_version == story.version:
                 messages.info(request, "Nothing changed, so nothing was saved.")
                 return redirect("newsroom:edit", code=story.pk)
+            if not form.cleaned_data["opened_public"] and _is_public(story):
+                return _published_since_opened(request, story, form)
             saved = actions.edit_story(
                 story.pk,
                 base_version=base_version,
@@ -327,6 +329,31 @@ def edit(request: HttpRequest, code: int) -> HttpResponse:
         _put_errors(form, error, {"note": "correction_note"})
         return _edit_page(request, story, form=form)
     return redirect("newsroom:edit", code=story.pk)
+
+
+def _is_public(story: Story) -> bool:
+    return Story.objects.public().filter(pk=story.pk).exists()
+
+
+def _published_since_opened(request: HttpRequest, story: Story, form: StoryForm) -> HttpResponse:
+    """The story went out to readers after this page was opened: nothing is saved, what was
+    typed stays in the form, now marked as opened on the public story, so that Save changes
+    it for readers if that is what the editor wants."""
+    data = request.POST.copy()
+    data["opened_public"] = "True"
+    published = (
+        story.changes.filter(action__in=[Action.PUBLISHED, Action.RELEASED])
+        .select_related("actor")
+        .order_by("-id")
+        .first()
+    )
+    who = f" by {member_name(published.actor)}" if published else ""
+    error = (
+        f"Not saved: this story was published{who} after you opened it, so readers see it now. "
+        "What you typed is kept below. Save again to change the published story (its page "
+        "says “Updated”), or write a correction note and save it as a correction."
+    )
+    return _edit_page(request, story, form=StoryForm(data, story=story), error=error, status=409)
 
 
 def _unchanged(story: Story, form: StoryForm) -> bool:
