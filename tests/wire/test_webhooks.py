@@ -474,15 +474,20 @@ def test_the_newsroom_screen_refuses_private_targets(settings, newsroom):  # noq
 class DripReceiver:
     """A receiver that answers 200 one byte at a time, each byte well within the sender's
     timeout, the whole answer far beyond it: a slow or hostile endpoint. Its headers dripped,
-    or (`body`) its headers at once and its body dripped."""
+    or (`body`) its headers at once and its body dripped, or (`body, closing`) the same in an
+    answer that closes the connection after it (HTTP/1.0, as Python's http.server answers).
+    `completed`: the answers it wrote to the end, which a sender that keeps its deadline never
+    lets it."""
 
     def __init__(self, seconds_per_byte: float = 0.2, *, dripped: str = "headers") -> None:
         import socketserver
 
-        self.requests = 0
+        self.requests = self.completed = 0
         receiver = self
         if dripped == "body":
             at_once, answer = b"HTTP/1.1 200 OK\r\nContent-Length: 40\r\n\r\n", b"z" * 40
+        elif dripped == "body, closing":
+            at_once, answer = b"HTTP/1.0 200 OK\r\nContent-Length: 40\r\n\r\n", b"z" * 40
         else:
             at_once = b""
             answer = b"HTTP/1.1 200 OK\r\nX-Slow: " + b"z" * 40 + b"\r\nContent-Length: 0\r\n\r\n"
@@ -498,6 +503,7 @@ class DripReceiver:
                     except OSError:
                         return  # the sender gave up: as it should
                     time.sleep(seconds_per_byte)
+                receiver.completed += 1
 
         self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
@@ -509,7 +515,7 @@ class DripReceiver:
         self.server.server_close()
 
 
-@pytest.mark.parametrize("dripped", ["headers", "body"])
+@pytest.mark.parametrize("dripped", ["headers", "body", "body, closing"])
 def test_an_answer_dripped_a_byte_at_a_time_fails_the_attempt_at_the_deadline(
     editions, pushing, dripped
 ):
@@ -524,7 +530,7 @@ def test_an_answer_dripped_a_byte_at_a_time_fails_the_attempt_at_the_deadline(
         delivery = Delivery.objects.get()
         assert delivery.state == State.DEAD and delivery.attempts == 4
         assert delivery.last_error == "TimeoutError: no whole answer within 0.5 s"
-        assert receiver.requests == 4
+        assert (receiver.requests, receiver.completed) == (4, 0)
     finally:
         receiver.close()
 

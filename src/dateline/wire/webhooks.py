@@ -282,7 +282,7 @@ class _PinnedHTTP(http.client.HTTPConnection):
         self.address = address
 
     def connect(self) -> None:
-        self.sock = socket.create_connection((self.address, self.port), self.timeout)
+        self.sock = self.opened = socket.create_connection((self.address, self.port), self.timeout)
 
 
 class _PinnedHTTPS(_PinnedHTTP):
@@ -291,6 +291,7 @@ class _PinnedHTTPS(_PinnedHTTP):
     def connect(self) -> None:
         super().connect()
         self.sock = ssl.create_default_context().wrap_socket(self.sock, server_hostname=self.host)
+        self.opened = self.sock
 
 
 def post(url: str, body: bytes, headers: dict[str, str]) -> int:
@@ -309,9 +310,12 @@ def post(url: str, body: bytes, headers: dict[str, str]) -> int:
 
     def cut_off() -> None:
         expired.set()
-        if connection.sock is not None:
+        # The socket as opened: an answer that closes the connection after it (HTTP/1.0, or
+        # "Connection: close") takes it from `connection.sock`, which is then None.
+        opened = getattr(connection, "opened", None)
+        if opened is not None:
             with contextlib.suppress(OSError):
-                connection.sock.shutdown(socket.SHUT_RDWR)
+                opened.shutdown(socket.SHUT_RDWR)
 
     deadline = threading.Timer(settings.WEBHOOK_TIMEOUT_SECONDS, cut_off)
     deadline.start()
