@@ -390,6 +390,26 @@ def test_presence_isolates_a_name_written_right_to_left_from_the_time_beside_it(
     assert [other["name"] for other in answer["others"]] == ["\u2068مریم احمدی\u2069"]
 
 
+@pytest.mark.parametrize(
+    ("field", "typed", "error"),
+    [
+        ("lead", "A lead. " * 400, "The lead is 3,199 characters; 3,000 is the limit."),
+        ("body", "> " * 25 + "the quote", "The body nests quotes or lists too deep"),
+        ("body", "\n".join("  " * n + f"- level {n}" for n in range(12)), "too deep"),
+    ],
+)
+def test_a_lead_too_long_or_a_body_nested_too_deep_is_named_and_nothing_saved(
+    newsroom, field, typed, error
+):
+    """Nested that deep, the renderer would stop reading and drop the rest without a word."""
+    story = story_in(newsroom, Status.DRAFT)
+    response = save_as_a_browser(client_for(newsroom["reporter"]), story, **{field: typed})
+    assert response.status_code == 200
+    assert error in html(response).find(id=f"id_{field}_error").get_text(strip=True)
+    story.refresh_from_db()
+    assert story.version == 1
+
+
 def test_a_body_over_the_limit_is_named_on_the_form_and_nothing_is_saved(newsroom):
     """Sent as a browser sends the form (percent-encoded, three bytes on the wire for each of
     the body's), a Persian body just over the limit reaches the form's check: the request is

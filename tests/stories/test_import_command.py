@@ -317,6 +317,18 @@ def test_copy_whose_body_is_over_the_limit_is_skipped_with_the_limit_named(editi
     assert not Story.objects.exists()
 
 
+def test_copy_with_no_paragraph_break_is_skipped_with_the_leads_limit_named(editions, tmp_path):
+    """One paragraph of any size would be the lead, shown whole on every list and feed."""
+    path = tmp_path / "one-paragraph.txt"
+    words = " ".join(["word"] * 200_000)
+    path.write_text(f"Headline\n\nPARIS, Nov 30 (QA) - {words}\n", encoding="utf-8")
+    err = io.StringIO()
+    with pytest.raises(CommandError):  # nothing imported
+        call_command("import", str(path), "--publish", stdout=io.StringIO(), stderr=err)
+    assert "3,000 is the limit" in err.getvalue()
+    assert not Story.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("headline", "lead", "reason"),
     [

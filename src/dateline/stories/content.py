@@ -15,6 +15,7 @@ from dateline.copy.characters import (
     without_controls,
 )
 from dateline.stories.models import Section, Story, Tag
+from dateline.stories.rendering import nests_too_deep
 
 MAX_SLUG_LENGTH = 120
 # A story's body, in bytes of UTF-8: far beyond any story (some 150,000 English words), yet a
@@ -22,6 +23,9 @@ MAX_SLUG_LENGTH = 120
 # in `clean_content`; `dateline story correct --body-file` reads no larger file; and
 # settings.DATA_UPLOAD_MAX_MEMORY_SIZE lets a form with a body over it reach that check.
 MAX_BODY_BYTES = 1_000_000
+# A lead, in characters: five times the longest of Reuters-21578's 19,771 (615). A wire text with
+# no paragraph breaks would otherwise be one lead of any size, shown whole on every list.
+MAX_LEAD_CHARS = 3_000
 # Plain-text fields with a length limit, checked before the database would refuse them.
 _LIMITED = ("byline", "dateline_place", "dateline_source")
 
@@ -58,7 +62,8 @@ def clean_content(
     which can show text in an order other than the stored one, and control characters (all but
     tab and line breaks, which become LF) are removed from every text field. A headline or lead
     with no visible character (only zero-width spaces, direction marks and the like) is refused
-    like an empty one. A body over MAX_BODY_BYTES (in UTF-8) is refused.
+    like an empty one. A lead over MAX_LEAD_CHARS, a body over MAX_BODY_BYTES (in UTF-8) and a
+    body nesting quotes or lists deeper than the renderer reads (`nests_too_deep`) are refused.
     """
     headline, lead, body, byline, dateline_place, dateline_source = (
         without_controls(strip_bidi_controls(text)[0])
@@ -77,9 +82,19 @@ def clean_content(
         errors["headline"] = f"The headline is {len(headline)} characters long; 300 is the limit."
     if not lead:
         errors["lead"] = "A story needs a lead paragraph."
+    if len(lead) > MAX_LEAD_CHARS:
+        errors["lead"] = (
+            f"The lead is {len(lead):,} characters; {MAX_LEAD_CHARS:,} is the limit. A lead is "
+            "the story's first paragraph: the rest goes in the body."
+        )
     body_size = len(body.encode("utf-8", "surrogatepass"))
     if body_size > MAX_BODY_BYTES:
         errors["body"] = body_over_limit(body_size)
+    elif nests_too_deep(body):
+        errors["body"] = (
+            "The body nests quotes or lists too deep (about ten lists or twenty quotes): what is "
+            "nested deeper would not be shown. Nest them less."
+        )
     values = {
         "byline": byline,
         "dateline_place": dateline_place,

@@ -1,5 +1,6 @@
 """Story body Markdown → safe HTML, done once when a story is written, never per request."""
 
+import re
 from functools import cache
 
 import nh3
@@ -53,6 +54,23 @@ def _drop_invisible_blocks(state: StateCore) -> None:
 # Built once per process. Not `@cache` on the builder: mutmut leaves decorated functions alone,
 # and this is where the safety settings live (docs/mutation.md).
 _markdown = cache(_new_markdown)
+
+
+# A line that may open quotes or lists deep enough for the renderer to stop: its leading run of
+# markers and indentation is at least this long (each level of either takes a character or
+# more). Only such a body is parsed a second time to make sure (`nests_too_deep`).
+_DEEP_START = re.compile(r"^[ \t>*+\-0-9.)]{16,}", re.MULTILINE)
+
+
+def nests_too_deep(markdown: str) -> bool:
+    """Whether the body nests quotes or lists as deep as the renderer's limit (markdown-it's
+    `maxNesting`, a guard against runaway recursion), where it stops reading the block and
+    drops everything in it that follows: about ten lists or twenty quotes deep."""
+    if not _DEEP_START.search(markdown):
+        return False
+    md = _markdown()
+    deepest = max((token.level for token in md.parse(markdown)), default=0)
+    return deepest >= md.options.maxNesting - 1
 
 
 def render_body(markdown: str) -> str:
