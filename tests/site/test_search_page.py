@@ -207,8 +207,38 @@ def test_results_are_paged_and_links_keep_the_search(client, editions, committed
         "section": ["world"],
     }
     assert not past.select("nav.pagination")
-    assert client.get("/en/search?q=tin&page=0").status_code == 404
-    assert client.get("/en/search?q=tin&page=x").status_code == 404
+    # Nothing a reader can put in ?page= is an error: not a page number is the first page, a
+    # number past the deepest page served is past the end (and asks the index nothing).
+    for typo in ("0", "-1", "x", "1e3", "٢", ""):
+        answered = client.get(f"/en/search?q=tin&section=world&page={typo}")
+        assert answered.status_code == 200, typo
+        shown = [a.get_text() for a in page(answered).select(".search-results h2 a")]
+        assert shown == ["Tin market 0", "Tin market 1"], typo
+    for deep in ("99999", "999999999"):
+        answered = page(client.get(f"/en/search?q=tin&page={deep}"))
+        assert (
+            answered.select_one("p.empty")
+            .get_text(" ", strip=True)
+            .startswith("This search has fewer pages of results.")
+        )
+
+
+def test_words_past_the_twelfth_are_not_looked_for_and_the_page_says_so(
+    client, editions, committed
+):
+    en, _ = editions
+    lead = "The price of tin rose to a high in London and traders said so for a day on end."
+    with committed():
+        make_story(en, headline="Tin market steadies", lead=lead)
+    words = "tin market steadies the of and to in a said for on xyzzyqq"
+    answered = page(client.get(f"/en/search?q={urllib.parse.quote(words)}"))
+    assert answered.select_one("#search-cut").get_text() == (
+        "Your search has more words than are looked for: only its first 12 were."
+    )
+    assert [a.get_text() for a in answered.select(".search-results h2 a")] == [
+        "Tin market steadies"
+    ]
+    assert not messages(client.get("/en/search?q=tin+market"))
 
 
 def test_filters_narrow_the_results(client, editions, committed):

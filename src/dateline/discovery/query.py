@@ -9,7 +9,7 @@ ignored; control characters and lone surrogates are word breaks.
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from dateline.discovery.text import tokens
 
@@ -59,6 +59,8 @@ class Term:
 @dataclass(frozen=True)
 class SearchQuery:
     terms: tuple[Term, ...]
+    # Whether the text held more than MAX_TERMS terms: the rest were not asked for.
+    cut: bool = field(default=False, compare=False)
 
     def may_match(self, normalised_text: str) -> bool:
         """Whether a word the query asked for (or the start of one) occurs anywhere in this
@@ -85,10 +87,10 @@ def parse_query(text: str) -> SearchQuery:
         for chunk in _CHUNK.findall(part):
             if term := _term_of(chunk):
                 terms.append(term)
-    unique = tuple(dict.fromkeys(terms))[:MAX_TERMS]
+    unique = tuple(dict.fromkeys(terms))
     if not unique:
         raise QueryProblem("empty")
-    return SearchQuery(unique)
+    return SearchQuery(unique[:MAX_TERMS], cut=len(unique) > MAX_TERMS)
 
 
 def _term_of(chunk: str) -> Term | None:

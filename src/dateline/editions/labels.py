@@ -113,6 +113,7 @@ MESSAGES: dict[str, str] = {
         " to find every word that starts with it (export*)."
     ),
     "search_too_long": N_("Your search is too long: write at most {n} characters."),
+    "search_cut": N_("Your search has more words than are looked for: only its first {n} were."),
     "search_bad_date": N_("Write dates as year-month-day, for example 2026-11-28."),
     "search_past_end": N_("This search has fewer pages of results."),
     "search_first_page": N_("Back to the first page"),

@@ -20,13 +20,19 @@ from django.utils.http import urlencode
 from dateline.comments.threads import approved_counts
 from dateline.discovery.backends import Filters
 from dateline.discovery.highlight import highlight, snippet
-from dateline.discovery.query import MAX_QUERY_CHARS, QueryProblem, SearchQuery, parse_query
+from dateline.discovery.query import (
+    MAX_QUERY_CHARS,
+    MAX_TERMS,
+    QueryProblem,
+    SearchQuery,
+    parse_query,
+)
 from dateline.discovery.search import plain_body, search
 from dateline.discovery.text import normalise
 from dateline.editions.models import Calendar, Edition
 from dateline.site.chrome import EditionChrome
 from dateline.site.formatting import format_numeric_date
-from dateline.site.pagination import Page, page_number
+from dateline.site.pagination import PAGE_NUMBER, Page, max_page
 from dateline.site.views import edition_chrome, render_page
 from dateline.stories.models import Section, Story, Tag
 from dateline.stories.tagging import tag_slug
@@ -75,9 +81,11 @@ class Asked:
 def search_page(request: HttpRequest, edition: str) -> HttpResponse:
     chrome = edition_chrome(edition)
     asked = read_request(request, chrome)
-    number = page_number(request.GET.get("page"), SEARCH_PER_PAGE)
+    number = _page_asked(request.GET.get("page"))
     page, results = None, []
-    if asked.query is not None:
+    if asked.query is not None and number > max_page(SEARCH_PER_PAGE):
+        page = Page([], number, has_next=False)  # past every page served: says so, asks nothing
+    elif asked.query is not None:
         stories = search(
             asked.query,
             filters_of(asked, chrome),
@@ -95,10 +103,20 @@ def search_page(request: HttpRequest, edition: str) -> HttpResponse:
         results=results,
         date_fields=date_fields(asked, chrome.edition),
         max_query_chars=MAX_QUERY_CHARS,
+        numbers_in_problems={"search_too_long": MAX_QUERY_CHARS, "search_cut": MAX_TERMS},
         comment_counts=approved_counts([story.pk for story in page.items]) if page else {},
     )
     response.headers["X-Robots-Tag"] = "noindex"
     return response
+
+
+def _page_asked(raw: str | None) -> int:
+    """The page of results asked for. A reader's search is no list the site links to page by
+    page, so nothing in `?page=` is an error: what is not a page number (0, -1, "abc") is the
+    first page, and a number past the deepest page served is answered as past the end."""
+    if raw is None or not PAGE_NUMBER.fullmatch(raw):
+        return 1
+    return min(int(raw), max_page(SEARCH_PER_PAGE) + 1)
 
 
 def read_request(request: HttpRequest, chrome: EditionChrome) -> Asked:
@@ -106,6 +124,8 @@ def read_request(request: HttpRequest, chrome: EditionChrome) -> Asked:
     asked = Asked(text=_showable(raw[:MAX_QUERY_CHARS]))
     try:
         asked.query = parse_query(raw)
+        if asked.query.cut:
+            asked.problem("search_cut", "q")
     except QueryProblem as problem:
         if problem.reason == "long":
             asked.problem("search_too_long", "q")
