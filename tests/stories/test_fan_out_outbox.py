@@ -97,15 +97,21 @@ def test_an_import_stopped_in_its_fan_out_is_finished_by_the_worker_once(
         stop()
 
     monkeypatch.setattr(indexing, "sync_stories", stopping)
-    errors = io.StringIO()
+    errors, lines = io.StringIO(), io.StringIO()
     with pytest.raises(SystemExit) as stopped:
         call_command(
             "import", str(reuters_file(tmp_path / "reut2-000.sgm")), "--publish",
-            "--edition", "en", stdout=io.StringIO(), stderr=errors,
+            "--edition", "en", "--json", stdout=lines, stderr=errors,
         )  # fmt: skip
     assert stopped.value.code == exit_code
     assert f"interrupted: {len(CROPS)} stories stored so far" in errors.getvalue()
     assert "Traceback" not in errors.getvalue()
+    # Stopped between the batch's commit and its report, the lines still come: a script
+    # reading them learns every story stored (a run again calls them "already imported").
+    reported = [json.loads(line) for line in lines.getvalue().splitlines()]
+    assert sorted(line["code"] for line in reported) == sorted(
+        Story.objects.values_list("code", flat=True)
+    )
 
     # All stored and public; none found or sent yet.
     assert Story.objects.public().count() == len(CROPS)

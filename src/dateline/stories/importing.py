@@ -14,7 +14,7 @@ newer version of an item whose draft nobody has taken up replaces that draft's c
 import datetime
 import hashlib
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -79,16 +79,25 @@ class ImportTarget:
     _default_sections: dict[int, Section | None] = field(default_factory=dict, repr=False)
     # Stories written by the transactions committed so far (new ones and updated drafts).
     stored: int = 0
+    # What became of the stories of the last batch committed, each given its story at the
+    # commit: a stop between the commit and their report would leave them unsaid otherwise.
+    last_committed: list["Imported"] = field(default_factory=list)
 
-    def count_on_commit(self, stories: int) -> None:
-        """Add `stories` to `stored` when the transaction under way commits. Called before the
-        writes, so it runs ahead of their fan-out, which an interruption may cut short: the
-        count is then still right (the outbox sends the rest later, decision 0050)."""
+    def count_on_commit(
+        self, stories: int, written: Sequence[tuple["Imported", NewStory]] = ()
+    ) -> None:
+        """Add `stories` to `stored` when the transaction under way commits, and give each of
+        `written` its story and keep them as `last_committed`. Called before the writes, so it
+        runs ahead of their fan-out, which an interruption may cut short: the count is then
+        still right (the outbox sends the rest later, decision 0050)."""
 
-        def count() -> None:
+        def committed() -> None:
             self.stored += stories
+            for outcome, new in written:
+                outcome.story = new.story
+            self.last_committed = [outcome for outcome, _ in written]
 
-        transaction.on_commit(count)
+        transaction.on_commit(committed)
 
     def edition_for(self, parsed: ParsedStory) -> Edition:
         if self.edition is not None:
@@ -167,6 +176,7 @@ class Imported:
     skipped: StorySkipped | None = None
     # True when `story` is an earlier draft of the same partner item, now holding this version.
     updated: bool = False
+    reported: bool = False  # said to whoever imports (the import command's line)
 
 
 def source_id_of(parsed: ParsedStory) -> str:
@@ -301,7 +311,7 @@ def _write_batch(checked: list[tuple[Imported, Edition, NewStory]], target: Impo
         return
     try:
         with transaction.atomic():
-            target.count_on_commit(len(checked))
+            target.count_on_commit(len(checked), [(outcome, new) for outcome, _, new in checked])
             target.load_tags([outcome.parsed for outcome, _, _ in checked])
             for outcome, edition, new in checked:
                 new.tags = target.tags(outcome.parsed)

@@ -76,7 +76,11 @@ class Command(BaseCommand):
             self._import(paths, format, date, target, as_json)
         except KeyboardInterrupt:
             # Every committed batch is whole, and its fan-out, if cut short, waits in the
-            # outbox for the worker (decision 0050): say so rather than print a traceback.
+            # outbox for the worker (decision 0050): say so rather than print a traceback,
+            # after the lines of the stories of a batch stopped between its commit and them.
+            for outcome in target.last_committed:
+                if not outcome.reported:
+                    self.stdout.write(self._line(outcome, as_json=as_json))
             self.stderr.write(
                 f"interrupted: {target.stored:,} stories stored so far; `dateline worker` "
                 "indexes them and makes their webhook deliveries within a minute (or at once: "
@@ -103,6 +107,7 @@ class Command(BaseCommand):
                     if outcome.updated and target.publish:
                         self._warnings.append(self._left_in_incoming(outcome))
                     self.stdout.write(self._line(outcome, as_json=as_json))
+                    outcome.reported = True
                 elif isinstance(outcome.skipped, AlreadyImported):
                     skipped["already imported"] += 1
                 else:
