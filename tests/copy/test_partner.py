@@ -415,6 +415,9 @@ def test_a_ninjs_item_whose_uri_comes_after_64_kib_is_recognised(tmp_path):
          "x.json: the ninjs item has no uri, so it could not be told apart"),
         (b'\xef\xbb\xbf\n [{"uri": "u"}]', "x.json: not a ninjs item (the JSON is not an object)"),
         (b'{"headline": "T",\n "bodies": [}', "x.json: not valid JSON (Expecting value, line 2"),
+        (b'"just a string"\n', "x.json: not a ninjs item (the JSON is not an object)"),
+        (b"null", "x.json: not a ninjs item (the JSON is not an object)"),
+        (b" 42 ", "x.json: not a ninjs item (the JSON is not an object)"),
     ],
 )  # fmt: skip
 def test_json_that_is_no_ninjs_item_is_named_as_such_without_a_format(tmp_path, data, problem):
@@ -427,10 +430,13 @@ def test_json_that_is_no_ninjs_item_is_named_as_such_without_a_format(tmp_path, 
     assert "passed over" not in str(caught.value)
 
 
-def test_text_copy_opening_with_a_bracket_is_still_text(tmp_path):
+@pytest.mark.parametrize(
+    "headline", ["[CORRECTED] Talks resume", '"Talks resume," envoy says', "2026 budget passes"]
+)
+def test_text_copy_opening_as_json_might_is_still_text(tmp_path, headline):
     path = tmp_path / "story.txt"
-    path.write_text("[CORRECTED] Talks resume\n\nVIENNA, Nov 26 (Reuters) - Talks resumed.\n")
-    assert parse_file(path, now=NOW).stories[0].headline == "[CORRECTED] Talks resume"
+    path.write_text(f"{headline}\n\nVIENNA, Nov 26 (Reuters) - Talks resumed.\n")
+    assert parse_file(path, now=NOW).stories[0].headline == headline
 
 
 @pytest.mark.parametrize("encoding", ["UTF-16", "UTF-16LE", "UTF-16BE"])

@@ -107,7 +107,7 @@ def parse_upload(
 def _parse(data, name, format, chosen, now, year_hint_date) -> ParseResult:
     if chosen in _PARTNER_PARSERS:
         return ParseResult(stories=[_PARTNER_PARSERS[chosen](data, name=name, now=now)])
-    if chosen == "text" and format == "auto" and _is_json_array(data):
+    if chosen == "text" and format == "auto" and _is_json(data):
         # JSON, so no text copy; ninjs's parser says why it is no item either.
         return ParseResult(stories=[parse_ninjs(data, name=name, now=now)])
     if chosen == "text":
@@ -129,10 +129,16 @@ def _chosen_format(path: Path, name: str, head: bytes, format: Format) -> Format
     return "reuters-sgml" if sniffed_sgml else "text"
 
 
-def _is_json_array(data: bytes) -> bool:
-    """Whether `data` is a JSON array: text copy may begin with "[" ("[CORRECTED] …"), so
-    only the whole file read as JSON tells."""
-    if not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
+# How a JSON value that is no object begins: an array, a string, a number, true, false, null.
+_JSON_STARTS = tuple(b'["-0123456789tfn')
+
+
+def _is_json(data: bytes) -> bool:
+    """Whether `data` is a JSON value (an object is sniffed as ninjs before): text copy may
+    begin with "[" ("[CORRECTED] …"), a digit or a quote, so only the whole file read as JSON
+    tells."""
+    start = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if not start or start[0] not in _JSON_STARTS:
         return False
     try:
         json.loads(data.decode("utf-8-sig"))
