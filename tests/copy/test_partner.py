@@ -106,6 +106,13 @@ def test_ninjs_1_headline_and_body_html():
     assert story.source_name == "unknown partner: urn:x:1"
 
 
+def test_bidi_controls_go_from_the_partners_names_as_from_the_text():
+    """An override would print "urn:qa:esc" as something else wherever it is shown."""
+    story = ninjs(ninjs3(uri="urn:qa:\u202eesc\u2066", copyrightHolder="QA \u202eAgency\u202c"))
+    assert story.source_id == "partner:urn:qa:esc"
+    assert story.source_name == "QA Agency: urn:qa:esc (version 2)"
+
+
 def test_ninjs_body_text_and_a_dateline_paragraph_of_its_own():
     story = ninjs({"uri": "u", "headline": "H", "body_text": "ROMA, 26 NOV -\n\nLead here."})
     assert story.dateline.place == "ROMA"

@@ -14,7 +14,12 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
-from dateline.copy.characters import printable_name, without_controls
+from dateline.copy.characters import (
+    one_line,
+    printable_name,
+    strip_bidi_controls,
+    without_controls,
+)
 from dateline.copy.dateline import split_dateline
 from dateline.copy.errors import CopyError
 from dateline.copy.language import detect_language, direction_for
@@ -165,7 +170,10 @@ def _not_json(constant: str):
 
 
 def _story(item: PartnerItem, *, name: str, now: datetime.datetime, kind: str) -> ParsedStory:
-    if not item.uri:
+    # Bidi controls, which can show a name in another order than it is stored (and printed by
+    # `dateline import`), go from the names as from the text (`stories.content`).
+    uri = strip_bidi_controls(item.uri)[0]
+    if not uri:
         raise CopyError(f"{name}: the {kind} item has no uri, so it could not be told apart")
     if item.status == "canceled":
         raise CopyError(f"{name}: the partner has withdrawn this item (pubStatus canceled)")
@@ -193,7 +201,7 @@ def _story(item: PartnerItem, *, name: str, now: datetime.datetime, kind: str) -
     located = " ".join(item.located.split())
     if dateline is None and located:
         dateline = Dateline(located, None, None, located)
-    provider = " ".join(item.provider.split()) or "unknown partner"
+    provider = one_line(item.provider) or "unknown partner"
     language, language_warning = _language(item.language, text=f"{headline} {lead}", name=name)
     warnings = [language_warning] if language_warning else []
     if item.created_as_sent.strip() and item.created is None:
@@ -210,8 +218,8 @@ def _story(item: PartnerItem, *, name: str, now: datetime.datetime, kind: str) -
         blocks=rest,
         stripped=[],
         warnings=warnings,
-        source_name=_source_name(provider, item.uri, item.version),
-        source_id=partner_source_id(item.uri),
+        source_name=_source_name(provider, uri, item.version),
+        source_id=partner_source_id(uri),
         # An embargoed item is published (with --publish) at its embargo time, never before.
         published_at=max(filter(None, (item.created, item.embargoed)), default=None),
         tags={"topic": item.subjects} if item.subjects else {},
