@@ -35,6 +35,21 @@ def test_a_changed_module_template_stylesheet_or_translation_changes_the_version
     assert version_with_changed(monkeypatch, suffix) != _code_version()
 
 
+def test_a_compiled_catalogue_counts_by_being_there_not_by_its_bytes(monkeypatch):
+    """Compiled by another Babel, a .mo differs and means the same; missing, pages are in
+    English, and once it is compiled they must not be served from the cache as they were."""
+    assert version_with_changed(monkeypatch, ".mo") == _code_version()
+    rglob = Path.rglob
+
+    def without_mo(path: Path, pattern: str):
+        return (found for found in rglob(path, pattern) if found.suffix != ".mo")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Path, "rglob", without_mo)
+        uncompiled = _code_version()
+    assert uncompiled != _code_version()
+
+
 @pytest.mark.parametrize("suffix", [".txt", ".toml"])  # demo copy, its catalogue
 def test_other_files_leave_the_version(monkeypatch, suffix):
     assert version_with_changed(monkeypatch, suffix) == _code_version()

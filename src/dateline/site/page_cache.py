@@ -56,11 +56,14 @@ def _code_version() -> str:
     package = Path(__file__).resolve().parents[1]  # dateline/
     digest = hashlib.sha256()
     for path in sorted(package.rglob("*")):
-        # .po: the interface words (their .mo is built from it and may differ by Babel version);
-        # .xml: the sitemap templates.
+        # .po: the interface words; their .mo is built from it and may differ by Babel version,
+        # so only whether it is there counts (without it, pages are in English: a .mo compiled
+        # after that must not find the English pages kept). .xml: the sitemap templates.
         rendering = path.suffix in (".py", ".html", ".css", ".po", ".xml")
-        if rendering and "__pycache__" not in path.parts:
-            digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
+        if "__pycache__" in path.parts or not (rendering or path.suffix == ".mo"):
+            continue
+        content = path.read_bytes() if rendering else b"compiled"
+        digest.update(str(path.relative_to(package)).encode() + b"\0" + content)
     return digest.hexdigest()[:12]
 
 
