@@ -134,6 +134,27 @@ def test_from_the_reporters_draft_to_the_public_page(live_server, newsroom, brow
     assert rita.problems == [] and eddie.problems == []
 
 
+def test_a_refused_save_takes_the_keyboard_to_what_to_change(live_server, newsroom, browser):  # noqa: F811
+    """After the page comes back, focus is on a summary naming each field at fault, and each
+    of its links takes focus to its field."""
+    story = orm(lambda: story_in(newsroom, Status.DRAFT))
+    rita = Watched(browser.new_context(viewport=DESKTOP), live_server.url)
+    rita.sign_in("rita")
+    page = rita.page
+    page.goto(f"{live_server.url}/newsroom/stories/{story.pk}/")
+    page.fill("#id_headline", "")
+    page.fill("#id_tags", "Water, " + "x" * 130)
+    page.click("button[value=save]")
+    page.wait_for_selector("#form-problems")
+    assert page.evaluate("document.activeElement.id") == "form-problems"
+    summary = page.locator("#form-problems li").all_inner_texts()
+    assert [line.split(":")[0] for line in summary] == ["Headline", "Keywords"]
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "id_headline"
+    assert rita.problems == []
+
+
 @pytest.fixture
 def dam_story(newsroom):
     return story_in(newsroom, Status.SUBMITTED, headline="Dam opens on the river")
