@@ -258,6 +258,22 @@ def test_a_tags_frequency_is_asked_once_a_minute(edition, recent, django_assert_
     assert not querysets.is_frequent_tag(edition, water)
 
 
+def test_several_tags_frequencies_are_asked_in_one_query_only_for_those_not_kept(
+    edition, recent, django_assert_num_queries
+):
+    """As an article's stand-in Related News asks them, for each of its tags."""
+    water, salt = (make_story(edition, tags=(name,)).tags.get() for name in ("Water", "Salt"))
+    make_story(edition, tags=("Water",))
+    oil = make_story(edition, tags=("Oil", "Water")).tags.get(name="Oil")
+    with django_assert_num_queries(1):
+        assert querysets.kept_frequent_tags(edition, [water.pk, salt.pk]) == {water.pk}
+    with django_assert_num_queries(1):  # only Oil's is asked
+        assert querysets.kept_frequent_tags(edition, [oil.pk, salt.pk, water.pk]) == {water.pk}
+    with django_assert_num_queries(0):
+        assert querysets.kept_frequent_tags(edition, [salt.pk, oil.pk]) == set()
+    assert querysets.kept_frequent_tags(edition, []) == set()
+
+
 @pytest.mark.parametrize("frequent", [True, False])
 def test_a_tags_list_is_the_same_read_either_way(edition, frequent):
     """The two ways of reading a tag's stories (checked story by story along the newest-first

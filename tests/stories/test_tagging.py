@@ -147,15 +147,15 @@ def test_arabic_and_persian_letter_forms_are_one_tag_named_as_first_written():
 
 @pytest.mark.django_db
 def test_letters_written_with_or_without_their_hamza_or_madda_are_one_tag():
-    """Arabic copy writes "أمريكا" and "امريكا" alike, and search finds either by the other."""
+    """Arabic copy writes "أمريكا" and "امريكا" alike, and search finds either by the other.
+    The address keeps the letters as first written: "آب" (water) is no "اب"."""
     (first,) = tags_for([("place", "أمريكا")])
-    assert (first.slug, first.name) == ("امریکا", "أمريكا")
+    assert (first.slug, first.name) == ("أمریکا", "أمريكا")
     same = tags_for([("place", "امريكا"), ("place", "آمريكا"), ("place", "إمريكا")])
     assert [tag.pk for tag in same] == [first.pk]
-    assert [t.slug for t in tags_for([("keyword", "مسؤول"), ("keyword", "رئيس")])] == [
-        "مسوول",
-        "رییس",
-    ]
+    assert tags_for([("keyword", "رئيس")]) == tags_for([("keyword", "رييس")])
+    assert tags_for([("keyword", "مسؤول")]) == tags_for([("keyword", "مسوول")])
+    assert tags_for([("keyword", "آب")])[0].slug == "آب"
     # Latin letters keep their accents: only Arabic script's marks go (decision 0048).
     assert tags_for([("keyword", "Café")])[0].pk != tags_for([("keyword", "Cafe")])[0].pk
 
@@ -163,7 +163,7 @@ def test_letters_written_with_or_without_their_hamza_or_madda_are_one_tag():
 @pytest.mark.django_db
 def test_persian_arabic_and_ascii_digits_are_one_tag():
     (year,) = tags_for([("keyword", "انتخابات ۱۴۰۴")])
-    assert year.slug == "انتخابات-1404"
+    assert year.slug == "انتخابات-۱۴۰۴"  # the address as written
     assert tags_for([("keyword", "انتخابات ١٤٠٤"), ("keyword", "انتخابات 1404")]) == [year]
 
 
@@ -209,7 +209,7 @@ def test_labels_with_nothing_left_after_folding_make_no_tag():
 def test_a_slug_made_for_a_tag_comes_back_unchanged(text):
     slug = tag_slug(text)
     assert slug and tag_slug(slug) == slug
-    assert not set(slug) & set("يىكةەۀٱـأإآؤئ۰۱۲۳۴۵۶۷۸۹")
+    assert not set(slug) & set("يىكةەۀٱـ")
 
 
 @pytest.mark.django_db

@@ -41,7 +41,7 @@ from dateline.discovery.search import best_matches, public_documents
 from dateline.stories.compiled import Compiled
 from dateline.stories.headlines import HEADLINE_FIELDS, Headline
 from dateline.stories.models import Story
-from dateline.stories.querysets import frequent_tags
+from dateline.stories.querysets import kept_frequent_tags
 
 RELATED_LIMIT = 5
 # The rerank, not the index, is what finds the best five: 150 of BM25's matches rather than 60
@@ -116,7 +116,7 @@ def related_stories(
         sharing["section"] = story.section_id
     if not sharing:
         return listed
-    frequent = frequent_tags(story.edition_id, tag_ids)
+    frequent = kept_frequent_tags(story.edition_id, tag_ids)
     newest = _NEWEST_SHARING.rows(
         literals={"frequent": tuple(t in frequent for t in tag_ids), "room": room},
         edition=story.edition_id,

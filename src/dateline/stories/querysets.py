@@ -39,16 +39,25 @@ def frequent_tags(edition, tag_ids) -> set[int]:
     return {tag_id for (tag_id,) in rows}
 
 
+def kept_frequent_tags(edition, tag_ids) -> set[int]:
+    """`frequent_tags`, each tag's answer kept in the cache for FREQUENCY_SECONDS: it chooses
+    a plan, not an answer (both ways read the same stories), and asking cost a tag page, or an
+    article's stand-in Related News, a query as dear as its list's (3 ms at a million)."""
+    edition_id = getattr(edition, "pk", edition)
+    keys = {tag_id: f"tag-frequency:{edition_id}:{tag_id}" for tag_id in tag_ids}
+    kept = cache.get_many(keys.values())
+    unknown = [tag_id for tag_id, key in keys.items() if key not in kept]
+    if unknown:
+        frequent = frequent_tags(edition_id, unknown)
+        fresh = {keys[tag_id]: tag_id in frequent for tag_id in unknown}
+        cache.set_many(fresh, FREQUENCY_SECONDS)
+        kept.update(fresh)
+    return {tag_id for tag_id, key in keys.items() if kept[key]}
+
+
 def is_frequent_tag(edition, tag) -> bool:
-    """Whether `tag` is frequent in `edition` (`frequent_tags`): which way to read its list.
-    Kept in the cache for FREQUENCY_SECONDS: it chooses a plan, not an answer (both ways read
-    the same stories), and asking cost a tag page a query as dear as its list's."""
-    key = f"tag-frequency:{getattr(edition, 'pk', edition)}:{tag.pk}"
-    frequent = cache.get(key)
-    if frequent is None:
-        frequent = tag.pk in frequent_tags(edition, [tag.pk])
-        cache.set(key, frequent, FREQUENCY_SECONDS)
-    return frequent
+    """Whether `tag` is frequent in `edition`: which way to read its list (`kept_frequent_tags`)."""
+    return tag.pk in kept_frequent_tags(edition, [tag.pk])
 
 
 def _frequent_among(edition, tags, now, at_least, recent):

@@ -26,7 +26,8 @@ def tag_name(label: str) -> str:
 
 # The marks Arabic script writes over and under its letters: the harakat, the hamza and madda
 # of أ إ آ ؤ ئ, the superscript alef, Quranic marks. Copy writes one word with or without
-# them ("أمريكا", "امريكا"), and search reads it without (`dateline.discovery.text`).
+# them ("أمريكا", "امريكا"), and search reads it without (`dateline.discovery.text`); a key
+# does too, an address keeps them ("آب", water, is no "اب").
 _ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
 # An abbreviation written with periods: two letters or more, each but the last followed by a
 # period, standing alone ("U.S.", "U.N", "e.g."). "Node.js" and ".NET" are none.
@@ -35,21 +36,25 @@ _ABBREVIATION = re.compile(r"(?<![^\W_])(?:[^\W\d_]\.)+[^\W\d_]\.?(?![^\W_])")
 
 def _folded(text: str) -> str:
     # Compatibility forms first: the Arabic presentation forms are the Arabic letters (ﻛ: ك).
-    text = unicodedata.normalize("NFKC", tag_name(text))
-    if not text.isascii():
-        # Decomposed, "أ" is "ا" and a hamza above; Latin letters get their accents back.
-        bare = _ARABIC_MARKS.sub("", unicodedata.normalize("NFD", text))
-        text = ascii_digits(unicodedata.normalize("NFC", bare))
-    return persian_letters(text)
+    return persian_letters(unicodedata.normalize("NFKC", tag_name(text)))
+
+
+def _bare(folded: str) -> str:
+    """A `_folded` name as a key reads it: without the Arabic marks, in ASCII digits."""
+    if folded.isascii():
+        return folded
+    # Decomposed, "أ" is "ا" and a hamza above (and "ئ" a "ي" to write the Persian way again);
+    # Latin letters get their accents back.
+    bare = _ARABIC_MARKS.sub("", unicodedata.normalize("NFD", folded))
+    return ascii_digits(persian_letters(unicodedata.normalize("NFC", bare)))
 
 
 def tag_slug(text: str) -> str:
     """The slug of a tag's address, from its name or from a slug given from outside (an
     address, a filter): "Caspian Sea" and "caspian-sea" are "caspian-sea", and the Arabic
     letters Persian writes otherwise are written the Persian way as search writes them
-    (`dateline.copy.letters`), so "اوپك" and "اوپک" are "اوپک", without the marks over and
-    under them, so "أمريكا" is "امریکا", and with ASCII digits ("۲۰۲۶" is "2026"). Empty when
-    nothing of `text` can be in a slug.
+    (`dateline.copy.letters`), so "اوپك" and "اوپک" are "اوپک". Empty when nothing of `text`
+    can be in a slug.
     A slug made here comes out of it unchanged."""
     return slugify(_folded(text), allow_unicode=True)[:MAX_TAG_LENGTH].strip("-")
 
@@ -58,11 +63,14 @@ def tag_key(name: str) -> str:
     """What a tag is told apart by (`Tag.key`): its name folded as its slug is (case, spaces,
     compatibility forms, the letters above, marks and joiners), but with the punctuation and
     symbols a slug drops kept: "C#" and "C++" are two tags, though both slugs are "c"; "c++"
-    and "Ｃ＋＋" are "C++". An abbreviation's periods are not kept: "U.S." is "US". Empty
+    and "Ｃ＋＋" are "C++". Search's folding goes further than an address's: the marks Arabic
+    script writes over and under its letters are dropped ("أمريكا" is "امريكا"), digits are
+    ASCII ("۲۰۲۶" is "2026"), and an abbreviation's periods are not kept ("U.S." is "US"). Empty
     when no tag can be named by `name` (its slug is empty)."""
     if not tag_slug(name):
         return ""
-    unabbreviated = _ABBREVIATION.sub(lambda match: match[0].replace(".", ""), _folded(name))
+    bare = _bare(_folded(name))
+    unabbreviated = _ABBREVIATION.sub(lambda match: match[0].replace(".", ""), bare)
     kept = "".join(
         c
         for c in unabbreviated.casefold()
@@ -71,7 +79,7 @@ def tag_key(name: str) -> str:
     return re.sub(r"[-\s]+", "-", kept)[:MAX_TAG_LENGTH].strip("-")
 
 
-def numbered_slug(slug: str, number: int) -> str:
+def _numbered(slug: str, number: int) -> str:
     """`slug` the first time, then numbered ("c-2", "c-3"…), cut to leave room for it."""
     if number == 1:
         return slug
@@ -105,7 +113,7 @@ def tags_for(labels: Iterable[tuple[str, str]], known: dict[str, Tag] | None = N
         # and a tag not created because another tag has its slug tries the next number.
         Tag.objects.bulk_create(
             [
-                Tag(key=key, slug=numbered_slug(tag_slug(name), number), name=name, vocabulary=v)
+                Tag(key=key, slug=_numbered(tag_slug(name), number), name=name, vocabulary=v)
                 for key, (v, name) in missing.items()
             ],
             ignore_conflicts=True,
