@@ -396,9 +396,11 @@ def test_presence_isolates_a_name_written_right_to_left_from_the_time_beside_it(
         ("lead", "A lead. " * 400, "The lead is 3,199 characters; 3,000 is the limit."),
         ("body", "> " * 25 + "the quote", "The body nests quotes or lists too deep"),
         ("body", "\n".join("  " * n + f"- level {n}" for n in range(12)), "too deep"),
+        ("dateline_date", "0001-01-01", "0001-01-01 is no day copy is filed on"),
+        ("dateline_date", "9999-12-31", "from 1900 to a year from now"),
     ],
 )
-def test_a_lead_too_long_or_a_body_nested_too_deep_is_named_and_nothing_saved(
+def test_a_lead_too_long_a_body_nested_too_deep_or_a_date_no_copy_has_is_named_unsaved(
     newsroom, field, typed, error
 ):
     """Nested that deep, the renderer would stop reading and drop the rest without a word."""

@@ -164,6 +164,11 @@ class StoryForm(Form):
             )
         nameless = [name for name in names if not tag_key(name)]
         if nameless:  # it would make no tag: said, not dropped silently
+            if not has_visible_character(nameless[0]):
+                raise forms.ValidationError(
+                    "A keyword between the commas is made only of invisible characters (a "
+                    "zero-width space, a direction mark): no tag can be named by it."
+                )
             raise forms.ValidationError(
                 f"The keyword “{nameless[0]}” has no letter or digit a tag could be named by."
             )

@@ -6,6 +6,7 @@ import unicodedata
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.text import slugify
 
 from dateline.copy.characters import (
@@ -14,6 +15,7 @@ from dateline.copy.characters import (
     trimmed,
     without_controls,
 )
+from dateline.copy.model import EARLIEST
 from dateline.stories.models import Section, Story, Tag
 from dateline.stories.rendering import nests_too_deep
 
@@ -44,6 +46,12 @@ def body_over_limit(size: int) -> str:
         f"The body is {size:,} bytes; {MAX_BODY_BYTES:,} bytes "
         f"({MAX_BODY_BYTES / 1_000_000:g} MB) is the limit. Shorten it or split the story."
     )
+
+
+def _plausible(day: datetime.date) -> bool:
+    """A day copy may be filed on: the English dateline leaves the year out, so a slip of the
+    keyboard (0001, 9999) would show as a plausible day."""
+    return EARLIEST.date() <= day <= timezone.now().date() + datetime.timedelta(days=366)
 
 
 def clean_content(
@@ -104,6 +112,11 @@ def clean_content(
         limit = Story._meta.get_field(field).max_length
         if len(values[field]) > limit:
             errors[field] = f"{len(values[field])} characters is over the limit of {limit}."
+    if dateline_date is not None and not _plausible(dateline_date):
+        errors["dateline_date"] = (
+            f"{dateline_date.isoformat()} is no day copy is filed on: a dateline's date is from "
+            f"{EARLIEST.year} to a year from now."
+        )
     if errors:
         raise ValidationError(errors)
     return {
