@@ -90,6 +90,37 @@ def test_pasted_wire_copy_fills_the_new_story_form(newsroom):
     )
 
 
+def test_the_new_story_form_sent_twice_makes_one_story(newsroom):
+    """The same request again (Enter pressed twice on a slow network): the second is sent to
+    the story the first created. A form refused first may be sent again, corrected."""
+    browser = client_for(newsroom["reporter"])
+    form = html(browser.get("/newsroom/stories/new/")).find("form", id="story-form")
+    typed = {
+        "edition": newsroom["en"].pk,
+        "headline": "Caspian rail link agreed",
+        "lead": "Ministers agreed on Friday.",
+        "tags": "",
+        "once": value(form, "once"),
+        "action": "create",
+    }
+    first = post(browser, "/newsroom/stories/new/", typed)
+    second = post(browser, "/newsroom/stories/new/", typed)
+    story = Story.objects.get()
+    assert first["Location"] == second["Location"] == f"/newsroom/stories/{story.pk}/"
+    said = html(browser.get(second["Location"])).select_one(".messages").get_text()
+    assert f"This form was sent twice: story {story.pk} was created once." in said
+    # Another form, another token: another story.
+    again = html(browser.get("/newsroom/stories/new/")).find("form", id="story-form")
+    assert value(again, "once") != typed["once"]
+    refused = post(
+        browser, "/newsroom/stories/new/", {**typed, "once": value(again, "once"), "lead": "\u200b"}
+    )
+    assert refused.status_code == 200 and Story.objects.count() == 1
+    corrected = {**typed, "once": value(again, "once"), "headline": "Rail link: the cost"}
+    assert post(browser, "/newsroom/stories/new/", corrected).status_code == 302
+    assert Story.objects.count() == 2
+
+
 def test_copy_that_cannot_be_parsed_is_explained_on_the_paste_box(newsroom):
     response = post(
         client_for(newsroom["reporter"]),

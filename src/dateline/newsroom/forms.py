@@ -96,6 +96,8 @@ class StoryForm(Form):
     base_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     base_section = forms.IntegerField(widget=forms.HiddenInput, required=False)
     opened_public = forms.BooleanField(widget=forms.HiddenInput, required=False)
+    # The new-story form's own token: sent twice, it makes one story (`newsroom.sent_once`).
+    once = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     correction_note = forms.CharField(
         label="Correction note",
         required=False,

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from dateline.copy import CopyError, parse_text
 from dateline.discovery.related import explained, related_stories
-from dateline.newsroom import presence
+from dateline.newsroom import presence, sent_once
 from dateline.newsroom.access import (
     NO_STORE,
     forbidden,
@@ -501,7 +501,8 @@ def _parsed_initial(parsed, edition_id) -> dict:
 def new(request: HttpRequest) -> HttpResponse:
     editions = member_editions(request.user)
     if request.method == "GET":
-        return _new_page(request, StoryForm(editions=editions), PasteForm())
+        form = StoryForm(initial={"once": sent_once.new_token()}, editions=editions)
+        return _new_page(request, form, PasteForm())
     if request.method != "POST":
         return HttpResponseNotAllowed(["GET", "POST"])
     wanted = request.POST.get("action", "create")
@@ -519,6 +520,7 @@ def new(request: HttpRequest) -> HttpResponse:
             paste_form.add_error("copy", str(error))
             return _new_page(request, StoryForm(editions=editions), paste_form)
         initial = _parsed_initial(parsed, request.POST.get("edition") or None)
+        initial["once"] = sent_once.new_token()
         messages.info(request, "The form is filled from the pasted copy: check it, then create.")
         return _new_page(request, StoryForm(initial=initial, editions=editions), PasteForm())
     form = StoryForm(request.POST, editions=editions)
@@ -529,6 +531,10 @@ def new(request: HttpRequest) -> HttpResponse:
         return _new_page(request, form, PasteForm(), preview=_preview_of(data, language))
     if not form.is_valid():
         return _new_page(request, form, PasteForm())
+    once = form.cleaned_data["once"]
+    if (made := sent_once.claim(request.user, once)) is not None:
+        messages.info(request, f"This form was sent twice: story {made} was created once.")
+        return redirect("newsroom:edit", code=made)
     try:
         story = actions.create_story(
             edition=form.cleaned_data["edition"],
@@ -539,10 +545,13 @@ def new(request: HttpRequest) -> HttpResponse:
             **form.content(),
         )
     except NotAllowed as refusal:
+        sent_once.released(request.user, once)
         return forbidden(request, str(refusal))
     except ValidationError as error:
+        sent_once.released(request.user, once)
         _put_errors(form, error)
         return _new_page(request, form, PasteForm())
+    sent_once.created(request.user, once, story.pk)
     messages.success(request, f"Story {story.pk} created as a draft.")
     return redirect("newsroom:edit", code=story.pk)
 
