@@ -2,6 +2,7 @@
 the NewsML-G2 2.35 XSD (../shared/data/iptc/), for stories of both editions, plain, corrected,
 embargoed and killed; and says what the story is (status, embargo, correction, dateline)."""
 
+import datetime
 import json
 
 import pytest
@@ -53,6 +54,19 @@ def test_every_format_validates(stories, issued, ninjs_validators, newsml_schema
         )
 
 
+def test_a_whole_dateline_goes_out_in_newsml(editions, issued, newsml_schema):
+    """Place, day and source, as the seed's page shows them; subscribers had only the place."""
+    story = make_story(
+        editions[0],
+        dateline_place="Moscow",
+        dateline_date=datetime.date(2026, 4, 18),
+        dateline_source="IRNA",
+    )
+    document = _newsml(wire(issued.api_key), story)
+    assert newsml_schema.validate(document), newsml_schema.error_log
+    assert document.findtext("g:contentMeta/g:dateline", namespaces=NAR) == "Moscow, April 18, IRNA"
+
+
 def test_the_feed_validates(stories, issued, ninjs_validators):
     for version, fmt in (("3.3", "ninjs"), ("2.4", "ninjs2")):
         items = pull(wire(issued.api_key), format=fmt)["items"]
@@ -87,6 +101,10 @@ def test_what_the_items_say(stories, issued):
     assert "<h2>A sub-heading</h2>" in plain["bodies"][0]["value"]
     assert plain["uri"] == f"urn:dateline:story:{stories['fa-plain'].code}"
     assert "associations" not in plain and "embargoedUntil" not in plain
+    # NewsML-G2 carries the dateline as the page shows it, without the dash into the lead.
+    for kind, dateline in (("fa-plain", "تهران"), ("en-plain", "TEHRAN")):
+        g2 = _newsml(client, stories[kind])
+        assert g2.findtext("g:contentMeta/g:dateline", namespaces=NAR) == dateline
 
     embargoed = stories["en-embargoed"]
     item = _ninjs(client, embargoed)

@@ -15,6 +15,7 @@ from xml.etree import ElementTree
 
 from dateline.copy import direction_for
 from dateline.copy.characters import xml_safe
+from dateline.copy.dateline import format_dateline
 from dateline.stories.models import Correction, Revision, Status, Story, StoryChange
 from dateline.stories.rendering import render_body
 from dateline.stories.tagging import tag_key
@@ -57,6 +58,7 @@ class Item:
     body_html: str
     byline: str
     located: str
+    dateline: str  # as the story's page shows it ("Moscow, April 18, IRNA"), or ""
     subjects: tuple[Subject, ...]
     corrections: tuple[str, ...]  # newest first, those made by this version or before
     corrected: bool  # this version is a correction
@@ -178,11 +180,21 @@ def _item(
         body_html="" if canceled else _in_its_direction(story.language, content.lead, body_html),
         byline=content.byline,
         located=content.dateline_place,
+        dateline=_dateline(content, story.language),
         subjects=tuple(_subject(topic, story.language) for _, topic in sorted(mapped.items())),
         corrections=() if canceled else tuple(note for note, _ in notes),
         corrected=any(made == version for _, made in notes),
         previous_version=max((v for v in sent if v < version), default=None),
     )
+
+
+def _dateline(content, language: str) -> str:
+    """The dateline's words without the dash that leads into the lead on a page."""
+    if not (content.dateline_place or content.dateline_source):
+        return ""
+    place, source = content.dateline_place or None, content.dateline_source or None
+    written = format_dateline(place, content.dateline_date, source, language=language)
+    return written.rstrip(" –-")
 
 
 def _subject(topic: MediaTopic, language: str) -> Subject:
@@ -359,6 +371,8 @@ def newsml_item(story_or_item: Story | Item) -> bytes:
             **_marked(subject.name_language, item.language),
         )
     _add(content, "headline", item.headline)
+    if item.dateline:
+        _add(content, "dateline", item.dateline)
     for note in item.corrections:
         _add(content, "description", note, role="drol:correction")
     if item.pub_status != "canceled":
