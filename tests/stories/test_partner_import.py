@@ -75,6 +75,7 @@ def test_a_ninjs_item_becomes_an_incoming_draft_with_its_source(en, tmp_path):
         "By Jane Smith",
     )
     assert story.dateline_place == "Vienna"
+    assert story.credit == "Agence France-Presse"  # its rights holder, named to subscribers
     assert [tag.name for tag in story.tags.all()] == ["Diplomacy"]
     assert "imported 1; skipped 0" in err
 
@@ -96,6 +97,7 @@ def test_a_newer_version_replaces_the_draft_and_an_older_one_does_not(en, tmp_pa
     assert out == f"updated draft {story.get_absolute_url()}\n"
     assert (story.headline, story.lead, story.version) == ("Talks end in Vienna", "Talks ended.", 2)
     assert story.source_name.endswith("(version 3)")
+    assert story.credit == "Agence France-Presse"
     change = StoryChange.objects.filter(story=story).latest("id")
     assert (change.action, change.note) == ("edited", "the partner's version 3")
     out, err = run_import(write(tmp_path, "v2.json", item(version="2", headline="Stale")))

@@ -67,6 +67,22 @@ def test_a_whole_dateline_goes_out_in_newsml(editions, issued, newsml_schema):
     assert document.findtext("g:contentMeta/g:dateline", namespaces=NAR) == "Moscow, April 18, IRNA"
 
 
+def test_partner_copy_goes_out_as_the_partners(editions, issued, ninjs_validators, newsml_schema):
+    """A partner's item we pass on names its rights holder, not us; our own names us."""
+    theirs = make_story(editions[0], headline="Talks resume", credit="Agence France-Presse")
+    ours = make_story(editions[0], headline="Rail opens")
+    client = wire(issued.api_key)
+    for story, holder in ((theirs, "Agence France-Presse"), (ours, "Dateline")):
+        item = _ninjs(client, story)
+        assert schema_errors(ninjs_validators["3.3"], item) == []
+        assert item["copyrightHolder"] == holder
+        assert _ninjs(client, story, format="ninjs2")["copyrightholder"] == holder
+        document = _newsml(client, story)
+        assert newsml_schema.validate(document), newsml_schema.error_log
+        named = document.findtext("g:rightsInfo/g:copyrightHolder/g:name", namespaces=NAR)
+        assert named == (holder if story is theirs else None)
+
+
 def test_the_feed_validates(stories, issued, ninjs_validators):
     for version, fmt in (("3.3", "ninjs"), ("2.4", "ninjs2")):
         items = pull(wire(issued.api_key), format=fmt)["items"]

@@ -62,6 +62,8 @@ class ParsedStory:
     source_version: int | None = None
     # The partner's embargo: kept on a draft, which cannot then be published before it.
     embargoed_until: datetime.datetime | None = None
+    # Whose copy it is, when the item names its rights holder (a partner's copyrightHolder).
+    credit: str = ""
 
     @property
     def subheadings(self) -> list[str]:

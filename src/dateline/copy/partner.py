@@ -32,6 +32,7 @@ MAX_PARTNER_BYTES = 5 * 1024 * 1024
 SOURCE_PREFIX = "partner:"
 _MAX_SOURCE_ID = 200
 _MAX_SOURCE_NAME = 300
+MAX_CREDIT_CHARS = 200  # the rights holder's name, as a story keeps it (`Story.credit`)
 # A partner's version counted as a number: up to 18 digits (a 64-bit integer holds them).
 _MAX_VERSION_DIGITS = 18
 _SHOWN_VERSION_CHARS = 40
@@ -226,6 +227,7 @@ def _story(item: PartnerItem, *, name: str, now: datetime.datetime, kind: str) -
         byline=" ".join(item.byline.split()),
         source_version=_version_number(item.version, name),
         embargoed_until=item.embargoed,
+        credit=one_line(item.provider)[:MAX_CREDIT_CHARS],
     )
 
 

@@ -181,6 +181,13 @@ class Story(models.Model):
     source_name = models.CharField(
         max_length=300, blank=True, editable=False, help_text="The file or feed it came from."
     )
+    credit = models.CharField(
+        max_length=200,
+        blank=True,
+        editable=False,
+        help_text="Whose copy it is when not the agency's own: a partner item's copyright "
+        "holder (or provider), named to subscribers as the rights holder.",
+    )
     source_id = models.CharField(
         max_length=200,
         unique=True,

@@ -59,6 +59,7 @@ class Item:
     byline: str
     located: str
     dateline: str  # as the story's page shows it ("Moscow, April 18, IRNA"), or ""
+    credit: str  # whose copy it is when not ours (a partner's), or ""
     subjects: tuple[Subject, ...]
     corrections: tuple[str, ...]  # newest first, those made by this version or before
     corrected: bool  # this version is a correction
@@ -181,6 +182,7 @@ def _item(
         byline=content.byline,
         located=content.dateline_place,
         dateline=_dateline(content, story.language),
+        credit=story.credit,
         subjects=tuple(_subject(topic, story.language) for _, topic in sorted(mapped.items())),
         corrections=() if canceled else tuple(note for note, _ in notes),
         corrected=any(made == version for _, made in notes),
@@ -251,7 +253,8 @@ def ninjs_item(story_or_item: Story | Item) -> dict:
         "pubStatus": item.pub_status,
         "language": item.language,
         "headlines": [{"role": "main", "value": item.headline}],
-        "copyrightHolder": PROVIDER,
+        # Partner copy we pass on stays the partner's: its rights holder, not us.
+        "copyrightHolder": item.credit or PROVIDER,
     }
     if item.embargoed_until:
         document["embargoedUntil"] = _time(item.embargoed_until)
@@ -337,6 +340,8 @@ def newsml_item(story_or_item: Story | Item) -> bytes:
         },
     )
     _add(root, "catalogRef", href=IPTC_CATALOG)
+    if item.credit:  # partner copy we pass on stays the partner's
+        _add(_add(_add(root, "rightsInfo"), "copyrightHolder"), "name", item.credit)
     meta = _add(root, "itemMeta")
     _add(meta, "itemClass", qcode="ninat:text")
     _add(meta, "provider", literal=PROVIDER)

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from dateline.copy.characters import one_line
 from dateline.editions.models import Edition
 from dateline.stories.actions import bulk
 from dateline.stories.actions.changes import record_changes_of
@@ -38,6 +39,7 @@ def create_story(
     dateline_source: str = "",
     source_id: str | None = None,
     source_name: str = "",
+    credit: str = "",
     by=None,
     publish_at: datetime.datetime | None = None,
     hold_until: datetime.datetime | None = None,
@@ -72,6 +74,7 @@ def create_story(
         dateline_source=dateline_source,
         source_id=source_id,
         source_name=source_name,
+        credit=credit,
         by=by,
         publish_at=publish_at,
         hold_until=hold_until,
@@ -102,6 +105,7 @@ def new_story(
     dateline_source: str = "",
     source_id: str | None = None,
     source_name: str = "",
+    credit: str = "",
     by=None,
     publish_at: datetime.datetime | None = None,
     hold_until: datetime.datetime | None = None,
@@ -150,6 +154,7 @@ def new_story(
         else render_body(content["body"]),
         source_id=source_id,
         source_name=source_name[:_SOURCE_NAME_LIMIT],
+        credit=one_line(credit)[: Story._meta.get_field("credit").max_length],
         created_by_id=by_id,
         owner_id=by_id,
         created_at=now,

@@ -42,6 +42,7 @@ def replace_incoming_copy(
     version: int,
     source_name: str,
     tags: Iterable[Tag],
+    credit: str = "",
     note: str,
     hold_until: datetime.datetime | None = None,
     **content,
@@ -65,6 +66,7 @@ def replace_incoming_copy(
             )
         require(None, Action.EDITED, current)
         current.source_name = source_name  # saved with the version by save_new_version
+        current.credit = credit
         ahead = hold_until is not None and hold_until > timezone.now()
         current.embargo_until = hold_until if ahead else None
         left = save_new_version(current, clean_content(**content), tags, by=None)
