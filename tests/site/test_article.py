@@ -146,3 +146,15 @@ def test_story_with_neither_tags_nor_section_has_an_empty_related_block(client, 
     soup = page(client.get(lonely.get_absolute_url()))
     assert soup.select("section.related a") == []
     assert soup.select_one("section.related .empty") is not None
+
+
+@pytest.mark.parametrize(
+    ("edition", "said"), [(0, "Source: Agence France-Presse"), (1, "منبع: Agence France-Presse")]
+)
+def test_partner_copy_names_its_source_to_readers(client, editions, edition, said):
+    theirs = make_story(editions[edition], headline="Talks resume", credit="Agence France-Presse")
+    ours = make_story(editions[edition], headline="Rail opens")
+    credit = page(client.get(theirs.get_absolute_url())).select_one(".story-header .credit")
+    assert credit.get_text() == said
+    assert credit.bdi.get_text() == "Agence France-Presse"  # isolated in a Persian line
+    assert page(client.get(ours.get_absolute_url())).select_one(".credit") is None

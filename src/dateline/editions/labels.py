@@ -54,6 +54,7 @@ MESSAGES: dict[str, str] = {
     "section_description": N_("{section}: the latest news from {edition}."),
     "tag_description": N_("News tagged {tag}, from {edition}."),
     "updated": N_("Updated"),
+    "credit": N_("Source:"),  # before a partner's name, on its copy we publish
     "corrections": N_("Corrections"),
     "correction_on": N_("Correction, {date}:"),
     "withdrawn_title": N_("This story has been withdrawn"),
