@@ -110,6 +110,8 @@ def test_bidi_controls_go_from_the_partners_names_as_from_the_text():
     """An override would print "urn:qa:esc" as something else wherever it is shown."""
     story = ninjs(ninjs3(uri="urn:qa:\u202eesc\u2066", copyrightHolder="QA \u202eAgency\u202c"))
     assert story.source_id == "partner:urn:qa:esc"
+    marked = ninjs(ninjs3(uri="urn:qa:\u200fesc\u061c\u200e\u200b"))  # marks, a zero-width space
+    assert marked.source_id == "partner:urn:qa:esc"
     assert story.source_name == "QA Agency: urn:qa:esc (version 2)"
 
 

@@ -136,9 +136,9 @@ def test_from_the_reporters_draft_to_the_public_page(live_server, newsroom, brow
 
 def test_a_refused_save_takes_the_keyboard_to_what_to_change(live_server, newsroom, browser):  # noqa: F811
     """After the page comes back, focus is on a summary naming each field at fault, and each
-    of its links takes focus to its field."""
+    of its links takes focus to its field, its label in view (a phone: the field far down)."""
     story = orm(lambda: story_in(newsroom, Status.DRAFT))
-    rita = Watched(browser.new_context(viewport=DESKTOP), live_server.url)
+    rita = Watched(browser.new_context(viewport=PHONE), live_server.url)
     rita.sign_in("rita")
     page = rita.page
     page.goto(f"{live_server.url}/newsroom/stories/{story.pk}/")
@@ -152,6 +152,14 @@ def test_a_refused_save_takes_the_keyboard_to_what_to_change(live_server, newsro
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "id_headline"
+    page.focus("#form-problems")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "id_tags"
+    # Its label and message are in view with it, not scrolled off above.
+    top = "document.querySelector('label[for=id_tags]').getBoundingClientRect().top"
+    assert page.evaluate(top) >= 0
     assert rita.problems == []
 
 

@@ -109,16 +109,19 @@ def test_the_new_story_form_sent_twice_makes_one_story(newsroom):
     assert first["Location"] == second["Location"] == f"/newsroom/stories/{story.pk}/"
     said = html(browser.get(second["Location"])).select_one(".messages").get_text()
     assert f"This form was sent twice: story {story.pk} was created once." in said
+    # The same form sent again with other text is another story, not dropped.
+    other = post(browser, "/newsroom/stories/new/", {**typed, "lead": "Ministers met again."})
+    assert Story.objects.count() == 2 and other["Location"] != first["Location"]
     # Another form, another token: another story.
     again = html(browser.get("/newsroom/stories/new/")).find("form", id="story-form")
     assert value(again, "once") != typed["once"]
     refused = post(
         browser, "/newsroom/stories/new/", {**typed, "once": value(again, "once"), "lead": "\u200b"}
     )
-    assert refused.status_code == 200 and Story.objects.count() == 1
+    assert refused.status_code == 200 and Story.objects.count() == 2
     corrected = {**typed, "once": value(again, "once"), "headline": "Rail link: the cost"}
     assert post(browser, "/newsroom/stories/new/", corrected).status_code == 302
-    assert Story.objects.count() == 2
+    assert Story.objects.count() == 3
 
 
 def test_copy_that_cannot_be_parsed_is_explained_on_the_paste_box(newsroom):
@@ -439,6 +442,31 @@ def test_a_lead_too_long_a_body_nested_too_deep_or_a_date_no_copy_has_is_named_u
     response = save_as_a_browser(client_for(newsroom["reporter"]), story, **{field: typed})
     assert response.status_code == 200
     assert error in html(response).find(id=f"id_{field}_error").get_text(strip=True)
+    story.refresh_from_db()
+    assert story.version == 1
+
+
+def test_every_problem_of_a_refused_save_is_named_at_once(newsroom):
+    """The form's own refusals and what saving would refuse, in one summary: not a second
+    round of errors once the first are put right."""
+    story = story_in(newsroom, Status.DRAFT)
+    response = save_as_a_browser(
+        client_for(newsroom["reporter"]),
+        story,
+        headline="",
+        lead="A lead. " * 400,
+        dateline_date="0001-01-01",
+        body="> " * 25 + "the quote",
+        tags="Water, " + "x" * 130,
+    )
+    summary = html(response).select("#form-problems li a")
+    assert [a.get_text() for a in summary] == [
+        "Headline",
+        "Date",
+        "Lead",
+        "Body (Markdown)",
+        "Keywords",
+    ]
     story.refresh_from_db()
     assert story.version == 1
 

@@ -11,13 +11,13 @@ import datetime
 import hashlib
 import json
 import re
+import unicodedata
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
 from dateline.copy.characters import (
     one_line,
     printable_name,
-    strip_bidi_controls,
     without_controls,
 )
 from dateline.copy.dateline import split_dateline
@@ -171,9 +171,10 @@ def _not_json(constant: str):
 
 
 def _story(item: PartnerItem, *, name: str, now: datetime.datetime, kind: str) -> ParsedStory:
-    # Bidi controls, which can show a name in another order than it is stored (and printed by
-    # `dateline import`), go from the names as from the text (`stories.content`).
-    uri = strip_bidi_controls(item.uri)[0]
+    # An identifier holds nothing invisible: no bidi control (which can show it in another
+    # order than it is stored, printed by `dateline import`), no direction mark or zero-width
+    # character, which would make two uris that look the same two sources.
+    uri = "".join(c for c in item.uri if unicodedata.category(c) != "Cf")
     if not uri:
         raise CopyError(f"{name}: the {kind} item has no uri, so it could not be told apart")
     if item.status == "canceled":

@@ -7,12 +7,14 @@ import zoneinfo
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from dateline.comments.models import ModerationEvent, WordRule
 from dateline.copy import direction_for
 from dateline.copy.characters import has_visible_character
 from dateline.editions.models import CommentPolicy
+from dateline.stories.content import clean_content
 from dateline.stories.models import Section, Status, Story, StoryChange
 from dateline.stories.revisions import CONTENT_FIELDS
 from dateline.stories.tagging import MAX_TAG_LENGTH, tag_key, tag_names
@@ -153,7 +155,21 @@ class StoryForm(Form):
         for name in ("headline", "lead", "body", "correction_note"):
             if isinstance(cleaned.get(name), str):
                 cleaned[name] = cleaned[name].replace("\r\n", "\n").replace("\r", "\n")
+        self._check_content(cleaned)
         return cleaned
+
+    def _check_content(self, cleaned: dict) -> None:
+        """What saving would refuse (`clean_content`: a lead too long, a body nested too deep,
+        a date no copy has…), named with the form's own refusals, in one round: a field the
+        form refused already keeps that one message."""
+        typed = {name: cleaned.get(name) or "" for name in CONTENT_FIELDS}
+        typed["dateline_date"] = cleaned.get("dateline_date")
+        try:
+            clean_content(**typed)
+        except ValidationError as refused:
+            for name, said in refused.message_dict.items():
+                if name in self.fields and name not in self.errors:
+                    self.add_error(name, said)
 
     def clean_tags(self) -> str:
         text = self.cleaned_data.get("tags", "")

@@ -1,10 +1,12 @@
 """A new-story form sent twice (Enter pressed again on a slow network, a browser sending the
 request again) makes one story. The form carries a token of its own (`new_token`); the first
-request to come with it claims it in the cache, and the story it creates is kept under it for
-an hour; a second finds it and is sent to that story. A cache that is away (Redis down) keeps
-nothing: then each request creates, as before.
+request to come with it and what it holds claims them in the cache, and the story it creates
+is kept under them for an hour; a second, the same, finds it and is sent to that story. The
+same form sent again with other text is another story. A cache that is away (Redis down)
+keeps nothing: then each request creates, as before.
 """
 
+import hashlib
 import secrets
 import time
 
@@ -19,28 +21,31 @@ def new_token() -> str:
     return secrets.token_urlsafe(16)
 
 
-def _key(member, token: str) -> str:
-    return f"newsroom:new-story:{member.pk}:{token}"
+def _key(member, token: str, typed: str) -> str:
+    digest = hashlib.sha256(typed.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return f"newsroom:new-story:{member.pk}:{token}:{digest}"
 
 
-def claim(member, token: str) -> int | None:
-    """None when this request is the first with `token` (or the form has none, or the cache
-    keeps nothing): create the story. Else the code of the story the first one created."""
-    if not token or cache.add(_key(member, token), _CREATING, KEPT_SECONDS):
+def claim(member, token: str, typed: str) -> int | None:
+    """None when this request is the first with `token` and `typed` (what the form holds, as
+    text) (or the form has no token, or the cache keeps nothing): create the story. Else the
+    code of the story the first one created."""
+    key = _key(member, token, typed)
+    if not token or cache.add(key, _CREATING, KEPT_SECONDS):
         return None
     deadline = time.monotonic() + WAIT_SECONDS
-    while (code := cache.get(_key(member, token))) == _CREATING and time.monotonic() < deadline:
+    while (code := cache.get(key)) == _CREATING and time.monotonic() < deadline:
         time.sleep(0.1)
     return code or None
 
 
-def created(member, token: str, code: int) -> None:
+def created(member, token: str, typed: str, code: int) -> None:
     if token:
-        cache.set(_key(member, token), code, KEPT_SECONDS)
+        cache.set(_key(member, token, typed), code, KEPT_SECONDS)
 
 
-def released(member, token: str) -> None:
+def released(member, token: str, typed: str) -> None:
     """The first request created nothing (its content was refused): the form may be sent
     again, corrected."""
     if token:
-        cache.delete(_key(member, token))
+        cache.delete(_key(member, token, typed))

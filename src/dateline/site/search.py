@@ -114,9 +114,12 @@ def _page_asked(raw: str | None) -> int:
     """The page of results asked for. A reader's search is no list the site links to page by
     page, so nothing in `?page=` is an error: what is not a page number (0, -1, "abc") is the
     first page, and a number past the deepest page served is answered as past the end."""
+    past_every_page = max_page(SEARCH_PER_PAGE) + 1
+    if raw is not None and raw.isascii() and raw.isdigit() and len(raw.lstrip("0")) > 9:
+        return past_every_page  # too long for PAGE_NUMBER, and for int() at 4,300 digits
     if raw is None or not PAGE_NUMBER.fullmatch(raw):
         return 1
-    return min(int(raw), max_page(SEARCH_PER_PAGE) + 1)
+    return min(int(raw), past_every_page)
 
 
 def read_request(request: HttpRequest, chrome: EditionChrome) -> Asked:

@@ -69,14 +69,14 @@ def tag_key(name: str) -> str:
     when no tag can be named by `name` (its slug is empty)."""
     if not tag_slug(name):
         return ""
-    bare = _bare(_folded(name))
-    unabbreviated = _ABBREVIATION.sub(lambda match: match[0].replace(".", ""), bare)
+    # What is seen first (a zero-width space inside "U.S." must not hide the abbreviation).
     kept = "".join(
         c
-        for c in unabbreviated.casefold()
+        for c in _bare(_folded(name)).casefold()
         if c.isalnum() or c.isspace() or unicodedata.category(c)[0] in "PS"
     )
-    return re.sub(r"[-\s]+", "-", kept)[:MAX_TAG_LENGTH].strip("-")
+    unabbreviated = _ABBREVIATION.sub(lambda match: match[0].replace(".", ""), kept)
+    return re.sub(r"[-\s]+", "-", unabbreviated)[:MAX_TAG_LENGTH].strip("-")
 
 
 def _numbered(slug: str, number: int) -> str:

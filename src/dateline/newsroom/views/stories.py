@@ -532,7 +532,9 @@ def new(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _new_page(request, form, PasteForm())
     once = form.cleaned_data["once"]
-    if (made := sent_once.claim(request.user, once)) is not None:
+    where = (request.POST.get("edition"), request.POST.get("section"))
+    typed = repr((form.content(), form.tag_names(), where))
+    if (made := sent_once.claim(request.user, once, typed)) is not None:
         messages.info(request, f"This form was sent twice: story {made} was created once.")
         return redirect("newsroom:edit", code=made)
     try:
@@ -545,13 +547,13 @@ def new(request: HttpRequest) -> HttpResponse:
             **form.content(),
         )
     except NotAllowed as refusal:
-        sent_once.released(request.user, once)
+        sent_once.released(request.user, once, typed)
         return forbidden(request, str(refusal))
     except ValidationError as error:
-        sent_once.released(request.user, once)
+        sent_once.released(request.user, once, typed)
         _put_errors(form, error)
         return _new_page(request, form, PasteForm())
-    sent_once.created(request.user, once, story.pk)
+    sent_once.created(request.user, once, typed, story.pk)
     messages.success(request, f"Story {story.pk} created as a draft.")
     return redirect("newsroom:edit", code=story.pk)
 
