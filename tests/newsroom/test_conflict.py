@@ -166,6 +166,25 @@ def test_a_save_from_a_page_opened_before_publication_stops_once_to_say_so(newsr
     assert (story.version, story.body) == (2, "A second text, typed while it went out.")
 
 
+def test_published_and_saved_again_since_it_was_opened_is_one_stop(newsroom):
+    """The conflict screen, whose form then saves: no second stop to say it is published."""
+    story = story_in(newsroom, Status.APPROVED)
+    opened = form_data(story, byline="By Chloe")
+    eddie, chloe = client_for(newsroom["editor"]), client_for(newsroom["chief"])
+    post(eddie, f"/newsroom/stories/{story.pk}/publish/")
+    story.refresh_from_db()
+    post(eddie, f"/newsroom/stories/{story.pk}/", form_data(story, headline="Dam opens at last"))
+    conflict = post(chloe, f"/newsroom/stories/{story.pk}/", opened)
+    assert conflict.status_code == 409
+    form = html(conflict).find("form", id="story-form")
+    assert field(form, "opened_public") == "True"
+    again = {name: field(form, name) for name in opened if name not in ("section", "action")}
+    again |= {"section": opened["section"], "action": "save"}
+    assert post(chloe, f"/newsroom/stories/{story.pk}/", again).status_code == 302
+    story.refresh_from_db()
+    assert (story.version, story.headline, story.byline) == (3, "Dam opens at last", "By Chloe")
+
+
 def test_a_correction_conflict_keeps_the_note(newsroom):
     story = story_in(newsroom, Status.PUBLISHED)
     opened = form_data(story, action="correct")

@@ -308,7 +308,9 @@ def edit(request: HttpRequest, code: int) -> HttpResponse:
             if _unchanged(story, form) and base_version == story.version:
                 messages.info(request, "Nothing changed, so nothing was saved.")
                 return redirect("newsroom:edit", code=story.pk)
-            if not form.cleaned_data["opened_public"] and _is_public(story):
+            # Unless a newer version landed as well: the conflict screen then says what to check.
+            published_since = not form.cleaned_data["opened_public"] and _is_public(story)
+            if published_since and base_version == story.version:
                 return _published_since_opened(request, story, form)
             saved = actions.edit_story(
                 story.pk,
@@ -410,6 +412,7 @@ def _conflict_page(
             **merged.values,
             "base_version": current.version,
             "base_section": current.section_id,
+            "opened_public": _is_public(current),
             "correction_note": typed.get("correction_note", ""),
         },
         story=current,
