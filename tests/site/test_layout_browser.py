@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from dateline.site.webfonts import VAZIRMATN
+from dateline.stories.content import MAX_LEAD_CHARS
 from tests.factories import make_section, make_story
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,13 +31,13 @@ WIDE_TABLE = (
 
 
 def overlong_story(edition, word: str, hours: int):
-    """Headline and byline at their length limits (300, 200 characters), lead and body one
-    unbroken word each, the body with a wide table and a long link too."""
+    """Headline, byline and lead at their length limits (300, 200, 3,000 characters), each
+    and the body one unbroken word, the body with a wide table and a long link too."""
     return make_story(
         edition,
         section=edition.sections.get(),
         headline=word[:300],
-        lead=word,
+        lead=word[:MAX_LEAD_CHARS],
         body=f"{word}\n\n{WIDE_TABLE}\n\n[https://example.org/{word}](https://example.org/{word})",
         byline=word[:200],
         tags=(word[:120],),
