@@ -306,26 +306,26 @@ def test_reuters_story_with_an_invisible_headline_is_skipped_with_the_reason(edi
     assert "zwsp.sgm#NEWID=9002: headline has no visible characters; skipped" in err
 
 
-def test_copy_whose_body_is_over_the_limit_is_skipped_with_the_limit_named(editions, tmp_path):
+@pytest.mark.parametrize(
+    ("copy", "limit"),
+    [
+        (
+            "Tehran, IRNA - A lead.\n\n"
+            + "\n\n".join(["A paragraph of the body, again and again."] * 30_000),
+            f"{MAX_BODY_BYTES:,} bytes (1 MB) is the limit",
+        ),
+        # One paragraph of any size would be the lead, shown whole on every list and feed.
+        ("PARIS, Nov 30 (QA) - " + " ".join(["word"] * 200_000), "3,000 is the limit"),
+    ],
+    ids=["body", "lead without a paragraph break"],
+)
+def test_copy_over_a_limit_is_skipped_with_the_limit_named(editions, tmp_path, copy, limit):
     path = tmp_path / "long.txt"
-    paragraphs = "\n\n".join(["A paragraph of the body, again and again."] * 30_000)
-    path.write_text(f"Headline\n\nTehran, IRNA - A lead.\n\n{paragraphs}\n", encoding="utf-8")
-    err = io.StringIO()
-    with pytest.raises(CommandError):  # nothing imported
-        call_command("import", str(path), stdout=io.StringIO(), stderr=err)
-    assert f"{MAX_BODY_BYTES:,} bytes (1 MB) is the limit" in err.getvalue()
-    assert not Story.objects.exists()
-
-
-def test_copy_with_no_paragraph_break_is_skipped_with_the_leads_limit_named(editions, tmp_path):
-    """One paragraph of any size would be the lead, shown whole on every list and feed."""
-    path = tmp_path / "one-paragraph.txt"
-    words = " ".join(["word"] * 200_000)
-    path.write_text(f"Headline\n\nPARIS, Nov 30 (QA) - {words}\n", encoding="utf-8")
+    path.write_text(f"Headline\n\n{copy}\n", encoding="utf-8")
     err = io.StringIO()
     with pytest.raises(CommandError):  # nothing imported
         call_command("import", str(path), "--publish", stdout=io.StringIO(), stderr=err)
-    assert "3,000 is the limit" in err.getvalue()
+    assert limit in err.getvalue()
     assert not Story.objects.exists()
 
 

@@ -203,7 +203,8 @@ def _story(item: PartnerItem, *, name: str, now: datetime.datetime, kind: str) -
     located = " ".join(item.located.split())
     if dateline is None and located:
         dateline = Dateline(located, None, None, located)
-    provider = one_line(item.provider) or "unknown partner"
+    named = one_line(item.provider)
+    provider = named or "unknown partner"
     language, language_warning = _language(item.language, text=f"{headline} {lead}", name=name)
     warnings = [language_warning] if language_warning else []
     if item.created_as_sent.strip() and item.created is None:
@@ -228,7 +229,7 @@ def _story(item: PartnerItem, *, name: str, now: datetime.datetime, kind: str) -
         byline=" ".join(item.byline.split()),
         source_version=_version_number(item.version, name),
         embargoed_until=item.embargoed,
-        credit=one_line(item.provider)[:MAX_CREDIT_CHARS],
+        credit=named[:MAX_CREDIT_CHARS],
     )
 
 

@@ -193,14 +193,14 @@ class StoryForm(Form):
         return text
 
     @classmethod
-    def initial_for(cls, story: Story) -> dict:
+    def initial_for(cls, story: Story, *, public: bool) -> dict:
         return {
             **{field: getattr(story, field) for field in CONTENT_FIELDS},
             "tags": ", ".join(tag.name for tag in story.tags.all()),
             "section": story.section_id,
             "base_version": story.version,
             "base_section": story.section_id,
-            "opened_public": Story.objects.public().filter(pk=story.pk).exists(),
+            "opened_public": public,
         }
 
     def content(self) -> dict:

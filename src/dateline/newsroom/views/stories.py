@@ -208,8 +208,9 @@ def _edit_page(
 ) -> HttpResponse:
     offers = offered_actions(request.user, story)
     offered = {offer.action for offer in offers}
+    public = _is_public(story)
     if form is None:
-        form = StoryForm(initial=StoryForm.initial_for(story), story=story)
+        form = StoryForm(initial=StoryForm.initial_for(story, public=public), story=story)
     can_edit = Action.EDITED in offered or Action.CORRECTED in offered
     if not can_edit:
         for field in form.fields.values():
@@ -242,7 +243,7 @@ def _edit_page(
         "zone": edition_zone(story.edition),
         "preview": preview,
         "error": error,
-        "is_public": _is_public(story),
+        "is_public": public,
         "corrections": list(story.corrections.order_by("at")),
         "last_change": story.changes.select_related("actor").order_by("-id").first(),
         "heartbeat": presence.HEARTBEAT_SECONDS,
