@@ -532,3 +532,18 @@ def test_a_stack_of_combining_marks_is_cut_to_what_writing_uses(client, story):
     comment = Comment.objects.get()
     assert comment.text == "Z" + "\u0301" * 4 + f" then words {written}"
     assert comment.name == "A" + "\u0301" * 4
+
+
+@pytest.mark.parametrize("charset", ["iso-8859-1", "windows-1256", "utf-16"])
+def test_a_form_post_naming_another_charset_gets_the_forms_own_answer(client, story, charset):
+    """A form-urlencoded body has no charset of its own (browsers send the page's, UTF-8);
+    one that names another is read as UTF-8 like any other, not answered with Django's bare
+    "Bad Request (400)": what is UTF-8 is taken, what is not gets the form's message."""
+    content_type = f"application/x-www-form-urlencoded; charset={charset}"
+    body = urlencode({k: v for k, v in form_data(story).items() if k != "text"}).encode()
+    response = _post_raw(client, story, body + b"&text=Caf%E9", content_type)
+    assert "The comment is not valid UTF-8 text." in refused(response)
+    assert Comment.objects.count() == 0
+    response = _post_raw(client, story, body + b"&text=Caf%C3%A9", content_type)
+    assert response.status_code == 303
+    assert Comment.objects.get().text == "Café"

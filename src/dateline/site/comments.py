@@ -398,6 +398,15 @@ def _public_story(chrome: EditionChrome, code: int) -> Story:
     return story
 
 
+def _read_form_as_utf8(request: HttpRequest) -> None:
+    """A form-urlencoded body has no charset of its own: browsers send the page's (UTF-8).
+    Django answers one that names another (`; charset=windows-1256`) with its bare "Bad
+    Request" at the first read of `request.POST`, before the reader's form could say why; read
+    it as UTF-8 instead, so that what is not UTF-8 is refused below like any other post."""
+    if request.content_type == "application/x-www-form-urlencoded" and request.encoding:
+        request.encoding = "utf-8"
+
+
 def _body_is_utf8(request: HttpRequest) -> bool:
     """Django decodes a form post that is not UTF-8 as Latin-1, silently: "Café" typed in
     another encoding, or a stray byte, would be stored as mojibake. Refuse it instead."""
@@ -419,6 +428,7 @@ def post_comment(request: HttpRequest, edition: str, code: int) -> HttpResponse:
     refused = cross_site_refusal(request, chrome)
     if refused is not None:
         return refused
+    _read_form_as_utf8(request)
     with speaking(chrome.edition.language):  # what a refusal tells the reader
         try:
             story = _public_story(chrome, code)
