@@ -119,3 +119,19 @@ def test_a_refused_posts_page_links_back_to_the_article_not_to_the_form(client, 
     assert links[2] == f"/en/news/{story.code}#comment-form"
     for link in links:
         assert client.get(link, follow=True).status_code == 200, link
+
+
+@pytest.mark.parametrize("method", ["get", "head"])
+def test_the_forms_address_opened_again_leads_to_the_article_not_to_a_blank_page(
+    client, story, method
+):
+    """A refused post's page stays at the form's address (…/comment#comment-form-errors):
+    opened again from the address bar or a restored tab it is a GET, which must lead to the
+    article's form, not to an empty 405."""
+    url = f"/{story.edition.code}/news/{story.code}/comment"
+    response = getattr(client, method)(url)
+    assert response.status_code == 303
+    assert response["Location"] == f"/en/news/{story.code}#comment-form"
+    article = client.get(response["Location"], follow=True)
+    assert article.status_code == 200
+    assert page(article).select_one("#comment-form form") is not None

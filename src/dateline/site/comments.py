@@ -27,7 +27,7 @@ from django.urls import get_urlconf
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 from markupsafe import Markup
 
 from dateline.comments import moderation
@@ -420,10 +420,17 @@ def _body_is_utf8(request: HttpRequest) -> bool:
 
 
 @csrf_exempt  # checked by cross_site_refusal (decision 0034)
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def post_comment(request: HttpRequest, edition: str, code: int) -> HttpResponse:
     from dateline.site.views import edition_chrome
 
+    if request.method != "POST":
+        # A refused post's page stays at this address: opened again (the address bar, a
+        # restored tab) it leads to the article's form, which answers for the story.
+        article = page_url("site:article-code", edition=edition, code=code)
+        response = HttpResponseRedirect(f"{article}#comment-form")
+        response.status_code = 303
+        return response
     chrome = edition_chrome(edition)
     refused = cross_site_refusal(request, chrome)
     if refused is not None:
