@@ -235,6 +235,32 @@ def test_only_http_addresses_become_links(client, story, typed, links):
     assert len(text.find_all("a")) == links
 
 
+ADDRESS_THEN_PUNCTUATION = [  # what a reader types, and the address its link must go to
+    ("see “https://example.com/a” there", "https://example.com/a"),  # a phone's smart quotes
+    ("«https://example.com/a» را ببینید", "https://example.com/a"),
+    ("https://fa.wikipedia.org/wiki/تهران، پایتخت", "https://fa.wikipedia.org/wiki/تهران"),
+    ("آیا https://example.com/a؟", "https://example.com/a"),
+    ("https://example.com/a؛ سپس", "https://example.com/a"),
+    ("source: https://example.com/a: it says", "https://example.com/a"),
+    ("https://example.com/search?q=«x»", "https://example.com/search?q=«x»"),  # a pair: kept
+    ("https://en.wikipedia.org/wiki/Rasht_(city)", "https://en.wikipedia.org/wiki/Rasht_(city)"),
+]
+
+
+@pytest.mark.parametrize(("typed", "address"), ADDRESS_THEN_PUNCTUATION)
+def test_punctuation_after_an_address_is_not_part_of_its_link(client, story, typed, address):
+    """A closing quote or Persian punctuation (، ؛ ؟ ») typed after an address ends the
+    sentence, not the address: a link taking it in goes to a page that is not there."""
+    assert post(client, story, text=typed).status_code == 303
+    comment = Comment.objects.get()
+    moderation.approve([comment.pk])
+    html = client.get(story.get_absolute_url()).content.decode()
+    text = assert_no_markup_from_readers(html, typed).select_one(f"#c{comment.pk} .comment-text")
+    assert_plain_comment_text(text, typed, typed)
+    [link] = text.find_all("a")
+    assert (link["href"], link.get_text()) == (address, address)
+
+
 @pytest.mark.parametrize("parameter", ["reply", "comment", "cpage", "order", "thread"])
 def test_hostile_query_parameters_are_never_markup(client, story, xss_payloads, parameter):
     post(client, story, text="Something to thread")

@@ -89,6 +89,19 @@ def test_the_migration_fills_comments_written_before_it(client, story):
     assert older.text_html.startswith("<p>Older &lt;em&gt;comment&lt;/em&gt;<br>with <a href=")
 
 
+def test_the_migration_writes_again_the_links_that_took_in_punctuation(client, story):
+    post(client, story, text="«https://example.com/a» و https://fa.wikipedia.org/wiki/تهران،")
+    post(client, story, text="No link here", email="another@example.org")
+    linked = Comment.objects.get(text__startswith="«")
+    before = '<p>«<a href="https://example.com/a»" rel="nofollow ugc noopener">…</a></p>'
+    Comment.objects.filter(pk=linked.pk).update(text_html=before)  # as the older code wrote it
+    migration = importlib.import_module("dateline.comments.migrations.0003_comment_text_html_links")
+    migration.render_stored_texts(apps, None)
+    for comment in Comment.objects.all():
+        assert comment.text_html == comment_html(comment.text)
+    assert 'href="https://example.com/a"' in Comment.objects.get(pk=linked.pk).text_html
+
+
 def test_the_time_shown_is_the_time_stored(client, story, settings):
     """Thread rows are read from the cursor, not through the ORM: the time must still come out
     as the aware moment stored, in UTC in `datetime` and in the edition's zone in words, on a

@@ -20,10 +20,33 @@ def _linkify() -> LinkifyIt:
     return LinkifyIt(options={"fuzzy_link": True, "fuzzy_email": False, "fuzzy_ip": False})
 
 
+# What linkify-it takes into an address but a reader typed after it: Persian and Arabic
+# punctuation ("…/تهران،", "…/a؟"), a colon, and a closing quote ("“https://…”", a phone's
+# smart quotes; "«https://…»") unless the address holds its opening one (`?q=«x»`).
+_ENDS_A_SENTENCE = "،؛؟۔:"
+_CLOSING_QUOTES = {"”": "“", "’": "‘", "»": "«", "›": "‹"}
+
+
+def _address(text: str, match) -> tuple[int, str]:
+    """Where the address linkify-it found in `text` ends, and its URL, without what it took in
+    of the punctuation after it."""
+    end = match.last_index
+    while end > match.index:
+        last = text[end - 1]
+        opening = _CLOSING_QUOTES.get(last)
+        if last in _ENDS_A_SENTENCE or (opening and opening not in text[match.index : end]):
+            end -= 1
+        else:
+            break
+    cut = match.last_index - end
+    return end, match.url[: len(match.url) - cut] if cut else match.url
+
+
 def links_in(text: str) -> list[str]:
     """The web addresses in `text` (with a scheme added where the reader left it out)."""
     matches = _linkify().match(text) or []
-    return [m.url for m in matches if m.url.lower().startswith(SAFE_SCHEMES)]
+    urls = [_address(text, m)[1] for m in matches]
+    return [url for url in urls if url.lower().startswith(SAFE_SCHEMES)]
 
 
 # What any address linkify-it would find has: a scheme's "://", or a dot between two word
@@ -39,13 +62,14 @@ def _linked(line: str) -> Markup:
     for match in _linkify().match(line) or []:
         if not match.url.lower().startswith(SAFE_SCHEMES):
             continue
+        end, url = _address(line, match)
         out.append(escape(line[position : match.index]))
         out.append(
             Markup('<a href="{}" rel="nofollow ugc noopener">{}</a>').format(
-                match.url, line[match.index : match.last_index]
+                url, line[match.index : end]
             )
         )
-        position = match.last_index
+        position = end
     out.append(escape(line[position:]))
     return Markup("").join(out)
 
