@@ -9,6 +9,7 @@ from django_tasks_db.models import DBTaskResult
 
 from dateline.comments import moderation
 from dateline.comments.models import Comment, ModerationEvent, Status
+from dateline.editions.models import CommentPolicy
 from dateline.stories.actions import correct_story
 from tests.comments.conftest import form_data, page, post
 from tests.prefix import asked_under
@@ -73,6 +74,22 @@ def test_notification_on_approval_and_on_an_answer_when_asked(client, story):
     assert [s for to, s in subjects if to == "b@example.org"] == [
         "Your comment on “Talks resume in Moscow”"
     ]
+
+
+def test_the_receipt_says_the_comment_is_published_when_it_already_is(client, story):
+    """Post-moderation publishes a comment at once: its receipt must not tell the reader that
+    it waits for a moderator."""
+    story.comment_policy = CommentPolicy.POST
+    story.save(update_fields=["comment_policy"])
+    post(client, story, text="Straight on the page")
+    story.comment_policy = CommentPolicy.PRE
+    story.save(update_fields=["comment_policy"])
+    post(client, story, text="Waits its turn", email="c@example.org")
+    deliver_mail()
+    bodies = {m.to[0]: m.body for m in mail.outbox if "is published" not in m.subject}
+    assert "Your comment is published." in bodies["maryam@example.org"]
+    assert "moderator" not in bodies["maryam@example.org"]
+    assert "Comments appear once a moderator approves them." in bodies["c@example.org"]
 
 
 def test_staff_export_and_erase_every_comment_of_an_email(client, story, editions):

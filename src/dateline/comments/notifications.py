@@ -39,13 +39,19 @@ def _send(to: str, subject: str, body: str) -> None:
 
 def comment_received(comment: Comment, site: str) -> None:
     delete = site.rstrip("/") + reverse("site:comment-delete", args=[delete_token(comment)])
+    # Post-moderation publishes it at once (and a moderator may have been quicker than the
+    # worker): the receipt says where it stands when it is sent.
+    if comment.status == Status.APPROVED:
+        standing = "Your comment is published."
+    else:
+        standing = "Comments appear once a moderator approves them."
     _send(
         comment.email,
         f"Your comment on “{comment.story.headline}”",
         f"Thank you, {comment.name}. We received your comment on\n"
         f"{_story_url(comment, site)}\n\n"
         f"{comment.text}\n\n"
-        "Comments appear once a moderator approves them.\n"
+        f"{standing}\n"
         f"To delete your comment at any time, open:\n{delete}\n",
     )
 
