@@ -3,11 +3,13 @@
 form, with the thanks."""
 
 import pytest
+from django.core import mail
 
 from dateline.comments.models import Comment
 from dateline.comments.threads import REPLIES_SHOWN, ROOTS_PER_PAGE, THREAD_PAGE
 from dateline.stories.actions import set_comment_policy
 from tests.comments.conftest import page, post
+from tests.comments.test_privacy import deliver_mail
 from tests.comments.test_thread_scale import write_thread
 
 pytestmark = pytest.mark.django_db
@@ -99,3 +101,27 @@ def test_a_held_comment_lands_on_the_form_whatever_the_thread(client, crowded):
         soup, _comment = landing(client, response)
         assert response["Location"] == f"{story.get_absolute_url()}?comment=received#comment-form"
         assert "will appear once a moderator approves it" in notice(soup)
+
+
+def test_the_mail_about_a_published_comment_links_to_the_page_that_draws_it(client, crowded):
+    """ "Your comment is published" and "… replied to your comment" lead to the comment on
+    the page that draws it, as the post's own redirect does: not to the first page, where a
+    twenty-fifth thread or a reply past those shown is not."""
+    story, top = crowded
+    top[0].notify = True
+    top[0].save(update_fields=["notify"])
+    post(client, story, text="The twenty-fifth thread", notify="on", email="late@example.org")
+    thread = Comment.objects.latest("pk")
+    post(client, story, text="One reply too many", parent=str(top[0].pk), email="r@example.org")
+    reply = Comment.objects.latest("pk")
+    mail.outbox.clear()
+    deliver_mail()
+    links = {m.subject: m.body.split()[-1] for m in mail.outbox}
+    published = links[f"Your comment on “{story.headline}” is published"]
+    answered = links[f"{reply.name} replied to your comment"]
+    url = f"http://testserver{story.get_absolute_url()}"
+    assert published == f"{url}?cpage=2#c{thread.pk}"
+    assert answered == f"{url}?thread={top[0].pk}#c{reply.pk}"
+    for link, comment in ((published, thread), (answered, reply)):
+        shown = page(client.get(link.removeprefix("http://testserver")))
+        assert shown.select_one(f"#c{comment.pk} .comment-text") is not None, link
