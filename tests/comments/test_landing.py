@@ -125,3 +125,12 @@ def test_the_mail_about_a_published_comment_links_to_the_page_that_draws_it(clie
     for link, comment in ((published, thread), (answered, reply)):
         shown = page(client.get(link.removeprefix("http://testserver")))
         assert shown.select_one(f"#c{comment.pk} .comment-text") is not None, link
+
+
+def test_the_report_page_leads_back_to_the_page_that_draws_the_comment(client, crowded):
+    story, top = crowded
+    later = top[ROOTS_PER_PAGE + 2]
+    report = page(client.get(f"/{story.edition.code}/comments/{later.pk}/report"))
+    back = report.select_one("main p a")["href"]
+    assert back == f"{story.get_absolute_url()}?cpage=2#c{later.pk}"
+    assert page(client.get(back)).select_one(f"#c{later.pk} .comment-text") is not None

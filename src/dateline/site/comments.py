@@ -550,7 +550,15 @@ def report_comment(request: HttpRequest, edition: str, comment: int) -> HttpResp
     if request.method == "POST":
         moderation.report(target.pk, address_hash(request))
         done = True
-    response = render_page(request, chrome, "comment_report.html", comment=target, done=done)
+    shown = where_shown(target)  # its page: a later page of threads, or its thread's
+    response = render_page(
+        request,
+        chrome,
+        "comment_report.html",
+        comment=target,
+        done=done,
+        shown_at=f"?{urlencode(shown)}" if shown else "",
+    )
     patch_cache_control(response, private=True, no_store=True)
     response["X-Robots-Tag"] = "noindex"
     return response
