@@ -12,12 +12,14 @@ from django.test import Client
 from django.utils import timezone
 from lxml import etree
 
+from dateline.accounts.models import Role
 from dateline.stories import importing
 from dateline.stories.actions.partner import NotNewer, replace_incoming_copy
 from dateline.stories.actions.take import take_story
 from dateline.stories.models import Status, Story, StoryChange
 from dateline.wire.subscribers import add_subscriber
 from tests.factories import make_edition, make_member, make_section
+from tests.newsroom.conftest import client_for, html, post
 
 pytestmark = pytest.mark.django_db
 
@@ -334,6 +336,22 @@ def test_an_embargoed_item_imported_with_publish_waits_for_its_embargo(en, tmp_p
     assert out == f"scheduled {story.get_absolute_url()}\n"
     assert story.status == Status.SCHEDULED
     assert client.get(story.get_absolute_url()).status_code == 404
+
+
+def test_an_embargo_with_a_fraction_of_a_second_is_sent_out_from_the_edit_screen(en, tmp_path):
+    """The edit screen fills Embargo with the partner's time to the second: an embargo kept to
+    the microsecond (13:30:47.5) refused that time (13:30:47) as sooner than itself."""
+    until = f"{timezone.now().year + 1}-01-01T13:30:47.5Z"
+    run_import(write(tmp_path, "e.json", item(embargoedUntil=until, pubStatus="withheld")))
+    story = Story.objects.get()
+    assert story.embargo_until.isoformat() == f"{timezone.now().year + 1}-01-01T13:30:48+00:00"
+    editor = client_for(make_member("eve", Role.EDITOR, (en,)))
+    page = html(editor.get(f"/newsroom/stories/{story.pk}/"))
+    filled = page.select_one("form.move-embargo [name=embargo-until]")["value"]
+    response = post(editor, f"/newsroom/stories/{story.pk}/embargo/", {"embargo-until": filled})
+    assert response.status_code == 302, html(response).find(role="alert")
+    story.refresh_from_db()
+    assert (story.status, story.is_embargoed) == (Status.PUBLISHED, True)
 
 
 @pytest.mark.parametrize("sent", [123, '"><b>x', "12345678901234567890"])

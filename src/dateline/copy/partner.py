@@ -354,6 +354,10 @@ def _embargo(value, name: str) -> datetime.datetime | None:
             f"{name}: the embargo time {str(value)[:60]!r} is not an ISO 8601 time from "
             f"{EARLIEST.year} on"
         )
+    # To the next whole second: the edit screen's Embargo, filled with it, shows whole seconds
+    # (13:30:47 for 13:30:47.5, refused as sooner), and no time may be sooner than the partner's.
+    if moment.microsecond:
+        moment = moment.replace(microsecond=0) + datetime.timedelta(seconds=1)
     return moment
 
 
