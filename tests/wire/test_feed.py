@@ -6,13 +6,15 @@ import pytest
 from dateline.stories.actions import (
     correct_story,
     create_story,
+    edit_story,
     kill_story,
     publish_story,
     submit_story,
     unpublish_story,
 )
 from dateline.stories.models import StoryChange
-from tests.factories import make_story
+from dateline.wire.subscribers import add_subscriber
+from tests.factories import make_section, make_story
 from tests.wire.conftest import pull, wire
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +50,56 @@ def test_only_what_went_out_once_each_at_its_newest_change(editions, issued):
         ("First", "2", "canceled"),
         ("Draft", "1", "usable"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("withdraw", "notice"),
+    [
+        (lambda story: kill_story(story, reason="Legal."), "canceled"),
+        (unpublish_story, "withheld"),
+    ],
+)
+def test_a_withdrawal_reaches_a_poller_that_had_the_story_before_it_moved(
+    editions, withdraw, notice
+):
+    """A story moved out of a subscriber's section, or stripped of its tag, after the
+    subscriber had it: its withdrawal still reaches the subscriber, in the feed and at the
+    item's address. One that never had the story hears nothing of it."""
+    en, _ = editions
+    world, sport = en.sections.get(slug="world"), make_section(en, "sport", "Sport")
+    business = make_section(en, "business", "Business")
+    story = make_story(en, headline="Minister resigns", section=world, tags=("Oil",))
+    by_section = wire(add_subscriber("World desk", sections=[world]).api_key)
+    by_tag = wire(add_subscriber("Oil desk", tags=["oil"]).api_key)
+    never = wire(add_subscriber("Business desk", sections=[business]).api_key)
+    cursors = {}
+    for client in (by_section, by_tag):
+        page = pull(client)
+        assert seen(page) == [("Minister resigns", "1", "usable")]
+        cursors[client] = page["cursor"]
+    edit_story(story, base_version=story.version, section=sport, tags=[])
+    for client in (by_section, by_tag):
+        assert pull(client, after=cursors[client])["items"] == []
+    withdraw(story)
+    for client in (by_section, by_tag):
+        assert seen(pull(client, after=cursors[client])) == [("Minister resigns", "2", notice)]
+        item = client.get(f"/api/v1/items/{story.code}")
+        assert item.status_code == 200
+        assert item.json()["pubStatus"] == notice
+    assert pull(never)["items"] == []
+    assert never.get(f"/api/v1/items/{story.code}").status_code == 404
+
+
+def test_a_story_never_out_leaves_no_listing_a_withdrawal_could_reach(editions):
+    """A draft filed under a subscriber's section and killed before it ever went out: the
+    subscriber never had it and hears nothing."""
+    en, _ = editions
+    world = en.sections.get(slug="world")
+    draft = make_story(en, headline="Held back", section=world, published=False)
+    desk = wire(add_subscriber("World desk", sections=[world]).api_key)
+    kill_story(draft, reason="Dropped.")
+    assert pull(desk)["items"] == []
+    assert desk.get(f"/api/v1/items/{draft.code}").status_code == 404
 
 
 def test_small_pages_join_up(editions, issued):

@@ -23,12 +23,18 @@ from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
 from dateline.config import environment
-from dateline.stories.actions import correct_story, embargo_story, kill_story
+from dateline.stories.actions import (
+    correct_story,
+    edit_story,
+    embargo_story,
+    kill_story,
+    unpublish_story,
+)
 from dateline.stories.models import StoryChange
 from dateline.wire import webhooks
 from dateline.wire.models import Delivery, Subscriber
 from dateline.wire.subscribers import Refused, add_subscriber
-from tests.factories import make_story
+from tests.factories import make_section, make_story
 from tests.newsroom.conftest import client_for, html, newsroom, post  # noqa: F401  (fixture)
 from tests.processes import dateline_env, run_dateline
 from tests.wire.conftest import schema_errors
@@ -258,6 +264,21 @@ def test_a_kill_reaches_every_subscriber_that_had_the_story(
         assert "bodies" not in notice and notice["edNote"]
         assert schema_errors(ninjs_validators["3.3"], notice) == []
     assert persian.requests == []
+
+
+def test_an_unpublication_reaches_a_subscriber_that_had_the_story_before_it_moved(
+    editions, pushing, receivers
+):
+    en, _ = editions
+    world, sport = en.sections.get(slug="world"), make_section(en, "sport", "Sport")
+    desk = receivers()
+    add_subscriber("World desk", sections=[world], webhook_url=desk.url)
+    story = make_story(en, headline="Minister resigns", section=world)
+    webhooks.send_due()
+    edit_story(story, base_version=story.version, section=sport)
+    unpublish_story(story)
+    webhooks.send_due()
+    assert [item["pubStatus"] for item in desk.items_of(story.code)] == ["usable", "withheld"]
 
 
 def test_a_batch_of_changes_costs_the_queries_of_one(editions, pushing, receivers):

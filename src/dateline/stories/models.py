@@ -322,6 +322,41 @@ class PendingFanOut(models.Model):
         return f"#{self.change_id} pending"
 
 
+class WireListing(models.Model):
+    """A section or a tag a story carried while it was out on the wire (published, embargoed
+    included). A subscriber whose filters take them may have the story, so it hears of the
+    story's withdrawal even after an edit has moved it out of those filters (`wire.feed`).
+    Written with each change that puts a story out or changes it while out
+    (`actions.changes.record_changes_of`); a story's rows only grow."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="+")
+    section = models.ForeignKey(
+        Section, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(section__isnull=True) ^ models.Q(tag__isnull=True),
+                name="wire_listing_names_a_section_or_a_tag",
+            ),
+            models.UniqueConstraint(
+                fields=["story", "section"],
+                condition=models.Q(section__isnull=False),
+                name="wire_listing_section_once",
+            ),
+            models.UniqueConstraint(
+                fields=["story", "tag"],
+                condition=models.Q(tag__isnull=False),
+                name="wire_listing_tag_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.story_id} under {self.section or self.tag}"
+
+
 class Revision(models.Model):
     """The full content of one version of a story, so any two can be compared or one restored."""
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 
-from dateline.stories.models import Story, StoryChange
+from dateline.stories.models import Status, Story, StoryChange, WireListing
 from dateline.wire.models import Subscriber
 
 Action = StoryChange.Action
@@ -26,26 +26,63 @@ WIRE_ACTIONS = (
     Action.UNPUBLISHED,
     Action.KILLED,
 )
+# A withdrawal reaches every subscriber that may have the story (`may_have`), not only those
+# whose filters take it as it is now: an edit may have moved it out of them first.
+WITHDRAWALS = (Action.UNPUBLISHED, Action.KILLED)
+WITHDRAWN = (Status.UNPUBLISHED, Status.KILLED)
 MAX_CURSOR = 2**63 - 1
 
 
 def scope(subscriber: Subscriber, prefix: str = "") -> Q:
     """The stories a subscriber takes: its editions, sections and tags (none chosen: any)."""
+    editions, sections, tags = _filters(subscriber)
     wanted = Q()
-    # .all(), not values_list(): a caller that prefetched them spends no query here.
-    editions = [edition.pk for edition in subscriber.editions.all()]
-    sections = [section.pk for section in subscriber.sections.all()]
-    tags = [tag.pk for tag in subscriber.tags.all()]
     if editions:
         wanted &= Q(**{f"{prefix}edition__in": editions})
     if sections:
         wanted &= Q(**{f"{prefix}section__in": sections})
     if tags:
-        tagged = Story.tags.through.objects.filter(
-            story_id=OuterRef(f"{prefix}pk" if prefix else "pk"), tag_id__in=tags
-        )
+        tagged = Story.tags.through.objects.filter(story_id=_story(prefix), tag_id__in=tags)
         wanted &= Q(Exists(tagged))
     return wanted
+
+
+def may_have(subscriber: Subscriber, prefix: str = "") -> Q:
+    """The stories a subscriber may have had from the wire: of its editions, and listed under
+    one of its sections and one of its tags while out (`WireListing`; each perhaps in another
+    version of the story, as the rows do not say which). A superset of `scope` among stories
+    that have been out."""
+    editions, sections, tags = _filters(subscriber)
+    wanted = Q()
+    if editions:
+        wanted &= Q(**{f"{prefix}edition__in": editions})
+    listed = WireListing.objects.filter(story_id=_story(prefix))
+    if sections:
+        wanted &= Q(Exists(listed.filter(section_id__in=sections)))
+    if tags:
+        wanted &= Q(Exists(listed.filter(tag_id__in=tags)))
+    return wanted
+
+
+def _taken_or_withdrawn(subscriber: Subscriber, prefix: str, withdrawal: Q) -> Q:
+    """`scope`, or `withdrawal` of a story the subscriber `may_have`."""
+    within = scope(subscriber, prefix)
+    if not within:  # no filter: every story (and `Q() | q` would be `q` alone)
+        return within
+    return within | (withdrawal & may_have(subscriber, prefix))
+
+
+def _filters(subscriber: Subscriber) -> tuple[list[int], list[int], list[int]]:
+    # .all(), not values_list(): a caller that prefetched them spends no query here.
+    return (
+        [edition.pk for edition in subscriber.editions.all()],
+        [section.pk for section in subscriber.sections.all()],
+        [tag.pk for tag in subscriber.tags.all()],
+    )
+
+
+def _story(prefix: str) -> OuterRef:
+    return OuterRef(f"{prefix}pk" if prefix else "pk")
 
 
 def been_out(story_field: str = "pk") -> Exists:
@@ -55,8 +92,10 @@ def been_out(story_field: str = "pk") -> Exists:
 
 
 def wire_stories(subscriber: Subscriber) -> QuerySet[Story]:
-    """Every story the subscriber may fetch: in its scope, and out on the wire at some time."""
-    return Story.objects.filter(scope(subscriber)).filter(been_out())
+    """Every story the subscriber may fetch: out on the wire at some time, and in its scope, or
+    withdrawn since and one it may have had."""
+    taken = _taken_or_withdrawn(subscriber, "", Q(status__in=WITHDRAWN))
+    return Story.objects.filter(taken).filter(been_out())
 
 
 @dataclass(frozen=True)
@@ -100,7 +139,10 @@ def page_after(subscriber: Subscriber, after: int, limit: int) -> Page:
     )
     changes = (
         StoryChange.objects.filter(id__gt=after, id__lte=horizon, action__in=WIRE_ACTIONS)
-        .filter(scope(subscriber, "story__"), been_out("story_id"))
+        .filter(
+            _taken_or_withdrawn(subscriber, "story__", Q(action__in=WITHDRAWALS)),
+            been_out("story_id"),
+        )
         .exclude(Exists(newer))
         .annotate(public=Exists(Story.objects.public().filter(pk=OuterRef("story_id"))))
         .select_related("story")

@@ -30,7 +30,7 @@ from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
 from dateline.stories.models import Story, StoryChange
-from dateline.wire.feed import WIRE_ACTIONS, been_out, scope
+from dateline.wire.feed import WIRE_ACTIONS, WITHDRAWALS, been_out, scope
 from dateline.wire.items import items_of, ninjs_item
 from dateline.wire.models import Delivery, Subscriber
 
@@ -107,13 +107,13 @@ def story_changes_receiver(sender, changes: list[tuple[Story, StoryChange]], **k
     taking = _taking({story.pk for story, _ in on_the_wire}, candidates)
     if not taking:
         return
-    received = _received_kills(on_the_wire, candidates)
+    received = _received_withdrawn(on_the_wire, candidates)
     deliveries = []
     for story, change in on_the_wire:
         if story.pk not in taking:  # never out on the wire: no subscriber may have it
             continue
         targets = taking[story.pk]
-        if change.action == Action.KILLED:
+        if change.action in WITHDRAWALS:
             targets = targets | received.get(story.pk, set())
         deliveries.append((story.pk, change, targets))
     for tries_left in reversed(range(WRITE_TRIES)):
@@ -130,13 +130,14 @@ def story_changes_receiver(sender, changes: list[tuple[Story, StoryChange]], **k
             )
 
 
-def _received_kills(on_the_wire: list[tuple[Story, StoryChange]], candidates) -> dict[int, set]:
-    """For each killed story, the candidates it was ever sent to (or tried: a timed-out
-    attempt may have arrived), even if their filters have changed since: they hear the kill."""
-    killed = [story.pk for story, change in on_the_wire if change.action == Action.KILLED]
+def _received_withdrawn(on_the_wire: list[tuple[Story, StoryChange]], candidates) -> dict[int, set]:
+    """For each story killed or unpublished, the candidates it was ever sent to (or tried: a
+    timed-out attempt may have arrived), even if their filters or the story's section and tags
+    have changed since: they hear of the withdrawal."""
+    withdrawn = [story.pk for story, change in on_the_wire if change.action in WITHDRAWALS]
     received: dict[int, set] = {}
-    if killed:
-        sent = Delivery.objects.filter(story_id__any_of=killed).exclude(attempts=0)
+    if withdrawn:
+        sent = Delivery.objects.filter(story_id__any_of=withdrawn).exclude(attempts=0)
         pairs = sent.filter(subscriber__in=candidates).values_list("story_id", "subscriber_id")
         for story_id, subscriber_id in pairs.distinct():
             received.setdefault(story_id, set()).add(subscriber_id)

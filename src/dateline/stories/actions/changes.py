@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from dateline.copy.characters import one_line
 from dateline.stories.actions import bulk
-from dateline.stories.models import PendingFanOut, Story, StoryChange
+from dateline.stories.models import PendingFanOut, Status, Story, StoryChange, WireListing
 from dateline.stories.signals import story_changed, story_changes
 from dateline.stories.workflow import require
 
@@ -20,6 +20,17 @@ logger = logging.getLogger(__name__)
 FAN_OUT_GRACE = datetime.timedelta(seconds=60)
 # Pending changes sent again per round of `fan_out_pending`, the stories read with them.
 CATCH_UP_BATCH = 500
+Action = StoryChange.Action
+# The changes after which a story out on the wire may be listed under a section or a tag it
+# was not before: it went out, or its content changed.
+_LISTED_ANEW = {
+    Action.PUBLISHED,
+    Action.RELEASED,
+    Action.EMBARGOED,
+    Action.EDITED,
+    Action.CORRECTED,
+    Action.RESTORED,
+}
 
 
 def record_changes(
@@ -71,10 +82,30 @@ def record_changes_of(
     _commit_in_order()
     bulk.insert(logged)  # the ids come back in order
     bulk.insert_rows(PendingFanOut, ["change"], [(change.pk,) for change in logged])
+    _note_wire_listings([story for story, action in changes if action in _LISTED_ANEW])
     fan_out = [(story, change) for (story, _), change in zip(changes, logged, strict=True)]
     # One callback for the lot: registering one per change costs more than the insert.
     transaction.on_commit(lambda: _send_and_clear(fan_out), robust=True)
     return logged
+
+
+def _note_wire_listings(stories: list[Story]) -> None:
+    """The section and tags of each story out on the wire (published; embargoed ones are too),
+    as `WireListing` rows: two statements for a batch, whatever its size."""
+    out = {story.pk: story for story in stories if story.status == Status.PUBLISHED}
+    if not out:
+        return
+    links = Story.tags.through.objects.filter(story_id__any_of=sorted(out))
+    listings = [
+        WireListing(story_id=code, section_id=story.section_id)
+        for code, story in out.items()
+        if story.section_id is not None
+    ]
+    listings += [
+        WireListing(story_id=code, tag_id=tag)
+        for code, tag in links.values_list("story_id", "tag_id")
+    ]
+    WireListing.objects.bulk_create(listings, ignore_conflicts=True)
 
 
 # Any constant: the key of the one transaction-level advisory lock below.
