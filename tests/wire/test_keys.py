@@ -38,6 +38,13 @@ def test_without_a_valid_key_nothing_but_401(stories, issued, header):
         assert "Rail" not in response.content.decode()
 
 
+@pytest.mark.parametrize("gap", [" ", "  ", "   "])
+def test_one_space_or_more_after_the_scheme(stories, issued, gap):
+    client = wire()
+    answer = client.get("/api/v1/items", HTTP_AUTHORIZATION=f"Bearer{gap}{issued.api_key}")
+    assert answer.status_code == 200
+
+
 def test_a_key_in_the_url_is_not_a_key(stories, issued):
     response = wire().get("/api/v1/items", {"api_key": issued.api_key, "key": issued.api_key})
     assert response.status_code == 401

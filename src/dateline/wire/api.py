@@ -43,7 +43,9 @@ class NotInbound(Exception):
 
 class SubscriberKey(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Subscriber | None:
-        subscriber = authenticate(token)
+        # HTTP puts one space or more after the scheme (RFC 9110, 11.4); django-ninja keeps
+        # all but the first in the token.
+        subscriber = authenticate(token.lstrip(" "))
         if subscriber is None:
             return None
         usage = get_usage(
