@@ -64,6 +64,8 @@ def test_a_bad_upload_is_explained_by_name_and_stores_nothing(newsroom):
     response = upload(client, "<i>huge.json", b"{" + b" " * (10 * 1024 * 1024), follow=True)
     assert "over the 10 MB upload limit" in html(response).get_text()
     assert "<i>huge.json" in html(response).get_text()  # shown as text, not markup
+    response = upload(client, "blank.json", b"", follow=True)
+    assert "blank.json: the file is empty" in html(response).get_text()
     assert Story.objects.count() == 0
 
 

@@ -334,6 +334,8 @@ class PasteForm(Form):
 class UploadForm(Form):
     file = forms.FileField(
         label="Partner copy file",
+        # The copy's own reader refuses an empty file naming it, as `dateline import` does.
+        allow_empty_file=True,
         help_text="A ninjs (JSON) or NewsML-G2 (XML) item from a partner agency, or a plain-text "
         "story: it becomes a draft in Incoming with its source. A newer version of an item "
         "replaces its draft until someone takes it up.",
