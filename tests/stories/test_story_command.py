@@ -54,12 +54,13 @@ def test_list_filters_by_status_and_edition_and_prints_json_lines(en):
 
 
 def test_show_prints_the_whole_story_as_json(en):
-    story = make_story(en, tags=("Water",), byline="Sara Karimi")
+    story = make_story(en, tags=("Water",), byline="Sara Karimi", credit="SANA")
     out, _ = story_command("show", str(story.code), "--json")
     shown = json.loads(out)
     assert shown["public"] is True
     assert shown["tags"] == ["Water"]
     assert shown["byline"] == "Sara Karimi"
+    assert shown["credit"] == "SANA"
     assert shown["lead"] == story.lead
 
 

@@ -235,6 +235,7 @@ class Command(BaseCommand):
             "tags": [tag.name for tag in story.tags.all()],
             "source_id": story.source_id,
             "source_name": story.source_name,
+            "credit": story.credit,
             "corrections": [
                 {"at": c.at.isoformat(), "version": c.version, "note": c.note}
                 for c in story.corrections.all()
