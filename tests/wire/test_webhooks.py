@@ -266,19 +266,29 @@ def test_a_kill_reaches_every_subscriber_that_had_the_story(
     assert persian.requests == []
 
 
-def test_an_unpublication_reaches_a_subscriber_that_had_the_story_before_it_moved(
-    editions, pushing, receivers
-):
-    en, _ = editions
+def test_a_story_moved_out_of_a_subscribers_filters_still_reaches_it(editions, pushing, receivers):
+    """A subscriber that was sent a story hears of its later versions after an edit moved it
+    to a section the subscriber does not take, and of its taking down after the subscriber's
+    own filters changed."""
+    en, fa = editions
     world, sport = en.sections.get(slug="world"), make_section(en, "sport", "Sport")
-    desk = receivers()
-    add_subscriber("World desk", sections=[world], webhook_url=desk.url)
+    desk, elsewhere = receivers(), receivers()
+    issued = add_subscriber("World desk", sections=[world], webhook_url=desk.url)
+    add_subscriber("Sport desk", sections=[sport], webhook_url=elsewhere.url)
     story = make_story(en, headline="Minister resigns", section=world)
     webhooks.send_due()
-    edit_story(story, base_version=story.version, section=sport)
+    edit_story(story, base_version=story.version, section=sport, lead="Moved to sport.")
+    webhooks.send_due()
+    issued.subscriber.editions.set([fa])
     unpublish_story(story)
     webhooks.send_due()
-    assert [item["pubStatus"] for item in desk.items_of(story.code)] == ["usable", "withheld"]
+    assert [(item["version"], item["pubStatus"]) for item in desk.items_of(story.code)] == [
+        ("1", "usable"),
+        ("2", "usable"),
+        ("2", "withheld"),
+    ]
+    # The sport desk takes it since it moved there.
+    assert [item["version"] for item in elsewhere.items_of(story.code)] == ["2", "2"]
 
 
 def test_a_batch_of_changes_costs_the_queries_of_one(editions, pushing, receivers):

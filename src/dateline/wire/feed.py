@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 
-from dateline.stories.models import Status, Story, StoryChange, WireListing
+from dateline.stories.models import Story, StoryChange, WireListing
 from dateline.wire.models import Subscriber
 
 Action = StoryChange.Action
@@ -26,10 +26,6 @@ WIRE_ACTIONS = (
     Action.UNPUBLISHED,
     Action.KILLED,
 )
-# A withdrawal reaches every subscriber that may have the story (`may_have`), not only those
-# whose filters take it as it is now: an edit may have moved it out of them first.
-WITHDRAWALS = (Action.UNPUBLISHED, Action.KILLED)
-WITHDRAWN = (Status.UNPUBLISHED, Status.KILLED)
 MAX_CURSOR = 2**63 - 1
 
 
@@ -64,12 +60,15 @@ def may_have(subscriber: Subscriber, prefix: str = "") -> Q:
     return wanted
 
 
-def _taken_or_withdrawn(subscriber: Subscriber, prefix: str, withdrawal: Q) -> Q:
-    """`scope`, or `withdrawal` of a story the subscriber `may_have`."""
+def taken_or_had(subscriber: Subscriber, prefix: str = "") -> Q:
+    """The stories whose changes reach a subscriber: those its filters take as they are now,
+    and those it `may_have` had, whatever an edit has made of them since (moved to another
+    section, a tag dropped): a correction, a kill or a taking down of a story it ran must
+    reach it."""
     within = scope(subscriber, prefix)
     if not within:  # no filter: every story (and `Q() | q` would be `q` alone)
         return within
-    return within | (withdrawal & may_have(subscriber, prefix))
+    return within | may_have(subscriber, prefix)
 
 
 def _filters(subscriber: Subscriber) -> tuple[list[int], list[int], list[int]]:
@@ -92,10 +91,9 @@ def been_out(story_field: str = "pk") -> Exists:
 
 
 def wire_stories(subscriber: Subscriber) -> QuerySet[Story]:
-    """Every story the subscriber may fetch: out on the wire at some time, and in its scope, or
-    withdrawn since and one it may have had."""
-    taken = _taken_or_withdrawn(subscriber, "", Q(status__in=WITHDRAWN))
-    return Story.objects.filter(taken).filter(been_out())
+    """Every story the subscriber may fetch: out on the wire at some time, and in its scope or
+    one it may have had."""
+    return Story.objects.filter(taken_or_had(subscriber)).filter(been_out())
 
 
 @dataclass(frozen=True)
@@ -139,10 +137,7 @@ def page_after(subscriber: Subscriber, after: int, limit: int) -> Page:
     )
     changes = (
         StoryChange.objects.filter(id__gt=after, id__lte=horizon, action__in=WIRE_ACTIONS)
-        .filter(
-            _taken_or_withdrawn(subscriber, "story__", Q(action__in=WITHDRAWALS)),
-            been_out("story_id"),
-        )
+        .filter(taken_or_had(subscriber, "story__"), been_out("story_id"))
         .exclude(Exists(newer))
         .annotate(public=Exists(Story.objects.public().filter(pk=OuterRef("story_id"))))
         .select_related("story")

@@ -30,12 +30,14 @@ from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
 from dateline.stories.models import Story, StoryChange
-from dateline.wire.feed import WIRE_ACTIONS, WITHDRAWALS, been_out, scope
+from dateline.wire.feed import WIRE_ACTIONS, been_out, taken_or_had
 from dateline.wire.items import items_of, ninjs_item
 from dateline.wire.models import Delivery, Subscriber
 
 logger = logging.getLogger("dateline.webhooks")
 Action = StoryChange.Action
+# A withdrawal reaches every subscriber it was ever sent to, even one whose filters changed.
+WITHDRAWALS = (Action.UNPUBLISHED, Action.KILLED)
 State = Delivery.State
 USER_AGENT = "Dateline-Webhooks/1"
 # How many timeouts a claim lasts: a worker gives up on a receiver after one (per connect, send
@@ -170,11 +172,11 @@ def _make_deliveries(deliveries: list[tuple[int, StoryChange, set[int]]]) -> Non
 
 def _taking(codes: set[int], candidates) -> dict[int, set[int]]:
     """For each of the stories that has been out on the wire, the candidates whose filters
-    take it: one query for the batch (and the prefetch of the candidates' filters), not one
-    per story and subscriber."""
+    take it or who may have had it (`feed.taken_or_had`): one query for the batch (and the
+    prefetch of the candidates' filters), not one per story and subscriber."""
     wanted = {}
     for subscriber in candidates.prefetch_related("editions", "sections", "tags"):
-        within = scope(subscriber)
+        within = taken_or_had(subscriber)
         wanted[f"takes_{subscriber.pk}"] = (
             ExpressionWrapper(within, output_field=BooleanField()) if within else Value(True)
         )
