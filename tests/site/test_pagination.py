@@ -106,6 +106,19 @@ def test_exactly_the_last_page_has_no_next(client, two_full_pages):
     assert last.select_one('a[rel="prev"]')["href"] == "./"
 
 
+@pytest.mark.parametrize(
+    ("path", "first_title"),
+    [
+        ("/en/", "Dateline English"),
+        ("/en/section/world/", "World – Dateline English"),
+        ("/en/tag/water/", "Water – Dateline English"),
+    ],
+)
+def test_a_later_page_is_titled_apart_from_the_first(client, two_full_pages, path, first_title):
+    assert page(client.get(path)).title.get_text() == first_title
+    assert page(client.get(f"{path}?page=2")).title.get_text() == f"{first_title} – Page 2"
+
+
 def test_one_past_the_last_page_is_not_found(client, two_full_pages):
     assert client.get("/en/section/world/?page=3").status_code == 404
     assert client.get("/en/tag/water/?page=3").status_code == 404
