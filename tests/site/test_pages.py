@@ -54,6 +54,13 @@ def test_section_page_lists_only_its_section(client, editions):
     assert soup.select_one('nav.sections a[aria-current="page"]').get_text() == "World"
 
 
+def test_a_section_typed_in_capitals_moves_to_its_address(client, editions):
+    moved = client.get("/en/section/World/?page=1")
+    assert moved.status_code == 301
+    assert moved["Location"] == "/en/section/world/?page=1"
+    assert client.get("/en/section/Nowhere/").status_code == 404
+
+
 def test_pagination_walks_through_all_stories(client, editions, django_assert_max_num_queries):
     en, _ = editions
     world = en.sections.get()

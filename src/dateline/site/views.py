@@ -157,7 +157,10 @@ def section(request: HttpRequest, edition: str, slug: str) -> HttpResponse:
     chrome = edition_chrome(edition)
     current = chrome.section(slug)
     if current is None:
-        raise Http404("No such section")
+        # "World" typed for "world": one address, as a tag's other spellings move to theirs.
+        if (folded := chrome.section(slug.lower())) is None:
+            raise Http404("No such section")
+        return moved_to(request, reverse("site:section", args=[edition, folded.slug]))
     stories = _list_rows(SECTION_PAGE, chrome, section=current.pk)
     page = page_from(stories, request.GET.get("page"))
     return render_list(request, chrome, "section.html", page, section=current)
