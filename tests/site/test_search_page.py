@@ -284,7 +284,7 @@ def test_a_persian_edition_reads_a_solar_hijri_date_typed_by_hand(client, editio
         assert results(response) == ["بودجه پاییز"], since
         assert page(response).select_one("input[name=from]")["value"] == "۱۴۰۵-۰۹-۰۸"
     assert messages(client.get("/fa/search?q=بودجه&from=1405-13-01")) == [
-        "تاریخ را به شکل سال-ماه-روز بنویسید، برای نمونه ۱۴۰۵-۰۹-۰۸ یا 2026-11-28."
+        "چنین روزی در تقویم نیست: ماه و روز را بررسی کنید."
     ]
     # An edition of the Gregorian calendar reads the same digits as the year 1405.
     fa.calendar = Calendar.GREGORIAN
@@ -325,9 +325,7 @@ def test_a_solar_hijri_edition_s_date_fields_show_and_take_its_calendar_and_digi
     # A day the calendar does not have (1404 is not a leap year): said, and given back as
     # typed, to be corrected.
     response = client.get("/fa/search?q=بودجه&from=۱۴۰۴-۱۲-۳۰&to=۱۴۰۵-۰۵-۲۰")
-    assert messages(response) == [
-        "تاریخ را به شکل سال-ماه-روز بنویسید، برای نمونه ۱۴۰۵-۰۹-۰۸ یا 2026-11-28."
-    ]
+    assert messages(response) == ["چنین روزی در تقویم نیست: ماه و روز را بررسی کنید."]
     assert date_fields(response) == {
         "from": {**text_field, "value": "۱۴۰۴-۱۲-۳۰", "aria-invalid": "true"},
         "to": {**text_field, "value": "۱۴۰۵-۰۵-۲۰"},
@@ -394,7 +392,8 @@ def wrong_fields(soup) -> dict[str, list[str]]:
     [
         ("from=2026-11-01&to=2026-10-01", {"from": ["reversed"], "to": ["reversed"]}),
         ("from=2026-11-01&to=yesterday", {"to": ["bad"]}),
-        ("from=2026-13-01&to=yesterday", {"from": ["bad"], "to": ["bad"]}),
+        ("from=2026-13-01&to=yesterday", {"from": ["no day"], "to": ["bad"]}),
+        ("from=2026-02-30", {"from": ["no day"]}),
         ("from=2026-10-01&to=2026-11-01", {}),
         ("q=" + "بندر " * 50, {"q": ["long"]}),  # the last q is the one read
     ],
@@ -406,6 +405,7 @@ def test_a_field_the_search_cannot_use_is_marked_and_described_by_its_message(
     said = {
         "reversed": "تاریخ نخست پس از تاریخ پایانی است: میان آن دو چیزی نیست.",
         "bad": "تاریخ را به شکل سال-ماه-روز بنویسید، برای نمونه ۱۴۰۵-۰۹-۰۸ یا 2026-11-28.",
+        "no day": "چنین روزی در تقویم نیست: ماه و روز را بررسی کنید.",
         "long": "جستجوی شما بیش از اندازه بلند است: حداکثر ۲۰۰ نویسه بنویسید.",
     }
     assert wrong_fields(soup) == {
@@ -418,8 +418,10 @@ def test_a_field_the_search_cannot_use_is_marked_and_described_by_its_message(
     [
         ("section=nope", "There is no such section"),
         ("tag=nope", "There is no such tag"),
-        ("from=2026-13-01", "Write dates as year-month-day"),
+        ("from=2026-13-01", "There is no such day in the calendar"),
+        ("from=2026-02-30", "There is no such day in the calendar"),
         ("to=yesterday", "Write dates as year-month-day"),
+        ("to=2026-1-1-1", "Write dates as year-month-day"),
         ("to=9999-12-31", None),
         ("from=0001-01-01", None),
     ],

@@ -116,6 +116,7 @@ MESSAGES: dict[str, str] = {
     "search_too_long": N_("Your search is too long: write at most {n} characters."),
     "search_cut": N_("Your search has more words than are looked for: only its first {n} were."),
     "search_bad_date": N_("Write dates as year-month-day, for example 2026-11-28."),
+    "search_no_such_day": N_("There is no such day in the calendar: check the month and the day."),
     "search_past_end": N_("This search has fewer pages of results."),
     "search_first_page": N_("Back to the first page"),
     "search_dates_reversed": N_("The first date is after the last one: nothing falls between."),

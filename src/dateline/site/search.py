@@ -183,18 +183,22 @@ def _date(
     value = request.GET.get(parameter)
     if not value:
         return None
+    # Persian or Arabic-Indic digits are fine.
+    if not (match := _DATE.fullmatch(normalise(value.strip()))):
+        return _unread(parameter, value, asked, "search_bad_date")
+    year, month, day = map(int, match.groups())
     try:
-        # Persian or Arabic-Indic digits are fine.
-        if not (match := _DATE.fullmatch(normalise(value.strip()))):
-            raise ValueError(value)
-        year, month, day = map(int, match.groups())
         if calendar == Calendar.SOLAR_HIJRI and year < SOLAR_HIJRI_YEARS_BELOW:
             return jdatetime.date(year, month, day).togregorian()
         return datetime.date(year, month, day)
-    except ValueError:
-        asked.problem("search_bad_date", parameter)
-        asked.unread[parameter] = _showable(value[:MOST_UNREAD_CHARS])
-        return None
+    except ValueError:  # written right, but a 30 February or a month 13
+        return _unread(parameter, value, asked, "search_no_such_day")
+
+
+def _unread(parameter: str, value: str, asked: Asked, problem: str) -> None:
+    """No day from `parameter`: `problem` said, the value given back to be corrected."""
+    asked.problem(problem, parameter)
+    asked.unread[parameter] = _showable(value[:MOST_UNREAD_CHARS])
 
 
 MOST_UNREAD_CHARS = 20  # of a date that could not be read, given back to be corrected
