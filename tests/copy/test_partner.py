@@ -653,6 +653,20 @@ def test_parse_upload_sniffs_like_parse_file():
         parse_upload(b"x" * (10 * 1024 * 1024 + 1), name="t\x1b.txt", now=NOW)
 
 
+def test_an_upload_is_held_to_its_formats_limit_and_reader():
+    """A partner item over its own limit (below the text limit) is refused as one; JSON sent
+    under a text name is read as ninjs, whose reader says why it is no item."""
+    item = json.dumps(ninjs3()).encode()
+    padded = item[:-1] + b" " * (MAX_PARTNER_BYTES - len(item) + 1) + b"}"
+    with pytest.raises(CopyError, match=r"^big\.json: .* limit for one partner item$"):
+        parse_upload(padded, name="big.json", now=NOW)
+    with pytest.raises(CopyError, match=r"^list\.txt: .*ninjs"):
+        parse_upload(b'[{"headline": "x"}]', name="list.txt", now=NOW)
+    sample = (DATA / "sample.sgm").read_bytes()
+    with pytest.raises(CopyError, match=r"^--format text but feed\.sgm holds Reuters SGML"):
+        parse_upload(sample, name="feed.sgm", format="text", now=NOW)
+
+
 def test_a_directory_takes_partner_suffixes_only_when_told_the_format():
     assert not_wire_copy_by_name(Path("d/a.json"), "ninjs") is None
     assert not_wire_copy_by_name(Path("d/a.XML"), "newsml") is None
