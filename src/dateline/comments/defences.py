@@ -51,19 +51,19 @@ class TokenRefused(Exception):
 
 
 def issue_token(story_code: int, version: int, now: float | None = None) -> str:
-    """Signed, so a client cannot move the time it was shown or point it at another story."""
+    """Signed, so a client cannot move the time it was shown or point it at another story:
+    `code.version.time:signature`. Django's `Signer` makes one HMAC of the plain text, a third
+    of what `signing.dumps` spends (JSON, base64, a timestamp of its own), and every reader's
+    copy of an article page gets a token of its own."""
     shown = round(now if now is not None else time.time(), 3)
-    return signing.dumps([story_code, version, shown], salt=TOKEN_SALT, compress=False)
+    return signing.Signer(salt=TOKEN_SALT).sign(f"{story_code}.{version}.{shown:.3f}")
 
 
 def read_token(token: str, story_code: int, now: float | None = None) -> FormToken:
     now = now if now is not None else time.time()
     try:
-        story, version, shown = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
-    except signing.SignatureExpired:
-        raise TokenRefused(
-            _("This form has expired. Reload the page and send your comment again.")
-        ) from None
+        story, version, shown = signing.Signer(salt=TOKEN_SALT).unsign(token).split(".", 2)
+        story, version, shown = int(story), int(version), float(shown)
     except (signing.BadSignature, ValueError, TypeError):
         raise TokenRefused(
             _("This form could not be checked. Reload the page and try again.")
