@@ -60,6 +60,24 @@ def test_a_new_thread_past_the_first_page_lands_on_its_page(client, crowded):
     assert page(client.get(story.get_absolute_url())).select_one(f"#c{comment.pk}") is None
 
 
+def test_a_reply_link_keeps_the_page_of_comments_it_is_on(client, crowded):
+    """Followed without scripts, a reply link on a later page of threads, or on the newest
+    first, opens that page with the form replying."""
+    story, top = crowded
+    url = story.get_absolute_url()
+    parent = top[ROOTS_PER_PAGE + 1]
+    for shown in ("cpage=2", "order=newest"):
+        link = page(client.get(f"{url}?{shown}")).select_one(f"#c{top[-1].pk} a.reply-link")
+        assert link["href"] == f"{url}?{shown}&reply={top[-1].pk}#comment-form"
+    on_page_two = page(client.get(f"{url}?cpage=2"))
+    link = on_page_two.select_one(f"#c{parent.pk} a.reply-link")["href"]
+    replying = page(client.get(link))
+    assert replying.select_one(f"#c{parent.pk}") is not None
+    assert "You are replying to" in replying.select_one("#comment-form").get_text()
+    first = page(client.get(url)).select_one(f"#c{top[0].pk} a.reply-link")["href"]
+    assert first == f"{url}?reply={top[0].pk}#comment-form"
+
+
 def test_a_reply_on_a_later_page_of_threads_lands_on_that_page(client, crowded):
     story, top = crowded
     parent = top[ROOTS_PER_PAGE + 1]
