@@ -447,6 +447,13 @@ def test_feeds_that_do_not_exist_are_404(client, story, url):
     assert client.get(url).status_code == 404
 
 
+def test_a_section_feed_typed_in_capitals_moves_to_its_address(client, story):
+    moved = client.get("/en/section/World/feed.atom?x=1")
+    assert moved.status_code == 301
+    assert moved["Location"] == "/en/section/world/feed.atom?x=1"
+    assert client.get("/en/section/Nowhere/feed.atom").status_code == 404
+
+
 def test_a_tag_only_a_hidden_story_carries_has_no_feed(client, editions):
     en, _ = editions
     schedule_story(

@@ -411,6 +411,13 @@ def edition_feed(request: HttpRequest, edition: str, format: str) -> HttpRespons
 
 @reads_only
 def section_feed(request: HttpRequest, edition: str, slug: str, format: str) -> HttpResponse:
+    if (folded := slug.lower()) != slug:  # "World" typed for "world": as its page does
+        chrome = edition_chrome(edition)
+        if chrome.section(slug) is None:
+            if (section := chrome.section(folded)) is None:
+                raise Http404("No such section")
+            args = [edition, section.slug, format]
+            return moved_to(request, reverse("site:section-feed", args=args))
     scopes = [section_scope(edition, slug)]
     return serve(request, format, section_channel, scopes, edition=edition, slug=slug)
 
