@@ -489,6 +489,11 @@ def test_void_and_stray_tags():
     assert html_blocks("</h1>text") == [Block("p", "text")]
     assert html_blocks("<h1/>after<script/>shown") == [Block("p", "aftershown")]
     assert html_blocks("<p>a<b>b</b> tail</p>") == [Block("p", "ab tail")]
+    # A self-closing element inside a skipped one ends only itself.
+    assert html_blocks("<p>a</p><object><embed src='x'/>fallback</object><p>b</p>") == [
+        Block("p", "a"),
+        Block("p", "b"),
+    ]
 
 
 @pytest.mark.parametrize("sent", [123, '"><b>x', "12345678901234567890", "e", "en1-GB", "-fr"])
