@@ -3,14 +3,13 @@ asked, word that it was published or answered. Plain text, in the story's editio
 where the words exist; sent with the configured backend (a file per message, embedded)."""
 
 import logging
-from urllib.parse import urlencode
 
 from django.core import signing
 from django.core.mail import send_mail
 from django.urls import reverse
 
 from dateline.comments.models import Comment, Status
-from dateline.comments.threads import where_shown
+from dateline.comments.threads import shown_at
 
 logger = logging.getLogger(__name__)
 DELETE_SALT = "dateline.comments.delete"
@@ -62,8 +61,7 @@ def comment_published(comment: Comment, site: str) -> None:
     """After approval: tell the writer (if they asked) and the writer of the comment answered
     (if they asked, and it is someone else)."""
     # The page that draws it, as the post's redirect: a later page of threads, or its thread's.
-    query = where_shown(comment)
-    url = _story_url(comment, site) + (f"?{urlencode(query)}" if query else "") + f"#c{comment.pk}"
+    url = f"{_story_url(comment, site)}{shown_at(comment)}#c{comment.pk}"
     if comment.notify:
         _send(
             comment.email,

@@ -9,6 +9,7 @@ this module, building instances cost more than drawing them.
 
 import functools
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import connection
@@ -227,6 +228,12 @@ def single_thread(story: Story, root_id: str, raw_page: str | None) -> ThreadPag
     roots = [Shown(root[0])] if number == 1 else []
     nodes = build(roots, [Shown(row) for row in replies[:THREAD_PAGE]])
     return ThreadPage(nodes, number, has_next, "oldest", thread=int(root_id))
+
+
+def shown_at(comment: Comment) -> str:
+    """`where_shown` as the query part of an address: "?cpage=2", or "" for the first page."""
+    query = where_shown(comment)
+    return f"?{urlencode(query)}" if query else ""
 
 
 def where_shown(comment: Comment) -> dict[str, str]:

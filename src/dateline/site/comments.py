@@ -42,7 +42,7 @@ from dateline.comments.submitting import (
     StoryGone,
     submit_comment,
 )
-from dateline.comments.threads import article_thread, single_thread, where_shown
+from dateline.comments.threads import article_thread, shown_at, single_thread, where_shown
 from dateline.editions.labels import speaking
 from dateline.site.chrome import EditionChrome
 from dateline.site.page_cache import PER_READER_PARAMETERS, comment_generation
@@ -428,9 +428,7 @@ def post_comment(request: HttpRequest, edition: str, code: int) -> HttpResponse:
         # A refused post's page stays at this address: opened again (the address bar, a
         # restored tab) it leads to the article's form, which answers for the story.
         article = page_url("site:article-code", edition=edition, code=code)
-        response = HttpResponseRedirect(f"{article}#comment-form")
-        response.status_code = 303
-        return response
+        return _see_other(f"{article}#comment-form")
     chrome = edition_chrome(edition)
     refused = cross_site_refusal(request, chrome)
     if refused is not None:
@@ -476,7 +474,12 @@ def _post_comment(request: HttpRequest, chrome: EditionChrome, story: Story) -> 
         anchor = f"c{accepted.comment.pk}"
     else:
         query, anchor = {"comment": "received"}, "comment-form"
-    response = HttpResponseRedirect(f"{story_url(edition, story)}?{urlencode(query)}#{anchor}")
+    return _see_other(f"{story_url(edition, story)}?{urlencode(query)}#{anchor}")
+
+
+def _see_other(address: str) -> HttpResponseRedirect:
+    """303: the page to GET after a POST (or instead of the form's own address)."""
+    response = HttpResponseRedirect(address)
     response.status_code = 303
     return response
 
@@ -550,14 +553,9 @@ def report_comment(request: HttpRequest, edition: str, comment: int) -> HttpResp
     if request.method == "POST":
         moderation.report(target.pk, address_hash(request))
         done = True
-    shown = where_shown(target)  # its page: a later page of threads, or its thread's
+    # The link back leads to its page: a later page of threads, or its thread's.
     response = render_page(
-        request,
-        chrome,
-        "comment_report.html",
-        comment=target,
-        done=done,
-        shown_at=f"?{urlencode(shown)}" if shown else "",
+        request, chrome, "comment_report.html", comment=target, done=done, shown_at=shown_at(target)
     )
     patch_cache_control(response, private=True, no_store=True)
     response["X-Robots-Tag"] = "noindex"

@@ -29,7 +29,13 @@ from dateline.site.methods import reads_only
 from dateline.site.page_cache import answer, keep, look_up
 from dateline.site.sitemaps import with_last_modified
 from dateline.site.templating import dateline_html, dateline_of, page_url, story_url
-from dateline.site.views import addressed_tag_slug, edition_chrome, moved_to, shows_tag
+from dateline.site.views import (
+    addressed_tag_slug,
+    edition_chrome,
+    moved_to,
+    section_spelled_otherwise,
+    shows_tag,
+)
 from dateline.stories.models import Story, StoryChange, Tag
 from dateline.stories.querysets import is_frequent_tag
 
@@ -411,13 +417,11 @@ def edition_feed(request: HttpRequest, edition: str, format: str) -> HttpRespons
 
 @reads_only
 def section_feed(request: HttpRequest, edition: str, slug: str, format: str) -> HttpResponse:
-    if (folded := slug.lower()) != slug:  # "World" typed for "world": as its page does
-        chrome = edition_chrome(edition)
-        if chrome.section(slug) is None:
-            if (section := chrome.section(folded)) is None:
-                raise Http404("No such section")
-            args = [edition, section.slug, format]
-            return moved_to(request, reverse("site:section-feed", args=args))
+    # Checked for capitals first: most feeds asked for spend nothing on it.
+    if slug != slug.lower() and (
+        spelled := section_spelled_otherwise(edition_chrome(edition), slug)
+    ):
+        return moved_to(request, reverse("site:section-feed", args=[edition, spelled.slug, format]))
     scopes = [section_scope(edition, slug)]
     return serve(request, format, section_channel, scopes, edition=edition, slug=slug)
 

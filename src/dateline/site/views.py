@@ -37,7 +37,7 @@ from dateline.site.templating import story_url
 from dateline.site.translations import default_version, public_versions
 from dateline.stories.compiled import Compiled
 from dateline.stories.headlines import Headline
-from dateline.stories.models import Correction, Status, Story, StoryChange, Tag
+from dateline.stories.models import Correction, Section, Status, Story, StoryChange, Tag
 from dateline.stories.querysets import is_frequent_tag
 from dateline.stories.tagging import tag_slug
 
@@ -50,6 +50,14 @@ def edition_chrome(code: str) -> EditionChrome:
     if chrome is None:
         raise Http404("No such edition")
     return chrome
+
+
+def section_spelled_otherwise(chrome: EditionChrome, slug: str) -> Section | None:
+    """The section an address names in capitals ("World" for "world") when no section is
+    spelled so: its page and feeds move to its own address, as a tag's other spellings do."""
+    if slug == slug.lower() or chrome.section(slug) is not None:
+        return None
+    return chrome.section(slug.lower())
 
 
 def moved_to(request: HttpRequest, address: str) -> HttpResponsePermanentRedirect:
@@ -157,10 +165,9 @@ def section(request: HttpRequest, edition: str, slug: str) -> HttpResponse:
     chrome = edition_chrome(edition)
     current = chrome.section(slug)
     if current is None:
-        # "World" typed for "world": one address, as a tag's other spellings move to theirs.
-        if (folded := chrome.section(slug.lower())) is None:
+        if (spelled := section_spelled_otherwise(chrome, slug)) is None:
             raise Http404("No such section")
-        return moved_to(request, reverse("site:section", args=[edition, folded.slug]))
+        return moved_to(request, reverse("site:section", args=[edition, spelled.slug]))
     stories = _list_rows(SECTION_PAGE, chrome, section=current.pk)
     page = page_from(stories, request.GET.get("page"))
     return render_list(request, chrome, "section.html", page, section=current)

@@ -324,8 +324,9 @@ class PendingFanOut(models.Model):
 
 class WireListing(models.Model):
     """A section or a tag a story carried while it was out on the wire (published, embargoed
-    included). A subscriber whose filters take them may have the story, so it hears of the
-    story's withdrawal even after an edit has moved it out of those filters (`wire.feed`).
+    included). A subscriber whose filters take them may have the story, so its later versions,
+    corrections and withdrawal reach the subscriber even after an edit has moved it out of
+    those filters (`wire.feed.taken_or_had`, decision 0052).
     Written with each change that puts a story out or changes it while out
     (`actions.changes.record_changes_of`); a story's rows only grow."""
 
