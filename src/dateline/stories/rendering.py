@@ -81,5 +81,8 @@ def render_body(markdown: str) -> str:
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
-        link_rel="noopener nofollow ugc",
+        # The newsroom's links are its own citations, not readers' words: no `nofollow` or
+        # `ugc` (comments carry those), and nh3's default `noopener noreferrer` would hide
+        # from a cited site where its readers come from.
+        link_rel=None,
     )
