@@ -18,6 +18,7 @@ SAMPLE = DATA / "sample.sgm"
 COLLECTION_SIZE = 21_578
 WITHOUT_BODY = 1_807
 WITH_DATELINE = 18_984  # 2 in Spanish: "BUENOS AIRES, ABR 7 -"
+WITH_AUTHOR = 875  # <AUTHOR>    By Michael Gelb, Reuters</AUTHOR>, all in stories with a body
 
 
 @pytest.fixture(scope="module")
@@ -146,6 +147,9 @@ def test_collection_counts(collection: list[tuple[str, ParseResult]]) -> None:
     assert len(stories) + len(without_body) == COLLECTION_SIZE
     assert len(without_body) == WITHOUT_BODY
     assert sum(1 for s in stories if s.dateline is not None) == WITH_DATELINE
+    bylines = [s.byline for s in stories if s.byline]
+    assert len(bylines) == WITH_AUTHOR
+    assert all(byline.startswith("By ") and "  " not in byline for byline in bylines)
     assert len({s.source_id for s in stories}) == len(stories)
     assert all(s.headline and s.lead for s in stories)
     assert all(s.published_at is not None for s in stories)
@@ -190,11 +194,36 @@ def _element(
 
 
 def _story_text(
-    title: str = "COCOA REVIEW", dateline: str | None = "SALVADOR, Feb 26 - ", body: str = ""
+    title: str = "COCOA REVIEW",
+    dateline: str | None = "SALVADOR, Feb 26 - ",
+    body: str = "",
+    author: str | None = None,
 ) -> str:
+    author_element = f"<AUTHOR>{author}</AUTHOR>\n" if author is not None else ""
     dateline_element = f"<DATELINE>{dateline}</DATELINE>" if dateline is not None else ""
     body = body or "Showers continued in the Bahia cocoa zone.\n Reuter\n&#3;"
-    return f"<TEXT>&#2;\n<TITLE>{title}</TITLE>\n{dateline_element}<BODY>{body}</BODY></TEXT>"
+    return (
+        f"<TEXT>&#2;\n<TITLE>{title}</TITLE>\n{author_element}{dateline_element}"
+        f"<BODY>{body}</BODY></TEXT>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("author", "byline"),
+    [
+        ("    By Michael Gelb, Reuters", "By Michael Gelb, Reuters"),
+        ("    by Janie  Gabbett,\n Reuters ", "By Janie Gabbett, Reuters"),
+        ("By &lt;b&gt;Sara&#8238; Ahmadi", "By <b>Sara Ahmadi"),  # text, shown escaped
+        ("   ", ""),
+        ("By " + "Ahmadi " * 40, ""),  # over a story's 200 characters: left out, said
+    ],
+)
+def test_the_author_element_is_the_byline(author: str, byline: str) -> None:
+    (story,) = _parse(_element(1, _story_text(author=author))).stories
+    assert story.byline == byline
+    assert any("byline of 282 characters left out" in w for w in story.warnings) == (
+        len(author) > 200
+    )
 
 
 def _parse(*elements: str) -> ParseResult:

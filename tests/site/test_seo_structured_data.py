@@ -102,6 +102,7 @@ def test_article_carries_a_news_article_with_every_field(client, corrected_story
     [
         ("By Sara Ahmadi", {"@type": "Person", "name": "Sara Ahmadi"}),
         ("Abby Smith", {"@type": "Person", "name": "Abby Smith"}),
+        ("By Michael Gelb, Reuters", {"@type": "Person", "name": "Michael Gelb"}),
         (
             "by Sara Ahmadi and Ali Rezaei",
             [{"@type": "Person", "name": "Sara Ahmadi"}, {"@type": "Person", "name": "Ali Rezaei"}],

@@ -2,6 +2,7 @@
 
 import re
 
+from dateline.copy.dateline import AGENCIES
 from dateline.copy.model import Block
 
 MAX_HEADING_WORDS = 12
@@ -81,12 +82,16 @@ def to_blocks(paragraphs: list[str], *, detect_headings: bool) -> list[Block]:
 
 _BYLINE_WORD = re.compile(r"^(?:by|به قلم)\s*:?\s+", re.IGNORECASE)
 _AUTHORS_JOINED = re.compile(r"\s+(?:and|&|و)\s+", re.IGNORECASE)
+# The agency a wire byline signs for after the names: "By Michael Gelb, Reuters".
+_AGENCY_SIGNED = re.compile(r",\s*(?:" + "|".join(AGENCIES) + r")\.?\s*$", re.IGNORECASE)
 
 
 def byline_names(byline: str) -> list[str]:
     """The people a byline names, as structured data and feeds want them: without its "By"
-    ("By Sara Ahmadi and Ali Rezaei" → ["Sara Ahmadi", "Ali Rezaei"])."""
-    names = _AUTHORS_JOINED.split(_BYLINE_WORD.sub("", byline.strip(), count=1))
+    or the agency it signs for ("By Sara Ahmadi and Ali Rezaei" → ["Sara Ahmadi", "Ali
+    Rezaei"], "By Michael Gelb, Reuters" → ["Michael Gelb"])."""
+    people = _AGENCY_SIGNED.sub("", _BYLINE_WORD.sub("", byline.strip(), count=1))
+    names = _AUTHORS_JOINED.split(people)
     return [name.strip() for name in names if name.strip()]
 
 

@@ -42,6 +42,7 @@ _TEXT_TYPE = re.compile(r'\bTYPE="(\w+)"')
 _DAY = re.compile(r"\s*(\d{1,2})-([A-Za-z]{3})-(\d{4})")
 _TIME = re.compile(r"\s+(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,2}))?")
 _DATE_QUOTED = 40  # characters of a bad <DATE> quoted in its warning
+MAX_BYLINE_CHARS = 200  # as a story keeps it (`Story.byline`)
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -235,6 +236,14 @@ def _parse_story(
         if dateline is None:
             warnings.append(f"unreadable dateline {cleaner.clean(field)!r}")
     tags = _tags(element, cleaner, problems)
+    byline = ""
+    if (author := _first_element(content, "AUTHOR", problems)) is not None:
+        byline = " ".join(cleaner.plain(author).split())
+        if len(byline) > MAX_BYLINE_CHARS:
+            warnings.append(f"byline of {len(byline):,} characters left out")
+            byline = ""
+        elif byline[:3].lower() == "by ":
+            byline = "By " + byline[3:]  # "by Janie Gabbett, Reuters", as most are signed
     warnings.extend(problems)
     if cleaner.removed:
         warnings.append(describe_removed_bidi(cleaner.removed))
@@ -251,6 +260,7 @@ def _parse_story(
         source_id=f"reuters21578:{newid_match[1]}" if newid_match else None,
         published_at=published_at,
         tags=tags,
+        byline=byline,
     )
 
 
