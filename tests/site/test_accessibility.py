@@ -105,3 +105,34 @@ def test_keyboard_readers_see_the_skip_link_and_every_focus(live_server, paths, 
     assert unseen == []
     assert any(what.startswith("TEXTAREA#comment-text") for what in visited), visited
     assert any(what.startswith("BUTTON") for what in visited), visited
+
+
+@pytest.fixture
+def confirmation_paths(browsed_stories) -> tuple[str, list[str]]:
+    """An article with the comment form, and the pages confirming a report and a deletion."""
+    from dateline.comments.notifications import delete_token
+
+    english, _ = browsed_stories
+    comment = make_comment(english, text="A view.", status=CommentStatus.APPROVED)
+    confirmations = [f"/en/comments/{comment.pk}/report"]
+    confirmations.append(f"/comments/delete/{delete_token(comment)}")
+    return english.get_absolute_url(), confirmations
+
+
+def test_the_comment_confirmation_buttons_are_the_sites_24px_targets(
+    live_server, confirmation_paths, browser
+):
+    """The pages that confirm a report or a deletion hold one button each: a target of 24px
+    and more, drawn as the comment form's is, not the browser's small grey default."""
+    article, confirmations = confirmation_paths
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(live_server.url + article)
+    drawn = "e => getComputedStyle(e).backgroundColor"
+    sent = page.locator("form.comment-form button").evaluate(drawn)
+    for path in confirmations:
+        page.goto(live_server.url + path)
+        button = page.locator("main form button")
+        box = button.bounding_box()
+        assert box["height"] >= 24 and box["width"] >= 24, (path, box)
+        assert button.evaluate(drawn) == sent, path
+    page.close()
