@@ -26,6 +26,16 @@ def test_the_500_page_is_in_the_language_of_the_url(rf, path, language, directio
     assert soup.h1.get_text() == title
 
 
+@pytest.mark.parametrize(
+    ("path", "front"),
+    [("/fa/news/1/x", "/fa/"), ("/en/search", "/en/"), ("/xx/news/1/x", "/"), ("/", "/")],
+)
+def test_the_500_pages_home_is_the_front_of_its_language(rf, path, front):
+    """A Persian reader's way on is the Persian front, not "/" (the default edition's)."""
+    soup = BeautifulSoup(server_error(rf.get(path)).content, "html.parser")
+    assert soup.main.find("a")["href"] == front
+
+
 def test_the_500_page_links_the_site_stylesheet(rf):
     soup = BeautifulSoup(server_error(rf.get("/en/news/1/x")).content, "html.parser")
     assert soup.find("link", rel="stylesheet")["href"] == static("site/site.css")

@@ -351,14 +351,17 @@ def request_refused(request: HttpRequest, why: str, status: int) -> HttpResponse
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """The 500 page touches neither the database nor the cache: either may be what failed, so
-    its language is guessed from the URL's first segment (an edition code such as 'fa')."""
+    its language is guessed from the URL's first segment (an edition code such as 'fa'), and
+    its way home is that edition's front ("/" leads to the default edition's)."""
     segment = _first_path_segment(request)
-    language = segment if segment in interface_languages() else "en"
+    guessed = segment in interface_languages()
+    language = segment if guessed else "en"
     context = {
         "labels": labels_for(language),
         "language": language,
         "direction": direction_for(language),
         "stylesheet": _stylesheet_or_none(),
+        "home": reverse("site:front", args=[segment]) if guessed else reverse("site:home"),
     }
     return TemplateResponse(request, "site/500.html", context, status=500).render()
 
