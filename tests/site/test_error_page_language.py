@@ -6,6 +6,7 @@ from django.http import Http404
 from django.templatetags.static import static
 
 from dateline.site.views import home, server_error
+from tests.prefix import asked_under
 
 
 @pytest.mark.parametrize(
@@ -34,6 +35,21 @@ def test_the_500_pages_home_is_the_front_of_its_language(rf, path, front):
     """A Persian reader's way on is the Persian front, not "/" (the default edition's)."""
     soup = BeautifulSoup(server_error(rf.get(path)).content, "html.parser")
     assert soup.main.find("a")["href"] == front
+
+
+def test_under_a_prefix_the_500_page_reads_the_edition_after_it(rf):
+    """Behind a proxy's path (SCRIPT_NAME) the first segment is the edition's, not the prefix."""
+    response = asked_under("/agency/", lambda path, **kw: server_error(rf.get(path, **kw)), "/fa/x")
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert (soup.html["lang"], soup.main.find("a")["href"]) == ("fa", "/agency/fa/")
+
+
+@pytest.mark.django_db
+def test_under_a_prefix_the_404_page_is_the_editions_it_points_into(client, editions):
+    response = asked_under("/agency/", client.get, "/fa/no-such-page/")
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert response.status_code == 404
+    assert (soup.html["lang"], soup.h1.get_text()) == ("fa", "صفحه پیدا نشد")
 
 
 def test_the_500_page_links_the_site_stylesheet(rf):

@@ -320,7 +320,8 @@ def withdrawn_at(edition, code: int) -> datetime.datetime | None:
 
 
 def _first_path_segment(request: HttpRequest) -> str:
-    return request.path.strip("/").split("/", 1)[0]
+    """The edition code the URL points into, if any: after the prefix the site is served under."""
+    return request.path_info.strip("/").split("/", 1)[0]
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
