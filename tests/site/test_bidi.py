@@ -152,3 +152,15 @@ def test_a_dateline_keeps_the_story_direction_and_isolates_place_and_source(clie
     assert dateline["dir"] == "rtl"
     assert [b.get_text() for b in dateline.find_all("bdi")] == ["London", "Reuters"]
     assert dateline.get_text() == "London- Reuters-"
+
+
+def test_the_example_dates_of_a_message_read_left_to_right_on_a_persian_page(client, editions):
+    """After Persian words a hyphen has no direction of its own: an example date not isolated
+    left to right was shown day first ("28-11-2026", "۰۸-۰۹-۱۴۰۵"), the wrong way to type it."""
+    soup = page(client.get("/fa/search", {"q": "باران", "from": "28/11"}))
+    assert unisolated(soup, ["۱۴۰۵-۰۹-۰۸", "2026-11-28"]) == []
+    dates = soup.select_one("#search-bad-date").find_all(string=lambda s: s[:1] in "۱2")
+    assert [(date, date.parent["dir"]) for date in dates] == [
+        ("۱۴۰۵-۰۹-۰۸", "ltr"),
+        ("2026-11-28", "ltr"),
+    ]

@@ -2,6 +2,7 @@
 
 import datetime
 import functools
+import re
 
 from django.conf import settings
 from django.core.signals import setting_changed
@@ -80,6 +81,22 @@ def dateline_html(story) -> Markup:
     return html + escape(text[done:])
 
 
+# A date written with digits in an interface message ("for example 2026-11-28", "۱۴۰۵-۰۹-۰۸"),
+# in any digits.
+_NUMERIC_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def dates_isolated(message: str) -> Markup:
+    """`message`, escaped, each numeric date in it isolated left to right (`<bdi dir="ltr">`):
+    after right-to-left words a hyphen takes their direction, and the date would be shown
+    day first ("28-11-2026"), not as it is to be typed."""
+    html, done = Markup(), 0
+    for date in _NUMERIC_DATE.finditer(message):
+        html += escape(message[done : date.start()]) + Markup('<bdi dir="ltr">%s</bdi>') % date[0]
+        done = date.end()
+    return html + escape(message[done:])
+
+
 def machine_time(moment: datetime.datetime) -> str:
     """A `<time datetime>` value HTML accepts: whole seconds (HTML allows three fraction digits
     at most; Python prints six), in UTC."""
@@ -94,6 +111,7 @@ def environment(**options) -> Environment:
     env.globals.update(webfont_stylesheet=webfont_stylesheet, share_links=share_links)
     env.globals.update(other_editions=other_editions, language_name=language_name)
     env.filters["machine_time"] = machine_time
+    env.filters["dates_isolated"] = dates_isolated
     # Both build on this module's helpers.
     from dateline.site import fragments
     from dateline.site.cards import Cards, site_root
