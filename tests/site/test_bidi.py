@@ -164,3 +164,17 @@ def test_the_example_dates_of_a_message_read_left_to_right_on_a_persian_page(cli
         ("۱۴۰۵-۰۹-۰۸", "ltr"),
         ("2026-11-28", "ltr"),
     ]
+
+
+def test_the_comment_pages_link_a_story_of_another_language_in_its_language(client, mixed):
+    """The pages confirming a comment's report or deletion name its story: a Persian headline
+    on an English page carries its language and direction, as in every list."""
+    from dateline.comments.models import Status
+    from dateline.comments.notifications import delete_token
+    from tests.newsroom.test_comment_moderation import make_comment
+
+    _, persian_in_en, _, _ = mixed
+    comment = make_comment(persian_in_en, status=Status.APPROVED)
+    for path in (f"/en/comments/{comment.pk}/report", f"/comments/delete/{delete_token(comment)}"):
+        link = page(client.get(path)).main.find("a", string=persian_in_en.headline)
+        assert (link["lang"], link["dir"]) == ("fa", "rtl"), path
