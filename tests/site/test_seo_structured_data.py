@@ -185,6 +185,17 @@ def test_a_long_lead_is_cut_for_the_description(client, editions):
     assert description.endswith("…")
 
 
+@pytest.mark.parametrize(("edition", "word"), [(0, "transits"), (1, "پیش‌بینی‌شده")])
+def test_a_long_lead_is_cut_after_a_whole_word(client, editions, edition, word):
+    """A link preview shows "… transits …", never "… transits t…" (a Persian word cut
+    mid-word is another word, or none)."""
+    lead = " ".join([word] * 60)
+    _, properties, _ = read(client, make_story(editions[edition], lead=lead).get_absolute_url())
+    description = one(properties, "og:description")
+    assert len(description) <= 200
+    assert description == " ".join([word] * description.count(word)) + "…"
+
+
 @pytest.mark.parametrize(
     ("path", "title", "description"),
     [

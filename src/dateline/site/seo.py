@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
-from django.utils.text import Truncator
 from jinja2 import pass_context
 from markupsafe import Markup
 
@@ -171,7 +170,7 @@ def page_seo(context) -> PageSeo:
             trail.insert(1, (story.section.name, section_path))
         return PageSeo(
             title=story.headline,
-            description=Truncator(story.lead).chars(DESCRIPTION_CHARACTERS, truncate="…"),
+            description=cut_at_word(story.lead, DESCRIPTION_CHARACTERS),
             url=url,
             type="article",
             published=machine_time(story.published_at),
