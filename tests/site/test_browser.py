@@ -135,3 +135,40 @@ def test_a_persian_reader_types_a_solar_hijri_date_in_persian_digits(
         page.keyboard.press("Enter")
     assert page.locator(".search-results h2").all_inner_texts() == ["بودجه پاییز"]
     assert page.get_by_label("از", exact=True).input_value() == "۱۴۰۵-۰۹-۰۵"
+
+
+def _ink_centre(box) -> float:
+    """Where the text drawn in a form field sits, from 0 (its left edge) to 1 (its right)."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    image = Image.open(BytesIO(box.screenshot())).convert("L")
+    width, height = image.size
+    inner = image.crop((6, 6, width - 6, height - 6))  # the border and padding aside
+    columns = [
+        x for x in range(inner.width) for y in range(inner.height) if inner.getpixel((x, y)) < 128
+    ]
+    return sum(columns) / len(columns) / inner.width
+
+
+def test_the_persian_form_fields_start_right_to_left_and_show_a_latin_line_left_to_right(
+    live_server, browsed_stories, browser
+):
+    """Empty, the search page's box and the comment form's name and text are right to left,
+    as the page is (the caret where a Persian reader starts typing, not at the far left);
+    typed into, each line shows in its own direction."""
+    _, persian = browsed_stories
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    for path, fields in (
+        ("/fa/search", ["#search-page-q"]),
+        (persian.get_absolute_url(), ["#comment-name", "#comment-text"]),
+    ):
+        page.goto(live_server.url + path)
+        for field in fields:
+            box = page.locator(field)
+            assert box.evaluate("e => getComputedStyle(e).direction") == "rtl", field
+            box.fill("Hi")
+            assert _ink_centre(box) < 0.5, field
+            box.fill("سلام")
+            assert _ink_centre(box) > 0.5, field
