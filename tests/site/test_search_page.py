@@ -260,6 +260,17 @@ def test_filters_narrow_the_results(client, editions, committed):
     assert results(client.get("/en/search?q=cotton&to=۲۰۲۶-۰۳-۱۰")) == ["Cotton tagged"]
 
 
+def test_a_section_written_in_capitals_is_its_section_as_its_page_is(client, editions, committed):
+    """/en/section/World/ is the World page (a redirect): a search's section=World is too."""
+    en, _ = editions
+    with committed():
+        make_story(en, headline="Cotton in world", section=en.sections.get())
+        make_story(en, headline="Cotton elsewhere")
+    response = client.get("/en/search?q=cotton&section=World")
+    assert (results(response), messages(response)) == (["Cotton in world"], [])
+    assert page(response).select_one("#search-section option[selected]")["value"] == "world"
+
+
 def solar_hijri_budget_stories(editions, committed, days: dict[str, tuple[int, int, int]]):
     """The Persian edition, in the Solar Hijri calendar, with a story published at 09:00 UTC on
     each day of `days` (headline: year, month, day). Returns the edition."""

@@ -33,7 +33,7 @@ from dateline.editions.models import Calendar, Edition
 from dateline.site.chrome import EditionChrome
 from dateline.site.formatting import format_numeric_date
 from dateline.site.pagination import PAGE_NUMBER, Page, max_page
-from dateline.site.views import edition_chrome, render_page
+from dateline.site.views import edition_chrome, render_page, section_spelled_otherwise
 from dateline.stories.models import Section, Story, Tag
 from dateline.stories.tagging import tag_slug
 
@@ -135,7 +135,8 @@ def read_request(request: HttpRequest, chrome: EditionChrome) -> Asked:
         elif raw.strip():  # punctuation only: say how to search; a blank box needs no scolding
             asked.problem("search_help")
     if slug := request.GET.get("section"):
-        asked.section = chrome.section(slug)
+        # In capitals ("World"), as the section's page takes it too.
+        asked.section = chrome.section(slug) or section_spelled_otherwise(chrome, slug)
         if asked.section is None:
             asked.problem("search_unknown_section")
     if slug := request.GET.get("tag"):
