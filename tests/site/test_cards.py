@@ -197,3 +197,14 @@ def test_cards_and_masthead_link_under_the_prefix_each_request_is_served_at(
     assert f"{article.rsplit('/', 1)[0]}/comment#comment-form-errors" in plain  # the form's action
     assert links("/agency/") == ["/agency" + href for href in plain]
     assert links("/") == plain
+
+
+def test_every_address_on_a_persian_article_is_written_percent_encoded(client, editions):
+    """One form for an address (decision 0045): the comment form's Cancel too, not the
+    Persian slug as the request's path holds it."""
+    _, fa = editions
+    story = make_story(fa, headline="بارش باران در تهران", lead="باران بارید.")
+    soup = page(client.get(story.get_absolute_url()))
+    addresses = [a["href"] for a in soup.select("a[href^='/']")]
+    assert story.get_absolute_url() + "#comment-form" in addresses
+    assert [address for address in addresses if not address.isascii()] == []

@@ -25,6 +25,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.template.loader import render_to_string
 from django.urls import get_urlconf
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -315,7 +316,7 @@ def _render_comment_form(
         or (
             page_url("site:article-code", edition=edition, code=code)
             if request.method == "POST"
-            else request.path
+            else escape_uri_path(request.path)  # as reversed addresses are: percent-encoded
         ),
         "max_length": settings.COMMENT_MAX_LENGTH,
         "field_labels": FIELD_LABELS,
