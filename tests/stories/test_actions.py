@@ -48,6 +48,20 @@ def test_dashes_of_every_kind_separate_words_in_the_slug(headline, slug):
 
 
 @pytest.mark.parametrize(
+    ("headline", "slug"),
+    [
+        ("اعتبار برقی\u200cکردن راه\u200cآهن", "اعتبار-برقی-کردن-راه-آهن"),
+        ("می\u200cروند", "می-روند"),
+    ],
+)
+def test_a_zero_width_non_joiner_parts_persian_words_in_the_slug(headline, slug):
+    """Dropped, it would join the parts into a misspelling ("راهآهن", "برقیکردن") in the
+    address readers and search engines see."""
+    story = create_story(edition=make_edition("fa"), headline=headline, lead="L.")
+    assert story.slug == slug
+
+
+@pytest.mark.parametrize(
     ("fields", "field"),
     [
         ({"headline": "   ", "lead": "x"}, "headline"),

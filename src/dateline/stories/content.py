@@ -32,10 +32,15 @@ MAX_LEAD_CHARS = 3_000
 _LIMITED = ("byline", "dateline_place", "dateline_source")
 
 
+# The zero-width non-joiner: Persian's break inside a word ("راه‌آهن"), which slugify drops.
+ZWNJ = "\u200c"
+
+
 def slug_for(headline: str) -> str:
     """A readable URL slug; Persian and other scripts are kept, not transliterated. Dashes of
-    every kind separate words, as a hyphen does ("Tehran–Mashhad" is tehran-mashhad)."""
-    spaced = "".join(" " if unicodedata.category(c) == "Pd" else c for c in headline)
+    every kind separate words, as a hyphen does ("Tehran–Mashhad" is tehran-mashhad), and so
+    does a zero-width non-joiner ("راه‌آهن" is راه-آهن, not the misspelt راهآهن)."""
+    spaced = "".join(" " if c == ZWNJ or unicodedata.category(c) == "Pd" else c for c in headline)
     slug = slugify(spaced, allow_unicode=True)[:MAX_SLUG_LENGTH].strip("-")
     return slug or "story"
 
