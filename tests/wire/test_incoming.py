@@ -136,6 +136,14 @@ def test_only_a_valid_key_with_inbound_access_may_send(partner, editions):
             400,
             "the embargo time 'tomorrow' is not an ISO 8601 time",
         ),
+        (
+            json.dumps(
+                {**PARTNER_NINJS_ITEM, "bodies": [{"value": "<p>" + "word " * 1000 + "</p>"}]}
+            ).encode(),
+            "application/json",
+            400,
+            "not imported: The lead is 4,999 characters; 3,000 is the limit.",
+        ),
     ],
     ids=[
         "huge-number",
@@ -154,6 +162,7 @@ def test_only_a_valid_key_with_inbound_access_may_send(partner, editions):
         "huge",
         "nested-deep",
         "unreadable-embargo",
+        "lead-too-long",
     ],
 )
 def test_hostile_input_is_a_clear_4xx_and_stores_nothing(

@@ -12,6 +12,7 @@ from dateline.editions.models import Edition
 from dateline.stories.importing import (
     AlreadyImported,
     ImportTarget,
+    NotApplied,
     import_stories,
     source_id_of,
 )
@@ -76,7 +77,9 @@ def receive(request: HttpRequest, subscriber: Subscriber) -> tuple[int, dict]:
         story = Story.objects.filter(source_id=source_id_of(parsed)).first()
         if story is not None:
             return 200, {"id": story.pk, "status": "already imported"}
-    return 409, {"detail": f"not imported: {outcome.skipped}"}
+    # Only a sound item the newsroom has taken up is a conflict; any other is refused.
+    status = 409 if isinstance(outcome.skipped, NotApplied) else 400
+    return status, {"detail": f"not imported: {outcome.skipped}"}
 
 
 def _target(subscriber: Subscriber) -> ImportTarget:
