@@ -718,8 +718,13 @@ def test_withdrawn_and_withheld_items_are_refused(status, problem):
     with pytest.raises(CopyError) as caught:
         parse_ninjs(json.dumps(ninjs3(pubStatus=status)).encode(), name="k.json", now=NOW)
     assert str(caught.value).startswith(problem)
-    for qcode in (f"stat:{status}", f"http://cv.iptc.org/newscodes/pubstatusg2/{status}"):
-        data = newsml().replace(b"<itemMeta>", f'<itemMeta><pubStatus qcode="{qcode}"/>'.encode())
+    for attribute in (
+        f'qcode="stat:{status}"',
+        f'qcode="http://cv.iptc.org/newscodes/pubstatusg2/{status}"',
+        # The XSD has a concept named by its qcode or by its uri.
+        f'uri="http://cv.iptc.org/newscodes/pubstatusg2/{status}"',
+    ):
+        data = newsml().replace(b"<itemMeta>", f"<itemMeta><pubStatus {attribute}/>".encode())
         with pytest.raises(CopyError, match=f"pubStatus {status}"):
             parse_newsml(data, name="k.json", now=NOW)
     usable = newsml().replace(b"<itemMeta>", b'<itemMeta><pubStatus qcode="stat:usable"/>')

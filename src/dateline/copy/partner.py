@@ -378,10 +378,11 @@ def _g2_label(element: ET.Element | None, *, qcode: bool = True) -> str:
 
 
 def _g2_status(item_meta: ET.Element | None) -> str:
-    """``stat:canceled`` (or the scheme's full URI) as ``canceled``; none given is usable."""
+    """``stat:canceled`` (or the scheme's full URI, in ``qcode`` or in ``uri``, which the XSD
+    takes instead) as ``canceled``; none given is usable."""
     status = item_meta.find(f"{NAR}pubStatus") if item_meta is not None else None
-    qcode = status.get("qcode", "") if status is not None else ""
-    return qcode.rsplit(":", 1)[-1].rsplit("/", 1)[-1] or "usable"
+    code = (status.get("qcode") or status.get("uri") or "") if status is not None else ""
+    return code.rsplit(":", 1)[-1].rsplit("/", 1)[-1] or "usable"
 
 
 def _g2_byline(meta: ET.Element | None) -> str:
