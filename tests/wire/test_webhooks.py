@@ -624,3 +624,35 @@ def test_a_delivery_whose_last_attempt_was_never_recorded_is_a_dead_letter(
     delivery = Delivery.objects.get()
     assert (delivery.state, delivery.last_error) == (State.DEAD, "no answer was recorded")
     assert receiver.requests == []
+
+
+def test_a_status_line_with_terminal_escapes_is_kept_escaped(editions, pushing):
+    """A receiver's answer that is no HTTP status line is quoted in the error (BadStatusLine):
+    its terminal escapes and line breaks are kept escaped, so `subscribers deliveries` prints
+    one line a delivery and the receiver cannot write to the operator's terminal."""
+    import socketserver
+
+    class Handler(socketserver.StreamRequestHandler):
+        def handle(self):
+            while self.rfile.readline() not in (b"\r\n", b""):
+                pass  # the request's headers; its body is left unread
+            self.wfile.write(b"HTTP/1.1 \x1b]0;owned\x07 OK\r\nContent-Length: 0\r\n\r\n")
+
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+        subscriber = add_subscriber("Hostile", webhook_url=url).subscriber
+        make_story(editions[0])
+        webhooks.send_due()
+    finally:
+        server.shutdown()
+        server.server_close()
+    delivery = Delivery.objects.get()
+    assert delivery.state == State.DEAD
+    assert delivery.last_error == r"BadStatusLine: HTTP/1.1 \x1b]0;owned\x07 OK\x0d\x0a"
+    # One stored raw before errors were escaped is printed escaped too.
+    Delivery.objects.update(last_error="BadStatusLine: \x1b[2J\r\n")
+    [line] = cli("deliveries", str(subscriber.pk)).splitlines()
+    assert line.endswith(r"BadStatusLine: \x1b[2J\x0d\x0a")

@@ -29,6 +29,7 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
+from dateline.copy.characters import printable_name
 from dateline.stories.models import Story, StoryChange
 from dateline.wire.feed import WIRE_ACTIONS, been_out, taken_or_had
 from dateline.wire.items import items_of, ninjs_item
@@ -393,7 +394,9 @@ def _send(delivery: Delivery, item: dict | None) -> tuple[int | None, str, str]:
         return None, f"refused: {refused}", item["pubStatus"]
     except (OSError, http.client.HTTPException) as failure:
         error = f"{type(failure).__name__}: {failure}" if str(failure) else type(failure).__name__
-        return None, error, item["pubStatus"]
+        # It may quote the receiver's answer (BadStatusLine): its controls kept escaped, never
+        # raw on an operator's terminal or in the log.
+        return None, printable_name(error), item["pubStatus"]
     if not 200 <= status < 300:
         return status, f"answered {status}", item["pubStatus"]
     return status, "", item["pubStatus"]

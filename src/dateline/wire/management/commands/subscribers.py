@@ -131,7 +131,8 @@ class Command(BaseCommand):
             else:
                 self.stdout.write(
                     f"{line['id']}\t{line['state']}\tstory {line['story']}\t"
-                    f"attempts {line['attempts']}\t{line['webhook_id']}\t{line['last_error']}"
+                    f"attempts {line['attempts']}\t{line['webhook_id']}\t"
+                    f"{printable_name(line['last_error'])}"
                 )
         if cut:
             # On stderr, so stdout stays the list (one JSON object a line with --json).
