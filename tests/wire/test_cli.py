@@ -44,6 +44,11 @@ def test_add_json_is_one_object_and_the_key_works(stories):
     assert added["api_key"] not in listed and added["webhook_secret"] not in listed
     (line,) = [json.loads(each) for each in subscribers("list", "--json").splitlines()]
     assert line["id"] == added["id"] and line["editions"] == ["fa"] and line["revoked_at"] is None
+    # The keys docs/wire.md names.
+    assert list(line) == [
+        *("id", "name", "editions", "sections", "tags", "webhook", "rate_limit", "inbound"),
+        *("created_at", "revoked_at"),
+    ]
 
 
 def test_add_plain_prints_key_and_secret_once(editions):

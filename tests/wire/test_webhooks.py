@@ -179,6 +179,10 @@ def test_dead_letter_and_redelivery(pushing, receivers, newsroom):  # noqa: F811
     assert [(d["id"], d["story"], d["state"]) for d in listed] == [
         (delivery.pk, story.code, "dead")
     ]
+    assert list(listed[0]) == [  # the keys docs/wire.md names
+        *("id", "subscriber", "story", "change", "webhook_id", "state", "attempts"),
+        *("next_attempt_at", "last_status", "last_error", "pub_status", "delivered_at"),
+    ]
     assert cli("deliveries", str(issued.subscriber.pk), "--state", "delivered") == ""
     # The newsroom shows it as a dead letter, with the action.
     chief = client_for(newsroom["chief"])
