@@ -8,6 +8,7 @@ import json
 import pytest
 from lxml import etree
 
+from dateline.copy.partner import parse_newsml
 from dateline.stories.actions import correct_story
 from dateline.stories.models import Revision, Tag
 from dateline.wire.items import item_of
@@ -65,6 +66,20 @@ def test_a_whole_dateline_goes_out_in_newsml(editions, issued, newsml_schema):
     document = _newsml(wire(issued.api_key), story)
     assert newsml_schema.validate(document), newsml_schema.error_log
     assert document.findtext("g:contentMeta/g:dateline", namespaces=NAR) == "Moscow, April 18, IRNA"
+
+
+def test_a_byline_goes_out_in_newsml_as_its_people_and_as_written(editions, issued, newsml_schema):
+    """Each creator is a person, without the byline's "By"; the byline is `by`, so an agency
+    reading the item (our own import among them) gets "By Sara Ahmadi…", not "By By …"."""
+    story = make_story(editions[0], byline="By Sara Ahmadi and Ali Rezaei")
+    response = wire(issued.api_key).get(f"/api/v1/items/{story.code}", {"format": "newsml"})
+    document = etree.fromstring(response.content)
+    assert newsml_schema.validate(document), newsml_schema.error_log
+    creators = document.findall("g:contentMeta/g:creator/g:name", NAR)
+    assert [creator.text for creator in creators] == ["Sara Ahmadi", "Ali Rezaei"]
+    assert document.findtext("g:contentMeta/g:by", namespaces=NAR) == story.byline
+    read_back = parse_newsml(response.content, name="ours.xml", now=story.published_at)
+    assert read_back.byline == "By Sara Ahmadi and Ali Rezaei"
 
 
 def test_partner_copy_goes_out_as_the_partners(editions, issued, ninjs_validators, newsml_schema):

@@ -16,6 +16,7 @@ from xml.etree import ElementTree
 from dateline.copy import direction_for
 from dateline.copy.characters import xml_safe
 from dateline.copy.dateline import format_dateline
+from dateline.copy.paragraphs import byline_names
 from dateline.stories.models import Correction, Revision, Status, Story, StoryChange
 from dateline.stories.rendering import render_body
 from dateline.stories.tagging import tag_key
@@ -365,8 +366,10 @@ def newsml_item(story_or_item: Story | Item) -> bytes:
     content = _add(root, "contentMeta")
     if item.located:
         _add(_add(content, "located"), "name", item.located)
-    if item.byline:
-        _add(_add(content, "creator"), "name", item.byline)
+    # A creator is a person: each the byline names, without its "By" (as the feeds' authors);
+    # the byline itself is `by`, which a reader of the item (our own import too) takes first.
+    for name in byline_names(item.byline):
+        _add(_add(content, "creator"), "name", name)
     _add(content, "language", tag=item.language)
     for subject in item.subjects:
         _add(
@@ -378,6 +381,8 @@ def newsml_item(story_or_item: Story | Item) -> bytes:
     _add(content, "headline", item.headline)
     if item.dateline:
         _add(content, "dateline", item.dateline)
+    if item.byline:
+        _add(content, "by", item.byline)
     for note in item.corrections:
         _add(content, "description", note, role="drol:correction")
     if item.pub_status != "canceled":
