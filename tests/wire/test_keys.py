@@ -124,9 +124,16 @@ def test_every_request_is_in_the_subscribers_log(stories, issued):
     page = pull(client, limit=2)
     client.get(f"/api/v1/items/{stories['en-plain'].code}")
     client.get("/api/v1/items/999999")
+    # A query the API refuses too: the partner's client may be sending nothing else.
+    assert client.get("/api/v1/items", {"limit": "-1"}).status_code == 422
+    assert client.get("/api/v1/items/1", {"version": "x"}).status_code == 422
     log = list(AccessLogEntry.objects.filter(subscriber=issued.subscriber).order_by("pk"))
-    assert [(entry.status, entry.items) for entry in log] == [(200, 2), (200, 1), (404, 0)]
+    assert [(entry.status, entry.items) for entry in log] == [
+        *((200, 2), (200, 1), (404, 0)),
+        *((422, 0), (422, 0)),
+    ]
     assert log[0].cursor == page["cursor"]
+    assert log[3].path == "/api/v1/items?limit=-1"
 
 
 def test_over_the_rate_limit_429_with_retry_after(stories, editions):

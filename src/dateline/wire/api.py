@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.request import MediaType
 from django_ratelimit.core import get_usage
 from ninja import Field, NinjaAPI, Query, Schema, Status
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer
 
 from dateline.wire import feed, incoming
@@ -101,6 +101,15 @@ def rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
     )
     response["Retry-After"] = str(exc.wait)
     return response
+
+
+@api.exception_handler(ValidationError)
+def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """A parameter out of its range or of the wrong type: 422 naming it, and, the key having
+    passed, an entry in the subscriber's access log, as every request it makes has."""
+    if isinstance(getattr(request, "auth", None), Subscriber):
+        _log(request.auth, request, 422)
+    return api.create_response(request, {"detail": exc.errors}, status=422)
 
 
 @api.exception_handler(NotInbound)
