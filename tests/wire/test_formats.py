@@ -249,10 +249,12 @@ def test_bad_codes_are_4xx(stories, issued, path):
     assert 400 <= wire(issued.api_key).get(f"/api/v1/items/{path}").status_code < 500
 
 
-def test_a_code_written_as_a_decimal_is_no_item(stories, issued):
-    """`1.0` is not the code 1: one item, one address."""
+@pytest.mark.parametrize("written", ["{code}.0", "0{code}", "000{code}"])
+def test_a_code_written_otherwise_is_no_item(stories, issued, written):
+    """`1.0` and `01` are not the code 1: one item, one address."""
     code = stories["en-plain"].code
-    assert wire(issued.api_key).get(f"/api/v1/items/{code}.0").status_code == 404
+    path = f"/api/v1/items/{written.format(code=code)}"
+    assert wire(issued.api_key).get(path).status_code == 404
 
 
 def test_head_answers_as_get_does_without_a_body(stories, issued):

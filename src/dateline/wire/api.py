@@ -209,11 +209,12 @@ def items(request: HttpRequest, response: HttpResponse, query: Query[ListQuery])
 def item(request: HttpRequest, response: HttpResponse, code: int, query: Query[ItemQuery]):
     """One item as it is now, or an earlier version of it (?version=N)."""
     subscriber = request.auth
-    # As written in the address: "1.0" or "+1" would be read as 1, one item at many addresses.
+    # As written in the address: "1.0", "+1" or "01" would be read as 1, one item at many
+    # addresses.
     written = request.path.rsplit("/", 1)[-1]
     story = (
         feed.wire_stories(subscriber).filter(pk=code).first()
-        if written.isascii() and written.isdigit() and 0 < code < feed.MAX_CURSOR
+        if written == str(code) and 0 < code < feed.MAX_CURSOR
         else None
     )
     try:
