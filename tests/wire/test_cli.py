@@ -80,6 +80,10 @@ def test_rotate_and_revoke(stories):
         (("add", "X", "--webhook", "javascript:alert(1)"), "not an http(s) address"),
         (("add", "X", "--webhook", "ftp://example.org/"), "not an http(s) address"),
         (("add", "X", "--rate", "lots"), "not a rate"),
+        (
+            ("add", "X", "--webhook", "https://93.184.215.14/" + "a" * 600),
+            "a webhook address is at most 500 characters; this one has 622",
+        ),
         (("add", "X", "--tags", "no-such-tag"), "no such tag: no-such-tag"),
         # An unset shell variable or a stray comma: no filter would be every tag.
         (("add", "X", "--tags", ""), "--tags '' names no tag; leave it out to take every tag"),

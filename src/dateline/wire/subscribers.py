@@ -59,6 +59,9 @@ def _tags(slugs: Iterable[str]) -> tuple[list[Tag], list[str]]:
 
 def check_webhook(url: str) -> str:
     url = url.strip()
+    most = Subscriber._meta.get_field("webhook_url").max_length
+    if len(url) > most:  # PostgreSQL would refuse it with a database error
+        raise Refused(f"a webhook address is at most {most} characters; this one has {len(url):,}")
     if url:
         try:
             URLValidator(schemes=["http", "https"])(url)
