@@ -403,6 +403,29 @@ def test_a_story_create_story_would_refuse_is_skipped_alone(en):
     assert Story.objects.count() == 2
 
 
+def test_a_field_over_its_limit_is_named_in_the_reason(en):
+    """The import prints the reason alone, without the field a form would show it beside."""
+    from dataclasses import replace
+
+    target = ImportTarget(edition=en, section=None, publish=False)
+    [parsed] = parsed_reuters(reuters(1))
+    outcomes = list(
+        import_stories(
+            [
+                replace(parsed, byline="By " + "x" * 300, source_id="qa:1"),
+                replace(
+                    parsed, dateline=replace(parsed.dateline, place="P" * 121), source_id="qa:2"
+                ),
+            ],
+            target,
+        )
+    )
+    assert [str(outcome.skipped) for outcome in outcomes] == [
+        "The byline is 303 characters; 200 is the limit.",
+        "The dateline's place is 121 characters; 120 is the limit.",
+    ]
+
+
 def test_a_batch_the_database_refuses_is_retried_story_by_story(en, monkeypatch):
     """A story that passes every check but that the database refuses fails its batch; the
     batch is rolled back whole and its stories written one by one, so only that one is lost."""

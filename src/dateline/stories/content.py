@@ -29,7 +29,12 @@ MAX_BODY_BYTES = 1_000_000
 # no paragraph breaks would otherwise be one lead of any size, shown whole on every list.
 MAX_LEAD_CHARS = 3_000
 # Plain-text fields with a length limit, checked before the database would refuse them.
-_LIMITED = ("byline", "dateline_place", "dateline_source")
+# Each with its name in a refusal: the import prints the message alone, not beside the field.
+_LIMITED = {
+    "byline": "byline",
+    "dateline_place": "dateline's place",
+    "dateline_source": "dateline's source",
+}
 
 
 # The zero-width non-joiner: Persian's break inside a word ("راه‌آهن"), which slugify drops.
@@ -113,10 +118,12 @@ def clean_content(
         "dateline_place": dateline_place,
         "dateline_source": dateline_source,
     }
-    for field in _LIMITED:
+    for field, named in _LIMITED.items():
         limit = Story._meta.get_field(field).max_length
         if len(values[field]) > limit:
-            errors[field] = f"{len(values[field])} characters is over the limit of {limit}."
+            errors[field] = (
+                f"The {named} is {len(values[field]):,} characters; {limit} is the limit."
+            )
     if dateline_date is not None and not _plausible(dateline_date):
         errors["dateline_date"] = (
             f"{dateline_date.isoformat()} is no day copy is filed on: a dateline's date is from "
