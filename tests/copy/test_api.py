@@ -7,7 +7,7 @@ from pathlib import Path
 import dateline.copy
 
 PUBLIC = {
-    "MAX_TEXT_BYTES", "Block", "CopyError", "Dateline", "NotWireCopy", "ParseResult",
+    "MAX_TEXT_BYTES", "Block", "CopyError", "Dateline", "NotWireCopy", "ParseResult", "Withdrawn",
     "ParsedStory",
     "detect_language", "direction_for", "format_dateline", "parse_file",
     "parse_reuters_sgml", "parse_text",

@@ -7,6 +7,7 @@ import re
 import threading
 
 import pytest
+from django.core.management.base import CommandError
 from django.db import connection, connections
 from django.test import Client
 
@@ -341,3 +342,35 @@ def test_the_first_two_versions_sent_at_once_end_as_the_newer(editions):
         assert (201, "imported") in answers
         story = Story.objects.get(source_id=f"partner:{item['uri']}")
         assert story.source_name.endswith("(version 9)"), answers
+
+
+def test_a_withdrawal_of_an_item_that_made_a_story_names_the_story(partner, editions, tmp_path):
+    """The partner's withdrawal is its kill: refused as an item, it names the story an earlier
+    version made (out on the wire, perhaps), until that story is killed."""
+    import io
+
+    from django.core.management import call_command
+
+    from dateline.stories.actions import kill_story, publish_story
+
+    first = send(partner.api_key, json.dumps(PARTNER_NINJS_ITEM).encode())
+    story = publish_story(first.json()["id"])
+    withdrawn = json.dumps({**PARTNER_NINJS_ITEM, "version": "2", "pubStatus": "canceled"})
+    refused = send(partner.api_key, withdrawn.encode())
+    assert refused.status_code == 400
+    assert refused.json()["detail"] == (
+        "the item: the partner has withdrawn this item (pubStatus canceled); it made story "
+        f"{story.pk}, which is published: kill it if it must go"
+    )
+    path = tmp_path / "withdrawn.json"
+    path.write_text(withdrawn)
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import", str(path), stdout=io.StringIO(), stderr=err)
+    assert f"; it made story {story.pk}, which is published: kill it if it must go" in (
+        err.getvalue()
+    )
+    kill_story(story, reason="The partner withdrew it.")
+    assert send(partner.api_key, withdrawn.encode()).json()["detail"] == (
+        "the item: the partner has withdrawn this item (pubStatus canceled)"
+    )

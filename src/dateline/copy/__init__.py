@@ -4,7 +4,7 @@ Pure standard-library Python; nothing here may import Django.
 """
 
 from dateline.copy.dateline import format_dateline
-from dateline.copy.errors import CopyError, NotWireCopy
+from dateline.copy.errors import CopyError, NotWireCopy, Withdrawn
 from dateline.copy.files import parse_file
 from dateline.copy.language import detect_language, direction_for
 from dateline.copy.model import Block, Dateline, ParsedStory, ParseResult
@@ -19,6 +19,7 @@ __all__ = [
     "NotWireCopy",
     "ParseResult",
     "ParsedStory",
+    "Withdrawn",
     "detect_language",
     "direction_for",
     "format_dateline",

@@ -9,6 +9,15 @@ class CopyError(ValueError):
     """
 
 
+class Withdrawn(CopyError):
+    """A partner's item it has withdrawn (pubStatus canceled): refused, its source id kept, so
+    that the refusal can name a story an earlier version of it made."""
+
+    def __init__(self, message: str, source_id: str) -> None:
+        super().__init__(message)
+        self.source_id = source_id
+
+
 class NotWireCopy(CopyError):
     """A readable file that is not wire copy: markup, a word list, notes or a table.
 

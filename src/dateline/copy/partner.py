@@ -21,7 +21,7 @@ from dateline.copy.characters import (
     without_controls,
 )
 from dateline.copy.dateline import split_dateline
-from dateline.copy.errors import CopyError
+from dateline.copy.errors import CopyError, Withdrawn
 from dateline.copy.language import detect_language, direction_for
 from dateline.copy.markup import BlockCollector, html_blocks, text_blocks
 from dateline.copy.model import EARLIEST, Block, Dateline, ParsedStory
@@ -178,7 +178,10 @@ def _story(item: PartnerItem, *, name: str, now: datetime.datetime, kind: str) -
     if not uri:
         raise CopyError(f"{name}: the {kind} item has no uri, so it could not be told apart")
     if item.status == "canceled":
-        raise CopyError(f"{name}: the partner has withdrawn this item (pubStatus canceled)")
+        raise Withdrawn(
+            f"{name}: the partner has withdrawn this item (pubStatus canceled)",
+            partner_source_id(uri),
+        )
     if item.status == "withheld" and item.embargoed is None:
         raise CopyError(
             f"{name}: the partner withholds this item (pubStatus withheld) and gives no embargo "

@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
-from dateline.copy import ParsedStory
+from dateline.copy import CopyError, ParsedStory, Withdrawn
 from dateline.editions.models import Edition
 from dateline.stories.actions.create import NewStory, create_stories, new_story
 from dateline.stories.actions.partner import (
@@ -31,7 +31,7 @@ from dateline.stories.actions.partner import (
     stored_version,
 )
 from dateline.stories.content import check_section
-from dateline.stories.models import Section, SectionMapping, Story, Tag
+from dateline.stories.models import Section, SectionMapping, Status, Story, Tag
 from dateline.stories.revisions import CONTENT_FIELDS
 from dateline.stories.tagging import tags_for
 
@@ -177,6 +177,20 @@ class Imported:
     # True when `story` is an earlier draft of the same partner item, now holding this version.
     updated: bool = False
     reported: bool = False  # said to whoever imports (the import command's line)
+
+
+def withdrawal_note(error: CopyError) -> str:
+    """For a refused item the partner has withdrawn, an earlier version of which made a story
+    not yet killed: that story, to add to the refusal (the withdrawal is the partner's kill, and
+    the story may be out); else ""."""
+    story = (
+        Story.objects.filter(source_id=error.source_id).exclude(status=Status.KILLED).first()
+        if isinstance(error, Withdrawn)
+        else None
+    )
+    if story is None:
+        return ""
+    return f"; it made story {story.pk}, which is {story.status}: kill it if it must go"
 
 
 def source_id_of(parsed: ParsedStory) -> str:

@@ -15,6 +15,7 @@ from dateline.stories.importing import (
     NotApplied,
     import_stories,
     source_id_of,
+    withdrawal_note,
 )
 from dateline.stories.models import Story
 from dateline.wire.models import Subscriber
@@ -68,7 +69,7 @@ def receive(request: HttpRequest, subscriber: Subscriber) -> tuple[int, dict]:
     try:
         parsed = parse(data, name="the item", now=timezone.now())
     except CopyError as error:
-        return 400, {"detail": str(error)}
+        return 400, {"detail": str(error) + withdrawal_note(error)}
     [outcome] = import_stories([parsed], _target(subscriber))
     if outcome.story is not None:
         done = "updated" if outcome.updated else "imported"

@@ -12,7 +12,12 @@ from dateline.copy.characters import printable_name
 from dateline.copy.files import parse_upload
 from dateline.newsroom.access import forbidden, member_editions, member_required
 from dateline.newsroom.forms import UploadForm
-from dateline.stories.importing import AlreadyImported, ImportTarget, import_stories
+from dateline.stories.importing import (
+    AlreadyImported,
+    ImportTarget,
+    import_stories,
+    withdrawal_note,
+)
 from dateline.stories.models import StoryChange
 from dateline.stories.workflow import NotAllowed, require_allowed
 
@@ -46,7 +51,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             raise CopyError(f"{name}: over the {MAX_UPLOAD_BYTES // (1024 * 1024)} MB upload limit")
         parsed = parse_upload(data, name=name, now=timezone.now()).stories
     except CopyError as error:
-        messages.error(request, str(error))
+        messages.error(request, str(error) + withdrawal_note(error))
         return redirect("newsroom:new")
     target = ImportTarget(
         edition=None,

@@ -20,6 +20,7 @@ from dateline.stories.importing import (
     ImportTarget,
     NotApplied,
     import_stories,
+    withdrawal_note,
 )
 from dateline.stories.management.commands._copy_files import (
     add_copy_arguments,
@@ -135,7 +136,7 @@ class Command(BaseCommand):
             except CopyError as error:
                 passed_over = isinstance(error, NotWireCopy)
                 self._counts["passed over" if passed_over else "unusable"] += 1
-                self.stderr.write(error_at(path, error))
+                self.stderr.write(error_at(path, error) + withdrawal_note(error))
                 continue
             self._warnings.extend(result.warnings)
             self._counts["no body"] += len(result.without_body)
