@@ -99,3 +99,25 @@ def test_a_file_of_many_stories_is_summed_up(newsroom):
     assert Story.objects.count() == 12
     assert "“STORY 10” imported" in text and "“STORY 11”" not in text
     assert "And 2 more stories in feed.sgm, 2 of them imported." in text
+
+
+def test_a_file_of_briefs_only_says_it_holds_no_story(newsroom):
+    briefs = (
+        b'<REUTERS NEWID="1"><DATE>26-FEB-1987 15:01:01.79</DATE><TEXT TYPE="BRIEF">'
+        b"<TITLE>BAHIA COCOA REVIEW BRIEF</TITLE></TEXT></REUTERS>\n"
+    )
+    response = upload(client_for(newsroom["editor"]), "briefs.sgm", briefs, follow=True)
+    assert response.redirect_chain[-1][0] == "/newsroom/stories/new/"
+    assert "briefs.sgm: no story in it (1 without a body)" in html(response).get_text()
+    assert Story.objects.count() == 0
+
+
+def test_what_reading_the_file_changed_is_shown_with_the_draft(newsroom):
+    copy = (
+        b"Caf\xc3\xa9 talks resume \xff\n\n"
+        b"GENEVA, Dec 1 (Reuters) - Talks resumed on Tuesday.\n\nA second paragraph.\n"
+    )
+    response = upload(client_for(newsroom["editor"]), "talks.txt", copy, follow=True)
+    warnings = [item.get_text() for item in html(response).select(".message.warning")]
+    assert warnings == ["talks.txt: byte 0xFF at offset 19 is not valid UTF-8; replaced"]
+    assert Story.objects.get().headline == "Café talks resume \ufffd"

@@ -49,9 +49,14 @@ def upload(request: HttpRequest) -> HttpResponse:
     try:
         if len(data) > MAX_UPLOAD_BYTES:
             raise CopyError(f"{name}: over the {MAX_UPLOAD_BYTES // (1024 * 1024)} MB upload limit")
-        parsed = parse_upload(data, name=name, now=timezone.now()).stories
+        result = parse_upload(data, name=name, now=timezone.now())
     except CopyError as error:
         messages.error(request, str(error) + withdrawal_note(error))
+        return redirect("newsroom:new")
+    if not result.stories:  # a Reuters file of briefs only: said, as `dateline import` says it
+        briefs = len(result.without_body)
+        without = f" ({briefs:,} without a body)" if briefs else ""
+        messages.error(request, f"{name}: no story in it{without}")
         return redirect("newsroom:new")
     target = ImportTarget(
         edition=None,
@@ -60,7 +65,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         editions_by_language={edition.language: edition for edition in reversed(editions)},
         default_edition=editions[0],
     )
-    outcomes = list(import_stories(parsed, target))
+    outcomes = list(import_stories(result.stories, target))
     for outcome in outcomes[:MAX_MESSAGES]:
         headline = outcome.parsed.headline
         if outcome.story is not None:
@@ -74,4 +79,12 @@ def upload(request: HttpRequest) -> HttpResponse:
         stored = sum(1 for outcome in outcomes[MAX_MESSAGES:] if outcome.story is not None)
         rest = len(outcomes) - MAX_MESSAGES
         messages.info(request, f"And {rest:,} more stories in {name}, {stored:,} of them imported.")
+    # What reading the file changed (bytes not UTF-8 replaced, an encoding guessed, direction
+    # controls removed): the imported text is to be checked against the partner's.
+    imported = [outcome.parsed for outcome in outcomes if outcome.story is not None]
+    warnings = [*result.warnings, *(w for parsed in imported for w in parsed.warnings)]
+    for warning in warnings[:MAX_MESSAGES]:
+        messages.warning(request, warning)
+    if len(warnings) > MAX_MESSAGES:
+        messages.warning(request, f"And {len(warnings) - MAX_MESSAGES:,} more warnings.")
     return redirect("newsroom:incoming")
