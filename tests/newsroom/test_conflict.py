@@ -3,6 +3,7 @@ first one's changes and their own text kept. Never last-write-wins; nothing is l
 
 import pytest
 
+from dateline.stories import actions
 from dateline.stories.models import Status
 from tests.newsroom.conftest import client_for, form_data, html, post, story_in
 
@@ -246,3 +247,29 @@ def test_keywords_in_another_order_are_no_change_and_the_others_new_one_stays(
     assert post(chloe, f"/newsroom/stories/{story.pk}/", reordered).status_code == 302
     history = html(eddie.get(f"/newsroom/stories/{story.pk}/history/?from=3&to=4"))
     assert [dt.get_text(strip=True) for dt in history.select(".differences dt")] == ["Headline"]
+
+
+def test_a_reporters_save_after_an_editor_took_the_story_keeps_the_text(newsroom):
+    story = story_in(newsroom, Status.SUBMITTED)
+    opened = form_data(story, body="Twenty minutes of the reporter's new paragraphs.")
+    actions.approve_story(story, by=newsroom["editor"])
+    response = post(client_for(newsroom["reporter"]), f"/newsroom/stories/{story.pk}/", opened)
+    assert response.status_code == 403
+    page = html(response)
+    assert "Not saved: Story" in page.select_one(".error-box").get_text()
+    body = page.select_one("textarea[name=body]")
+    assert body.get_text().strip() == "Twenty minutes of the reporter's new paragraphs."
+    assert body.has_attr("readonly") and not body.has_attr("disabled")
+    assert not page.select("button[value=save]")
+    story.refresh_from_db()
+    assert story.version == 1
+
+
+def test_a_save_after_the_story_was_killed_keeps_the_text(newsroom):
+    story = story_in(newsroom, Status.PUBLISHED)
+    opened = form_data(story, lead="A lead typed while the chief withdrew the story.")
+    actions.kill_story(story, by=newsroom["chief"], reason="Legal")
+    response = post(client_for(newsroom["editor"]), f"/newsroom/stories/{story.pk}/", opened)
+    assert response.status_code == 409
+    lead = html(response).select_one("textarea[name=lead]")
+    assert lead.get_text().strip() == "A lead typed while the chief withdrew the story."

@@ -205,7 +205,10 @@ def _edit_page(
     preview=None,
     error: str = "",
     status: int = 200,
+    refused_save: bool = False,
 ) -> HttpResponse:
+    """`refused_save`: `form` holds a save the story no longer allows (it moved on since the
+    page was opened); its text is shown read-only, to copy, rather than the story's."""
     offers = offered_actions(request.user, story)
     offered = {offer.action for offer in offers}
     public = _is_public(story)
@@ -214,7 +217,10 @@ def _edit_page(
     can_edit = Action.EDITED in offered or Action.CORRECTED in offered
     if not can_edit:
         for field in form.fields.values():
-            field.disabled = True
+            if refused_save:
+                field.widget.attrs["readonly"] = True
+            else:
+                field.disabled = True
     others = presence.touch(story.pk, request.user)
     query = request.GET.get("find_translation", "")
     can_link = Action.LINKED in offered
@@ -325,9 +331,13 @@ def edit(request: HttpRequest, code: int) -> HttpResponse:
     except EditConflict as conflict:
         return _conflict_page(request, story, form, conflict)
     except NotAllowed as refusal:
-        return forbidden(request, str(refusal))
+        # Taken over or approved since the page was opened: say so, what was typed kept.
+        error = f"Not saved: {refusal} What you typed is kept below, to copy."
+        return _edit_page(request, story, form=form, error=error, status=403, refused_save=True)
     except IllegalTransition as refusal:
-        return _edit_page(request, story, form=form, error=str(refusal), status=409)
+        return _edit_page(
+            request, story, form=form, error=str(refusal), status=409, refused_save=True
+        )
     except ValidationError as error:
         _put_errors(form, error, {"note": "correction_note"})
         return _edit_page(request, story, form=form)
