@@ -195,6 +195,25 @@ def test_an_embargo_refusing_publication_is_named_on_the_editions_clock(newsroom
     assert story.status == Status.APPROVED
 
 
+def test_a_refused_button_is_named_at_the_top_of_the_page(newsroom):
+    """Beside the button is far below the form on a phone: the page opens on a summary that
+    names the button and links each problem to its field."""
+    approved = story_in(newsroom, Status.APPROVED)
+    response = post(
+        client_for(newsroom["editor"]),
+        f"/newsroom/stories/{approved.pk}/schedule/",
+        {"schedule-at": "2001-01-01T09:00"},
+    )
+    summary = html(response).select_one("#move-problems")
+    assert summary["role"] == "alert" and summary.has_attr("autofocus")
+    assert "Not done: “Schedule”." in summary.get_text()
+    (link,) = summary.select("li a")
+    assert (link["href"], link.get_text()) == ("#id_schedule-at", "Publish at")
+    assert "has passed: choose a later time" in link.parent.get_text()
+    page = html(client_for(newsroom["editor"]).get(f"/newsroom/stories/{approved.pk}/"))
+    assert not page.select("#move-problems")
+
+
 def test_errors_are_shown_on_the_form_and_nothing_changes(newsroom):
     editor = client_for(newsroom["editor"])
     approved = story_in(newsroom, Status.APPROVED)

@@ -224,6 +224,13 @@ def _edit_page(
     others = presence.touch(story.pk, request.user)
     query = request.GET.get("find_translation", "")
     can_link = Action.LINKED in offered
+    moves = _move_forms(story, [o for o in offers if o.action not in BOXED_MOVES], bound_moves)
+    translation_moves = _move_forms(
+        story, [o for o in offers if o.action in TRANSLATION_MOVES], bound_moves
+    )
+    related_moves = _move_forms(
+        story, [o for o in offers if o.action == Action.RELATED], bound_moves
+    )
     context = {
         "title": story.headline,
         "story": story,
@@ -232,16 +239,15 @@ def _edit_page(
         "can_save": Action.EDITED in offered,
         "can_correct": Action.CORRECTED in offered,
         "can_restore": Action.RESTORED in offered,
-        "moves": _move_forms(
-            story, [o for o in offers if o.action not in BOXED_MOVES], bound_moves
-        ),
-        "translation_moves": _move_forms(
-            story, [o for o in offers if o.action in TRANSLATION_MOVES], bound_moves
-        ),
+        "moves": moves,
+        "translation_moves": translation_moves,
         "versions": versions_of(story, request.user),
         "related_lines": explained(story),
-        "related_moves": _move_forms(
-            story, [o for o in offers if o.action == Action.RELATED], bound_moves
+        "related_moves": related_moves,
+        # A button refused (a time passed, no reason given): said at the top, where the page
+        # opens, not only beside the button, far below the form on a phone.
+        "refused_move": next(
+            (m for m in moves + translation_moves + related_moves if m["form"].errors), None
         ),
         "translation_query": query,
         "candidates": candidates(story, request.user, query) if can_link else [],
