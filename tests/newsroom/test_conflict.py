@@ -273,3 +273,14 @@ def test_a_save_after_the_story_was_killed_keeps_the_text(newsroom):
     assert response.status_code == 409
     lead = html(response).select_one("textarea[name=lead]")
     assert lead.get_text().strip() == "A lead typed while the chief withdrew the story."
+
+
+def test_a_story_one_cannot_change_offers_no_preview_of_typing(newsroom):
+    """Its fields are disabled, so the browser would send none of them: a Preview of them
+    showed an empty form, each field "required". The private preview shows the story."""
+    story = story_in(newsroom, Status.APPROVED)
+    page = html(client_for(newsroom["reporter"]).get(f"/newsroom/stories/{story.pk}/"))
+    assert page.select_one("textarea[name=lead]").has_attr("disabled")
+    assert not page.select("#story-form button[value=preview]")
+    link = page.select_one("#preview-pane a")
+    assert link["href"] == f"/newsroom/stories/{story.pk}/preview/"
