@@ -1,8 +1,11 @@
 """Datelines at the edges: where the prefix may end, flash markers, and the year of a bare date."""
 
 import datetime
+import json
 
+from dateline.copy import parse_text
 from dateline.copy.dateline import MAX_PREFIX_CHARS, parse_dateline, split_dateline
+from dateline.copy.partner import parse_ninjs
 
 REFERENCE = datetime.date(1987, 6, 20)
 
@@ -65,3 +68,23 @@ def test_a_place_of_one_capital_letter_is_a_dateline():
     assert dateline is not None
     assert dateline.place == "X"
     assert rest == "Talks resumed."
+
+
+def test_copy_dated_today_east_of_greenwich_is_this_years():
+    """01:00 on 1 December in Tehran is still 30 November in UTC: "Dec 1" is today there, not
+    a year ago, whether the copy is pasted, uploaded as text or sent as a partner's item."""
+    just_after_midnight = datetime.datetime(2026, 11, 30, 21, 30, tzinfo=datetime.UTC)
+    copy = b"Quake hits Tehran\n\nTEHRAN, Dec 1 (Reuters) - A quake hit the city.\n\nMore.\n"
+    story = parse_text(copy, name="quake.txt", now=just_after_midnight)
+    assert story.dateline.date == datetime.date(2026, 12, 1)
+    item = {
+        "uri": "urn:partner:irna:1",
+        "versionCreated": "2026-12-01T01:00:00+03:30",
+        "headlines": [{"value": "Quake hits Tehran", "role": "main"}],
+        "bodies": [{"contentType": "text/plain", "value": copy.decode().split("\n\n", 1)[1]}],
+    }
+    story = parse_ninjs(json.dumps(item).encode(), name="irna.json", now=just_after_midnight)
+    assert story.dateline.date == datetime.date(2026, 12, 1)
+    # A day not come anywhere yet is last year's still.
+    story = parse_text(copy.replace(b"Dec 1", b"Dec 2"), name="q.txt", now=just_after_midnight)
+    assert story.dateline.date == datetime.date(2025, 12, 2)

@@ -109,6 +109,17 @@ _ARABIC = re.compile(
 _SLASHED_SOURCE = re.compile(r"(?P<head>[^/\n]{1,80}?)\.?\s*/(?P<source>[^\W\d_]{2,20})/\.?\s*")
 
 
+# The furthest ahead of UTC any clock runs (Kiribati's Line Islands, UTC+14).
+_LATEST_UTC_OFFSET = datetime.timedelta(hours=14)
+
+
+def latest_date(now: datetime.datetime) -> datetime.date:
+    """The date it is at `now` where the day starts first: copy filed "today" anywhere is
+    dated no later. UTC's date would take Tehran's copy of the first three and a half hours
+    of a day (`Dec 1`, filed at 01:00) for last year's."""
+    return (now.astimezone(datetime.UTC) + _LATEST_UTC_OFFSET).date()
+
+
 def resolve_date(month: int, day: int, reference: datetime.date) -> datetime.date | None:
     """The most recent ``month``/``day`` not after ``reference``.
 

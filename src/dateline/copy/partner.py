@@ -20,7 +20,7 @@ from dateline.copy.characters import (
     printable_name,
     without_controls,
 )
-from dateline.copy.dateline import split_dateline
+from dateline.copy.dateline import latest_date, split_dateline
 from dateline.copy.errors import CopyError, Withdrawn
 from dateline.copy.language import detect_language, direction_for
 from dateline.copy.markup import BlockCollector, html_blocks, text_blocks
@@ -196,7 +196,9 @@ def _story(item: PartnerItem, *, name: str, now: datetime.datetime, kind: str) -
     if not paragraphs:
         raise CopyError(f"{name}: the {kind} item has no body text")
     first = paragraphs[0]
-    dateline, lead = split_dateline(first.text, reference=(item.created or now).date())
+    # On no clock's date later than the item's time: its time is kept in UTC, whose date is
+    # the day before for the first hours of a day filed east of Greenwich.
+    dateline, lead = split_dateline(first.text, reference=latest_date(item.created or now))
     lead = lead.strip()
     rest = [block for block in item.blocks if block is not first]
     if not lead and rest:  # the dateline was the whole first paragraph

@@ -9,7 +9,7 @@ from dateline.copy.characters import (
     printable_name,
     strip_bidi_controls,
 )
-from dateline.copy.dateline import split_dateline
+from dateline.copy.dateline import latest_date, split_dateline
 from dateline.copy.encoding import decode
 from dateline.copy.errors import CopyError, NotWireCopy
 from dateline.copy.furniture import strip_furniture
@@ -48,7 +48,7 @@ def parse_text(
     an optional ``By …`` line follows; the first paragraph after it is the lead,
     with its dateline split off. A dateline month and day without a year take
     the most recent such date not after ``year_hint_date`` if given, else not
-    after ``now``.
+    after the date it is at ``now`` where the day starts first (UTC+14).
 
     Bidirectional embedding, override and isolate controls are removed from
     the whole text (a warning counts them), so no field of the story keeps
@@ -94,7 +94,7 @@ def parse_text(
     byline, paragraphs = take_byline(split_paragraphs(lines[first + 1 :], hard_wrapped=False))
     if not paragraphs:
         raise CopyError(f"{name}: no story text after the headline")
-    reference = year_hint_date or now.date()
+    reference = year_hint_date or latest_date(now)
     dateline, lead = split_dateline(paragraphs[0], reference=reference)
     rest = paragraphs[1:]
     if not lead.strip() and rest:  # the dateline stood on a line of its own
