@@ -220,6 +220,22 @@ def test_a_kill_needs_a_reason_and_a_correction_a_note(newsroom):
     assert story.status == Status.PUBLISHED and story.version == 1
 
 
+def test_a_correction_note_or_kill_reason_is_a_sentence_or_two_not_a_story(newsroom):
+    """A story pasted into the note box would be shown to readers under the story."""
+    story = story_in(newsroom, Status.PUBLISHED)
+    pasted = "The whole story again. " * 100
+    with pytest.raises(ValidationError) as refused:
+        actions.correct_story(story, note=pasted, lead="Changed.")
+    assert refused.value.message_dict == {
+        "note": ["A correction note is at most 1,000 characters; this one has 2,299."]
+    }
+    with pytest.raises(ValidationError, match="A kill's reason is at most 1,000 characters"):
+        actions.kill_story(story, reason=pasted)
+    story.refresh_from_db()
+    assert (story.status, story.version, story.corrections.count()) == (Status.PUBLISHED, 1, 0)
+    actions.correct_story(story, note="x" * 1000, lead="Changed.")
+
+
 def test_notes_hold_no_controls_that_reorder_or_colour_what_readers_see(newsroom):
     story = story_in(newsroom, Status.PUBLISHED)
     actions.correct_story(story, note="Figure was \u202e000,01\u202c wrong\x1b[31m\n today")

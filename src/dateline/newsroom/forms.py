@@ -14,6 +14,7 @@ from dateline.comments.models import ModerationEvent, WordRule
 from dateline.copy import direction_for
 from dateline.copy.characters import has_visible_character
 from dateline.editions.models import CommentPolicy
+from dateline.stories.actions.changes import MAX_NOTE_CHARS
 from dateline.stories.content import clean_content
 from dateline.stories.models import Section, Status, Story, StoryChange
 from dateline.stories.revisions import CONTENT_FIELDS
@@ -214,7 +215,7 @@ class StoryForm(Form):
 class NoteForm(Form):
     """What every workflow button may carry: a note for the audit log."""
 
-    note = forms.CharField(required=False, max_length=1000, label="Note (optional)")
+    note = forms.CharField(required=False, max_length=MAX_NOTE_CHARS, label="Note (optional)")
 
 
 class ScheduleForm(NoteForm):

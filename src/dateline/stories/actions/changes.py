@@ -3,6 +3,7 @@ import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -21,6 +22,9 @@ FAN_OUT_GRACE = datetime.timedelta(seconds=60)
 # Pending changes sent again per round of `fan_out_pending`, the stories read with them.
 CATCH_UP_BATCH = 500
 Action = StoryChange.Action
+# A change's note (a workflow button's, a correction's, a kill's reason): a sentence or two,
+# not a story pasted in the wrong box. A correction's is shown to readers under the story.
+MAX_NOTE_CHARS = 1000
 # The changes after which a story out on the wire may be listed under a section or a tag it
 # was not before: it went out, or its content changed.
 _LISTED_ANEW = {
@@ -87,6 +91,14 @@ def record_changes_of(
     # One callback for the lot: registering one per change costs more than the insert.
     transaction.on_commit(lambda: _send_and_clear(fan_out), robust=True)
     return logged
+
+
+def require_note_length(note: str, field: str, what: str) -> None:
+    """Refuse a note over MAX_NOTE_CHARS, naming `what` it is, on `field`."""
+    if len(note) > MAX_NOTE_CHARS:
+        raise ValidationError(
+            {field: f"{what} is at most {MAX_NOTE_CHARS:,} characters; this one has {len(note):,}."}
+        )
 
 
 def _note_wire_listings(stories: list[Story]) -> None:

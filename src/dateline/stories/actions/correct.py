@@ -4,7 +4,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from dateline.copy.characters import has_visible_character, one_line
-from dateline.stories.actions.changes import locked, mirror, record_changes
+from dateline.stories.actions.changes import (
+    locked,
+    mirror,
+    record_changes,
+    require_note_length,
+)
 from dateline.stories.actions.versions import save_new_version
 from dateline.stories.content import clean_content
 from dateline.stories.models import Correction, Story, StoryChange, Tag
@@ -27,6 +32,7 @@ def correct_story(
     note = one_line(note)
     if not has_visible_character(note):
         raise ValidationError({"note": "A correction needs a note saying what was corrected."})
+    require_note_length(note, "note", "A correction note")
     with transaction.atomic():
         current = locked(story)
         require(by, StoryChange.Action.CORRECTED, current)

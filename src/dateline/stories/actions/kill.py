@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 
 from dateline.copy.characters import has_visible_character, one_line
-from dateline.stories.actions.changes import state_change
+from dateline.stories.actions.changes import require_note_length, state_change
 from dateline.stories.models import Status, Story, StoryChange
 
 
@@ -11,6 +11,7 @@ def kill_story(story: Story | int, *, by=None, reason: str) -> Story:
     reason = one_line(reason)
     if not has_visible_character(reason):
         raise ValidationError({"reason": "A kill needs a reason; it goes into the audit log."})
+    require_note_length(reason, "reason", "A kill's reason")
     with state_change(story, StoryChange.Action.KILLED, by=by, note=reason) as current:
         current.status = Status.KILLED
         current.embargo_until = None
