@@ -124,6 +124,19 @@ def test_the_new_story_form_sent_twice_makes_one_story(newsroom):
     assert Story.objects.count() == 3
 
 
+def test_a_member_of_no_edition_is_told_before_writing_a_story(newsroom):
+    """Not a form whose Edition offers nothing, refused as "required" once the story is typed."""
+    newcomer = make_member("nadia", "reporter", ())
+    client = client_for(newcomer)
+    for response in (
+        client.get("/newsroom/stories/new/"),
+        post(client, "/newsroom/stories/new/", {"headline": "Dam", "lead": "Water."}),
+    ):
+        assert response.status_code == 403
+        assert "You work on no edition" in html(response).select_one(".error-box").get_text()
+    assert Story.objects.count() == 0
+
+
 def test_copy_that_cannot_be_parsed_is_explained_on_the_paste_box(newsroom):
     response = post(
         client_for(newsroom["reporter"]),

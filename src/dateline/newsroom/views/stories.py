@@ -520,6 +520,12 @@ def _parsed_initial(parsed, edition_id) -> dict:
 @member_required
 def new(request: HttpRequest) -> HttpResponse:
     editions = member_editions(request.user)
+    if not editions.exists():  # else a form whose Edition has no choice, "required" on saving
+        return forbidden(
+            request,
+            "You work on no edition, so there is nowhere to write a story. "
+            "Ask a chief editor to add you to one.",
+        )
     if request.method == "GET":
         form = StoryForm(initial={"once": sent_once.new_token()}, editions=editions)
         return _new_page(request, form, PasteForm())
