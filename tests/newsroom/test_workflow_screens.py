@@ -448,6 +448,27 @@ def test_a_keyword_typed_in_another_spelling_of_its_tag_is_no_change(newsroom):
     assert snapshot(story) == before
 
 
+def test_a_partners_subject_with_commas_in_its_name_stays_one_tag(newsroom):
+    """The form shows a story's tags separated by commas: saved again, a subject such as IPTC's
+    "arts, culture, entertainment and media" must not come back as three new keywords."""
+    story = story_in(newsroom, Status.DRAFT)
+    subjects = [("topic", "arts, culture, entertainment and media"), ("topic", "museum")]
+    actions.edit_story(story, base_version=1, tags=tags_for(subjects))
+    before = snapshot(story)
+    editor = client_for(newsroom["editor"])
+    response = post(editor, f"/newsroom/stories/{story.pk}/", form_data(story))
+    assert response.status_code == 302
+    assert snapshot(story) == before  # nothing changed, nothing saved
+    typed = "museum, Arts,culture,  entertainment and media, Vienna"
+    post(editor, f"/newsroom/stories/{story.pk}/", form_data(story, body="More.", tags=typed))
+    names = sorted(story.tags.values_list("name", flat=True))
+    assert names == ["Vienna", "arts, culture, entertainment and media", "museum"]
+    # Typed apart, they are keywords of their own.
+    story.refresh_from_db()
+    post(editor, f"/newsroom/stories/{story.pk}/", form_data(story, tags="arts, culture"))
+    assert sorted(story.tags.values_list("name", flat=True)) == ["arts", "culture"]
+
+
 def test_a_tag_renamed_in_the_admin_stays_the_keyword_its_name_is_typed_as(newsroom):
     story = story_in(newsroom, Status.DRAFT)
     actions.edit_story(story, base_version=1, tags=tags_for([("keyword", "Budget")]))

@@ -4,6 +4,7 @@ the views put back on these forms, field by field."""
 
 import datetime
 import zoneinfo
+from functools import cached_property
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -174,7 +175,7 @@ class StoryForm(Form):
 
     def clean_tags(self) -> str:
         text = self.cleaned_data.get("tags", "")
-        names = tag_names(text)
+        names = tag_names(text, self._own_tag_names)
         too_long = [name for name in names if len(name) > MAX_TAG_LENGTH]
         if too_long:  # the tag would be cut short: said, not done silently
             raise forms.ValidationError(
@@ -209,7 +210,12 @@ class StoryForm(Form):
         return {field: self.cleaned_data[field] for field in CONTENT_FIELDS}
 
     def tag_names(self) -> list[str]:
-        return tag_names(self.cleaned_data.get("tags", ""))
+        return tag_names(self.cleaned_data.get("tags", ""), self._own_tag_names)
+
+    @cached_property
+    def _own_tag_names(self) -> list[str]:
+        """The story's tags, each one name in the field though it holds a comma."""
+        return [tag.name for tag in self.story.tags.all()] if self.story is not None else []
 
 
 class NoteForm(Form):

@@ -11,12 +11,35 @@ from dateline.stories.models import Tag, Vocabulary
 MAX_TAG_LENGTH = 120
 # Tags typed in one field are separated by commas, Latin or Arabic-script (Persian uses "،").
 TAG_SEPARATORS = re.compile(r"[,،]")
+_SEPARATED = re.compile(r"([,،])")
+_SPACED_SEPARATOR = re.compile(r"\s*([,،])\s*")
 
 
-def tag_names(text: str) -> list[str]:
-    """The names typed in one field ("oil, OPEC" or "نفت، اوپک"), spaces collapsed, each once."""
-    names = (" ".join(part.split()) for part in TAG_SEPARATORS.split(text or ""))
+def tag_names(text: str, whole: Iterable[str] = ()) -> list[str]:
+    """The names typed in one field ("oil, OPEC" or "نفت، اوپک"), spaces collapsed, each once.
+
+    `whole` are names read as one where they stand between separators though they hold one
+    (a partner's subject "arts, culture, entertainment and media", among a story's tags as the
+    edit form shows them): saving the form unchanged must not split such a tag into three."""
+    held = {_key_spaced(name): name for name in whole if TAG_SEPARATORS.search(name)}
+    longest = max((len(TAG_SEPARATORS.findall(name)) + 1 for name in held.values()), default=1)
+    pieces = _SEPARATED.split(text or "")  # names and, between them, the separators
+    names, start = [], 0
+    while start < len(pieces):
+        name = " ".join(pieces[start].split())
+        end = start + 1
+        for span in range(min(longest, (len(pieces) - start + 1) // 2), 1, -1):
+            if found := held.get(_key_spaced("".join(pieces[start : start + 2 * span - 1]))):
+                name, end = found, start + 2 * span - 1
+                break
+        names.append(name)
+        start = end + 1
     return list(dict.fromkeys(name for name in names if name))
+
+
+def _key_spaced(name: str) -> str:
+    """`tag_key` of a name holding separators, however they are spaced."""
+    return tag_key(_SPACED_SEPARATOR.sub(r"\1 ", name))
 
 
 def tag_name(label: str) -> str:
