@@ -90,6 +90,26 @@ def test_pasted_wire_copy_fills_the_new_story_form(newsroom):
     )
 
 
+def test_pasted_copy_fills_the_form_for_the_edition_of_its_language(newsroom):
+    """The paste box sends no edition: Persian copy pasted by a member of both editions was put
+    in the first, the English one, where an uploaded file would have gone to the Persian."""
+    persian = "زلزله در تهران\n\nتهران- ایرنا- زلزله‌ای صبح امروز تهران را لرزاند.\n\nبند دوم.\n"
+    response = post(
+        client_for(newsroom["chief"]),
+        "/newsroom/stories/new/",
+        {"action": "paste", "copy": persian},
+    )
+    form = html(response).find("form", id="story-form")
+    assert value(form, "edition") == str(newsroom["fa"].pk)
+    assert value(form, "language") == "fa"
+    english = post(
+        client_for(newsroom["chief"]),
+        "/newsroom/stories/new/",
+        {"action": "paste", "copy": WIRE_COPY},
+    )
+    assert value(html(english).find("form", id="story-form"), "edition") == str(newsroom["en"].pk)
+
+
 def test_the_new_story_form_sent_twice_makes_one_story(newsroom):
     """The same request again (Enter pressed twice on a slow network): the second is sent to
     the story the first created. A form refused first may be sent again, corrected."""

@@ -545,7 +545,10 @@ def new(request: HttpRequest) -> HttpResponse:
         except CopyError as error:
             paste_form.add_error("copy", str(error))
             return _new_page(request, StoryForm(editions=editions), paste_form)
-        initial = _parsed_initial(parsed, request.POST.get("edition") or None)
+        # The edition of the copy's language, as an upload's goes to (Persian copy pasted by a
+        # member of both editions is for the Persian one), else the one chosen, else the first.
+        in_language = next((e.pk for e in editions if e.language == parsed.language), None)
+        initial = _parsed_initial(parsed, in_language or request.POST.get("edition") or None)
         initial["once"] = sent_once.new_token()
         messages.info(request, "The form is filled from the pasted copy: check it, then create.")
         return _new_page(request, StoryForm(initial=initial, editions=editions), PasteForm())
