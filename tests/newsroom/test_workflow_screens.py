@@ -214,6 +214,25 @@ def test_a_refused_button_is_named_at_the_top_of_the_page(newsroom):
     assert not page.select("#move-problems")
 
 
+def test_a_correction_note_saved_with_save_is_not_dropped(newsroom):
+    """Save makes no correction: a note typed in its box would be lost, and readers would see
+    the changed story with no word of it. Nothing is saved; the note and the text stay."""
+    published = story_in(newsroom, Status.PUBLISHED)
+    response = post(
+        client_for(newsroom["editor"]),
+        f"/newsroom/stories/{published.pk}/",
+        form_data(published, lead="The toll is 12.", correction_note="It said 21."),
+    )
+    page = html(response)
+    assert response.status_code == 200
+    assert "Press “Save as correction”" in page.find(id="id_correction_note_error").get_text()
+    assert page.select_one("#form-problems a[href='#id_correction_note']")
+    assert page.find("textarea", {"name": "correction_note"}).get_text().strip() == "It said 21."
+    assert page.find("textarea", {"name": "lead"}).get_text().strip() == "The toll is 12."
+    published.refresh_from_db()
+    assert (published.version, published.corrections.count()) == (1, 0)
+
+
 def test_errors_are_shown_on_the_form_and_nothing_changes(newsroom):
     editor = client_for(newsroom["editor"])
     approved = story_in(newsroom, Status.APPROVED)

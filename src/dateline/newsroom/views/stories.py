@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dateline.copy import CopyError, parse_text
+from dateline.copy.characters import has_visible_character
 from dateline.discovery.related import explained, related_stories
 from dateline.newsroom import presence, sent_once
 from dateline.newsroom.access import (
@@ -131,6 +132,10 @@ MOVE_BY_SLUG = {move.slug: action for action, move in MOVES.items()}
 TRANSLATION_MOVES = frozenset({Action.LINKED, Action.UNLINKED})
 BOXED_MOVES = TRANSLATION_MOVES | {Action.RELATED}  # the Related News box has its own
 CLASH_HELP = "You both changed this. Your text is here; theirs is in the changes above."
+CORRECTION_NOT_SAVED = (
+    "Not saved: Save keeps no correction note. Press “Save as correction” to show it to "
+    "readers, or empty this box to save without one."
+)
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:
@@ -318,6 +323,10 @@ def edit(request: HttpRequest, code: int) -> HttpResponse:
             )
             messages.success(request, f"Corrected: version {saved.version}, with the note.")
         else:
+            if has_visible_character(form.cleaned_data["correction_note"]):
+                # Saved without it, readers would see the change and no word of a correction.
+                form.add_error("correction_note", CORRECTION_NOT_SAVED)
+                return _edit_page(request, story, form=form)
             if _unchanged(story, form) and base_version == story.version:
                 messages.info(request, "Nothing changed, so nothing was saved.")
                 return redirect("newsroom:edit", code=story.pk)
