@@ -416,6 +416,32 @@ def test_taking_over_a_members_draft_names_them_and_ones_own_is_not_offered(news
     assert take_button("editor") is None
 
 
+def test_taking_from_a_screen_opened_before_someone_else_took_it_is_refused(newsroom):
+    """Two editors press Take on the same wire copy in Incoming: the second does not take it
+    from the first unawares, and an editor's Take over is from the member it named."""
+    story = wire_story(newsroom)
+    incoming = html(client_for(newsroom["editor"]).get("/newsroom/incoming/"))
+    form = incoming.select_one(f"form[action='/newsroom/stories/{story.pk}/take/']")
+    sent = {field["name"]: field["value"] for field in form.select("input[type=hidden]")}
+    assert sent["take-owner"] == "none"
+    chief = client_for(newsroom["chief"])
+    assert post(chief, f"/newsroom/stories/{story.pk}/take/", sent).status_code == 302
+    response = post(client_for(newsroom["editor"]), f"/newsroom/stories/{story.pk}/take/", sent)
+    assert response.status_code == 409
+    assert f"Story {story.pk} was taken up by Chloe Chief meanwhile" in html(response).get_text()
+    story.refresh_from_db()
+    assert story.owner == newsroom["chief"]
+    # Taken over from the member the screen named: done.
+    page = html(client_for(newsroom["editor"]).get(f"/newsroom/stories/{story.pk}/"))
+    over = page.select_one("form.move-take input[name=take-owner]")["value"]
+    assert over == str(newsroom["chief"].pk)
+    editor = client_for(newsroom["editor"])
+    response = post(editor, f"/newsroom/stories/{story.pk}/take/", {"take-owner": over})
+    assert response.status_code == 302
+    story.refresh_from_db()
+    assert story.owner == newsroom["editor"]
+
+
 def test_a_keyword_over_the_tag_limit_is_named_not_cut_short(newsroom):
     story = story_in(newsroom, Status.DRAFT)
     long_keyword = "Sanctions " * 13  # 130 characters, over the 120 a tag holds

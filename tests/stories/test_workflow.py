@@ -364,6 +364,17 @@ def test_taking_up_incoming_copy_makes_it_yours(newsroom):
         actions.take_story(wire, by=newsroom["reporter"])
 
 
+def test_taking_from_the_owner_one_saw_is_refused_once_someone_else_has_it(newsroom):
+    wire = actions.create_story(edition=newsroom["en"], headline="Wire", lead="Copy.")
+    actions.take_story(wire, by=newsroom["reporter"], owner=None)
+    with pytest.raises(IllegalTransition, match=f"Story {wire.code} was taken up by rita"):
+        actions.take_story(wire, by=newsroom["editor"], owner=None)
+    assert Story.objects.get(pk=wire.pk).owner == newsroom["reporter"]
+    actions.take_story(wire, by=newsroom["editor"], owner=newsroom["reporter"].pk)
+    assert wire.owner == newsroom["editor"]
+    actions.take_story(wire, by=newsroom["chief"])  # not said whose: whoever has it
+
+
 def test_screens_offer_only_what_the_person_may_do(newsroom):
     story = story_in(newsroom, Status.SUBMITTED)
     reporter_offers = {offer.action for offer in offered_actions(newsroom["reporter"], story)}

@@ -224,6 +224,29 @@ class NoteForm(Form):
     note = forms.CharField(required=False, max_length=MAX_NOTE_CHARS, label="Note (optional)")
 
 
+class TakeForm(NoteForm):
+    """Take, or take over: `owner` says whose the member saw the story was ("none": nobody's),
+    so that one taken up by someone else meanwhile is not taken from them unawares."""
+
+    owner = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean_owner(self):
+        seen = self.cleaned_data["owner"]
+        if seen == "none":
+            return None
+        if seen.isascii() and seen.isdigit():
+            return int(seen)
+        if seen:
+            raise forms.ValidationError("This form does not say whose the story was.")
+        return seen
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("owner") == "":  # a form that does not say: take it, whoever has it
+            del cleaned["owner"]
+        return cleaned
+
+
 class ScheduleForm(NoteForm):
     at = forms.DateTimeField(
         label="Publish at",

@@ -40,6 +40,7 @@ from dateline.newsroom.forms import (
     RelatedChoiceForm,
     ScheduleForm,
     StoryForm,
+    TakeForm,
     TranslationForm,
     UploadForm,
     edition_zone,
@@ -80,7 +81,7 @@ class Move:
 
 
 MOVES = {
-    Action.TAKEN: Move("take", "Take", NoteForm, actions.take_story, "taken up: it is yours"),
+    Action.TAKEN: Move("take", "Take", TakeForm, actions.take_story, "taken up: it is yours"),
     Action.SUBMITTED: Move(
         "submit",
         "Submit to the editors",
@@ -184,6 +185,8 @@ def _move_forms(story: Story, offers, bound: dict | None = None) -> list[dict]:
                 initial["at"] = local_input_value(story.published_at, story.edition)
             if offer.action == Action.COMMENTS:
                 initial["policy"] = story.comment_policy
+            if offer.action == Action.TAKEN:
+                initial["owner"] = story.owner_id or "none"
             if offer.action == Action.EMBARGOED and story.is_embargoed:
                 initial["until"] = local_input_value(story.embargo_until, story.edition)
             form = move.form(initial=initial, prefix=move.slug)
