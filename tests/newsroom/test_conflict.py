@@ -284,3 +284,19 @@ def test_a_story_one_cannot_change_offers_no_preview_of_typing(newsroom):
     assert not page.select("#story-form button[value=preview]")
     link = page.select_one("#preview-pane a")
     assert link["href"] == f"/newsroom/stories/{story.pk}/preview/"
+
+
+def test_a_reporters_save_after_the_story_was_published_is_not_offered_again(newsroom):
+    """Saving again to change the published story is for editors: a reporter may not, and
+    their text stays, read-only, with the reason."""
+    story = story_in(newsroom, Status.SUBMITTED)
+    opened = form_data(story, lead="The reporter's better lead.")
+    actions.approve_story(story, by=newsroom["editor"])
+    actions.publish_story(story, by=newsroom["editor"])
+    response = post(client_for(newsroom["reporter"]), f"/newsroom/stories/{story.pk}/", opened)
+    assert response.status_code == 403
+    page = html(response)
+    assert "an editor has it now" in page.select_one(".error-box").get_text()
+    assert "Save again" not in page.get_text()
+    lead = page.select_one("textarea[name=lead]")
+    assert lead.get_text().strip() == "The reporter's better lead."

@@ -334,8 +334,10 @@ def edit(request: HttpRequest, code: int) -> HttpResponse:
                 messages.info(request, "Nothing changed, so nothing was saved.")
                 return redirect("newsroom:edit", code=story.pk)
             # Unless a newer version landed as well: the conflict screen then says what to check.
+            # Said to whoever may save it again: to a reporter the action says an editor has it.
             published_since = not form.cleaned_data["opened_public"] and _is_public(story)
-            if published_since and base_version == story.version:
+            may_save = any(o.action == Action.EDITED for o in offered_actions(request.user, story))
+            if published_since and base_version == story.version and may_save:
                 return _published_since_opened(request, story, form)
             saved = actions.edit_story(
                 story.pk,
