@@ -47,6 +47,49 @@ def test_cp1252_decoded_with_warning() -> None:
     assert "x.txt: not UTF-8; decoded as Windows-1252" in story.warnings
 
 
+# Persian as Windows-1256 writes it (no Persian yeh or digits there: ي and Latin digits).
+# "دگرگون" is bytes CF 90, a valid UTF-8 character by chance.
+PERSIAN_1256 = (
+    "بودجه سال آينده در مجلس دگرگون شد\n\n"
+    "تهران، 10 آذر (ايرنا) - نمايندگان مجلس گزارش کميسيون برنامه و بودجه را بررسي کردند.\n"
+)
+ARABIC_1256 = "اجتماع وزراء الخارجية العرب\n\nالقاهرة - عقد وزراء الخارجية اجتماعا طارئا اليوم.\n"
+
+
+@pytest.mark.parametrize("story", [PERSIAN_1256, ARABIC_1256])
+def test_persian_and_arabic_in_windows_1256_decoded_with_warning(story: str) -> None:
+    data = story.encode("cp1256")
+    text, warnings = decode(data, name="fa.txt")
+    assert text == story
+    assert warnings == ["fa.txt: not UTF-8; decoded as Windows-1256 (Arabic script)"]
+    parsed = parse_text(data, name="fa.txt", now=NOW)
+    assert (parsed.headline, parsed.language, parsed.direction) == (
+        story.split("\n")[0],
+        "fa" if story is PERSIAN_1256 else "ar",
+        "rtl",
+    )
+
+
+@pytest.mark.parametrize(
+    "story",
+    [
+        "Canción de los niños\n\nMADRID, 1 dic (EFE) - El ministro habló de la situación.\n",
+        "Gespräch über Öl\n\nBERLIN, 1. Dezember (dpa) - Sie sprachen über höhere Ölpreise.\n",
+    ],
+)
+def test_latin_letters_windows_1256_would_make_arabic_stay_windows_1252(story: str) -> None:
+    text, warnings = decode(story.encode("cp1252"), name="x.txt")
+    assert text == story
+    assert warnings == ["x.txt: not UTF-8; decoded as Windows-1252"]
+
+
+def test_persian_in_utf8_with_a_bad_byte_is_not_taken_for_windows_1256() -> None:
+    data = PERSIAN_1256.encode() + b"\xd4\xd5 " + PERSIAN_1256.encode()
+    text, warnings = decode(data, name="fa.txt")
+    assert text == PERSIAN_1256 + "\ufffd\ufffd " + PERSIAN_1256
+    assert len(warnings) == 2
+
+
 def test_stray_bad_byte_in_utf8_replaced_with_offset() -> None:
     data = "Über news\n\n".encode() + b"a" * 10 + b"\xfc" + b" and more text.\n"
     text, warnings = decode(data, name="mixed.txt")

@@ -23,9 +23,18 @@ _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff]")
 _ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
 _NON_ASCII_CHAR = re.compile("[^\x00-\x7f\udc80-\udcff]")
-# Text with no valid UTF-8 multi-byte sequence and at least one bad byte per
-# this many bytes is taken as Windows-1252; rarer bad bytes are corruption.
+# Text with at least one bad byte per this many bytes is in a legacy code page;
+# rarer bad bytes are corruption.
 _BYTES_PER_BAD_BYTE_FOR_CP1252 = 50_000
+# Windows-1256 (Persian and Arabic) text is mostly bytes UTF-8 refuses, but two of
+# them now and then make a valid UTF-8 character by chance: it is taken for
+# Windows-1256 while under one in ten of its non-ASCII characters read as UTF-8.
+_BAD_BYTES_PER_CHANCE_CHARACTER = 10
+# ... and when at least this share of what Windows-1256 reads outside ASCII is
+# Arabic-script letters in words of two or more: Spanish or German in
+# Windows-1252 read so gives one Arabic letter inside Latin words ("canciٌn").
+_ARABIC_SCRIPT_SHARE = 0.8
+_ARABIC_SCRIPT_WORD = re.compile("[\u0621-\u064a\u067e\u0686\u0698\u06a9\u06af\u06cc]{2,}")
 _MAX_REPORTED_BAD_BYTES = 5
 
 
@@ -53,8 +62,9 @@ def decode(data: bytes, *, name: str) -> tuple[str, list[str]]:
     """Decode wire-file bytes to clean text; return ``(text, warnings)``.
 
     UTF-8 (with or without BOM) and UTF-16 with BOM decode silently. Text that
-    is not UTF-8 and has no UTF-8 multi-byte sequence at all is decoded as
-    Windows-1252 with a warning. Otherwise invalid bytes become U+FFFD, each
+    is not UTF-8 is decoded with a warning as Windows-1256 when it reads as
+    Persian or Arabic words that way, else as Windows-1252 when it has no UTF-8
+    multi-byte sequence at all. Otherwise invalid bytes become U+FFFD, each
     reported (up to five) with its byte offset. Binary data raises
     :class:`CopyError`.
     """
@@ -73,6 +83,12 @@ def decode(data: bytes, *, name: str) -> tuple[str, list[str]]:
     return _CONTROL_CHARS.sub("", text), warnings
 
 
+def _reads_as_arabic_script(text: str) -> bool:
+    outside_ascii = sum(1 for character in text if not character.isascii())
+    in_words = sum(len(word) for word in _ARABIC_SCRIPT_WORD.findall(text))
+    return in_words >= _ARABIC_SCRIPT_SHARE * outside_ascii
+
+
 def _decode_8bit(data: bytes, *, name: str) -> tuple[str, list[str]]:
     try:
         return data.decode("utf-8"), []
@@ -80,8 +96,16 @@ def _decode_8bit(data: bytes, *, name: str) -> tuple[str, list[str]]:
         pass
     text = data.decode("utf-8", "surrogateescape")
     bad = list(_ESCAPED_BYTE.finditer(text))
-    if not _NON_ASCII_CHAR.search(text) and len(bad) * _BYTES_PER_BAD_BYTE_FOR_CP1252 >= len(data):
-        return data.decode("cp1252", "replace"), [f"{name}: not UTF-8; decoded as Windows-1252"]
+    if len(bad) * _BYTES_PER_BAD_BYTE_FOR_CP1252 >= len(data):
+        utf8_characters = len(_NON_ASCII_CHAR.findall(text))
+        if utf8_characters * _BAD_BYTES_PER_CHANCE_CHARACTER < len(bad):
+            arabic_script = data.decode("cp1256", "replace")
+            if _reads_as_arabic_script(arabic_script):
+                return arabic_script, [
+                    f"{name}: not UTF-8; decoded as Windows-1256 (Arabic script)"
+                ]
+        if not utf8_characters:
+            return data.decode("cp1252", "replace"), [f"{name}: not UTF-8; decoded as Windows-1252"]
     warnings = []
     for match in bad[:_MAX_REPORTED_BAD_BYTES]:
         offset = len(text[: match.start()].encode("utf-8", "surrogateescape"))
