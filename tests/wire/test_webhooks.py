@@ -119,6 +119,13 @@ def subscribe(receiver, name="Daily", editions=()):
     return add_subscriber(name, editions=editions, webhook_url=receiver.url)
 
 
+def retry_comes_due(delivery):
+    """The clock moved on to the delivery's retry, and to the end of its subscriber's pause."""
+    now = timezone.now()
+    Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=now)
+    Subscriber.objects.filter(pk=delivery.subscriber_id).update(webhook_paused_until=now)
+
+
 def test_delivered_until_acknowledged_same_id_signed_once_each(
     editions, pushing, receivers, ninjs_validators
 ):
@@ -354,6 +361,49 @@ def test_a_queued_earlier_version_is_never_sent_as_live(editions, pushing, recei
     assert states == [State.DELIVERED, State.SUPERSEDED]
 
 
+def test_a_failing_receiver_never_holds_the_others_up(editions, pushing, receivers):
+    """Its queue waits after each failure, longer after each failure in a row: one attempt per
+    pause, not one per story, and the healthy subscribers' deliveries go out at once."""
+    pushing.WEBHOOK_RETRY_SCHEDULE = [60, 3600]
+    healthy, failing = receivers(), receivers(script=[500, 500])
+    subscribe(healthy, "Healthy")
+    down = subscribe(failing, "Down").subscriber
+    stories = [make_story(editions[0], headline=f"Story {n}") for n in range(12)]
+
+    def paused_for() -> float:
+        down.refresh_from_db()
+        return (down.webhook_paused_until - timezone.now()).total_seconds()
+
+    webhooks.send_due()
+    assert len(healthy.unique()) == len(stories)
+    assert len(failing.requests) == 1
+    assert 50 < paused_for() <= 60 and down.webhook_failures == 1
+    waiting = Delivery.objects.filter(subscriber=down)
+    assert sorted(waiting.values_list("state", "attempts")) == (
+        [(State.PENDING, 0)] * (len(stories) - 1) + [(State.PENDING, 1)]
+    )
+    assert not waiting.filter(leased_until__isnull=False).exists()  # put back, not held
+    webhooks.send_due()
+    assert len(failing.requests) == 1  # nothing of it is due while it is paused
+
+    def pause_over():
+        now = timezone.now()
+        waiting.update(next_attempt_at=now)
+        Subscriber.objects.filter(pk=down.pk).update(webhook_paused_until=now)
+
+    pause_over()
+    webhooks.send_due()  # it fails again: paused for the schedule's second wait
+    assert len(failing.requests) == 2
+    assert 3500 < paused_for() <= 3600 and down.webhook_failures == 2
+    failing.script = []  # its receiver is back
+    pause_over()
+    webhooks.send_due()
+    assert len(failing.unique()) == len(stories)
+    assert set(waiting.values_list("state", flat=True)) == {State.DELIVERED}
+    down.refresh_from_db()
+    assert down.webhook_failures == 0
+
+
 def test_a_retry_after_the_kill_does_not_send_the_story_live(editions, pushing, receivers):
     receiver = receivers(script=[500])
     subscribe(receiver)
@@ -363,7 +413,7 @@ def test_a_retry_after_the_kill_does_not_send_the_story_live(editions, pushing, 
     first = Delivery.objects.get()
     assert first.state == State.PENDING and first.attempts == 1
     kill_story(story, reason="Wrong")
-    Delivery.objects.filter(pk=first.pk).update(next_attempt_at=timezone.now())  # retry is due
+    retry_comes_due(first)
     webhooks.send_due()
     statuses = [i["pubStatus"] for i in receiver.items_of(story.code)]
     assert statuses == ["usable", "canceled"]  # the failed attempt, then only the kill notice
@@ -583,7 +633,7 @@ def test_a_revoked_subscribers_delivery_is_not_tried_again_nor_redelivered(
     delivery = Delivery.objects.get()
     assert (delivery.state, delivery.attempts) == (State.PENDING, 1)
     revoke(issued.subscriber)
-    Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
+    retry_comes_due(delivery)
     webhooks.send_due()
     delivery.refresh_from_db()
     assert (delivery.state, delivery.attempts) == (State.DEAD, 1)  # its one real attempt

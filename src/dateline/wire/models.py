@@ -36,6 +36,17 @@ class Subscriber(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     rotated_at = models.DateTimeField(null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    webhook_paused_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Its receiver failed: none of its deliveries is sent before then.",
+    )
+    webhook_failures = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Its receiver's failures in a row: each pause is longer.",
+    )
 
     class Meta:
         ordering = ["name", "pk"]

@@ -6,6 +6,11 @@ sent, from the story as it is then, so a retry can never send a version that was
 meanwhile. Deliveries of one story to one subscriber go out one at a time in order, and a
 queued one that a newer one follows is superseded rather than sent: the newer carries the same
 current state. The receiver's last word on a story is therefore always its current state.
+
+A receiver that fails pauses its subscriber's queue (`Subscriber.webhook_paused_until`), for
+the retry schedule's n-th wait after its n-th failure in a row: one receiver down never holds
+the others' deliveries up behind its retries and timeouts, and costs one attempt per pause,
+not one per queued story (decision 0053).
 """
 
 import collections
@@ -236,6 +241,7 @@ def _claim_batch(limit: int) -> list[Delivery]:
     now = timezone.now()
     due = (
         Delivery.objects.filter(_idle(now), state=State.PENDING, next_attempt_at__lte=now)
+        .exclude(subscriber__webhook_paused_until__gt=now)
         .exclude(_pair("pending", "lt"))  # one in flight: this one waits its turn
         .annotate(followed=_pair("any", "gt"))
         .select_related("subscriber")
@@ -370,16 +376,33 @@ def _items(story_ids: set[int]) -> dict[int, dict]:
 
 
 def _attempt_batch(deliveries: list[Delivery]) -> None:
-    """Send each claimed delivery (its `attempts` counted already) and record how it went."""
+    """Send each claimed delivery (its `attempts` counted already) and record how it went.
+    Once a subscriber's receiver has failed, the rest of its deliveries in the batch are put
+    back untried."""
     items = _items({delivery.story_id for delivery in deliveries})
-    delivered = []
+    delivered, failed, untried = [], set(), []
     for delivery in deliveries:
+        if delivery.subscriber_id in failed:
+            untried.append(delivery)
+            continue
         status, error, sent = _send(delivery, items.get(delivery.story_id))
-        if error:
-            _record(delivery, delivery.attempts, status, error[:300], sent)
-        else:
+        if not error:
             delivered.append((delivery, status, sent))
+            continue
+        _record(delivery, delivery.attempts, status, error[:300], sent)
+        if sent:  # the receiver was tried (not a story gone meanwhile)
+            failed.add(delivery.subscriber_id)
     _record_delivered(delivered)
+    _put_back(untried)
+
+
+def _put_back(deliveries: list[Delivery]) -> None:
+    """Claimed deliveries not tried: their attempt uncounted, their lease ended (fenced as
+    `_record` is)."""
+    for delivery in deliveries:
+        Delivery.objects.filter(
+            pk=delivery.pk, state=State.PENDING, attempts=delivery.attempts
+        ).update(attempts=delivery.attempts - 1, leased_until=None)
 
 
 def _send(delivery: Delivery, item: dict | None) -> tuple[int | None, str, str]:
@@ -403,7 +426,11 @@ def _send(delivery: Delivery, item: dict | None) -> tuple[int | None, str, str]:
 
 
 def _record_delivered(delivered: list[tuple[Delivery, int, str]]) -> None:
-    """Acknowledged deliveries, in one statement for those alike; fenced as `_record` is."""
+    """Acknowledged deliveries, in one statement for those alike; fenced as `_record` is. A
+    receiver that had failed before is counted well again."""
+    recovered = {d.subscriber_id for d, _, _ in delivered if d.subscriber.webhook_failures}
+    if recovered:
+        Subscriber.objects.filter(pk__in=recovered).update(webhook_failures=0)
     alike = collections.defaultdict(list)
     for delivery, status, sent in delivered:
         alike[status, sent].append(Q(pk=delivery.pk, attempts=delivery.attempts))
@@ -429,6 +456,8 @@ def _record(delivery: Delivery, attempt: int, status: int | None, error: str, se
         mine.update(state=State.DELIVERED, delivered_at=now, **outcome)
         return
     schedule = settings.WEBHOOK_RETRY_SCHEDULE
+    if sent:  # the receiver failed: its queue waits, longer with each failure in a row
+        _pause(delivery.subscriber, now)
     if attempt > len(schedule):
         mine.update(state=State.DEAD, **outcome)
         logger.warning("webhook %s is a dead letter: %s", delivery.webhook_id, error)
@@ -441,6 +470,17 @@ def _record(delivery: Delivery, attempt: int, status: int | None, error: str, se
         return
     wait = datetime.timedelta(seconds=schedule[attempt - 1])
     mine.update(next_attempt_at=now + wait, **outcome)
+
+
+def _pause(subscriber: Subscriber, now: datetime.datetime) -> None:
+    """After its receiver's n-th failure in a row, none of its deliveries is due for the n-th
+    wait of the retry schedule (its last, after that)."""
+    schedule = settings.WEBHOOK_RETRY_SCHEDULE
+    failures = subscriber.webhook_failures + 1
+    wait = datetime.timedelta(seconds=schedule[min(failures, len(schedule)) - 1])
+    Subscriber.objects.filter(pk=subscriber.pk).update(
+        webhook_failures=failures, webhook_paused_until=now + wait
+    )
 
 
 def send_due(stop: threading.Event | None = None) -> int:
