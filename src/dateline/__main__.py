@@ -10,6 +10,9 @@ def main() -> None:
     from django.core.management import execute_from_command_line
     from django.db import DatabaseError
 
+    if (garbled := argument_not_utf8(sys.argv[1:])) is not None:
+        print(f"dateline: {garbled}", file=sys.stderr)
+        sys.exit(2)  # a malformed command line, as argparse exits for one
     try:
         execute_from_command_line(sys.argv)
     except ImproperlyConfigured as error:
@@ -35,6 +38,24 @@ def main() -> None:
         # An operator's trouble (unreachable, refused, read-only, a path that is not there):
         # the database and its answer, not a hundred lines through Django.
         sys.exit(f"dateline: {described(error)} (DATELINE_DEBUG=true shows the traceback)")
+
+
+def argument_not_utf8(arguments: list[str]) -> str | None:
+    """Why one of the arguments cannot be taken, or None. An argument that is not UTF-8 (typed
+    in a Latin-1 terminal) reaches Python as lone surrogates, which no database, hash or output
+    takes (a traceback) and a note or a tag would drop without a word. A file's name is bytes,
+    not text: an argument naming a file that is there is taken as it is."""
+    from dateline.copy.characters import printable_name
+
+    for argument in arguments:
+        value = (
+            argument.partition("=")[2]
+            if argument.startswith("--") and "=" in argument
+            else argument
+        )
+        if any("\udc80" <= c <= "\udcff" for c in value) and not os.path.lexists(value):
+            return f"{printable_name(argument)} is not UTF-8 text (nor the name of a file)"
+    return None
 
 
 if __name__ == "__main__":
