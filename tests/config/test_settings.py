@@ -54,6 +54,7 @@ def test_secret_key_is_generated_once_private_and_kept(tmp_path):
             "dateline: DATELINE_WEB_WORKERS='0': expected a whole number, 1",
         ),
         ("DATELINE_HTTP_MAX_AGE", "-30", "dateline: DATELINE_HTTP_MAX_AGE='-30': expected a whole"),
+        ("PORT", "70000", "dateline: PORT='70000': expected a whole number, 65535 or less"),
     ],
 )
 def test_a_mistyped_setting_stops_with_one_line_naming_it(tmp_path, variable, value, message):

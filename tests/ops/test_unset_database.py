@@ -1,6 +1,7 @@
 """A command run on a database that was never migrated says so and names the cure, instead of
 Django's traceback ("no such table"); and changes nothing."""
 
+import socket
 import sqlite3
 
 from tests.processes import dateline_env, run_dateline
@@ -38,7 +39,10 @@ def test_a_failing_migrate_shows_its_own_error(tmp_path):
 
 def test_serve_on_a_database_not_set_up_refuses_to_start(tmp_path):
     """Not "serving" a 503 page for ever: nothing would ever create the tables."""
-    result = run_dateline("serve", "--no-worker", "--port", "0", env=dateline_env(tmp_path))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = run_dateline("serve", "--no-worker", "--port", str(port), env=dateline_env(tmp_path))
     assert result.returncode == 1
     assert "the database is not set up" in result.stderr
     assert "is serving" not in result.stdout

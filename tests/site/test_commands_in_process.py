@@ -94,6 +94,15 @@ def test_a_port_in_use_is_named_with_the_variable_to_choose_another(occupied_por
     assert str(raised.value) == in_use_message("127.0.0.1", occupied_port)
 
 
+@pytest.mark.parametrize("host", ["no-such-host.invalid", "192.0.2.1"])
+def test_a_host_that_is_no_address_here_is_named_not_called_a_port_in_use(host):
+    with pytest.raises(CommandError) as raised:
+        serve.ensure_port_is_free(host, free_port())
+    assert str(raised.value).startswith(f"cannot serve on {host}:")
+    assert str(raised.value).endswith(f"(--host {host} is no address of this machine)")
+    assert "Another program" not in str(raised.value)
+
+
 def test_an_ipv6_host_is_checked_over_ipv6():
     if not socket.has_ipv6:
         pytest.skip("no IPv6 here")
@@ -512,7 +521,26 @@ def test_serve_refuses_a_worker_count_that_is_not_a_number_before_starting_anyth
 ):
     with pytest.raises(CommandError) as raised:
         call_command("serve", "--port", str(free_port()), "--workers", "many", "--no-worker")
-    assert str(raised.value) == "Error: argument --workers: invalid int value: 'many'"
+    assert str(raised.value) == "Error: argument --workers: 'many' is not a whole number 1 or more"
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--port", "70000", "'70000' is not a whole number from 1 to 65535"),
+        ("--port", "-1", "'-1' is not a whole number from 1 to 65535"),
+        ("--workers", "0", "'0' is not a whole number 1 or more"),
+    ],
+)
+def test_serve_refuses_a_port_or_worker_count_out_of_range_before_starting_anything(
+    stopped_if_served, option, value, message
+):
+    """Not a traceback from the port check (bind() of port 70000), nor "is serving" and then
+    gunicorn's refusal of -3 workers, nor a gunicorn with no worker to answer."""
+    arguments = {"--port": str(free_port()), "--workers": "1", option: value}
+    with pytest.raises(CommandError) as raised:
+        call_command("serve", *[f"{name}={given}" for name, given in arguments.items()])
+    assert str(raised.value) == f"Error: argument {option}: {message}"
 
 
 def test_serve_help_explains_no_worker():

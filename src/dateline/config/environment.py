@@ -37,9 +37,9 @@ def flag(name: str, default: bool = False) -> bool:
     raise ImproperlyConfigured(f"{name}={raw!r}: expected one of 1/0, true/false, yes/no, on/off")
 
 
-def integer(name: str, default: int, least: int | None = None) -> int:
-    """A whole number; `least`, when given, the smallest that makes sense (no negative
-    lifetime, no server without workers)."""
+def integer(name: str, default: int, least: int | None = None, most: int | None = None) -> int:
+    """A whole number; `least` and `most`, when given, the smallest and the largest that make
+    sense (no negative lifetime, no server without workers, no port above 65535)."""
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
@@ -49,6 +49,8 @@ def integer(name: str, default: int, least: int | None = None) -> int:
         raise ImproperlyConfigured(f"{name}={raw!r}: expected a whole number") from None
     if least is not None and value < least:
         raise ImproperlyConfigured(f"{name}={raw!r}: expected a whole number, {least} or more")
+    if most is not None and value > most:
+        raise ImproperlyConfigured(f"{name}={raw!r}: expected a whole number, {most} or less")
     return value
 
 

@@ -391,7 +391,7 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = os.environ.get("DATELINE_EMAIL_FROM", "Dateline <comments@localhost>")
 
 # --- Serving -----------------------------------------------------------------------------------
-PORT = env.integer("PORT", 8000, least=1)
+PORT = env.integer("PORT", 8000, least=1, most=65535)
 WEB_WORKERS = env.integer("DATELINE_WEB_WORKERS", 2, least=1)
 
 LOGGING = {

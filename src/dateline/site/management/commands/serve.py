@@ -1,3 +1,5 @@
+import argparse
+import errno
 import signal
 import socket
 import subprocess
@@ -17,6 +19,26 @@ from dateline.config.database import not_set_up_message, unapplied_migrations
 # The task worker's restarts under `serve`: the wait before each, for its failures in a row.
 RESTART_DELAYS = (1.0, 2.0, 5.0, 15.0, 60.0)
 STEADY_SECONDS = 60  # a worker that ran this long before failing starts the count again
+LAST_PORT = 65535
+
+
+def _whole_number(value: str, least: int, most: int | None = None) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = None
+    if number is None or number < least or (most is not None and number > most):
+        span = f"from {least} to {most}" if most is not None else f"{least} or more"
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number {span}")
+    return number
+
+
+def port_number(value: str) -> int:
+    return _whole_number(value, 1, LAST_PORT)
+
+
+def worker_count(value: str) -> int:
+    return _whole_number(value, 1)
 
 
 class Command(BaseCommand):
@@ -29,8 +51,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--port", type=int, default=settings.PORT)
-        parser.add_argument("--workers", type=int, default=settings.WEB_WORKERS)
+        parser.add_argument("--port", type=port_number, default=settings.PORT)
+        parser.add_argument("--workers", type=worker_count, default=settings.WEB_WORKERS)
         parser.add_argument(
             "--no-worker", action="store_true", help="serve pages only (workers run elsewhere)"
         )
@@ -199,8 +221,12 @@ def ensure_port_is_free(host: str, port: int) -> None:
         try:
             probe.bind((host, port))
         except OSError as error:
-            raise CommandError(
-                f"cannot serve on {host}:{port}: {error.strerror or error}. "
-                f"Another program is using that port; choose another with PORT={port + 1} make run "
-                f"or dateline serve --port {port + 1}"
-            ) from None
+            problem = f"cannot serve on {host}:{port}: {error.strerror or error}"
+            if error.errno == errno.EADDRINUSE:
+                raise CommandError(
+                    f"{problem}. Another program is using that port; choose another with "
+                    f"PORT={port + 1} make run or dateline serve --port {port + 1}"
+                ) from None
+            if isinstance(error, socket.gaierror) or error.errno == errno.EADDRNOTAVAIL:
+                problem += f" (--host {host} is no address of this machine)"
+            raise CommandError(problem) from None
