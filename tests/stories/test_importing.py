@@ -519,3 +519,46 @@ def test_plain_copy_renders_directly_as_the_renderer_renders_it_real_copy(seed_p
 
 def test_a_block_without_text_is_left_to_the_renderer():
     assert importing.plain_body_html(_story([Block("p", "One."), Block("p", " ")])) is None
+
+
+# -- A database that takes no more writes ------------------------------------------------------
+
+
+def _pragma(statement: str) -> int:
+    with connection.cursor() as cursor:
+        return cursor.execute(f"PRAGMA {statement}").fetchone()[0]
+
+
+@pytest.fixture
+def page_limit():
+    """SQLite's page limit, to make the database grow no more as on a full disk (SQLite's own
+    "database or disk is full"); put back after the test."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's page limit stands in for a full disk")
+    limit = _pragma("max_page_count")
+    yield limit
+    _pragma(f"max_page_count = {limit}")
+
+
+def test_a_full_database_stops_the_import_saying_so_and_a_run_again_stores_the_rest(
+    en, tmp_path, page_limit
+):
+    """A full disk is no story's fault: not every story after it "skipped: the database
+    refused it" and exit status 0, but the import stopped, naming what the database said.
+    Every story stored has its line; running the same import later stores the rest."""
+    copy = write_sgml(tmp_path / "copy.sgm", *(reuters(n, f"STORY {n}") for n in range(1, 41)))
+    _pragma(f"max_page_count = {_pragma('page_count')}")
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError) as raised:
+        call_command("import", str(copy), stdout=out, stderr=err)
+    stored = Story.objects.count()
+    assert str(raised.value) == (
+        f"stopped: the database takes no writes (database or disk is full); {stored} stories "
+        "stored. Run the same import again once it does: what is stored is skipped"
+    )
+    assert len(out.getvalue().splitlines()) == stored < 40
+    assert "refused" not in err.getvalue()
+    _pragma(f"max_page_count = {page_limit}")
+    out, err = run_import(copy)
+    assert Story.objects.count() == 40
+    assert len(out.splitlines()) == 40 - stored

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from dateline.copy import CopyError, ParsedStory, Withdrawn
@@ -44,6 +44,16 @@ TEXT_SOURCE_PREFIX = "text:"
 
 class StorySkipped(Exception):
     """The story was not stored; the message says why, for the import summary."""
+
+
+class ImportStopped(Exception):
+    """The database stopped taking writes (a full disk, a read-only file, a lost server): no
+    story's fault, and no later story would fare better. `stored` are the stories of the batch
+    under way that were stored before it stopped; `error` is what the database said."""
+
+    def __init__(self, error: OperationalError, stored: list["Imported"]):
+        super().__init__(str(error))
+        self.error, self.stored = error, stored
 
 
 class AlreadyImported(StorySkipped):
@@ -260,6 +270,8 @@ def import_story(parsed: ParsedStory, target: ImportTarget) -> Story:
         target.forget_tags()
         if isinstance(error, ValidationError):
             raise StorySkipped("; ".join(error.messages)) from error
+        if isinstance(error, OperationalError):
+            raise  # the database's trouble, not the story's: the import stops (ImportStopped)
         # The unique source id is the duplicate check: no query up front for a single story.
         if isinstance(error, IntegrityError) and Story.objects.filter(source_id=source_id).exists():
             raise AlreadyImported(f"already imported as {source_id}") from error
@@ -277,7 +289,8 @@ def import_stories(
     batch is written, and one that fails is skipped alone. Should the batch's write fail all
     the same (a story the database refuses, a concurrent import of the same copy), it is rolled
     back whole and its stories are stored one by one, each in its own transaction, so the bad
-    one is skipped and never blocks the rest.
+    one is skipped and never blocks the rest. A database that takes no writes at all (an
+    OperationalError for a story written alone: a full disk) raises ImportStopped instead.
     """
     batch: list[ParsedStory] = []
     for parsed in parsed_stories:
@@ -314,9 +327,12 @@ def _import_batch(batch: list[ParsedStory], target: ImportTarget) -> list[Import
             continue
         seen.add(source_id)  # the same copy again later in the run is a repeat
         checked.append((outcome, edition, new))
-    _write_batch(checked, target)
-    for outcome in versioned:
-        _replace_older_version(outcome, target)
+    try:
+        _write_batch(checked, target)
+        for outcome in versioned:
+            _replace_older_version(outcome, target)
+    except OperationalError as error:
+        raise ImportStopped(error, [o for o in outcomes if o.story is not None]) from error
     return outcomes
 
 

@@ -17,6 +17,7 @@ from dateline.editions.models import Edition
 from dateline.stories.importing import (
     AlreadyImported,
     Imported,
+    ImportStopped,
     ImportTarget,
     NotApplied,
     import_stories,
@@ -95,12 +96,13 @@ class Command(BaseCommand):
     def _import(self, paths, format, date, target: ImportTarget, as_json: bool) -> None:
         self._counts: Counter[str] = Counter()
         self._warnings: list[str] = []
+        self._stopped: Exception | None = None
         imported = 0
         skipped: Counter[str] = Counter()
         progress = tqdm(unit=" stories", desc="importing", disable=None, file=sys.stderr)
         stories = self._parsed_stories(paths, format=format, date=date)
         with progress:  # closed however the loop ends, so what follows starts on its own line
-            for outcome in import_stories(stories, target):
+            for outcome in self._outcomes(stories, target):
                 progress.update()
                 if outcome.story is not None:
                     imported += 1
@@ -118,9 +120,24 @@ class Command(BaseCommand):
                     self.stderr.write(f"{outcome.parsed.source_name}: skipped: {outcome.skipped}")
         skipped["no body"] += self._counts["no body"]
         self._summarise(imported, +skipped)
+        if self._stopped is not None:
+            raise CommandError(
+                f"stopped: the database takes no writes ({self._stopped}); {imported:,} "
+                "stories stored. Run the same import again once it does: what is stored is "
+                "skipped"
+            )
         # A re-run that finds everything already there has nothing left to do: not a failure.
         if imported == 0 and not skipped["already imported"]:
             raise CommandError("nothing could be imported")
+
+    def _outcomes(self, stories: Iterator[ParsedStory], target: ImportTarget) -> Iterator[Imported]:
+        """What became of each story. Should the database stop taking writes (a full disk),
+        the stories stored before it did, and `self._stopped` says what it answered."""
+        try:
+            yield from import_stories(stories, target)
+        except ImportStopped as stopped:
+            self._stopped = stopped.error
+            yield from stopped.stored
 
     def _parsed_stories(self, paths, *, format, date) -> Iterator[ParsedStory]:
         """The stories of every file in turn; each file that gives none is named, with why."""
