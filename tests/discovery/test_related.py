@@ -5,6 +5,7 @@ explanation editors read; Persian text."""
 import datetime
 import io
 import json
+import re
 
 import pytest
 from bs4 import BeautifulSoup
@@ -326,7 +327,9 @@ def test_rebuild_computes_every_list(editions, committed):
     assert out.getvalue() == "computed Related News for 2 public stories of edition en\n"
     assert "related lists: 2" in err.getvalue()
     assert stored(first) == [second.pk] and stored(second) == [first.pk]
-    with pytest.raises(CommandError, match="no edition 'xx'"):
+    with pytest.raises(
+        CommandError, match=re.escape("--edition xx: no such edition (there are en, fa)")
+    ):
         call_command("related", "--rebuild", "--edition", "xx")
 
 

@@ -2,7 +2,7 @@
 
 from django.core.management.base import CommandError
 
-from dateline.editions.models import Edition
+from dateline.editions.models import Edition, unknown_edition
 
 
 def chosen_edition(code: str | None) -> Edition | None:
@@ -11,5 +11,5 @@ def chosen_edition(code: str | None) -> Edition | None:
         return None
     edition = Edition.objects.filter(code=code).first()
     if edition is None:
-        raise CommandError(f"no edition {code!r}")
+        raise CommandError(f"--edition {code}: {unknown_edition(code)}")
     return edition
