@@ -4,6 +4,8 @@ screens, stable output, and a non-zero exit with the reason when a change is ref
 import datetime
 import io
 import json
+import os
+import threading
 
 import pytest
 from django.core.management import call_command
@@ -246,3 +248,45 @@ def test_comments_opens_closes_and_inherits_as_an_allowed_member(en, client):
         story_command("comments", str(story.code), "sometimes")
     story.refresh_from_db()
     assert story.comment_policy == ""
+
+
+def test_a_body_piped_in_over_the_limit_is_refused_without_reading_it_all(en, tmp_path):
+    """`--body-file /dev/stdin` (a pipe has no size): not the whole stream read into memory
+    (300 MB took 770 MB) before the body's check, but no more than one byte past the limit."""
+    story = make_story(en)
+    reading, writing = os.pipe()
+    more_than_the_limit = MAX_BODY_BYTES + 1 + 65536
+
+    def write() -> None:
+        with os.fdopen(writing, "wb") as pipe:
+            pipe.write(b"x" * more_than_the_limit)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        with pytest.raises(CommandError) as refused:
+            story_command(
+                "correct", str(story.code), "--note", "n", "--body-file", f"/dev/fd/{reading}"
+            )
+        left = b""
+        while chunk := os.read(reading, 65536):  # to the writer's end
+            left += chunk
+    finally:
+        os.close(reading)
+        writer.join()
+    assert str(refused.value) == (
+        f"/dev/fd/{reading}: The body is over 1,000,000 bytes (1 MB). Shorten it or split the"
+        " story."
+    )
+    assert left  # what lay beyond the limit was never read
+    story.refresh_from_db()
+    assert story.version == 1
+
+
+def test_a_body_file_with_crlf_line_breaks_is_taken_with_plain_ones(en, tmp_path):
+    story = make_story(en)
+    body = tmp_path / "body.md"
+    body.write_bytes(b"First paragraph.\r\n\r\nSecond paragraph.\r\n")
+    story_command("correct", str(story.code), "--note", "n", "--body-file", str(body))
+    story.refresh_from_db()
+    assert story.body.strip() == "First paragraph.\n\nSecond paragraph."

@@ -50,12 +50,12 @@ def slug_for(headline: str) -> str:
     return slug or "story"
 
 
-def body_over_limit(size: int) -> str:
-    """What a writer is told of a body of `size` bytes, over MAX_BODY_BYTES."""
-    return (
-        f"The body is {size:,} bytes; {MAX_BODY_BYTES:,} bytes "
-        f"({MAX_BODY_BYTES / 1_000_000:g} MB) is the limit. Shorten it or split the story."
-    )
+def body_over_limit(size: int | None) -> str:
+    """What a writer is told of a body of `size` bytes, over MAX_BODY_BYTES (None: a size not
+    known, a pipe's, read no further than the limit)."""
+    limit = f"{MAX_BODY_BYTES:,} bytes ({MAX_BODY_BYTES / 1_000_000:g} MB)"
+    over = f"is {size:,} bytes; {limit} is the limit" if size is not None else f"is over {limit}"
+    return f"The body {over}. Shorten it or split the story."
 
 
 def _plausible(day: datetime.date) -> bool:

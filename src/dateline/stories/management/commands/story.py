@@ -424,11 +424,18 @@ def reason(error: Exception) -> str:
 
 
 def read_body(path: Path) -> str:
+    """The file's text, refused unread when over the body's limit however large it is: a file
+    by its size, a pipe (`--body-file /dev/stdin`), which has none, by reading one byte past
+    the limit at most. Line breaks as Python's text files read them (CRLF is a line break)."""
     try:
         size = path.stat().st_size
-        if size > MAX_BODY_BYTES:  # refused unread, however large the file
+        if size > MAX_BODY_BYTES:
             raise CommandError(f"{path}: {body_over_limit(size)}")
-        return path.read_text(encoding="utf-8")
+        with path.open("rb") as file:
+            data = file.read(MAX_BODY_BYTES + 1)
+        if len(data) > MAX_BODY_BYTES:
+            raise CommandError(f"{path}: {body_over_limit(None)}")
+        return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError as error:
         raise CommandError(f"{path}: not UTF-8 text (byte {error.start})") from None
     except OSError as error:
