@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from dateline.comments import moderation
-from dateline.comments.models import Comment, ModerationEvent, Status
+from dateline.comments.models import Ban, Comment, ModerationEvent, Status
 from dateline.stories.actions import correct_story
 from tests.comments.conftest import post
 from tests.factories import make_member, make_story
@@ -482,3 +482,60 @@ def test_dismiss_closes_the_reports_and_keeps_the_comment_up_all_or_none(client,
     assert statuses() == {reported.pk: Status.APPROVED, fine.pk: Status.APPROVED}
     event = ModerationEvent.objects.filter(comment=reported).order_by("pk").last()
     assert event.action == ModerationEvent.Action.DISMISSED
+
+
+# --- bans --------------------------------------------------------------------------------------
+
+
+def test_ban_an_email_or_the_address_of_a_comment_and_lift_it(client, story, moderator):
+    """What the newsroom's Bans screen does, from the command line: the reader's next comment
+    is refused (403), and comes through again once the ban is lifted."""
+    spam = posted(client, story, "Buy now, first.", email="flood@example.org", ip="10.0.0.9")
+    out, _ = comments("ban", "--email", " FLOOD@example.org", "--reason", "spam run", "--as", "mo")
+    [email_ban] = Ban.objects.filter(kind="email")
+    assert out == f"banned email {email_ban.pk}\n"
+    assert post(client, story, text="Again.", email="flood@example.org").status_code == 403
+
+    out, _ = comments("ban", "--address-of", str(spam.pk), "--json")
+    [address_ban] = Ban.objects.filter(kind="address")
+    assert json.loads(out) == {
+        "id": address_ban.pk,
+        "kind": "address",
+        "hash": spam.address_hash,
+        "reason": f"comment {spam.pk}",
+        "by": None,
+        "created_at": address_ban.created_at.isoformat(),
+    }
+    assert (
+        post(client, story, text="From there.", email="x@example.org", ip="10.0.0.9").status_code
+        == 403
+    )
+
+    out, _ = comments("bans", "--json")
+    assert [(b["id"], b["kind"], b["reason"], b["by"]) for b in json.loads(out)] == [
+        (address_ban.pk, "address", f"comment {spam.pk}", None),
+        (email_ban.pk, "email", "spam run", "mo"),
+    ]
+    out, _ = comments("bans")
+    assert [line.split()[:2] for line in out.splitlines()] == [
+        [str(address_ban.pk), "address"],
+        [str(email_ban.pk), "email"],
+    ]
+    assert comments("unban", str(email_ban.pk))[0] == f"lifted {email_ban.pk}\n"
+    assert post(client, story, text="Sorry.", email="flood@example.org").status_code == 303
+    actions = list(ModerationEvent.objects.order_by("id").values_list("action", flat=True))
+    assert actions[-3:] == ["banned", "banned", "unbanned"]
+
+
+def test_a_ban_is_refused_with_the_reason_and_nothing_changes(client, story, moderator, editions):
+    make_member("rita", "reporter", (editions[0],))
+    erased = posted(client, story, "Erased later.", email="gone@example.org")
+    moderation.erase("gone@example.org")
+    assert refused("ban", "--email", "a@b.org", "--as", "rita") == "rita may not moderate comments."
+    assert refused("ban", "--email", "nobody") == "--email nobody: not an email address"
+    assert refused("ban", "--address-of", "999999") == "No such comment: 999999."
+    assert refused("ban", "--address-of", str(erased.pk)) == (
+        f"Comment {erased.pk} keeps no address any more (deleted or erased)."
+    )
+    assert refused("unban", "999999") == "No such ban: 999999."
+    assert not Ban.objects.exists()

@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count
 
 from dateline.comments import moderation
-from dateline.comments.models import Comment, Report, Status
+from dateline.comments.models import Ban, Comment, Report, Status
 from dateline.editions.models import unknown_edition
 from dateline.stories.models import Story
 from dateline.stories.workflow import ActionRefused
@@ -88,6 +88,15 @@ def comment_id(value: str) -> int:
     return number
 
 
+def ban_id(value: str) -> int:
+    number = _whole_number(value, least=1)
+    if number is None:
+        raise argparse.ArgumentTypeError(
+            f"{one_line(value)!r} is not a ban id (a whole number from 1 to {LARGEST})"
+        )
+    return number
+
+
 def story_code(value: str) -> int:
     number = _whole_number(value, least=1)
     if number is None:
@@ -108,7 +117,8 @@ def row_limit(value: str) -> int:
 
 class Command(BaseCommand):
     help = (
-        "Moderate reader comments: list, approve, reject, spam, dismiss, export, erase. Changes "
+        "Moderate reader comments: list, approve, reject, spam, dismiss, export, erase; bans, "
+        "ban, unban. Changes "
         "are checked against the role of --as USER; without it they are made as the system."
     )
 
@@ -158,6 +168,25 @@ class Command(BaseCommand):
         dismiss.add_argument("ids", type=comment_id, nargs="+", metavar="ID")
         self._add_actor(dismiss)
         dismiss.add_argument("--json", dest="as_json", action="store_true", help="a JSON array")
+
+        bans = commands.add_parser("bans", help="the bans, newest first")
+        bans.add_argument("--json", dest="as_json", action="store_true", help="a JSON array")
+
+        ban = commands.add_parser(
+            "ban", help="refuse comments from an email, or from the address a comment came from"
+        )
+        whom = ban.add_mutually_exclusive_group(required=True)
+        whom.add_argument("--email", metavar="ADDRESS")
+        whom.add_argument(
+            "--address-of", type=comment_id, metavar="ID", help="the address of this comment"
+        )
+        ban.add_argument("--reason", default="", help="why, kept with the ban and in the log")
+        self._add_actor(ban)
+        ban.add_argument("--json", dest="as_json", action="store_true", help="a JSON object")
+
+        unban = commands.add_parser("unban", help="lift a ban (its id: see `bans`)")
+        unban.add_argument("ban", type=ban_id, metavar="BAN_ID")
+        self._add_actor(unban)
 
         export = commands.add_parser("export", help="a reader's comments, as JSON")
         export.add_argument("--email", required=True, metavar="ADDRESS")
@@ -251,6 +280,50 @@ class Command(BaseCommand):
         for pk in ids:
             self.stdout.write(f"dismissed {pk}")
 
+    def do_bans(self, *, as_json: bool, **options):
+        bans = Ban.objects.select_related("created_by").order_by("-created_at", "-id")
+        if as_json:
+            self.stdout.write(safe_json([ban_row(ban) for ban in bans]))
+            return
+        for ban in bans:
+            by = ban.created_by.get_username() if ban.created_by else "(system)"
+            self.stdout.write(
+                f"{ban.pk:>8}  {ban.kind:<7}  {ban.value_hash[:12]}  "
+                f"{ban.created_at.isoformat(timespec='seconds')}  {one_line(by)}  "
+                f"{one_line(ban.reason)}"
+            )
+
+    def do_ban(self, *, email, address_of, reason, actor, as_json: bool, **options):
+        by = member(actor)
+        moderation.require_moderator(by)
+        reason = reason.strip()
+        if email is not None:
+            banned = moderation.ban(Ban.Kind.EMAIL, check_email(email), by=by, reason=reason)
+        else:
+            # As the newsroom's button does: addresses are never stored, only the comment's hash.
+            comment = moderation.moderated_by(by).filter(pk=address_of).first()
+            if comment is None:
+                raise CommandError(f"No such comment: {address_of}.")
+            if not comment.address_hash:
+                raise CommandError(
+                    f"Comment {address_of} keeps no address any more (deleted or erased)."
+                )
+            banned = moderation.ban(
+                Ban.Kind.ADDRESS,
+                comment.address_hash,
+                hashed=True,
+                by=by,
+                reason=f"comment {address_of}" + (f": {reason}" if reason else ""),
+            )
+        if as_json:
+            self.stdout.write(safe_json(ban_row(banned)))
+            return
+        self.stdout.write(f"banned {banned.kind} {banned.pk}")
+
+    def do_unban(self, *, ban, actor, **options):
+        moderation.lift_ban(ban, by=member(actor))
+        self.stdout.write(f"lifted {ban}")
+
     def do_export(self, *, email, actor, **options):
         by = member(actor)
         self.stdout.write(safe_json(moderation.export(check_email(email), by=by)))
@@ -284,6 +357,17 @@ def row(comment: Comment, reports: int) -> dict:
         "held_because": comment.held_because,
         "reports": reports,
         "created_at": comment.created_at.isoformat(),
+    }
+
+
+def ban_row(ban: Ban) -> dict:
+    return {
+        "id": ban.pk,
+        "kind": ban.kind,
+        "hash": ban.value_hash,
+        "reason": ban.reason,
+        "by": ban.created_by.get_username() if ban.created_by else None,
+        "created_at": ban.created_at.isoformat(),
     }
 
 
