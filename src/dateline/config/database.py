@@ -1,5 +1,8 @@
 """What the commands check of the database before they use it."""
 
+import os
+from pathlib import Path
+
 
 def unapplied_migrations() -> int:
     """How many migrations the database lacks; 0 when it cannot even tell (the database is
@@ -25,7 +28,26 @@ def described(error: Exception) -> str:
         else str(database["NAME"])
     )
     answer = " ".join(str(error).split()) or type(error).__name__
+    if not database["ENGINE"].endswith("postgresql"):
+        answer += _file_system_trouble(Path(database["NAME"]))
     return f"the database {where} could not be used: {answer}"
+
+
+def _file_system_trouble(path: Path) -> str:
+    """What SQLite's answer leaves out when its directory is read-only or its disk full: it
+    says "unable to open database file" or "disk I/O error" (it writes beside the file even to
+    read: the write-ahead log's index)."""
+    directory = path.parent
+    try:
+        if not directory.is_dir():
+            return ""
+        if not os.access(directory, os.W_OK):
+            return f" ({directory} cannot be written: a read-only file system or directory)"
+        if os.statvfs(directory).f_bavail == 0:
+            return f" (the disk of {directory} is full)"
+    except OSError:
+        return ""
+    return ""
 
 
 def not_set_up_message(unapplied: int) -> str:
