@@ -539,3 +539,16 @@ def test_a_ban_is_refused_with_the_reason_and_nothing_changes(client, story, mod
     )
     assert refused("unban", "999999") == "No such ban: 999999."
     assert not Ban.objects.exists()
+
+
+def test_a_refusal_names_the_first_ten_ids_of_a_long_list_and_counts_the_rest():
+    """A script passing thousands of ids got a message of all of them (100,000 ids: 600 KB on
+    one line of standard error)."""
+    ids = [str(n) for n in range(1001, 1026)]
+    first_ten = ", ".join(ids[:10])
+    assert refused("approve", *ids) == f"No such comment: {first_ten} and 15 more."
+    assert refused("dismiss", *ids) == (
+        f"Nothing dismissed: no open report on comment {first_ten} and 15 more "
+        "(or not one you moderate)."
+    )
+    assert refused("approve", *ids[:10]) == f"No such comment: {first_ten}."

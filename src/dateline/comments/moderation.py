@@ -73,7 +73,7 @@ def decide(
         }
         missing = [i for i in ids if i not in found]
         if missing:
-            raise ActionRefused(f"No such comment: {', '.join(map(str, missing))}.")
+            raise ActionRefused(f"No such comment: {listed(missing)}.")
         wrong = [c for c in found.values() if c.status not in LEGAL_FROM[action]]
         if wrong:
             first, verb = wrong[0], Action(action).label.lower()
@@ -91,6 +91,16 @@ def decide(
         if action == Action.APPROVED:
             tasks.send_published.enqueue([c.pk for c in changed], site or settings.SITE_URL)
     return changed
+
+
+# Ids a refusal names at most: a script's list of thousands would be a message nobody reads.
+LISTED_IDS = 10
+
+
+def listed(ids: Sequence[int]) -> str:
+    """The ids for a message: all of a short list, the first LISTED_IDS and how many more."""
+    shown = ", ".join(map(str, ids[:LISTED_IDS]))
+    return shown if len(ids) <= LISTED_IDS else f"{shown} and {len(ids) - LISTED_IDS:,} more"
 
 
 def approve(ids, **kwargs) -> list[Comment]:
@@ -118,9 +128,8 @@ def dismiss_reports(ids: Sequence[int], *, by=None) -> int:
         unreported = sorted(set(ids) - {comment.pk for comment in comments})
         if unreported:
             raise ActionRefused(
-                "Nothing dismissed: no open report on comment "
-                + ", ".join(map(str, unreported))
-                + " (or not one you moderate)."
+                f"Nothing dismissed: no open report on comment {listed(unreported)} "
+                "(or not one you moderate)."
             )
         Report.objects.filter(comment__in=comments).update(resolved=True)
         _log(comments, Action.DISMISSED, by, "")
