@@ -184,6 +184,25 @@ def test_control_characters_are_removed_and_line_breaks_become_lf():
     assert not [c for c in str(vars(revision)) if ord(c) < 32 and c not in "\t\n"]
 
 
+def test_one_line_fields_keep_no_line_break_and_every_line_break_is_one():
+    """A crafted form or a partner's item can send line breaks into the byline and the
+    dateline, which pages and feeds print on one line; NEL and Unicode's separators are line
+    breaks too, not characters to drop (a word on each side of one ran together)."""
+    story = create_story(
+        edition=make_edition("en"),
+        headline="Rail\u2028link\x85opens",
+        lead="Trains ran.\x85On time.\u2029Cheers.",
+        body="One\x85two.",
+        byline="By Ali\nRezaei\r\nand\u2028Sara",
+        dateline_place="TEHRAN,\n\nIran",
+        dateline_source="IR\x85NA",
+    )
+    story.refresh_from_db()
+    assert (story.headline, story.byline) == ("Rail link opens", "By Ali Rezaei and Sara")
+    assert (story.dateline_place, story.dateline_source) == ("TEHRAN, Iran", "IR NA")
+    assert (story.lead, story.body) == ("Trains ran.\nOn time.\nCheers.", "One\ntwo.")
+
+
 def test_direction_marks_and_joiners_are_kept():
     edition = make_edition("fa")
     story = create_story(edition=edition, headline="می\u200cرود\u200f", lead="قطار\u200e حرکت کرد.")

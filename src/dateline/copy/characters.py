@@ -65,10 +65,16 @@ def isolated(text: str) -> str:
     return text
 
 
+# Line breaks other than CR: NEL (a C1 control, from mainframe and EBCDIC copy) and Unicode's
+# line and paragraph separators.
+_OTHER_LINE_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
 def without_controls(text: str) -> str:
     """``text`` with line breaks as LF, no other control character but tab, and no lone
     surrogate or U+FFFE/U+FFFF."""
-    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _OTHER_LINE_BREAKS.sub("\n", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return _CONTROL.sub("", text)
 
 
 def one_line(text: str) -> str:

@@ -78,7 +78,8 @@ def clean_content(
 
     Bidirectional embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069),
     which can show text in an order other than the stored one, and control characters (all but
-    tab and line breaks, which become LF) are removed from every text field. A headline or lead
+    tab and line breaks, which become LF) are removed from every text field; in the headline,
+    byline and dateline every run of spaces and line breaks is one space. A headline or lead
     with no visible character (only zero-width spaces, direction marks and the like) is refused
     like an empty one. A lead over MAX_LEAD_CHARS, a body over MAX_BODY_BYTES (in UTF-8) and a
     body nesting quotes or lists deeper than the renderer reads (`nests_too_deep`) are refused.
@@ -87,7 +88,10 @@ def clean_content(
         without_controls(strip_bidi_controls(text)[0])
         for text in (headline, lead, body, byline, dateline_place, dateline_source)
     )
-    headline = " ".join(headline.split())
+    # One-line fields: a line break (typed, or sent by a partner or a crafted form) is a space.
+    headline, byline, dateline_place, dateline_source = (
+        " ".join(text.split()) for text in (headline, byline, dateline_place, dateline_source)
+    )
     lead = lead.strip()
     errors = {
         name: f"The {name} has no visible characters."
