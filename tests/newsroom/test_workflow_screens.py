@@ -457,6 +457,31 @@ def test_a_keyword_over_the_tag_limit_is_named_not_cut_short(newsroom):
     assert snapshot(story)[1] == 1
 
 
+def test_more_keywords_than_a_story_carries_are_refused_and_no_tag_made(newsroom):
+    from dateline.stories.models import Tag
+
+    story = story_in(newsroom, Status.DRAFT)
+    tags_before = Tag.objects.count()
+    response = post(
+        client_for(newsroom["chief"]),
+        f"/newsroom/stories/{story.pk}/",
+        form_data(story, tags=",".join(f"k{n}" for n in range(101)), lead="Changed."),
+    )
+    assert response.status_code == 200
+    error = html(response).find(id="id_tags_error").get_text(" ", strip=True)
+    assert error.startswith("101 keywords: a story carries at most 100.")
+    assert snapshot(story)[1] == 1
+    assert Tag.objects.count() == tags_before
+    hundred = ",".join(f"k{n}" for n in range(100))
+    response = post(
+        client_for(newsroom["chief"]),
+        f"/newsroom/stories/{story.pk}/",
+        form_data(story, tags=hundred, lead="Changed."),
+    )
+    assert response.status_code == 302
+    assert story.tags.count() == 100
+
+
 @pytest.mark.parametrize(
     ("keyword", "said"),
     [

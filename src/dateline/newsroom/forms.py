@@ -22,6 +22,9 @@ from dateline.stories.revisions import CONTENT_FIELDS
 from dateline.stories.tagging import MAX_TAG_LENGTH, tag_key, tag_names
 
 LOCAL_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S"
+# Keywords one story may carry, typed in the newsroom: more than any wire copy brings (a
+# Reuters story's places, people and organisations), far fewer than a pasted list makes.
+MAX_KEYWORDS = 100
 
 
 class Form(forms.Form):
@@ -176,6 +179,11 @@ class StoryForm(Form):
     def clean_tags(self) -> str:
         text = self.cleaned_data.get("tags", "")
         names = tag_names(text, self._own_tag_names)
+        if len(names) > MAX_KEYWORDS:  # each would be a tag with a page of its own
+            raise forms.ValidationError(
+                f"{len(names):,} keywords: a story carries at most {MAX_KEYWORDS}. Keep the ones "
+                "a reader would follow."
+            )
         too_long = [name for name in names if len(name) > MAX_TAG_LENGTH]
         if too_long:  # the tag would be cut short: said, not done silently
             raise forms.ValidationError(
