@@ -1,9 +1,11 @@
 """WSGI entry point for gunicorn (or any WSGI server): `dateline.config.wsgi:application`.
 
-Django's handler behind the kept pages' fast path (dateline.site.fast_path, decision 0035).
+Django's handler behind the kept pages' fast path (dateline.site.fast_path, decision 0035),
+and an answer to HEAD without its body.
 """
 
 import os
+from collections.abc import Callable, Iterable
 
 from django.core.wsgi import get_wsgi_application
 
@@ -12,4 +14,21 @@ django_application = get_wsgi_application()
 
 from dateline.site.fast_path import FastPageApplication  # noqa: E402  (needs Django set up)
 
-application = FastPageApplication(django_application)
+
+def without_body_for_head(application: Callable) -> Callable:
+    """`application`, answering HEAD with the headers a GET gets and no body (RFC 9110, 9.3.2).
+    Django writes the body for HEAD too; gunicorn drops it and logs a warning each time, which
+    a monitor's HEAD every few seconds turns into most of the log."""
+
+    def answer(environ: dict, start_response: Callable) -> Iterable[bytes]:
+        body = application(environ, start_response)
+        if environ.get("REQUEST_METHOD") != "HEAD":
+            return body
+        if hasattr(body, "close"):
+            body.close()  # the response is done with: request_finished and the rest
+        return []
+
+    return answer
+
+
+application = without_body_for_head(FastPageApplication(django_application))
