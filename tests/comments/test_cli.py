@@ -496,6 +496,18 @@ def test_ban_an_email_or_the_address_of_a_comment_and_lift_it(client, story, mod
     assert out == f"banned email {email_ban.pk}\n"
     assert post(client, story, text="Again.", email="flood@example.org").status_code == 403
 
+    # Banned again without a reason (a second moderator, a script run twice): the first
+    # reason, moderator and time stay; a new reason replaces the old.
+    comments("ban", "--email", "flood@example.org")
+    assert Ban.objects.get(pk=email_ban.pk).reason == "spam run"
+    comments("ban", "--email", "flood@example.org", "--reason", "spam, twice")
+    again = Ban.objects.get(pk=email_ban.pk)
+    assert (again.reason, again.created_by, again.created_at) == (
+        "spam, twice",
+        email_ban.created_by,
+        email_ban.created_at,
+    )
+    comments("ban", "--email", "flood@example.org", "--reason", "spam run")
     out, _ = comments("ban", "--address-of", str(spam.pk), "--json")
     [address_ban] = Ban.objects.filter(kind="address")
     assert json.loads(out) == {

@@ -234,7 +234,8 @@ def erase(email: str, *, by=None) -> int:
 
 def ban(kind: str, value: str, *, by=None, reason: str = "", hashed: bool = False) -> Ban:
     """Refuse comments from an email (given plainly) or an address (as the hash a comment
-    holds: addresses are never stored)."""
+    holds: addresses are never stored). Banned again, it keeps who banned it and when, and its
+    reason unless a new one is given."""
     require_moderator(by)
     if kind not in Ban.Kind.values:
         raise ActionRefused(f"Unknown kind of ban {kind!r}: expected email or address.")
@@ -243,7 +244,10 @@ def ban(kind: str, value: str, *, by=None, reason: str = "", hashed: bool = Fals
     value_hash = value if hashed else email_hash(value)
     with transaction.atomic():
         banned, _created = Ban.objects.update_or_create(
-            kind=kind, value_hash=value_hash, defaults={"reason": reason, "created_by": by}
+            kind=kind,
+            value_hash=value_hash,
+            defaults={"reason": reason} if reason else {},
+            create_defaults={"reason": reason, "created_by": by},
         )
         _log([], Action.BANNED, by, f"{kind} {value_hash[:12]}: {reason}".strip())
     return banned
