@@ -543,9 +543,14 @@ def test_serve_refuses_a_port_or_worker_count_out_of_range_before_starting_anyth
     assert str(raised.value) == f"Error: argument {option}: {message}"
 
 
-def test_serve_help_explains_no_worker():
+def test_serve_help_explains_each_option_and_its_default(settings):
+    settings.PORT, settings.WEB_WORKERS = 8123, 3  # what the environment set
     help_text = serve.Command().create_parser("dateline", "serve").format_help()
-    assert "--no-worker serve pages only (workers run elsewhere)" in " ".join(help_text.split())
+    said = " ".join(help_text.split())
+    assert "--no-worker serve pages only (workers run elsewhere)" in said
+    assert "--host HOST the address to listen on (default 127.0.0.1;" in said
+    assert "--port PORT 1 to 65535 (default 8123:" in said
+    assert "--workers WORKERS web processes, at least 1 (default 3:" in said
 
 
 def test_dateline_test_help_says_where_its_arguments_go():

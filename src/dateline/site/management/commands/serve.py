@@ -50,9 +50,23 @@ class Command(BaseCommand):
     # calls in the test process (mutmut cannot see into the `dateline serve` that tests/ops runs).
 
     def add_arguments(self, parser):
-        parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--port", type=port_number, default=settings.PORT)
-        parser.add_argument("--workers", type=worker_count, default=settings.WEB_WORKERS)
+        parser.add_argument(
+            "--host",
+            default="127.0.0.1",
+            help="the address to listen on (default %(default)s; 0.0.0.0 for every interface)",
+        )
+        parser.add_argument(
+            "--port",
+            type=port_number,
+            default=settings.PORT,
+            help="1 to 65535 (default %(default)s: the PORT variable, else 8000)",
+        )
+        parser.add_argument(
+            "--workers",
+            type=worker_count,
+            default=settings.WEB_WORKERS,
+            help="web processes, at least 1 (default %(default)s: DATELINE_WEB_WORKERS, else 2)",
+        )
         parser.add_argument(
             "--no-worker", action="store_true", help="serve pages only (workers run elsewhere)"
         )
