@@ -42,8 +42,11 @@ class Subscriber(models.Model):
         editable=False,
         help_text="Its receiver failed: none of its deliveries is sent before then.",
     )
+    # A default in the database too: a process still running the code before this field (an
+    # upgrade under way, a migration test's older models) adds subscribers without it.
     webhook_failures = models.PositiveIntegerField(
         default=0,
+        db_default=0,
         editable=False,
         help_text="Its receiver's failures in a row: each pause is longer.",
     )
