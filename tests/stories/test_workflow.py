@@ -353,6 +353,20 @@ def test_a_correction_is_a_dated_note_and_a_new_version(newsroom):
     assert Story.objects.public().filter(pk=story.pk).exists()
 
 
+def test_an_embargoed_story_is_edited_not_corrected(newsroom):
+    """Readers have not seen it: a correction would be dated before the story came out."""
+    story = story_in(newsroom, Status.APPROVED)
+    actions.embargo_story(story, until=timezone.now() + SOON, by=newsroom["chief"])
+    assert story.status == Status.PUBLISHED  # out on the wire, not yet to readers
+    with pytest.raises(IllegalTransition, match=r"under embargo until .*Edit it instead"):
+        actions.correct_story(story, note="Wrong dam.", lead="The Karun dam.", by=newsroom["chief"])
+    assert not Correction.objects.filter(story=story).exists()
+    actions.edit_story(
+        story, base_version=story.version, lead="The Karun dam.", by=newsroom["chief"]
+    )
+    assert Story.objects.get(pk=story.pk).lead == "The Karun dam."
+
+
 def test_taking_up_incoming_copy_makes_it_yours(newsroom):
     wire = actions.create_story(edition=newsroom["en"], headline="Wire", lead="Copy.")
     assert wire.owner is None

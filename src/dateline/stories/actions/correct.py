@@ -2,6 +2,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from dateline.copy.characters import has_visible_character, one_line
 from dateline.stories.actions.changes import (
@@ -14,7 +15,7 @@ from dateline.stories.actions.versions import save_new_version
 from dateline.stories.content import clean_content
 from dateline.stories.models import Correction, Story, StoryChange, Tag
 from dateline.stories.revisions import CONTENT_FIELDS
-from dateline.stories.workflow import EditConflict, require
+from dateline.stories.workflow import EditConflict, IllegalTransition, require
 
 
 def correct_story(
@@ -36,6 +37,12 @@ def correct_story(
     with transaction.atomic():
         current = locked(story)
         require(by, StoryChange.Action.CORRECTED, current)
+        if current.is_embargoed:  # the note would be dated before readers first see the story
+            until = timezone.localtime(current.embargo_until).isoformat(timespec="seconds")
+            raise IllegalTransition(
+                f"Story {current.code} is under embargo until {until}: readers have not seen "
+                "it, so there is nothing to correct yet. Edit it instead."
+            )
         if base_version is not None and current.version != base_version:
             raise EditConflict(current, base_version)
         merged = {field: getattr(current, field) for field in CONTENT_FIELDS}
