@@ -383,6 +383,23 @@ def test_an_editor_restores_an_earlier_version_from_the_history(newsroom):
     assert story.version == 3
 
 
+def test_the_history_offers_no_restore_from_before_a_correction(newsroom):
+    story = story_in(newsroom, Status.PUBLISHED, lead="In April.")
+    chief = newsroom["chief"]
+    actions.correct_story(story, note="The month was wrong.", lead="In May.", by=chief)  # v2
+    actions.edit_story(story, base_version=2, lead="In May, they said.", by=chief)  # v3
+    editor = client_for(newsroom["editor"])
+    page = html(editor.get(f"/newsroom/stories/{story.pk}/history/"))
+    restore = page.select("form[action$='/restore/']")
+    assert [form.find("input", {"name": "version"})["value"] for form in restore] == ["2"]
+    rows = page.select("ol.versions li")
+    assert "Before the correction in v2: not restored" in rows[-1].get_text(" ", strip=True)
+    response = post(editor, f"/newsroom/stories/{story.pk}/restore/", {"version": "1"}, follow=True)
+    said = html(response).select_one(".messages").get_text(" ", strip=True)
+    assert "from before its correction in version 2" in said
+    assert Story.objects.get(pk=story.pk).lead == "In May, they said."
+
+
 def test_a_heartbeat_sent_before_leaving_does_not_bring_the_line_back(newsroom):
     """The screen's heartbeat and its leave may cross: a heartbeat from the page that left,
     arriving after the leave, is not a return; opening the story again (a new page) is."""

@@ -353,6 +353,20 @@ def test_a_correction_is_a_dated_note_and_a_new_version(newsroom):
     assert Story.objects.public().filter(pk=story.pk).exists()
 
 
+def test_a_version_from_before_a_correction_is_not_restored(newsroom):
+    story = story_in(newsroom, Status.PUBLISHED)
+    chief = newsroom["chief"]
+    actions.edit_story(story, base_version=1, lead="Edited lead.", by=chief)  # version 2
+    actions.correct_story(story, note="The month was wrong.", lead="In May.", by=chief)  # 3
+    actions.edit_story(story, base_version=3, lead="In May, they said.", by=chief)  # 4
+    for version in (1, 2):
+        with pytest.raises(IllegalTransition, match="from before its correction in version 3"):
+            actions.restore_revision(story, version=version, by=chief)
+    assert Story.objects.get(pk=story.pk).lead == "In May, they said."
+    actions.restore_revision(story, version=3, by=chief)  # the corrected text itself: fine
+    assert Story.objects.get(pk=story.pk).lead == "In May."
+
+
 def test_an_embargoed_story_is_edited_not_corrected(newsroom):
     """Readers have not seen it: a correction would be dated before the story came out."""
     story = story_in(newsroom, Status.APPROVED)

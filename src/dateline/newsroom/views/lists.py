@@ -9,7 +9,7 @@ are one GROUP BY.
 from collections import Counter
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -250,6 +250,8 @@ def history(request: HttpRequest, code: int) -> HttpResponse:
             "new": new,
             "differences": difference(old, new) if old.version != new.version else [],
             "can_restore": StoryChange.Action.RESTORED in offers,
+            # Versions from before a correction are not restored (`actions.restore`).
+            "last_corrected": story.corrections.aggregate(last=Max("version"))["last"] or 0,
             "zone": edition_zone(story.edition),
         },
     )
