@@ -1,6 +1,8 @@
 """The feed's rules, in one process: an item once it has been out on the wire, listed once at
 its newest change, pages that join up, and a kill that reaches a poller who had the story."""
 
+import json
+
 import pytest
 
 from dateline.stories.actions import (
@@ -130,6 +132,32 @@ def test_small_pages_join_up(editions, issued):
 )
 def test_bad_feed_queries_are_422(editions, issued, query):
     assert wire(issued.api_key).get("/api/v1/items", query).status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("post", "/api/v1/items", {"GET", "HEAD"}),
+        ("delete", "/api/v1/items/1", {"GET", "HEAD"}),
+        ("get", "/api/v1/incoming", {"POST"}),
+    ],
+)
+def test_a_method_an_api_address_does_not_take_is_refused_in_json(
+    editions, issued, method, path, allowed
+):
+    """A partner's client reads every error of the API the same way: `detail` in JSON."""
+    response = getattr(wire(issued.api_key), method)(path)
+    assert (response.status_code, response["Content-Type"]) == (405, "application/json")
+    assert set(response["Allow"].split(", ")) == allowed
+    detail = json.loads(response.content)["detail"]
+    assert detail == f"{method.upper()} is not allowed here (allowed: {response['Allow']})"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/item", "/api/v2/items", "/api/"])
+def test_an_address_that_is_none_of_the_apis_is_refused_in_json(editions, issued, path):
+    response = wire(issued.api_key).get(path)
+    assert (response.status_code, response["Content-Type"]) == (404, "application/json")
+    assert json.loads(response.content)["detail"].startswith(f"No such address in the API: {path}")
 
 
 def test_a_cursor_ahead_of_the_change_log_is_refused_naming_the_newest(editions, issued):

@@ -72,6 +72,7 @@ MIDDLEWARE = [
     # Outside the session and CSRF middleware, to see every cookie they set (decision 0032).
     "dateline.site.middleware.CacheHeadersMiddleware",
     "dateline.site.middleware.DatabaseDownMiddleware",
+    "dateline.wire.middleware.ApiRefusalsInJson",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
