@@ -170,6 +170,23 @@ def test_the_edit_screen_offers_only_the_moves_the_member_may_make(newsroom):
     assert page.find("textarea", {"name": "lead"}).has_attr("disabled")
 
 
+def test_each_buttons_note_is_labelled_with_its_button(newsroom):
+    """A screen reader listing the form's fields hears which note goes with which button."""
+    story = story_in(newsroom, Status.SUBMITTED)
+    page = html(client_for(newsroom["chief"]).get(f"/newsroom/stories/{story.pk}/"))
+    labels = {}
+    for form in page.select("form.move"):
+        note = form.find("textarea", {"name": lambda name: name and name.endswith("-note")})
+        note = note or form.find("input", {"name": lambda name: name and name.endswith("-note")})
+        if note is not None:
+            labels[form.find("button", type="submit").get_text(strip=True)] = page.find(
+                "label", {"for": note["id"]}
+            ).get_text(strip=True)
+    assert labels["Approve"] == "Approve: note (optional)"
+    assert labels["Publish now"] == "Publish now: note (optional)"
+    assert len(set(labels.values())) == len(labels) >= 4
+
+
 def test_a_schedule_is_read_on_the_editions_clock(newsroom):
     story = story_in(newsroom, Status.APPROVED)
     year = timezone.now().year + 2

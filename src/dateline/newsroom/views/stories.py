@@ -193,6 +193,8 @@ def _move_forms(story: Story, offers, bound: dict | None = None) -> list[dict]:
         button = move.button
         if offer.action == Action.TAKEN and story.owner is not None:
             button = f"Take over from {member_name(story.owner)}"  # not silently someone's
+        if "note" in form.fields:  # one label each, for whoever reaches it by its label alone
+            form.fields["note"].label = f"{button}: note (optional)"
         forms.append(
             {
                 "slug": move.slug,
