@@ -269,3 +269,39 @@ def test_print_leaves_out_navigation_comments_asides_and_shows_link_addresses(
     assert printed["linkAddress"] == '" (https://example.org)"'
     page.emulate_media(media="screen")
     assert page.locator(".share").is_visible()
+
+
+@pytest.fixture
+def english_in_persian(editions):
+    """An English story in the Persian edition, picked for a Persian story's Related News."""
+    from dateline.stories.actions import choose_related
+
+    _, fa = editions
+    english = make_story(
+        fa,
+        headline="Magma lowers copper price by three quarters of a cent to sixty six cents",
+        lead="Magma Copper Co said it is lowering its copper cathode price.",
+        language="en",
+    )
+    persian = make_story(fa, headline="بارش باران در تهران", lead="باران بارید.")
+    choose_related(persian, english.code, "pick")
+    return persian
+
+
+def test_text_in_the_other_script_keeps_its_own_line_height_and_alignment(
+    live_server, english_in_persian, browser
+):
+    """An English story in the Persian edition: its teaser is set as English is (not at the
+    Persian 1.9), and its headline in Related News wraps from the left, its own start."""
+    page = browser.new_page(viewport=PHONE)
+    page.goto(live_server.url + "/fa/")
+    teaser = page.locator("p.teaser[lang='en']").first
+    ratio = (
+        "p => parseFloat(getComputedStyle(p).lineHeight) / parseFloat(getComputedStyle(p).fontSize)"
+    )
+    assert teaser.evaluate(ratio) == pytest.approx(1.6)
+    page.goto(live_server.url + english_in_persian.get_absolute_url())
+    link = page.locator(".related li > a[lang='en']")
+    box, item = link.bounding_box(), page.locator(".related li").first.bounding_box()
+    assert box["x"] == pytest.approx(item["x"], abs=1)  # starts at the left: its own start
+    assert link.evaluate("a => getComputedStyle(a).display") == "block"
