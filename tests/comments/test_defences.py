@@ -184,6 +184,8 @@ def test_readers_report_once_per_address_and_moderators_see_it(client, open_stor
     report_url = f"/en/comments/{comment.pk}/report"
     form = page(client.get(report_url))
     assert "Reportable" in form.text and form.select_one("main button").text == "Report"
+    # Said what reporting is for, above its button.
+    assert form.select_one("form.confirm p").text.startswith("Report this comment if it is abusive")
     for _ in range(2):
         done = client.post(report_url, REMOTE_ADDR="10.1.1.1")
         assert "A moderator will look at this comment" in done.content.decode()

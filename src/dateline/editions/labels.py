@@ -80,6 +80,10 @@ MESSAGES: dict[str, str] = {
     "comments_closed": N_("Comments on this story are closed."),
     "form_errors": N_("Your comment was not sent:"),
     "report": N_("Report"),
+    "report_why": N_(
+        "Report this comment if it is abusive, spam or against the law: "
+        "a moderator will look at it."
+    ),
     "reported": N_("Thank you. A moderator will look at this comment."),
     "deleted_comment": N_("This comment was deleted."),
     "taken_down_comment": N_("This comment was removed by a moderator."),
