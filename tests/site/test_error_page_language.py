@@ -6,6 +6,7 @@ from django.http import Http404
 from django.templatetags.static import static
 
 from dateline.site.views import home, server_error
+from dateline.site.webfonts import webfont_stylesheet
 from tests.prefix import asked_under
 
 
@@ -54,7 +55,22 @@ def test_under_a_prefix_the_404_page_is_the_editions_it_points_into(client, edit
 
 def test_the_500_page_links_the_site_stylesheet(rf):
     soup = BeautifulSoup(server_error(rf.get("/en/news/1/x")).content, "html.parser")
-    assert soup.find("link", rel="stylesheet")["href"] == static("site/site.css")
+    assert [link["href"] for link in soup.find_all("link", rel="stylesheet")] == [
+        static("site/site.css")
+    ]
+
+
+@pytest.mark.parametrize("language", ["fa", "ar"])
+def test_the_500_page_in_arabic_script_links_its_web_font(rf, language):
+    """As every Persian and Arabic page does (when `make setup` installed the font)."""
+    webfont = webfont_stylesheet(language)
+    if webfont is None:
+        pytest.skip("Vazirmatn is not installed (make setup installs it with npm)")
+    soup = BeautifulSoup(server_error(rf.get(f"/{language}/news/1/x")).content, "html.parser")
+    assert [link["href"] for link in soup.find_all("link", rel="stylesheet")] == [
+        static("site/site.css"),
+        webfont,
+    ]
 
 
 @pytest.mark.django_db

@@ -1,6 +1,7 @@
 """The public pages. Each view: find the edition, run one query or two, render."""
 
 import datetime
+from collections.abc import Callable
 
 from django.db.models import Exists, OuterRef
 from django.http import (
@@ -35,6 +36,7 @@ from dateline.site.page_cache import also_shows, cached_page
 from dateline.site.pagination import page_from
 from dateline.site.templating import story_url
 from dateline.site.translations import default_version, public_versions
+from dateline.site.webfonts import webfont_stylesheet
 from dateline.stories.compiled import Compiled
 from dateline.stories.headlines import Headline
 from dateline.stories.models import Correction, Section, Status, Story, StoryChange, Tag
@@ -361,16 +363,17 @@ def server_error(request: HttpRequest) -> HttpResponse:
         "labels": labels_for(language),
         "language": language,
         "direction": direction_for(language),
-        "stylesheet": _stylesheet_or_none(),
+        "stylesheet": _url_or_none(lambda: static("site/site.css")),
+        "webfont": _url_or_none(lambda: webfont_stylesheet(language)),  # Vazirmatn for fa, ar
         "home": reverse("site:front", args=[segment]) if guessed else reverse("site:home"),
     }
     return TemplateResponse(request, "site/500.html", context, status=500).render()
 
 
-def _stylesheet_or_none() -> str | None:
-    """The stylesheet's URL, or None when even that fails (a deployment without collected
+def _url_or_none(url: Callable[[], str | None]) -> str | None:
+    """A stylesheet's URL, or None when even that fails (a deployment without collected
     static files has no manifest): an unstyled error page beats an empty response."""
     try:
-        return static("site/site.css")
+        return url()
     except Exception:  # whatever broke, the error page must still render
         return None
