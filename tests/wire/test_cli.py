@@ -168,6 +168,69 @@ def test_a_tag_no_story_has_carried_yet_is_made_when_asked_and_takes_the_stories
     assert sorted(names) == ["اوپک", "نفت"]
 
 
+def test_change_sets_what_is_given_and_leaves_the_rest(editions, settings):
+    """An operator narrows or widens a subscriber, moves its webhook, changes its rate; the
+    pull feed follows at once, and what is left out stays as it was."""
+    settings.WEBHOOK_ALLOW_PRIVATE = True
+    added = json.loads(subscribers("add", "Daily", "--rate", "100/m", "--json"))
+    make_story(editions[0], headline="Rail link opens", tags=("Rail",))
+    make_story(editions[1], headline="بارش باران", tags=("باران",))
+    client = wire(added["api_key"])
+    assert len(pull(client)["items"]) == 2
+    changed = json.loads(subscribers("change", str(added["id"]), "--editions", "fa", "--json"))
+    assert (changed["editions"], changed["rate_limit"], changed["tags"]) == (["fa"], "100/m", [])
+    assert [i["headlines"][0]["value"] for i in pull(client)["items"]] == ["بارش باران"]
+    subscribers(
+        "change", str(added["id"]), "--all-editions", "--tags", "rail", "--webhook",
+        "http://127.0.0.1:9/hook", "--inbound",
+    )  # fmt: skip
+    listed = json.loads(subscribers("list", "--json"))
+    assert (listed["editions"], listed["tags"], listed["webhook"], listed["inbound"]) == (
+        [],
+        ["rail"],
+        "http://127.0.0.1:9/hook",
+        True,
+    )
+    assert [i["headlines"][0]["value"] for i in pull(client)["items"]] == ["Rail link opens"]
+    line = subscribers("change", str(added["id"]), "--all-tags", "--webhook", "", "--no-inbound")
+    assert line == f"{added['id']}\tactive\tall\tDaily\n"
+    subscriber = Subscriber.objects.get(pk=added["id"])
+    assert (subscriber.webhook_url, subscriber.inbound, subscriber.rate_limit) == (
+        "",
+        False,
+        "100/m",
+    )
+    assert list(subscriber.tags.all()) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "reason"),
+    [
+        (["--editions", "xx"], "xx"),
+        (["--editions", ","], "names no edition"),
+        (["--tags", "no-such-tag"], "--new-tags makes it"),
+        (["--rate", "lots"], "lots"),
+        (["--webhook", "ftp://example.org/x"], "http"),
+        (["--editions", "fa", "--rate", "lots"], "lots"),  # one bad: nothing changes
+    ],
+)
+def test_change_refuses_what_add_refuses_and_changes_nothing(editions, args, reason):
+    added = add_subscriber("Daily", editions=["en"], rate_limit="100/m")
+    assert reason in refused("change", str(added.subscriber.pk), *args)
+    subscriber = Subscriber.objects.get(pk=added.subscriber.pk)
+    assert [e.code for e in subscriber.editions.all()] == ["en"]
+    assert subscriber.rate_limit == "100/m"
+
+
+def test_a_revoked_subscriber_is_not_changed(editions):
+    from dateline.wire.subscribers import revoke
+
+    added = add_subscriber("Gone")
+    revoke(added.subscriber)
+    assert "is revoked" in refused("change", str(added.subscriber.pk), "--editions", "en")
+    assert "no such subscriber" in refused("change", "999999", "--editions", "en").lower()
+
+
 def test_a_refusal_exits_1_in_a_real_process(tmp_path):
     env = dateline_env(tmp_path / "var")
     assert run_dateline("migrate", "-v0", env=env).returncode == 0

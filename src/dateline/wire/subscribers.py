@@ -112,11 +112,7 @@ def add_subscriber(
     if (shown := printable_name(name)) != name:  # a terminal's escapes, a bidi override…
         raise Refused(f"a subscriber's name cannot hold control or bidi characters: {shown}")
     chosen = _editions(editions)
-    tagged, unknown = _tags(tags)
-    if unknown and not new_tags:
-        raise UnknownTags(unknown)
-    if nameless := [given for given in unknown if not tag_slug(given)]:
-        raise Refused(f"no tag can be named {', '.join(nameless)[:200]}: no letter or digit")
+    tagged, unknown = _chosen_tags(tags, new_tags)
     webhook_url = check_webhook(webhook_url)
     api_key, prefix = keys.new_api_key()
     secret = keys.new_webhook_secret()
@@ -134,6 +130,54 @@ def add_subscriber(
         subscriber.sections.set(sections)
         subscriber.tags.set([*tagged, *tags_for(("keyword", name) for name in unknown)])
     return Issued(subscriber, api_key, secret)
+
+
+def _chosen_tags(slugs: Iterable[str], new_tags: bool) -> tuple[list[Tag], list[str]]:
+    """The tags named that exist, and the names of those to make (with `new_tags`; without,
+    `UnknownTags` refuses them)."""
+    tagged, unknown = _tags(slugs)
+    if unknown and not new_tags:
+        raise UnknownTags(unknown)
+    if nameless := [given for given in unknown if not tag_slug(given)]:
+        raise Refused(f"no tag can be named {', '.join(nameless)[:200]}: no letter or digit")
+    return tagged, unknown
+
+
+def change_subscriber(
+    subscriber: Subscriber,
+    *,
+    editions: Iterable[str] | None = None,
+    tags: Iterable[str] | None = None,
+    new_tags: bool = False,
+    webhook_url: str | None = None,
+    rate_limit: str | None = None,
+    inbound: bool | None = None,
+) -> Subscriber:
+    """Change what is given, leave the rest (None) as it is; no editions or no tags (empty)
+    take every one. Checked as `add_subscriber` checks them, all before anything is written.
+    A pull subscriber narrowing its filters stops getting the later changes of stories it
+    had before (decision 0052); webhooks still send their kills and withdrawals."""
+    if subscriber.revoked_at is not None:
+        raise Refused(f"subscriber {subscriber.pk} is revoked; add a new one instead")
+    chosen = _editions(editions) if editions is not None else None
+    tagged, unknown = _chosen_tags(tags, new_tags) if tags is not None else (None, [])
+    changed = {}
+    if webhook_url is not None:
+        changed["webhook_url"] = check_webhook(webhook_url)
+    if rate_limit is not None:
+        changed["rate_limit"] = check_rate(rate_limit)
+    if inbound is not None:
+        changed["inbound"] = inbound
+    with transaction.atomic():
+        for field, value in changed.items():
+            setattr(subscriber, field, value)
+        if changed:
+            subscriber.save(update_fields=list(changed))
+        if chosen is not None:
+            subscriber.editions.set(chosen)
+        if tagged is not None:
+            subscriber.tags.set([*tagged, *tags_for(("keyword", name) for name in unknown)])
+    return subscriber
 
 
 def revoke(subscriber: Subscriber) -> Subscriber:

@@ -1,6 +1,6 @@
-"""`dateline subscribers add|list|revoke|rotate|deliveries|redeliver`: the wire's subscribers
-for operators. A new key (and a new subscriber's webhook signing secret) is printed once and
-never again."""
+"""`dateline subscribers add|change|list|revoke|rotate|deliveries|redeliver`: the wire's
+subscribers for operators. A new key (and a new subscriber's webhook signing secret) is printed
+once and never again."""
 
 import argparse
 import json
@@ -18,8 +18,8 @@ MAX_DELIVERIES_LISTED = 1_000_000
 
 class Command(BaseCommand):
     help = (
-        "Add, list, revoke and rotate the keys of the wire's subscribers; list their webhook "
-        "deliveries and send dead letters again."
+        "Add, change and list the wire's subscribers, revoke and rotate their keys; list their "
+        "webhook deliveries and send dead letters again."
     )
 
     def add_arguments(self, parser):
@@ -40,6 +40,23 @@ class Command(BaseCommand):
             "--inbound", action="store_true", help="the key may send partner copy in too"
         )
         add.add_argument("--json", dest="as_json", action="store_true")
+        change = commands.add_parser(
+            "change", help="change a subscriber's filters, webhook, rate or inbound access"
+        )
+        change.add_argument("id", type=int)
+        editions = change.add_mutually_exclusive_group()
+        editions.add_argument("--editions", default=None, metavar="CODES", help="e.g. en,fa")
+        editions.add_argument("--all-editions", action="store_true", help="no edition filter")
+        tags = change.add_mutually_exclusive_group()
+        tags.add_argument("--tags", default=None, metavar="SLUGS", help="e.g. oil,water")
+        tags.add_argument("--all-tags", action="store_true", help="no tag filter")
+        change.add_argument("--new-tags", action="store_true", help="as for add")
+        change.add_argument("--webhook", default=None, metavar="URL", help='"" for none')
+        change.add_argument("--rate", default=None, help="requests per key, e.g. 600/m")
+        change.add_argument(
+            "--inbound", action=argparse.BooleanOptionalAction, default=None, help="as for add"
+        )
+        change.add_argument("--json", dest="as_json", action="store_true")
         listing = commands.add_parser("list", help="every subscriber; never a key")
         listing.add_argument("--json", dest="as_json", action="store_true", help="one per line")
         for name, what in (("revoke", "its key stops working"), ("rotate", "a new key")):
@@ -94,16 +111,32 @@ class Command(BaseCommand):
         self.stdout.write(f"API key (shown once): {issued.api_key}")
         self.stdout.write(f"webhook signing secret (shown once): {issued.webhook_secret}")
 
+    def do_change(self, *, id, editions, all_editions, tags, all_tags, as_json, **options):
+        try:
+            subscriber = subscribers.change_subscriber(
+                find(id),
+                editions=[] if all_editions else _given(editions, "--editions", "edition"),
+                tags=[] if all_tags else _given(tags, "--tags", "tag", split=tag_names),
+                new_tags=options["new_tags"],
+                webhook_url=options["webhook"],
+                rate_limit=options["rate"],
+                inbound=options["inbound"],
+            )
+        except subscribers.UnknownTags as unknown:
+            raise CommandError(f"{unknown}; --new-tags makes it, for the stories to come") from None
+        self._list_line(summary(subscriber), as_json=as_json)
+
     def do_list(self, *, as_json, **options):
         for subscriber in Subscriber.objects.prefetch_related("editions"):
-            line = summary(subscriber)
-            if as_json:
-                self._json(line)
-            else:
-                state = "revoked" if line["revoked_at"] else "active"
-                editions = ",".join(line["editions"]) or "all"
-                name = printable_name(line["name"])  # as stored before names were checked
-                self.stdout.write(f"{line['id']}\t{state}\t{editions}\t{name}")
+            self._list_line(summary(subscriber), as_json=as_json)
+
+    def _list_line(self, line: dict, *, as_json: bool) -> None:
+        if as_json:
+            return self._json(line)
+        state = "revoked" if line["revoked_at"] else "active"
+        editions = ",".join(line["editions"]) or "all"
+        name = printable_name(line["name"])  # as stored before names were checked
+        self.stdout.write(f"{line['id']}\t{state}\t{editions}\t{name}")
 
     def do_revoke(self, *, id, as_json, **options):
         subscriber = subscribers.revoke(find(id))
@@ -204,6 +237,11 @@ def deliveries_limit(text: str) -> int:
             f"{text!r}: expected a whole number from 1 to {MAX_DELIVERIES_LISTED:,}"
         )
     return number
+
+
+def _given(value: str | None, option: str, what: str, split=lambda text: text.split(",")):
+    """As `_named`, None when the option was left out (left as it is)."""
+    return None if value is None else _named(value, option, what, split)
 
 
 def _named(
