@@ -5,6 +5,7 @@ import datetime
 import zoneinfo
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from dateline.stories import actions
@@ -229,6 +230,21 @@ def test_a_refused_button_is_named_at_the_top_of_the_page(newsroom):
     assert "has passed: choose a later time" in link.parent.get_text()
     page = html(client_for(newsroom["editor"]).get(f"/newsroom/stories/{approved.pk}/"))
     assert not page.select("#move-problems")
+
+
+def test_a_buttons_address_opened_again_leads_to_the_story(newsroom):
+    """A refused button leaves its POST address in the address bar; opened again (Enter in
+    the address bar, a bookmark) it is the story's page, not a blank 405."""
+    story = story_in(newsroom, Status.SUBMITTED)
+    chief = client_for(newsroom["chief"])
+    response = post(chief, f"/newsroom/stories/{story.pk}/schedule/", {"schedule-at": ""})
+    assert response.status_code == 200  # refused, shown on the edit page at that address
+    for method in ("get", "head"):
+        again = getattr(chief, method)(f"/newsroom/stories/{story.pk}/schedule/")
+        assert (again.status_code, again["Location"]) == (302, f"/newsroom/stories/{story.pk}/")
+    assert chief.get(f"/newsroom/stories/{story.pk}/no-such-move/").status_code == 403
+    signed_out = Client().get(f"/newsroom/stories/{story.pk}/schedule/")
+    assert signed_out.status_code == 302 and "/login/" in signed_out["Location"]
 
 
 def test_a_correction_note_saved_with_save_is_not_dropped(newsroom):

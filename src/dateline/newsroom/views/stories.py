@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from dateline.copy import CopyError, parse_text
 from dateline.copy.characters import has_visible_character
@@ -477,13 +477,16 @@ def _conflict_page(
 # --- the workflow buttons ----------------------------------------------------------------------
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @member_required
 def move(request: HttpRequest, code: int, slug: str) -> HttpResponse:
     action = MOVE_BY_SLUG.get(slug)
     story = story_for(request, code)
     if action is None:
         return forbidden(request, f"There is no change called '{slug}'.")
+    if request.method != "POST":
+        # The address a refused button left in the address bar, opened again: the story.
+        return redirect("newsroom:edit", code=story.pk)
     step = MOVES[action]
     form = step.form(request.POST, prefix=step.slug)
     if not parse_in_zone(form, story.edition):
