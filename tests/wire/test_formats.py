@@ -275,6 +275,7 @@ def test_head_answers_as_get_does_without_a_body(stories, issued):
         ("application/json;q=0.5, application/vnd.iptc.g2.newsitem+xml", True),
         ("*/*", False),
         ("", False),
+        (" , ,,", False),  # nothing but commas: no preference, not a refusal of both
         # A type refused by q=0 stays refused though a wider range takes the rest.
         ("application/json;q=0, */*", True),
         ("application/*;q=0.2, application/vnd.iptc.g2.newsitem+xml;q=0.1", False),

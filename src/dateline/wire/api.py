@@ -251,10 +251,11 @@ def _preferred(request: HttpRequest, offered: list[str]) -> str | None:
     refuses them all. A type counts at the quality of the most specific range that matches it
     (RFC 9110, 12.5.1): in "application/json;q=0, */*" JSON is refused and NewsML-G2 is not
     (Django's `get_preferred_type` leaves q=0 ranges out, so */* took JSON back in)."""
-    header = request.headers.get("Accept", "").strip()
-    if not header:
+    ranges = [
+        MediaType(token) for token in request.headers.get("Accept", "").split(",") if token.strip()
+    ]
+    if not ranges:  # none, or only commas and spaces: no preference (RFC 9110, 12.5.1)
         return offered[0]
-    ranges = [MediaType(token) for token in header.split(",") if token.strip()]
     best, best_quality = None, 0.0
     for media_type in offered:
         matching = [r for r in ranges if r.match(media_type)]
