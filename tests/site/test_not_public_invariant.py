@@ -336,7 +336,8 @@ MODEL: dict[str, frozenset[str]] = {
     "scheduled": frozenset({"publish", "schedule", "embargo", "unpublish"}),
     "unpublished": frozenset({"publish", "schedule", "embargo"}),
     "published": frozenset({"unpublish", "correct"}),
-    "embargoed": frozenset({"embargo", "unpublish", "correct"}),
+    # Not corrected while the embargo holds: readers have not seen it (it is edited instead).
+    "embargoed": frozenset({"embargo", "unpublish"}),
     "killed": frozenset(),
 }
 TIMED = {"schedule", "embargo"}
@@ -355,11 +356,14 @@ class Model:
     # the story reaches readers no sooner, so the walk's steps (its clock stands still) may
     # not publish it, and a new time must be at or after this one (decision 0014's addendum).
     held: datetime.datetime | None = None
+    # Corrected once: version 1, which the walk's restore brings back, is from before it.
+    corrected: bool = False
 
     def legal(self) -> list[str]:
         if self.state == "killed":
             return []
-        extra = ["edit", "kill"] + (["restore"] if self.version > 1 else [])
+        restorable = self.version > 1 and not self.corrected
+        extra = ["edit", "kill"] + (["restore"] if restorable else [])
         held_back = {"publish"} if self.held is not None else set()
         return sorted((MODEL[self.state] - held_back) | set(extra))
 
@@ -367,7 +371,8 @@ class Model:
         """The model after `action` at `now`; `at` is a schedule's or an embargo's time."""
         assert action in self.legal(), (self, action)
         if action in ("edit", "correct", "restore"):
-            return replace(self, version=self.version + 1)
+            corrected = self.corrected or action == "correct"
+            return replace(self, version=self.version + 1, corrected=corrected)
         if action == "kill":
             return replace(self, state="killed", at=None, seen_when_killed=self.visible(now))
         state = {
@@ -680,11 +685,11 @@ def test_no_public_url_shows_a_story_readers_may_not_see(
     )
     # an embargoed story unpublished, keeping its embargo, then scheduled after it;
     @example(Scenario((spec("embargoed"),), (Act(0, "unpublish"), Probe(), Act(0, "schedule", 2))))
-    # a schedule and an embargo falling due at one moment, a corrected embargoed story.
+    # a schedule and an embargo falling due at one moment, an edited embargoed story.
     @example(
         Scenario(
             (spec("scheduled", "fa"), spec("embargoed", section="world"), spec("embargoed")),
-            (Act(2, "correct"), Act(2, "embargo", 1)),
+            (Act(2, "edit"), Act(2, "embargo", 1)),
         )
     )
     def property_holds(scenario: Scenario) -> None:
