@@ -79,31 +79,24 @@ def _whole_number(value: str, *, least: int) -> int | None:
     return int(value)
 
 
-def comment_id(value: str) -> int:
-    number = _whole_number(value, least=1)
-    if number is None:
-        raise argparse.ArgumentTypeError(
-            f"{one_line(value)!r} is not a comment id (a whole number from 1 to {LARGEST})"
-        )
-    return number
+def _positive_number(what: str):
+    """An argparse type taking a whole number from 1 to LARGEST, refusing anything else as not
+    `what` ("a comment id")."""
+
+    def parse(value: str) -> int:
+        number = _whole_number(value, least=1)
+        if number is None:
+            raise argparse.ArgumentTypeError(
+                f"{one_line(value)!r} is not {what} (a whole number from 1 to {LARGEST})"
+            )
+        return number
+
+    return parse
 
 
-def ban_id(value: str) -> int:
-    number = _whole_number(value, least=1)
-    if number is None:
-        raise argparse.ArgumentTypeError(
-            f"{one_line(value)!r} is not a ban id (a whole number from 1 to {LARGEST})"
-        )
-    return number
-
-
-def story_code(value: str) -> int:
-    number = _whole_number(value, least=1)
-    if number is None:
-        raise argparse.ArgumentTypeError(
-            f"{one_line(value)!r} is not a story code (a whole number from 1 to {LARGEST})"
-        )
-    return number
+comment_id = _positive_number("a comment id")
+ban_id = _positive_number("a ban id")
+story_code = _positive_number("a story code")
 
 
 def row_limit(value: str) -> int:
