@@ -136,3 +136,23 @@ def test_a_tag_written_with_and_without_its_hamza_is_one_page(client, editions):
     assert headlines(client.get("/fa/tag/أمریکا/")) == both
     response = client.get("/fa/tag/أمريكا/")  # the Arabic yeh and kaf: moved to the Persian
     assert (response.status_code, response["Location"]) == (301, f"/fa/tag/{quoted('أمریکا')}/")
+
+
+def test_an_address_from_before_a_zwnj_separated_a_tags_words_moves_to_its_new_one(
+    client, editions
+):
+    """Migration stories/0019 gave such tags new slugs; pages kept, links and feeds readers
+    subscribed to still name the old ones."""
+    _, fa = editions
+    make_story(fa, headline="قطار تهران–مشهد", tags=("راه\u200cآهن",))
+    new = quoted("راه-آهن")
+    for asked, moved in [
+        ("/fa/tag/راهآهن/", f"/fa/tag/{new}/"),
+        ("/fa/tag/راهآهن/?page=1", f"/fa/tag/{new}/?page=1"),
+        ("/fa/tag/راهآهن/feed.atom", f"/fa/tag/{new}/feed.atom"),
+    ]:
+        response = client.get(asked)
+        assert (response.status_code, response["Location"]) == (301, moved)
+    assert headlines(client.get("/fa/tag/راه-آهن/")) == {"قطار تهران–مشهد"}
+    assert client.get("/en/tag/راهآهن/").status_code == 404  # not a tag of that edition
+    assert client.get("/fa/tag/راهاهن-x/").status_code == 404

@@ -185,3 +185,24 @@ def test_tags_one_without_arabic_marks_or_abbreviation_periods_are_merged(capsys
     assert "3 tags merged" in capsys.readouterr().out
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)  # the schema editor runs outside a transaction
+def test_tags_named_with_a_zwnj_get_slugs_that_separate_its_words():
+    """Migration stories/0019; a new slug another tag has is numbered; the rest untouched."""
+    old = migrate([("stories", "0018_body_links_without_ugc")]).get_model
+    Tag = old("stories", "Tag")
+    rail = Tag.objects.create(slug="راهآهن", name="راه\u200cآهن", key="راهاهن")
+    spaced = Tag.objects.create(slug="برقی-کردن", name="برقی کردن", key="برقی-کردن")
+    joined = Tag.objects.create(slug="برقیکردن", name="برقی\u200cکردن", key="برقیکردن")
+    oil = Tag.objects.create(slug="oil", name="Oil", key="oil")
+    new = migrate([("stories", "0019_tag_slugs_split_at_zwnj")]).get_model
+    slugs = dict(new("stories", "Tag").objects.values_list("pk", "slug"))
+    assert slugs == {
+        rail.pk: "راه-آهن",
+        spaced.pk: "برقی-کردن",
+        joined.pk: "برقی-کردن-2",
+        oil.pk: "oil",
+    }
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())

@@ -212,6 +212,19 @@ def test_a_slug_made_for_a_tag_comes_back_unchanged(text):
     assert not set(slug) & set("يىكةەۀٱـ")
 
 
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("راه\u200cآهن", "راه-آهن"),
+        ("برقی\u200cکردن خودروها", "برقی-کردن-خودروها"),
+        ("\u200cنفت\u200c", "نفت"),
+    ],
+)
+def test_a_zero_width_non_joiner_separates_words_in_a_tags_slug(name, slug):
+    """As in a story's slug: dropped, it joined the word's parts into a misspelling (راهآهن)."""
+    assert tag_slug(name) == slug
+
+
 @pytest.mark.django_db
 def test_names_told_apart_by_punctuation_their_slug_drops_are_two_tags(django_assert_num_queries):
     """Both slugs of "C#" and "C++" are "c": the one met second is its own tag, at a slug of

@@ -32,6 +32,7 @@ from dateline.site.templating import dateline_html, dateline_of, page_url, story
 from dateline.site.views import (
     addressed_tag_slug,
     edition_chrome,
+    moved_tag,
     moved_to,
     section_spelled_otherwise,
     shows_tag,
@@ -433,4 +434,7 @@ def tag_feed(request: HttpRequest, edition: str, slug: str, format: str) -> Http
             raise Http404("No such tag")
         return moved_to(request, reverse("site:tag-feed", args=[edition, canonical, format]))
     scopes = [tag_scope(edition, slug)]
-    return serve(request, format, tag_channel, scopes, edition=edition, slug=slug)
+    try:
+        return serve(request, format, tag_channel, scopes, edition=edition, slug=slug)
+    except Http404:
+        return moved_tag(request, edition, slug, "site:tag-feed", format)

@@ -41,7 +41,7 @@ from dateline.stories.compiled import Compiled
 from dateline.stories.headlines import Headline
 from dateline.stories.models import Correction, Section, Status, Story, StoryChange, Tag
 from dateline.stories.querysets import is_frequent_tag
-from dateline.stories.tagging import tag_slug
+from dateline.stories.tagging import tag_key, tag_slug
 
 FRONT_LATEST = 10
 FRONT_PER_SECTION = 4
@@ -190,6 +190,17 @@ def shows_tag(edition: str, slug: str) -> bool:
     return bool(slug) and public.filter(tags__slug=slug).exists()
 
 
+def moved_tag(request: HttpRequest, edition: str, slug: str, view: str, *args) -> HttpResponse:
+    """The answer to an address naming no tag by its slug: a move to the tag it named before
+    its slug changed, found by key (a ZWNJ joined word parts in slugs before migration
+    stories 0019: "راهآهن" is now راه-آهن), when the edition shows it; else a 404."""
+    key = tag_key(slug)
+    moved = Tag.objects.filter(key=key).exclude(slug=slug).first() if key else None
+    if moved is None or not shows_tag(edition, moved.slug):
+        raise Http404("No such tag")
+    return moved_to(request, reverse(view, args=[edition, moved.slug, *args]))
+
+
 @reads_only
 def tag(request: HttpRequest, edition: str, slug: str) -> HttpResponse:
     if (canonical := addressed_tag_slug(slug)) != slug:
@@ -199,7 +210,10 @@ def tag(request: HttpRequest, edition: str, slug: str) -> HttpResponse:
         if not shows_tag(edition, canonical):
             raise Http404("No such tag")
         return moved_to(request, reverse("site:tag", args=[edition, canonical]))
-    return _tag_page(request, edition=edition, slug=slug)
+    try:
+        return _tag_page(request, edition=edition, slug=slug)
+    except Http404:
+        return moved_tag(request, edition, slug, "site:tag")
 
 
 @cached_page(scopes=lambda edition, slug: [tag_scope(edition, slug)])

@@ -6,6 +6,7 @@ from django.utils.text import slugify
 
 from dateline.copy.characters import one_line
 from dateline.copy.letters import ascii_digits, persian_letters
+from dateline.stories.content import ZWNJ
 from dateline.stories.models import Tag, Vocabulary
 
 MAX_TAG_LENGTH = 120
@@ -76,10 +77,12 @@ def tag_slug(text: str) -> str:
     """The slug of a tag's address, from its name or from a slug given from outside (an
     address, a filter): "Caspian Sea" and "caspian-sea" are "caspian-sea", and the Arabic
     letters Persian writes otherwise are written the Persian way as search writes them
-    (`dateline.copy.letters`), so "اوپك" and "اوپک" are "اوپک". Empty when nothing of `text`
-    can be in a slug.
+    (`dateline.copy.letters`), so "اوپك" and "اوپک" are "اوپک". A zero-width non-joiner
+    separates words as a space does ("راه‌آهن" is راه-آهن, not the misspelt راهآهن), as in a
+    story's slug. Empty when nothing of `text` can be in a slug.
     A slug made here comes out of it unchanged."""
-    return slugify(_folded(text), allow_unicode=True)[:MAX_TAG_LENGTH].strip("-")
+    spaced = _folded(text).replace(ZWNJ, " ")
+    return slugify(spaced, allow_unicode=True)[:MAX_TAG_LENGTH].strip("-")
 
 
 def tag_key(name: str) -> str:
@@ -102,7 +105,7 @@ def tag_key(name: str) -> str:
     return re.sub(r"[-\s]+", "-", unabbreviated)[:MAX_TAG_LENGTH].strip("-")
 
 
-def _numbered(slug: str, number: int) -> str:
+def numbered_slug(slug: str, number: int) -> str:
     """`slug` the first time, then numbered ("c-2", "c-3"…), cut to leave room for it."""
     if number == 1:
         return slug
@@ -136,7 +139,7 @@ def tags_for(labels: Iterable[tuple[str, str]], known: dict[str, Tag] | None = N
         # and a tag not created because another tag has its slug tries the next number.
         Tag.objects.bulk_create(
             [
-                Tag(key=key, slug=_numbered(tag_slug(name), number), name=name, vocabulary=v)
+                Tag(key=key, slug=numbered_slug(tag_slug(name), number), name=name, vocabulary=v)
                 for key, (v, name) in missing.items()
             ],
             ignore_conflicts=True,
