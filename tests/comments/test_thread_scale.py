@@ -195,6 +195,8 @@ def test_the_pages_of_threads_link_to_each_other(client, big_story):
     longer = on_page_two.select_one(f"#c{top[ROOTS_PER_PAGE + 5].pk}")
     assert longer.select_one(":scope > p.more-replies a") is not None
     assert client.get(url + "?cpage=4").status_code == 404
+    moved = client.get(url + "?cpage=۲&order=newest")  # typed in Persian digits
+    assert (moved.status_code, moved["Location"]) == (301, f"{url}?cpage=2&order=newest")
 
 
 @pytest.mark.parametrize(

@@ -24,8 +24,10 @@ HUGE = [
     "9" * 5000,  # more digits than int() converts
 ]
 # int() takes all of these; the site links to none of them.
-MALFORMED = ["0", "-1", "abc", "", "+2", " 2", "2 ", "02", "2_0", "1.0", "1e3", "2\n"]
-MALFORMED += ["٢", "۲", "²", "２"]  # Arabic-Indic, Persian, superscript, full-width
+MALFORMED = ["0", "-1", "abc", "", "+2", " 2", "2 ", "2_0", "1.0", "1e3", "2\n"]
+MALFORMED += ["²", "2\u200c", "۲-"]  # superscript; a ZWNJ, a dash after a Persian digit
+# The second page, written in digits the site does not write: moved to "?page=2".
+WRITTEN_OTHERWISE = ["02", "٢", "۲", "０２", "۰۲"]  # Arabic-Indic, Persian, full-width
 
 
 @pytest.fixture
@@ -83,7 +85,20 @@ def test_a_malformed_page_number_is_not_found(client, two_full_pages):
     assert found == dict.fromkeys(MALFORMED, 404)
 
 
-@pytest.mark.parametrize("number", MALFORMED)
+@pytest.mark.parametrize("path", ["/en/", "/en/section/world/", "/en/tag/water/"])
+def test_a_page_number_written_otherwise_moves_to_the_page(client, two_full_pages, path):
+    """A Persian reader may type "۲": not a 404, and not a second address of page 2."""
+    second = client.get(path, {"page": "2"}).content
+    for number in WRITTEN_OTHERWISE:
+        response = client.get(f"{path}?page={number}&utm_source=%D8%A7")
+        moved = f"{path}?page=2&utm_source=%D8%A7"
+        assert (response.status_code, response["Location"]) == (301, moved), number
+        assert client.get(moved).content == second
+    assert client.get(path, {"page": "۹۹"})["Location"] == f"{path}?page=99"
+    assert client.get(path, {"page": "۰"}).status_code == 404  # no page 0 in any digits
+
+
+@pytest.mark.parametrize("number", MALFORMED + WRITTEN_OTHERWISE)
 def test_a_malformed_page_number_costs_no_query(number, django_assert_num_queries):
     with django_assert_num_queries(0), pytest.raises(Http404):
         page_of(Story.objects.all(), number)

@@ -209,11 +209,15 @@ def test_results_are_paged_and_links_keep_the_search(client, editions, committed
     assert not past.select("nav.pagination")
     # Nothing a reader can put in ?page= is an error: not a page number is the first page, a
     # number past the deepest page served is past the end (and asks the index nothing).
-    for typo in ("0", "-1", "x", "1e3", "٢", ""):
+    for typo in ("0", "-1", "x", "1e3", "²", "۰", ""):
         answered = client.get(f"/en/search?q=tin&section=world&page={typo}")
         assert answered.status_code == 200, typo
         shown = [a.get_text() for a in page(answered).select(".search-results h2 a")]
         assert shown == ["Tin market 0", "Tin market 1"], typo
+    for second in ("٢", "۲", "02"):  # Arabic-Indic, Persian digits: the page they write
+        answered = page(client.get(f"/en/search?q=tin&section=world&page={second}"))
+        shown = [a.get_text() for a in answered.select(".search-results h2 a")]
+        assert shown == ["Tin market 2", "Tin market 3"], second
     for deep in ("99999", "999999999", "9" * 20, "9" * 5000):
         answered = page(client.get(f"/en/search?q=tin&page={deep}"))
         assert (

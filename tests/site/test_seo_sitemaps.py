@@ -274,6 +274,14 @@ def test_large_sitemaps_are_split_into_pages_the_index_lists(client, editions, m
         assert sorted(listed) == sorted(absolute(s) for s in stories)
         assert client.get(f"/sitemaps/{kind}.xml?p=4").status_code == 404
         assert client.get(f"/sitemaps/{kind}.xml?p=x").status_code == 404
+        # Django's paginator reads these as pages 2 and 1: no second address of a page.
+        for written, number in (("02", 2), ("۲", 2), ("٠١", 1)):
+            moved = client.get(f"/sitemaps/{kind}.xml?p={written}")
+            assert (moved.status_code, moved["Location"]) == (
+                301,
+                f"/sitemaps/{kind}.xml?p={number}",
+            )
+        assert client.get(f"/sitemaps/{kind}.xml?p=۴").status_code == 404  # past the last
 
 
 def test_an_edition_with_nothing_to_list_is_left_out_of_the_index(client, editions):

@@ -48,6 +48,8 @@ def test_the_tag_page_lists_the_stories_tagged_in_either_spelling(client, opec):
         (f"/fa/tag/{ARABIC}/feed.atom", f"/fa/tag/{quoted(PERSIAN)}/feed.atom"),
         ("/fa/tag/اوپـــک/feed.json", f"/fa/tag/{quoted(PERSIAN)}/feed.json"),  # tatweel
         (f"/fa/tag/\u202e{ARABIC}/", f"/fa/tag/{quoted(PERSIAN)}/"),  # a bidi override
+        # A query sent in UTF-8 unescaped (WSGI gives its bytes as Latin-1): escaped as UTF-8.
+        (f"/fa/tag/{ARABIC}/?utm_term=نفت", f"/fa/tag/{quoted(PERSIAN)}/?utm_term={quoted('نفت')}"),
     ],
 )
 def test_another_spelling_moves_to_the_tags_own_address(client, opec, asked, canonical):

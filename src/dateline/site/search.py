@@ -32,7 +32,7 @@ from dateline.discovery.text import normalise
 from dateline.editions.models import Calendar, Edition
 from dateline.site.chrome import EditionChrome
 from dateline.site.formatting import format_numeric_date
-from dateline.site.pagination import PAGE_NUMBER, Page, max_page
+from dateline.site.pagination import Page, max_page, written_number
 from dateline.site.views import edition_chrome, render_page, section_spelled_otherwise
 from dateline.stories.models import Section, Story, Tag
 from dateline.stories.tagging import tag_slug
@@ -113,13 +113,14 @@ def search_page(request: HttpRequest, edition: str) -> HttpResponse:
 def _page_asked(raw: str | None) -> int:
     """The page of results asked for. A reader's search is no list the site links to page by
     page, so nothing in `?page=` is an error: what is not a page number (0, -1, "abc") is the
-    first page, and a number past the deepest page served is answered as past the end."""
+    first page, and a number past the deepest page served is answered as past the end. A
+    number in Persian or Arabic-Indic digits is that page ("۲" is 2)."""
     past_every_page = max_page(SEARCH_PER_PAGE) + 1
-    if raw is not None and raw.isascii() and raw.isdigit() and len(raw.lstrip("0")) > 9:
-        return past_every_page  # too long for PAGE_NUMBER, and for int() at 4,300 digits
-    if raw is None or not PAGE_NUMBER.fullmatch(raw):
+    if raw is None:
         return 1
-    return min(int(raw), past_every_page)
+    if raw.isdecimal() and written_number(raw) is None:
+        return past_every_page  # too long to be read (int() refuses 4,300 digits)
+    return min(written_number(raw) or 1, past_every_page)
 
 
 def read_request(request: HttpRequest, chrome: EditionChrome) -> Asked:

@@ -22,6 +22,7 @@ from dateline.site.chrome import site_chrome
 from dateline.site.invalidation import SITEMAPS
 from dateline.site.methods import reads_only
 from dateline.site.page_cache import cached_page, shared_page
+from dateline.site.pagination import PAGE_NUMBER, refuse_page_number
 from dateline.site.templating import story_url
 from dateline.stories.models import Story
 
@@ -138,10 +139,13 @@ def sitemap_index(request: HttpRequest) -> HttpResponse:
 @django_sitemaps.x_robots_tag
 @cached_page(scopes=lambda **_: [SITEMAPS])
 def sitemap(request: HttpRequest, section: str) -> HttpResponse:
-    """One page (?p=N) of one sitemap."""
+    """One page (?p=N) of one sitemap. N as the index writes it: "01" or "۲" is not a second
+    address of a page (Django's paginator reads both), it moves to the page's own."""
     sitemaps = sitemaps_by_name()
     if section not in sitemaps:
         raise Http404("No such sitemap")
+    if (page := request.GET.get("p")) is not None and not PAGE_NUMBER.fullmatch(page):
+        refuse_page_number(page, sitemaps[section].paginator.num_pages)
     return django_sitemaps.sitemap(
         request, sitemaps, section=section, template_name=sitemaps[section].template_name
     )

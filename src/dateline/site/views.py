@@ -2,7 +2,9 @@
 
 import datetime
 from collections.abc import Callable
+from urllib.parse import quote, unquote_to_bytes
 
+from django.core.handlers.wsgi import get_bytes_from_wsgi
 from django.db.models import Exists, OuterRef
 from django.http import (
     Http404,
@@ -10,7 +12,7 @@ from django.http import (
     HttpResponse,
     HttpResponsePermanentRedirect,
 )
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
 from django.urls import reverse
@@ -33,7 +35,7 @@ from dateline.site.invalidation import (
 )
 from dateline.site.methods import reads_only
 from dateline.site.page_cache import also_shows, cached_page
-from dateline.site.pagination import page_from
+from dateline.site.pagination import PageNumberWrittenOtherwise, page_from
 from dateline.site.templating import story_url
 from dateline.site.translations import default_version, public_versions
 from dateline.site.webfonts import webfont_stylesheet
@@ -65,8 +67,14 @@ def section_spelled_otherwise(chrome: EditionChrome, slug: str) -> Section | Non
 def moved_to(request: HttpRequest, address: str) -> HttpResponsePermanentRedirect:
     """A permanent redirect to a page's canonical address, with what was asked of the page (a
     page number, a reply, the comments' order) going along, as sent, not re-encoded."""
-    query = iri_to_uri(request.META.get("QUERY_STRING", ""))
+    query = _as_sent(get_bytes_from_wsgi(request.environ, "QUERY_STRING", ""))
     return HttpResponsePermanentRedirect(address + (f"?{query}" if query else ""))
+
+
+def _as_sent(query: bytes) -> str:
+    """A query string's bytes as a URL's: escapes kept, any other byte an address may not hold
+    escaped (a client may send UTF-8 unescaped; WSGI hands its bytes over as Latin-1)."""
+    return quote(query, safe="/#%[]=:;$&()+,!?*@'~")
 
 
 def render_list(request: HttpRequest, chrome: EditionChrome, template: str, page, **context):
@@ -210,16 +218,14 @@ def tag(request: HttpRequest, edition: str, slug: str) -> HttpResponse:
         if not shows_tag(edition, canonical):
             raise Http404("No such tag")
         return moved_to(request, reverse("site:tag", args=[edition, canonical]))
-    try:
-        return _tag_page(request, edition=edition, slug=slug)
-    except Http404:
-        return moved_tag(request, edition, slug, "site:tag")
+    return _tag_page(request, edition=edition, slug=slug)
 
 
 @cached_page(scopes=lambda edition, slug: [tag_scope(edition, slug)])
 def _tag_page(request: HttpRequest, edition: str, slug: str) -> HttpResponse:
     chrome = edition_chrome(edition)
-    current = get_object_or_404(Tag, slug=slug)
+    if (current := Tag.objects.filter(slug=slug).first()) is None:
+        return moved_tag(request, edition, slug, "site:tag")
     frequent = is_frequent_tag(chrome.edition, current)  # which way to read its list
     stories = _list_rows(
         TAG_PAGE, chrome, {"frequent": frequent}, edition=chrome.edition.pk, tag=current.pk
@@ -340,8 +346,32 @@ def _first_path_segment(request: HttpRequest) -> str:
     return request.path_info.strip("/").split("/", 1)[0]
 
 
+def _moved_to_page_number(
+    request: HttpRequest, asked: PageNumberWrittenOtherwise
+) -> HttpResponsePermanentRedirect:
+    """The same address with the page number as the site writes it, in each parameter that
+    held it as written ("?cpage=02&order=new" is "?cpage=2&order=new"); the rest as sent."""
+    pairs = get_bytes_from_wsgi(request.environ, "QUERY_STRING", "").split(b"&")
+    number = str(asked.number).encode()
+    written = [
+        pair.partition(b"=")[0] + b"=" + number if _value(pair) == asked.written else pair
+        for pair in pairs
+    ]
+    return HttpResponsePermanentRedirect(
+        f"{iri_to_uri(request.path)}?{_as_sent(b'&'.join(written))}"
+    )
+
+
+def _value(pair: bytes) -> str:
+    """The value of a query's `name=value` as Django reads it."""
+    return unquote_to_bytes(pair.partition(b"=")[2].replace(b"+", b" ")).decode("utf-8", "replace")
+
+
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """The friendly 404, in the edition the URL points into when there is one."""
+    """The friendly 404, in the edition the URL points into when there is one; a move for a
+    page number written otherwise ("?page=۲" is "?page=2")."""
+    if isinstance(exception, PageNumberWrittenOtherwise):
+        return _moved_to_page_number(request, exception)
     chrome = site_chrome()
     edition_chrome_or_default = chrome.edition(_first_path_segment(request)) or chrome.default
     if edition_chrome_or_default is None:
