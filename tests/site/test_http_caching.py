@@ -112,6 +112,9 @@ def test_a_matching_etag_is_answered_304(client, story, index):
     assert again.content == b""
     assert again["ETag"] == first["ETag"]
     assert "public" in directives(again)
+    # A 304 stands for the page: a cache in front takes its headers for the stored copy's.
+    assert again.get("X-Robots-Tag") == first.get("X-Robots-Tag"), path
+    assert "Content-Type" not in again
     other = client.get(path, HTTP_IF_NONE_MATCH='"something-else"')
     assert other.status_code == 200
 

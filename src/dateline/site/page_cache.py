@@ -307,6 +307,18 @@ def answer(request: HttpRequest, stored: Stored) -> HttpResponse:
     return response
 
 
+def with_own_headers(answered: HttpResponse, rendered: HttpResponse) -> HttpResponse:
+    """`answered` (the kept page, or a 304 for it) with the headers the view set on `rendered`
+    itself (X-Robots-Tag, X-Also-Shows): a 304 stands for the page, and a cache in front takes
+    the stored page's new headers from it. Not the content's (type, length), which a 304 has
+    none of."""
+    for header, value in rendered.items():
+        content = header.lower().startswith("content-")
+        if header not in answered and not (content and answered.status_code == 304):
+            answered[header] = value
+    return answered
+
+
 def cached_page(view=None, *, scopes: Callable[..., list[str]] | None = None):
     """Keep the view's 200 answers (to GET and HEAD) whole, and answer as a shared page with
     validators. `scopes(**view_kwargs)`: what the page shows (site.invalidation); without it
@@ -331,14 +343,7 @@ def cached_page(view=None, *, scopes: Callable[..., list[str]] | None = None):
                 raise
             if response.status_code != 200 or request.method not in ("GET", "HEAD"):
                 return response
-            stored = keep(lookup, response)
-            fresh = answer(request, stored)
-            if fresh.status_code == 304:
-                return fresh
-            for header, value in response.items():  # the view's own, e.g. X-Robots-Tag
-                if header not in fresh:
-                    fresh[header] = value
-            return fresh
+            return with_own_headers(answer(request, keep(lookup, response)), response)
 
         return cached_view
 
@@ -367,9 +372,8 @@ def shared_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         if hasattr(response, "render"):
             response.render()
         etag = etag_of(response.content)
-        not_modified = get_conditional_response(request, etag=etag)
-        if not_modified is not None:
-            response = not_modified
+        if (not_modified := get_conditional_response(request, etag=etag)) is not None:
+            response = with_own_headers(not_modified, response)
         response.headers["ETag"] = etag
         shared_headers(response)
         return response
