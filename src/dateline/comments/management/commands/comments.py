@@ -19,6 +19,7 @@ from django.db.models import Count
 
 from dateline.comments import moderation
 from dateline.comments.models import Ban, Comment, Report, Status
+from dateline.editions.arguments import edition_code
 from dateline.editions.models import unknown_edition
 from dateline.stories.models import Story
 from dateline.stories.workflow import ActionRefused
@@ -126,7 +127,9 @@ class Command(BaseCommand):
             help="default pending; reported: with reports no moderator has looked at",
         )
         listing.add_argument("--story", type=story_code, metavar="CODE", help="one story's")
-        listing.add_argument("--edition", metavar="CODE", help="on one edition's stories")
+        listing.add_argument(
+            "--edition", type=edition_code, metavar="CODE", help="on one edition's stories"
+        )
         listing.add_argument(
             "--limit", type=row_limit, default=100, metavar="N", help="0 for all (default 100)"
         )

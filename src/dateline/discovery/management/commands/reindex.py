@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from dateline.discovery.management.commands._edition import chosen_edition
 from dateline.discovery.search import reindex
+from dateline.editions.arguments import edition_code
 
 
 class Command(BaseCommand):
@@ -13,7 +14,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--edition", metavar="E", help="edition code (default: all)")
+        parser.add_argument(
+            "--edition", type=edition_code, metavar="E", help="edition code (default: all)"
+        )
 
     def handle(self, *args, edition, **options):
         chosen = chosen_edition(edition)

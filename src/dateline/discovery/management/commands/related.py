@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from dateline.discovery import related
 from dateline.discovery.management.commands._edition import chosen_edition
+from dateline.editions.arguments import edition_code
 
 
 class Command(BaseCommand):
@@ -23,7 +24,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--words", action="store_true", help="only store the missing word counts"
         )
-        parser.add_argument("--edition", metavar="E", help="edition code (default: all)")
+        parser.add_argument(
+            "--edition", type=edition_code, metavar="E", help="edition code (default: all)"
+        )
 
     def handle(self, *args, rebuild: bool, fit: bool, words: bool, edition, **options):
         if not rebuild and not fit and not words:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from dateline.copy import CopyError, NotWireCopy, ParsedStory, parse_file
+from dateline.editions.arguments import edition_code
 from dateline.editions.models import Edition
 from dateline.stories.importing import (
     AlreadyImported,
@@ -45,7 +46,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         add_copy_arguments(parser)
         parser.add_argument("--publish", action="store_true", help="publish what is imported")
-        parser.add_argument("--edition", metavar="E", help="edition code (default: by language)")
+        parser.add_argument(
+            "--edition", type=edition_code, metavar="E", help="edition code (default: by language)"
+        )
         parser.add_argument(
             "--section",
             metavar="S",

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from dateline.discovery.related import explained
+from dateline.editions.arguments import edition_code
 from dateline.editions.models import unknown_edition
 from dateline.stories import actions
 from dateline.stories.actions.changes import FAN_OUT_GRACE, fan_out_pending
@@ -69,7 +70,7 @@ class Command(BaseCommand):
 
         listing = commands.add_parser("list", help="stories, most recently changed first")
         listing.add_argument("--status", choices=Status.values)
-        listing.add_argument("--edition", metavar="CODE")
+        listing.add_argument("--edition", type=edition_code, metavar="CODE")
         listing.add_argument(
             "--limit", type=list_limit, default=100, help="0 for all (default 100)"
         )
