@@ -199,6 +199,8 @@ def test_a_newer_version_of_a_story_published_on_import_says_so(en, tmp_path):
         call_command("import", write(tmp_path, "v2.json", item(version="2")), stderr=err)
     shown = err.getvalue()
     assert f"version 2 not applied: story {story.code} is published" in shown
+    # Named by its file first: in a directory's import the uri alone does not say which.
+    assert "v2.json (Agence France-Presse: urn:partner:afp:1 (version 2)): skipped: " in shown
     assert "an editor corrects it" in shown and "taken up" not in shown
     assert "(1 not applied)" in shown
     assert Story.objects.get().headline == "Talks resume in Vienna"
@@ -218,7 +220,7 @@ def test_a_newer_version_of_an_incoming_draft_stays_a_draft_with_publish_and_say
         "source_id", "source_name",
     }  # fmt: skip
     assert (
-        f"warning: Agence France-Presse: urn:partner:afp:1 (version 2): updated draft "
+        f"warning: v2.json (Agence France-Presse: urn:partner:afp:1 (version 2)): updated draft "
         f"{story.get_absolute_url()}, not published: a newer version of a draft still in "
         "Incoming replaces its text only, whatever --publish says; an editor takes it up and "
         "publishes it\n"

@@ -64,6 +64,14 @@ class ParsedStory:
     embargoed_until: datetime.datetime | None = None
     # Whose copy it is, when the item names its rights holder (a partner's copyrightHolder).
     credit: str = ""
+    # The file a partner's item was read from; its source name is the partner's and the uri.
+    file_name: str = ""
+
+    @property
+    def named(self) -> str:
+        """The story as messages name it: its source name, after its file's when it has one
+        ("ap-0412.json (AP: urn:… (version 2))"), so an import of a directory says which file."""
+        return f"{self.file_name} ({self.source_name})" if self.file_name else self.source_name
 
     @property
     def subheadings(self) -> list[str]:

@@ -227,6 +227,7 @@ def _story(item: PartnerItem, *, name: str, now: datetime.datetime, kind: str) -
         stripped=[],
         warnings=warnings,
         source_name=_source_name(provider, uri, item.version),
+        file_name=name,
         source_id=partner_source_id(uri),
         # An embargoed item is published (with --publish) at its embargo time, never before.
         published_at=max(filter(None, (item.created, item.embargoed)), default=None),

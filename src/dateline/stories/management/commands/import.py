@@ -120,7 +120,7 @@ class Command(BaseCommand):
                     skipped[
                         "not applied" if isinstance(outcome.skipped, NotApplied) else "invalid"
                     ] += 1
-                    self.stderr.write(f"{outcome.parsed.source_name}: skipped: {outcome.skipped}")
+                    self.stderr.write(f"{outcome.parsed.named}: skipped: {outcome.skipped}")
         skipped["no body"] += self._counts["no body"]
         self._summarise(imported, +skipped)
         if self._stopped is not None:
@@ -175,7 +175,7 @@ class Command(BaseCommand):
         content of a draft waiting in Incoming for the desk (imported without --publish, or
         sent to the API) and changes nothing else; an editor publishes it (decision 0028)."""
         return (
-            f"{outcome.parsed.source_name}: updated draft {outcome.story.get_absolute_url()}, "
+            f"{outcome.parsed.named}: updated draft {outcome.story.get_absolute_url()}, "
             "not published: a newer version of a draft still in Incoming replaces its text "
             "only, whatever --publish says; an editor takes it up and publishes it"
         )
