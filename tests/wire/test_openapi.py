@@ -30,7 +30,12 @@ def test_the_committed_document_is_what_the_code_serves(db):
 def test_the_document_says_how_to_authenticate_and_what_comes_back(db):
     document = served()
     assert document["openapi"].startswith("3.")
-    assert set(document["paths"]) == {"/api/v1/items", "/api/v1/items/{code}", "/api/v1/incoming"}
+    assert set(document["paths"]) == {
+        "/api/v1/items",
+        "/api/v1/items/{code}",
+        "/api/v1/incoming",
+        "/api/v1/search",
+    }
     schemes = document["components"]["securitySchemes"]
     assert {scheme["scheme"] for scheme in schemes.values()} == {"bearer"}  # read, and send in
     listing = document["paths"]["/api/v1/items"]["get"]
@@ -38,3 +43,8 @@ def test_the_document_says_how_to_authenticate_and_what_comes_back(db):
     item = document["paths"]["/api/v1/items/{code}"]["get"]
     assert "application/vnd.iptc.g2.newsitem+xml" in item["responses"]["200"]["content"]
     assert {p["name"] for p in listing["parameters"]} == {"after", "limit", "format"}
+    searching = document["paths"]["/api/v1/search"]["get"]
+    assert {p["name"] for p in searching["parameters"]} == {
+        "q", "edition", "section", "tag", "from", "to", "offset", "limit", "format",
+    }  # fmt: skip
+    assert {"200", "401", "422", "429"} <= set(searching["responses"])

@@ -7,7 +7,9 @@ same, so a stale entry (a write that failed, a story deleted outside the actions
 show a story readers may not see.
 """
 
+import datetime
 import html
+import zoneinfo
 from collections.abc import Callable, Iterable, Mapping
 
 import nh3
@@ -17,7 +19,8 @@ from dateline.discovery import story_words
 from dateline.discovery.backends import Document, Filters, backend
 from dateline.discovery.query import MAX_TERMS, SearchQuery, Term
 from dateline.discovery.text import index_text, tokens
-from dateline.stories.models import Story
+from dateline.stories.models import Story, Tag
+from dateline.stories.tagging import tag_slug
 
 # The index keeps this much of each field: a tsvector holds at most 1 MB, and a story's first
 # hundred thousand characters say what it is about.
@@ -176,3 +179,34 @@ def _public_in_order(codes: list[int], public) -> list[Story]:
         return []
     found = {story.pk: story for story in public.filter(pk__in=codes)}
     return [found[code] for code in codes if code in found]
+
+
+def public_tag(slug: str, edition) -> Tag | None:
+    """The tag of `slug` (in another spelling too: "اوپك" is "اوپک", `tag_slug`) if a public
+    story of `edition` carries it: as on the tag page, a tag only hidden stories carry must not
+    show that they exist. Nothing a slug could not hold (a NUL, say) reaches the query."""
+    if not (slug := tag_slug(slug)):
+        return None
+    tag = Tag.objects.filter(slug=slug).first()
+    if tag is None:
+        return None
+    return tag if Story.objects.public().in_edition(edition).tagged(tag).exists() else None
+
+
+def days_between(
+    since: datetime.date | None, until: datetime.date | None, zone: str
+) -> tuple[datetime.datetime | None, datetime.datetime | None]:
+    """The moments a search from the day `since` to the day `until` (both inclusive, in the
+    time zone `zone`) spans: from since's midnight, up to (not including) the midnight after
+    until. The calendar's first and last days bound nothing: their midnights east or west of
+    UTC fall outside what a datetime can hold once the database asks for them in UTC."""
+    tz = zoneinfo.ZoneInfo(zone)
+
+    def midnight(day: datetime.date) -> datetime.datetime:
+        return datetime.datetime.combine(day, datetime.time(), tzinfo=tz)
+
+    start = midnight(since) if since is not None and since > datetime.date.min else None
+    end = None
+    if until is not None and until < datetime.date.max:
+        end = midnight(until + datetime.timedelta(days=1))
+    return start, end

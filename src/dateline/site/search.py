@@ -10,7 +10,6 @@ the search cannot be run), never an error; result pages carry `noindex`.
 
 import datetime
 import re
-import zoneinfo
 from dataclasses import dataclass, field
 
 import jdatetime
@@ -27,7 +26,7 @@ from dateline.discovery.query import (
     SearchQuery,
     parse_query,
 )
-from dateline.discovery.search import plain_body, search
+from dateline.discovery.search import days_between, plain_body, public_tag, search
 from dateline.discovery.text import normalise
 from dateline.editions.models import Calendar, Edition
 from dateline.site.chrome import EditionChrome
@@ -35,7 +34,6 @@ from dateline.site.formatting import format_numeric_date
 from dateline.site.pagination import Page, max_page, written_number
 from dateline.site.views import edition_chrome, render_page, section_spelled_otherwise
 from dateline.stories.models import Section, Story, Tag
-from dateline.stories.tagging import tag_slug
 
 SEARCH_PER_PAGE = 10
 # Year, month and day, as a date field sends them or as Persian writes them (۱۴۰۵/۹/۵).
@@ -141,7 +139,7 @@ def read_request(request: HttpRequest, chrome: EditionChrome) -> Asked:
         if asked.section is None:
             asked.problem("search_unknown_section")
     if slug := request.GET.get("tag"):
-        asked.tag = _public_tag(slug, chrome)
+        asked.tag = public_tag(slug, chrome.edition)
         if asked.tag is None:
             asked.problem("search_unknown_tag")
     calendar = chrome.edition.calendar
@@ -155,20 +153,6 @@ def read_request(request: HttpRequest, chrome: EditionChrome) -> Asked:
 def _showable(text: str) -> str:
     """`text` fit to show again in a field: no control characters, spaces collapsed."""
     return " ".join(_UNSHOWN.sub(" ", text).split())
-
-
-def _public_tag(slug: str, chrome: EditionChrome) -> Tag | None:
-    """The tag, if a public story of this edition carries it: as on the tag page, a tag only
-    hidden stories carry must not show that they exist."""
-    # Another spelling finds the tag ("اوپك" is "اوپک": `tag_slug`); nothing a slug could not
-    # hold (a NUL, say) reaches the query.
-    if not (slug := tag_slug(slug)):
-        return None
-    tag = Tag.objects.filter(slug=slug).first()
-    if tag is None:
-        return None
-    carried = Story.objects.public().in_edition(chrome.edition).tagged(tag).exists()
-    return tag if carried else None
 
 
 # Below it, a year in an edition of the Solar Hijri calendar is one of that calendar's (1405 is
@@ -238,19 +222,7 @@ def date_fields(asked: Asked, edition: Edition) -> dict[str, dict[str, str]]:
 
 
 def filters_of(asked: Asked, chrome: EditionChrome) -> Filters:
-    zone = zoneinfo.ZoneInfo(chrome.edition.timezone)
-
-    def midnight(day: datetime.date | None) -> datetime.datetime | None:
-        return datetime.datetime.combine(day, datetime.time(), tzinfo=zone) if day else None
-
-    # The calendar's first and last days bound nothing, and their midnights east or west of
-    # UTC fall outside what a datetime can hold once the database asks for them in UTC.
-    since = None
-    if asked.since is not None and asked.since > datetime.date.min:
-        since = midnight(asked.since)
-    until = None
-    if asked.until is not None and asked.until < datetime.date.max:
-        until = midnight(asked.until + datetime.timedelta(days=1))
+    since, until = days_between(asked.since, asked.until, chrome.edition.timezone)
     return Filters(
         edition_id=chrome.edition.pk,
         section_id=asked.section.pk if asked.section else None,

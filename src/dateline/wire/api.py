@@ -5,6 +5,7 @@ without a valid one the answer is 401 and nothing else. Each key has its own rat
 with Retry-After) and each answered request goes into the subscriber's access log.
 """
 
+import datetime
 from typing import Literal
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,7 +15,8 @@ from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer
 
-from dateline.wire import feed, incoming
+from dateline.discovery.query import MAX_QUERY_CHARS, MAX_TERMS, QueryProblem, parse_query
+from dateline.wire import feed, incoming, search
 from dateline.wire.items import (
     NotSent,
     item_of,
@@ -30,6 +32,8 @@ NEWSML_TYPE = "application/vnd.iptc.g2.newsitem+xml"
 # A subscriber's items (embargoed ones among them) are for it alone: no shared cache keeps them.
 PRIVATE = "private, no-store"
 MAX_PAGE = 500
+MAX_SEARCH_PAGE = 50
+SLUG = r"^[-\w]+$"
 
 
 class RateLimited(Exception):
@@ -241,6 +245,86 @@ def item(request: HttpRequest, response: HttpResponse, code: int, query: Query[I
         xml["Vary"] = "Accept"
         return xml
     return ninjs2_item(current) if wanted == "ninjs2" else ninjs_item(current)
+
+
+class SearchParameters(Schema):
+    q: str = Field(description='Words, "phrases" and prefixes (word*); every term must match.')
+    edition: str | None = Field(
+        None, pattern=SLUG, max_length=16, description="Needed when the key takes several."
+    )
+    section: str | None = Field(None, pattern=SLUG, max_length=60, description="A section slug.")
+    tag: str | None = Field(None, max_length=120, description="A tag slug.")
+    from_: datetime.date | None = Field(
+        None, alias="from", description="The first day (YYYY-MM-DD, the edition's time zone)."
+    )
+    to: datetime.date | None = Field(None, description="The last day, included.")
+    offset: int = Field(0, ge=0, le=search.MAX_OFFSET, description="An answer's next_offset.")
+    limit: int = Field(10, ge=1, le=MAX_SEARCH_PAGE)
+    format: Literal["ninjs", "ninjs2"] = "ninjs"
+
+
+class SearchResult(Schema):
+    headline_html: str = Field(description="The headline, escaped, matching words in <mark>.")
+    snippet_html: str = Field(description="Text around the first match, escaped, marked.")
+    item: dict = Field(description="The ninjs item.")
+
+
+class SearchPage(Schema):
+    edition: str
+    next_offset: int | None = Field(description="Ask with ?offset= this next; null: no more.")
+    terms_cut: bool = Field(description=f"Only the first {MAX_TERMS} terms were searched for.")
+    results: list[SearchResult] = Field(description="Best match first.")
+
+
+@api.api_operation(
+    ["HEAD"], "/search", response={200: SearchPage, **ERRORS}, include_in_schema=False
+)
+@api.get("/search", response={200: SearchPage, **ERRORS}, summary="Search published items")
+def search_items(request: HttpRequest, response: HttpResponse, query: Query[SearchParameters]):
+    """The public items the key takes that match `q` (as the site's search finds them: any
+    spelling of Persian and Arabic letters, digits, diacritics), best first, newer ahead of
+    equal matches. Page with `offset`: the answer's `next_offset`."""
+    subscriber = request.auth
+    try:
+        parsed = parse_query(query.q)
+    except QueryProblem as problem:
+        why = (
+            f"at most {MAX_QUERY_CHARS} characters"
+            if problem.reason == "long"
+            else "no word to search for (letters or digits)"
+        )
+        return _refused(subscriber, request, "q", f"search_{problem.reason}", why)
+    try:
+        asked = search.asked_of(
+            subscriber,
+            edition=query.edition,
+            section=query.section,
+            tag=query.tag,
+            since=query.from_,
+            until=query.to,
+        )
+    except search.Refused as refused:
+        return _refused(subscriber, request, refused.parameter, refused.kind, str(refused))
+    found = search.search(subscriber, parsed, asked, offset=query.offset, limit=query.limit)
+    write = ninjs2_item if query.format == "ninjs2" else ninjs_item
+    items = items_of([(result.story, True) for result in found.results])
+    _log(subscriber, request, 200, len(items))
+    response["Cache-Control"] = PRIVATE
+    return {
+        "edition": asked.edition.code,
+        "next_offset": found.next_offset,
+        "terms_cut": parsed.cut,
+        "results": [
+            {"headline_html": r.headline_html, "snippet_html": r.snippet_html, "item": write(i)}
+            for r, i in zip(found.results, items, strict=True)
+        ],
+    }
+
+
+def _refused(subscriber, request, parameter: str, kind: str, message: str) -> Status:
+    """A 422 naming the parameter, as django-ninja names a malformed one."""
+    _log(subscriber, request, 422)
+    return Status(422, {"detail": [{"type": kind, "loc": ["query", parameter], "msg": message}]})
 
 
 OFFERED = ("application/json", NEWSML_TYPE)

@@ -1,0 +1,272 @@
+"""Search for subscribers, `GET /api/v1/search`: the site's search over the public stories a key
+takes, as ninjs items; every request it cannot run is a 422 naming the parameter."""
+
+import datetime
+import json
+
+import pytest
+from django.utils import timezone
+
+from dateline.stories.actions import embargo_story, kill_story, unpublish_story
+from dateline.wire import search as wire_search
+from dateline.wire.models import AccessLogEntry
+from dateline.wire.subscribers import add_subscriber
+from tests.factories import make_story
+from tests.wire.conftest import schema_errors, wire
+
+pytestmark = pytest.mark.django_db
+
+HOUR = datetime.timedelta(hours=1)
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run the fan-out of the changes made inside (the search index's receiver among them)."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def found(client, **query) -> dict:
+    response = client.get("/api/v1/search", query)
+    assert response.status_code == 200, response.content
+    assert response["Cache-Control"] == "private, no-store"
+    return json.loads(response.content)
+
+
+def headlines(answer: dict) -> list[str]:
+    return [result["item"]["headlines"][0]["value"] for result in answer["results"]]
+
+
+def refusal(client, **query) -> dict:
+    response = client.get("/api/v1/search", query)
+    assert response.status_code == 422, (response.status_code, response.content)
+    [problem] = json.loads(response.content)["detail"]
+    return problem
+
+
+@pytest.fixture
+def saffron(editions, committed):
+    en, _ = editions
+    now = timezone.now()
+    with committed():
+        made = {
+            "crop": make_story(
+                en,
+                headline="Saffron growers expect a record crop",
+                lead="Farmers in Khorasan say the <b>saffron</b> harvest will be the largest yet.",
+                tags=("Agriculture",),
+                published_at=now - HOUR,
+            ),
+            "prices": make_story(
+                en,
+                headline="Saffron prices fall in Mashhad",
+                section=en.sections.get(),
+                published_at=now - 2 * HOUR,
+            ),
+            "football": make_story(en, headline="Football result", published_at=now),
+        }
+    return made
+
+
+def test_results_are_ninjs_items_with_the_words_marked(issued, saffron, ninjs_validators):
+    answer = found(wire(issued.api_key), q="saffron", edition="en")
+    assert headlines(answer) == [
+        "Saffron growers expect a record crop",
+        "Saffron prices fall in Mashhad",
+    ]
+    first = answer["results"][0]
+    assert first["headline_html"] == "<mark>Saffron</mark> growers expect a record crop"
+    # The story's own markup is text, escaped; only the match is marked.
+    assert "&lt;b&gt;<mark>saffron</mark>&lt;/b&gt;" in first["snippet_html"]
+    assert first["item"]["uri"] == f"urn:dateline:story:{saffron['crop'].code}"
+    assert schema_errors(ninjs_validators["3.3"], first["item"]) == []
+    assert (answer["edition"], answer["next_offset"], answer["terms_cut"]) == ("en", None, False)
+    older = found(wire(issued.api_key), q="saffron", edition="en", format="ninjs2")
+    assert schema_errors(ninjs_validators["2.4"], older["results"][0]["item"]) == []
+    logged = AccessLogEntry.objects.filter(subscriber=issued.subscriber).latest("pk")
+    assert (logged.status, logged.items) == (200, 2)
+
+
+def test_filters_narrow_the_search(issued, saffron):
+    client = wire(issued.api_key)
+    assert headlines(found(client, q="saffron", edition="en", section="world")) == [
+        "Saffron prices fall in Mashhad"
+    ]
+    assert headlines(found(client, q="saffron", edition="en", section="World")) == [
+        "Saffron prices fall in Mashhad"
+    ]
+    assert headlines(found(client, q="saffron", edition="en", tag="agriculture")) == [
+        "Saffron growers expect a record crop"
+    ]
+    today = timezone.localdate(timezone=datetime.timezone(datetime.timedelta(hours=3, minutes=30)))
+    everything = found(client, q="saffron", edition="en", **{"from": today - datetime.timedelta(1)})
+    assert len(everything["results"]) == 2
+    tomorrow = today + datetime.timedelta(days=1)
+    assert found(client, q="saffron", edition="en", **{"from": tomorrow})["results"] == []
+
+
+def test_only_public_stories_are_found(issued, editions, saffron, committed):
+    en, _ = editions
+    with committed():
+        make_story(en, headline="Saffron draft", published=False)
+        embargo_story(
+            make_story(en, headline="Saffron embargoed", published=False),
+            until=timezone.now() + HOUR,
+        )
+        make_story(en, headline="Saffron scheduled", published_at=timezone.now() + HOUR)
+        kill_story(saffron["prices"], reason="Wrong figures")
+        unpublish_story(saffron["crop"])
+    assert found(wire(issued.api_key), q="saffron", edition="en")["results"] == []
+
+
+def test_a_key_finds_only_what_it_takes(editions, saffron, committed):
+    _, fa = editions
+    with committed():
+        make_story(fa, headline="زعفران خراسان", tags=("کشاورزی",))
+    persian_only = add_subscriber("Persian Daily", editions=["fa"])
+    client = wire(persian_only.api_key)
+    answer = found(client, q="زعفران")  # its one edition: no need to name it
+    assert (answer["edition"], headlines(answer)) == ("fa", ["زعفران خراسان"])
+    assert refusal(client, q="saffron", edition="en") == {
+        "type": "unknown_edition",
+        "loc": ["query", "edition"],
+        "msg": "this key searches editions fa, not 'en'",
+    }
+    agriculture = add_subscriber("Farm Weekly", editions=["en"], tags=["agriculture"])
+    assert headlines(found(wire(agriculture.api_key), q="saffron")) == [
+        "Saffron growers expect a record crop"
+    ]
+
+
+def test_a_key_of_several_editions_names_one(issued, saffron):
+    assert refusal(wire(issued.api_key), q="saffron") == {
+        "type": "edition_needed",
+        "loc": ["query", "edition"],
+        "msg": "name the edition to search: one of en, fa",
+    }
+
+
+def test_persian_and_arabic_spellings_find_the_same_stories(issued, editions, committed):
+    _, fa = editions
+    with committed():
+        make_story(fa, headline="نشست اوپک در وین", lead="وزیران نفت در راه‌آهن دیدار کردند.")
+    client = wire(issued.api_key)
+    for query in ("اوپك", "اوپک", "راه آهن", "راه‌آهن", "راهآهن"):
+        assert headlines(found(client, q=query, edition="fa")) == ["نشست اوپک در وین"], query
+
+
+def test_pages_follow_one_another_without_repeats_or_gaps(issued, editions, committed, monkeypatch):
+    en, _ = editions
+    monkeypatch.setattr(wire_search, "CHUNK", 3)  # several reads of the index for one page
+    now = timezone.now()
+    with committed():
+        every = [
+            make_story(en, headline=f"Tin market {n}", published_at=now - n * HOUR).headline
+            for n in range(7)
+        ]
+    client, seen, offset, pages = wire(issued.api_key), [], 0, 0
+    while offset is not None:
+        answer = found(client, q="tin", edition="en", limit=3, offset=offset)
+        seen += headlines(answer)
+        offset, pages = answer["next_offset"], pages + 1
+    assert (seen, pages) == (every, 3)
+
+
+def test_a_key_whose_scope_keeps_few_matches_gets_short_pages_not_an_endless_walk(
+    editions, committed, monkeypatch
+):
+    en, _ = editions
+    monkeypatch.setattr(wire_search, "CHUNK", 2)
+    monkeypatch.setattr(wire_search, "MOST_READ", 4)
+    now = timezone.now()
+    with committed():
+        for n in range(6):
+            make_story(en, headline=f"Tin market {n}", published_at=now - n * HOUR)
+        make_story(
+            en,
+            headline="Mine output steady",  # "tin" in its lead only: the last match
+            lead="The tin mine kept its output.",
+            tags=("Mining",),
+            published_at=now - 9 * HOUR,
+        )
+    mining = wire(add_subscriber("Mining Weekly", editions=["en"], tags=["mining"]).api_key)
+    first = found(mining, q="tin", limit=1)
+    assert (first["results"], first["next_offset"]) == ([], 4)  # read 4, none of them its
+    second = found(mining, q="tin", limit=1, offset=4)
+    assert (headlines(second), second["next_offset"]) == (["Mine output steady"], None)
+
+
+@pytest.mark.parametrize(
+    ("query", "problem"),
+    [
+        ({"q": ""}, ("q", "search_empty")),
+        ({"q": " \t"}, ("q", "search_empty")),
+        ({"q": "“” -- :) ^*"}, ("q", "search_empty")),
+        ({"q": "x" * 201}, ("q", "search_long")),
+        ({"q": "tin", "edition": "xx"}, ("edition", "unknown_edition")),
+        ({"q": "tin", "section": "sport"}, ("section", "unknown_section")),
+        ({"q": "tin", "tag": "nothing-has-it"}, ("tag", "unknown_tag")),
+        ({"q": "tin", "from": "2026-11-02", "to": "2026-11-01"}, ("from", "dates_reversed")),
+    ],
+)
+def test_a_search_that_cannot_be_run_is_refused_naming_what_to_change(editions, query, problem):
+    english = wire(add_subscriber("English Daily", editions=["en"]).api_key)
+    answer = refusal(english, **query)
+    assert (answer["loc"][1], answer["type"]) == problem
+    assert answer["msg"]
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ({}, "q"),
+        ({"q": "tin", "section": "a\x00b"}, "section"),
+        ({"q": "tin", "edition": "e'n; DROP TABLE"}, "edition"),
+        ({"q": "tin", "from": "yesterday"}, "from"),
+        ({"q": "tin", "to": "2026-02-30"}, "to"),
+        ({"q": "tin", "offset": "-1"}, "offset"),
+        ({"q": "tin", "offset": "9" * 30}, "offset"),
+        ({"q": "tin", "limit": "0"}, "limit"),
+        ({"q": "tin", "limit": "51"}, "limit"),
+        ({"q": "tin", "format": "newsml"}, "format"),
+    ],
+)
+def test_a_malformed_parameter_is_a_422_naming_it(editions, query, parameter):
+    english = wire(add_subscriber("English Daily", editions=["en"]).api_key)
+    response = english.get("/api/v1/search", query)
+    assert response.status_code == 422, response.content
+    assert parameter in {problem["loc"][-1] for problem in json.loads(response.content)["detail"]}
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        'tin AND NOT "',
+        "tin OR (a NEAR b)",
+        "'; DROP TABLE stories_story; --",
+        "tin\x00\x1b[31m",
+        "tin*",
+        '"tin market',
+        "%ED%A0%80",  # a lone surrogate, escaped as a client would send its bytes
+        "<script>alert(1)</script> tin",
+    ],
+)
+def test_hostile_queries_are_searched_as_words_never_a_500(editions, committed, q):
+    en, _ = editions
+    with committed():
+        make_story(en, headline="Tin market <script>steady</script>")
+    english = wire(add_subscriber("English Daily", editions=["en"]).api_key)
+    response = english.get("/api/v1/search", {"q": q})
+    assert response.status_code in (200, 422), response.content
+    for result in json.loads(response.content).get("results", []):
+        assert "<script>" not in result["headline_html"] + result["snippet_html"]
+
+
+def test_without_a_key_nothing_is_searched(saffron):
+    response = wire().get("/api/v1/search", {"q": "saffron", "edition": "en"})
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_head_answers_as_get_without_a_body(issued, saffron):
+    response = wire(issued.api_key).head("/api/v1/search", {"q": "saffron", "edition": "en"})
+    assert (response.status_code, response.content) == (200, b"")
