@@ -68,6 +68,48 @@ def test_a_form_from_before_signing_in_again_says_so_and_gives_the_typed_text_ba
     assert (story.version, story.body) == (2, TYPED_BODY)
 
 
+def test_a_form_from_before_signing_out_says_so_and_gives_the_typed_text_back(newsroom, desk):
+    # Signing out (in another tab) keeps the CSRF cookie: the form passes the token check and
+    # must not be answered with the sign-in page, which would lose what was typed.
+    story = story_in(newsroom, Status.DRAFT)
+    edit = f"/newsroom/stories/{story.pk}/"
+    token = page_token(desk.get(edit))
+    assert desk.post("/newsroom/logout/", {"csrfmiddlewaretoken": token}).status_code == 302
+    typed = {**form_data(story, body=TYPED_BODY), "language": story.language}
+    response = desk.post(edit, {**typed, "csrfmiddlewaretoken": token})
+
+    assert response.status_code == 403
+    page = html(response)
+    assert page.find("h1").get_text() == "This form had expired"
+    assert page.find("textarea", id="typed-body").get_text().removeprefix("\n") == TYPED_BODY
+    assert page.find("a", string="Open the story again")["href"] == edit
+    story.refresh_from_db()
+    assert story.version == 1
+
+
+def test_a_new_story_sent_after_the_session_ended_gives_the_typed_text_back(newsroom, desk):
+    token = page_token(desk.get("/newsroom/stories/new/"))
+    desk.session.flush()  # the session outlived: twelve hours, or ended by a password change
+    response = desk.post(
+        "/newsroom/stories/new/",
+        {
+            "headline": "Rescuers reach the village",
+            "lead": "At dawn.",
+            "csrfmiddlewaretoken": token,
+        },
+    )
+    assert response.status_code == 403
+    page = html(response)
+    assert page.find("h1").get_text() == "This form had expired"
+    assert page.find("textarea", id="typed-headline").get_text().strip() == (
+        "Rescuers reach the village"
+    )
+
+
+def test_a_signed_out_visit_still_goes_to_the_sign_in_page(newsroom):
+    assert Client().get("/newsroom/stories/new/")["Location"].startswith("/newsroom/login/")
+
+
 def test_a_persian_storys_text_comes_back_right_to_left(newsroom):
     story = actions.create_story(
         edition=newsroom["fa"], headline="سد کرج", lead="متن.", by=newsroom["fa_editor"]

@@ -6,7 +6,9 @@ other address, the public site's page in its edition's language (the public form
 CSRF token, decision 0034, so little there can fail that check).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 
 from django import forms
 from django.conf import settings
@@ -80,6 +82,21 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         language=language,
         direction=direction_for(language) if language else "auto",
     )
+
+
+def keeps_typed_text(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """For the story-text screens: their form sent with no one signed in (signed out in
+    another tab, or the session outlived) is refused as a stale token is, "This form had
+    expired" with the text shown back. The CSRF cookie outlives the session, so the token
+    check passes, and the sign-in page the anonymous are sent to would lose what was typed."""
+
+    @wraps(view)
+    def checked(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method == "POST" and not request.user.is_authenticated:
+            return csrf_failure(request)
+        return view(request, *args, **kwargs)
+
+    return checked
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:

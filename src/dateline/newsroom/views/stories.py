@@ -50,6 +50,7 @@ from dateline.newsroom.forms import (
 from dateline.newsroom.merging import reapply
 from dateline.newsroom.templatetags.newsroom import member_name
 from dateline.newsroom.translations import candidates, versions_of
+from dateline.newsroom.views.refused import keeps_typed_text
 from dateline.site.chrome import site_chrome
 from dateline.site.templating import dateline_of
 from dateline.stories import actions
@@ -296,6 +297,7 @@ def _preview_of(data: dict, language: str):
     return text
 
 
+@keeps_typed_text
 @member_required
 def edit(request: HttpRequest, code: int) -> HttpResponse:
     story = story_for(request, code)
@@ -536,6 +538,7 @@ def _parsed_initial(parsed, edition_id) -> dict:
     }
 
 
+@keeps_typed_text
 @member_required
 def new(request: HttpRequest) -> HttpResponse:
     editions = member_editions(request.user)
