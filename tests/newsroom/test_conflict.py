@@ -300,3 +300,13 @@ def test_a_reporters_save_after_the_story_was_published_is_not_offered_again(new
     assert "Save again" not in page.get_text()
     lead = page.select_one("textarea[name=lead]")
     assert lead.get_text().strip() == "The reporter's better lead."
+
+
+def test_a_base_version_beyond_any_stored_number_is_refused_not_an_error(newsroom, two_editors):
+    # A crafted form: a number SQLite cannot hold must not reach the conflict screen's query.
+    story, eddie, _ = two_editors
+    data = {**form_data(story, headline="Dam opens on the Karun"), "base_version": str(10**20)}
+    response = post(eddie, f"/newsroom/stories/{story.pk}/", data)
+    assert response.status_code == 200
+    story.refresh_from_db()
+    assert (story.version, story.headline) == (1, "Dam opens on the river")

@@ -100,7 +100,9 @@ class StoryForm(Form):
         max_length=2000,
     )
     section = SectionChoice(queryset=Section.objects.none(), required=False, empty_label="None")
-    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    base_version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=2**63 - 1
+    )
     base_section = forms.IntegerField(widget=forms.HiddenInput, required=False)
     opened_public = forms.BooleanField(widget=forms.HiddenInput, required=False)
     # The new-story form's own token: sent twice, it makes one story (`newsroom.sent_once`).
