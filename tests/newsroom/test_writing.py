@@ -4,6 +4,7 @@ the private preview of any story, presence, history and restoring a version."""
 import datetime
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core.cache import cache
 from django.utils import timezone
 
@@ -225,6 +226,25 @@ def test_the_live_preview_endpoint_renders_markdown_and_saves_nothing(newsroom):
     assert fragment.find("em").get_text() == "em"
     assert browser.get("/newsroom/preview/").status_code == 405
     assert not Story.objects.exists()
+
+
+def test_the_preview_drops_the_direction_controls_saving_drops(newsroom):
+    """A right-to-left override typed or pasted in is removed on saving (stories.content), so
+    the preview must not show the text it reverses: "evil" would read "live" there only."""
+    typed = {
+        "headline": "Storm \u202eevil\u202c passes",
+        "byline": "By \u2067Sara\u2069",
+        "dateline_place": "\u202eMADRID",
+        "lead": "Lead \u202eevil.",
+        "body": "Body \u202eevil\x07.",
+    }
+    response = post(client_for(newsroom["reporter"]), "/newsroom/preview/", typed)
+    fragment = BeautifulSoup(response.content.decode(), "html.parser")  # no <meta charset>
+    assert fragment.select_one(".preview-headline").get_text() == "Storm evil passes"
+    assert fragment.select_one(".preview-byline").get_text() == "By Sara"
+    assert fragment.select_one(".dateline").get_text().startswith("MADRID")
+    text = fragment.get_text()
+    assert not set(text) & set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\x07")
 
 
 @pytest.mark.parametrize("action", ["live", "button"])

@@ -21,7 +21,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dateline.copy import CopyError, parse_text
-from dateline.copy.characters import has_visible_character
+from dateline.copy.characters import (
+    has_visible_character,
+    strip_bidi_controls,
+    without_controls,
+)
 from dateline.discovery.related import explained, related_stories
 from dateline.newsroom import presence, sent_once
 from dateline.newsroom.access import (
@@ -282,18 +286,24 @@ def _typed_language(request: HttpRequest, data: dict) -> str:
 
 
 def _preview_of(data: dict, language: str):
-    """What the preview pane shows for typed (unsaved) content."""
+    """What the preview pane shows for typed (unsaved) content: without the direction and
+    other control characters saving removes (stories.content), which would show the text in
+    an order the story will not have."""
+
+    def typed(name: str) -> str:
+        return without_controls(strip_bidi_controls(data.get(name) or "")[0])
+
     text = types.SimpleNamespace(
-        headline=" ".join((data.get("headline") or "").split()),
-        lead=(data.get("lead") or "").strip(),
-        dateline_place=(data.get("dateline_place") or "").strip(),
+        headline=" ".join(typed("headline").split()),
+        lead=typed("lead").strip(),
+        dateline_place=" ".join(typed("dateline_place").split()),
         dateline_date=data.get("dateline_date") or None,
-        dateline_source=(data.get("dateline_source") or "").strip(),
-        byline=(data.get("byline") or "").strip(),
+        dateline_source=" ".join(typed("dateline_source").split()),
+        byline=" ".join(typed("byline").split()),
         language=language or "en",
     )
     text.dateline = dateline_of(text)
-    text.body_html = render_body(data.get("body") or "")
+    text.body_html = render_body(typed("body"))
     return text
 
 
