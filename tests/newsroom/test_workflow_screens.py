@@ -268,6 +268,21 @@ def test_a_correction_note_saved_with_save_is_not_dropped(newsroom):
     assert (published.version, published.corrections.count()) == (1, 0)
 
 
+def test_enter_in_a_published_storys_form_saves_rather_than_corrects(newsroom):
+    """Enter in a one-line field (the byline) sends the form with its first submit button in
+    the page's order (HTML's implicit submission): that must be Save, not Save as correction,
+    which refuses a form with no note. The conflict screen's form too."""
+    published = story_in(newsroom, Status.PUBLISHED)
+    editor = client_for(newsroom["editor"])
+    edit = f"/newsroom/stories/{published.pk}/"
+    stale = {**form_data(published, lead="Theirs."), "base_version": published.version}
+    assert post(editor, edit, form_data(published, lead="Mine.")).status_code == 302
+    for page in (html(editor.get(edit)), html(post(editor, edit, stale))):
+        buttons = page.find("form", id="story-form").select("button[type=submit]")
+        assert buttons[0]["value"] == "save"
+        assert "correct" in [button["value"] for button in buttons]
+
+
 def test_errors_are_shown_on_the_form_and_nothing_changes(newsroom):
     editor = client_for(newsroom["editor"])
     approved = story_in(newsroom, Status.APPROVED)
