@@ -279,6 +279,31 @@ def test_the_screens_fit_a_phone_without_sideways_scrolling(live_server, full_de
     assert chloe.problems == []
 
 
+def test_long_words_and_addresses_wrap_on_a_phone(live_server, full_desk, browser):  # noqa: F811
+    """A pasted address in the body, or a headline word wider than the screen, wraps in the
+    preview (live and the button's) and in the audit log's cards, as on the site, rather than
+    widening the page or being cut off by the table's scroll box."""
+    chloe = Watched(browser.new_context(viewport=PHONE), live_server.url)
+    chloe.sign_in("chloe")
+    page = chloe.page
+    page.goto(f"{live_server.url}/newsroom/stories/new/")
+    page.fill("#id_headline", "Sturgeon" * 12)
+    page.fill("#id_lead", "Lead.")
+    page.fill("#id_body", "See https://example.org/" + "sturgeon/" * 30)
+    page.wait_for_selector("#preview-pane .preview-body p")
+    assert chloe.no_horizontal_scroll()
+    page.click("button[value=preview]")
+    page.wait_for_selector("#preview-pane .preview-body p")
+    assert chloe.no_horizontal_scroll()
+    page.goto(f"{live_server.url}/newsroom/audit/")
+    cut = page.evaluate(
+        "[...document.querySelectorAll('table.changes a')]"
+        ".filter(a => a.getBoundingClientRect().right > window.innerWidth).length"
+    )
+    assert cut == 0
+    assert chloe.problems == []
+
+
 def test_the_list_and_edit_screens_have_no_wcag_violations(live_server, full_desk, browser):  # noqa: F811
     from axe_playwright_python.sync_playwright import Axe
 
