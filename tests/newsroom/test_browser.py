@@ -333,6 +333,16 @@ def test_the_list_and_edit_screens_have_no_wcag_violations(live_server, full_des
         results = axe.run(chloe.page, options=WCAG_AA)
         if results.violations_count:
             reports[("edit with errors", viewport["width"])] = results.generate_report()
+        # A refusal shown after a redirect: the messages, as an alert.
+        chloe.page.goto(f"{live_server.url}/newsroom/stories/new/")
+        chloe.page.click("summary:text('Upload partner copy')")
+        empty = {"name": "empty.txt", "mimeType": "text/plain", "buffer": b""}
+        chloe.page.set_input_files("#id_file", empty)
+        chloe.page.click("button:text('Upload to Incoming')")
+        chloe.page.wait_for_selector("#messages[role=alert]")
+        results = axe.run(chloe.page, options=WCAG_AA)
+        if results.violations_count:
+            reports[("upload refused", viewport["width"])] = results.generate_report()
     assert not reports, "\n".join(f"{key}:\n{report}" for key, report in reports.items())
 
 

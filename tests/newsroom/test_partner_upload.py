@@ -121,3 +121,16 @@ def test_what_reading_the_file_changed_is_shown_with_the_draft(newsroom):
     warnings = [item.get_text() for item in html(response).select(".message.warning")]
     assert warnings == ["talks.txt: byte 0xFF at offset 19 is not valid UTF-8; replaced"]
     assert Story.objects.get().headline == "Café talks resume \ufffd"
+
+
+def test_a_refused_upload_is_announced_and_takes_the_keyboard(newsroom):
+    """The refusal is shown on the page the browser is sent back to: a status line present
+    when the page opens is read by no screen reader, and the keyboard would start at the top.
+    An error takes the focus and is an alert; a success stays a quiet status."""
+    client = client_for(newsroom["editor"])
+    refused = html(upload(client, "blank.json", b"", follow=True)).find(id="messages")
+    assert refused["role"] == "alert" and refused.has_attr("autofocus")
+    assert refused["tabindex"] == "-1"
+    taken = upload(client, "sana.json", json.dumps(PARTNER_NINJS_ITEM).encode(), follow=True)
+    done = html(taken).find(id="messages")
+    assert done["role"] == "status" and not done.has_attr("autofocus")

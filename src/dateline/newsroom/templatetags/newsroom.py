@@ -3,6 +3,7 @@
 import datetime
 
 from django import template
+from django.contrib.messages import constants
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
@@ -24,6 +25,12 @@ def on_clock(moment: datetime.datetime | None, edition) -> str:
     if moment is None:
         return ""
     return moment.astimezone(edition_zone(edition)).strftime("%-d %b %Y, %H:%M %Z")
+
+
+@register.filter
+def has_error(messages) -> bool:
+    """Whether a message of the request says something was refused (messages.ERROR)."""
+    return any(message.level >= constants.ERROR for message in messages)
 
 
 @register.filter
