@@ -281,8 +281,8 @@ def test_the_screens_fit_a_phone_without_sideways_scrolling(live_server, full_de
 
 def test_long_words_and_addresses_wrap_on_a_phone(live_server, full_desk, browser):  # noqa: F811
     """A pasted address in the body, or a headline word wider than the screen, wraps in the
-    preview (live and the button's) and in the audit log's cards, as on the site, rather than
-    widening the page or being cut off by the table's scroll box."""
+    preview (live and the button's), in the audit log's cards and in a message naming an id,
+    as on the site, rather than widening the page or being cut off by the table's scroll box."""
     chloe = Watched(browser.new_context(viewport=PHONE), live_server.url)
     chloe.sign_in("chloe")
     page = chloe.page
@@ -301,6 +301,17 @@ def test_long_words_and_addresses_wrap_on_a_phone(live_server, full_desk, browse
         ".filter(a => a.getBoundingClientRect().right > window.innerWidth).length"
     )
     assert cut == 0
+    # A text story uploaded twice is named by the hash of its text: 64 letters and digits.
+    copy = b"Port traffic rises\n\nTEHRAN, Dec 1 (IRNA) - Traffic rose.\n\nMore.\n"
+    for _ in range(2):
+        page.goto(f"{live_server.url}/newsroom/stories/new/")
+        page.click("summary:text('Upload partner copy')")
+        page.set_input_files(
+            "#id_file", {"name": "port.txt", "mimeType": "text/plain", "buffer": copy}
+        )
+        page.click("button:text('Upload to Incoming')")
+    page.wait_for_selector(".messages >> text=is here already")
+    assert chloe.no_horizontal_scroll()
     assert chloe.problems == []
 
 
