@@ -168,6 +168,12 @@ def test_copy_that_cannot_be_parsed_is_explained_on_the_paste_box(newsroom):
     error = html(response).find(id="id_copy_error")
     assert error.get_text(strip=True) == "The pasted copy: no story text after the headline"
     assert html(response).find("details", class_="paste").has_attr("open")
+    # Read out and focused when the page opens, as a refused save's summary is: the keyboard
+    # starts at the problem, its link leading to the box.
+    summary = html(response).find(id="paste-problems")
+    assert summary["role"] == "alert" and summary.has_attr("autofocus")
+    assert summary.find("a", href="#id_copy").get_text() == "Wire copy"
+    assert "no story text after the headline" in summary.get_text()
 
 
 @pytest.mark.parametrize("pasted", [" \n\t\n", "\u200b\u200f\n", "\u202b \u202c"])
