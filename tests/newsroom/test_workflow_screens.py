@@ -334,6 +334,30 @@ def test_an_illegal_move_is_a_plain_message(newsroom):
     )
 
 
+def test_a_stale_button_with_a_form_at_fault_is_refused_for_the_state_not_shown_nothing(newsroom):
+    """Schedule pressed, with a time that has passed, on a page opened before another editor
+    published the story: the state is what refuses it. The form's own error concerned a
+    button the page no longer has, so the screen said nothing at all."""
+    story = story_in(newsroom, Status.PUBLISHED)
+    response = post(
+        client_for(newsroom["editor"]),
+        f"/newsroom/stories/{story.pk}/schedule/",
+        {"schedule-at": "2001-01-01T09:00"},
+    )
+    assert response.status_code == 409
+    assert html(response).find(role="alert").get_text(strip=True) == (
+        f"Story {story.pk} is published: it cannot be scheduled."
+    )
+    # A button the member never has, sent without its reason: the role refuses it.
+    response = post(
+        client_for(newsroom["reporter"]), f"/newsroom/stories/{story.pk}/kill/", {"kill-reason": ""}
+    )
+    assert response.status_code == 403
+    assert html(response).find(role="alert").get_text() == (
+        "rita (reporter) may not make the change 'Killed'."
+    )
+
+
 def test_publishing_an_embargoed_story_names_the_embargo_and_how_to_bring_it_forward(newsroom):
     """Published for the wire, not on the site: "is published: it cannot be published" was
     the refusal, from a page opened before the embargo or a second tab."""

@@ -68,6 +68,7 @@ from dateline.stories.workflow import (
     IllegalTransition,
     NotAllowed,
     offered_actions,
+    require,
 )
 
 Action = StoryChange.Action
@@ -501,18 +502,23 @@ def move(request: HttpRequest, code: int, slug: str) -> HttpResponse:
         return redirect("newsroom:edit", code=story.pk)
     step = MOVES[action]
     form = step.form(request.POST, prefix=step.slug)
-    if not parse_in_zone(form, story.edition):
-        return _edit_page(request, story, bound_moves={action: form})
     try:
         with timezone.override(edition_zone(story.edition)):  # a refusal names times on it
-            step.change(story.pk, by=request.user, **form.cleaned_data)
+            if parse_in_zone(form, story.edition):
+                try:
+                    step.change(story.pk, by=request.user, **form.cleaned_data)
+                except ValidationError as error:
+                    _put_errors(form, error)
+            if form.errors:
+                # The button's own refusal first (a page opened before another member moved
+                # the story on): its form's errors would be shown beside a button the screen
+                # no longer has, so not at all.
+                require(request.user, action, story)
+                return _edit_page(request, story, bound_moves={action: form})
     except NotAllowed as refusal:
         return forbidden(request, str(refusal))
     except IllegalTransition as refusal:
         return _edit_page(request, story, error=str(refusal), status=409)
-    except ValidationError as error:
-        _put_errors(form, error)
-        return _edit_page(request, story, bound_moves={action: form})
     messages.success(request, f"Story {story.pk} {step.done}.")
     return redirect("newsroom:edit", code=story.pk)
 
