@@ -258,6 +258,12 @@ def test_a_rejection_without_a_reason_is_refused_and_changes_nothing(newsroom, s
         assert soup.select_one("#id_reason")["aria-invalid"] == "true"
         ticked = {int(box["value"]) for box in soup.select("input[name=ids][checked]")}
         assert ticked == {one.pk, two.pk}  # the ticks are kept to try again
+        # The summary is read out and takes the keyboard when the page opens (the buttons are
+        # under a list of 50), its link leading to the reason's box.
+        summary = soup.select_one("form.bulk .error-box")
+        assert summary["role"] == "alert" and summary.has_attr("autofocus")
+        assert summary["tabindex"] == "-1"
+        assert summary.find("a")["href"] == "#id_reason"
     assert set(Comment.objects.values_list("status", flat=True)) == {Status.PENDING}
     assert not ModerationEvent.objects.exists()
 
