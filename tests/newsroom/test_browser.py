@@ -315,6 +315,20 @@ def test_long_words_and_addresses_wrap_on_a_phone(live_server, full_desk, browse
     assert chloe.problems == []
 
 
+def test_every_note_under_a_button_looks_the_same(live_server, full_desk, browser):  # noqa: F811
+    """The workflow, translation and Related News boxes each put an optional note under their
+    button, folded: the same quiet line in each, not one of them in the links' bold colour."""
+    chloe = Watched(browser.new_context(viewport=DESKTOP), live_server.url)
+    chloe.sign_in("chloe")
+    chloe.page.goto(f"{live_server.url}/newsroom/stories/{full_desk.pk}/")
+    looks = chloe.page.evaluate(
+        "['.move', '.translation-move', '.related-move'].map(box => {"
+        " const s = getComputedStyle(document.querySelector(box + ' .note summary'));"
+        " return [s.color, s.fontWeight]; })"
+    )
+    assert looks[0] == looks[1] == looks[2], looks
+
+
 def test_the_list_and_edit_screens_have_no_wcag_violations(live_server, full_desk, browser):  # noqa: F811
     from axe_playwright_python.sync_playwright import Axe
 
