@@ -63,6 +63,7 @@ from dateline.stories.actions import (
 )
 from dateline.stories.models import Section, Story, Tag
 from dateline.stories.tagging import tags_for
+from dateline.wire.subscribers import add_subscriber
 from tests.factories import make_section
 
 pytestmark = pytest.mark.django_db
@@ -242,8 +243,21 @@ def _api_item(route: str, world: World) -> list[str]:
     ]
 
 
+def _api_searches(route: str, world: World) -> list[str]:
+    """Each edition's search through the wire API for its headline word (asked with a
+    subscriber's key: `probe`), every story on one page, and narrowed as on the site."""
+    urls = []
+    for edition in world.editions:
+        path = fill(route) + f"?q={SEARCH_WORDS[edition]}&edition={edition}&limit=50"
+        urls += [path, *(f"{path}&section={slug}" for slug in world.sections)]
+        urls += [f"{path}&tag={slug}" for slug in world.tags]
+    return urls
+
+
 # The wire's items need a subscriber's key: an anonymous call gets 401, and nothing else.
 API_ITEMS = "/api/v1/items"
+# Its search is of public stories only: asked with a key taking every edition.
+API_SEARCH = "/api/v1/search"
 
 # Each public URL pattern, as the root URLconf spells it, and how to fill it in. A new pattern
 # makes the property test fail until it has an entry here: say what its parameters (and query
@@ -275,6 +289,7 @@ EXPANSIONS: dict[str, Callable[[str, World], list[str]]] = {
     "api/v1/openapi.json": _plain,
     "api/v1/items": _api_items,
     "api/v1/items/<code>": _api_item,
+    "api/v1/search": _api_searches,
 }
 
 
@@ -609,17 +624,21 @@ def article_urls(story: Story) -> list[str]:
     return [f"{base}/{story.slug}", base, f"{base}/", f"{base}/an-old-headline"]  # as fill() does
 
 
-def probe(client, tracked: list[Tracked], now: datetime.datetime, when: str) -> None:
+def probe(client, tracked: list[Tracked], now: datetime.datetime, when: str, key: str) -> None:
     """Every public URL: no marker of a story readers may not see, in any body or redirect;
-    such a story's own URLs 404 (410 if killed after readers saw it); a public one is there."""
+    such a story's own URLs 404 (410 if killed after readers saw it); a public one is there.
+    `key`: a subscriber's, for the wire API's search."""
     hidden = [t for t in tracked if not t.model.visible(now)]
     statuses = {}
     for url in public_urls(World.now()):
-        response = client.get(url)
+        searching = url.startswith(API_SEARCH)
+        response = client.get(url, **({"HTTP_AUTHORIZATION": f"Bearer {key}"} if searching else {}))
         statuses[url] = response.status_code
         assert response.status_code < 500, (when, url, response.status_code)
         if url.startswith(API_ITEMS):
             assert response.status_code == 401, (when, url, response.status_code)
+        if searching:  # a tag no public story carries is refused, as on the site
+            assert response.status_code in (200, 422), (when, url, response.status_code)
         shown = response.content.decode() + response.get("Location", "")
         leaks = [
             f"{t.spec.marker}{sorted(set(re.findall(t.spec.marker + '(.)', shown)))} {t.model}"
@@ -658,6 +677,7 @@ def test_no_public_url_shows_a_story_readers_may_not_see(
     make_section(en, "politics", "Politics")
     make_section(fa, "politics", "سیاست")
     by_code = {"en": en, "fa": fa}
+    key = add_subscriber("Every Edition Daily", rate_limit="1000000/m").api_key
     monkeypatch.setattr(views, "page_from", small_pages)
     monkeypatch.setattr(search_view, "SEARCH_PER_PAGE", PER_PAGE)
     # Each change's fan-out (the search index's receiver) runs when the change is made, as it
@@ -708,7 +728,7 @@ def test_no_public_url_shows_a_story_readers_may_not_see(
                 link_first_of_each_edition(tracked)
             for step in scenario.steps:
                 if isinstance(step, Probe):
-                    probe(client, tracked, now, "during the walk")
+                    probe(client, tracked, now, "during the walk", key)
                     continue
                 t = tracked[step.story]
                 with committed():
@@ -716,20 +736,20 @@ def test_no_public_url_shows_a_story_readers_may_not_see(
                 t.model = t.model.after(step.action, now, now + step.minutes * MINUTE)
             for t in tracked:
                 event(f"ends {t.model.state}")
-            probe(client, tracked, now, "after the walk")
+            probe(client, tracked, now, "after the walk", key)
 
             due = sorted(t.model.at for t in tracked if t.model.at is not None)
             if due:
                 event("a release")
                 now = due[0] - SECOND
                 assert release_due(now=now) == []
-                probe(client, tracked, now, "a second before the first release")
+                probe(client, tracked, now, "a second before the first release", key)
                 now = due[0] + SECOND
                 with committed():
                     release_due(now=now)
                 for t in tracked:
                     t.model = t.model.released(now)
-                probe(client, tracked, now, "a second after the first release")
+                probe(client, tracked, now, "a second after the first release", key)
             transaction.set_rollback(True)
 
     property_holds()

@@ -75,11 +75,10 @@ def asked_of(
     if tag:
         carried = public_tag(tag, chosen)
         if carried is None:
-            raise Refused(
-                "tag",
-                "unknown_tag",
-                f"no public story of edition {chosen.code} has the tag {tag!r}",
-            )
+            # Not naming it again: whether a tag exists that only hidden stories carry stays
+            # unsaid, whatever the answer is shown beside.
+            why = f"no public story of edition {chosen.code} has this tag"
+            raise Refused("tag", "unknown_tag", why)
     if since and until and since > until:
         raise Refused("from", "dates_reversed", f"from ({since}) is after to ({until})")
     start, end = days_between(since, until, chosen.timezone)
