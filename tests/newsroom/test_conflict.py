@@ -42,7 +42,13 @@ def test_the_second_save_of_one_version_gets_the_conflict_screen(newsroom, two_e
     second = post(
         chloe,
         f"/newsroom/stories/{story.pk}/",
-        {**opened, "lead": "Water flows through the new dam at last.", "tags": "Water"},
+        {
+            **opened,
+            "lead": "Water flows through the new dam at last.",
+            "tags": "Water",
+            "dateline_place": "AHVAZ",
+            "dateline_date": "2026-11-30",
+        },
     )
     assert second.status_code == 409
     story.refresh_from_db()
@@ -69,6 +75,8 @@ def test_the_second_save_of_one_version_gets_the_conflict_screen(newsroom, two_e
     assert page.select_one(".notice") is None  # no field changed by both
     # ...and exactly what she typed, beside it.
     assert "Water flows through the new dam at last." in page.select_one(".typed").get_text()
+    # The date as the form holds it, in no language's words (it was "Nov. 30, 2026").
+    assert "AHVAZ 2026-11-30" in page.select_one(".typed").get_text(" ", strip=True)
     # Saving the re-applied form keeps both people's work.
     again = {
         name: field(form, name)
