@@ -564,3 +564,20 @@ def test_a_body_over_the_limit_is_named_on_the_form_and_nothing_is_saved(newsroo
     assert value(html(response), "body") == body  # kept in the form, to shorten
     story.refresh_from_db()
     assert story.version == 1 and story.body != body
+
+
+@pytest.mark.parametrize("action", ["", "publish", "<script>alert(1)</script>", "Save"])
+def test_a_button_the_screen_does_not_have_does_nothing(newsroom, action):
+    """It was read as the screen's first button: a crafted `action` created or saved a story."""
+    browser = client_for(newsroom["reporter"])
+    story = story_in(newsroom, "draft")
+    typed = {"edition": newsroom["en"].pk, "headline": "A new one", "lead": "It happened."}
+    for path, data in [
+        ("/newsroom/stories/new/", typed),
+        (f"/newsroom/stories/{story.pk}/", form_data(story, headline="Changed")),
+    ]:
+        refused = post(browser, path, {**data, "action": action})
+        assert refused.status_code == 400, path
+        assert refused["Content-Type"] == "text/plain; charset=utf-8"
+        assert "No such button on this screen" in refused.content.decode()
+    assert list(Story.objects.values_list("headline", flat=True)) == ["Dam opens on the river"]

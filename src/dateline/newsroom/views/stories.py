@@ -13,7 +13,13 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseNotAllowed,
+    JsonResponse,
+)
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -308,6 +314,15 @@ def _preview_of(data: dict, language: str):
     return text
 
 
+def _unknown_action(wanted: str) -> HttpResponseBadRequest:
+    """A form's button the screen does not have (a crafted or mangled request): nothing done,
+    rather than read as the screen's first button."""
+    return HttpResponseBadRequest(
+        f"No such button on this screen: {wanted[:40]!r}; nothing done.\n",
+        content_type="text/plain; charset=utf-8",  # never markup: the text is the sender's
+    )
+
+
 @keeps_typed_text
 @member_required
 def edit(request: HttpRequest, code: int) -> HttpResponse:
@@ -318,6 +333,8 @@ def edit(request: HttpRequest, code: int) -> HttpResponse:
         return HttpResponseNotAllowed(["GET", "POST"])
     form = StoryForm(request.POST, story=story)
     wanted = request.POST.get("action", "save")
+    if wanted not in ("save", "correct", "preview"):
+        return _unknown_action(wanted)
     if wanted == "preview":
         form.is_valid()  # for cleaned dates; the preview shows what was typed, errors or not
         data = {**request.POST.dict(), **getattr(form, "cleaned_data", {})}
@@ -570,6 +587,8 @@ def new(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return HttpResponseNotAllowed(["GET", "POST"])
     wanted = request.POST.get("action", "create")
+    if wanted not in ("create", "paste", "preview"):
+        return _unknown_action(wanted)
     if wanted == "paste":
         paste_form = PasteForm(request.POST)
         if not paste_form.is_valid():
