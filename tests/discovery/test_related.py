@@ -151,6 +151,22 @@ def test_the_explanation_names_shared_tags_words_text_and_days(editions, backgro
     assert explanation.endswith("; 2 days apart")
 
 
+def test_the_explanation_names_persian_words_as_written_with_their_half_space(
+    editions, background
+):
+    """Not as the token that joins the parts ("راهآهن", a misspelling an editor would see)."""
+    _, fa = editions
+    with background():
+        everyday_news(fa)
+        lead = "برقی‌کردن راه‌آهن تهران مشهد در لایحه آمد."
+        earlier = make_story(fa, headline="راه‌آهن تهران مشهد برقی می‌شود", lead=lead)
+        story = make_story(fa, headline="برقی‌کردن راه‌آهن تهران مشهد", lead=lead)
+    explanation = RelatedStory.objects.get(story=story, related=earlier).explanation
+    words = explanation.split("words: ")[1].split(";")[0].split(", ")
+    assert "راه‌آهن" in words or "برقی‌کردن" in words, explanation
+    assert not {"راهآهن", "برقیکردن"} & set(words), explanation
+
+
 def test_never_public_stories_are_in_no_list_even_once_related(editions, background, client):
     en, _ = editions
     with background():

@@ -38,6 +38,7 @@ from dateline.discovery import lsa, story_words
 from dateline.discovery.backends import Filters, backend
 from dateline.discovery.models import RelatedChoice, RelatedStory
 from dateline.discovery.search import best_matches, public_documents
+from dateline.discovery.text import ZWNJ, tokens, written_words
 from dateline.stories.compiled import Compiled
 from dateline.stories.headlines import HEADLINE_FIELDS, Headline
 from dateline.stories.models import Story
@@ -289,8 +290,10 @@ class TellingWords:
     words that weigh most (times their weight in the other story) are the ones an editor
     recognises the subject by. Worked out once per story, for all its matches."""
 
-    def __init__(self, counts: dict[str, int], idf: Callable[[str], float], stories: int) -> None:
-        self._counts, self._idf, self._stories = counts, idf, stories
+    def __init__(
+        self, code: int, counts: dict[str, int], idf: Callable[[str], float], stories: int
+    ) -> None:
+        self._code, self._counts, self._idf, self._stories = code, counts, idf, stories
 
     @cached_property
     def _weights(self) -> dict[str, tuple[float, float]]:
@@ -311,7 +314,26 @@ class TellingWords:
             count, idf_squared = mine[word]
             weighed.append((count * (1 + math.log(other[word])) * idf_squared, word))
         weighed.sort(key=lambda item: (-item[0], item[1]))
-        return [word for _, word in weighed[:EXPLAINED_WORDS]]
+        words = [word for _, word in weighed[:EXPLAINED_WORDS]]
+        if all(word.isascii() for word in words):  # no word of a script that writes a ZWNJ
+            return words
+        return [self._as_written.get(word, word) for word in words]
+
+    @cached_property
+    def _as_written(self) -> dict[str, str]:
+        """The story's words written with a zero-width non-joiner, by their token: an editor
+        reads "سه‌شنبه", not the token that joins its parts ("سهشنبه"). Read from the story's
+        text once, only for an explanation that names a word of another script."""
+        fields = Story.objects.filter(pk=self._code).values_list("headline", "lead", "body_html")
+        text = " ".join(fields.first() or ())
+        if ZWNJ not in text:
+            return {}
+        written = {}
+        for start, end in written_words(text):
+            word = text[start:end]
+            if ZWNJ in word and len(token := tokens(word)) == 1:
+                written.setdefault(token[0], word)
+        return written
 
 
 def _unit(vector: dict[str, float]) -> dict[str, float]:
@@ -444,7 +466,7 @@ class Scorer:
         """Each candidate's text score plus `tag_weight` × the tags' cosine, times the recency
         decay, best first (ties: newest code first), each able to explain itself (`shown_text`
         is the text similarity it shows)."""
-        scored, words = [], TellingWords(story.counts, idf, stories)
+        scored, words = [], TellingWords(story.code, story.counts, idf, stories)
         for n, other in enumerate(candidates):
             tags, tag_names = _tag_cosine(story, other)
             days = _days_apart(story, other)
