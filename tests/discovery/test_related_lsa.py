@@ -70,6 +70,17 @@ def test_the_model_is_stored_in_the_database_and_read_back_the_same(corpus):
     again = lsa.latest(en.pk)
     assert again.pk == row.pk and again.columns == space.columns
     assert np.allclose(again.components, space.components)
+    assert np.allclose(again.emphasis, space.emphasis)
+    monday = space.columns["monday"]  # written "Monday" inside the stories' sentences: a name
+    assert space.emphasis[monday] == lsa.NAME_WEIGHT
+    assert (np.delete(space.emphasis, monday) >= 1).all()
+    # A model stored before the emphasis was (decision 0054): every word weighs its IDF.
+    RelatedModel.objects.filter(pk=row.pk).update(emphasis=b"")
+    lsa._loaded.clear()
+    older = lsa.latest(en.pk)
+    words = sorted(older.columns)
+    assert older.emphasis is None
+    assert older.weights(words).tolist() == [older.weight(w) for w in words]
     # Word by word in memory, as fitted and as read back: what makes projecting cheap.
     assert space.components.flags.f_contiguous and again.components.flags.f_contiguous
     fit(en)  # refitted: the older model goes
@@ -188,7 +199,9 @@ def test_a_story_lands_where_its_tf_idf_row_times_the_components_puts_it(corpus)
         row = np.zeros(space.components.shape[1])
         for word, count in bag.items():
             if word in space.columns:
-                row[space.columns[word]] = (1 + math.log(count)) * space.idf[space.columns[word]]
+                column = space.columns[word]
+                weight = space.idf[column] * space.emphasis[column]
+                row[column] = (1 + math.log(count)) * weight
         alone = space.components @ row
         np.testing.assert_allclose(place, alone / np.linalg.norm(alone), atol=1e-5)
     assert np.allclose(np.linalg.norm(places[:-1], axis=1), 1.0, atol=1e-5)
@@ -206,3 +219,80 @@ def test_a_story_is_moved_toward_its_nearest_candidates_words(corpus, committed)
     near = [s.pk for s in stories["grain"]]
     ranked = top(story, [*near, kin.pk, stranger.pk], limit=None)
     assert ranked.index(kin.pk) < ranked.index(stranger.pk)
+
+
+def test_names_are_words_written_capitalised_inside_a_sentence():
+    written = [
+        'Trade Minister Pat Carney said trade talks with GATT went on. "Carney left early."',
+        "Carney said so.\nTrade was up, said Carney.",
+        "کارنی گفت",
+    ]
+    shares = lsa.name_shares(written, {"carney", "trade", "gatt", "said", "minister", "کارنی"})
+    # "Carney" three times inside a sentence (never counted as a sentence's first word).
+    assert shares["carney"] == 1.0
+    assert shares["trade"] == 0.0  # capitalised only where a sentence starts
+    assert shares["gatt"] == 0.0  # capitals throughout: an acronym, not a name
+    assert shares["said"] == 0.0
+    assert shares["minister"] == 1.0  # a title as a name: what the edition writes is the rule
+    assert "کارنی" not in shares  # the first word of its sentence: never met inside one
+    assert lsa.name_shares(["گفت کارنی"], {"کارنی"}) == {"کارنی": 0.0}  # no case: no name
+
+
+def test_names_weigh_less_and_words_a_story_repeats_weigh_more():
+    """The emphasis: of words in as many stories, one the edition writes as a name weighs
+    NAME_WEIGHT of another, and one its stories repeat weighs more than one said once each."""
+    bags, written = [], []
+    for n in range(40):
+        bag = Counter({f"filler{n}": 1, f"other{n}": 1, "common": 1})
+        if n % 4 == 0:
+            bag.update({"okafor": 1, "tariff": 1, "harvest": 3})
+        bags.append(bag)
+        written.append(
+            "Minister Okafor spoke of the tariff. The harvest, the harvest." * (n % 4 == 0)
+        )
+    space = lsa.fit(bags, dimensions=3, written=written)
+    assert space.weight("okafor") == space.weight("tariff") == space.weight("harvest")
+    words = ["okafor", "tariff", "harvest"]
+    weighs = dict(zip(words, space.weights(words), strict=True))
+    assert weighs["okafor"] == pytest.approx(lsa.NAME_WEIGHT * weighs["tariff"])
+    assert weighs["harvest"] > 1.2 * weighs["tariff"]
+    assert space.row_weight("harvest") == pytest.approx(weighs["harvest"])
+    # Without the texts as written, no word is a name.
+    plain = lsa.fit(bags, dimensions=3)
+    assert plain.weights(["okafor"])[0] == pytest.approx(plain.weights(["tariff"])[0])
+
+
+def test_a_story_sharing_the_subject_ranks_above_one_sharing_only_a_name(corpus, committed):
+    """A name any subject may mention (a minister's) ties a grain story to a football one by
+    words alone; with the model's emphasis the grain story sharing its subject comes first."""
+    en, _ = corpus
+    with committed():
+        for subject in ("oil", "football"):
+            for n in range(3):
+                pool = POOLS[subject]
+                make_story(
+                    en,
+                    headline=f"The {pool[n]} report",
+                    lead=f"The {pool[n]} and the {pool[n + 2]} were in the news on Monday.",
+                    body="Minister Okafor said the market was ready for it.",
+                )
+        story = make_story(
+            en,
+            headline="Okafor on the harvest",
+            lead="Minister Okafor spoke on Monday of the harvest.",
+            body="Minister Okafor said so, and Minister Okafor left.",
+        )
+        name_only = make_story(
+            en,
+            headline="Okafor at the stadium",
+            lead="Minister Okafor went to the stadium on Monday.",
+            body="Minister Okafor said the coach was ready.",
+        )
+        subject_only = make_story(
+            en,
+            headline="The harvest report",
+            lead="The silo and the harvest were in the news on Monday.",
+            body="The barley figures came out.",
+        )
+    fit(en)
+    assert top(story, [name_only.pk, subject_only.pk]) == [subject_only.pk, name_only.pk]

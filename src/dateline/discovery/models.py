@@ -75,6 +75,11 @@ class RelatedModel(models.Model):
     words = models.BinaryField(help_text="zlib of the words, one a line, in column order")
     idf = models.BinaryField(help_text="zlib of float32 inverse document frequencies")
     components = models.BinaryField(help_text="zlib of float16 (dimensions × words) row-major")
+    emphasis = models.BinaryField(
+        default=b"",
+        blank=True,
+        help_text="zlib of float32 per-word emphasis (decision 0054); empty: every word 1",
+    )
 
     def __str__(self) -> str:
         return f"edition {self.edition_id}: {self.dimensions} dimensions, {self.stories} stories"

@@ -37,7 +37,7 @@ from django.utils import timezone
 from dateline.discovery import lsa, story_words
 from dateline.discovery.backends import Filters, backend
 from dateline.discovery.models import RelatedChoice, RelatedStory
-from dateline.discovery.search import best_matches, public_documents
+from dateline.discovery.search import best_matches, public_documents, written_texts
 from dateline.discovery.text import ZWNJ, tokens, written_words
 from dateline.stories.compiled import Compiled
 from dateline.stories.headlines import HEADLINE_FIELDS, Headline
@@ -478,10 +478,11 @@ class Scorer:
         return scored
 
     def query_words(self, story: Profile) -> dict[str, float]:
-        """The story's QUERY_WORDS most distinctive words and their weights."""
+        """The story's QUERY_WORDS most distinctive words and their weights (with a model,
+        as its row weighs them: names count less, the words a story is about more)."""
         space = self.space(story.edition_id)
         if space is not None:
-            weight = space.weight
+            weight = space.row_weight
         else:
             total, frequencies = self.profiles.weights([story])
 
@@ -622,11 +623,13 @@ def fit(edition=None, profiles: Profiles | None = None) -> dict[str, int]:
         codes = list(Story.objects.public().in_edition(each).values_list("pk", flat=True))
         sample = random.Random(FIT_SEED).sample(codes, min(lsa.FIT_SAMPLE, len(codes)))  # noqa: S311
         chosen = sorted(sample)
-        bags = []
+        bags, written = [], []
         for start in range(0, len(chosen), REBUILD_BATCH):
             batch = (profiles or Profiles()).get(chosen[start : start + REBUILD_BATCH])
             bags.extend(profile.counts for profile in batch.values())
-        space = lsa.fit(bags)
+            texts = written_texts(batch)
+            written.extend(texts.get(code, "") for code in batch)
+        space = lsa.fit(bags, written=written)
         if space is not None:
             lsa.store(each.pk, space)
             fitted[each.code] = space.stories

@@ -46,6 +46,13 @@ def plain_body(story: Story) -> str:
     return _plain(story.body_html)
 
 
+def written_texts(codes: Iterable[int]) -> dict[int, str]:
+    """The lead and body of those of `codes` that are stories, as written (the case kept, the
+    body's tags dropped): what the model of the edition's words learns its names from."""
+    rows = Story.objects.filter(pk__any_of=list(codes)).values_list("pk", "lead", "body_html")
+    return {code: f"{lead}\n{_plain(body_html)}" for code, lead, body_html in rows}
+
+
 def _plain(body_html: str) -> str:
     return html.unescape(nh3.clean(body_html, tags=set()))
 
