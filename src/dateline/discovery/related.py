@@ -9,7 +9,9 @@ How a list is made (decisions 0027 and 0029):
    candidates (Rocchio feedback), plus the rest times the TF-IDF cosine, plus
    TAG_WEIGHT_WITH_MODEL times the cosine of the two stories' tag sets (keywords, places,
    people, organisations), times a recency factor `settings.RELATED_RECENCY_DAYS` tunes;
-   without a model, the TF-IDF cosine with the same feedback and TAG_WEIGHT;
+   without a model, the TF-IDF cosine with the same feedback and TAG_WEIGHT; with a model,
+   each word weighs its IDF times the emphasis fitted with it (decision 0054: names less,
+   the words a story repeats more), in the rows and in the query words of step 1;
 3. each entry keeps an explanation an editor can read ("shared: OPEC, Vienna; words: opec,
    vienna; text 0.42; 2 days apart"), its words the telling ones, never "the".
 
