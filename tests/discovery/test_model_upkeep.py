@@ -105,7 +105,25 @@ def test_a_fit_finds_the_model_another_made_meanwhile(editions, small):
         make_story(en, headline="Update", lead="Update.", body="Update.")
     RelatedModel.objects.create(
         edition=en, stories=25, dimensions=2, words=b"", idf=b"", components=b"",
+        emphasis=b"-",  # fitted with its words' emphasis (decision 0054): not due for it
         fitted_at=timezone.now(),
     )  # fmt: skip
     assert not upkeep.is_due(en.pk)
     assert upkeep.fit_and_remake(en.pk) == 0
+
+
+def test_a_model_fitted_before_words_had_an_emphasis_is_refitted_once(editions, background, small):
+    """Decision 0054: a model stored without its words' emphasis (an upgraded site) is due
+    whatever the edition's size; refitted, it has one and is not due again."""
+    en, _ = editions
+    with background():
+        everyday_news(en, count=25)
+    assert not upkeep.is_due(en.pk)
+    RelatedModel.objects.filter(edition=en).update(emphasis=b"")
+    assert upkeep.is_due(en.pk)
+    with background():
+        everyday_news(en, count=1)  # a refresh: the worker asks, and fits
+    model = RelatedModel.objects.get(edition=en)
+    assert bytes(model.emphasis) and model.stories == 26
+    assert not upkeep.is_due(en.pk)
+    assert lists_older_than_the_model(en) == 0

@@ -13,6 +13,7 @@ the refits within a small multiple of the last one's, however the edition grew.
 import logging
 
 from django.core.cache import cache
+from django.db.models import BooleanField, ExpressionWrapper, Q
 
 from dateline.discovery import lsa
 from dateline.discovery.models import RelatedModel
@@ -34,13 +35,18 @@ def _queued_key(edition_id: int) -> str:
 
 def is_due(edition_id: int) -> bool:
     """Whether the edition's model should be fitted (again). At most two small queries: the
-    count stops at the number that makes it due."""
-    fitted_on = (
+    count stops at the number that makes it due. A model fitted before its words had an
+    emphasis (decision 0054) is due once, whatever the edition's size."""
+    latest = (
         RelatedModel.objects.filter(edition_id=edition_id)
         .order_by("-pk")
-        .values_list("stories", flat=True)
+        .annotate(unweighed=ExpressionWrapper(Q(emphasis=b""), output_field=BooleanField()))
+        .values_list("stories", "unweighed")
         .first()
     )
+    fitted_on = latest[0] if latest is not None else None
+    if latest is not None and latest[1]:
+        return True
     if fitted_on is not None and fitted_on >= lsa.FIT_SAMPLE:
         return False
     needed = AUTO_FIT_MIN if fitted_on is None else fitted_on * REFIT_GROWTH
