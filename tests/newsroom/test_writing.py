@@ -133,9 +133,13 @@ def test_the_new_story_form_sent_twice_makes_one_story(newsroom):
     # The same form sent again with other text is another story, not dropped.
     other = post(browser, "/newsroom/stories/new/", {**typed, "lead": "Ministers met again."})
     assert Story.objects.count() == 2 and other["Location"] != first["Location"]
-    # Another form, another token: another story.
+    # The same text from a form loaded again (the back button after Create draft: a new token,
+    # the text filled back in by the browser): the same story, not a duplicate.
     again = html(browser.get("/newsroom/stories/new/")).find("form", id="story-form")
     assert value(again, "once") != typed["once"]
+    reloaded = post(browser, "/newsroom/stories/new/", {**typed, "once": value(again, "once")})
+    assert reloaded["Location"] == first["Location"] and Story.objects.count() == 2
+    # Another form, another token, other text: another story.
     refused = post(
         browser, "/newsroom/stories/new/", {**typed, "once": value(again, "once"), "lead": "\u200b"}
     )
