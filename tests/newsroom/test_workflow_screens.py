@@ -564,6 +564,10 @@ def test_more_keywords_than_a_story_carries_are_refused_and_no_tag_made(newsroom
         ("!!!", "The keyword “!!!” has no letter or digit"),
         ("\u200b", "made only of invisible characters"),  # not "“​”", which reads as empty
         ("\u200f\u2060", "made only of invisible characters"),
+        # Each named, not the first alone.
+        ("!!!, 🙂", "The keywords “!!!”, “🙂” have no letter or digit"),
+        ("---, \u200b", "“---” has no letter or digit a tag could be named by. A keyword between"),
+        (", ".join("!" * n for n in range(1, 8)), "“!!!!!” and 2 more have no letter"),
     ],
 )
 def test_a_keyword_no_tag_can_be_made_of_is_named_and_nothing_saved(newsroom, keyword, said):

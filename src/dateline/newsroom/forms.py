@@ -193,15 +193,8 @@ class StoryForm(Form):
                 f"“{too_long[0][:40]}…” has {len(too_long[0])}."
             )
         nameless = [name for name in names if not tag_key(name)]
-        if nameless:  # it would make no tag: said, not dropped silently
-            if not has_visible_character(nameless[0]):
-                raise forms.ValidationError(
-                    "A keyword between the commas is made only of invisible characters (a "
-                    "zero-width space, a direction mark): no tag can be named by it."
-                )
-            raise forms.ValidationError(
-                f"The keyword “{nameless[0]}” has no letter or digit a tag could be named by."
-            )
+        if nameless:  # it would make no tag: said, not dropped silently, each one named
+            raise forms.ValidationError(" ".join(_nameless_keywords(nameless)))
         return text
 
     @classmethod
@@ -494,3 +487,26 @@ class ModerationLogFilterForm(Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [("", "Anything"), *ModerationEvent.Action.choices]
+
+
+NAMED_AT_MOST = 5  # keywords quoted in one refusal
+
+
+def _nameless_keywords(nameless: list[str]) -> list[str]:
+    """What is said of keywords no tag can be named by: those with something to see, quoted
+    (the first NAMED_AT_MOST), and whether some are made only of invisible characters (quoted,
+    they would read as empty)."""
+    visible = [name for name in nameless if has_visible_character(name)]
+    said = []
+    if visible:
+        quoted = ", ".join(f"“{name}”" for name in visible[:NAMED_AT_MOST])
+        more = f" and {len(visible) - NAMED_AT_MOST:,} more" if len(visible) > NAMED_AT_MOST else ""
+        has = "has" if len(visible) == 1 else "have"
+        kind = "keyword" if len(visible) == 1 else "keywords"
+        said.append(f"The {kind} {quoted}{more} {has} no letter or digit a tag could be named by.")
+    if len(visible) < len(nameless):
+        said.append(
+            "A keyword between the commas is made only of invisible characters (a zero-width "
+            "space, a direction mark): no tag can be named by it."
+        )
+    return said
