@@ -2,7 +2,6 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from dateline.copy.characters import has_visible_character, one_line
 from dateline.stories.actions.changes import (
@@ -11,6 +10,7 @@ from dateline.stories.actions.changes import (
     record_changes,
     require_note_length,
 )
+from dateline.stories.actions.schedule import moment
 from dateline.stories.actions.versions import save_new_version
 from dateline.stories.content import clean_content
 from dateline.stories.models import Correction, Story, StoryChange, Tag
@@ -38,7 +38,7 @@ def correct_story(
         current = locked(story)
         require(by, StoryChange.Action.CORRECTED, current)
         if current.is_embargoed:  # the note would be dated before readers first see the story
-            until = timezone.localtime(current.embargo_until).isoformat(timespec="seconds")
+            until = moment(current.embargo_until)
             raise IllegalTransition(
                 f"Story {current.code} is under embargo until {until}: readers have not seen "
                 "it, so there is nothing to correct yet. Edit it instead."

@@ -19,18 +19,30 @@ def require_future(at: datetime.datetime, field: str) -> datetime.datetime:
     latest = _years_after(now, MOST_YEARS_AHEAD)
     if at > latest:
         ahead = f"more than {MOST_YEARS_AHEAD} years ahead"
-        raise ValidationError({field: f"{at.isoformat()} is {ahead}: choose a nearer time."})
+        raise ValidationError({field: f"{moment(at)} is {ahead}: choose a nearer time."})
     if at <= now:
-        raise ValidationError({field: f"{at.isoformat()} has passed: choose a later time."})
+        raise ValidationError({field: f"{moment(at)} has passed: choose a later time."})
     return at
 
 
-def _years_after(moment: datetime.datetime, years: int) -> datetime.datetime:
+def moment(at: datetime.datetime) -> str:
+    """`at` as a refusal names it, on the current time zone's clock (the newsroom works on the
+    edition's) with its offset: "2026-12-01 09:30 (UTC+03:30)", not ISO 8601's
+    "2026-12-01T09:30:00+03:30"."""
+    try:
+        local = timezone.localtime(at)
+    except OverflowError:  # near the calendar's end (9999-12-31 east of here): as it was given
+        local = at
+    offset = local.strftime("%z")
+    return f"{local:%Y-%m-%d %H:%M} (UTC{offset[:3]}:{offset[3:]})"
+
+
+def _years_after(start: datetime.datetime, years: int) -> datetime.datetime:
     """The same day and time `years` later; from 29 February to a year without one, the 28th."""
     try:
-        return moment.replace(year=moment.year + years)
+        return start.replace(year=start.year + years)
     except ValueError:
-        return moment.replace(year=moment.year + years, day=28)
+        return start.replace(year=start.year + years, day=28)
 
 
 def require_no_embargo_before(story: Story, at: datetime.datetime, field: str) -> None:
@@ -39,10 +51,10 @@ def require_no_embargo_before(story: Story, at: datetime.datetime, field: str) -
     scheduling it sooner is refused, naming the time (on the current time zone's clock: the
     newsroom makes changes on the edition's) and the way to send it out now."""
     if story.embargo_until is not None and story.embargo_until > at:
-        until = timezone.localtime(story.embargo_until).isoformat(timespec="seconds")
         raise ValidationError(
             {
-                field: f"Story {story.pk} is under embargo until {until}: it may reach readers "
+                field: f"Story {story.pk} is under embargo until {moment(story.embargo_until)}: "
+                "it may reach readers "
                 "no sooner. To send it to subscribers now, marked embargoed, embargo it until "
                 "then (or later)."
             }
