@@ -795,3 +795,29 @@ def test_a_moderator_ticks_every_comment_and_rejects_them_in_a_browser(
         assert viewer.problems == []
     assert not reports, "\n".join(f"{key}:\n{report}" for key, report in reports.items())
     assert wide == []
+
+
+def test_times_of_no_edition_are_on_the_clock_the_members_editions_keep(newsroom):
+    """A word list's change or a ban (of no edition) was shown in UTC beside the rest of the
+    log on the edition's clock; UTC stays for a newsroom whose editions keep several."""
+    desk = client_for(newsroom["moderator"])
+    assert (
+        post(desk, "/newsroom/comments/words/", {"phrase": "spam", "kind": "banned"}).status_code
+        == 302
+    )
+    assert (
+        post(desk, "/newsroom/comments/bans/", {"email-email": "a@example.org"}).status_code == 302
+    )
+
+    def shown(client) -> tuple[str, str]:
+        log = html(client.get("/newsroom/comments/log/"))
+        bans = html(client.get("/newsroom/comments/bans/"))
+        return (
+            log.select_one("td[data-label=When] time").get_text(),
+            bans.select_one("table.bans time").get_text(),
+        )
+
+    assert all(time.endswith("+0330") for time in shown(desk))  # both editions: Tehran's
+    newsroom["fa"].timezone = "Europe/London"
+    newsroom["fa"].save()
+    assert all(time.endswith("UTC") for time in shown(client_for(newsroom["chief"])))

@@ -60,7 +60,14 @@ DECISIONS = {
     "reject": (moderation.reject, "rejected"),
     "spam": (moderation.mark_spam, "marked as spam"),
 }
-UTC_CLOCK = types.SimpleNamespace(timezone="UTC")  # for times of no edition (bans, word lists)
+UTC_CLOCK = types.SimpleNamespace(timezone="UTC")
+
+
+def members_clock(member) -> types.SimpleNamespace:
+    """The clock for times of no edition (bans, word lists, exports): the time zone every
+    edition the member works on keeps, else UTC (a newsroom spread over several)."""
+    zones = set(member_editions(member).values_list("timezone", flat=True))
+    return types.SimpleNamespace(timezone=zones.pop()) if len(zones) == 1 else UTC_CLOCK
 QUEUE_COLUMNS = (
     "pk",
     "story_version",
@@ -286,7 +293,7 @@ def _bans_page(request, email_form=None, address_form=None, status=200) -> HttpR
             "bans": bans,
             "email_form": email_form or EmailBanForm(prefix="email"),
             "address_form": address_form or AddressBanForm(),
-            "utc": UTC_CLOCK,
+            "clock": members_clock(request.user),
         },
         status=status,
     )
@@ -459,9 +466,10 @@ def log(request: HttpRequest) -> HttpResponse:
         per_page=PER_PAGE,
     )
     tabs = {value for value, _label in QUEUE_STATUSES}
+    clock = members_clock(request.user)
     for event in page.items:
         comment = event.comment
-        event.clock = comment.story.edition if comment else UTC_CLOCK
+        event.clock = comment.story.edition if comment else clock
         event.queue_status = (
             comment.status if comment is not None and comment.status in tabs else None
         )
