@@ -178,7 +178,7 @@ def test_the_lockout_page_says_what_happened_and_what_to_do(editor):
     paragraphs = [p.get_text(" ", strip=True) for p in page.find(id="content-main").find_all("p")]
     assert paragraphs == [
         "Too many failed sign-ins: signing in is paused.",
-        "Try again in 15 minutes, or ask a chief editor to unlock your account.",
+        "Try again in 15 minutes, or ask a chief editor to lift the pause.",
         "A new attempt before then starts the 15 minutes again.",
         "Back to the sign-in page",
     ]
