@@ -151,9 +151,7 @@ def test_the_explanation_names_shared_tags_words_text_and_days(editions, backgro
     assert explanation.endswith("; 2 days apart")
 
 
-def test_the_explanation_names_persian_words_as_written_with_their_half_space(
-    editions, background
-):
+def test_the_explanation_names_persian_words_as_written_with_their_half_space(editions, background):
     """Not as the token that joins the parts ("راهآهن", a misspelling an editor would see)."""
     _, fa = editions
     with background():

@@ -68,6 +68,8 @@ def members_clock(member) -> types.SimpleNamespace:
     edition the member works on keeps, else UTC (a newsroom spread over several)."""
     zones = set(member_editions(member).values_list("timezone", flat=True))
     return types.SimpleNamespace(timezone=zones.pop()) if len(zones) == 1 else UTC_CLOCK
+
+
 QUEUE_COLUMNS = (
     "pk",
     "story_version",
