@@ -140,7 +140,7 @@ def _newest_sharing(edition, leave_out, now, frequent, room, tags=(), section=No
     ]
     if section is not None:
         sharing.append(newest.in_section(section))
-    return newest.newest_of_each(sharing, room).latest()[:room]
+    return newest.newest_of_each(sharing, room).headlines()[:room]
 
 
 _NEWEST_SHARING = Compiled(_newest_sharing)  # built and compiled once (decision 0039)

@@ -134,10 +134,15 @@ class StoryQuerySet(models.QuerySet):
         """The stories among the newest `count` of each of `lists`, in one query of one bounded
         read per list, each along its own index. PostgreSQL gets the reads as one UNION ALL
         (offered them OR-ed, it scanned the whole table against each); SQLite, which allows
-        no LIMIT inside a compound query, gets them OR-ed, which it reads index by index."""
+        no LIMIT inside a compound query, gets them OR-ed, which it reads index by index.
+        Unordered and unshaped: the caller orders and shapes them (`headlines()`)."""
         newest = [stories.latest().values("pk")[:count] for stories in lists]
         if not newest:
             return self.none()
         if connection.features.supports_slicing_ordering_in_compound:
             return self.filter(pk__in=newest[0].union(*newest[1:], all=True))
-        return self.filter(functools.reduce(operator.or_, (models.Q(pk__in=n) for n in newest)))
+        # The reads alone, not `self`'s conditions again (each read has them): offered the
+        # edition's conditions beside the OR, SQLite walked the edition's index and tested
+        # each story against the lists (2.3 ms at 10,000 stories, growing with the edition).
+        chosen = functools.reduce(operator.or_, (models.Q(pk__in=n) for n in newest))
+        return self.model.objects.using(self.db).filter(chosen)
