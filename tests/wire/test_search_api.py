@@ -18,6 +18,15 @@ from tests.wire.conftest import schema_errors, wire
 pytestmark = pytest.mark.django_db
 
 HOUR = datetime.timedelta(hours=1)
+DAY = datetime.timedelta(days=1)
+TEHRAN = datetime.timezone(datetime.timedelta(hours=3, minutes=30))
+
+
+def tehran_yesterday_at(hour: int) -> datetime.datetime:
+    """A moment of yesterday in the edition's time, so the day a story falls on does not
+    depend on the hour the test runs."""
+    yesterday = timezone.localdate(timezone=TEHRAN) - DAY
+    return datetime.datetime.combine(yesterday, datetime.time(hour), tzinfo=TEHRAN)
 
 
 @pytest.fixture
@@ -47,7 +56,6 @@ def refusal(client, **query) -> dict:
 @pytest.fixture
 def saffron(editions, committed):
     en, _ = editions
-    now = timezone.now()
     with committed():
         made = {
             "crop": make_story(
@@ -55,15 +63,15 @@ def saffron(editions, committed):
                 headline="Saffron growers expect a record crop",
                 lead="Farmers in Khorasan say the <b>saffron</b> harvest will be the largest yet.",
                 tags=("Agriculture",),
-                published_at=now - HOUR,
+                published_at=tehran_yesterday_at(11),
             ),
             "prices": make_story(
                 en,
                 headline="Saffron prices fall in Mashhad",
                 section=en.sections.get(),
-                published_at=now - 2 * HOUR,
+                published_at=tehran_yesterday_at(10),
             ),
-            "football": make_story(en, headline="Football result", published_at=now),
+            "football": make_story(en, headline="Football result", published_at=timezone.now()),
         }
     return made
 
@@ -98,13 +106,13 @@ def test_filters_narrow_the_search(issued, saffron):
     assert headlines(found(client, q="saffron", edition="en", tag="agriculture")) == [
         "Saffron growers expect a record crop"
     ]
-    today = timezone.localdate(timezone=datetime.timezone(datetime.timedelta(hours=3, minutes=30)))
-    everything = found(client, q="saffron", edition="en", **{"from": today - datetime.timedelta(1)})
+    yesterday = timezone.localdate(timezone=TEHRAN) - DAY
+    everything = found(client, q="saffron", edition="en", **{"from": yesterday - DAY})
     assert len(everything["results"]) == 2
-    tomorrow = today + datetime.timedelta(days=1)
-    assert found(client, q="saffron", edition="en", **{"from": tomorrow})["results"] == []
-    one_day = found(client, q="saffron", edition="en", **{"from": today, "to": today})
-    assert len(one_day["results"]) == 2  # the stories are of today, Tehran's
+    assert found(client, q="saffron", edition="en", **{"from": yesterday + DAY})["results"] == []
+    assert found(client, q="saffron", edition="en", **{"to": yesterday - DAY})["results"] == []
+    one_day = found(client, q="saffron", edition="en", **{"from": yesterday, "to": yesterday})
+    assert len(one_day["results"]) == 2  # the stories are of yesterday, Tehran's
 
 
 def test_only_public_stories_are_found(issued, editions, saffron, committed):
