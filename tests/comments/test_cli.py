@@ -312,7 +312,10 @@ def test_an_id_that_is_not_a_whole_number_is_named(client, story, bad):
     ("args", "message"),
     [
         (["--status", "deleted"], "invalid choice: 'deleted'"),
-        (["--limit", "-1"], "'-1' is not a whole number from 0 to 9223372036854775807"),
+        (
+            ["--limit", "-1"],
+            "'-1' is not a number of rows (a whole number from 0 to 9223372036854775807)",
+        ),
         (["--story", "9" * 20], f"'{'9' * 20}' is not a story code"),
         (["--story", "moscow"], "'moscow' is not a story code"),
     ],

@@ -15,7 +15,7 @@ from urllib.parse import quote
 import pytest
 
 from dateline.comments.models import Comment
-from dateline.stories.actions import kill_story
+from dateline.stories.actions import correct_story, kill_story
 from deploy import edge, varnish
 from tests.deploy.test_http_cache import (
     BAN_REPEAT_SECONDS,
@@ -110,6 +110,21 @@ def test_a_kill_reaches_readers_through_the_edge_within_5_seconds(front_door, st
     within(REACH_SECONDS, lambda: get(article)[0] == 410)
     for page in listings:
         within(REACH_SECONDS, lambda page=page: "Grain prices rise" not in get(page)[2])
+
+
+def test_a_correction_reaches_readers_through_the_edge_within_5_seconds(front_door, story):
+    """The edge keeps its stored files open between hits (open_file_cache): a page stored
+    anew must be read from its new file, not from the one held open."""
+    article = f"{front_door}/en/news/{story.code}/{story.slug}"
+    edge_state(article)
+    assert edge_state(article)[0] == "HIT"
+
+    correct_story(story, note="The rise was misreported", lead="Wheat rose by a tenth.")
+
+    within(REACH_SECONDS, lambda: "Wheat rose by a tenth." in get(article)[2])
+    time.sleep(0.2)
+    state, _, body = edge_state(article)
+    assert state == "HIT" and "Wheat rose by a tenth." in body  # the new copy, from the store
 
 
 def test_an_article_with_its_comment_form_is_never_kept_by_the_edge(front_door, db):

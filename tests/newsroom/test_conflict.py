@@ -60,6 +60,8 @@ def test_the_second_save_of_one_version_gets_the_conflict_screen(newsroom, two_e
     )
     page = html(second)
     assert "Your save was not made" in page.find(role="alert").get_text()
+    # A keyboard or screen reader starts at it, not at the top of a long page.
+    assert page.find(autofocus=True) is page.find(role="alert")
     # What Eddie changed, word by word, with who and when.
     between = page.select_one(".changes-between").get_text(" ", strip=True)
     assert "Eddie Editor : edited, version 2" in between

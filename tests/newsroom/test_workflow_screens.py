@@ -330,9 +330,9 @@ def test_an_illegal_move_is_a_plain_message(newsroom):
     story = story_in(newsroom, Status.PUBLISHED)
     response = post(client_for(newsroom["editor"]), f"/newsroom/stories/{story.pk}/approve/")
     assert response.status_code == 409
-    assert html(response).find(role="alert").get_text(strip=True) == (
-        f"Story {story.pk} is published: it cannot be approved."
-    )
+    refusal = html(response).find(role="alert")
+    assert refusal.get_text(strip=True) == f"Story {story.pk} is published: it cannot be approved."
+    assert refusal.has_attr("autofocus") and refusal["tabindex"] == "-1"
 
 
 def test_a_stale_button_with_a_form_at_fault_is_refused_for_the_state_not_shown_nothing(newsroom):

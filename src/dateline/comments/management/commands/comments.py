@@ -80,33 +80,25 @@ def _whole_number(value: str, *, least: int) -> int | None:
     return int(value)
 
 
-def _positive_number(what: str):
-    """An argparse type taking a whole number from 1 to LARGEST, refusing anything else as not
-    `what` ("a comment id")."""
+def _number_type(what: str, *, least: int = 1):
+    """An argparse type taking a whole number from `least` to LARGEST, refusing anything else
+    as not `what` ("a comment id")."""
 
     def parse(value: str) -> int:
-        number = _whole_number(value, least=1)
+        number = _whole_number(value, least=least)
         if number is None:
             raise argparse.ArgumentTypeError(
-                f"{one_line(value)!r} is not {what} (a whole number from 1 to {LARGEST})"
+                f"{one_line(value)!r} is not {what} (a whole number from {least} to {LARGEST})"
             )
         return number
 
     return parse
 
 
-comment_id = _positive_number("a comment id")
-ban_id = _positive_number("a ban id")
-story_code = _positive_number("a story code")
-
-
-def row_limit(value: str) -> int:
-    number = _whole_number(value, least=0)
-    if number is None:
-        raise argparse.ArgumentTypeError(
-            f"{one_line(value)!r} is not a whole number from 0 to {LARGEST}"
-        )
-    return number
+comment_id = _number_type("a comment id")
+ban_id = _number_type("a ban id")
+story_code = _number_type("a story code")
+row_limit = _number_type("a number of rows", least=0)
 
 
 class Command(BaseCommand):
