@@ -20,7 +20,7 @@ from dateline.discovery.backends import Document, Filters, backend
 from dateline.discovery.query import MAX_TERMS, SearchQuery, Term
 from dateline.discovery.text import index_text, tokens
 from dateline.stories.models import Story, Tag
-from dateline.stories.tagging import tag_slug
+from dateline.stories.tagging import tag_of_slug, tag_slug
 
 # The index keeps this much of each field: a tsvector holds at most 1 MB, and a story's first
 # hundred thousand characters say what it is about.
@@ -194,7 +194,7 @@ def public_tag(slug: str, edition) -> Tag | None:
     show that they exist. Nothing a slug could not hold (a NUL, say) reaches the query."""
     if not (slug := tag_slug(slug)):
         return None
-    tag = Tag.objects.filter(slug=slug).first()
+    tag = tag_of_slug(slug)
     if tag is None:
         return None
     return tag if Story.objects.public().in_edition(edition).tagged(tag).exists() else None

@@ -43,7 +43,7 @@ from dateline.stories.compiled import Compiled
 from dateline.stories.headlines import Headline
 from dateline.stories.models import Correction, Section, Status, Story, StoryChange, Tag
 from dateline.stories.querysets import is_frequent_tag
-from dateline.stories.tagging import tag_key, tag_slug
+from dateline.stories.tagging import tag_key, tag_of_slug, tag_slug
 
 FRONT_LATEST = 10
 FRONT_PER_SECTION = 4
@@ -224,7 +224,7 @@ def tag(request: HttpRequest, edition: str, slug: str) -> HttpResponse:
 @cached_page(scopes=lambda edition, slug: [tag_scope(edition, slug)])
 def _tag_page(request: HttpRequest, edition: str, slug: str) -> HttpResponse:
     chrome = edition_chrome(edition)
-    if (current := Tag.objects.filter(slug=slug).first()) is None:
+    if (current := tag_of_slug(slug)) is None:
         return moved_tag(request, edition, slug, "site:tag")
     frequent = is_frequent_tag(chrome.edition, current)  # which way to read its list
     stories = _list_rows(

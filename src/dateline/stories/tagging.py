@@ -6,10 +6,14 @@ from django.utils.text import slugify
 
 from dateline.copy.characters import one_line
 from dateline.copy.letters import ascii_digits, persian_letters
+from dateline.stories.compiled import Compiled
 from dateline.stories.content import ZWNJ
 from dateline.stories.models import Tag, Vocabulary
 
 MAX_TAG_LENGTH = 120
+# Built and compiled once (decision 0039): the tag page looked its tag up through the ORM,
+# building the query on each request a fifth of the page's cost.
+_TAG_OF_SLUG = Compiled(lambda slug: Tag.objects.filter(slug=slug))
 # Tags typed in one field are separated by commas, Latin or Arabic-script (Persian uses "،").
 TAG_SEPARATORS = re.compile(r"[,،]")
 _SEPARATED = re.compile(r"([,،])")
@@ -147,3 +151,8 @@ def tags_for(labels: Iterable[tuple[str, str]], known: dict[str, Tag] | None = N
         known.update((tag.key, tag) for tag in Tag.objects.filter(key__in=missing))
         number += 1
     return [known[key] for key in wanted]
+
+
+def tag_of_slug(slug: str) -> Tag | None:
+    """The tag whose address `slug` is (slugs are unique), or None."""
+    return next(iter(_TAG_OF_SLUG.instances(slug=slug)), None)
