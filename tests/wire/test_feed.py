@@ -11,6 +11,7 @@ from dateline.stories.actions import (
     edit_story,
     kill_story,
     publish_story,
+    set_comment_policy,
     submit_story,
     unpublish_story,
 )
@@ -105,14 +106,60 @@ def test_a_story_never_out_leaves_no_listing_a_withdrawal_could_reach(editions):
     assert desk.get(f"/api/v1/items/{draft.code}").status_code == 404
 
 
-def test_small_pages_join_up(editions, issued):
+def test_a_change_the_wire_does_not_carry_neither_hides_nor_repeats_an_item(editions, issued):
+    """A comment policy set after publication is logged as a change of the story but is not
+    news to the wire: the item stays listed at its publication, once, and is not sent again."""
+    en, _ = editions
+    story = make_story(en, headline="Minister resigns")
+    client = wire(issued.api_key)
+    set_comment_policy(story, "closed")
+    page = pull(client)
+    assert seen(page) == [("Minister resigns", "1", "usable")]
+    set_comment_policy(story, "")
+    assert pull(client, after=page["cursor"])["items"] == []
+
+
+def test_a_key_takes_only_what_all_its_filters_take(editions):
+    """A key of one edition and a tag (tags are shared by the editions), or of one edition and
+    the World sections of both: the other edition's stories under that tag or section, and
+    the edition's stories in other sections, never reach it, nor do their later changes."""
+    en, fa = editions
+    world, world_fa = en.sections.get(slug="world"), fa.sections.get(slug="world")
+    sport = make_section(en, "sport", "Sport")
+    oil_en = make_story(en, headline="Oil exports rise", section=world, tags=("Oil",))
+    oil_fa = make_story(fa, headline="صادرات نفت", section=world_fa, tags=("Oil",))
+    match = make_story(en, headline="Cup final", section=sport, tags=("Football",))
+    by_tag = wire(add_subscriber("Oil desk", editions=["en"], tags=["oil"]).api_key)
+    by_section = wire(
+        add_subscriber("World desk", editions=["en"], sections=[world, world_fa]).api_key
+    )
+    for story in (oil_en, oil_fa, match):
+        correct_story(story, note="Fixed.", lead="Fixed lead.")
+    for client in (by_tag, by_section):
+        assert seen(pull(client)) == [("Oil exports rise", "2", "usable")]
+        assert client.get(f"/api/v1/items/{oil_fa.code}").status_code == 404
+        assert client.get(f"/api/v1/items/{match.code}").status_code == 404
+
+
+def test_a_poller_that_starts_before_anything_went_out_misses_nothing(editions, issued):
+    """On an empty change log the cursor is 0 and any other is ahead of the log."""
+    client = wire(issued.api_key)
+    first = pull(client)
+    assert first == {"cursor": 0, "items": []}
+    assert client.get("/api/v1/items", {"after": 1}).status_code == 422
+    make_story(editions[0], headline="First story")
+    assert seen(pull(client, after=first["cursor"])) == [("First story", "1", "usable")]
+
+
+@pytest.mark.parametrize("limit", [2, 3])
+def test_small_pages_join_up(editions, issued, limit):
     en, fa = editions
     made = [make_story(en if n % 2 else fa, headline=f"Story {n}") for n in range(7)]
     client = wire(issued.api_key)
     headlines, cursor = [], 0
     for _ in range(10):
-        page = pull(client, after=cursor, limit=2)
-        assert len(page["items"]) <= 2
+        page = pull(client, after=cursor, limit=limit)
+        assert len(page["items"]) <= limit
         headlines += [item["headlines"][0]["value"] for item in page["items"]]
         assert page["cursor"] >= cursor
         cursor = page["cursor"]
