@@ -12,7 +12,7 @@ from dateline.stories.models import Status, Story
 from dateline.wire import search as wire_search
 from dateline.wire.models import AccessLogEntry
 from dateline.wire.subscribers import add_subscriber
-from tests.factories import make_story
+from tests.factories import make_section, make_story
 from tests.wire.conftest import schema_errors, wire
 
 pytestmark = pytest.mark.django_db
@@ -165,6 +165,15 @@ def test_a_key_of_several_editions_names_one(issued, saffron):
     }
 
 
+def test_a_site_without_editions_yet_says_there_is_none_to_search(db):
+    early = wire(add_subscriber("Early Bird").api_key)
+    assert refusal(early, q="saffron") == {
+        "type": "edition_needed",
+        "loc": ["query", "edition"],
+        "msg": "name the edition to search: one of none",
+    }
+
+
 def test_persian_and_arabic_spellings_find_the_same_stories(issued, editions, committed):
     _, fa = editions
     with committed():
@@ -174,7 +183,16 @@ def test_persian_and_arabic_spellings_find_the_same_stories(issued, editions, co
         assert headlines(found(client, q=query, edition="fa")) == ["نشست اوپک در وین"], query
 
 
-def test_pages_follow_one_another_without_repeats_or_gaps(issued, editions, committed, monkeypatch):
+@pytest.mark.parametrize(
+    ("limit", "pages"),
+    [
+        (3, 3),  # each page starts where a read of the index does
+        (2, 4),  # and where none does: the next page starts inside the last read
+    ],
+)
+def test_pages_follow_one_another_without_repeats_or_gaps(
+    issued, editions, committed, monkeypatch, limit, pages
+):
     en, _ = editions
     monkeypatch.setattr(wire_search, "CHUNK", 3)  # several reads of the index for one page
     now = timezone.now()
@@ -183,12 +201,45 @@ def test_pages_follow_one_another_without_repeats_or_gaps(issued, editions, comm
             make_story(en, headline=f"Tin market {n}", published_at=now - n * HOUR).headline
             for n in range(7)
         ]
-    client, seen, offset, pages = wire(issued.api_key), [], 0, 0
-    while offset is not None:
-        answer = found(client, q="tin", edition="en", limit=3, offset=offset)
+    client, seen, offset, asked = wire(issued.api_key), [], 0, 0
+    while offset is not None and asked < 10:
+        answer = found(client, q="tin", edition="en", limit=limit, offset=offset)
         seen += headlines(answer)
-        offset, pages = answer["next_offset"], pages + 1
-    assert (seen, pages) == (every, 3)
+        offset, asked = answer["next_offset"], asked + 1
+    assert (seen, asked) == (every, pages)
+
+
+def test_a_last_page_that_ends_a_read_of_the_index_says_it_is_the_last(
+    issued, editions, committed, monkeypatch
+):
+    """Exactly a page of matches, read in one full read of the index: no next_offset that
+    leads only to an empty page."""
+    en, _ = editions
+    monkeypatch.setattr(wire_search, "CHUNK", 3)
+    now = timezone.now()
+    with committed():
+        for n in range(3):
+            make_story(en, headline=f"Tin market {n}", published_at=now - n * HOUR)
+    answer = found(wire(issued.api_key), q="tin", edition="en", limit=3)
+    assert (len(answer["results"]), answer["next_offset"]) == (3, None)
+
+
+def test_no_page_is_offered_past_the_matches_the_index_ranks(
+    issued, editions, committed, monkeypatch
+):
+    """The index ranks the MAX_OFFSET newest matches (RANKED_MATCHES): the page that reaches
+    them is the last, with no next_offset leading to an empty page."""
+    en, _ = editions
+    monkeypatch.setattr(wire_search, "CHUNK", 2)
+    monkeypatch.setattr(wire_search, "MAX_OFFSET", 4)
+    now = timezone.now()
+    with committed():
+        every = [
+            make_story(en, headline=f"Tin market {n}", published_at=now - n * HOUR).headline
+            for n in range(7)
+        ]
+    answer = found(wire(issued.api_key), q="tin", edition="en", limit=10)
+    assert (headlines(answer), answer["next_offset"]) == (every[:4], None)
 
 
 def test_a_key_whose_scope_keeps_few_matches_gets_short_pages_not_an_endless_walk(
@@ -213,6 +264,45 @@ def test_a_key_whose_scope_keeps_few_matches_gets_short_pages_not_an_endless_wal
     assert (first["results"], first["next_offset"]) == ([], 4)  # read 4, none of them its
     second = found(mining, q="tin", limit=1, offset=4)
     assert (headlines(second), second["next_offset"]) == (["Mine output steady"], None)
+
+
+def test_a_section_is_one_of_the_searched_editions_own(issued, editions, saffron, committed):
+    """Both editions have a section "world": each search reads its own edition's, and a
+    section only another edition has is unknown."""
+    en, fa = editions
+    make_section(en, "sport", "Sport")
+    with committed():
+        make_story(fa, headline="بازار زعفران", section=fa.sections.get(slug="world"))
+    client = wire(issued.api_key)
+    assert headlines(found(client, q="زعفران", edition="fa", section="world")) == ["بازار زعفران"]
+    assert headlines(found(client, q="saffron", edition="en", section="world")) == [
+        "Saffron prices fall in Mashhad"
+    ]
+    assert refusal(client, q="زعفران", edition="fa", section="sport") == {
+        "type": "unknown_section",
+        "loc": ["query", "section"],
+        "msg": "edition fa has no section 'sport'",
+    }
+
+
+def test_a_refusal_says_what_to_change(editions, saffron):
+    english = wire(add_subscriber("English Daily", editions=["en"]).api_key)
+    assert refusal(english, q="saffron", section="sport") == {
+        "type": "unknown_section",
+        "loc": ["query", "section"],
+        "msg": "edition en has no section 'sport'",
+    }
+    # The tag is not named back: whether only hidden stories carry it stays unsaid.
+    assert refusal(english, q="saffron", tag="nothing-has-it") == {
+        "type": "unknown_tag",
+        "loc": ["query", "tag"],
+        "msg": "no public story of edition en has this tag",
+    }
+    assert refusal(english, q="saffron", **{"from": "2026-11-02", "to": "2026-11-01"}) == {
+        "type": "dates_reversed",
+        "loc": ["query", "from"],
+        "msg": "from (2026-11-02) is after to (2026-11-01)",
+    }
 
 
 @pytest.mark.parametrize(
