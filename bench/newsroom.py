@@ -187,11 +187,11 @@ def _add_stories(desk, count: int) -> None:
 
 
 def _analyse() -> None:
-    """What a deployment's database knows after a while: statistics for the query planner."""
-    from django.db import connection
+    """What a deployment's database knows after a while: statistics for the query planner, as
+    its worker gathers them (decision 0056)."""
+    from dateline.stories.statistics import refresh_statistics
 
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    refresh_statistics()
 
 
 def _get(client, screen: Screen):

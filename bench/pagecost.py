@@ -218,6 +218,7 @@ def _content(*, fresh: bool) -> tuple[dict[str, str], str]:
     from django.db import connection
 
     from dateline.stories.models import Story
+    from dateline.stories.statistics import refresh_statistics
 
     if fresh:
         from dateline.demo.loading import load_demo
@@ -233,6 +234,7 @@ def _content(*, fresh: bool) -> tuple[dict[str, str], str]:
         # them the article page asks for the stand-in list: one more query).
         for code in Story.objects.public().values_list("code", flat=True):
             refresh(code)
+    refresh_statistics()  # as the worker gathers them at start and hourly (decision 0056)
     public = Story.objects.public()
     # The newest story with a section and a tag: every kind of page is then one of its own.
     story = public.filter(edition__code="en", section__isnull=False, tags__isnull=False)

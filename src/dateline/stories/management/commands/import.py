@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from django.utils import timezone
 from tqdm import tqdm
 
@@ -31,6 +32,7 @@ from dateline.stories.management.commands._copy_files import (
     expand_paths,
 )
 from dateline.stories.models import Section, Story
+from dateline.stories.statistics import refresh_statistics
 
 
 class Command(BaseCommand):
@@ -122,6 +124,8 @@ class Command(BaseCommand):
                     ] += 1
                     self.stderr.write(f"{outcome.parsed.named}: skipped: {outcome.skipped}")
         skipped["no body"] += self._counts["no body"]
+        if imported and self._stopped is None:
+            self._refresh_statistics()
         self._summarise(imported, +skipped)
         if self._stopped is not None:
             raise CommandError(
@@ -168,6 +172,17 @@ class Command(BaseCommand):
                     + (f" ({briefs:,} without a body)" if briefs else "")
                 )
             yield from result.stories
+
+    def _refresh_statistics(self) -> None:
+        """The planner's statistics gathered anew, so that pages read the new stories with the
+        plans a table of their number needs from the first request (decision 0056)."""
+        try:
+            refresh_statistics()
+        except DatabaseError as error:
+            self.stderr.write(
+                f"the database's planner statistics were not refreshed ({error}); "
+                "`dateline worker` refreshes them within the hour"
+            )
 
     @staticmethod
     def _left_in_incoming(outcome: Imported) -> str:

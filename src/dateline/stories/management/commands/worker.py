@@ -13,6 +13,7 @@ from django_tasks_db.utils import is_locked_database_exception
 
 from dateline.stories.actions.changes import fan_out_pending
 from dateline.stories.actions.release import release_due
+from dateline.stories.statistics import REFRESH_SECONDS, refresh_statistics
 from dateline.wire import webhooks
 
 logger = logging.getLogger("dateline.worker")
@@ -51,8 +52,8 @@ class Command(db_worker.Command):
         "Run background tasks (django-tasks-db's worker) and release scheduled and embargoed "
         "stories: at start, on each story's own queued task, and in a periodic sweep that "
         "catches any release a killed or stopped worker left undone, and any story change "
-        "whose indexing and webhook deliveries a stopped process left unmade; and send "
-        "webhook deliveries."
+        "whose indexing and webhook deliveries a stopped process left unmade; send "
+        "webhook deliveries; and refresh the database's planner statistics hourly."
     )
 
     def handle(self, *args, **options):
@@ -67,6 +68,7 @@ class Command(db_worker.Command):
             # the child comes back through here and sweeps.
             return super().handle(*args, **options)
         sweep()  # what fell due while no worker ran
+        keep_statistics()
         stop = threading.Event()
         sweeper = threading.Thread(
             target=sweep_every, args=(interval, stop), name="release-sweep", daemon=True
@@ -147,6 +149,15 @@ def sweep() -> int:
     return len(changes)
 
 
+def keep_statistics() -> None:
+    """Refresh the query planner's statistics (decision 0056). Never raises: a database
+    locked or unreachable now is asked again at the next refresh."""
+    try:
+        refresh_statistics()
+    except Exception as error:
+        _failed("planner statistics", error)
+
+
 def _failed(what: str, error: Exception) -> None:
     """Log a round that failed and will be tried again: a database another writer holds (on
     SQLite, past its busy timeout) in one line, anything else with its traceback."""
@@ -156,12 +167,19 @@ def _failed(what: str, error: Exception) -> None:
         logger.exception("%s failed; the next round retries", what, exc_info=error)
 
 
-def sweep_every(seconds: float, stop: threading.Event) -> None:
-    """Sweep every `seconds` until `stop` is set. Each sweep catches its own failures, so this
+def sweep_every(
+    seconds: float, stop: threading.Event, statistics_seconds: float = REFRESH_SECONDS
+) -> None:
+    """Sweep every `seconds`, and refresh the planner's statistics every
+    `statistics_seconds`, until `stop` is set. Each round catches its own failures, so this
     thread outlives any database trouble; it ends only with the worker."""
+    statistics_due = time.monotonic() + statistics_seconds
     try:
         while not stop.wait(seconds):
             sweep()
+            if time.monotonic() >= statistics_due:
+                keep_statistics()
+                statistics_due = time.monotonic() + statistics_seconds
     finally:
         connections.close_all()  # this thread's own connections
 
