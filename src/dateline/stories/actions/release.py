@@ -12,10 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from dateline.editions.models import Edition
 from dateline.stories.actions.changes import record_changes
 from dateline.stories.models import Status, Story, StoryChange
 
@@ -40,9 +40,13 @@ class _Hold:
     release: dict
     action: str
     note: str
+    # Read edition by edition, along the index of each edition's stories by state and time
+    # (scheduled stories have no index of their own: decision 0057).
+    by_edition: bool = False
 
     def due(self, now: datetime.datetime):
-        return Story.objects.filter(status=self.status, **{f"{self.time_field}__lte": now})
+        due = Story.objects.filter(status=self.status, **{f"{self.time_field}__lte": now})
+        return due.filter(edition__in=Edition.objects.values("pk")) if self.by_edition else due
 
 
 _SCHEDULED = _Hold(
@@ -51,6 +55,7 @@ _SCHEDULED = _Hold(
     {"status": Status.PUBLISHED},
     StoryChange.Action.PUBLISHED,
     SCHEDULED_NOTE,
+    by_edition=True,
 )
 _EMBARGOED = _Hold(
     Status.PUBLISHED,
@@ -92,7 +97,5 @@ def overdue(*, grace: datetime.timedelta = datetime.timedelta(minutes=1)):
     """Stories whose publication or embargo time passed more than `grace` ago and that are
     still not released, the longest waiting first: the worker is down or behind."""
     cutoff = timezone.now() - grace
-    late = Q(status=Status.SCHEDULED, published_at__lte=cutoff) | Q(
-        status=Status.PUBLISHED, embargo_until__lte=cutoff
-    )
-    return Story.objects.filter(late).order_by(Coalesce("embargo_until", "published_at"), "pk")
+    late = _SCHEDULED.due(cutoff) | _EMBARGOED.due(cutoff)
+    return late.order_by(Coalesce("embargo_until", "published_at"), "pk")
