@@ -98,3 +98,14 @@ def test_comment_html(jinja):
 
 def test_templates_escape_what_they_print(jinja):
     assert render(jinja, "{{ text }}", text="<b>&</b>") == "&lt;b&gt;&amp;&lt;/b&gt;"
+
+
+def test_a_template_sees_every_global_from_one_plain_dict(jinja):
+    environment = jinja.env
+    template = environment.get_template("site/_share.html")
+    # Not a ChainMap, which each render copied into its context key by key.
+    assert type(template.globals) is dict
+    assert template.globals == environment.globals
+    overlaid = environment.from_string("{{ story_url }}", globals={"story_url": "mine"})
+    assert overlaid.render() == "mine"  # a template's own globals stand over the environment's
+    assert environment.from_string("{{ static('site/site.css') }}").render().endswith(".css")

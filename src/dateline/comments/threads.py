@@ -189,9 +189,16 @@ def _first_replies(roots: list[Shown]) -> tuple[list[Shown], set[int]]:
     return shown, cut
 
 
-def article_thread(story: Story, raw_page: str | None, order: str | None) -> ThreadPage:
+def article_thread(
+    story: Story, raw_page: str | None, order: str | None, approved: int | None = None
+) -> ThreadPage:
+    """A page of `story`'s threads. `approved`, the story's count of approved comments when
+    the caller read it already: with none, the first page is empty without a query (nothing
+    approved to show, and no comment taken down that an approved reply keeps on the page)."""
     order = "newest" if order == "newest" else "oldest"
     number = page_number(raw_page, ROOTS_PER_PAGE)
+    if approved == 0 and number == 1:
+        return ThreadPage([], number, False, order)
     roots = _roots(story, order, (number - 1) * ROOTS_PER_PAGE, ROOTS_PER_PAGE + 1)
     if not roots and number > 1:
         raise Http404("No such page of comments")

@@ -220,7 +220,7 @@ def thread_html(request: HttpRequest, chrome: EditionChrome, story: Story, is_op
     if root is not None:
         thread = single_thread(story, root, raw_page)
     else:
-        thread = article_thread(story, raw_page, order)
+        thread = article_thread(story, raw_page, order, approved=story.comment_count)
     edition = chrome.edition
     context = {
         "chrome": chrome,

@@ -103,8 +103,18 @@ def machine_time(moment: datetime.datetime) -> str:
     return moment.astimezone(datetime.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+class FlatGlobalsEnvironment(Environment):
+    """Jinja's environment, each template's globals one dict. Jinja chains a template's globals
+    to the environment's (`ChainMap`) so that globals added later reach loaded templates, and
+    copies the chain into each render's context key by key in Python: a fifth of rendering a
+    short template. Every global here is set before the first template loads."""
+
+    def make_globals(self, d):
+        return {**self.globals, **(d or {})}
+
+
 def environment(**options) -> Environment:
-    env = Environment(**options)  # noqa: S701  (Django's backend turns autoescape on)
+    env = FlatGlobalsEnvironment(**options)  # Django's backend turns autoescape on
     env.globals.update(static=static_url, url=page_url)
     env.globals.update(story_url=story_url, dateline_of=dateline_of, dateline_html=dateline_html)
     env.globals.update(direction_of=direction_for, comment_html=comment_html)
