@@ -102,10 +102,18 @@ class Compiled:
         model, sql, slots, converters, plan = compiled
         connection = connections[using]
         adapt = connection.ops.adapt_datetimefield_value
-        params = [
-            constant if name is None else _parameter(values[name], index, connection, adapt)
-            for constant, (name, index) in slots
-        ]
+        # Each value adapted once, however many places take it (the front's section blocks
+        # compare a dozen times with one moment, which SQLite takes as text).
+        adapted = {}
+        params = []
+        for constant, place in slots:
+            if place[0] is None:
+                params.append(constant)
+                continue
+            if place not in adapted:
+                name, index = place
+                adapted[place] = _parameter(values[name], index, connection, adapt)
+            params.append(adapted[place])
         return model, sql, params, converters, plan
 
     def _compile(self, using: str, literals: dict, values: dict[str, Value]) -> tuple:
