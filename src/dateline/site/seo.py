@@ -60,11 +60,18 @@ def og_locale(language: str) -> str:
     return f"{locale.language}_{locale.territory}" if locale.territory else locale.language
 
 
-def social_card_url(request) -> str:
+def site_origin(request) -> str:
+    """The scheme and host every absolute address of the page starts with ("https://host"):
+    the paths joined to it are the site's own, reversed and percent-encoded already, so each
+    is joined without `build_absolute_uri` parsing it again (a page's head joins five)."""
+    return request.build_absolute_uri("/")[:-1]
+
+
+def social_card_url(origin: str) -> str:
     """The card's absolute URL; "" when the collected files predate it (a page must not fail
     for want of its preview image: it goes without until `collectstatic` runs)."""
     try:
-        return request.build_absolute_uri(static_url(SOCIAL_CARD))
+        return origin + static_url(SOCIAL_CARD)
     except ValueError:  # not in the collected files' manifest
         return ""
 
@@ -92,12 +99,12 @@ def script_safe_json(data) -> Markup:
     return Markup(json.dumps(data, ensure_ascii=False).replace("<", "\\u003c"))  # noqa: S704
 
 
-def news_article(request, edition, story, tags, corrections, url: str) -> dict:
+def news_article(origin: str, edition, story, tags, corrections, url: str) -> dict:
     """The schema.org NewsArticle of an article page whose canonical URL is `url`."""
     publisher = {
         "@type": "Organization",
         "name": edition.name,
-        "url": request.build_absolute_uri(page_url("site:front", edition=edition.code)),
+        "url": origin + page_url("site:front", edition=edition.code),
     }
     # Each person the byline names, without its "By" (Google: the name alone in `name`).
     authors = [{"@type": "Person", "name": name} for name in byline_names(story.byline)]
@@ -129,7 +136,7 @@ def news_article(request, edition, story, tags, corrections, url: str) -> dict:
     return data
 
 
-def breadcrumb_list(request, trail: list[tuple[str, str]]) -> Markup:
+def breadcrumb_list(origin: str, trail: list[tuple[str, str]]) -> Markup:
     """The schema.org BreadcrumbList of a page reached by `trail`, (name, path) from the
     edition's front to the page itself: what a search result shows instead of the address."""
     return script_safe_json(
@@ -141,7 +148,7 @@ def breadcrumb_list(request, trail: list[tuple[str, str]]) -> Markup:
                     "@type": "ListItem",
                     "position": position,
                     "name": name,
-                    "item": request.build_absolute_uri(path),
+                    "item": origin + path,
                 }
                 for position, (name, path) in enumerate(trail, start=1)
             ],
@@ -153,17 +160,18 @@ def breadcrumb_list(request, trail: list[tuple[str, str]]) -> Markup:
 def page_seo(context) -> PageSeo:
     """The head tags' values for the page being rendered (article, front, section or tag)."""
     request, edition, labels = context["request"], context["edition"], context["labels"]
+    origin = site_origin(request)
     common = {
         "locale": og_locale(edition.language),
         "site_name": edition.name,
-        "image": social_card_url(request),
+        "image": social_card_url(origin),
     }
     front = (edition.name, page_url("site:front", edition=edition.code))
     story = context.get("story")
     if story is not None:
         tags, corrections = context.get("tags") or (), context.get("corrections") or ()
         path = story_url(edition.code, story)
-        url = request.build_absolute_uri(path)
+        url = context["address"]  # the article view's
         trail = [front, (story.headline, path)]
         if story.section:
             section_path = page_url("site:section", edition=edition.code, slug=story.section.slug)
@@ -177,8 +185,8 @@ def page_seo(context) -> PageSeo:
             modified=machine_time(last_modified(story)),
             section=story.section.name if story.section else "",
             tags=tuple(tag.name for tag in tags),
-            json_ld=script_safe_json(news_article(request, edition, story, tags, corrections, url)),
-            breadcrumbs=breadcrumb_list(request, trail),
+            json_ld=script_safe_json(news_article(origin, edition, story, tags, corrections, url)),
+            breadcrumbs=breadcrumb_list(origin, trail),
             **common,
         )
     section, tag = context.get("section"), context.get("tag")
@@ -201,8 +209,8 @@ def page_seo(context) -> PageSeo:
     return PageSeo(
         title=title,
         description=description,
-        url=request.build_absolute_uri(path),
+        url=origin + path,
         type="website",
-        breadcrumbs=breadcrumb_list(request, trail) if len(trail) > 1 else None,
+        breadcrumbs=breadcrumb_list(origin, trail) if len(trail) > 1 else None,
         **common,
     )
