@@ -4,7 +4,7 @@ or a tag's link, a comment count), written in Python, for the templates as globa
 They were Jinja macros: a list page calls them about eighty times, and a macro call (a new
 context, its arguments bound, its output joined) plus the `{% import %}` of their module in
 each template cost a front page a fifth of its rendering (decision 0041). Every value is
-escaped by `Markup`'s `%`, as a template's autoescape would.
+escaped, as a template's autoescape would (`_html`).
 
 Text whose direction may differ from the page's (names, tags, headlines of another language)
 is isolated (`<bdi>`, or `lang` and `dir` on its element), so it cannot reorder what stands
@@ -13,11 +13,18 @@ around it.
 
 import datetime
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from dateline.copy import direction_for
 from dateline.site.formatting import format_day, format_number, format_published
 from dateline.site.templating import machine_time, page_url, story_url
+
+
+def _html(template: str, *values) -> Markup:
+    """`template` (HTML of ours, a `{}` for each value) with every value escaped: what
+    `Markup(template) % values` does, without the helper object `%` wraps around each value
+    (a third of a piece's cost)."""
+    return Markup(template.format(*map(escape, values)))  # noqa: S704  (every value escaped)
 
 
 def published(moment: datetime.datetime, edition) -> str:
@@ -41,26 +48,24 @@ def digits(number: int, edition) -> str:
 
 
 def time_of(moment: datetime.datetime, edition) -> Markup:
-    return Markup('<time datetime="%s">%s</time>') % (
-        machine_time(moment),
-        published(moment, edition),
-    )
+    return _html('<time datetime="{}">{}</time>', machine_time(moment), published(moment, edition))
 
 
 def day_of(moment: datetime.datetime, edition) -> Markup:
-    return Markup('<time datetime="%s">%s</time>') % (machine_time(moment), day(moment, edition))
+    return _html('<time datetime="{}">{}</time>', machine_time(moment), day(moment, edition))
 
 
 def story_lang(story, edition) -> Markup:
     """` lang="…" dir="…"` for the words of a story written in another language than its
     edition's; nothing otherwise."""
     if story.language and story.language != edition.language:
-        return Markup(' lang="%s" dir="%s"') % (story.language, direction_for(story.language))
+        return _html(' lang="{}" dir="{}"', story.language, direction_for(story.language))
     return Markup()
 
 
 def story_link(story, edition) -> Markup:
-    return Markup('<a href="%s"%s>%s</a>') % (
+    return _html(
+        '<a href="{}"{}>{}</a>',
         story_url(edition.code, story),
         story_lang(story, edition),
         story.headline,
@@ -71,12 +76,12 @@ def section_link(section, edition, current=None) -> Markup:
     """A link to the section's page, marked as the page shown when it is `current`."""
     url = page_url("site:section", edition=edition.code, slug=section.slug)
     here = Markup(' aria-current="page"') if current and current.pk == section.pk else Markup()
-    return Markup('<a href="%s"%s><bdi>%s</bdi></a>') % (url, here, section.name)
+    return _html('<a href="{}"{}><bdi>{}</bdi></a>', url, here, section.name)
 
 
 def tag_link(tag, edition) -> Markup:
     url = page_url("site:tag", edition=edition.code, slug=tag.slug)
-    return Markup('<a href="%s" rel="tag"><bdi>%s</bdi></a>') % (url, tag.name)
+    return _html('<a href="{}" rel="tag"><bdi>{}</bdi></a>', url, tag.name)
 
 
 def comment_count(story, edition, counts, labels) -> Markup:
@@ -89,7 +94,8 @@ def comment_count(story, edition, counts, labels) -> Markup:
         if n == 1
         else labels["comment_count"].format(n=digits(n, edition))
     )
-    return Markup(' · <a class="comment-count" href="%s#comments">%s</a>') % (
+    return _html(
+        ' · <a class="comment-count" href="{}#comments">{}</a>',
         story_url(edition.code, story),
         text,
     )
