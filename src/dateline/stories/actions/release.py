@@ -46,7 +46,12 @@ class _Hold:
 
     def due(self, now: datetime.datetime):
         due = Story.objects.filter(status=self.status, **{f"{self.time_field}__lte": now})
-        return due.filter(edition__in=Edition.objects.values("pk")) if self.by_edition else due
+        if not self.by_edition:
+            return due
+        # The editions' keys as values, not a subquery: PostgreSQL then reads each edition's
+        # range through the index even inside an OR (`overdue`), where a subquery made it read
+        # every story (63 ms at 300,000).
+        return due.filter(edition__in=list(Edition.objects.values_list("pk", flat=True)))
 
 
 _SCHEDULED = _Hold(
