@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -44,8 +45,11 @@ class _Hold:
     # (scheduled stories have no index of their own: decision 0057).
     by_edition: bool = False
 
+    def is_due(self, now: datetime.datetime) -> Q:
+        return Q(status=self.status, **{f"{self.time_field}__lte": now})
+
     def due(self, now: datetime.datetime):
-        due = Story.objects.filter(status=self.status, **{f"{self.time_field}__lte": now})
+        due = Story.objects.filter(self.is_due(now))
         if not self.by_edition:
             return due
         # The editions' keys as values, not a subquery: PostgreSQL then reads each edition's
@@ -93,7 +97,8 @@ def _release(code: int, hold: _Hold, now: datetime.datetime) -> list[StoryChange
     statement that writes, so of any number of tries, in any processes, exactly one updates
     the row and logs the change; the others update nothing and log nothing."""
     with transaction.atomic():
-        if not hold.due(now).filter(pk=code).update(updated_at=timezone.now(), **hold.release):
+        still_due = Story.objects.filter(hold.is_due(now), pk=code)  # by its key: no edition
+        if not still_due.update(updated_at=timezone.now(), **hold.release):
             return []  # another worker, or an earlier run, released it first
         return record_changes(Story.objects.get(pk=code), [hold.action], note=hold.note)
 
