@@ -6,8 +6,10 @@ the next four):
   a temporary prefix with its own configuration, pid and log files;
 - a raw WSGI application returning the same bytes (bench/floor.py: Python's floor);
 - Dateline as deployed (page cache on); the same without the kept pages' fast path
-  (site.fast_path: every page-cache hit answered by Django, as before it); and with the page
-  cache off (every request rendered); all with bench/pagecost_settings.py, which only adds
+  (site.fast_path: every page-cache hit answered by Django, as before it); with the page
+  cache off (every request rendered); and with the page cache off and nothing of the article
+  remembered between requests (bench/written_anew.py: the first render in a process after the
+  story changed, informative); all with bench/pagecost_settings.py, which only adds
   `/bench-minimal`, a plain Django view through the same middleware;
 every Python target under gunicorn with 2 sync workers.
 
@@ -148,19 +150,11 @@ def run(quick: bool) -> list[dict]:
 
         connections.close_all()  # the servers get the database to themselves
         say(f"pagecost: {content}; pages {pages}")
-        with _servers(scratch, environment) as (
-            hit_server,
-            slow_server,
-            rendered_server,
-            floor_file,
-            start,
-        ):
-            floor_file.write_bytes(_fetch(hit_server, pages["article"]))
+        with _servers(scratch, environment) as (*dateline_servers, floor_file, start):
+            floor_file.write_bytes(_fetch(dateline_servers[0], pages["article"]))
             nginx = start("nginx")
             floor = start("floor")
-            targets = _targets(
-                nginx, floor, hit_server, slow_server, rendered_server, pages, floor_file
-            )
+            targets = _targets(nginx, floor, *dateline_servers, pages, floor_file)
             _rounds(targets, seconds=1, rounds=1)  # warm-up: imports, caches, the first render
             for target in targets:
                 target.rates.clear()
@@ -168,10 +162,7 @@ def run(quick: bool) -> list[dict]:
                 target.errors = 0
             _rounds(targets, seconds=seconds, rounds=rounds)
             _in_process(targets, requests=100 if quick else 300)
-            web = {
-                "dateline": hit_server.rss_mib(),
-                "dateline, cache off": rendered_server.rss_mib(),
-            }
+            web = {server.name: server.rss_mib() for server in dateline_servers}
             web_floor = floor.rss_mib()
         task_worker = _task_worker_rss(environment, scratch, seconds=5)
     return _rows(targets, web, web_floor, task_worker, content=content, load=os.getloadavg())
@@ -269,12 +260,13 @@ def _servers(scratch: Path, environment: dict[str, str]) -> Iterator[tuple]:
             command = _nginx_command(scratch, port, floor_file)
             env = environment
         else:
-            app = (
-                "bench.floor:application" if name == "floor" else "dateline.config.wsgi:application"
-            )
+            app = {
+                "floor": "bench.floor:application",
+                "dateline, article written anew": "bench.written_anew:application",
+            }.get(name, "dateline.config.wsgi:application")
             command = _gunicorn_command(app, port)
             env = {**environment, "DATELINE_BENCH_FLOOR_FILE": str(floor_file)}
-            if name == "dateline, cache off":
+            if name in ("dateline, cache off", "dateline, article written anew"):
                 env["DATELINE_PAGE_CACHE_SECONDS"] = "0"
             if name == "dateline, no fast path":
                 env["DATELINE_PAGE_FAST_PATH_ENTRIES"] = "0"
@@ -289,7 +281,13 @@ def _servers(scratch: Path, environment: dict[str, str]) -> Iterator[tuple]:
 
     try:
         servers = [
-            start(name) for name in ("dateline", "dateline, no fast path", "dateline, cache off")
+            start(name)
+            for name in (
+                "dateline",
+                "dateline, no fast path",
+                "dateline, cache off",
+                "dateline, article written anew",
+            )
         ]
         yield *servers, floor_file, start
     finally:
@@ -386,8 +384,9 @@ def _fetch(server: Server, path: str) -> bytes:
 
 
 def _targets(
-    nginx, floor, hit_server, slow_server, rendered_server, pages, floor_file
+    nginx, floor, hit_server, slow_server, rendered_server, anew_server, pages, floor_file
 ) -> list[Target]:
+    from bench.written_anew import application as written_anew
     from dateline.config.wsgi import application, django_application
 
     os.environ["DATELINE_BENCH_FLOOR_FILE"] = str(floor_file)
@@ -419,6 +418,10 @@ def _targets(
         path = pages[kind]
         call = _wsgi_call(application, path, page_cache_seconds=0)
         targets.append(Target(f"{kind}, rendered", rendered_server, path, "rendered", call))
+    # The first render in a process after the story changed (informative: decision 0059).
+    path = pages["article"]
+    call = _wsgi_call(written_anew, path, page_cache_seconds=0)
+    targets.append(Target("article, rendered, written anew", anew_server, path, "", call))
     return targets
 
 

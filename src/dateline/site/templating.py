@@ -124,12 +124,14 @@ def environment(**options) -> Environment:
     env.filters["dates_isolated"] = dates_isolated
     # Both build on this module's helpers.
     from dateline.site import fragments
+    from dateline.site.article_parts import article_head, article_story
     from dateline.site.cards import Cards, site_root
     from dateline.site.list_heads import list_heads
     from dateline.site.masthead import Mastheads
     from dateline.site.seo import page_seo
 
     env.globals["page_seo"] = page_seo
+    env.globals.update(article_head=article_head, article_story=article_story)
     env.globals.update(
         time_of=fragments.time_of,
         day_of=fragments.day_of,
