@@ -1,7 +1,7 @@
 """Page cost: what a public page costs the server, against nginx and Python's floor, in one run.
 
 Started by the benchmark, each on its own port (DATELINE_BENCH_PAGECOST_PORT, default 8610, and
-the next four):
+the next five):
 - nginx serving the article page's bytes as a static file (the limit), 2 worker processes, in
   a temporary prefix with its own configuration, pid and log files;
 - a raw WSGI application returning the same bytes (bench/floor.py: Python's floor);
