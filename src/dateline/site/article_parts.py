@@ -24,9 +24,10 @@ from markupsafe import Markup
 from dateline.site.remembered import Remembered
 from dateline.stories.models import Story
 
-# A story's two parts are its body and a few kilobytes: 2,000 stories' are some 40 MB at most
-# per process; a breaking story's readers ask for a handful.
-MOST_ARTICLE_PARTS = 2_000
+# A story's two parts hold its body twice (its fields in the key, the HTML written) and the
+# head: 27 KB for the seed article, so 500 stories (1,000 parts) are about 15 MB per process.
+# A breaking story's readers ask for a handful; the oldest are forgotten first.
+MOST_ARTICLE_PARTS = 1_000
 HEAD = "site/_article_head.html"
 STORY = "site/_article_story.html"
 _STORY_FIELDS = tuple(field.attname for field in Story._meta.concrete_fields)
