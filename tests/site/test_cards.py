@@ -38,7 +38,7 @@ def held() -> dict:
 
 
 def cards_remembered():
-    return engines["jinja2"].env.globals["teaser_card"].__self__.remembered
+    return engines["jinja2"].env.globals["teaser_cards"].__self__.remembered
 
 
 # What changes, and what the front's first card then shows.

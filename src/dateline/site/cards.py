@@ -21,6 +21,7 @@ MOST_CARDS = 10_000
 # Where the comment count goes in a remembered card: a character no page is meant to hold, so
 # a card whose own text holds it is simply not remembered.
 _COUNT_SLOT = Markup("\x00")
+_BETWEEN_CARDS = Markup("\n")
 
 
 def site_root() -> tuple:
@@ -50,29 +51,45 @@ def shown(story, edition, root: tuple) -> tuple:
 
 
 class Cards:
-    """The template globals that write cards: `teaser`, `brief` and `related`, each given the
-    list's `site_root()`."""
+    """The template globals that write a list's cards: `teaser_cards`, `brief_cards` and
+    `related_cards`, each the whole list's HTML in one call (a call from a template costs
+    Jinja more than looking a remembered card up)."""
 
     def __init__(self, environment) -> None:
         self._environment = environment
         self.remembered = Remembered(MOST_CARDS)
 
-    def teaser(self, story, edition, is_lead: bool, counts, labels, root: tuple) -> Markup:
-        """A story in a page of stories, its lead cut short unless it `is_lead`."""
+    def teaser_cards(self, stories, edition, has_lead: bool, counts, labels) -> Markup:
+        """A page of stories, the first one's lead in full when the page `has_lead`, the
+        others' cut short."""
+        root = site_root()
+        return _BETWEEN_CARDS.join(
+            self._teaser(story, edition, has_lead and index == 0, counts, labels, root)
+            for index, story in enumerate(stories)
+        )
+
+    def brief_cards(self, stories, edition) -> Markup:
+        """Stories in a section's block on the front: each its headline, byline and time."""
+        root = site_root()
+        return _BETWEEN_CARDS.join(
+            self._card(("brief", *shown(story, edition, root)), "brief", (story, edition))
+            for story in stories
+        )
+
+    def related_cards(self, stories, edition) -> Markup:
+        """An article's Related News: each story's headline and time."""
+        root = site_root()
+        return _BETWEEN_CARDS.join(
+            self._card(("related", *shown(story, edition, root)), "related", (story, edition))
+            for story in stories
+        )
+
+    def _teaser(self, story, edition, is_lead: bool, counts, labels, root: tuple) -> Markup:
         section = story.section if story.section_id else None
         shows = (is_lead, story.lead, section and (section.pk, section.name))
         key = ("teaser", *shows, *shown(story, edition, root))
         count = comment_count(story, edition, counts, labels)
         return self._card(key, "teaser", (story, edition, is_lead), count)
-
-    def brief(self, story, edition, root: tuple) -> Markup:
-        """A story in a section's block on the front: its headline, byline and time."""
-        return self._card(("brief", *shown(story, edition, root)), "brief", (story, edition))
-
-    def related(self, story, edition, root: tuple) -> Markup:
-        """A story in an article's Related News: its headline and time."""
-        key = ("related", *shown(story, edition, root))
-        return self._card(key, "related", (story, edition))
 
     def _card(self, key: tuple, macro: str, arguments: tuple, count: Markup | None = None):
         parts = self.remembered.get(

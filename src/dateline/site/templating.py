@@ -125,7 +125,7 @@ def environment(**options) -> Environment:
     # Both build on this module's helpers.
     from dateline.site import fragments
     from dateline.site.article_parts import article_head, article_story
-    from dateline.site.cards import Cards, site_root
+    from dateline.site.cards import Cards
     from dateline.site.list_heads import list_heads
     from dateline.site.masthead import Mastheads
     from dateline.site.seo import page_seo
@@ -144,7 +144,10 @@ def environment(**options) -> Environment:
     env.globals["masthead"] = Mastheads(env)
     env.globals["list_head"] = list_heads(env)
     cards = Cards(env)
-    env.globals.update(teaser_card=cards.teaser, brief_card=cards.brief, related_card=cards.related)
-    env.globals["site_root"] = site_root
+    env.globals.update(
+        teaser_cards=cards.teaser_cards,
+        brief_cards=cards.brief_cards,
+        related_cards=cards.related_cards,
+    )
     env.filters.update(published=fragments.published, day=fragments.day, digits=fragments.digits)
     return env
