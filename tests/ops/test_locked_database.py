@@ -7,6 +7,7 @@ import sqlite3
 import time
 
 import pytest
+from django.db import connection
 
 from tests.ops.test_serve import enqueue_mark, wait_for
 from tests.processes import dateline_env, run_dateline, start_dateline
@@ -16,8 +17,8 @@ pytestmark = pytest.mark.slow
 HELD_SECONDS = 8  # longer than busy_timeout (5 s): the worker's claim fails while it is held
 
 
-def test_the_worker_outlives_a_writer_holding_the_database(tmp_path, settings):
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+def test_the_worker_outlives_a_writer_holding_the_database(tmp_path):
+    if connection.vendor != "sqlite":
         pytest.skip("SQLite's whole-database write lock: the embedded default's case")
     env = dateline_env(tmp_path / "var")
     run_dateline("migrate", "-v0", env=env, check=True)

@@ -123,6 +123,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A database host that is down answers 503 within seconds, not after the OS's TCP timeout.
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 3
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend, converting each statement's placeholders once (decision 0060).
+    DATABASES["default"]["ENGINE"] = "dateline.config.sqlite3"
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock at BEGIN,
         # so two writers queue on busy_timeout instead of failing with "database is locked".
