@@ -52,6 +52,7 @@ from dateline.site.templating import page_url, story_url
 from dateline.stories.models import Story
 
 FORM_SLOT = re.compile(rb"<!--comment-form (\d+) (\d+)-->")
+_FORM_SLOT_START = b"<!--comment-form "
 # Set on a request's WSGI environ (to the edition) when its article's form slot was filled for
 # this reader (site.fast_path reads it).
 FORM_FILLED = "dateline.form_filled"
@@ -78,7 +79,7 @@ def with_comment_form(article_view):
             return response
         if hasattr(response, "render"):
             response.render()
-        match = FORM_SLOT.search(response.content)
+        match = form_slot(response.content)
         if match is None:
             return response
         code, version = int(match[1]), int(match[2])
@@ -91,7 +92,7 @@ def with_comment_form(article_view):
             response.headers["Surrogate-Control"] = 'content="ESI/1.0"'
             patch_vary_headers(response, ["Surrogate-Capability"])
             return response
-        response.content = fill_form_slot(request, edition, response.content)
+        response.content = fill_form_slot(request, edition, response.content, match)
         request.environ[FORM_FILLED] = edition  # for site.fast_path: filled per reader
         # This copy of the page is one reader's (the form token's time, which no cache
         # without ESI could keep fresh): no cache may keep it, and the kept page's validators
@@ -117,11 +118,15 @@ def _assembled_by_cache(request: HttpRequest, response: HttpResponse) -> bool:
     )
 
 
-def fill_form_slot(request: HttpRequest, edition: str, content: bytes) -> bytes | None:
-    """`content` with its form slot holding this reader's comment form; None: it has none."""
-    match = FORM_SLOT.search(content)
-    if match is None:
-        return None
+def form_slot(content: bytes) -> re.Match | None:
+    """Where a page's comment form goes. Looked for from the end, where the comment section
+    is: a regular expression's search from the start scanned the whole article for it."""
+    start = content.rfind(_FORM_SLOT_START)
+    return FORM_SLOT.match(content, start) if start >= 0 else None
+
+
+def fill_form_slot(request: HttpRequest, edition: str, content: bytes, match: re.Match) -> bytes:
+    """`content` with its form slot (`match`) holding this reader's comment form."""
     html = comment_form_html(request, edition, int(match[1]), int(match[2]))
     return b"".join([content[: match.start()], html.encode(), content[match.end() :]])
 
@@ -143,7 +148,7 @@ def form_around_token(request: HttpRequest, edition: str, content: bytes) -> For
     """`content` with the form an untouched request gets (no reply, no notice, nothing sent)
     in its slot, cut where the form token goes: a reader's page is then `before`, a new
     token, `after`. None: the page has no slot."""
-    match = FORM_SLOT.search(content)
+    match = form_slot(content)
     if match is None:
         return None
     code, version = int(match[1]), int(match[2])
