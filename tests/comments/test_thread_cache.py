@@ -1,10 +1,13 @@
 """A rendered thread outlives other stories' changes, and no moderation event or new version."""
 
+import time
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from dateline.comments import moderation
+from dateline.comments.defences import read_token
 from dateline.comments.models import Comment
 from dateline.site.invalidation import retire_story_pages
 from dateline.stories.actions import correct_story, edit_story
@@ -62,3 +65,50 @@ def test_each_page_of_comments_is_its_own(client, story, settings):
     assert first[0].text == "Comment number 0" and len(first) == 20
     assert [c.text for c in second] == [f"Comment number {n}" for n in range(20, 25)]
     assert newest[0].text == "Comment number 24"
+
+
+def empty_section(client, url):
+    soup = page(client.get(url))
+    section = soup.select_one("#comments")
+    return section, str(section)
+
+
+def test_a_story_without_comments_reads_no_thread_and_no_moderation_event(client, story, settings):
+    from dateline.site import comments
+
+    settings.PAGE_CACHE_SECONDS = 0  # every request renders the page
+    url = story.get_absolute_url()
+    first, first_html = empty_section(client, url)
+    assert first.select_one(".empty") is not None
+    assert f"<!--comment-form {story.code} {story.version}-->" not in first_html  # filled in
+    assert first.select_one("form") is not None
+    held = len(comments._empty_threads.held)
+    with CaptureQueriesContext(connection) as queries:
+        again, _ = empty_section(client, url)
+    assert len(comments._empty_threads.held) == held
+    assert not [q for q in queries.captured_queries if "comments_moderationevent" in q["sql"]]
+    assert again.select_one(".empty").get_text() == first.select_one(".empty").get_text()
+
+
+def test_an_empty_section_shows_each_change_under_it(client, story, settings):
+    """Its key holds every value it shows: the story's version (its form posts for it), whether
+    comments are open, and the first approved comment ends it."""
+    from dateline.stories.actions import set_comment_policy
+
+    settings.PAGE_CACHE_SECONDS = 0
+    url = story.get_absolute_url()
+    empty_section(client, url)
+    story = edit_story(story, base_version=story.version, lead="A new lead for the story.")
+    section, _ = empty_section(client, url)
+    token = section.select_one('input[name="token"]')["value"]
+    assert read_token(token, story.code, now=time.time() + 60).version == story.version == 2
+    set_comment_policy(story, "closed")
+    section, _ = empty_section(client, url)
+    assert section.select_one(".comments-closed") is not None
+    assert section.select_one("form") is None
+    set_comment_policy(story, "")  # as its edition says: open
+    post(client, story, text="The first word on it")
+    moderation.approve(moderation.pending_ids())
+    section, _ = empty_section(client, url)
+    assert section.select_one(".empty") is None
+    assert "The first word on it" in section.get_text()
