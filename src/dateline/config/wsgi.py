@@ -1,6 +1,7 @@
 """WSGI entry point for gunicorn (or any WSGI server): `dateline.config.wsgi:application`.
 
 Django's handler behind the kept pages' fast path (dateline.site.fast_path, decision 0035),
+without the members' middleware for a reader's request (dateline.site.readers, decision 0061),
 and an answer to HEAD without its body. What the import made is frozen out of the garbage
 collector (decision 0058).
 """
@@ -15,6 +16,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dateline.config.settings")
 django_application = get_wsgi_application()
 
 from dateline.site.fast_path import FastPageApplication  # noqa: E402  (needs Django set up)
+from dateline.site.readers import ReaderHandler, by_who_asks  # noqa: E402
 
 
 def without_body_for_head(application: Callable) -> Callable:
@@ -33,7 +35,9 @@ def without_body_for_head(application: Callable) -> Callable:
     return answer
 
 
-application = without_body_for_head(FastPageApplication(django_application))
+# A reader's request without the members' middleware (decision 0061), any other through all.
+by_who = by_who_asks(ReaderHandler(), django_application)
+application = without_body_for_head(FastPageApplication(by_who))
 
 # Everything made so far (Django, the settings, every model and module: some 180,000 objects)
 # lives as long as the process. Frozen, the collector's full passes no longer walk it: each
