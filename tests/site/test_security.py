@@ -141,3 +141,57 @@ def test_a_mistyped_switch_is_named(tmp_path):
     result = run_dateline("check", env=dateline_env(tmp_path, DATELINE_DEBUG="maybe"))
     assert result.returncode != 0
     assert "DATELINE_DEBUG='maybe'" in result.stderr
+
+
+def csp_answer(rf, view, nonce_used=False):
+    """`view`'s answer through the site's CSP middleware, its page using a nonce or not."""
+    from django.middleware.csp import get_nonce
+
+    from dateline.site.middleware import ContentSecurityPolicyMiddleware
+
+    def page(request):
+        if nonce_used:
+            str(get_nonce(request))  # as a template's `csp_nonce` does
+        return view(request)
+
+    return ContentSecurityPolicyMiddleware(page)(rf.get("/"))
+
+
+def test_a_changed_policy_setting_is_the_one_written(rf, settings):
+    from django.http import HttpResponse
+    from django.utils.csp import CSP
+
+    first = csp_answer(rf, lambda request: HttpResponse("x"))["Content-Security-Policy"]
+    assert parse_policy(first)["default-src"] == {"'self'"}
+    settings.SECURE_CSP = {"default-src": [CSP.NONE]}
+    settings.SECURE_CSP_REPORT_ONLY = {"img-src": [CSP.SELF]}
+    answer = csp_answer(rf, lambda request: HttpResponse("x"))
+    assert answer["Content-Security-Policy"] == "default-src 'none'"
+    assert answer["Content-Security-Policy-Report-Only"] == "img-src 'self'"
+
+
+def test_a_page_that_used_a_nonce_gets_it_in_its_policy(rf, settings):
+    from django.http import HttpResponse
+    from django.utils.csp import CSP
+
+    settings.SECURE_CSP = {"script-src": [CSP.SELF, CSP.NONCE]}
+    without = csp_answer(rf, lambda request: HttpResponse("x"))
+    assert without["Content-Security-Policy"] == "script-src 'self'"
+    with_nonce = csp_answer(rf, lambda request: HttpResponse("x"), nonce_used=True)
+    assert with_nonce["Content-Security-Policy"].startswith("script-src 'self' 'nonce-")
+
+
+def test_a_view_s_own_policy_is_kept(rf):
+    from django.http import HttpResponse
+    from django.utils.csp import CSP
+    from django.views.decorators.csp import csp_override, csp_report_only_override
+
+    own = csp_override({"default-src": [CSP.SELF, "https://maps.example"]})
+    answer = csp_answer(rf, own(lambda request: HttpResponse("x")))
+    assert answer["Content-Security-Policy"] == "default-src 'self' https://maps.example"
+    reported = csp_report_only_override({"img-src": [CSP.NONE]})
+    answer = csp_answer(rf, reported(lambda request: HttpResponse("x")))
+    assert answer["Content-Security-Policy-Report-Only"] == "img-src 'none'"
+    assert parse_policy(answer["Content-Security-Policy"]) == parse_policy(
+        csp_answer(rf, lambda request: HttpResponse("x"))["Content-Security-Policy"]
+    )

@@ -67,7 +67,8 @@ MIDDLEWARE = [
     "dateline.site.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Django's, with the site's policy written once (dateline.site.middleware).
+    "dateline.site.middleware.ContentSecurityPolicyMiddleware",
     "dateline.site.middleware.PermissionsPolicyMiddleware",
     # Outside the session and CSRF middleware, to see every cookie they set (decision 0032).
     "dateline.site.middleware.CacheHeadersMiddleware",
