@@ -40,7 +40,7 @@ def test_each_page_marks_its_own_section_in_a_remembered_masthead(client, editio
     ]
     assert sections_shown(page(client.get("/en/"))) == [("Sport", False), ("World", False)]
     written = dict(mastheads().held)
-    assert len(written) == 3
+    assert len([key for key in written if key[0] != "follow"]) == 3
     client.get("/en/section/sport/")
     assert mastheads().held == written  # none written again
 
@@ -78,3 +78,30 @@ def test_the_mastheads_held_are_bounded(client, editions, monkeypatch):
         soup = page(client.get(f"/en/section/desk-{n}/"))
         assert (f"Desk {n}", True) in sections_shown(soup)
     assert len(mastheads().held) == 2
+
+
+def follow_links_shown(soup) -> list[str]:
+    return [" ".join(a.get_text().split()) for a in soup.select(".follow a")]
+
+
+def test_the_follow_links_are_remembered_and_a_changed_one_shows_at_once(client, editions):
+    en, fa = editions
+    link = FollowLink.objects.create(
+        edition=en, network="Twitter", handle="@IrnaEnglish", url="https://x.com/IrnaEnglish"
+    )
+    FollowLink.objects.create(
+        edition=fa, network="Telegram", handle="@irna_fa", url="https://t.me/irna_fa"
+    )
+    mastheads().held.clear()
+    shown = follow_links_shown(page(client.get("/en/")))
+    assert "Follow us on Twitter @IrnaEnglish" in shown
+    written = dict(mastheads().held)
+    assert follow_links_shown(page(client.get("/en/section/world/"))) == shown
+    assert [key for key in mastheads().held if key not in written and key[0] == "follow"] == []
+    fa_links = " ".join(follow_links_shown(page(client.get("/fa/"))))
+    assert "@irna_fa" in fa_links and "IrnaEnglish" not in fa_links
+    link.handle = "@IRNA_English"
+    link.save()
+    shown_now = follow_links_shown(page(client.get("/en/")))
+    assert "Follow us on Twitter @IRNA_English" in shown_now
+    assert "Follow us on Twitter @IrnaEnglish" not in shown_now

@@ -1,7 +1,7 @@
-"""An edition's masthead (its name, the other editions, its sections, the search box), written
-once per process for each version of the furniture and each current section, then remembered
-(decision 0044): every page shows one, and it changes only when the furniture does, which
-gives the furniture a new version (`EditionChrome.version`)."""
+"""An edition's masthead (its name, the other editions, its sections, the search box) and its
+follow links, written once per process for each version of the furniture (and each current
+section), then remembered (decision 0044): every page shows them, and they change only when
+the furniture does, which gives the furniture a new version (`EditionChrome.version`)."""
 
 from django.urls import get_script_prefix, get_urlconf
 from markupsafe import Markup
@@ -13,7 +13,8 @@ MOST_MASTHEADS = 1_000
 
 
 class Mastheads:
-    """The template global `masthead(edition, chrome, current)`."""
+    """The template globals `masthead(edition, chrome, current)` and
+    `follow_links(edition, chrome)`."""
 
     def __init__(self, environment) -> None:
         self._environment = environment
@@ -34,3 +35,12 @@ class Mastheads:
             get_script_prefix(),
         )
         return self.remembered.get(key, write)
+
+    def follow_links(self, edition, chrome) -> Markup:
+        def write() -> Markup:
+            template = self._environment.get_template("site/_follow.html")
+            return template.module.follow_links(chrome, edition.labels)
+
+        if chrome.edition.pk != edition.pk:  # not this edition's furniture
+            return write()
+        return self.remembered.get(("follow", chrome.version, edition.code), write)

@@ -141,7 +141,8 @@ def environment(**options) -> Environment:
         tag_link=fragments.tag_link,
         comment_count=fragments.comment_count,
     )
-    env.globals["masthead"] = Mastheads(env)
+    mastheads = Mastheads(env)
+    env.globals.update(masthead=mastheads, follow_links=mastheads.follow_links)
     env.globals["list_head"] = list_heads(env)
     cards = Cards(env)
     env.globals.update(
