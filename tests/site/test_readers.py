@@ -3,6 +3,7 @@
 member's takes that way."""
 
 import re
+from urllib.parse import unquote_to_bytes
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -42,12 +43,20 @@ def without_tokens(content: bytes) -> bytes:
         "/en/",
         "/en/section/world/",
         "/en/tag/water/",
-        "ARTICLE",
+        "/ARTICLE",
         "/en/search?q=dam",
         "/en/feed.rss",
         "/sitemap.xml",
         "/en/news/999999/nothing-here",
         "/en/news/KILLED",
+        # Hostile and malformed addresses answer as the whole chain answers them.
+        "/en/news/ARTICLE_CODE/%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+        "/en/tag/%FF%FE/",
+        "/en/section/world/?page=%00",
+        "/en/search?q=" + "%22" * 300,
+        "/en/search?q=NEAR(a%20b)%20OR%20*",
+        "/" + "a" * 3000 + "/",
+        "/en",
     ],
 )
 def test_a_reader_is_answered_as_the_whole_chain_answers(editions, settings, address):
@@ -58,14 +67,19 @@ def test_a_reader_is_answered_as_the_whole_chain_answers(editions, settings, add
     from dateline.stories.actions import kill_story
 
     kill_story(killed, reason="Wrong")
-    address = address.replace("ARTICLE", story.get_absolute_url()[1:]).replace(
-        "KILLED", str(killed.code)
+    address = (
+        address.replace("ARTICLE_CODE", str(story.code))
+        .replace("ARTICLE", story.get_absolute_url()[1:])
+        .replace("KILLED", str(killed.code))
     )
+    # As a WSGI server hands the path over: its escapes decoded, its bytes as Latin-1.
+    path, mark, query = address.partition("?")
+    address = unquote_to_bytes(path).decode("latin-1") + mark + query
     reader, everyone = ReaderHandler(), WSGIHandler()
     status, headers, content = call(reader, address)
     whole_status, whole_headers, whole_content = call(everyone, address)
     assert status == whole_status
-    assert status[:3] in {"200", "404", "410"}
+    assert status[:3] in {"200", "301", "404", "410"}
     dated = {"date", "last-modified", "etag", "expires"}
     assert [(k, v) for k, v in headers if k.lower() not in dated] == [
         (k, v) for k, v in whole_headers if k.lower() not in dated
