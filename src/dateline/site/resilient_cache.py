@@ -11,7 +11,7 @@ import logging
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -19,8 +19,30 @@ logger = logging.getLogger(__name__)
 RETRY_SECONDS = 2.0
 
 
+class OneClientPerServer(RedisCacheClient):
+    """Django's client, keeping one `redis.Redis` per server instead of building one for every
+    operation: building one fills a table of about 170 response callbacks, 0.2 ms of CPU, more
+    than the whole round trip to Redis (decision 0062). The client is only a view of the
+    server's connection pool, which lends each command a connection, so sharing it is safe."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     _down_until = 0.0  # per process (and per cache alias: set on the instance when down)
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = OneClientPerServer
 
     def _available(self) -> bool:
         return time.monotonic() >= self._down_until
