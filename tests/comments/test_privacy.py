@@ -12,6 +12,7 @@ from dateline.comments.models import Comment, ModerationEvent, Status
 from dateline.editions.models import CommentPolicy
 from dateline.stories.actions import correct_story
 from tests.comments.conftest import form_data, page, post
+from tests.factories import make_section, make_story
 from tests.prefix import asked_under
 
 pytestmark = pytest.mark.django_db
@@ -144,7 +145,13 @@ def test_lists_count_a_story_s_comments_in_words(client, story):
     assert (count.text, count["href"]) == ("1 comment", f"{story.get_absolute_url()}#comments")
     post(client, story, text="A second reader's view")
     moderation.approve(moderation.pending_ids())
-    assert page(client.get("/en/")).select_one("a.comment-count").text == "2 comments"
+    post(client, story, text="A view still waiting for a moderator")  # pending: not counted
+    listed = make_story(story.edition, section=make_section(story.edition), tags=("Talks",))
+    post(client, listed, text="A view of the other story")
+    moderation.approve(moderation.pending_ids()[-1:])
+    for path in ("/en/", "/en/section/politics/", "/en/tag/talks/"):
+        counts = [a.text for a in page(client.get(path)).select("a.comment-count")]
+        assert counts == (["1 comment", "2 comments"] if path == "/en/" else ["1 comment"]), path
 
 
 def test_a_deleted_or_erased_comment_keeps_no_trace_and_leaves_the_report_queue(client, story):

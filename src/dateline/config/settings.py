@@ -121,6 +121,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, checking a kept connection only after it was idle (decision 0063).
+    DATABASES["default"]["ENGINE"] = "dateline.config.postgresql"
     # A database host that is down answers 503 within seconds, not after the OS's TCP timeout.
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 3
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -22,6 +22,9 @@ class Headline:
     published_at: datetime.datetime
     edition_id: int
     section_id: int | None
+    # Its approved comments, when the list's query counted them in the same row (the pages
+    # listing stories do: `site.views`); None when it did not.
+    approved_comments: int | None = None
     # The story's Section, from the edition's furniture (`EditionChrome.with_sections`).
     section: object = None
 
@@ -31,10 +34,12 @@ class Headline:
 
     @classmethod
     def of(cls, rows) -> list["Headline"]:
-        """Rows of `HEADLINE_FIELDS`, in that order: `StoryQuerySet.headlines()`, as a
-        queryset or as a `Compiled` query's `rows()`."""
+        """Rows of `HEADLINE_FIELDS`, in that order, and maybe the count of approved comments:
+        `StoryQuerySet.headlines()`, as a queryset or as a `Compiled` query's `rows()`."""
         return [cls(*row) for row in rows]
 
 
 # What a list reads of a story: the columns above (a list of models asks for only these too).
-HEADLINE_FIELDS = tuple(field.name for field in fields(Headline) if field.name != "section")
+HEADLINE_FIELDS = tuple(
+    field.name for field in fields(Headline) if field.name not in ("approved_comments", "section")
+)
