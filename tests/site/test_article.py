@@ -55,6 +55,18 @@ def test_article_shows_time_section_and_tags_linking_to_tag_pages(client, editio
     assert client.get("/en/tag/caspian-sea/").status_code == 200
 
 
+def test_tags_of_any_spelling_come_with_the_story_whole_and_by_name(client, editions):
+    """The article's query brings its tags as JSON text (`_tag_rows_of`): names holding what
+    JSON and the joining comma must escape come back whole, in name order."""
+    en, _ = editions
+    odd = 'Zinc, "quoted" \\ [brackets]'
+    story = make_story(en, tags=(odd, "حمل\u200cونقل", "Alpha"))
+    soup = page(client.get(story.get_absolute_url()))
+    assert [a.get_text() for a in soup.select(".tags a")] == ["Alpha", odd, "حمل\u200cونقل"]
+    bare = make_story(en, headline="No tags at all")
+    assert page(client.get(bare.get_absolute_url())).select(".tags a") == []
+
+
 def test_related_news_shares_a_tag_or_the_section_and_is_public_only(client, editions):
     en, fa = editions
     story = make_story(en, tags=("Water",))
