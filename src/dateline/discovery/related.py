@@ -30,10 +30,12 @@ import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
+from operator import itemgetter
 
 import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from dateline.discovery import lsa, story_words
@@ -43,10 +45,12 @@ from dateline.discovery.search import best_matches, public_documents, written_te
 from dateline.discovery.text import ZWNJ, tokens, written_words
 from dateline.stories.compiled import Compiled
 from dateline.stories.headlines import HEADLINE_FIELDS, Headline
+from dateline.stories.json_rows import json_rows, read_json_rows
 from dateline.stories.models import Story
 from dateline.stories.querysets import kept_frequent_tags
 
 RELATED_LIMIT = 5
+StoredCodes = tuple[list[int], list[int], set[int]]  # picked (in order), ranked, excluded
 # The rerank, not the index, is what finds the best five: 150 of BM25's matches rather than 60
 # gained 0.008 overall, 0.010 on Reuters' hard subset, for about twice the scoring's work
 # (decision 0029).
@@ -85,6 +89,7 @@ def related_stories(
     tag_ids: list[int],
     limit: int = RELATED_LIMIT,
     on_stand_in: Callable[[], None] | None = None,
+    stored: StoredCodes | None = None,
 ) -> list[Headline]:
     """Up to `limit` public stories for `story`'s page: the editors' picks first (in the order
     picked), then the stored list by rank, never an excluded story. While the story shows no
@@ -92,12 +97,13 @@ def related_stories(
     latest stories sharing a tag or the section; `on_stand_in` is called before those are
     read (the page then shows the section's and the tags' lists: site.page_cache.also_shows).
 
-    Two queries whatever the edition's size: the stored codes, then those stories through
+    Two queries whatever the edition's size: the stored codes (none when `stored` brings
+    them: the article's query reads them along, `stored_related_of`), then those stories through
     `public()` by primary key (asking `public()` for "any story that is listed, picked or
     shares a tag" at once made the database walk every public story of the edition, seen at
     100,000; one query with the ranks as subqueries cost more to build than to run). The
     stand-in adds two, each bounded too."""
-    picked, ranked, excluded = _stored_codes(story.pk)
+    picked, ranked, excluded = _stored_codes(story.pk) if stored is None else stored
     now = timezone.now()
     wanted = [c for c in dict.fromkeys(picked + ranked) if c not in excluded and c != story.pk]
     if wanted:
@@ -146,23 +152,41 @@ def _newest_sharing(edition, leave_out, now, frequent, room, tags=(), section=No
 _NEWEST_SHARING = Compiled(_newest_sharing)  # built and compiled once (decision 0039)
 
 
-def _stored_codes(code: int) -> tuple[list[int], list[int], set[int]]:
-    """The story's picks (in the order picked), its stored list (by rank) and its exclusions,
-    in one query. Written in SQL: the ORM's union of two querysets cost more to build than the
-    article page's whole render is allowed."""
-    entries, choices = RelatedStory._meta.db_table, RelatedChoice._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT related_id, rank, NULL, NULL FROM {entries} WHERE story_id = %s "  # noqa: S608
-            f"UNION ALL SELECT other_id, NULL, kind, at FROM {choices} WHERE story_id = %s "
-            "ORDER BY 4, 2",  # the picks by the time picked, the list by rank
-            [code, code],
-        )
-        rows = cursor.fetchall()
-    picked = [other for other, _, kind, _ in rows if kind == RelatedChoice.Kind.PICK]
-    ranked = [other for other, _, kind, _ in rows if kind is None]
-    excluded = {other for other, _, kind, _ in rows if kind == RelatedChoice.Kind.EXCLUDE}
-    return picked, ranked, excluded
+def stored_related_of(story_code) -> dict[str, Subquery]:
+    """Annotations for a story query: story `story_code`'s (an OuterRef) stored list and its
+    editors' choices, so that the query of the page showing the story brings them along
+    (`stored_related`) instead of a query of their own."""
+    listed = RelatedStory.objects.filter(story=story_code)
+    chosen = RelatedChoice.objects.filter(story=story_code)
+    return {
+        "related_listed": json_rows(listed, "story", "related_id", "rank"),
+        "related_chosen": json_rows(chosen, "story", "other_id", "kind", "at", "pk"),
+    }
+
+
+def stored_related(story: Story) -> StoredCodes:
+    """The picks (in the order picked), the stored list (by rank) and the exclusions of a
+    story read with `stored_related_of`'s annotations."""
+    listed = sorted(read_json_rows(story.related_listed), key=itemgetter(1))
+    # By the time picked, then as made: moments as JSON has them, ISO 8601 text in UTC, whose
+    # order is time's.
+    chosen = sorted(read_json_rows(story.related_chosen), key=itemgetter(2, 3))
+    return (
+        [other for other, kind, *_ in chosen if kind == RelatedChoice.Kind.PICK],
+        [other for other, _rank in listed],
+        {other for other, kind, *_ in chosen if kind == RelatedChoice.Kind.EXCLUDE},
+    )
+
+
+# A story's stored codes alone (the newsroom's preview of its list, the benchmarks).
+_STORED = Compiled(
+    lambda story: Story.objects.filter(pk=story).annotate(**stored_related_of(OuterRef("pk")))
+)
+
+
+def _stored_codes(code: int) -> StoredCodes:
+    found = _STORED.instances(story=code)
+    return stored_related(found[0]) if found else ([], [], set())
 
 
 # --- scoring -----------------------------------------------------------------------------------

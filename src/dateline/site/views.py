@@ -1,16 +1,13 @@
 """The public pages. Each view: find the edition, run one query or two, render."""
 
 import datetime
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from operator import attrgetter
 from urllib.parse import quote, unquote_to_bytes
 
 from django.core.handlers.wsgi import get_bytes_from_wsgi
-from django.db.models import Exists, OuterRef, Subquery, TextField, Value
-from django.db.models.aggregates import StringAgg
-from django.db.models.functions import Cast, JSONArray
+from django.db.models import Exists, OuterRef
 from django.http import (
     Http404,
     HttpRequest,
@@ -27,7 +24,7 @@ from django.utils.encoding import iri_to_uri
 from dateline.comments.policy import effective_policy
 from dateline.comments.threads import approved_count_of
 from dateline.copy import direction_for
-from dateline.discovery.related import related_stories
+from dateline.discovery.related import related_stories, stored_related, stored_related_of
 from dateline.editions.labels import interface_languages, labels_for
 from dateline.site.chrome import EditionChrome, site_chrome
 from dateline.site.comments import thread_html, with_comment_form
@@ -46,6 +43,7 @@ from dateline.site.translations import default_version, public_versions
 from dateline.site.webfonts import webfont_stylesheet
 from dateline.stories.compiled import Compiled
 from dateline.stories.headlines import Headline
+from dateline.stories.json_rows import json_rows, read_json_rows
 from dateline.stories.models import Correction, Section, Status, Story, StoryChange, Tag
 from dateline.stories.querysets import is_frequent_tag
 from dateline.stories.tagging import tag_key, tag_of_slug, tag_slug
@@ -247,15 +245,6 @@ def _tag_page(request: HttpRequest, edition: str, slug: str) -> HttpResponse:
     return render_list(request, chrome, "tag.html", page, tag=current)
 
 
-def _tag_rows_of(story_code) -> Subquery:
-    """An expression: story `story_code`'s tags (an OuterRef) as one text, `[id, slug, name]`
-    JSON arrays joined by commas (`ArticleTag.all_of`), so that the article's own query brings
-    them: a query of their own was one more round trip to the database on every article."""
-    as_json = Cast(JSONArray("pk", "slug", "name"), TextField())
-    carried = Tag.objects.filter(stories=story_code).order_by().values("stories")
-    return Subquery(carried.annotate(rows=StringAgg(as_json, Value(","))).values("rows"))
-
-
 # The story of an article page, with what the page shows of its corrections, comments and tags;
 # built and compiled once (reading it through the ORM cost ten times running it: decision 0039).
 ARTICLE_STORY = Compiled(
@@ -265,11 +254,15 @@ ARTICLE_STORY = Compiled(
         .annotate(
             corrected=Exists(Correction.objects.filter(story=OuterRef("pk"))),
             comment_count=approved_count_of(OuterRef("pk")),
-            tag_rows=_tag_rows_of(OuterRef("pk")),
+            tag_rows=json_rows(Tag.objects.filter(stories=OuterRef("pk")), "stories", *TAG_COLUMNS),
+            **stored_related_of(OuterRef("pk")),
         )
         .filter(code=code, edition_id=edition)
     )
 )
+
+
+TAG_COLUMNS = ("pk", "slug", "name")
 
 
 @dataclass(slots=True, frozen=True)
@@ -283,8 +276,9 @@ class ArticleTag:
 
     @classmethod
     def all_of(cls, tag_rows: str | None) -> list["ArticleTag"]:
-        """The tags of `_tag_rows_of`'s text, by name (as the tags' own ordering has them)."""
-        tags = (cls(*row) for row in json.loads(f"[{tag_rows or ''}]"))
+        """The tags of the article's query (`json_rows` of TAG_COLUMNS), by name (as the tags'
+        own ordering has them)."""
+        tags = (cls(*row) for row in read_json_rows(tag_rows))
         return sorted(tags, key=attrgetter("name"))
 
 
@@ -306,7 +300,9 @@ def article(request: HttpRequest, edition: str, code: int, slug: str = "") -> Ht
         section = story.section.slug if story.section_id else None
         also_shows(request, stand_in_scopes(edition, section, [t.slug for t in tags]))
 
-    related = related_stories(story, [t.pk for t in tags], on_stand_in=shows_stand_in)
+    related = related_stories(
+        story, [t.pk for t in tags], stored=stored_related(story), on_stand_in=shows_stand_in
+    )
     # Only a corrected story pays a query for its notes (most never have one).
     corrections = list(story.corrections.all()) if story.corrected else []
     is_open = effective_policy(story, chrome.edition).is_open()
