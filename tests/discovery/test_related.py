@@ -16,7 +16,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from dateline.discovery.models import RelatedChoice, RelatedStory
-from dateline.discovery.related import CANDIDATES, Profiles, Scorer, refresh
+from dateline.discovery.related import CANDIDATES, Profiles, Scorer, refresh, related_stories
 from dateline.stories.actions import (
     choose_related,
     correct_story,
@@ -232,6 +232,30 @@ def test_picks_come_first_and_exclusions_are_never_shown(editions, background, c
     ]
     choose_related(story, second.pk, "clear")
     assert second.get_absolute_url() in on_page(client, story)
+
+
+def test_picks_show_in_the_order_picked_then_the_list_by_rank_on_page_and_in_the_newsroom(
+    editions, background, client
+):
+    """The article's query brings the stored codes along (decision 0064); the newsroom reads
+    them alone: both give the picks by the time picked (not by code, nor as recorded) and
+    then the list by rank."""
+    en, _ = editions
+    with background():
+        vienna(en), vienna(en)
+        saffron = make_story(en, headline="Saffron harvest begins", lead="Farmers pick.")
+        pistachio = make_story(en, headline="Pistachio prices", lead="Growers wait.")
+        story = vienna(en)
+    ranked = stored(story)
+    choose_related(story, saffron.pk, "pick")
+    choose_related(story, pistachio.pk, "pick")
+    RelatedChoice.objects.filter(story=story, other=pistachio).update(
+        at=timezone.now() - datetime.timedelta(minutes=5)  # picked before, as far as time goes
+    )
+    order = list(dict.fromkeys([pistachio.pk, saffron.pk, *ranked]))[:5]
+    shown = [Story.objects.get(pk=code).get_absolute_url() for code in order]
+    assert on_page(client, story) == shown
+    assert [s.pk for s in related_stories(Story.objects.get(pk=story.pk), [])] == order
 
 
 def test_before_a_list_is_computed_the_first_rule_stands_in(editions, client):
