@@ -245,6 +245,8 @@ def _tag_page(request: HttpRequest, edition: str, slug: str) -> HttpResponse:
     return render_list(request, chrome, "tag.html", page, tag=current)
 
 
+TAG_COLUMNS = ("pk", "slug", "name")  # of each tag the article's query brings (`ArticleTag`)
+
 # The story of an article page, with what the page shows of its corrections, comments and tags;
 # built and compiled once (reading it through the ORM cost ten times running it: decision 0039).
 ARTICLE_STORY = Compiled(
@@ -260,9 +262,6 @@ ARTICLE_STORY = Compiled(
         .filter(code=code, edition_id=edition)
     )
 )
-
-
-TAG_COLUMNS = ("pk", "slug", "name")
 
 
 @dataclass(slots=True, frozen=True)
