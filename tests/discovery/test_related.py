@@ -419,9 +419,8 @@ def test_lists_are_scored_outside_the_transaction_that_writes_them(
 def test_a_stored_list_is_read_by_primary_key(
     editions, background, client, settings, django_assert_max_num_queries
 ):
-    """The article page reads the stored list's and the picks' codes in one query and those
-    stories by primary key in another, with no walk over the edition (story, tags, the codes,
-    the Related News stories, comments: five queries)."""
+    """The article page reads the stored list's and the picks' codes, and those of their
+    stories public now by primary key, in the story's own query: one query for the page."""
     settings.PAGE_CACHE_SECONDS = 0
     en, _ = editions
     with background():
@@ -431,7 +430,7 @@ def test_a_stored_list_is_read_by_primary_key(
         choose_related(story, picked.pk, "pick")
     assert related.pk in stored(story)
     client.get(story.get_absolute_url())  # the edition's furniture, cached
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(1):
         shown = on_page(client, story)
     assert shown[0] == picked.get_absolute_url()
     assert related.get_absolute_url() in shown
@@ -502,3 +501,28 @@ def test_stored_lists_keep_every_entry_as_scored(editions):
         (story.pk, others[2].pk, 3, 2**-40, odd[2]),
         (others[0].pk, story.pk, 1, 0.25, odd[3]),
     ]
+
+
+def test_a_related_story_shows_its_own_headline_and_time(editions, background, client, settings):
+    """The list's stories come with the article's query as text (JSON): a headline with quotes,
+    markup and another script, and a time with its microseconds in another edition's zone,
+    read back as the story's own page shows them."""
+    settings.PAGE_CACHE_SECONDS = 0
+    en, _ = editions
+    at = datetime.datetime(2026, 4, 18, 23, 59, 58, 123456, tzinfo=datetime.UTC)
+    headline = 'JCPOA "Vienna" <script>alert(1)</script> & مذاکرات وین \\ end'
+    with background():
+        story, related = vienna(en), vienna(en, headline=headline, published_at=at)
+        everyday_news(en, count=3)
+        refresh(story.pk)
+    assert related.pk in stored(story)
+    page = BeautifulSoup(client.get(story.get_absolute_url()).content, "html.parser")
+    [item] = [
+        li for li in page.select("section.related li") if li.a["href"] == related.get_absolute_url()
+    ]
+    own = BeautifulSoup(client.get(related.get_absolute_url()).content, "html.parser")
+    assert item.a.get_text(strip=True) == headline
+    assert not page.select("section.related script")
+    assert item.time["datetime"] == own.select_one("article time")["datetime"]
+    assert item.time.get_text() == own.select_one("article time").get_text()
+    assert item.time["datetime"].startswith("2026-04-18T23:59:58")

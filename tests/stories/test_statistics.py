@@ -96,12 +96,14 @@ def test_related_news_looks_its_stories_up_by_key_once_statistics_are_gathered()
     forget_statistics()
 
     def plan_of_the_listed_stories() -> str:
+        """How the stored list's stories are read: the subqueries' part of the plan of the
+        one query reading the story's list (the story itself is found by its key)."""
         with CaptureQueriesContext(connection) as queries:
             related_stories(stories[0], tag_ids=[])
-        [listed] = [q["sql"] for q in queries if '"stories_story"."code" IN' in q["sql"]]
+        [listed] = [q["sql"] for q in queries]
         with connection.cursor() as cursor:
             cursor.execute(f"EXPLAIN QUERY PLAN {listed}")
-            return " ".join(row[-1] for row in cursor.fetchall())
+            return " ".join(detail for _id, parent, _, detail in cursor.fetchall() if parent)
 
     RelatedStory.objects.bulk_create(
         RelatedStory(story=stories[0], related=other, rank=rank, score=1.0, explanation="")

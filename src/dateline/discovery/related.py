@@ -24,6 +24,7 @@ editors' picks first, exclusions left out; before a list is computed, the first 
 stories sharing a tag or the section) stands in.
 """
 
+import datetime
 import json
 import math
 import random
@@ -50,7 +51,6 @@ from dateline.stories.models import Story
 from dateline.stories.querysets import kept_frequent_tags
 
 RELATED_LIMIT = 5
-StoredCodes = tuple[list[int], list[int], set[int]]  # picked (in order), ranked, excluded
 # The rerank, not the index, is what finds the best five: 150 of BM25's matches rather than 60
 # gained 0.008 overall, 0.010 on Reuters' hard subset, for about twice the scoring's work
 # (decision 0029).
@@ -72,16 +72,14 @@ RECENCY_FLOOR = 0.9
 # --- reading (the article page) ----------------------------------------------------------------
 
 
-# The stored list's stories, with what a list of headlines shows (not their sections: the page
-# shows none for them); built and compiled once (decision 0039).
-_LISTED = Compiled(
-    lambda edition, codes, now: (
-        Story.objects.public(now=now)
-        .in_edition(edition)
-        .filter(pk__in=codes)
-        .values_list(*HEADLINE_FIELDS)
-    )
-)
+@dataclass(frozen=True)
+class StoredList:
+    """A story's stored Related News as its page reads it."""
+
+    picked: list[int]  # the editors' picks, in the order picked
+    ranked: list[int]  # the computed list, by rank
+    excluded: set[int]  # the editors' exclusions
+    shown: dict[int, Headline]  # those of the picked and ranked stories public now, by code
 
 
 def related_stories(
@@ -89,7 +87,7 @@ def related_stories(
     tag_ids: list[int],
     limit: int = RELATED_LIMIT,
     on_stand_in: Callable[[], None] | None = None,
-    stored: StoredCodes | None = None,
+    stored: StoredList | None = None,
 ) -> list[Headline]:
     """Up to `limit` public stories for `story`'s page: the editors' picks first (in the order
     picked), then the stored list by rank, never an excluded story. While the story shows no
@@ -97,23 +95,18 @@ def related_stories(
     latest stories sharing a tag or the section; `on_stand_in` is called before those are
     read (the page then shows the section's and the tags' lists: site.page_cache.also_shows).
 
-    Two queries whatever the edition's size: the stored codes (none when `stored` brings
-    them: the article's query reads them along, `stored_related_of`), then those stories through
-    `public()` by primary key (asking `public()` for "any story that is listed, picked or
-    shares a tag" at once made the database walk every public story of the edition, seen at
-    100,000; one query with the ranks as subqueries cost more to build than to run). The
-    stand-in adds two, each bounded too."""
-    picked, ranked, excluded = _stored_codes(story.pk) if stored is None else stored
-    now = timezone.now()
-    wanted = [c for c in dict.fromkeys(picked + ranked) if c not in excluded and c != story.pk]
-    if wanted:
-        shown = Headline.of(_LISTED.rows(edition=story.edition_id, codes=wanted, now=now))
-        found = {s.pk: s for s in shown}
-    else:
-        found = {}
-    listed = [found[code] for code in wanted if code in found][:limit]
+    The stored list, its editors' choices and those of its stories public now come in one
+    query (none when `stored` brings them: the article's query reads them along,
+    `stored_related_of`); the stand-in adds two, each bounded."""
+    stored = _stored_list(story.pk) if stored is None else stored
+    wanted = [
+        code
+        for code in dict.fromkeys(stored.picked + stored.ranked)
+        if code not in stored.excluded and code != story.pk
+    ]
+    listed = [stored.shown[code] for code in wanted if code in stored.shown][:limit]
     room = limit - len(listed)
-    if room == 0 or any(s.pk in ranked for s in listed):
+    if room == 0 or any(s.pk in stored.ranked for s in listed):
         return listed
     if on_stand_in is not None:
         on_stand_in()
@@ -129,8 +122,8 @@ def related_stories(
     newest = _NEWEST_SHARING.rows(
         literals={"frequent": tuple(t in frequent for t in tag_ids), "room": room},
         edition=story.edition_id,
-        leave_out=[story.pk, *excluded, *(s.pk for s in listed)],
-        now=now,
+        leave_out=[story.pk, *stored.excluded, *(s.pk for s in listed)],
+        now=timezone.now(),
         **sharing,
     )
     return listed + Headline.of(newest)
@@ -152,41 +145,69 @@ def _newest_sharing(edition, leave_out, now, frequent, room, tags=(), section=No
 _NEWEST_SHARING = Compiled(_newest_sharing)  # built and compiled once (decision 0039)
 
 
-def stored_related_of(story_code) -> dict[str, Subquery]:
-    """Annotations for a story query: story `story_code`'s (an OuterRef) stored list and its
-    editors' choices, so that the query of the page showing the story brings them along
-    (`stored_related`) instead of a query of their own."""
+def stored_related_of(story_code, now) -> dict[str, Subquery]:
+    """Annotations for a story query: story `story_code`'s (an OuterRef) stored list, its
+    editors' choices and those of their stories public at `now`, so that the query of the page
+    showing the story brings them along (`stored_related`) instead of queries of their own."""
     listed = RelatedStory.objects.filter(story=story_code)
     chosen = RelatedChoice.objects.filter(story=story_code)
+    # Read through public() by primary key: a story that stops being public leaves the list at
+    # once, whatever the stored list still holds. (One level further in, the story is the
+    # outer query's outer one.)
+    listed_codes = RelatedStory.objects.filter(story=OuterRef(story_code)).values("related_id")
+    picked_codes = RelatedChoice.objects.filter(
+        story=OuterRef(story_code), kind=RelatedChoice.Kind.PICK
+    ).values("other_id")
+    # One IN over both (not one for each, joined by OR): the database then looks the few codes
+    # up by primary key instead of testing every public story of the edition against them.
+    shown = (
+        Story.objects.public(now=now)
+        .filter(edition=OuterRef("edition_id"))
+        .filter(pk__in=listed_codes.union(picked_codes, all=True))
+    )
     return {
         "related_listed": json_rows(listed, "story", "related_id", "rank"),
         "related_chosen": json_rows(chosen, "story", "other_id", "kind", "at", "pk"),
+        "related_shown": json_rows(shown, "edition", *HEADLINE_FIELDS),
     }
 
 
-def stored_related(story: Story) -> StoredCodes:
-    """The picks (in the order picked), the stored list (by rank) and the exclusions of a
-    story read with `stored_related_of`'s annotations."""
+def stored_related(story: Story) -> StoredList:
+    """A story's stored list, read with `stored_related_of`'s annotations."""
     listed = sorted(read_json_rows(story.related_listed), key=itemgetter(1))
     # By the time picked, then as made: moments as JSON has them, ISO 8601 text in UTC, whose
     # order is time's.
     chosen = sorted(read_json_rows(story.related_chosen), key=itemgetter(2, 3))
-    return (
-        [other for other, kind, *_ in chosen if kind == RelatedChoice.Kind.PICK],
-        [other for other, _rank in listed],
-        {other for other, kind, *_ in chosen if kind == RelatedChoice.Kind.EXCLUDE},
+    shown = (Headline(*row) for row in read_json_rows(story.related_shown))
+    return StoredList(
+        picked=[other for other, kind, *_ in chosen if kind == RelatedChoice.Kind.PICK],
+        ranked=[other for other, _rank in listed],
+        excluded={other for other, kind, *_ in chosen if kind == RelatedChoice.Kind.EXCLUDE},
+        shown={headline.code: _with_moment(headline) for headline in shown},
     )
 
 
-# A story's stored codes alone (the newsroom's preview of its list, the benchmarks).
+def _with_moment(headline: Headline) -> Headline:
+    """`headline` with its publication time as a moment, from the text JSON gave it (ISO 8601;
+    SQLite's without an offset, in UTC as Django stores it)."""
+    published_at = datetime.datetime.fromisoformat(headline.published_at)
+    if published_at.tzinfo is None:
+        published_at = published_at.replace(tzinfo=datetime.UTC)
+    headline.published_at = published_at
+    return headline
+
+
+# A story's stored list alone (the newsroom's preview of its list, the benchmarks).
 _STORED = Compiled(
-    lambda story: Story.objects.filter(pk=story).annotate(**stored_related_of(OuterRef("pk")))
+    lambda story, now: Story.objects.filter(pk=story).annotate(
+        **stored_related_of(OuterRef("pk"), now)
+    )
 )
 
 
-def _stored_codes(code: int) -> StoredCodes:
-    found = _STORED.instances(story=code)
-    return stored_related(found[0]) if found else ([], [], set())
+def _stored_list(code: int) -> StoredList:
+    found = _STORED.instances(story=code, now=timezone.now())
+    return stored_related(found[0]) if found else StoredList([], [], set(), {})
 
 
 # --- scoring -----------------------------------------------------------------------------------

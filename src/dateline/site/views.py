@@ -257,7 +257,7 @@ ARTICLE_STORY = Compiled(
             corrected=Exists(Correction.objects.filter(story=OuterRef("pk"))),
             comment_count=approved_count_of(OuterRef("pk")),
             tag_rows=json_rows(Tag.objects.filter(stories=OuterRef("pk")), "stories", *TAG_COLUMNS),
-            **stored_related_of(OuterRef("pk")),
+            **stored_related_of(OuterRef("pk"), now),
         )
         .filter(code=code, edition_id=edition)
     )
