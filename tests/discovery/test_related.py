@@ -505,8 +505,8 @@ def test_stored_lists_keep_every_entry_as_scored(editions):
 
 def test_a_related_story_shows_its_own_headline_and_time(editions, background, client, settings):
     """The list's stories come with the article's query as text (JSON): a headline with quotes,
-    markup and another script, and a time with its microseconds in another edition's zone,
-    read back as the story's own page shows them."""
+    markup, another script and a backslash, and a time with its microseconds a moment before
+    midnight UTC, read back as the story's own page shows them."""
     settings.PAGE_CACHE_SECONDS = 0
     en, _ = editions
     at = datetime.datetime(2026, 4, 18, 23, 59, 58, 123456, tzinfo=datetime.UTC)
