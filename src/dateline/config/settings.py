@@ -125,6 +125,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["ENGINE"] = "dateline.config.postgresql"
     # A database host that is down answers 503 within seconds, not after the OS's TCP timeout.
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 3
+    # The compiled queries' statements prepared on their first run, once per connection
+    # (decision 0065); off (None, Django's default) for a pooler that cannot keep them.
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = (
+        0 if env.flag("DATELINE_PREPARED_STATEMENTS", default=True) else None
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Django's backend, converting each statement's placeholders once (decision 0060).
     DATABASES["default"]["ENGINE"] = "dateline.config.sqlite3"

@@ -169,7 +169,8 @@ def _instance_plan(queryset: QuerySet, compiler) -> tuple | None:
 def _run(using: str, sql: str, params: list, converters: list) -> list[tuple]:
     """The rows of `sql`, each value converted by `converters` (as the compiler lists them)."""
     connection = connections[using]
-    with connection.cursor() as cursor:
+    # Prepared: the same SQL runs again and again with other values (decision 0065).
+    with connection.prepared_cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     if not converters:

@@ -35,3 +35,8 @@ class SQLiteCursorWrapper(base.SQLiteCursorWrapper):
 class DatabaseWrapper(base.DatabaseWrapper):
     def create_cursor(self, name=None):
         return self.connection.cursor(factory=SQLiteCursorWrapper)
+
+    def prepared_cursor(self):
+        """The compiled queries' cursor (`stories.compiled`): Python's sqlite3 already keeps
+        each connection's recent statements prepared, so it is the ordinary one."""
+        return self.cursor()
