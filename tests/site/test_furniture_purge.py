@@ -9,11 +9,13 @@ import pytest
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 
+from dateline.comments import moderation
 from dateline.editions.models import Edition, FollowLink
 from dateline.site import chrome
-from dateline.site.chrome import CACHE_KEY, VERSION_KEY, connect_signals, site_chrome
+from dateline.site.chrome import CACHE_KEY, connect_signals, site_chrome
+from dateline.site.page_cache import FURNITURE_KEY, furniture_token, retire_all_pages
 from dateline.stories.models import Section, Tag
-from tests.factories import make_edition, make_section, make_story
+from tests.factories import make_edition, make_pending_comment, make_section, make_story
 
 pytestmark = pytest.mark.django_db
 
@@ -99,24 +101,63 @@ def test_the_wiring_is_named_so_a_second_start_up_does_not_double_it(furniture):
     assert not is_purged()
 
 
-def test_a_request_reads_the_furniture_from_the_cache_once(client, furniture, monkeypatch):
-    """A page asks for the furniture several times (its view, the comment form, the edition
-    switch); the cache is read for the first ask only (its version token, the furniture
-    itself when that names another), and again by the next request."""
-    edition, section, _ = furniture
-    story = make_story(edition, section=section)
+def furniture_reads(monkeypatch) -> list[str]:
+    """The keys of the furniture and its token read from the cache on their own (not among
+    other keys, as the page cache reads them), from now on."""
     reads = []
-    real_get = cache.get
+    real_get, real_get_many = cache.get, cache.get_many
+    among_others = []
 
     def counting_get(key, *args, **kwargs):
-        if key in (CACHE_KEY, VERSION_KEY):
+        if key in (CACHE_KEY, FURNITURE_KEY) and not among_others:
             reads.append(key)
         return real_get(key, *args, **kwargs)
 
+    def get_many(keys, *args, **kwargs):
+        among_others.append(True)  # the test cache's get_many asks get for each key
+        try:
+            return real_get_many(keys, *args, **kwargs)
+        finally:
+            among_others.pop()
+
     monkeypatch.setattr(cache, "get", counting_get)
+    monkeypatch.setattr(cache, "get_many", get_many)
+    return reads
+
+
+def test_a_request_reads_the_furniture_from_the_cache_once(
+    client, furniture, monkeypatch, settings
+):
+    """A page asks for the furniture several times (its view, the comment form, the edition
+    switch); the cache is read for the first ask only (its token, the furniture itself when
+    that names another), and again by the next request."""
+    settings.PAGE_CACHE_SECONDS = 0  # no page lookup reading the token first
+    edition, section, _ = furniture
+    story = make_story(edition, section=section)
+    reads = furniture_reads(monkeypatch)
     for _ in range(2):
         assert client.get(story.get_absolute_url()).status_code == 200
-    assert reads == [VERSION_KEY, VERSION_KEY]
+    assert reads == [FURNITURE_KEY, FURNITURE_KEY]
+
+
+def test_a_page_rendered_for_the_page_cache_reads_no_token_of_its_own(
+    client, furniture, monkeypatch, settings
+):
+    """The page cache's lookup read the furniture token with the page's other keys: the
+    furniture and the comment thread rendered for the page are read under it, one cache read
+    fewer for every rendered page."""
+    settings.PAGE_CACHE_SECONDS = 60
+    edition, section, _ = furniture
+    story = make_story(edition, section=section)
+    moderation.approve([make_pending_comment(story, "First!").pk])  # `comment_generation`
+    # The first lookup retires every page (nothing says what changed before it): the token
+    # this process read the furniture under with it.
+    assert client.get("/en/").status_code == 200
+    reads = furniture_reads(monkeypatch)
+    page = client.get(story.get_absolute_url())
+    assert page.status_code == 200
+    assert "First!" in page.content.decode() and "World" in page.content.decode()
+    assert reads == []
 
 
 def test_outside_a_request_each_read_sees_a_change(furniture):
@@ -124,7 +165,7 @@ def test_outside_a_request_each_read_sees_a_change(furniture):
     _, section, _ = furniture
     assert [s.name for s in site_chrome().edition("en").sections] == ["World"]
     Section.objects.filter(pk=section.pk).update(name="Foreign")  # behind the signals' back
-    cache.delete(VERSION_KEY)  # as another process's purge does
+    retire_all_pages()  # as another process's purge does
     assert [s.name for s in site_chrome().edition("en").sections] == ["Foreign"]
 
 
@@ -155,14 +196,14 @@ def test_a_process_reads_the_furniture_again_only_when_its_version_changes(furni
     _, section, _ = furniture
     first = site_chrome()
     assert site_chrome() is first
-    # Another process saves the section: its purge deletes the token; this one built nothing.
+    # Another process saves the section: its purge replaces the token; this one built nothing.
     Section.objects.filter(pk=section.pk).update(name="Foreign")
-    cache.delete(VERSION_KEY)
+    retire_all_pages()
     assert [s.name for s in site_chrome().edition("en").sections] == ["Foreign"]
     # Another process read newer furniture and cached it, token and all.
     Section.objects.filter(pk=section.pk).update(name="Abroad")
-    theirs = chrome._build()
-    cache.set_many({CACHE_KEY: theirs, VERSION_KEY: theirs.version})
+    theirs = chrome._build(retire_all_pages())
+    cache.set(CACHE_KEY, theirs)
     assert [s.name for s in site_chrome().edition("en").sections] == ["Abroad"]
 
 
@@ -170,9 +211,26 @@ def test_furniture_cached_under_another_version_than_the_token_is_read_afresh(fu
     _, section, _ = furniture
     site_chrome()
     Section.objects.filter(pk=section.pk).update(name="Foreign")
-    cache.set(VERSION_KEY, "another")  # two processes built at once: the token names neither
+    cache.set(FURNITURE_KEY, "another")  # purged since: the token names no furniture read
     assert [s.name for s in site_chrome().edition("en").sections] == ["Foreign"]
-    assert cache.get(VERSION_KEY) == cache.get(CACHE_KEY).version
+    assert furniture_token() == cache.get(CACHE_KEY).version == "another"
+
+
+def test_furniture_read_before_the_save_committed_is_read_again_after(
+    furniture, django_capture_on_commit_callbacks
+):
+    """Another process reading the furniture between the save's purge and its commit reads it
+    as it was, and caches that under the new token: the purge is made again on commit."""
+    _, section, _ = furniture
+    with django_capture_on_commit_callbacks(execute=True):
+        section.name = "Foreign"
+        section.save()
+        as_it_was = chrome._build(furniture_token())  # as the other process read it
+        as_it_was.editions[0].sections[0].name = "World"
+        cache.set(CACHE_KEY, as_it_was)
+        chrome._last_read = None
+        assert [s.name for s in site_chrome().edition("en").sections] == ["World"]
+    assert [s.name for s in site_chrome().edition("en").sections] == ["Foreign"]
 
 
 def test_a_tag_renamed_in_the_admin_shows_on_its_cached_pages_at_once(client, wired, settings):

@@ -21,6 +21,7 @@ import hashlib
 import secrets
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
@@ -70,10 +71,22 @@ def _code_version() -> str:
 CODE_VERSION = _code_version()
 
 
+# The furniture token as this request's page lookup read it, None until then (reset as each
+# request begins and ends: site.chrome): the furniture and the comment threads rendered for the
+# page are read under it without asking the cache again.
+furniture_read: ContextVar[str | None] = ContextVar("furniture_read", default=None)
+
+
+def furniture_token() -> str:
+    """The furniture's current token: as this request's page lookup read it, else from the
+    cache (made, retiring every page, when the cache has none)."""
+    return furniture_read.get() or cache.get(FURNITURE_KEY) or retire_all_pages()
+
+
 def comment_generation() -> str:
     """What a rendered comment thread depends on besides its story: code, furniture, and the
     newest moderation event (not the newest story change: a thread outlives those)."""
-    furniture = cache.get(FURNITURE_KEY) or retire_all_pages()
+    furniture = furniture_token()
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT MAX(id) FROM {ModerationEvent._meta.db_table}")  # noqa: S608
         return f"{CODE_VERSION}.{furniture}.{cursor.fetchone()[0] or 0}"
@@ -195,6 +208,7 @@ def look_up(request: HttpRequest, scopes: list[str] | None) -> Lookup:
             return Lookup()  # the cache keeps nothing (down, or full): render, keep nothing
     if found.get(FURNITURE_KEY) is None:
         found[FURNITURE_KEY] = retire_all_pages()
+    furniture_read.set(found[FURNITURE_KEY])
     kept_scopes = None if scopes is None else tuple(scope_keys)
     stamp = _stamp(found, newest, kept_scopes)
     page, found_stamp = found.get(key), stamp
