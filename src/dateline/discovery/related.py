@@ -142,7 +142,9 @@ def _newest_sharing(edition, leave_out, now, frequent, room, tags=(), section=No
     return newest.newest_of_each(sharing, room).headlines()[:room]
 
 
-_NEWEST_SHARING = Compiled(_newest_sharing)  # built and compiled once (decision 0039)
+# Built and compiled once (decision 0039); planned for each run when a rare tag is among its
+# tags, whose plan depends on how rare (decision 0065).
+_NEWEST_SHARING = Compiled(_newest_sharing, prepare=lambda frequent, room: all(frequent))
 
 
 def stored_related_of(story_code, now) -> dict[str, Subquery]:

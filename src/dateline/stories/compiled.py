@@ -17,6 +17,10 @@ access).
 
 A list of keys looked up with `__in` is a placeholder per key (compiled once per length); with
 `__any_of` (`stories.lookups`) it is one parameter, and one compiled query serves every length.
+
+On PostgreSQL the SQL runs as a prepared statement, parsed and planned once per connection
+(decision 0065), unless the query says it must not: a statement whose best plan depends on its
+values (how many stories carry a rare tag) is planned for each run.
 """
 
 import datetime
@@ -54,8 +58,13 @@ class Compiled:
 
     MAX_COMPILED = 64
 
-    def __init__(self, build: Callable[..., QuerySet]) -> None:
+    def __init__(
+        self, build: Callable[..., QuerySet], *, prepare: Callable[..., bool] | None = None
+    ) -> None:
+        """`prepare(**literals)`: whether the SQL written with these literals may run on one
+        plan for all values (decision 0065); by default it may."""
         self._build = build
+        self._prepare = prepare
         self._compiled: OrderedDict[tuple, tuple] = OrderedDict()
         self._whole_lists: set[str] = set()  # the values found as one parameter (`any_of`)
 
@@ -64,12 +73,12 @@ class Compiled:
     ) -> list[Model]:
         """The queryset's model instances: its fields and annotations converted as the
         queryset would, the annotations as attributes."""
-        model, sql, params, converters, plan = self._sql(using, literals or {}, values)
+        model, sql, params, converters, plan, prepared = self._sql(using, literals or {}, values)
         if plan is None:
             raise TypeError("Compiled query: a values() queryset has rows, not instances")
         start, end, names, annotations = plan
         made = []
-        for row in _run(using, sql, params, converters):
+        for row in _run(using, sql, params, converters, prepared):
             instance = model.from_db(using, names, row[start:end])
             for name, position in annotations:
                 setattr(instance, name, row[position])
@@ -81,8 +90,8 @@ class Compiled:
     ) -> list[tuple]:
         """The rows of a `values_list()` queryset, each value converted as Django would (a
         moment from SQLite's text, for one)."""
-        _model, sql, params, converters, _plan = self._sql(using, literals or {}, values)
-        return _run(using, sql, params, converters)
+        _model, sql, params, converters, _plan, prepared = self._sql(using, literals or {}, values)
+        return _run(using, sql, params, converters, prepared)
 
     def _sql(self, using: str, literals: dict, values: dict[str, Value]) -> tuple:
         for value in values.values():
@@ -99,7 +108,7 @@ class Compiled:
             compiled = self._compiled[key] = self._compile(using, literals, values)
             if len(self._compiled) > self.MAX_COMPILED:
                 self._compiled.popitem(last=False)
-        model, sql, slots, converters, plan = compiled
+        model, sql, slots, converters, plan, prepared = compiled
         connection = connections[using]
         adapt = connection.ops.adapt_datetimefield_value
         # Each value adapted once, however many places take it (the front's section blocks
@@ -114,7 +123,7 @@ class Compiled:
                 name, index = place
                 adapted[place] = _parameter(values[name], index, connection, adapt)
             params.append(adapted[place])
-        return model, sql, params, converters, plan
+        return model, sql, params, converters, plan, prepared
 
     def _compile(self, using: str, literals: dict, values: dict[str, Value]) -> tuple:
         connection = connections[using]
@@ -149,7 +158,8 @@ class Compiled:
                 "lookup values"
             )
         plan = _instance_plan(queryset, compiler)
-        return queryset.model, sql, slots, sorted(converters.items()), plan
+        prepared = self._prepare is None or self._prepare(**literals)
+        return queryset.model, sql, slots, sorted(converters.items()), plan, prepared
 
 
 def _instance_plan(queryset: QuerySet, compiler) -> tuple | None:
@@ -166,11 +176,11 @@ def _instance_plan(queryset: QuerySet, compiler) -> tuple | None:
     return start, end, names, sorted(compiler.annotation_col_map.items())
 
 
-def _run(using: str, sql: str, params: list, converters: list) -> list[tuple]:
-    """The rows of `sql`, each value converted by `converters` (as the compiler lists them)."""
+def _run(using: str, sql: str, params: list, converters: list, prepared: bool) -> list[tuple]:
+    """The rows of `sql`, each value converted by `converters` (as the compiler lists them);
+    `prepared`: as a prepared statement (decision 0065)."""
     connection = connections[using]
-    # Prepared: the same SQL runs again and again with other values (decision 0065).
-    with connection.prepared_cursor() as cursor:
+    with connection.prepared_cursor() if prepared else connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     if not converters:
