@@ -132,12 +132,36 @@ def test_a_request_reads_the_furniture_from_the_cache_once(
     switch); the cache is read for the first ask only (its token, the furniture itself when
     that names another), and again by the next request."""
     settings.PAGE_CACHE_SECONDS = 0  # no page lookup reading the token first
+    settings.PAGE_FAST_PATH_RECHECK_MS = 0  # nor the copy read a moment ago trusted
     edition, section, _ = furniture
     story = make_story(edition, section=section)
     reads = furniture_reads(monkeypatch)
     for _ in range(2):
         assert client.get(story.get_absolute_url()).status_code == 200
     assert reads == [FURNITURE_KEY, FURNITURE_KEY]
+
+
+def test_a_request_uses_the_furniture_read_a_moment_ago_but_sees_its_own_process_change(
+    client, furniture, monkeypatch, settings
+):
+    """Without a page lookup's token, the copy read within PAGE_FAST_PATH_RECHECK_MS is used
+    unasked; another process's change shows after that long, this process's own at once."""
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.PAGE_FAST_PATH_RECHECK_MS = 60_000
+    edition, section, _ = furniture
+    story = make_story(edition, section=section)
+    reads = furniture_reads(monkeypatch)
+    for _ in range(2):
+        assert "World" in client.get(story.get_absolute_url()).content.decode()
+    assert reads == [FURNITURE_KEY]
+    # Another process renames the section: not seen within the minute.
+    Section.objects.filter(pk=section.pk).update(name="Foreign")
+    retire_all_pages()
+    assert "World" in client.get(story.get_absolute_url()).content.decode()
+    # This process renames it: seen by its next request.
+    section.name = "Abroad"
+    section.save()
+    assert "Abroad" in client.get(story.get_absolute_url()).content.decode()
 
 
 def test_a_page_rendered_for_the_page_cache_reads_no_token_of_its_own(

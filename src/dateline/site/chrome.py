@@ -9,9 +9,12 @@ against 0.080 ms from the file cache), and a page whose lookup in the page cache
 already does not read it again.
 """
 
+import math
+import time
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import transaction
@@ -76,30 +79,40 @@ def site_chrome() -> SiteChrome:
     kept = _read_for_request.get()
     if kept:
         return kept[0]
-    chrome = _cached()
+    chrome = _cached(in_request=kept is not None)
     if kept is not None:
         kept.append(chrome)
     return chrome
 
 
-# The furniture this process read from the cache last (one per process, its threads share it).
+# The furniture this process read from the cache last (one per process, its threads share it),
+# and until when (`time.monotonic()`) a request may use it without reading the token again.
 _last_read: SiteChrome | None = None
+_trusted_until = -math.inf
 
 
-def _cached() -> SiteChrome:
+def _cached(in_request: bool) -> SiteChrome:
     """The furniture the cache holds: the copy this process read last while the furniture
-    token names it, else read again (or built, when purged) and kept."""
-    global _last_read
-    version = furniture_token()
+    token names it, else read again (or built, when purged) and kept.
+
+    A request whose page lookup read no token (the page cache off, a page it does not keep)
+    uses the copy read in the last `PAGE_FAST_PATH_RECHECK_MS` without asking: another
+    process's change reaches it that much later at most, as a kill reaches the kept pages'
+    fast path (decision 0035); a change made in this process, at once."""
+    global _last_read, _trusted_until
     last = _last_read
-    if last is not None and last.version == version:
+    if in_request and furniture_read.get() is None and time.monotonic() < _trusted_until:
         return last
-    chrome = cache.get(CACHE_KEY)
-    if chrome is None or chrome.version != version:
-        chrome = _build(version)
-        cache.set(CACHE_KEY, chrome, CACHE_SECONDS)
-    _last_read = chrome
-    return chrome
+    version = furniture_token()
+    if last is None or last.version != version:
+        chrome = cache.get(CACHE_KEY)
+        if chrome is None or chrome.version != version:
+            chrome = _build(version)
+            cache.set(CACHE_KEY, chrome, CACHE_SECONDS)
+        _last_read = last = chrome
+    if in_request:
+        _trusted_until = time.monotonic() + settings.PAGE_FAST_PATH_RECHECK_MS / 1000
+    return last
 
 
 def _begin_request(**_kwargs) -> None:
@@ -138,6 +151,8 @@ def purge(**_kwargs) -> None:
 
 
 def _purge_now() -> None:
+    global _trusted_until
+    _trusted_until = -math.inf
     cache.delete(CACHE_KEY)
     _end_request()  # a request that saved furniture shows it as saved from here on
     retire_all_pages()  # a new furniture token: every process reads it, every cached page had it
