@@ -1,3 +1,4 @@
+import math
 import tempfile
 from pathlib import Path
 
@@ -33,7 +34,10 @@ def pytest_configure(config):
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache: cached edition furniture must not leak between
-    tests whose database rows were rolled back."""
+    tests whose database rows were rolled back (nor the copy a process trusts for a moment)."""
+    from dateline.site import chrome
+
+    chrome._trusted_until = -math.inf
     for each in caches.all():
         each.clear()
     yield
