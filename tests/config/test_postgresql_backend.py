@@ -86,3 +86,10 @@ def test_only_an_operation_that_went_through_counts_as_an_answer(kept):
         with pytest.raises(ProgrammingError):
             cursor.execute("SELECT no_such_column FROM no_such_table")
     assert time.monotonic() - kept.answered_at > base.CHECK_AFTER_IDLE_SECONDS
+
+
+def test_a_pages_query_starts_no_parallel_workers():
+    """Their start cost a middling tag's page more than its walk (decision 0066)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == "0"
