@@ -36,8 +36,10 @@ def _fresh_cache():
     """Each test starts with an empty cache: cached edition furniture must not leak between
     tests whose database rows were rolled back (nor the copy a process trusts for a moment)."""
     from dateline.site import chrome
+    from dateline.stories import querysets
 
     chrome._trusted_until = -math.inf
+    querysets._known.clear()  # each process's copy of tags' frequencies, read from the cache
     for each in caches.all():
         each.clear()
     yield

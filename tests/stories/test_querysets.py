@@ -293,7 +293,32 @@ def test_a_tags_frequency_is_asked_once_a_minute(edition, recent, django_assert_
         assert querysets.is_frequent_tag(edition, water)  # a plan, not an answer: kept
     assert not querysets.is_frequent_tag(make_edition("fa"), water)  # each edition's own
     cache.delete(f"tag-frequency:{edition.pk}:{water.pk}")  # the minute is over
+    querysets._known.clear()  # for this process too
     assert not querysets.is_frequent_tag(edition, water)
+
+
+def test_a_process_asks_the_cache_for_a_tags_frequency_once_a_minute(
+    edition, recent, monkeypatch, django_assert_num_queries
+):
+    """Another process's answer is read from the cache once, then kept by this one for the
+    minute (a round trip to Redis saved on every tag page); after it, asked again."""
+    clock = [1_000.0]
+    monkeypatch.setattr(querysets, "time", type("Clock", (), {"monotonic": lambda: clock[0]}))
+    water = make_story(edition, tags=("Water",)).tags.get()
+    key = f"tag-frequency:{edition.pk}:{water.pk}"
+    cache.set(key, True)  # as another process found it
+    reads = []
+    real_get_many = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys: reads.append(keys) or real_get_many(keys))
+    with django_assert_num_queries(0):
+        assert querysets.is_frequent_tag(edition, water)
+        cache.set(key, False)
+        clock[0] += querysets.FREQUENCY_SECONDS - 1
+        assert querysets.is_frequent_tag(edition, water)  # kept: not read again
+    assert reads == [[key]]
+    clock[0] += 1
+    assert not querysets.is_frequent_tag(edition, water)  # the minute is over: read again
+    assert reads == [[key], [key]]
 
 
 def test_several_tags_frequencies_are_asked_in_one_query_only_for_those_not_kept(
