@@ -120,7 +120,6 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-_SERIAL_QUERIES = "-c max_parallel_workers_per_gather=0"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's backend, checking a kept connection only after it was idle (decision 0063).
     DATABASES["default"]["ENGINE"] = "dateline.config.postgresql"
@@ -134,7 +133,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No parallel workers for a query of a few milliseconds: starting them cost a middling
     # tag's page 10 ms at a million stories, and search gained nothing (decision 0066).
     DATABASES["default"]["OPTIONS"]["options"] = " ".join(
-        filter(None, [DATABASES["default"]["OPTIONS"].get("options"), _SERIAL_QUERIES])
+        filter(
+            None,
+            [
+                DATABASES["default"]["OPTIONS"].get("options"),
+                "-c max_parallel_workers_per_gather=0",
+            ],
+        )
     )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Django's backend, converting each statement's placeholders once (decision 0060).
