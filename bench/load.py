@@ -91,7 +91,7 @@ DATABASE_STOPPED_AT = 0.80
 OUTAGE_S = 15  # at most: a tenth of a short run
 RESTART_AFTER_S = 5
 WRK_SECONDS = 5
-WRK_ROUNDS = 3
+WRK_ROUNDS = 5
 STATIC = "nginx static file"
 # The same file with nginx's open_file_cache, as the edge keeps its stored files open: the
 # edge's ratio to it says what is left once both are spared opening the file on each request.
