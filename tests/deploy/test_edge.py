@@ -72,6 +72,17 @@ def edge_state(url: str, headers: dict | None = None) -> tuple[str | None, dict,
     return answer[0].get("X-Edge-Cache"), *answer
 
 
+def hit_at_edge(url: str, headers: dict | None = None) -> tuple[str | None, dict, str]:
+    """The first of three reads the edge answers from its store. A stored page lives its one
+    second by nginx's whole-second clock: the read after the one that stored it may fall
+    just past its end (EXPIRED, stored again), and the next is a hit."""
+    for _ in range(3):
+        answer = edge_state(url, headers)
+        if answer[0] == "HIT":
+            return answer
+    return answer
+
+
 def test_a_shared_page_is_kept_one_second_and_then_asked_for_again(front_door, story):
     article = f"{front_door}/en/news/{story.code}/{story.slug}"
     states = [edge_state(article)[0] for _ in range(3)]
@@ -102,8 +113,7 @@ def test_a_kill_reaches_readers_through_the_edge_within_5_seconds(front_door, st
     article = f"{front_door}/en/news/{story.code}/{story.slug}"
     listings = [f"{front_door}/en/", f"{front_door}/en/tag/grain/"]
     for page in [article, *listings]:
-        edge_state(page)
-        assert edge_state(page)[0] == "HIT"
+        assert hit_at_edge(page)[0] == "HIT"
 
     kill_story(story, reason="Legal advice")
 
@@ -116,14 +126,12 @@ def test_a_correction_reaches_readers_through_the_edge_within_5_seconds(front_do
     """The edge keeps its stored files open between hits (open_file_cache): a page stored
     anew must be read from its new file, not from the one held open."""
     article = f"{front_door}/en/news/{story.code}/{story.slug}"
-    edge_state(article)
-    assert edge_state(article)[0] == "HIT"
+    assert hit_at_edge(article)[0] == "HIT"
 
     correct_story(story, note="The rise was misreported", lead="Wheat rose by a tenth.")
 
     within(REACH_SECONDS, lambda: "Wheat rose by a tenth." in get(article)[2])
-    time.sleep(0.2)
-    state, _, body = edge_state(article)
+    state, _, body = hit_at_edge(article)
     assert state == "HIT" and "Wheat rose by a tenth." in body  # the new copy, from the store
 
 
@@ -140,8 +148,7 @@ def test_an_article_with_its_comment_form_is_never_kept_by_the_edge(front_door, 
 
 def test_the_newsroom_and_its_signed_in_members_pass_the_edge(front_door, story):
     article = f"{front_door}/en/news/{story.code}/{story.slug}"
-    edge_state(article)
-    assert edge_state(article)[0] == "HIT"  # stored for readers...
+    assert hit_at_edge(article)[0] == "HIT"  # stored for readers...
     member = {"Cookie": "theme=dark; sessionid=abc"}
     assert edge_state(article, member)[0] == "BYPASS"  # ...never given to a signed-in member
     sign_in = f"{front_door}/newsroom/login/"
