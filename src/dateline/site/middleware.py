@@ -15,9 +15,10 @@ from dateline.site.page_cache import serve_stale
 logger = logging.getLogger(__name__)
 
 # A news page needs none of these; denying them limits what injected or third-party code can do.
+# (No `interest-cohort`: FLoC, the feature it denied, left every browser in 2022.)
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
-    "microphone=(), payment=(), usb=(), interest-cohort=()"
+    "microphone=(), payment=(), usb=()"
 )
 
 
