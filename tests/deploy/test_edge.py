@@ -98,13 +98,17 @@ def test_a_browser_taking_gzip_gets_the_page_compressed_and_any_other_reader_pla
     front_door, story
 ):
     article = f"{front_door}/en/news/{story.code}/{story.slug}"
-    for _ in range(2):  # the second from the edge's store, both times
+    # Stored by the first round; from the edge's store, both, by the second (or the third, when
+    # a stored copy's second ended between two reads).
+    for _ in range(3):
         request = urllib.request.Request(article, headers={"Accept-Encoding": "br, gzip"})
         with urllib.request.urlopen(request, timeout=10) as response:
             assert response.headers["Content-Encoding"] == "gzip"
             assert "Grain prices rise" in gzip.decompress(response.read()).decode()
         state, headers, body = edge_state(article)  # no Accept-Encoding
         assert "Content-Encoding" not in headers and "Grain prices rise" in body
+        if state == response.headers["X-Edge-Cache"] == "HIT":
+            break
     assert state == "HIT"
     assert response.headers["X-Edge-Cache"] == "HIT"
 
