@@ -19,8 +19,9 @@ def refresh_statistics(using: str = "default") -> None:
     """Gather the planner's statistics of every table of the database `using`.
 
     On SQLite every index is read whole: 1.6–2.3 s at a million stories, SQLite's write lock
-    held as long (writers queue on busy_timeout). A sample (`PRAGMA analysis_limit`) reads only
-    each index's first entries and takes any edition or frequent tag for that many stories: a
-    rare tag's page then walked the whole edition (decision 0056, addendum)."""
+    held as long (writers queue on busy_timeout). A sample (`PRAGMA analysis_limit`) reads about
+    that many entries of each index and takes any edition or frequent tag larger than it for
+    that many stories: a rare tag's page then walked the whole edition (decision 0056,
+    addendum)."""
     with connections[using].cursor() as cursor:
         cursor.execute("ANALYZE")
