@@ -34,7 +34,8 @@ ms), per kind of page with the share of cache hits; the worst publication and ki
 (target ≤ 5 s); the resident memory of each web and worker process at the demo size and after
 the run. Afterwards, wrk (Debian's `wrk`) against nginx serving the article page as a static
 file and against the same page through the edge (target ≥ 0.9 ×), through Varnish alone and,
-with its comments open, through both, in the same run.
+with its comments open, through both, in the same run; with each target's server CPU per
+request (the ratio a host set apart from wrk's share of the cores would show).
 
 Ports: DATELINE_LOAD_PORT and the 7 after it (the edge, two gunicorn, PostgreSQL, Redis, nginx's
 static file, Varnish), else free ones picked at random. Latency is what is measured, not CPU
@@ -878,13 +879,16 @@ def _static_comparison(deployment: scaled.Deployment, pool: Pool, static_port: i
     time.sleep(0.5)
     pages = {"article.html": article, "closed.html": closed}
     results = {"article": article, "closed_article": closed, "rounds": WRK_ROUNDS}
+    edge, cache = _pid(deployment, "edge"), _pid(deployment, "varnish")
     with _static_nginx(deployment, pages, static_port) as nginx_process:
+        # Each target: its address, and the processes that answer it (the first is the one
+        # pinned); their CPU per request is what the target costs, whatever the host's speed.
         targets = {
-            STATIC: (f"http://127.0.0.1:{static_port}/closed.html", nginx_process.pid),
-            STATIC_KEPT: (f"http://127.0.0.1:{static_port}/kept/closed.html", nginx_process.pid),
-            CLOSED: (f"{deployment.reader_url}{closed}", _pid(deployment, "edge")),
-            VARNISH_ALONE: (f"{deployment.varnish_url}{closed}", _pid(deployment, "varnish")),
-            OPEN: (f"{deployment.reader_url}{article}", _pid(deployment, "edge")),
+            STATIC: (f"http://127.0.0.1:{static_port}/closed.html", [nginx_process.pid]),
+            STATIC_KEPT: (f"http://127.0.0.1:{static_port}/kept/closed.html", [nginx_process.pid]),
+            CLOSED: (f"{deployment.reader_url}{closed}", [edge, cache]),
+            VARNISH_ALONE: (f"{deployment.varnish_url}{closed}", [cache]),
+            OPEN: (f"{deployment.reader_url}{article}", [edge, cache, *_web_pids(deployment)]),
         }
         for url, _ in targets.values():
             subprocess.run([wrk, "-t1", "-c4", "-d2s", url], capture_output=True)  # warm
@@ -892,15 +896,19 @@ def _static_comparison(deployment: scaled.Deployment, pool: Pool, static_port: i
             mode = "pinned" if pinned else "free"
             runs = collections.defaultdict(list)
             for round_ in range(WRK_ROUNDS):
-                for label, (url, server) in targets.items():
+                for label, (url, servers) in targets.items():
                     say(f"load: wrk {label}, {mode}, round {round_ + 1}")
-                    runs[label].append(_wrk(wrk, url, pin_server=server if pinned else None))
+                    runs[label].append(_wrk(wrk, url, servers, pinned=pinned))
             results[mode] = dict(runs)
     return results
 
 
 def _pid(deployment: scaled.Deployment, name: str) -> int:
     return next(e["pid"] for e in scaled.status(deployment) if e["name"] == name)
+
+
+def _web_pids(deployment: scaled.Deployment) -> list[int]:
+    return [e["pid"] for e in scaled.status(deployment) if e["name"].startswith("web")]
 
 
 @contextlib.contextmanager
@@ -953,24 +961,38 @@ http {{
         process.wait(timeout=10)
 
 
-def _wrk(wrk: str, url: str, *, pin_server: int | None) -> dict:
-    """One wrk run; with `pin_server`, that process tree on core 1 and wrk (one thread) on
-    core 0."""
+def _wrk(wrk: str, url: str, servers: list[int], *, pinned: bool) -> dict:
+    """One wrk run, and the CPU the `servers`' process trees spent per request in it (from
+    /proc: a cost that scales with the host's speed alike for every target, where requests per
+    second also depend on how wrk and the servers share the two cores). `pinned`: the first
+    server's tree on core 1 and wrk (one thread) on core 0."""
     command = [wrk, "-t2", f"-c{WRK_CONNECTIONS}", f"-d{WRK_SECONDS}s", "--latency", url]
-    if pin_server is not None:
-        for pid in _tree(pin_server):
+    if pinned:
+        for pid in _tree(servers[0]):
             subprocess.run(["taskset", "-a", "-p", "-c", "1", str(pid)], capture_output=True)
         command = ["taskset", "-c", "0", wrk, "-t1", *command[2:]]
+    cpu_before = _tree_cpu_seconds(servers)
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    cpu_used = _tree_cpu_seconds(servers) - cpu_before
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])
+    requests = int(re.search(r"(\d+) requests in", output)[1])
     latency = dict(re.findall(r"\s+(50|99)%\s+([\d.]+\w+)", output))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     if errors:  # an error page is not the page: the comparison would be void
         raise RuntimeError(f"wrk {url}: {errors[1]} answers were not 200:\n{output}")
-    if pin_server is not None:  # the other targets' turn: the whole machine again
-        for pid in _tree(pin_server):
+    if pinned:  # the other targets' turn: the whole machine again
+        for pid in _tree(servers[0]):
             subprocess.run(["taskset", "-a", "-p", "-c", "0-1", str(pid)], capture_output=True)
-    return {"requests_per_s": rate, "p50": latency.get("50"), "p99": latency.get("99")}
+    return {
+        "requests_per_s": rate,
+        "server_cpu_us_per_request": cpu_used / requests * 1e6,
+        "p50": latency.get("50"),
+        "p99": latency.get("99"),
+    }
+
+
+def _tree_cpu_seconds(pids: list[int]) -> float:
+    return sum(scaled.cpu_seconds(member) for pid in pids for member in _tree(pid))
 
 
 def _tree(pid: int) -> list[int]:
@@ -1156,16 +1178,38 @@ def _comparison_rows(comparison: dict) -> list[dict]:
         runs = comparison[mode]
         for label, results in runs.items():
             rates = [result["requests_per_s"] for result in results]
+            cpu = [result["server_cpu_us_per_request"] for result in results]
             rows.append(
                 row(f"load: wrk {label} ({mode})", round(statistics.median(rates)), "req/s",
                     each=[round(rate) for rate in rates], runs=results)
+            )  # fmt: skip
+            rows.append(
+                row(f"load: wrk {label} ({mode}), server CPU", round(statistics.median(cpu), 1),
+                    "µs/request", each=[round(us, 1) for us in cpu])
             )  # fmt: skip
             if label in (STATIC, STATIC_KEPT):
                 continue
             rows.append(_ratio_row(comparison, mode, label, STATIC))
             if label == CLOSED:
                 rows.append(_ratio_row(comparison, mode, label, STATIC_KEPT))
+                rows.append(_cpu_ratio_row(comparison, mode, label, STATIC))
     return rows
+
+
+def _cpu_ratio_row(comparison: dict, mode: str, label: str, baseline: str) -> dict:
+    """Requests per CPU second against the baseline's: what the req/s ratio becomes on a host
+    where the servers, not wrk or the host's other work, set the pace."""
+    runs = comparison[mode]
+    ratios = [
+        static["server_cpu_us_per_request"] / mine["server_cpu_us_per_request"]
+        for mine, static in zip(runs[label], runs[baseline], strict=True)
+    ]
+    return row(
+        f"load: {label} / {baseline} ({mode}), requests per server CPU second",
+        round(statistics.median(ratios), 3),
+        "×",
+        each=[round(ratio, 3) for ratio in ratios],
+    )
 
 
 def _ratio_row(comparison: dict, mode: str, label: str, baseline: str) -> dict:
