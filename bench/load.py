@@ -1192,37 +1192,32 @@ def _comparison_rows(comparison: dict) -> list[dict]:
             rows.append(_ratio_row(comparison, mode, label, STATIC))
             if label == CLOSED:
                 rows.append(_ratio_row(comparison, mode, label, STATIC_KEPT))
-                rows.append(_cpu_ratio_row(comparison, mode, label, STATIC))
+                rows.append(_ratio_row(comparison, mode, label, STATIC, per_cpu=True))
     return rows
 
 
-def _cpu_ratio_row(comparison: dict, mode: str, label: str, baseline: str) -> dict:
-    """Requests per CPU second against the baseline's: what the req/s ratio becomes on a host
-    where the servers, not wrk or the host's other work, set the pace."""
+def _ratio_row(
+    comparison: dict, mode: str, label: str, baseline: str, *, per_cpu: bool = False
+) -> dict:
+    """Per round, the target's requests per second against the baseline's, or with `per_cpu`
+    its requests per server CPU second: what the first becomes on a host where the servers,
+    not wrk or the host's other work, set the pace."""
+
+    def rate(result: dict) -> float:
+        if per_cpu:
+            return 1e6 / result["server_cpu_us_per_request"]
+        return result["requests_per_s"]
+
     runs = comparison[mode]
     ratios = [
-        static["server_cpu_us_per_request"] / mine["server_cpu_us_per_request"]
-        for mine, static in zip(runs[label], runs[baseline], strict=True)
-    ]
-    return row(
-        f"load: {label} / {baseline} ({mode}), requests per server CPU second",
-        round(statistics.median(ratios), 3),
-        "×",
-        each=[round(ratio, 3) for ratio in ratios],
-    )
-
-
-def _ratio_row(comparison: dict, mode: str, label: str, baseline: str) -> dict:
-    runs = comparison[mode]
-    ratios = [
-        mine["requests_per_s"] / static["requests_per_s"]
-        for mine, static in zip(runs[label], runs[baseline], strict=True)
+        rate(mine) / rate(static) for mine, static in zip(runs[label], runs[baseline], strict=True)
     ]
     # What readers reach against the file as nginx serves it plainly is the target; the
     # others explain it.
-    target = label == CLOSED and baseline == STATIC
+    target = label == CLOSED and baseline == STATIC and not per_cpu
     return row(
-        f"load: {label} / {baseline} ({mode})",
+        f"load: {label} / {baseline} ({mode})"
+        + (", requests per server CPU second" if per_cpu else ""),
         round(statistics.median(ratios), 3),
         "×",
         **({"target": (AT_LEAST, STATIC_RATIO_TARGET)} if target else {}),
